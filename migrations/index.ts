@@ -1,0 +1,7 @@
+import { CreateBusinesses1764000000000 } from './1764000000000-create-businesses';
+
+/**
+ * Every migration, in order. Listed explicitly (not globbed) so the same list works from
+ * TypeScript in tests and from compiled JavaScript in production.
+ */
+export const migrations = [CreateBusinesses1764000000000];

@@ -1,0 +1,49 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { LoggerModule } from 'nestjs-pino';
+import { AdminModule } from 'src/admin/admin.module';
+import { ChatEngineModule } from 'src/chat/chat-engine.module';
+import { AllExceptionsFilter } from 'src/common/errors/all-exceptions.filter';
+import { CommonModule } from 'src/common/common.module';
+import { loggerParams } from 'src/common/logging';
+import { AppConfigModule } from 'src/config/config.module';
+import { AppConfig } from 'src/config/app-config.service';
+import { validateEnv } from 'src/config/env.schema';
+import { CrmModule } from 'src/crm/crm.module';
+import { DatabaseModule } from 'src/database/database.module';
+import { HealthModule } from 'src/health/health.module';
+import { RagModule } from 'src/rag/rag.module';
+import { RedisInfraModule } from 'src/redis/redis-infra.module';
+import { SessionModule } from 'src/session/session.module';
+import { TenantModule } from 'src/tenant/tenant.module';
+import { VoiceModule } from 'src/voice/voice.module';
+
+@Module({})
+export class AppModule {
+  /**
+   * Built per call (not at import) so each app instance, including the several a test may boot,
+   * reads and validates the environment as it is at that moment.
+   */
+  static forRoot(): DynamicModule {
+    const env = validateEnv(process.env);
+    return {
+      module: AppModule,
+      imports: [
+        AppConfigModule,
+        LoggerModule.forRootAsync({ inject: [AppConfig], useFactory: (c: AppConfig) => loggerParams(c.get('LOG_LEVEL')) }),
+        CommonModule,
+        DatabaseModule,
+        RedisInfraModule.forRoot(env.REDIS_URL),
+        HealthModule,
+        TenantModule,
+        SessionModule,
+        RagModule,
+        CrmModule,
+        ChatEngineModule,
+        VoiceModule,
+        AdminModule,
+      ],
+      providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
+    };
+  }
+}

@@ -1,0 +1,59 @@
+import { INestApplication, ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import helmet from 'helmet';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from 'src/app.module';
+import { ADMIN_SECURITY_SCHEME } from 'src/common/auth/admin-api-key.guard';
+import { AppConfig } from 'src/config/app-config.service';
+
+/** The one bootstrap, shared by main.ts and the e2e tests, so tests exercise exactly what production runs. */
+export async function createApp(): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(), { bufferLogs: true, bodyParser: false });
+  configureApp(app);
+  return app;
+}
+
+export function configureApp(app: NestExpressApplication): void {
+  const config = app.get(AppConfig);
+  app.useLogger(app.get(Logger));
+  app.enableShutdownHooks();
+  const proxies = config.trustedProxies;
+  // Client IPs (rate limits) come from X-Forwarded-For only when the hop is a configured proxy.
+  app.set('trust proxy', proxies.length ? proxies : false);
+  app.disable('x-powered-by');
+  app.use(helmet({ contentSecurityPolicy: false, crossOriginResourcePolicy: { policy: 'cross-origin' } }));
+  const origins = config.allowedOrigins;
+  app.enableCors({
+    origin: origins.includes('*') ? true : origins,
+    allowedHeaders: ['Content-Type', 'Authorization', 'X-Admin-API-Key', 'X-Request-Id'],
+    exposedHeaders: ['X-Request-Id', 'Retry-After'],
+  });
+  const limit = config.get('BODY_LIMIT');
+  app.useBodyParser('json', { limit });
+  app.useBodyParser('urlencoded', { limit, extended: false });
+  app.useGlobalPipes(
+    new ValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      stopAtFirstError: false,
+    }),
+  );
+  setupSwagger(app);
+}
+
+export function buildOpenApiDocument(app: INestApplication) {
+  const doc = new DocumentBuilder()
+    .setTitle('Concierge platform API')
+    .setDescription('Multi-tenant AI assistant: web chat, voice, knowledge base, CRM. Admin endpoints need the admin API key.')
+    .setVersion('1.0')
+    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Admin-API-Key' }, ADMIN_SECURITY_SCHEME)
+    .build();
+  return SwaggerModule.createDocument(app, doc, { operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}` });
+}
+
+function setupSwagger(app: INestApplication): void {
+  SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), { jsonDocumentUrl: 'docs-json' });
+}

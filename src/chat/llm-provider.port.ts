@@ -1,0 +1,51 @@
+import type { ToolDeclaration } from 'src/crm/crm-tools.port';
+import type { RetrievedPassage } from 'src/rag/knowledge-retriever.port';
+import type { CapturedField, CapturedFields } from 'src/session/captured-fields';
+
+export interface LlmToolCall {
+  id?: string;
+  name: string;
+  args: Record<string, unknown>;
+}
+
+export interface LlmToolResult {
+  id?: string;
+  name: string;
+  response: Record<string, unknown>;
+}
+
+/** One turn of the conversation as the model sees it. User text is only ever in `user` turns. */
+export type LlmTurn =
+  | { role: 'user'; text: string }
+  | { role: 'model'; text?: string; toolCalls?: LlmToolCall[] }
+  | { role: 'tool'; results: LlmToolResult[] };
+
+export interface LlmRequest {
+  systemInstruction: string;
+  turns: LlmTurn[];
+  tools: ToolDeclaration[];
+  /** Structured facts the prompt also carries; the offline provider composes from these instead of reading prose. */
+  grounding: {
+    passages: RetrievedPassage[];
+    captured: CapturedFields;
+    missing: CapturedField[];
+    businessName: string;
+  };
+  signal?: AbortSignal;
+}
+
+export interface LlmResponse {
+  text: string;
+  toolCalls: LlmToolCall[];
+  finishReason: 'stop' | 'tool_calls' | 'safety' | 'length' | 'other';
+  provider: 'gemini' | 'offline' | 'fake';
+}
+
+export type LlmStreamEvent = { type: 'delta'; text: string } | { type: 'done'; response: LlmResponse };
+
+export abstract class LlmProvider {
+  abstract generate(request: LlmRequest): Promise<LlmResponse>;
+  abstract stream(request: LlmRequest): AsyncIterable<LlmStreamEvent>;
+  /** Condenses older turns into a short summary when the history window overflows. */
+  abstract summarize(previousSummary: string | null, turns: LlmTurn[]): Promise<string>;
+}

@@ -1,0 +1,27 @@
+/**
+ * The kinds of failure the platform distinguishes. The exception filter maps each to one HTTP
+ * status in an exhaustive switch, so adding a kind without a mapping fails to compile.
+ */
+export type ErrorKind =
+  | 'VALIDATION'
+  | 'UNAUTHORIZED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'RATE_LIMITED'
+  | 'UNAVAILABLE'
+  | 'INTERNAL';
+
+/** Thrown by services; never HttpException. `code` is module-scoped, e.g. `TENANT.NOT_FOUND`. */
+export class AppError extends Error {
+  constructor(
+    readonly kind: ErrorKind,
+    readonly code: string,
+    message: string,
+    readonly details?: { retryAfterSeconds?: number },
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+}

@@ -1,0 +1,169 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
+
+const toBool = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : value === true || value === 'true' || value === '1';
+const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
+
+/**
+ * Every variable the platform reads. `.env.example` documents each one with its default;
+ * `validateEnv` refuses to start on the first invalid value and names the variable.
+ */
+export class EnvSchema {
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT = 8000;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// connection URL' })
+  DATABASE_URL?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  REDIS_URL?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(24, { message: 'ADMIN_API_KEY must be at least 24 characters (npm run admin-key makes one)' })
+  ADMIN_API_KEY?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^\s*\[.*\]\s*$/s, { message: 'ALLOWED_ORIGINS must be a JSON array of origins, e.g. ["https://example.com"]' })
+  ALLOWED_ORIGINS = '[]';
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  GEMINI_API_KEY?: string;
+
+  @IsString()
+  @MinLength(1)
+  GEMINI_MODEL = 'gemini-2.5-flash';
+
+  @IsString()
+  @MinLength(1)
+  GEMINI_LIVE_MODEL = 'gemini-2.5-flash-native-audio-preview-09-2025';
+
+  @IsString()
+  @MinLength(1)
+  GEMINI_EMBEDDING_MODEL = 'gemini-embedding-001';
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] }, { message: 'GEMINI_BASE_URL must be an http(s) URL' })
+  GEMINI_BASE_URL?: string;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
+  SESSION_TTL_SECONDS = 604800;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  MAX_HISTORY_TURNS = 20;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  MAX_MESSAGE_CHARS = 2000;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] }, { message: 'PUBLIC_BASE_URL must be an http(s) URL' })
+  PUBLIC_BASE_URL?: string;
+
+  @IsString()
+  @MinLength(1)
+  DATA_DIR = '.data';
+
+  @IsString()
+  BODY_LIMIT = '1mb';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  CHAT_RATE_LIMIT_PER_MINUTE = 5;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  CHAT_IP_RATE_LIMIT_PER_MINUTE = 60;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^\s*\[.*\]\s*$/s, { message: 'TRUSTED_PROXIES must be a JSON array of addresses or CIDRs' })
+  TRUSTED_PROXIES = '[]';
+
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  DEFAULT_APPOINTMENT_LINK = 'https://calendly.com/';
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9+/=_-]{32,}$/, { message: 'CRM_ENCRYPTION_KEY must be a base64 or hex key of 32 bytes' })
+  CRM_ENCRYPTION_KEY?: string;
+
+  @Transform(toBool)
+  @IsBoolean()
+  KB_CRAWL_ALLOW_PRIVATE = false;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  EMBEDDED_PG_PORT = 54329;
+}
+
+export type Env = EnvSchema;
+
+export class InvalidConfigError extends Error {}
+
+/** Used by ConfigModule.forRoot({ validate }); throws one readable line per bad variable. */
+export function validateEnv(raw: Record<string, unknown>): EnvSchema {
+  const env = plainToInstance(EnvSchema, raw, { exposeDefaultValues: true });
+  const errors = validateSync(env, { skipMissingProperties: false, whitelist: false });
+  const messages = errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`);
+  for (const key of ['ALLOWED_ORIGINS', 'TRUSTED_PROXIES'] as const) {
+    if (errors.some((e) => e.property === key)) continue;
+    try {
+      const parsed: unknown = JSON.parse(env[key]);
+      if (!Array.isArray(parsed) || parsed.some((o) => typeof o !== 'string')) throw new Error();
+    } catch {
+      messages.push(`${key}: must be a JSON array of strings`);
+    }
+  }
+  if (env.NODE_ENV === 'production') {
+    if (!env.DATABASE_URL) messages.push('DATABASE_URL: required when NODE_ENV=production (the embedded Postgres is for development only)');
+    if (!env.REDIS_URL) messages.push('REDIS_URL: required when NODE_ENV=production (the in-process session store does not survive restarts or scale out)');
+    if (!env.ADMIN_API_KEY) messages.push('ADMIN_API_KEY: required when NODE_ENV=production');
+    if (!env.CRM_ENCRYPTION_KEY) messages.push('CRM_ENCRYPTION_KEY: required when NODE_ENV=production');
+  }
+  if (messages.length) throw new InvalidConfigError(`Invalid configuration:\n  - ${messages.join('\n  - ')}`);
+  return env;
+}

@@ -1,0 +1,34 @@
+import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { AppConfig } from 'src/config/app-config.service';
+import type { EmbeddedPostgresServer } from 'src/database/embedded-postgres';
+
+/** Resolves the connection URL: DATABASE_URL when set, else a real embedded server started on demand. */
+@Injectable()
+export class DatabaseUrlProvider implements OnApplicationShutdown {
+  private embedded?: EmbeddedPostgresServer;
+  private url?: Promise<string>;
+
+  constructor(private readonly config: AppConfig) {}
+
+  resolve(): Promise<string> {
+    const configured = this.config.get('DATABASE_URL');
+    if (configured) return Promise.resolve(configured);
+    this.url ??= this.startEmbedded();
+    return this.url;
+  }
+
+  /** Loaded only when needed: the package is ESM and pulls in native binaries a configured deployment never uses. */
+  private async startEmbedded(): Promise<string> {
+    const { EmbeddedPostgresServer } = await import('src/database/embedded-postgres');
+    this.embedded = new EmbeddedPostgresServer(this.config.get('DATA_DIR'), this.config.get('EMBEDDED_PG_PORT'));
+    return this.embedded.start();
+  }
+
+  get isEmbedded(): boolean {
+    return !this.config.get('DATABASE_URL');
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.embedded?.stop();
+  }
+}

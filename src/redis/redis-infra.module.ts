@@ -1,0 +1,45 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { getRedisConnectionToken, RedisModule } from '@nestjs-modules/ioredis';
+import type Redis from 'ioredis';
+import { AppConfig } from 'src/config/app-config.service';
+import { LocalPubSub } from 'src/redis/local.pub-sub';
+import { PubSub } from 'src/redis/pub-sub.port';
+import { RedisPubSub } from 'src/redis/redis.pub-sub';
+
+/** The optional Redis token: present only when REDIS_URL is set. Inject with `@Optional() @Inject(REDIS)`. */
+export const REDIS = getRedisConnectionToken();
+
+/**
+ * Redis when configured, in-process equivalents otherwise. Clients fail fast (one retry, 2 s command timeout)
+ * so a Redis outage turns into quick errors instead of hung requests.
+ */
+@Global()
+@Module({})
+export class RedisInfraModule {
+  static forRoot(redisUrl: string | undefined): DynamicModule {
+    const imports = redisUrl
+      ? [
+          RedisModule.forRootAsync({
+            inject: [AppConfig],
+            useFactory: (config: AppConfig) => ({
+              type: 'single' as const,
+              url: config.get('REDIS_URL'),
+              options: { maxRetriesPerRequest: 1, commandTimeout: 2000, connectTimeout: 3000, lazyConnect: false },
+            }),
+          }),
+        ]
+      : [];
+    return {
+      module: RedisInfraModule,
+      imports,
+      providers: [
+        {
+          provide: PubSub,
+          inject: [{ token: REDIS, optional: true }],
+          useFactory: (redis?: Redis) => (redis ? new RedisPubSub(redis) : new LocalPubSub()),
+        },
+      ],
+      exports: [PubSub, ...(redisUrl ? [RedisModule] : [])],
+    };
+  }
+}

@@ -1,0 +1,54 @@
+import { entryCtas } from 'src/tenant/cta-tree';
+import type { BusinessConfigDto, PublicBusinessConfigDto } from 'src/tenant/dto/business-responses.dto';
+import type { BusinessEntity } from 'src/tenant/entities/business.entity';
+
+export function toConfigDto(b: BusinessEntity): BusinessConfigDto {
+  return {
+    businessId: b.businessId,
+    businessName: b.businessName,
+    systemPrompt: b.systemPrompt,
+    primaryGoal: b.primaryGoal,
+    personality: b.personality,
+    greetingMessage: b.greetingMessage,
+    secondaryGreetingMessage: b.secondaryGreetingMessage,
+    privacyStatement: b.privacyStatement,
+    themeColor: b.themeColor,
+    widgetPosition: b.widgetPosition,
+    websiteUrl: b.websiteUrl,
+    contactEmail: b.contactEmail,
+    contactPhone: b.contactPhone,
+    chatbotButtonText: b.chatbotButtonText,
+    businessLogo: b.businessLogo,
+    voiceEnabled: b.voiceEnabled,
+    defaultCountry: b.defaultCountry,
+    ctaTree: b.ctaTree,
+    rules: b.rules,
+    experiments: b.experiments,
+    allowedOrigins: b.allowedOrigins,
+    settings: b.settings as Record<string, unknown>,
+    version: b.version,
+    createdAt: b.createdAt.toISOString(),
+    updatedAt: b.updatedAt.toISOString(),
+  };
+}
+
+/** What a widget may see: never the system prompt, rules, experiments or settings. */
+export function toPublicConfigDto(b: BusinessEntity): PublicBusinessConfigDto {
+  return {
+    businessId: b.businessId,
+    businessName: b.businessName,
+    greetingMessage: b.greetingMessage,
+    secondaryGreetingMessage: b.secondaryGreetingMessage,
+    privacyStatement: b.privacyStatement,
+    themeColor: b.themeColor,
+    widgetPosition: b.widgetPosition,
+    websiteUrl: b.websiteUrl,
+    contactEmail: b.contactEmail,
+    contactPhone: b.contactPhone,
+    chatbotButtonText: b.chatbotButtonText,
+    businessLogo: b.businessLogo,
+    voiceEnabled: b.voiceEnabled,
+    ctaTree: b.ctaTree,
+    entryCtas: entryCtas(b.ctaTree),
+  };
+}

@@ -1,0 +1,103 @@
+export const CTA_ACTIONS = ['show_children', 'send', 'link', 'redirect'] as const;
+export type CtaAction = (typeof CTA_ACTIONS)[number];
+
+export interface CtaNode {
+  id: string;
+  label: string;
+  action: CtaAction;
+  children?: string[];
+  url?: string;
+  message?: string;
+}
+
+/** Flat map id → node; children reference other ids. */
+export type CtaTree = Record<string, CtaNode>;
+
+const isHttpUrl = (value: unknown): boolean => {
+  if (typeof value !== 'string') return false;
+  try {
+    const u = new URL(value);
+    return u.protocol === 'http:' || u.protocol === 'https:';
+  } catch {
+    return false;
+  }
+};
+
+/** Returns one message per problem, each naming the node; empty when the tree is valid. */
+export function validateCtaTree(tree: unknown): string[] {
+  if (tree === null || typeof tree !== 'object' || Array.isArray(tree)) return ['ctaTree must be an object of id → node'];
+  const nodes = tree as Record<string, Partial<CtaNode> | null>;
+  const errors: string[] = [];
+  for (const [key, node] of Object.entries(nodes)) {
+    if (!node || typeof node !== 'object' || Array.isArray(node)) {
+      errors.push(`ctaTree node "${key}" must be an object`);
+      continue;
+    }
+    if (node.id !== undefined && node.id !== key) errors.push(`ctaTree node "${key}" has id "${String(node.id)}"; they must match`);
+    if (typeof node.label !== 'string' || !node.label.trim()) errors.push(`ctaTree node "${key}" needs a non-empty label`);
+    if (!CTA_ACTIONS.includes(node.action as CtaAction)) {
+      errors.push(`ctaTree node "${key}" has unknown action "${String(node.action)}" (expected ${CTA_ACTIONS.join(', ')})`);
+    }
+    if ((node.action === 'link' || node.action === 'redirect') && !isHttpUrl(node.url)) {
+      errors.push(`ctaTree node "${key}" (${node.action}) needs an http(s) url`);
+    }
+    if (node.url !== undefined && node.url !== null && !isHttpUrl(node.url)) errors.push(`ctaTree node "${key}" has a url that is not http(s)`);
+    if (node.message !== undefined && typeof node.message !== 'string') errors.push(`ctaTree node "${key}" message must be a string`);
+    if (node.action === 'send' && (typeof node.message !== 'string' || !node.message.trim()) && !node.label) {
+      errors.push(`ctaTree node "${key}" (send) needs a message`);
+    }
+    if (node.children !== undefined) {
+      if (!Array.isArray(node.children) || node.children.some((c) => typeof c !== 'string')) {
+        errors.push(`ctaTree node "${key}" children must be an array of node ids`);
+        continue;
+      }
+      for (const child of node.children) {
+        if (!(child in nodes)) errors.push(`ctaTree node "${key}" has child "${child}" that does not exist`);
+      }
+    }
+    if (node.action === 'show_children' && (!Array.isArray(node.children) || node.children.length === 0)) {
+      errors.push(`ctaTree node "${key}" (show_children) needs at least one child`);
+    }
+  }
+  if (errors.length === 0) {
+    const cycle = findCycle(nodes as CtaTree);
+    if (cycle) errors.push(`ctaTree has a cycle: ${cycle.join(' → ')}`);
+  }
+  return errors;
+}
+
+function findCycle(tree: CtaTree): string[] | undefined {
+  const state = new Map<string, 'visiting' | 'done'>();
+  const path: string[] = [];
+  const visit = (id: string): string[] | undefined => {
+    if (state.get(id) === 'done') return undefined;
+    if (state.get(id) === 'visiting') return [...path.slice(path.indexOf(id)), id];
+    state.set(id, 'visiting');
+    path.push(id);
+    for (const child of tree[id]?.children ?? []) {
+      const found = visit(child);
+      if (found) return found;
+    }
+    path.pop();
+    state.set(id, 'done');
+    return undefined;
+  };
+  for (const id of Object.keys(tree)) {
+    const found = visit(id);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** Fills each node's id from its key, so the stored tree is self-describing. */
+export function normalizeCtaTree(tree: CtaTree): CtaTree {
+  return Object.fromEntries(Object.entries(tree).map(([key, node]) => [key, { ...node, id: key }]));
+}
+
+/** Entry buttons: children of `main_menu`, else the root show_children nodes (roots are nobody's child). */
+export function entryCtas(tree: CtaTree): CtaNode[] {
+  const main = tree.main_menu;
+  if (main?.children?.length) return main.children.map((id) => tree[id]).filter((n): n is CtaNode => !!n);
+  const childIds = new Set(Object.values(tree).flatMap((n) => n.children ?? []));
+  return Object.values(tree).filter((n) => !childIds.has(n.id) && n.action === 'show_children');
+}

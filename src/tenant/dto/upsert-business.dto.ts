@@ -1,0 +1,183 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  IsArray,
+  IsBoolean,
+  IsEmail,
+  IsIn,
+  IsNumber,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+import { Type } from 'class-transformer';
+import type { CtaTree } from 'src/tenant/cta-tree';
+
+/** `null` and `""` mean "clear this field", so they skip validation; `undefined` means "leave as is". */
+const Clearable = () => ValidateIf((_o, v) => v !== undefined && v !== null && v !== '');
+
+export const BUSINESS_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+export const MAX_LOGO_CHARS = 300_000;
+
+export class BusinessSettingsDto {
+  @ApiPropertyOptional({ example: 10, description: 'Messages per minute per session; 0 disables the limit' })
+  @IsOptional()
+  @IsNumber()
+  @Min(0)
+  chatRateLimitPerMinute?: number;
+
+  @ApiPropertyOptional({ example: 60, description: 'Messages per minute per client IP; 0 disables the limit' })
+  @IsOptional()
+  @IsNumber()
+  @Min(0)
+  ipRateLimitPerMinute?: number;
+
+  @ApiPropertyOptional({ example: 0.2, description: 'Below this retrieval confidence the knowledge base is treated as having no answer' })
+  @IsOptional()
+  @IsNumber()
+  @Min(0)
+  @Max(1)
+  ragMinConfidence?: number;
+}
+
+/** Create-or-update body. Legacy snake_case keys are converted to camelCase before validation. */
+export class UpsertBusinessDto {
+  @ApiProperty({ example: 'goaccel-website', pattern: BUSINESS_ID_PATTERN.source })
+  @IsString()
+  @Matches(BUSINESS_ID_PATTERN, { message: 'businessId must match ^[a-z0-9][a-z0-9_-]{0,63}$' })
+  businessId: string;
+
+  @ApiPropertyOptional({ example: 'GoAccel', description: 'Required when creating' })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  businessName?: string;
+
+  @ApiPropertyOptional({ example: 'You are the AI concierge for GoAccel...' })
+  @Clearable()
+  @IsString()
+  @MaxLength(20000)
+  systemPrompt?: string | null;
+
+  @ApiPropertyOptional({ example: 'Book demos with home-services owners' })
+  @Clearable()
+  @IsString()
+  @MaxLength(2000)
+  primaryGoal?: string | null;
+
+  @ApiPropertyOptional({ example: 'Friendly, knowledgeable, and growth-focused' })
+  @Clearable()
+  @IsString()
+  @MaxLength(2000)
+  personality?: string | null;
+
+  @ApiPropertyOptional({ example: 'Hi, welcome to GoAccel.' })
+  @Clearable()
+  @IsString()
+  @MaxLength(2000)
+  greetingMessage?: string | null;
+
+  @ApiPropertyOptional({ example: 'Ask me anything or select an option below.' })
+  @Clearable()
+  @IsString()
+  @MaxLength(2000)
+  secondaryGreetingMessage?: string | null;
+
+  @ApiPropertyOptional({ example: 'We only use your details to contact you about your request.' })
+  @Clearable()
+  @IsString()
+  @MaxLength(5000)
+  privacyStatement?: string | null;
+
+  @ApiPropertyOptional({ example: '#667eea' })
+  @Clearable()
+  @Matches(/^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$/, { message: 'themeColor must be a hex colour like #667eea' })
+  themeColor?: string | null;
+
+  @ApiPropertyOptional({ enum: ['center', 'bottom-right', 'bottom-left'], example: 'bottom-right' })
+  @Clearable()
+  @IsIn(['center', 'bottom-right', 'bottom-left'])
+  widgetPosition?: 'center' | 'bottom-right' | 'bottom-left' | null;
+
+  @ApiPropertyOptional({ example: 'https://goaccel.ai/' })
+  @Clearable()
+  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false }, { message: 'websiteUrl must be an http(s) URL' })
+  websiteUrl?: string | null;
+
+  @ApiPropertyOptional({ example: 'info@goaccel.com' })
+  @Clearable()
+  @IsEmail({}, { message: 'contactEmail must be an email address' })
+  contactEmail?: string | null;
+
+  @ApiPropertyOptional({ example: '855.915.0747' })
+  @Clearable()
+  @IsString()
+  @MaxLength(64)
+  contactPhone?: string | null;
+
+  @ApiPropertyOptional({ example: 'Send' })
+  @Clearable()
+  @IsString()
+  @MaxLength(64)
+  chatbotButtonText?: string | null;
+
+  @ApiPropertyOptional({ example: 'https://goaccel.ai/logo.png', description: `http(s) URL or data:image URI, at most ${MAX_LOGO_CHARS} characters` })
+  @Clearable()
+  @IsString()
+  @MaxLength(MAX_LOGO_CHARS, { message: `businessLogo must be at most ${MAX_LOGO_CHARS} characters` })
+  @Matches(/^(https?:\/\/\S+|data:image\/(png|jpeg|gif|webp|svg\+xml);base64,[A-Za-z0-9+/=]+)$/, {
+    message: 'businessLogo must be an http(s) URL or a base64 data:image URI',
+  })
+  businessLogo?: string | null;
+
+  @ApiPropertyOptional({ example: false })
+  @IsOptional()
+  @IsBoolean()
+  voiceEnabled?: boolean;
+
+  @ApiPropertyOptional({ example: 'US', description: 'ISO country used for phone numbers given without a country code' })
+  @Clearable()
+  @Matches(/^[A-Z]{2}$/, { message: 'defaultCountry must be an ISO 3166-1 alpha-2 code like US' })
+  defaultCountry?: string | null;
+
+  @ApiPropertyOptional({
+    description: 'Flat map id → {id, label, action: show_children|send|link|redirect, children?, url?, message?}',
+    example: {
+      main_menu: { id: 'main_menu', label: 'Menu', action: 'show_children', children: ['book'] },
+      book: { id: 'book', label: 'Book an Appointment', action: 'link', url: 'https://calendly.com/acme' },
+    },
+  })
+  @Clearable()
+  @IsObject()
+  ctaTree?: CtaTree | null;
+
+  @ApiPropertyOptional({ example: ['Never quote prices; offer a call instead.'], type: [Object] })
+  @Clearable()
+  @IsArray()
+  rules?: unknown[] | null;
+
+  @ApiPropertyOptional({ example: { greetingVariant: 'b' } })
+  @Clearable()
+  @IsObject()
+  experiments?: Record<string, unknown> | null;
+
+  @ApiPropertyOptional({ example: ['https://goaccel.ai'] })
+  @Clearable()
+  @IsArray()
+  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false }, { each: true, message: 'allowedOrigins must be http(s) origins' })
+  allowedOrigins?: string[] | null;
+
+  @ApiPropertyOptional({ type: BusinessSettingsDto })
+  @Clearable()
+  @ValidateNested()
+  @Type(() => BusinessSettingsDto)
+  settings?: BusinessSettingsDto | null;
+}

@@ -1,0 +1,59 @@
+import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { PubSub, Unsubscribe } from 'src/redis/pub-sub.port';
+import type { BusinessEntity } from 'src/tenant/entities/business.entity';
+
+export const TENANT_CHANGED_CHANNEL = 'tenant:changed';
+const TTL_MS = 60_000;
+
+/**
+ * Per-instance cache of tenant configs for the hot path. A change publishes the tenant id so every
+ * instance drops its copy at once; the TTL only bounds staleness if a notice is ever missed.
+ */
+@Injectable()
+export class TenantConfigCache implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger('TenantConfigCache');
+  private readonly entries = new Map<string, { value: BusinessEntity; expiresAt: number }>();
+  private readonly listeners = new Set<(businessId: string) => void>();
+  private unsubscribe?: Unsubscribe;
+
+  constructor(private readonly pubsub: PubSub) {}
+
+  async onModuleInit(): Promise<void> {
+    this.unsubscribe = await this.pubsub.subscribe(TENANT_CHANGED_CHANNEL, (id) => this.evict(id));
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.unsubscribe?.();
+  }
+
+  get(businessId: string): BusinessEntity | undefined {
+    const hit = this.entries.get(businessId);
+    if (!hit) return undefined;
+    if (hit.expiresAt < Date.now()) {
+      this.entries.delete(businessId);
+      return undefined;
+    }
+    return hit.value;
+  }
+
+  set(value: BusinessEntity): void {
+    this.entries.set(value.businessId, { value, expiresAt: Date.now() + TTL_MS });
+  }
+
+  /** Other modules (e.g. rate limits, voice routing) can react to tenant changes on every instance. */
+  onChange(listener: (businessId: string) => void): void {
+    this.listeners.add(listener);
+  }
+
+  async invalidate(businessId: string): Promise<void> {
+    this.evict(businessId);
+    await this.pubsub.publish(TENANT_CHANGED_CHANNEL, businessId).catch((err: Error) => {
+      this.logger.warn({ businessId, err: err.message }, 'could not publish tenant change; other instances catch up by TTL');
+    });
+  }
+
+  private evict(businessId: string): void {
+    this.entries.delete(businessId);
+    for (const l of this.listeners) l(businessId);
+  }
+}

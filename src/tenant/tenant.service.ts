@@ -1,0 +1,132 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { BusinessRepository } from 'src/tenant/business.repository';
+import { normalizeCtaTree, validateCtaTree } from 'src/tenant/cta-tree';
+import { UpsertBusinessDto } from 'src/tenant/dto/upsert-business.dto';
+import { BusinessEntity } from 'src/tenant/entities/business.entity';
+import { TenantConfigCache } from 'src/tenant/tenant-config.cache';
+import { TenantLifecycle } from 'src/tenant/tenant-lifecycle';
+import { TenantErrors } from 'src/tenant/tenant.errors';
+
+type Defaults = Pick<BusinessEntity, 'widgetPosition' | 'defaultCountry' | 'ctaTree' | 'rules' | 'experiments' | 'allowedOrigins' | 'settings'>;
+const DEFAULTS: Defaults = {
+  widgetPosition: 'bottom-right',
+  defaultCountry: 'US',
+  ctaTree: {},
+  rules: [],
+  experiments: {},
+  allowedOrigins: [],
+  settings: {},
+};
+
+export interface UpsertResult {
+  business: BusinessEntity;
+  created: boolean;
+}
+
+@Injectable()
+export class TenantService {
+  private readonly logger = new Logger('TenantService');
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly businesses: BusinessRepository,
+    private readonly cache: TenantConfigCache,
+    private readonly lifecycle: TenantLifecycle,
+  ) {}
+
+  /** Create, or partially update: absent keys are kept, `null`/`""` clear optional fields (non-null ones reset to defaults). */
+  async upsert(dto: UpsertBusinessDto): Promise<UpsertResult> {
+    if (dto.ctaTree) {
+      const errors = validateCtaTree(dto.ctaTree);
+      if (errors.length) throw TenantErrors.invalid(errors.join('; '));
+    }
+    const result = await this.dataSource.transaction(async (em) => {
+      const existing = await this.businesses.findByIdForUpdate(dto.businessId, em);
+      if (!existing && !dto.businessName) throw TenantErrors.invalid('businessName is required when creating a business');
+      const target = existing ?? this.businesses.create({ businessId: dto.businessId, ...DEFAULTS }, em);
+      applyPatch(target, dto);
+      const saved = await this.businesses.save(target, em);
+      return { business: saved, created: !existing };
+    });
+    await this.cache.invalidate(dto.businessId);
+    this.logger.log({ businessId: dto.businessId, version: result.business.version, created: result.created }, 'business saved');
+    return result;
+  }
+
+  async get(businessId: string): Promise<BusinessEntity> {
+    const found = await this.businesses.findById(businessId);
+    if (!found) throw TenantErrors.notFound(businessId);
+    return found;
+  }
+
+  /** Hot-path read (chat, voice, widget): served from the per-instance cache. */
+  async getCached(businessId: string): Promise<BusinessEntity> {
+    const hit = this.cache.get(businessId);
+    if (hit) return hit;
+    const found = await this.get(businessId);
+    this.cache.set(found);
+    return found;
+  }
+
+  async list(limit: number, cursor?: string): Promise<{ items: BusinessEntity[]; total: number; nextCursor: string | null }> {
+    const [items, total] = await Promise.all([
+      this.businesses.listAllForAdmin(limit, cursor),
+      this.businesses.countAllForAdmin(),
+    ]);
+    const nextCursor = items.length === limit ? items[items.length - 1].businessId : null;
+    return { items, total, nextCursor };
+  }
+
+  /** Removes the tenant and, through cascading keys and registered hooks, everything it owns, in one transaction. */
+  async delete(businessId: string): Promise<void> {
+    const hooks = this.lifecycle.deletionHooks();
+    await this.dataSource.transaction(async (em) => {
+      const existing = await this.businesses.findByIdForUpdate(businessId, em);
+      if (!existing) throw TenantErrors.notFound(businessId);
+      for (const [, hook] of hooks) await hook.inTransaction?.(businessId, em);
+      await this.businesses.delete(businessId, em);
+    });
+    await this.cache.invalidate(businessId);
+    for (const [name, hook] of hooks) {
+      await hook.afterCommit?.(businessId).catch((err: Error) => {
+        this.logger.error({ businessId, hook: name, err: err.message }, 'tenant clean-up after delete failed');
+      });
+    }
+    this.logger.log({ businessId }, 'business deleted');
+  }
+}
+
+const NULLABLE_FIELDS = [
+  'systemPrompt',
+  'primaryGoal',
+  'personality',
+  'greetingMessage',
+  'secondaryGreetingMessage',
+  'privacyStatement',
+  'themeColor',
+  'websiteUrl',
+  'contactEmail',
+  'contactPhone',
+  'chatbotButtonText',
+  'businessLogo',
+] as const;
+
+function applyPatch(target: BusinessEntity, dto: UpsertBusinessDto): void {
+  const cleared = (v: unknown) => v === null || v === '';
+  if (dto.businessName !== undefined) target.businessName = dto.businessName;
+  for (const key of NULLABLE_FIELDS) {
+    const value = dto[key];
+    if (value === undefined) continue;
+    target[key] = cleared(value) ? null : (value as string);
+  }
+  if (dto.voiceEnabled !== undefined) target.voiceEnabled = dto.voiceEnabled;
+  if (dto.widgetPosition !== undefined) target.widgetPosition = cleared(dto.widgetPosition) ? DEFAULTS.widgetPosition : dto.widgetPosition!;
+  if (dto.defaultCountry !== undefined) target.defaultCountry = cleared(dto.defaultCountry) ? DEFAULTS.defaultCountry : dto.defaultCountry!;
+  if (dto.ctaTree !== undefined) target.ctaTree = cleared(dto.ctaTree) ? {} : normalizeCtaTree(dto.ctaTree!);
+  if (dto.rules !== undefined) target.rules = cleared(dto.rules) ? [] : dto.rules!;
+  if (dto.experiments !== undefined) target.experiments = cleared(dto.experiments) ? {} : dto.experiments!;
+  if (dto.allowedOrigins !== undefined) target.allowedOrigins = cleared(dto.allowedOrigins) ? [] : dto.allowedOrigins!;
+  if (dto.settings !== undefined) target.settings = cleared(dto.settings) ? {} : { ...dto.settings };
+}

@@ -1,0 +1,15 @@
+// Loaded before every e2e file: the real local Postgres and Redis, quiet logs, a fixed admin key.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TEST_ADMIN_KEY, TEST_DATABASE_URL, TEST_REDIS_URL } from 'test/support/services';
+
+process.env.NODE_ENV = 'test';
+process.env.DATABASE_URL ??= TEST_DATABASE_URL;
+process.env.REDIS_URL ??= TEST_REDIS_URL;
+process.env.ADMIN_API_KEY = TEST_ADMIN_KEY;
+process.env.LOG_LEVEL ??= 'silent';
+process.env.DATA_DIR = mkdtempSync(join(tmpdir(), 'concierge-test-'));
+process.env.CHAT_RATE_LIMIT_PER_MINUTE ??= '1000';
+process.env.CHAT_IP_RATE_LIMIT_PER_MINUTE ??= '0';
+delete process.env.GEMINI_API_KEY;

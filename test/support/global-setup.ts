@@ -1,0 +1,37 @@
+import { join } from 'node:path';
+import Redis from 'ioredis';
+import { register } from 'tsconfig-paths';
+import { DataSource } from 'typeorm';
+
+// Global setup runs outside Jest's module mapper, so the tsconfig path aliases are registered by hand.
+register({ baseUrl: join(__dirname, '..', '..'), paths: { 'src/*': ['src/*'], 'test/*': ['test/*'], migrations: ['migrations/index.ts'] } });
+/* eslint-disable @typescript-eslint/no-require-imports */
+const { dataSourceOptions } = require('src/database/data-source.options') as typeof import('src/database/data-source.options');
+const { TEST_DATABASE_URL, TEST_REDIS_URL } = require('test/support/services') as typeof import('test/support/services');
+
+/**
+ * Runs once before the e2e suites: proves Postgres and Redis are reachable (a missing service is a failure,
+ * never a skip) and applies the migrations. Refuses any database whose name does not contain "test".
+ */
+export default async function globalSetup(): Promise<void> {
+  const url = process.env.DATABASE_URL_FOR_TESTS ?? TEST_DATABASE_URL;
+  const dbName = new URL(url).pathname.slice(1);
+  if (!dbName.includes('test')) throw new Error(`Refusing to run e2e tests against database "${dbName}"`);
+  const ds = new DataSource(dataSourceOptions(url));
+  try {
+    await ds.initialize();
+  } catch (err) {
+    throw new Error(`e2e tests need PostgreSQL at ${url}: ${(err as Error).message}`);
+  }
+  await ds.runMigrations({ transaction: 'each' });
+  await ds.destroy();
+  const redis = new Redis(TEST_REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 3000 });
+  try {
+    await redis.connect();
+    await redis.ping();
+  } catch (err) {
+    throw new Error(`e2e tests need Redis at ${TEST_REDIS_URL}: ${(err as Error).message}`);
+  } finally {
+    redis.disconnect();
+  }
+}
