@@ -1,6 +1,7 @@
 import { INestApplication, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { WsAdapter } from '@nestjs/platform-ws';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
@@ -33,6 +34,10 @@ export function configureApp(app: NestExpressApplication): void {
   const limit = config.get('BODY_LIMIT');
   app.useBodyParser('json', { limit });
   app.useBodyParser('urlencoded', { limit, extended: false });
+  // Knowledge-base uploads in the legacy crawl format are NDJSON and far larger than chat bodies.
+  app.useBodyParser('text', { type: ['application/x-ndjson', 'application/jsonl'], limit: config.get('KB_BODY_LIMIT') });
+  // Twilio Media Streams speak plain WebSocket JSON frames, not socket.io.
+  app.useWebSocketAdapter(new WsAdapter(app));
   app.useGlobalPipes(
     new ValidationPipe({
       whitelist: true,

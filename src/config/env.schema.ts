@@ -104,8 +104,11 @@ export class EnvSchema {
   @MinLength(1)
   DATA_DIR = '.data';
 
-  @IsString()
+  @Matches(/^\d+(b|kb|mb)$/, { message: 'BODY_LIMIT must look like 1mb or 512kb' })
   BODY_LIMIT = '1mb';
+
+  @Matches(/^\d+(b|kb|mb)$/, { message: 'KB_BODY_LIMIT must look like 20mb' })
+  KB_BODY_LIMIT = '20mb';
 
   @Transform(toInt)
   @IsInt()
