@@ -1,0 +1,17 @@
+export interface RerankCandidate {
+  id: string;
+  text: string;
+  /** Score from the previous stage (fused retrieval), higher is better; in [0, 1]. */
+  score: number;
+}
+
+export interface RerankResult {
+  id: string;
+  /** New relevance in [0, 1], higher is better. */
+  score: number;
+}
+
+/** Re-orders a short candidate list for one query. Returns every candidate once, best first. */
+export abstract class Reranker {
+  abstract rerank(query: string, candidates: RerankCandidate[]): Promise<RerankResult[]>;
+}
