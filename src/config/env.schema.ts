@@ -141,6 +141,48 @@ export class EnvSchema {
   @IsInt()
   @Min(1)
   EMBEDDED_PG_PORT = 54329;
+
+  // --- CRM (src/crm, src/common/crypto) ---
+  /** Retired CRM_ENCRYPTION_KEY values (comma-separated) still accepted for decryption after a rotation. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9+/=_-]{32,}(\s*,\s*[A-Za-z0-9+/=_-]{32,})*$/, {
+    message: 'CRM_ENCRYPTION_PREVIOUS_KEYS must be a comma-separated list of 32-byte base64 or hex keys',
+  })
+  CRM_ENCRYPTION_PREVIOUS_KEYS?: string;
+
+  /** How long a tool call waits on the CRM before answering `queued: true` and leaving the write to the outbox. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(50)
+  @Max(30000)
+  CRM_SYNC_TIMEOUT_MS = 1500;
+
+  /** Per-request timeout of every outbound CRM HTTP call. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(120000)
+  CRM_HTTP_TIMEOUT_MS = 10000;
+
+  /** Attempts (including the first) before an outbox item is marked failed. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(50)
+  CRM_OUTBOX_MAX_ATTEMPTS = 8;
+
+  /** First retry delay; doubles per attempt with full jitter, capped at one hour. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  CRM_OUTBOX_BASE_DELAY_MS = 2000;
+
+  /** How often the outbox worker polls for due items; 0 disables the worker on this instance. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  CRM_OUTBOX_POLL_MS = 1000;
 }
 
 export type Env = EnvSchema;

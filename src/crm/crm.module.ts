@@ -1,4 +1,8 @@
 import { Module } from '@nestjs/common';
+import { CryptoModule } from 'src/common/crypto/crypto.module';
 
-@Module({})
+@Module({
+  imports: [CryptoModule],
+  exports: [CryptoModule],
+})
 export class CrmModule {}
