@@ -58,6 +58,19 @@ export abstract class VectorIndex {
   abstract search(vector: Float32Array | number[], k: number, filter?: (label: number) => boolean): Promise<VectorHit[]>;
 }
 
+/** For the knowledge-base health endpoint: what is loaded in this instance for a tenant. */
+export interface VectorIndexStatus {
+  modelId: string;
+  dimension: number;
+  vectors: number;
+  capacity: number;
+  state: VectorIndexState;
+  /** How the index was last opened: from the cache, a verified file, or rebuilt (and why). */
+  lastOpen: { source: 'cache' | 'disk' | 'rebuilt'; reason?: string; at: Date } | null;
+  /** When the index was last written to disk by this instance, null if never. */
+  lastPersistedAt: Date | null;
+}
+
 /** Opens and caches one index per tenant (DATA_DIR/<businessId>/). */
 export abstract class VectorIndexRegistry {
   /**
@@ -69,4 +82,6 @@ export abstract class VectorIndexRegistry {
   abstract invalidate(businessId: string): Promise<void>;
   /** Tenant deleted: forget it and delete its files. */
   abstract drop(businessId: string): Promise<void>;
+  /** Status of the index cached in this instance; null when none is loaded (call forTenant first). */
+  abstract status(businessId: string): Promise<VectorIndexStatus | null>;
 }

@@ -1,0 +1,82 @@
+import { EmbeddingProvider } from 'src/rag/embedding-provider.port';
+import { contentTerms, tokenize, isStopWord } from 'src/rag/embeddings/text-features';
+
+const DIMENSION = 768;
+
+/** Relative weight of each feature family; tuned on the GoAccel question set (test/rag/retrieval-quality). */
+const WORD_WEIGHT = 1;
+const BIGRAM_WEIGHT = 0.8;
+/** Per n-gram; a word yields ~3 n-grams per letter, so their sum stays comparable to the word itself. */
+const CHAR_NGRAM_WEIGHT = 0.18;
+const CHAR_NGRAM_SIZES = [3, 4, 5];
+
+/**
+ * Deterministic, offline embedder (the default when GEMINI_API_KEY is unset): a hashed bag of features, no model.
+ *
+ * Features: stemmed word unigrams, bigrams of adjacent content words (stop words skipped, so "speed to lead" gives
+ * "speed lead"), and character 3–5-grams inside each unstemmed content word (catches morphology and typos the stemmer
+ * misses: "invoicing" ~ "invoices"). Counts get sublinear weighting (1 + ln tf) so a repeated word does not drown
+ * the rest. Each feature is hashed (FNV-1a) to one of 768 dimensions with a hash-derived sign, which makes collisions
+ * cancel on average instead of piling up, and the vector is L2-normalized so cosine = dot product.
+ *
+ * Limits, honestly: it matches surface forms, not meaning. Synonyms and paraphrases with no shared words or stems
+ * ("price" vs "cost", "phone" vs "call") score zero; there is no IDF, so words common across a tenant's pages weigh as
+ * much as rare ones (the hybrid BM25 leg and the re-ranker compensate); stemming and stop words are English only;
+ * 768 hashed dimensions add a little collision noise on long texts. Use Gemini embeddings for semantic recall.
+ */
+export class LocalEmbeddingProvider extends EmbeddingProvider {
+  readonly modelId = `local-hash-v1-${DIMENSION}`;
+  readonly dimension = DIMENSION;
+
+  embed(texts: string[]): Promise<Float32Array[]> {
+    return Promise.resolve(texts.map((text) => this.embedOne(text)));
+  }
+
+  embedOne(text: string): Float32Array {
+    const features = new Map<string, number>();
+    const add = (feature: string) => features.set(feature, (features.get(feature) ?? 0) + 1);
+
+    const terms = contentTerms(text);
+    for (let i = 0; i < terms.length; i++) {
+      add(`w:${terms[i]}`);
+      if (i + 1 < terms.length) add(`b:${terms[i]} ${terms[i + 1]}`);
+    }
+    for (const token of tokenize(text)) {
+      if (isStopWord(token) || token.length < 3) continue;
+      const padded = `<${token}>`;
+      for (const n of CHAR_NGRAM_SIZES) {
+        for (let start = 0; start + n <= padded.length; start++) add(`c:${padded.slice(start, start + n)}`);
+      }
+    }
+
+    const vector = new Float32Array(DIMENSION);
+    for (const [feature, count] of features) {
+      const family = feature.charCodeAt(0);
+      const familyWeight = family === 119 /* w */ ? WORD_WEIGHT : family === 98 /* b */ ? BIGRAM_WEIGHT : CHAR_NGRAM_WEIGHT;
+      const hash = fnv1a(feature);
+      const sign = hash & 0x80000000 ? -1 : 1;
+      vector[(hash & 0x7fffffff) % DIMENSION] += sign * familyWeight * (1 + Math.log(count));
+    }
+    return l2Normalize(vector);
+  }
+}
+
+/** 32-bit FNV-1a over UTF-16 code units: fast, stable across platforms and Node versions. */
+function fnv1a(input: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < input.length; i++) {
+    hash ^= input.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
+}
+
+/** In place; a zero vector (empty or all-stop-word text) stays zero rather than becoming NaN. */
+export function l2Normalize(vector: Float32Array): Float32Array {
+  let sum = 0;
+  for (let i = 0; i < vector.length; i++) sum += vector[i] * vector[i];
+  if (sum === 0) return vector;
+  const inv = 1 / Math.sqrt(sum);
+  for (let i = 0; i < vector.length; i++) vector[i] *= inv;
+  return vector;
+}

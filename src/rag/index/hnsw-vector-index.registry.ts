@@ -1,0 +1,137 @@
+import { Logger } from '@nestjs/common';
+import { isAbsolute, join, resolve } from 'node:path';
+import { HierarchicalNSW } from 'hnswlib-node';
+import { HnswVectorIndex } from 'src/rag/index/hnsw-vector-index';
+import { IndexFiles, UnusableReason } from 'src/rag/index/index-files';
+import { RagSearchErrors } from 'src/rag/rag-search.errors';
+import {
+  OpenVectorIndexOptions,
+  VectorIndex,
+  VectorIndexRegistry,
+  VectorIndexStatus,
+} from 'src/rag/vector-index.port';
+
+/** Same shape as tenant ids (BUSINESS_ID_PATTERN); re-checked here because the id becomes a folder name. */
+const SAFE_TENANT_DIR = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+
+/** What happened on the last open of a tenant's index; exposed for health reporting and tests. */
+export interface IndexOpenReport {
+  source: 'cache' | 'disk' | 'rebuilt';
+  reason?: UnusableReason;
+  at: Date;
+}
+
+/**
+ * One HNSW index per tenant, cached in memory and persisted under DATA_DIR/<businessId>/. Opens are de-duplicated per
+ * tenant, so a burst of first searches loads or rebuilds once. A cached index whose model, dimension or state differs
+ * from what the caller expects is reopened, which re-verifies the disk and rebuilds when the file is not current.
+ */
+export class HnswVectorIndexRegistry extends VectorIndexRegistry {
+  private readonly logger = new Logger('VectorIndexRegistry');
+  private readonly root: string;
+  private readonly open = new Map<string, Promise<HnswVectorIndex>>();
+  private readonly reports = new Map<string, IndexOpenReport>();
+
+  constructor(dataDir: string) {
+    super();
+    this.root = isAbsolute(dataDir) ? dataDir : resolve(process.cwd(), dataDir);
+  }
+
+  async forTenant(businessId: string, options: OpenVectorIndexOptions): Promise<VectorIndex> {
+    const files = this.filesFor(businessId);
+    const pending = this.open.get(businessId);
+    if (pending) {
+      const cached = await pending.catch(() => null);
+      if (cached && this.open.get(businessId) === pending && matches(cached, options)) {
+        this.reports.set(businessId, { source: 'cache', at: new Date() });
+        return cached;
+      }
+      // Another caller may have replaced the entry while we awaited; only evict what we looked at.
+      if (this.open.get(businessId) === pending) this.open.delete(businessId);
+      else return this.forTenant(businessId, options);
+    }
+    const opening = this.load(businessId, files, options);
+    this.open.set(businessId, opening);
+    opening.catch(() => {
+      if (this.open.get(businessId) === opening) this.open.delete(businessId);
+    });
+    return opening;
+  }
+
+  invalidate(businessId: string): Promise<void> {
+    this.open.delete(businessId);
+    return Promise.resolve();
+  }
+
+  async drop(businessId: string): Promise<void> {
+    const files = this.filesFor(businessId);
+    const pending = this.open.get(businessId);
+    this.open.delete(businessId);
+    this.reports.delete(businessId);
+    const index = pending ? await pending.catch(() => null) : null;
+    if (index) await index.settle();
+    await files.remove();
+  }
+
+  async status(businessId: string): Promise<VectorIndexStatus | null> {
+    const pending = this.open.get(businessId);
+    const index = pending ? await pending.catch(() => null) : null;
+    if (!index) return null;
+    return {
+      modelId: index.modelId,
+      dimension: index.dimension,
+      vectors: index.size,
+      capacity: index.capacity,
+      state: index.state,
+      lastOpen: this.reports.get(businessId) ?? null,
+      lastPersistedAt: index.lastPersistedAt,
+    };
+  }
+
+  private async load(businessId: string, files: IndexFiles, options: OpenVectorIndexOptions): Promise<HnswVectorIndex> {
+    const verified = await files.verify(options.modelId, options.dimension, options.expected);
+    if (verified.ok) {
+      const native = new HierarchicalNSW('cosine', options.dimension);
+      try {
+        await native.readIndex(files.indexPath);
+        const index = HnswVectorIndex.fromDisk(businessId, native, verified.meta, files, options.loader);
+        if (index.size === verified.meta.elementCount) {
+          this.reports.set(businessId, { source: 'disk', at: new Date() });
+          return index;
+        }
+      } catch {
+        // Falls through to a rebuild: the hash matched but hnswlib still refused the file (e.g. another version).
+      }
+      return this.rebuild(businessId, files, options, 'corrupt');
+    }
+    return this.rebuild(businessId, files, options, verified.reason);
+  }
+
+  private async rebuild(
+    businessId: string,
+    files: IndexFiles,
+    options: OpenVectorIndexOptions,
+    reason: UnusableReason,
+  ): Promise<HnswVectorIndex> {
+    const started = Date.now();
+    const state = options.expected ?? { kbVersion: null, checksum: '' };
+    const index = await HnswVectorIndex.build(businessId, options.modelId, options.dimension, files, options.loader, state);
+    const event = { event: 'vector_index_rebuilt', businessId, reason, vectors: index.size, ms: Date.now() - started };
+    if (reason === 'missing') this.logger.log(event);
+    else this.logger.warn(event);
+    this.reports.set(businessId, { source: 'rebuilt', reason, at: new Date() });
+    return index;
+  }
+
+  private filesFor(businessId: string): IndexFiles {
+    if (!SAFE_TENANT_DIR.test(businessId)) throw RagSearchErrors.invalidTenantPath(businessId);
+    return new IndexFiles(join(this.root, businessId));
+  }
+}
+
+function matches(index: VectorIndex, options: OpenVectorIndexOptions): boolean {
+  if (index.modelId !== options.modelId || index.dimension !== options.dimension) return false;
+  if (!options.expected) return true;
+  const { kbVersion, checksum } = index.state;
+  return kbVersion === options.expected.kbVersion && checksum === options.expected.checksum;
+}

@@ -1,0 +1,50 @@
+import { Module } from '@nestjs/common';
+import { AppConfig } from 'src/config/app-config.service';
+import { EmbeddingProvider } from 'src/rag/embedding-provider.port';
+import { GeminiEmbeddingProvider } from 'src/rag/embeddings/gemini-embedding.provider';
+import { LocalEmbeddingProvider } from 'src/rag/embeddings/local-embedding.provider';
+import { HnswVectorIndexRegistry } from 'src/rag/index/hnsw-vector-index.registry';
+import { GeminiReranker } from 'src/rag/rerank/gemini.reranker';
+import { LexicalReranker } from 'src/rag/rerank/lexical.reranker';
+import { Reranker } from 'src/rag/rerank/reranker.port';
+import { VectorIndexRegistry } from 'src/rag/vector-index.port';
+
+/**
+ * Search infrastructure for RagModule: the embedder, the per-tenant vector index registry and the re-ranker, each
+ * chosen once from validated config. With GEMINI_API_KEY set, Gemini embeds and re-ranks; without it everything
+ * runs offline (hashed local embeddings, lexical re-ranking). Switching changes the embedding model id, so
+ * existing indexes are rebuilt on their next open rather than mixed.
+ */
+@Module({
+  providers: [
+    {
+      provide: EmbeddingProvider,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig): EmbeddingProvider => {
+        const apiKey = config.get('GEMINI_API_KEY');
+        if (!apiKey) return new LocalEmbeddingProvider();
+        return new GeminiEmbeddingProvider({
+          apiKey,
+          model: config.get('GEMINI_EMBEDDING_MODEL'),
+          baseUrl: config.get('GEMINI_BASE_URL'),
+        });
+      },
+    },
+    {
+      provide: VectorIndexRegistry,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig): VectorIndexRegistry => new HnswVectorIndexRegistry(config.get('DATA_DIR')),
+    },
+    {
+      provide: Reranker,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig): Reranker => {
+        const apiKey = config.get('GEMINI_API_KEY');
+        if (!apiKey) return new LexicalReranker();
+        return new GeminiReranker({ apiKey, model: config.get('GEMINI_MODEL'), baseUrl: config.get('GEMINI_BASE_URL') });
+      },
+    },
+  ],
+  exports: [EmbeddingProvider, VectorIndexRegistry, Reranker],
+})
+export class RagSearchInfraModule {}
