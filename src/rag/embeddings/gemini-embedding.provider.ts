@@ -37,6 +37,9 @@ export class GeminiEmbeddingProvider extends EmbeddingProvider {
       httpOptions: {
         ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
         timeout: options.timeoutMs ?? 30_000,
+        // Our own fetch: the SDK's default dispatcher looks up Undici's global through a realm symbol that Jest's
+        // sandbox (and some bundlers) hide; plain fetch behaves identically in production.
+        fetch: (input, init) => fetch(input, init),
         retryOptions: {
           attempts: options.attempts ?? 5,
           initialDelay: options.initialRetryDelaySeconds ?? 1,

@@ -11,8 +11,8 @@ const STOP_WORDS = new Set(
     'once only or other our ours ourselves out over own same she should so some such than that the their theirs them ' +
     'themselves then there these they this those through to too under until up very was we were what when where ' +
     'which while who whom why will with would you your yours yourself yourselves also get gets got may might must ' +
-    'shall us via per etc whether within without upon onto s t d ll m re ve y don doesn didn isn aren wasn weren ' +
-    'won wouldn shouldn couldn can cannot let lets'
+    'shall us via per etc whether within without upon onto s t d ll m re ve y dont doesnt didnt isnt arent wasnt ' +
+    'werent wont wouldnt shouldnt couldnt cant cannot let lets'
   ).split(/\s+/),
 );
 
@@ -21,8 +21,8 @@ export function isStopWord(token: string): boolean {
 }
 
 /**
- * Lower-cases, folds accents and typographic quotes, and splits into alphanumeric tokens. Apostrophe contractions
- * keep their stem ("don't" → "don", "business's" → "business").
+ * Lower-cases, folds accents and typographic quotes, and splits into alphanumeric tokens. Negations fuse as people
+ * type them without the apostrophe ("don't" → "dont"); other clitics drop ("business's" → "business").
  */
 export function tokenize(text: string): string[] {
   const folded = text
@@ -34,7 +34,9 @@ export function tokenize(text: string): string[] {
   for (const match of folded.matchAll(/[a-z0-9]+(?:'[a-z]+)?/g)) {
     const token = match[0];
     const apostrophe = token.indexOf("'");
-    tokens.push(apostrophe === -1 ? token : token.slice(0, apostrophe));
+    if (apostrophe === -1) tokens.push(token);
+    else if (token.endsWith("n't")) tokens.push(token.replace("'", ''));
+    else tokens.push(token.slice(0, apostrophe));
   }
   return tokens;
 }
@@ -43,7 +45,7 @@ const VOWEL = /[aeiouy]/;
 
 /**
  * A light suffix stripper in the spirit of Porter step 1 plus a few derivational endings. Only strips when a stem of
- * at least three letters with a vowel remains, so short words ("bus", "gas", "news") survive intact.
+ * at least three letters with a vowel remains, so short words ("bus", "gas") survive intact.
  */
 export function stem(word: string): string {
   if (word.length <= 3 || /\d/.test(word)) return word;

@@ -30,6 +30,9 @@ export class GeminiReranker extends Reranker {
       httpOptions: {
         ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
         timeout: options.timeoutMs ?? 8000,
+        // Our own fetch: the SDK's default dispatcher looks up Undici's global through a realm symbol that Jest's
+        // sandbox (and some bundlers) hide; plain fetch behaves identically in production.
+        fetch: (input, init) => fetch(input, init),
         // One quick retry at most: a re-rank sits on the chat latency path.
         retryOptions: { attempts: 2, initialDelay: 0.2, maxDelay: 1, httpStatusCodes: [429, 500, 502, 503, 504] },
       },

@@ -1,0 +1,75 @@
+import { LocalEmbeddingProvider } from 'src/rag/embeddings/local-embedding.provider';
+import { contentTerms, stem } from 'src/rag/embeddings/text-features';
+
+const cosine = (a: Float32Array, b: Float32Array) => a.reduce((sum, value, i) => sum + value * b[i], 0);
+
+describe(LocalEmbeddingProvider.name, () => {
+  const sut = new LocalEmbeddingProvider();
+
+  it('returns the same 768-dimension vector for the same text, across instances', async () => {
+    const [first] = await sut.embed(['Missed calls turn into booked jobs with instant text-back.']);
+    const [second] = await new LocalEmbeddingProvider().embed(['Missed calls turn into booked jobs with instant text-back.']);
+
+    expect(first).toHaveLength(768);
+    expect(Array.from(second)).toEqual(Array.from(first));
+    expect(sut.modelId).toBe('local-hash-v1-768');
+  });
+
+  it('returns unit-length vectors, and a zero vector (not NaN) for text without content words', async () => {
+    const [text, empty, stops] = await sut.embed(['Review requests after every job', '', 'the and of to']);
+
+    expect(cosine(text, text)).toBeCloseTo(1, 5);
+    expect(Array.from(empty).every((value) => value === 0)).toBe(true);
+    expect(Array.from(stops).every((value) => value === 0)).toBe(true);
+  });
+
+  it('places a paraphrase closer to its source than to an unrelated passage', async () => {
+    const [question, answer, unrelated] = await sut.embed([
+      'How do you automate asking customers for reviews?',
+      'We systematize your reputation growth by automating review requests at the right time after each job.',
+      'GoAccel does not sell your personal information; see the privacy policy for data retention periods.',
+    ]);
+
+    expect(cosine(question, answer)).toBeGreaterThan(cosine(question, unrelated) + 0.1);
+  });
+
+  it('matches inflected forms through stemming and character n-grams', async () => {
+    const [booking, booked, invoices] = await sut.embed(['booking appointments', 'booked appointment', 'invoices']);
+
+    expect(cosine(booking, booked)).toBeGreaterThan(0.6);
+    expect(cosine(booking, invoices)).toBeLessThan(0.2);
+  });
+
+  it('is case, accent and curly-quote insensitive', async () => {
+    const [plain, styled] = await sut.embed(['dont lose leads cafe', 'Don’t LOSE leads café']);
+
+    expect(cosine(plain, styled)).toBeCloseTo(1, 5);
+  });
+
+  it('embeds a batch in input order and an empty batch as nothing', async () => {
+    const batch = await sut.embed(['alpha plumbing', 'beta roofing']);
+    const [roofing] = await sut.embed(['beta roofing']);
+
+    expect(Array.from(batch[1])).toEqual(Array.from(roofing));
+    expect(await sut.embed([])).toEqual([]);
+  });
+});
+
+describe('text features', () => {
+  it.each([
+    [['booking', 'booked', 'books'], 'book'],
+    [['scheduling', 'scheduled', 'schedule', 'schedules'], 'schedul'],
+    [['automation', 'automated', 'automate'], 'automat'],
+    [['companies', 'company'], 'compani'],
+  ])('stems %p to one form', (words: string[], expected: string) => {
+    expect(words.map(stem)).toEqual(words.map(() => expected));
+  });
+
+  it('leaves short words and numbers alone', () => {
+    expect(['bus', 'gas', 'lead', '2026', 'b2b'].map(stem)).toEqual(['bus', 'gas', 'lead', '2026', 'b2b']);
+  });
+
+  it('drops stop words and keeps the stem of contractions', () => {
+    expect(contentTerms("We don't sell your data to the brokers")).toEqual(['sell', 'data', 'brok']);
+  });
+});

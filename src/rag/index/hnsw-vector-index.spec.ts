@@ -1,0 +1,261 @@
+import { Logger } from '@nestjs/common';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { HnswVectorIndexRegistry } from 'src/rag/index/hnsw-vector-index.registry';
+import { HNSW_PARAMS } from 'src/rag/index/hnsw-vector-index';
+import { OpenVectorIndexOptions, VectorRow } from 'src/rag/vector-index.port';
+
+const DIM = 16;
+const MODEL = 'test-model';
+
+/** Deterministic pseudo-random unit vectors (mulberry32), so failures reproduce. */
+function vectors(count: number, seed = 1, firstLabel = 0): VectorRow[] {
+  let state = seed;
+  const random = () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296 - 0.5;
+  };
+  return Array.from({ length: count }, (_, i) => ({
+    label: firstLabel + i,
+    vector: Float32Array.from({ length: DIM }, random),
+  }));
+}
+
+describe(HnswVectorIndexRegistry.name, () => {
+  let dataDir: string;
+  let sut: HnswVectorIndexRegistry;
+  let rows: VectorRow[];
+  let loader: jest.Mock<Promise<VectorRow[]>, []>;
+  const open = (overrides: Partial<OpenVectorIndexOptions> = {}) =>
+    sut.forTenant('tenant-a', { modelId: MODEL, dimension: DIM, loader, ...overrides });
+  const indexFile = () => join(dataDir, 'tenant-a', 'vectors.hnsw');
+  const metaFile = () => join(dataDir, 'tenant-a', 'vectors.meta.json');
+
+  beforeAll(() => Logger.overrideLogger(false));
+
+  beforeEach(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'hnsw-spec-'));
+    sut = new HnswVectorIndexRegistry(dataDir);
+    rows = vectors(50);
+    loader = jest.fn(() => Promise.resolve(rows));
+  });
+
+  afterEach(async () => {
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('builds from the loader when no file exists, persists it, and finds each vector as its own nearest neighbour', async () => {
+    const index = await open({ expected: { kbVersion: 1, checksum: 'abc' } });
+
+    expect(loader).toHaveBeenCalledTimes(1);
+    expect(index.size).toBe(50);
+    const [best] = await index.search(rows[7].vector, 1);
+    expect(best.label).toBe(7);
+    expect(best.score).toBeCloseTo(1, 5);
+    const meta = JSON.parse(await readFile(metaFile(), 'utf8')) as Record<string, unknown>;
+    expect(meta).toMatchObject({ modelId: MODEL, dimension: DIM, elementCount: 50, kbVersion: 1, checksum: 'abc' });
+    expect((await sut.status('tenant-a'))?.lastOpen).toMatchObject({ source: 'rebuilt', reason: 'missing' });
+  });
+
+  it('serves a verified file from disk after invalidate without calling the loader', async () => {
+    await open({ expected: { kbVersion: 3, checksum: 'x' } });
+    await sut.invalidate('tenant-a');
+
+    const reopened = await open({ expected: { kbVersion: 3, checksum: 'x' } });
+
+    expect(loader).toHaveBeenCalledTimes(1);
+    expect(reopened.size).toBe(50);
+    expect((await reopened.search(rows[3].vector, 1))[0].label).toBe(3);
+    expect((await sut.status('tenant-a'))?.lastOpen?.source).toBe('disk');
+  });
+
+  it('shares one load between concurrent first callers', async () => {
+    const [a, b, c] = await Promise.all([open(), open(), open()]);
+
+    expect(a).toBe(b);
+    expect(b).toBe(c);
+    expect(loader).toHaveBeenCalledTimes(1);
+  });
+
+  it.each([
+    ['another embedding model', { modelId: 'other-model' }],
+    ['another kb version', { expected: { kbVersion: 2, checksum: 'v1' } }],
+    ['another checksum', { expected: { kbVersion: 1, checksum: 'changed' } }],
+  ])('rebuilds instead of serving a file made for %s', async (_case, overrides: Partial<OpenVectorIndexOptions>) => {
+    await open({ expected: { kbVersion: 1, checksum: 'v1' } });
+    await sut.invalidate('tenant-a');
+    rows = vectors(20, 99);
+
+    const index = await open(overrides);
+
+    expect(loader).toHaveBeenCalledTimes(2);
+    expect(index.size).toBe(20);
+    expect((await sut.status('tenant-a'))?.lastOpen?.source).toBe('rebuilt');
+  });
+
+  it('rebuilds when the caller asks for another dimension than the file holds', async () => {
+    await open();
+    await sut.invalidate('tenant-a');
+    const wide = vectors(5).map((row) => ({ label: row.label, vector: new Float32Array(DIM * 2).fill(0.1) }));
+
+    const index = await sut.forTenant('tenant-a', { modelId: MODEL, dimension: DIM * 2, loader: () => Promise.resolve(wide) });
+
+    expect(index.dimension).toBe(DIM * 2);
+    expect(index.size).toBe(5);
+  });
+
+  it('rebuilds a cached index whose state no longer matches the expected one (version bumped elsewhere)', async () => {
+    const first = await open({ expected: { kbVersion: 1, checksum: '' } });
+
+    const second = await open({ expected: { kbVersion: 2, checksum: '' } });
+
+    expect(second).not.toBe(first);
+    expect(second.state).toEqual({ kbVersion: 2, checksum: '' });
+    expect(loader).toHaveBeenCalledTimes(2);
+  });
+
+  it.each([
+    ['a flipped byte in the index file', async (file: string, _meta: string) => {
+      const bytes = await readFile(file);
+      bytes[Math.floor(bytes.length / 2)] ^= 0xff;
+      await writeFile(file, bytes);
+    }],
+    ['a truncated index file', async (file: string, _meta: string) => {
+      const bytes = await readFile(file);
+      await writeFile(file, bytes.subarray(0, bytes.length - 100));
+    }],
+    ['a missing index file', async (file: string, _meta: string) => rm(file)],
+    ['unparseable meta', async (_file: string, meta: string) => writeFile(meta, '{"format": 1, "modelId":')],
+  ])('rebuilds from the loader after %s, never loading it', async (_case, damage) => {
+    await open();
+    await sut.invalidate('tenant-a');
+    await damage(indexFile(), metaFile());
+
+    const index = await open();
+
+    expect(loader).toHaveBeenCalledTimes(2);
+    expect(index.size).toBe(50);
+    expect((await index.search(rows[11].vector, 1))[0].label).toBe(11);
+    expect((await sut.status('tenant-a'))?.lastOpen).toMatchObject({ source: 'rebuilt', reason: expect.stringMatching(/corrupt|unreadable-meta/) });
+  });
+
+  it('grows past its initial capacity by doubling ahead of inserts', async () => {
+    rows = [];
+    const index = await open();
+    const many = vectors(HNSW_PARAMS.initialCapacity * 2 + 10, 7);
+
+    for (let i = 0; i < many.length; i += 500) await index.upsert(many.slice(i, i + 500));
+
+    expect(index.size).toBe(many.length);
+    const status = await sut.status('tenant-a');
+    expect(status?.capacity).toBe(HNSW_PARAMS.initialCapacity * 4);
+    expect((await index.search(many[many.length - 1].vector, 1))[0].label).toBe(many.length - 1);
+  });
+
+  it('hides removed labels at once, keeps them hidden across a reload, and restores them on upsert', async () => {
+    const index = await open();
+
+    await index.remove([4, 5, 999]);
+    expect(index.size).toBe(48);
+    expect((await index.search(rows[4].vector, 50)).map((hit) => hit.label)).not.toContain(4);
+
+    await index.commit({ kbVersion: 2, checksum: '' });
+    await sut.invalidate('tenant-a');
+    const reloaded = await open({ expected: { kbVersion: 2, checksum: '' } });
+    expect(reloaded.size).toBe(48);
+    expect((await reloaded.search(rows[5].vector, 50)).map((hit) => hit.label)).not.toContain(5);
+
+    await reloaded.upsert([rows[4]]);
+    expect(reloaded.size).toBe(49);
+    expect((await reloaded.search(rows[4].vector, 1))[0].label).toBe(4);
+  });
+
+  it('replaces the vector of an existing label instead of adding a second entry', async () => {
+    const index = await open();
+
+    await index.upsert([{ label: 0, vector: rows[30].vector }]);
+
+    expect(index.size).toBe(50);
+    const hits = await index.search(rows[30].vector, 2);
+    expect(hits.map((hit) => hit.label).sort((a, b) => a - b)).toEqual([0, 30]);
+  });
+
+  it('clamps k to the live count and honours a label filter', async () => {
+    rows = vectors(6);
+    const index = await open();
+    await index.remove([0]);
+
+    expect(await index.search(rows[1].vector, 100)).toHaveLength(5);
+    expect(await index.search(rows[1].vector, 0)).toEqual([]);
+    const even = await index.search(rows[1].vector, 5, (label) => label % 2 === 0);
+    expect(even.map((hit) => hit.label).sort()).toEqual([2, 4]);
+  });
+
+  it('returns nothing for an empty knowledge base', async () => {
+    rows = [];
+    const index = await open();
+
+    expect(await index.search(vectors(1)[0].vector, 5)).toEqual([]);
+  });
+
+  it('rejects a query vector of the wrong dimension', async () => {
+    const index = await open();
+
+    await expect(index.search(new Float32Array(DIM + 1), 3)).rejects.toMatchObject({ code: 'RAG.INDEX_DIMENSION_MISMATCH' });
+  });
+
+  it('serializes concurrent mutations so none is lost', async () => {
+    rows = [];
+    const index = await open();
+    const batches = Array.from({ length: 10 }, (_, i) => vectors(30, i + 10, i * 30));
+
+    await Promise.all([
+      ...batches.map((batch) => index.upsert(batch)),
+      index.remove([0, 1, 2]),
+      index.commit({ kbVersion: 9, checksum: '' }),
+    ]);
+
+    expect(index.size).toBe(297);
+  });
+
+  it('compacts once deleted entries outnumber live ones, keeping search results', async () => {
+    rows = vectors(2100, 3);
+    const index = await open();
+
+    await index.remove(rows.slice(0, 1100).map((row) => row.label));
+
+    expect(index.size).toBe(1000);
+    expect((await sut.status('tenant-a'))?.capacity).toBe(2048);
+    expect((await index.search(rows[2000].vector, 1))[0].label).toBe(2000);
+  });
+
+  it('rebuild replaces the whole content with the loader rows', async () => {
+    const index = await open();
+    rows = vectors(3, 42, 100);
+
+    await index.rebuild({ kbVersion: 5, checksum: 'r' });
+
+    expect(index.size).toBe(3);
+    expect(index.state).toEqual({ kbVersion: 5, checksum: 'r' });
+    expect((await index.search(rows[0].vector, 1))[0].label).toBe(100);
+  });
+
+  it('drop deletes the tenant folder and forgets the cached index', async () => {
+    await open();
+
+    await sut.drop('tenant-a');
+
+    await expect(stat(join(dataDir, 'tenant-a'))).rejects.toMatchObject({ code: 'ENOENT' });
+    expect(await sut.status('tenant-a')).toBeNull();
+  });
+
+  it('refuses a tenant id that could escape the data directory', async () => {
+    await expect(sut.forTenant('../etc', { modelId: MODEL, dimension: DIM, loader })).rejects.toMatchObject({
+      code: 'RAG.INVALID_TENANT_PATH',
+    });
+    expect(loader).not.toHaveBeenCalled();
+  });
+});
