@@ -183,6 +183,33 @@ export class EnvSchema {
   @IsInt()
   @Min(0)
   CRM_OUTBOX_POLL_MS = 1000;
+
+  // --- RAG sources: file parser and site crawler (src/rag/parsing, src/rag/crawl) ---
+  /** Largest knowledge file accepted for parsing; larger uploads get 413. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  KB_MAX_FILE_BYTES = 10485760;
+
+  /** Per-request timeout of the crawler (robots.txt, sitemaps, pages). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  @Max(120000)
+  KB_CRAWL_TIMEOUT_MS = 15000;
+
+  /** Largest response the crawler reads; bigger ones are skipped. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  KB_CRAWL_MAX_PAGE_BYTES = 5242880;
+
+  /** Parallel requests per crawl; capped at 4 to stay polite to tenants' sites. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(4)
+  KB_CRAWL_CONCURRENCY = 4;
 }
 
 export type Env = EnvSchema;
