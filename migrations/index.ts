@@ -1,7 +1,8 @@
 import { CreateBusinesses1764000000000 } from './1764000000000-create-businesses';
+import { CreateVoiceConfig1764000400000 } from './1764000400000-create-voice-config';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the same list works from
  * TypeScript in tests and from compiled JavaScript in production.
  */
-export const migrations = [CreateBusinesses1764000000000];
+export const migrations = [CreateBusinesses1764000000000, CreateVoiceConfig1764000400000];

@@ -1,0 +1,36 @@
+import twilio from 'twilio';
+import type { CallOutcome } from 'src/voice/call/call-ticket.store';
+
+/** Custom parameter names on <Stream>; Twilio drops query strings on stream URLs, so ids travel here. */
+export const STREAM_PARAM_BUSINESS = 'businessId';
+export const STREAM_PARAM_CALL = 'callSid';
+
+const VOICE_UNAVAILABLE =
+  'Sorry, this line is not taking calls right now. Please try again later or visit our website. Goodbye.';
+const APOLOGY = 'Sorry, our assistant is having trouble right now. Please call back in a few minutes. Goodbye.';
+const TIME_LIMIT = 'We have reached the time limit for this call. Thank you for calling. Goodbye.';
+
+export function unavailableTwiml(): string {
+  const r = new twilio.twiml.VoiceResponse();
+  r.say(VOICE_UNAVAILABLE);
+  r.hangup();
+  return r.toString();
+}
+
+export function connectStreamTwiml(opts: { streamUrl: string; actionUrl: string; businessId: string; callSid: string }): string {
+  const r = new twilio.twiml.VoiceResponse();
+  // When the stream ends Twilio fetches `action`; its answer says goodbye or apologises depending on how it ended.
+  const connect = r.connect({ action: opts.actionUrl, method: 'POST' });
+  const stream = connect.stream({ url: opts.streamUrl });
+  stream.parameter({ name: STREAM_PARAM_BUSINESS, value: opts.businessId });
+  stream.parameter({ name: STREAM_PARAM_CALL, value: opts.callSid });
+  return r.toString();
+}
+
+export function afterStreamTwiml(outcome: CallOutcome | null): string {
+  const r = new twilio.twiml.VoiceResponse();
+  if (outcome === 'failed') r.say(APOLOGY);
+  if (outcome === 'time_limit') r.say(TIME_LIMIT);
+  r.hangup();
+  return r.toString();
+}
