@@ -137,6 +137,21 @@ export class EnvSchema {
   @IsBoolean()
   KB_CRAWL_ALLOW_PRIVATE = false;
 
+  // --- Knowledge base (src/rag) ---
+  /** Knowledge-base versions kept per tenant for rollback (the active one is always kept). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  KB_MAX_VERSIONS = 20;
+
+  /** Ingestion jobs one instance runs at the same time. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(16)
+  KB_JOB_CONCURRENCY = 2;
+
   @Transform(toInt)
   @IsInt()
   @Min(1)

@@ -1,0 +1,144 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { PubSub, Unsubscribe } from 'src/redis/pub-sub.port';
+import { ChunkEmbedder } from 'src/rag/storage/chunk-embedder';
+import { KbChunkRepository } from 'src/rag/storage/kb-chunk.repository';
+import { ActiveVersion, KbVersionRepository } from 'src/rag/storage/kb-version.repository';
+import { VectorIndex, VectorIndexRegistry, VectorIndexState, VectorRow } from 'src/rag/vector-index.port';
+
+/** Cross-instance notice: a tenant's active knowledge-base version changed (null: the tenant was deleted). */
+export const KB_VERSION_CHANNEL = 'kb:version-changed';
+
+interface VersionNotice {
+  businessId: string;
+  version: number | null;
+}
+
+/**
+ * Keeps each tenant's vector index equal to its active version in Postgres. Every search first reads the active
+ * version (one indexed row), so a change made by any instance is visible at once; the pub/sub notice only lets other
+ * instances catch up before their next search. Moving between versions applies the difference of their chunk sets
+ * (add/markDelete with stored vectors, never re-embedding); anything the difference cannot explain is rebuilt.
+ */
+@Injectable()
+export class KnowledgeIndexService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('KnowledgeIndex');
+  private readonly syncing = new Map<string, Promise<VectorIndex>>();
+  private unsubscribe?: Unsubscribe;
+
+  constructor(
+    private readonly registry: VectorIndexRegistry,
+    private readonly versions: KbVersionRepository,
+    private readonly chunks: KbChunkRepository,
+    private readonly embedder: ChunkEmbedder,
+    private readonly pubsub: PubSub,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.unsubscribe = await this.pubsub.subscribe(KB_VERSION_CHANNEL, (raw) => this.onNotice(raw));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.unsubscribe?.();
+  }
+
+  /** The tenant's index, brought to `active` first. */
+  async indexFor(businessId: string, active: ActiveVersion): Promise<VectorIndex> {
+    // One sync per tenant at a time; a caller arriving during a sync re-checks afterwards.
+    for (;;) {
+      const running = this.syncing.get(businessId);
+      if (!running) break;
+      await running.catch(() => undefined);
+    }
+    const job = this.sync(businessId, active);
+    this.syncing.set(businessId, job);
+    try {
+      return await job;
+    } finally {
+      if (this.syncing.get(businessId) === job) this.syncing.delete(businessId);
+    }
+  }
+
+  /** Tells the other instances (and this one) that the tenant's active version changed. */
+  async announce(businessId: string, version: number | null): Promise<void> {
+    await this.pubsub.publish(KB_VERSION_CHANNEL, JSON.stringify({ businessId, version } satisfies VersionNotice)).catch((err: Error) => {
+      this.logger.warn({ businessId, err: err.message }, 'knowledge-base version notice not published');
+    });
+  }
+
+  async drop(businessId: string): Promise<void> {
+    await this.registry.drop(businessId);
+  }
+
+  private async sync(businessId: string, active: ActiveVersion): Promise<VectorIndex> {
+    const expected: VectorIndexState = { kbVersion: active.version, checksum: active.id };
+    const options = {
+      modelId: this.embedder.modelId,
+      dimension: this.embedder.dimension,
+      loader: () => this.loadRows(businessId, active.version),
+    };
+    const cached = await this.registry.status(businessId);
+    if (cached && !sameState(cached.state, expected) && cached.modelId === options.modelId) {
+      // This instance holds an older version in memory: move it forward by difference.
+      const current = await this.registry.forTenant(businessId, options);
+      if (await this.applyDifference(businessId, current, expected)) return current;
+      await this.registry.invalidate(businessId);
+    }
+    // The cache, else a file verified against the expected state, else a rebuild from Postgres.
+    return this.registry.forTenant(businessId, { ...options, expected });
+  }
+
+  private async applyDifference(businessId: string, index: VectorIndex, target: VectorIndexState): Promise<boolean> {
+    const from = index.state;
+    if (from.kbVersion === null) return false;
+    const base = await this.versions.find(businessId, from.kbVersion);
+    if (!base || base.id !== from.checksum) return false;
+    const [before, after] = await Promise.all([
+      this.versions.searchableIds(businessId, from.kbVersion),
+      this.versions.searchableIds(businessId, target.kbVersion!),
+    ]);
+    const had = new Set(before);
+    const has = new Set(after);
+    const removed = before.filter((id) => !has.has(id));
+    const added = after.filter((id) => !had.has(id));
+    await index.remove(removed);
+    await index.upsert(await this.vectorsFor(businessId, added));
+    await index.commit(target);
+    this.logger.log({ event: 'vector_index_synced', businessId, version: target.kbVersion, added: added.length, removed: removed.length });
+    return true;
+  }
+
+  private async loadRows(businessId: string, version: number): Promise<VectorRow[]> {
+    return this.vectorsFor(businessId, await this.versions.searchableIds(businessId, version));
+  }
+
+  private async vectorsFor(businessId: string, ids: number[]): Promise<VectorRow[]> {
+    // Normally a no-op: ingestion embeds before committing. After a model change this re-embeds once.
+    await this.embedder.ensure(businessId, ids);
+    const vectors = await this.chunks.vectors(businessId, ids, this.embedder.modelId);
+    return vectors.map((v) => ({ label: v.id, vector: v.vector }));
+  }
+
+  private onNotice(raw: string): void {
+    let notice: VersionNotice;
+    try {
+      notice = JSON.parse(raw) as VersionNotice;
+    } catch {
+      return;
+    }
+    if (typeof notice.businessId !== 'string') return;
+    const work = notice.version === null ? this.registry.drop(notice.businessId) : this.warm(notice.businessId);
+    work.catch((err: Error) => this.logger.warn({ businessId: notice.businessId, err: err.message }, 'knowledge index catch-up failed'));
+  }
+
+  /** Only tenants this instance already serves are brought forward; others load on their first search. */
+  private async warm(businessId: string): Promise<void> {
+    const status = await this.registry.status(businessId);
+    if (!status) return;
+    const active = await this.versions.active(businessId);
+    if (active) await this.indexFor(businessId, active);
+  }
+}
+
+function sameState(a: VectorIndexState, b: VectorIndexState): boolean {
+  return a.kbVersion === b.kbVersion && a.checksum === b.checksum;
+}

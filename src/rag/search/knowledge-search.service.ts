@@ -1,0 +1,133 @@
+import { Injectable } from '@nestjs/common';
+import { contentTerms } from 'src/rag/embeddings/text-features';
+import { KnowledgeRetriever, RetrievalOptions, RetrievalResult } from 'src/rag/knowledge-retriever.port';
+import { KnowledgeErrors } from 'src/rag/knowledge.errors';
+import { Reranker } from 'src/rag/rerank/reranker.port';
+import { KnowledgeIndexService } from 'src/rag/search/knowledge-index.service';
+import { expandQuery } from 'src/rag/search/query-expansion';
+import { reciprocalRankFusion } from 'src/rag/search/reciprocal-rank-fusion';
+import { ChunkEmbedder } from 'src/rag/storage/chunk-embedder';
+import { ChunkFilter, KbChunkRepository } from 'src/rag/storage/kb-chunk.repository';
+import { KbVersionRepository } from 'src/rag/storage/kb-version.repository';
+
+export interface SearchHit {
+  chunkId: string;
+  documentId: string;
+  url: string | null;
+  title: string | null;
+  text: string;
+  category: string | null;
+  score: number;
+  /** Cosine similarity of the query and chunk embeddings (0 when the chunk came from keyword search only). */
+  vectorScore: number;
+  /** Postgres ts_rank_cd in [0, 1) (0 when the chunk came from vector search only). */
+  keywordScore: number;
+}
+
+export interface SearchOutcome {
+  results: SearchHit[];
+  confidence: number;
+  version: number | null;
+}
+
+export interface SearchOptions extends RetrievalOptions {
+  updatedSince?: Date;
+}
+
+export const MAX_K = 50;
+const MAX_QUERY_CHARS = 2000;
+
+/**
+ * Hybrid retrieval over the tenant's active version: HNSW vector candidates and Postgres full-text candidates, fused
+ * by reciprocal rank, then re-ranked. The chat engine and the admin search endpoint share it.
+ */
+@Injectable()
+export class KnowledgeSearchService extends KnowledgeRetriever {
+  constructor(
+    private readonly versions: KbVersionRepository,
+    private readonly chunks: KbChunkRepository,
+    private readonly index: KnowledgeIndexService,
+    private readonly embedder: ChunkEmbedder,
+    private readonly reranker: Reranker,
+  ) {
+    super();
+  }
+
+  async retrieve(businessId: string, query: string, options: RetrievalOptions = {}): Promise<RetrievalResult> {
+    const outcome = await this.search(businessId, query, options);
+    return {
+      passages: outcome.results.map(({ chunkId, documentId, url, title, text, score }) => ({ chunkId, documentId, url, title, text, score })),
+      confidence: outcome.confidence,
+      kbVersion: outcome.version,
+    };
+  }
+
+  async search(businessId: string, rawQuery: string, options: SearchOptions = {}): Promise<SearchOutcome> {
+    const query = rawQuery.trim();
+    if (!query) throw KnowledgeErrors.invalidQuery('q must not be empty');
+    if (query.length > MAX_QUERY_CHARS) throw KnowledgeErrors.invalidQuery(`q must be at most ${MAX_QUERY_CHARS} characters`);
+    const k = Math.min(Math.max(Math.trunc(options.k ?? 5), 1), MAX_K);
+    const active = await this.versions.active(businessId);
+    if (!active) return { results: [], confidence: 0, version: null };
+
+    const filter: ChunkFilter = { category: options.category || undefined, source: options.source || undefined, updatedSince: options.updatedSince };
+    const filtered = filter.category || filter.source || filter.updatedSince;
+    const pool = Math.max(k * 4, 40);
+    const expansion = expandQuery(query);
+    const [index, queryVector, allowed] = await Promise.all([
+      this.index.indexFor(businessId, active),
+      this.embedder.embedQuery(query),
+      filtered ? this.chunks.filteredIds(businessId, active.version, filter).then((ids) => new Set(ids)) : Promise.resolve(null),
+    ]);
+    const [vectorHits, keywordHits] = await Promise.all([
+      allowed && allowed.size === 0 ? Promise.resolve([]) : index.search(queryVector, pool, allowed ? (label) => allowed.has(label) : undefined),
+      expansion.tsquery ? this.chunks.keywordSearch(businessId, active.version, expansion.tsquery, pool, filter) : Promise.resolve([]),
+    ]);
+    const fused = reciprocalRankFusion([vectorHits.map((h) => h.label), keywordHits.map((h) => h.id)]);
+    const shortlist = [...fused.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, Math.max(k * 3, 20));
+    const views = new Map((await this.chunks.viewsInVersion(businessId, active.version, shortlist.map(([id]) => id))).map((v) => [v.id, v]));
+    const candidates = shortlist.filter(([id]) => views.has(id));
+    const reranked = await this.reranker.rerank(
+      query,
+      candidates.map(([id, score]) => {
+        const v = views.get(id)!;
+        return { id: String(id), text: v.title ? `${v.title}\n${v.text}` : v.text, score };
+      }),
+    );
+    const vectorScore = new Map(vectorHits.map((h) => [h.label, h.score]));
+    const keywordScore = new Map(keywordHits.map((h) => [h.id, h.rank]));
+    const results = reranked.slice(0, k).map((r): SearchHit => {
+      const id = Number(r.id);
+      const v = views.get(id)!;
+      return {
+        chunkId: r.id,
+        documentId: v.documentId,
+        url: v.url,
+        title: v.title,
+        text: v.text,
+        category: v.category,
+        score: round(r.score),
+        vectorScore: round(vectorScore.get(id) ?? 0),
+        keywordScore: round(keywordScore.get(id) ?? 0),
+      };
+    });
+    return { results, confidence: confidenceOf(query, results), version: active.version };
+  }
+}
+
+/**
+ * How likely the best passage answers the query, in [0, 1]: the share of the query's content words the passage
+ * contains, blended with how close the embeddings are. Cosines of unrelated texts sit near 0.1 and paraphrases
+ * reach 0.5+ with both embedders, hence the rescaling.
+ */
+export function confidenceOf(query: string, results: SearchHit[]): number {
+  const top = results[0];
+  if (!top) return 0;
+  const terms = [...new Set(contentTerms(query))];
+  const present = new Set(contentTerms(`${top.title ?? ''} ${top.text}`));
+  const coverage = terms.length ? terms.filter((t) => present.has(t)).length / terms.length : 0;
+  const semantic = Math.min(Math.max((top.vectorScore - 0.1) / 0.4, 0), 1);
+  return round(0.5 * coverage + 0.5 * semantic);
+}
+
+const round = (n: number) => Math.round(n * 10000) / 10000;
