@@ -1,9 +1,10 @@
 import { CreateBusinesses1764000000000 } from './1764000000000-create-businesses';
 import { CreateKnowledgeBase1764000200000 } from './1764000200000-create-knowledge-base';
+import { CreateCrm1764000300000 } from './1764000300000-create-crm';
 import { CreateVoiceConfig1764000400000 } from './1764000400000-create-voice-config';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the same list works from
  * TypeScript in tests and from compiled JavaScript in production.
  */
-export const migrations = [CreateBusinesses1764000000000, CreateKnowledgeBase1764000200000, CreateVoiceConfig1764000400000];
+export const migrations = [CreateBusinesses1764000000000, CreateKnowledgeBase1764000200000, CreateCrm1764000300000, CreateVoiceConfig1764000400000];

@@ -1,8 +1,58 @@
-import { Module } from '@nestjs/common';
+import { Module, OnModuleInit } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { CryptoModule } from 'src/common/crypto/crypto.module';
+import { BuiltinCrmAdapterFactory } from 'src/crm/adapters/builtin.crm-adapter.factory';
+import { CrmAdapterRegistry } from 'src/crm/crm-adapter.registry';
+import { CrmConfigRepository } from 'src/crm/crm-config.repository';
+import { CrmConfigService } from 'src/crm/crm-config.service';
+import { CrmRecordsRepository } from 'src/crm/crm-records.repository';
+import { CrmRecordsService } from 'src/crm/crm-records.service';
+import { CrmTools } from 'src/crm/crm-tools.port';
+import { CrmToolsService } from 'src/crm/crm-tools.service';
+import { CrmController } from 'src/crm/crm.controller';
+import { CrmConfigEntity } from 'src/crm/entities/crm-config.entity';
+import { CrmContactEntity } from 'src/crm/entities/crm-contact.entity';
+import { CrmDealEntity } from 'src/crm/entities/crm-deal.entity';
+import { CrmOutboxItemEntity } from 'src/crm/entities/crm-outbox-item.entity';
+import { CrmOutboxRepository } from 'src/crm/outbox/crm-outbox.repository';
+import { CrmOutboxService } from 'src/crm/outbox/crm-outbox.service';
+import { CrmOutboxWorker } from 'src/crm/outbox/crm-outbox.worker';
+import { CrmWriteExecutor } from 'src/crm/outbox/crm-write.executor';
+import { TenantLifecycle } from 'src/tenant/tenant-lifecycle';
+import { TenantModule } from 'src/tenant/tenant.module';
 
 @Module({
-  imports: [CryptoModule],
-  exports: [CryptoModule],
+  imports: [
+    CryptoModule,
+    TenantModule,
+    TypeOrmModule.forFeature([CrmConfigEntity, CrmContactEntity, CrmDealEntity, CrmOutboxItemEntity]),
+  ],
+  controllers: [CrmController],
+  providers: [
+    CrmConfigRepository,
+    CrmRecordsRepository,
+    CrmOutboxRepository,
+    BuiltinCrmAdapterFactory,
+    CrmAdapterRegistry,
+    CrmConfigService,
+    CrmRecordsService,
+    CrmWriteExecutor,
+    CrmOutboxService,
+    CrmOutboxWorker,
+    { provide: CrmTools, useExisting: CrmToolsService },
+    CrmToolsService,
+  ],
+  // SecretCipher is re-exported for the voice module (Twilio credentials).
+  exports: [CrmTools, CryptoModule],
 })
-export class CrmModule {}
+export class CrmModule implements OnModuleInit {
+  constructor(
+    private readonly lifecycle: TenantLifecycle,
+    private readonly registry: CrmAdapterRegistry,
+  ) {}
+
+  onModuleInit(): void {
+    // Rows cascade with the tenant; only the cached adapter (and its sockets) must go.
+    this.lifecycle.onDelete('crm', { afterCommit: (businessId) => Promise.resolve(this.registry.evict(businessId)) });
+  }
+}

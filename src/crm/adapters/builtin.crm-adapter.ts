@@ -1,0 +1,86 @@
+import { randomUUID } from 'node:crypto';
+import {
+  ConnectionTestResult,
+  ContactFields,
+  ContactQuery,
+  CrmAdapter,
+  CrmPipeline,
+  CrmRecordRef,
+  DealInput,
+} from 'src/crm/crm-adapter.port';
+import type { CrmRecordsRepository } from 'src/crm/crm-records.repository';
+import { FieldMapper } from 'src/crm/field-mapper';
+
+export const BUILTIN_STAGES = ['new', 'qualified', 'proposal', 'won', 'lost'] as const;
+
+/** The platform's own CRM: rows in crm_contacts/crm_deals with crm_type 'builtin', always scoped to one tenant. */
+export class BuiltinCrmAdapter extends CrmAdapter {
+  readonly type = 'builtin' as const;
+
+  constructor(
+    private readonly businessId: string,
+    private readonly records: CrmRecordsRepository,
+    private readonly mapper: FieldMapper,
+    private readonly defaultStage: string,
+  ) {
+    super();
+  }
+
+  async searchContact(query: ContactQuery): Promise<CrmRecordRef | null> {
+    const hit =
+      (query.email ? await this.records.findContactByEmail(this.businessId, this.type, query.email) : null) ??
+      (query.phone ? await this.records.findContactByPhone(this.businessId, this.type, query.phone) : null);
+    return hit ? { id: hit.externalId } : null;
+  }
+
+  async createContact(fields: ContactFields): Promise<CrmRecordRef> {
+    const id = randomUUID();
+    await this.records.upsertContact(this.businessId, this.type, id, this.columns(fields));
+    return { id };
+  }
+
+  async updateContact(id: string, fields: ContactFields): Promise<CrmRecordRef> {
+    const existing = await this.records.findContact(this.businessId, this.type, id);
+    if (!existing) return this.createContact(fields);
+    await this.records.upsertContact(this.businessId, this.type, id, this.columns(fields));
+    return { id };
+  }
+
+  async createDeal(input: DealInput): Promise<CrmRecordRef> {
+    const id = randomUUID();
+    await this.records.upsertDeal(this.businessId, this.type, id, {
+      contactExternalId: input.contactId,
+      sessionId: input.fields.sessionId ?? null,
+      name: input.name,
+      stage: input.stage ?? this.defaultStage,
+      pipeline: 'default',
+      amount: input.amount === undefined ? null : input.amount.toFixed(2),
+      fields: this.mapper.toCrm(input.fields),
+    });
+    return { id };
+  }
+
+  listPipelines(): Promise<CrmPipeline[]> {
+    return Promise.resolve([
+      { id: 'default', label: 'Default pipeline', stages: BUILTIN_STAGES.map((s) => ({ id: s, label: s[0].toUpperCase() + s.slice(1) })) },
+    ]);
+  }
+
+  async testConnection(): Promise<ConnectionTestResult> {
+    const count = await this.records.countContacts(this.businessId, this.type);
+    return { ok: true, message: `The built-in CRM is ready and holds ${count} contact(s) for this business.` };
+  }
+
+  private columns(fields: ContactFields) {
+    this.mapper.toCrm(fields); // validates every value before anything is written
+    return {
+      sessionId: fields.sessionId,
+      firstName: fields.firstName,
+      lastName: fields.lastName,
+      email: fields.email,
+      phone: fields.phone,
+      company: fields.company,
+      fields: this.mapper.toCrm({ message: fields.message, source: fields.source }),
+    };
+  }
+}

@@ -1,0 +1,154 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, LessThan } from 'typeorm';
+import { CrmContactEntity } from 'src/crm/entities/crm-contact.entity';
+import { CrmDealEntity } from 'src/crm/entities/crm-deal.entity';
+
+export interface ContactColumns {
+  sessionId?: string | null;
+  firstName?: string | null;
+  lastName?: string | null;
+  email?: string | null;
+  phone?: string | null;
+  company?: string | null;
+  fields?: Record<string, unknown>;
+}
+
+export interface DealColumns {
+  contactExternalId?: string | null;
+  sessionId?: string | null;
+  name: string;
+  stage?: string | null;
+  pipeline?: string | null;
+  amount?: string | null;
+  fields?: Record<string, unknown>;
+}
+
+/** Contacts and deals per tenant and CRM type: the builtin CRM's storage and the mirror of remote CRMs. */
+@Injectable()
+export class CrmRecordsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  private contacts(em?: EntityManager) {
+    return (em ?? this.dataSource.manager).getRepository(CrmContactEntity);
+  }
+
+  private deals(em?: EntityManager) {
+    return (em ?? this.dataSource.manager).getRepository(CrmDealEntity);
+  }
+
+  findContactByEmail(businessId: string, crmType: string, email: string): Promise<CrmContactEntity | null> {
+    return this.contacts()
+      .createQueryBuilder('c')
+      .where('c.business_id = :businessId AND c.crm_type = :crmType AND lower(c.email) = lower(:email)', { businessId, crmType, email })
+      .orderBy('c.created_at', 'ASC')
+      .getOne();
+  }
+
+  findContactByPhone(businessId: string, crmType: string, phone: string): Promise<CrmContactEntity | null> {
+    return this.contacts().findOne({ where: { businessId, crmType, phone }, order: { createdAt: 'ASC' } });
+  }
+
+  findContact(businessId: string, crmType: string, externalId: string): Promise<CrmContactEntity | null> {
+    return this.contacts().findOne({ where: { businessId, crmType, externalId } });
+  }
+
+  /** Inserts, or merges into the row with the same external id: given columns win, fields are merged. */
+  async upsertContact(businessId: string, crmType: string, externalId: string, columns: ContactColumns): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO crm_contacts (business_id, crm_type, external_id, session_id, first_name, last_name, email, phone, company, fields)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb)
+       ON CONFLICT (business_id, crm_type, external_id) DO UPDATE SET
+         session_id = COALESCE(EXCLUDED.session_id, crm_contacts.session_id),
+         first_name = COALESCE(EXCLUDED.first_name, crm_contacts.first_name),
+         last_name = COALESCE(EXCLUDED.last_name, crm_contacts.last_name),
+         email = COALESCE(EXCLUDED.email, crm_contacts.email),
+         phone = COALESCE(EXCLUDED.phone, crm_contacts.phone),
+         company = COALESCE(EXCLUDED.company, crm_contacts.company),
+         fields = crm_contacts.fields || EXCLUDED.fields,
+         updated_at = now()`,
+      [
+        businessId,
+        crmType,
+        externalId,
+        columns.sessionId ?? null,
+        columns.firstName ?? null,
+        columns.lastName ?? null,
+        columns.email ?? null,
+        columns.phone ?? null,
+        columns.company ?? null,
+        JSON.stringify(columns.fields ?? {}),
+      ],
+    );
+  }
+
+  async upsertDeal(businessId: string, crmType: string, externalId: string, columns: DealColumns): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO crm_deals (business_id, crm_type, external_id, contact_external_id, session_id, name, stage, pipeline, amount, fields)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb)
+       ON CONFLICT (business_id, crm_type, external_id) DO UPDATE SET
+         contact_external_id = COALESCE(EXCLUDED.contact_external_id, crm_deals.contact_external_id),
+         name = EXCLUDED.name,
+         stage = COALESCE(EXCLUDED.stage, crm_deals.stage),
+         pipeline = COALESCE(EXCLUDED.pipeline, crm_deals.pipeline),
+         amount = COALESCE(EXCLUDED.amount, crm_deals.amount),
+         fields = crm_deals.fields || EXCLUDED.fields,
+         updated_at = now()`,
+      [
+        businessId,
+        crmType,
+        externalId,
+        columns.contactExternalId ?? null,
+        columns.sessionId ?? null,
+        columns.name,
+        columns.stage ?? null,
+        columns.pipeline ?? null,
+        columns.amount ?? null,
+        JSON.stringify(columns.fields ?? {}),
+      ],
+    );
+  }
+
+  /** Applies a change reported by the CRM itself; false when the record is not known here. */
+  async patchDeal(businessId: string, crmType: string, externalId: string, patch: { stage?: string; fields?: Record<string, unknown> }): Promise<boolean> {
+    const result: [unknown[], number] = await this.dataSource.query(
+      `UPDATE crm_deals SET stage = COALESCE($4, stage), fields = fields || $5::jsonb, updated_at = now()
+       WHERE business_id = $1 AND crm_type = $2 AND external_id = $3`,
+      [businessId, crmType, externalId, patch.stage ?? null, JSON.stringify(patch.fields ?? {})],
+    );
+    return result[1] > 0;
+  }
+
+  async patchContact(businessId: string, crmType: string, externalId: string, fields: Record<string, unknown>): Promise<boolean> {
+    const result: [unknown[], number] = await this.dataSource.query(
+      `UPDATE crm_contacts SET fields = fields || $4::jsonb, updated_at = now()
+       WHERE business_id = $1 AND crm_type = $2 AND external_id = $3`,
+      [businessId, crmType, externalId, JSON.stringify(fields)],
+    );
+    return result[1] > 0;
+  }
+
+  listContacts(businessId: string, limit: number, before?: Date): Promise<CrmContactEntity[]> {
+    return this.contacts().find({
+      where: before ? { businessId, createdAt: LessThan(before) } : { businessId },
+      order: { createdAt: 'DESC' },
+      take: limit,
+    });
+  }
+
+  listDeals(businessId: string, limit: number, before?: Date): Promise<CrmDealEntity[]> {
+    return this.deals().find({
+      where: before ? { businessId, createdAt: LessThan(before) } : { businessId },
+      order: { createdAt: 'DESC' },
+      take: limit,
+    });
+  }
+
+  countContacts(businessId: string, crmType?: string): Promise<number> {
+    return this.contacts().count({ where: crmType ? { businessId, crmType } : { businessId } });
+  }
+
+  countDeals(businessId: string, crmType?: string): Promise<number> {
+    return this.deals().count({ where: crmType ? { businessId, crmType } : { businessId } });
+  }
+}

@@ -1,0 +1,184 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { isValidPhoneNumber } from 'libphonenumber-js';
+import { AppConfig } from 'src/config/app-config.service';
+import type { ContactFields } from 'src/crm/crm-adapter.port';
+import { CrmAdapterRegistry } from 'src/crm/crm-adapter.registry';
+import { checkToolArgs, CRM_TOOL_DECLARATIONS, CrmToolName } from 'src/crm/crm-tool.declarations';
+import { CrmTools, ToolCallContext, ToolDeclaration, ToolResult } from 'src/crm/crm-tools.port';
+import { CrmOutboxRepository } from 'src/crm/outbox/crm-outbox.repository';
+import { CrmOutboxService, OutboxOutcome } from 'src/crm/outbox/crm-outbox.service';
+import type { CreateDealPayload, UpsertContactPayload } from 'src/crm/outbox/crm-write.executor';
+import type { CapturedField } from 'src/session/captured-fields';
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const E164 = /^\+[1-9]\d{6,14}$/;
+const IDENTITY: readonly CapturedField[] = ['email', 'phone'];
+const PERSONAL: readonly CapturedField[] = ['firstName', 'lastName', 'email', 'phone', 'company'];
+
+const fail = (error: string): ToolResult => ({ ok: false, error });
+
+/**
+ * The CRM as the model sees it. The tenant, adapter and contact come from the engine's context; arguments are checked
+ * against the declared schema and against what the visitor actually said (ctx.captured), and every write goes through
+ * the outbox, waiting at most CRM_SYNC_TIMEOUT_MS before answering `queued: true`.
+ */
+@Injectable()
+export class CrmToolsService extends CrmTools {
+  private readonly logger = new Logger('CrmTools');
+
+  constructor(
+    private readonly registry: CrmAdapterRegistry,
+    private readonly outbox: CrmOutboxService,
+    private readonly outboxItems: CrmOutboxRepository,
+    private readonly config: AppConfig,
+  ) {
+    super();
+  }
+
+  declarations(_businessId: string): Promise<ToolDeclaration[]> {
+    return Promise.resolve(CRM_TOOL_DECLARATIONS.map((d) => structuredClone(d)));
+  }
+
+  async execute(name: string, args: Record<string, unknown>, ctx: ToolCallContext): Promise<ToolResult> {
+    const decl = CRM_TOOL_DECLARATIONS.find((d) => d.name === name);
+    if (!decl) return fail(`unknown tool "${name}"`);
+    const problem = checkToolArgs(decl, args ?? {});
+    if (problem) return fail(problem);
+    try {
+      switch (name as CrmToolName) {
+        case 'search_contact':
+          return await this.search(args, ctx);
+        case 'create_contact':
+        case 'update_contact':
+          return await this.upsertContact(args, ctx);
+        case 'create_deal':
+          return await this.createDeal(args, ctx);
+      }
+    } catch (err) {
+      this.logger.warn({ businessId: ctx.businessId, tool: name, err: (err as Error).message }, 'CRM tool failed');
+      return fail('The CRM could not be reached just now.');
+    }
+    return fail(`unknown tool "${name}"`);
+  }
+
+  private async search(args: Record<string, unknown>, ctx: ToolCallContext): Promise<ToolResult> {
+    const checked = this.personalFields(args, ctx, ['email', 'phone']);
+    if (typeof checked === 'string') return fail(checked);
+    if (!checked.email && !checked.phone) return fail('The visitor has not given an email or phone yet; ask for one first.');
+    const adapter = await this.registry.forTenant(ctx.businessId);
+    const lookup = async () =>
+      (checked.email ? await adapter.searchContact({ email: checked.email }) : null) ??
+      (checked.phone ? await adapter.searchContact({ phone: checked.phone }) : null);
+    const found = await withTimeout(lookup(), this.config.get('CRM_SYNC_TIMEOUT_MS'));
+    if (found === TIMED_OUT) return fail('The CRM is slow to answer; continue without the lookup.');
+    return found ? { ok: true, contactId: found.id, data: { found: true, contactId: found.id } } : { ok: true, data: { found: false } };
+  }
+
+  private async upsertContact(args: Record<string, unknown>, ctx: ToolCallContext): Promise<ToolResult> {
+    const checked = this.personalFields(args, ctx, PERSONAL);
+    if (typeof checked === 'string') return fail(checked);
+    if (!checked.email && !checked.phone) return fail('The visitor has not given an email or phone yet; ask for one first.');
+    const fields: ContactFields = { ...checked, message: text(args.message), source: ctx.channel, sessionId: ctx.sessionId };
+    const payload: UpsertContactPayload = { fields, contactId: ctx.crm.contactId };
+    const key = `${ctx.sessionId}:upsert_contact:${digest(payload)}`;
+    const outcome = await this.submit(ctx, key, 'upsert_contact', payload);
+    return this.toResult(outcome, 'contactId');
+  }
+
+  private async createDeal(args: Record<string, unknown>, ctx: ToolCallContext): Promise<ToolResult> {
+    if (!ctx.crm.contactId) {
+      const pending = await this.outboxItems.findLatestForSession(ctx.businessId, ctx.sessionId, 'upsert_contact');
+      if (!pending || pending.status === 'failed') return fail('Create the contact first (create_contact), then the deal.');
+    }
+    const title = text(args.title)!.slice(0, 200);
+    const amount = typeof args.amount === 'number' && args.amount >= 0 ? Math.round(args.amount * 100) / 100 : undefined;
+    const payload: CreateDealPayload = {
+      contactId: ctx.crm.contactId,
+      name: title,
+      amount,
+      fields: { message: text(args.message), source: ctx.channel, sessionId: ctx.sessionId },
+    };
+    // One deal per conversation: repeating the call returns the same deal instead of creating another.
+    const outcome = await this.submit(ctx, `${ctx.sessionId}:create_deal`, 'create_deal', payload);
+    return this.toResult(outcome, 'dealId');
+  }
+
+  private submit(ctx: ToolCallContext, key: string, operation: 'upsert_contact' | 'create_deal', payload: object) {
+    return this.outbox.submit(
+      ctx.businessId,
+      { idempotencyKey: key, sessionId: ctx.sessionId, operation, payload: payload as Record<string, unknown> },
+      this.config.get('CRM_SYNC_TIMEOUT_MS'),
+    );
+  }
+
+  private toResult(outcome: OutboxOutcome, idKey: 'contactId' | 'dealId'): ToolResult {
+    switch (outcome.status) {
+      case 'done': {
+        const contactId = str(outcome.result.contactId);
+        const dealId = str(outcome.result.dealId);
+        const data: Record<string, unknown> = { saved: true, [idKey]: idKey === 'dealId' ? dealId : contactId };
+        if (outcome.result.action) data.action = outcome.result.action;
+        return { ok: true, contactId, dealId, data };
+      }
+      case 'queued':
+        return { ok: true, queued: true, data: { saved: true, queued: true, note: 'Saved; it will reach the CRM shortly.' } };
+      case 'failed':
+        return { ok: false, error: 'The CRM refused this record; the business will review it. Do not retry.' };
+    }
+  }
+
+  /**
+   * The visitor's own details only: identity fields must be what the session captured, names and company must
+   * not contradict it. Captured values fill in whatever the model left out.
+   */
+  private personalFields(args: Record<string, unknown>, ctx: ToolCallContext, allowed: readonly CapturedField[]): ContactFields | string {
+    const out: ContactFields = {};
+    for (const field of allowed) {
+      const given = text(args[field]);
+      const captured = text(ctx.captured[field]);
+      if (given !== undefined && captured !== undefined && normalize(field, given) !== normalize(field, captured)) {
+        return `"${field}" does not match what the visitor gave in this conversation; use the visitor's own details only.`;
+      }
+      if (given !== undefined && captured === undefined && IDENTITY.includes(field)) {
+        return `"${field}" has not been given by the visitor in this conversation; ask them for it.`;
+      }
+      const value = captured ?? given;
+      if (value === undefined) continue;
+      if (field === 'email' && !EMAIL.test(value)) return '"email" is not a valid email address.';
+      if (field === 'phone' && !(E164.test(value) && isValidPhoneNumber(value))) {
+        return '"phone" must be a valid phone number in E.164 form, e.g. +14155550100.';
+      }
+      out[field] = value;
+    }
+    return out;
+  }
+}
+
+const TIMED_OUT = Symbol('timed out');
+
+async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
+  let timer: NodeJS.Timeout | undefined;
+  const t = new Promise<typeof TIMED_OUT>((resolve) => (timer = setTimeout(() => resolve(TIMED_OUT), ms)));
+  try {
+    return await Promise.race([p, t]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}
+
+function str(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+function normalize(field: CapturedField, value: string): string {
+  return field === 'phone' ? value.replace(/[^\d+]/g, '') : value.toLowerCase().replace(/\s+/g, ' ');
+}
+
+function digest(value: unknown): string {
+  return createHash('sha256').update(JSON.stringify(value)).digest('base64url').slice(0, 22);
+}

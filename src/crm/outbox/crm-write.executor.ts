@@ -1,0 +1,98 @@
+import { Injectable } from '@nestjs/common';
+import { ContactFields, CrmAdapter } from 'src/crm/crm-adapter.port';
+import { CrmAdapterRegistry } from 'src/crm/crm-adapter.registry';
+import { CrmRecordsRepository } from 'src/crm/crm-records.repository';
+import { CrmCallError } from 'src/crm/crm.errors';
+import type { CrmOutboxItemEntity } from 'src/crm/entities/crm-outbox-item.entity';
+import { CrmOutboxRepository } from 'src/crm/outbox/crm-outbox.repository';
+
+export interface UpsertContactPayload {
+  fields: ContactFields;
+  /** Known from the session: update this contact rather than searching. */
+  contactId?: string;
+}
+
+export interface CreateDealPayload {
+  contactId?: string;
+  name: string;
+  stage?: string;
+  amount?: number;
+  fields: ContactFields;
+}
+
+/** A deal whose contact is still queued: retried later without spending the deal's own retry budget. */
+export class DependencyPendingError extends Error {
+  constructor() {
+    super('waiting for the contact write of this session');
+  }
+}
+
+/** Performs one outbox item against the tenant's current adapter and mirrors what the remote CRM accepted. */
+@Injectable()
+export class CrmWriteExecutor {
+  constructor(
+    private readonly registry: CrmAdapterRegistry,
+    private readonly records: CrmRecordsRepository,
+    private readonly outbox: CrmOutboxRepository,
+  ) {}
+
+  async perform(item: CrmOutboxItemEntity): Promise<Record<string, unknown>> {
+    const adapter = await this.registry.forTenant(item.businessId);
+    switch (item.operation) {
+      case 'upsert_contact':
+        return this.upsertContact(item.businessId, adapter, item.payload as unknown as UpsertContactPayload);
+      case 'create_deal':
+        return this.createDeal(item, adapter, item.payload as unknown as CreateDealPayload);
+      default: {
+        const unreachable: never = item.operation;
+        throw new Error(`unknown outbox operation ${String(unreachable)}`);
+      }
+    }
+  }
+
+  /** Dedupe: the session's known contact, else a search by email then phone; update it instead of duplicating. */
+  private async upsertContact(businessId: string, adapter: CrmAdapter, payload: UpsertContactPayload) {
+    const { fields } = payload;
+    let existing = payload.contactId ? { id: payload.contactId } : null;
+    if (!existing && fields.email) existing = await adapter.searchContact({ email: fields.email });
+    if (!existing && fields.phone) existing = await adapter.searchContact({ phone: fields.phone });
+    const ref = existing ? await adapter.updateContact(existing.id, fields) : await adapter.createContact(fields);
+    if (adapter.type !== 'builtin') {
+      await this.records.upsertContact(businessId, adapter.type, ref.id, {
+        sessionId: fields.sessionId,
+        firstName: fields.firstName,
+        lastName: fields.lastName,
+        email: fields.email,
+        phone: fields.phone,
+        company: fields.company,
+      });
+    }
+    return { contactId: ref.id, action: existing ? 'updated' : 'created', crmType: adapter.type };
+  }
+
+  private async createDeal(item: CrmOutboxItemEntity, adapter: CrmAdapter, payload: CreateDealPayload) {
+    const contactId = payload.contactId ?? (await this.contactOfSession(item));
+    const ref = await adapter.createDeal({ ...payload, contactId });
+    if (adapter.type !== 'builtin') {
+      await this.records.upsertDeal(item.businessId, adapter.type, ref.id, {
+        contactExternalId: contactId,
+        sessionId: item.sessionId,
+        name: payload.name,
+        stage: payload.stage ?? null,
+        amount: payload.amount === undefined ? null : payload.amount.toFixed(2),
+      });
+    }
+    return { dealId: ref.id, contactId, crmType: adapter.type };
+  }
+
+  private async contactOfSession(item: CrmOutboxItemEntity): Promise<string> {
+    const contact = item.sessionId
+      ? await this.outbox.findLatestForSession(item.businessId, item.sessionId, 'upsert_contact')
+      : null;
+    if (!contact) throw new CrmCallError('rejected', 'The deal has no contact: create the contact first');
+    if (contact.status === 'failed') throw new CrmCallError('rejected', 'The contact of this deal could not be written to the CRM');
+    const id = contact.status === 'done' ? contact.result?.contactId : undefined;
+    if (typeof id !== 'string') throw new DependencyPendingError();
+    return id;
+  }
+}

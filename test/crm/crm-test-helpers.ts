@@ -1,0 +1,47 @@
+import { randomBytes } from 'node:crypto';
+import type { ToolCallContext } from 'src/crm/crm-tools.port';
+import type { CapturedFields } from 'src/session/captured-fields';
+import { businessFactory } from 'test/factories/business.factory';
+import type { TestApp } from 'test/support/test-app';
+
+/** Creates a tenant through the admin API and returns its id. */
+export async function createTenant(t: TestApp): Promise<string> {
+  const body = businessFactory.build();
+  const res = await t.http.post('/admin/business').set(t.admin).send(body);
+  if (res.status !== 201) throw new Error(`tenant creation failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return body.businessId as string;
+}
+
+export const leadFactory = {
+  build: (overrides: Partial<CapturedFields> = {}): CapturedFields => {
+    const tag = randomBytes(4).toString('hex');
+    return {
+      firstName: 'Ada',
+      lastName: 'Lovelace',
+      email: `ada.${tag}@example.com`,
+      phone: `+1415555${String(parseInt(tag.slice(0, 4), 16) % 10000).padStart(4, '0')}`,
+      company: 'Analytical Engines',
+      ...overrides,
+    };
+  },
+};
+
+export const toolContext = (businessId: string, captured: CapturedFields, overrides: Partial<ToolCallContext> = {}): ToolCallContext => ({
+  businessId,
+  sessionId: `sess-${randomBytes(6).toString('hex')}`,
+  channel: 'chat',
+  captured,
+  crm: {},
+  ...overrides,
+});
+
+/** Polls until `check` returns a value that is not undefined, or fails after `ms`. */
+export async function eventually<T>(check: () => Promise<T | undefined>, ms = 15000, every = 100): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, every));
+  }
+}
