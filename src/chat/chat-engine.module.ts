@@ -1,4 +1,23 @@
 import { Module } from '@nestjs/common';
+import { ChatController } from 'src/chat/chat.controller';
+import { ChatService } from 'src/chat/chat.service';
+import { ChatTurnRunner } from 'src/chat/chat-turn.runner';
+import { llmProviderBinding } from 'src/chat/llm-provider.factory';
+import { GroundingStep } from 'src/chat/pipeline/grounding.step';
+import { SystemInstructionBuilder } from 'src/chat/pipeline/system-instruction.builder';
+import { ToolLoop } from 'src/chat/pipeline/tool-loop';
+import { SessionAdminController } from 'src/chat/session-admin.controller';
+import { SessionAdminService } from 'src/chat/session-admin.service';
+import { CrmModule } from 'src/crm/crm.module';
+import { RagModule } from 'src/rag/rag.module';
+import { SessionModule } from 'src/session/session.module';
+import { TenantModule } from 'src/tenant/tenant.module';
 
-@Module({})
+/** /chat and /chat/stream, the admin session endpoints, and the pieces the voice bridge reuses. */
+@Module({
+  imports: [TenantModule, SessionModule, RagModule, CrmModule],
+  controllers: [ChatController, SessionAdminController],
+  providers: [llmProviderBinding, SystemInstructionBuilder, GroundingStep, ToolLoop, ChatTurnRunner, ChatService, SessionAdminService],
+  exports: [llmProviderBinding, SystemInstructionBuilder],
+})
 export class ChatEngineModule {}

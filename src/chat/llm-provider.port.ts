@@ -30,6 +30,8 @@ export interface LlmRequest {
     captured: CapturedFields;
     missing: CapturedField[];
     businessName: string;
+    /** CRM records the session already has, so a rule-based provider does not create the contact twice. */
+    crm?: { contactId?: string; dealId?: string };
   };
   signal?: AbortSignal;
 }

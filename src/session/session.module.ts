@@ -1,4 +1,18 @@
 import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AnalyticsEventEntity } from 'src/session/entities/analytics-event.entity';
+import { ConversationEntity } from 'src/session/entities/conversation.entity';
+import { MessageEntity } from 'src/session/entities/message.entity';
+import { sessionStoreProvider } from 'src/session/session-store.provider';
+import { SessionTenantCleanup } from 'src/session/session-tenant-cleanup';
+import { TranscriptRepository } from 'src/session/transcript.repository';
+import { TranscriptService } from 'src/session/transcript.service';
+import { TenantModule } from 'src/tenant/tenant.module';
 
-@Module({})
+/** Session state (Redis or in-process) and the durable transcript, shared by chat and voice. */
+@Module({
+  imports: [TypeOrmModule.forFeature([ConversationEntity, MessageEntity, AnalyticsEventEntity]), TenantModule],
+  providers: [sessionStoreProvider, TranscriptRepository, TranscriptService, SessionTenantCleanup],
+  exports: [sessionStoreProvider, TranscriptService],
+})
 export class SessionModule {}

@@ -1,0 +1,213 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { ChatReply, ChatTurnInput } from 'src/chat/chat-turn.types';
+import { LlmProvider, LlmRequest, LlmResponse, LlmTurn } from 'src/chat/llm-provider.port';
+import { askedField } from 'src/chat/pipeline/asked-field';
+import { attachCtas } from 'src/chat/pipeline/cta-attachment';
+import type { CtaOutcome } from 'src/chat/pipeline/cta-navigation.step';
+import { GroundingStep, knowledgeBlock, sourcesOf } from 'src/chat/pipeline/grounding.step';
+import { applyHardGuards, isIntroToken } from 'src/chat/pipeline/hard-guards.step';
+import { appendWithinWindow, contextTurns } from 'src/chat/pipeline/history-window';
+import { captureLead, missingFields } from 'src/chat/pipeline/lead-capture.step';
+import { DEFAULT_MAX_REPLY_CHARS, ReplyPolicy, validateReply } from 'src/chat/pipeline/response-validator';
+import { SystemInstructionBuilder } from 'src/chat/pipeline/system-instruction.builder';
+import { joinTexts, ToolLoop, ToolLoopOutcome } from 'src/chat/pipeline/tool-loop';
+import { SafeDeltaEmitter } from 'src/chat/streaming/safe-delta-emitter';
+import { TurnRecord } from 'src/chat/turn-record';
+import { AppConfig } from 'src/config/app-config.service';
+import { newSessionState, SessionState } from 'src/session/session-state';
+import { SessionStore } from 'src/session/session-store.port';
+import { TranscriptService } from 'src/session/transcript.service';
+import type { CtaNode } from 'src/tenant/cta-tree';
+import type { BusinessEntity } from 'src/tenant/entities/business.entity';
+
+export const PROVIDER_FALLBACK =
+  "I'm sorry, I'm having trouble answering right now. Please try again in a moment, or leave your email and the team will get back to you.";
+
+/** A request that passed every check that can reject it; running it is what writes. */
+export interface PreparedTurn {
+  business: BusinessEntity;
+  input: ChatTurnInput;
+  cta: CtaOutcome;
+}
+
+export interface TurnSink {
+  delta?(text: string): void;
+}
+
+interface Outgoing {
+  text: string;
+  ctas: CtaNode[] | undefined;
+  sources?: ChatReply['sources'];
+  meta: Record<string, unknown>;
+  /** Already validated against the model policy (and streamed) by the model path. */
+  modelReply?: boolean;
+}
+
+/**
+ * One chat turn, run while the session lock is held: load the session, CTA navigation, hard guards, lead capture,
+ * then the grounded model call with tools, validation, CTAs, and persistence of session, transcript and analytics.
+ */
+@Injectable()
+export class ChatTurnRunner {
+  private readonly logger = new Logger('ChatTurnRunner');
+
+  constructor(
+    private readonly store: SessionStore,
+    private readonly transcripts: TranscriptService,
+    private readonly llm: LlmProvider,
+    private readonly instructions: SystemInstructionBuilder,
+    private readonly grounding: GroundingStep,
+    private readonly tools: ToolLoop,
+    private readonly config: AppConfig,
+  ) {}
+
+  async run(turn: PreparedTurn, sink: TurnSink = {}): Promise<ChatReply> {
+    const { business, input, cta } = turn;
+    let state = (await this.store.get(business.businessId, input.sessionId)) ?? newSessionState(business.businessId, input.sessionId, 'chat');
+    const record = new TurnRecord();
+    if (cta.kind !== 'none') {
+      record.event('cta_clicked', { ctaId: cta.node.id, action: cta.node.action });
+      // A button click means the visitor already saw the widget's greeting and buttons.
+      state.conversation.greeted = true;
+    }
+    if (cta.kind === 'reply') {
+      record.user(cta.node.label, { ctaId: cta.node.id });
+      if (cta.node.action === 'show_children') state.conversation.currentCtaId = cta.node.id;
+      return this.finish(turn, state, record, sink, { text: cta.text, ctas: cta.ctas, meta: { cta: cta.node.id } });
+    }
+
+    const text = cta.kind === 'send' ? cta.message : input.message.trim();
+    record.user(text, cta.kind === 'send' ? { ctaId: cta.node.id } : undefined);
+    record.event('user_message', { chars: text.length, ...(cta.kind === 'send' ? { ctaId: cta.node.id } : {}) });
+
+    if (isIntroToken(text)) state = resetConversation(state);
+    else this.capture(state, text, business, record);
+
+    const guard = applyHardGuards(business, text, state.conversation.greeted, this.config.get('DEFAULT_APPOINTMENT_LINK'));
+    if (guard) {
+      state.conversation.greeted = true;
+      return this.finish(turn, state, record, sink, { text: guard.text, ctas: guard.ctas, meta: { guard: guard.guard } });
+    }
+    return this.modelTurn(turn, state, record, sink, text);
+  }
+
+  private capture(state: SessionState, text: string, business: BusinessEntity, record: TurnRecord): void {
+    const lead = captureLead(text, state, { defaultCountry: business.defaultCountry || 'US', awaitingField: state.conversation.awaitingField });
+    state.captured = lead.captured;
+    state.locks = lead.locks;
+    if (lead.newlyLocked.length || lead.corrected.length) {
+      // Field names only: the values are PII and already live in the session and transcript.
+      record.event('lead_captured', { fields: lead.newlyLocked, corrected: lead.corrected });
+    }
+  }
+
+  private async modelTurn(turn: PreparedTurn, state: SessionState, record: TurnRecord, sink: TurnSink, text: string): Promise<ChatReply> {
+    const { business } = turn;
+    const [passages, declarations] = await Promise.all([
+      this.grounding.retrieve(business, text),
+      this.tools.declarations(business.businessId),
+    ]);
+    const instruction = this.instructions.build(business, state.captured, 'chat');
+    const policy: ReplyPolicy = { protectedText: instruction, canary: this.instructions.canary, maxChars: DEFAULT_MAX_REPLY_CHARS };
+    const missing = missingFields(state.locks);
+    const userTurn: LlmTurn = { role: 'user', text };
+    const request: LlmRequest = {
+      systemInstruction: `${instruction}\n\n${knowledgeBlock(passages)}`,
+      turns: [...contextTurns(state), userTurn],
+      tools: declarations,
+      grounding: { passages, captured: state.captured, missing, businessName: business.businessName, crm: state.crm },
+    };
+    const emitter = sink.delta ? new SafeDeltaEmitter(policy, sink.delta) : null;
+    let outcome: ToolLoopOutcome;
+    try {
+      outcome = await this.tools.run(
+        request,
+        { businessId: business.businessId, sessionId: state.sessionId, channel: 'chat', captured: state.captured, crm: state.crm },
+        emitter ? this.streamingCall(emitter) : (req) => this.llm.generate(req),
+      );
+    } catch (err) {
+      // The turn is kept out of the model history, so a failed call never corrupts later context.
+      this.logger.warn({ businessId: business.businessId, err: (err as Error).message }, 'model call failed; sent fallback');
+      state.metadata.lastProviderError = new Date().toISOString();
+      return this.finish(turn, state, record, sink, { text: PROVIDER_FALLBACK, ctas: undefined, meta: { fallback: 'provider_error' } });
+    }
+
+    for (const execution of outcome.executions) record.tool(execution.name, { args: execution.args, result: execution.result });
+    state.crm = outcome.crm;
+    const validated = validateReply(outcome.text, policy);
+    emitter?.finish(validated.text);
+    const modelTurns = outcome.turns.map((t, i) => (i === outcome.turns.length - 1 && t.role === 'model' ? { ...t, text: validated.text } : t));
+    const window = await appendWithinWindow(state, [userTurn, ...modelTurns], this.config.get('MAX_HISTORY_TURNS'), (prev, turns) =>
+      this.llm.summarize(prev, turns),
+    );
+    state.history = window.history;
+    state.summary = window.summary;
+    state.metadata.provider = outcome.final.provider;
+    if (outcome.final.provider === 'offline') {
+      state.metadata.offline = true;
+      state.metadata.offlineReplies = Number(state.metadata.offlineReplies ?? 0) + 1;
+    }
+    state.conversation.awaitingField = askedField(validated.text, missing);
+    return this.finish(turn, state, record, sink, {
+      text: validated.text,
+      ctas: undefined,
+      sources: sourcesOf(passages),
+      meta: { provider: outcome.final.provider, ...(validated.replaced ? { replaced: validated.replaced } : {}) },
+      modelReply: true,
+    });
+  }
+
+  /** Streams each model call's deltas; the raw text so far spans every call of the tool loop, as in /chat. */
+  private streamingCall(emitter: SafeDeltaEmitter): (request: LlmRequest, iteration: number) => Promise<LlmResponse> {
+    const texts: string[] = [];
+    return async (request, iteration) => {
+      let current = '';
+      for await (const event of this.llm.stream(request)) {
+        if (event.type === 'delta') {
+          current += event.text;
+          emitter.update(joinTexts([...texts.slice(0, iteration), current]));
+        } else {
+          texts[iteration] = event.response.text;
+          return event.response;
+        }
+      }
+      throw new Error('model stream ended without a final response');
+    };
+  }
+
+  private async finish(
+    turn: PreparedTurn,
+    state: SessionState,
+    record: TurnRecord,
+    sink: TurnSink,
+    out: Outgoing,
+  ): Promise<ChatReply> {
+    const { business, input } = turn;
+    // Guard and menu texts come from tenant config, but every reply passes the same validator.
+    const text = out.modelReply ? out.text : validateReply(out.text, { protectedText: '', canary: this.instructions.canary, maxChars: DEFAULT_MAX_REPLY_CHARS }).text;
+    if (!out.modelReply && sink.delta) sink.delta(text);
+    const ctas = attachCtas(text, business.ctaTree ?? {}, out.ctas);
+    state.conversation.turnCount += 1;
+    state.updatedAt = new Date().toISOString();
+    record.assistant(text, { ...out.meta, ...(ctas.length ? { ctas: ctas.map((c) => c.id) } : {}) });
+    record.event('assistant_message', { chars: text.length, ...out.meta });
+    await this.transcripts.recordTurn({
+      businessId: business.businessId,
+      sessionId: input.sessionId,
+      channel: 'chat',
+      messages: record.messages,
+      events: record.events,
+    });
+    await this.store.save(state);
+    const reply: ChatReply = { response: text, session_id: input.sessionId };
+    if (ctas.length) reply.ctas = ctas;
+    if (out.sources?.length) reply.sources = out.sources;
+    return reply;
+  }
+}
+
+/** Intro tokens start the conversation over; what the visitor told us and the CRM links are kept. */
+function resetConversation(state: SessionState): SessionState {
+  const fresh = newSessionState(state.businessId, state.sessionId, 'chat');
+  return { ...fresh, captured: state.captured, locks: state.locks, crm: state.crm, metadata: state.metadata, createdAt: state.createdAt };
+}

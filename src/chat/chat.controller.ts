@@ -1,0 +1,47 @@
+import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+} from '@nestjs/swagger';
+import type { Response } from 'express';
+import { ChatService } from 'src/chat/chat.service';
+import { ChatRequestDto } from 'src/chat/dto/chat-request.dto';
+import { ChatResponseDto } from 'src/chat/dto/chat-response.dto';
+import { writeSse } from 'src/chat/streaming/sse';
+
+@ApiTags('chat')
+@Controller('chat')
+export class ChatController {
+  constructor(private readonly chat: ChatService) {}
+
+  @Post()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Send a message (or a CTA click) and get the assistant reply' })
+  @ApiOkResponse({ type: ChatResponseDto })
+  @ApiBadRequestResponse({ description: 'Invalid field (named in the message), blank message without cta_id, or unknown cta_id' })
+  @ApiNotFoundResponse({ description: 'Unknown business' })
+  @ApiTooManyRequestsResponse({ description: 'Rate limited; see Retry-After' })
+  sendChatMessage(@Body() dto: ChatRequestDto): Promise<ChatResponseDto> {
+    return this.chat.reply(dto);
+  }
+
+  @Post('stream')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Same as POST /chat, streamed as Server-Sent Events',
+    description:
+      'Events: `delta` {text} as the reply is generated, then `ctas` {ctas}, `sources` {sources}, and `done` with the full validated reply (identical to POST /chat), or `error` {message, code}. Render `done.response` as the final text.',
+  })
+  @ApiProduces('text/event-stream')
+  @ApiOkResponse({ description: 'text/event-stream of delta, ctas, sources, done | error events' })
+  @ApiBadRequestResponse({ description: 'Invalid field, answered as JSON before the stream starts' })
+  @ApiNotFoundResponse({ description: 'Unknown business, answered as JSON before the stream starts' })
+  async streamChatMessage(@Body() dto: ChatRequestDto, @Res() res: Response): Promise<void> {
+    await writeSse(res, await this.chat.openStream(dto));
+  }
+}

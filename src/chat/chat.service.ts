@@ -1,0 +1,62 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { ChatErrors } from 'src/chat/chat.errors';
+import { ChatReply, ChatStreamEvent } from 'src/chat/chat-turn.types';
+import { ChatTurnRunner, PreparedTurn } from 'src/chat/chat-turn.runner';
+import { ChatRequestDto } from 'src/chat/dto/chat-request.dto';
+import { navigateCta } from 'src/chat/pipeline/cta-navigation.step';
+import { EventQueue } from 'src/chat/streaming/event-queue';
+import { AppError } from 'src/common/errors/app-error';
+import { AppConfig } from 'src/config/app-config.service';
+import { SessionStore } from 'src/session/session-store.port';
+import { TenantService } from 'src/tenant/tenant.service';
+
+/**
+ * Entry point of /chat and /chat/stream. Everything that can reject a request runs before the session lock and
+ * before any write; the turn itself runs under the per-session lock so concurrent messages are serialized.
+ */
+@Injectable()
+export class ChatService {
+  private readonly logger = new Logger('ChatService');
+
+  constructor(
+    private readonly tenants: TenantService,
+    private readonly store: SessionStore,
+    private readonly runner: ChatTurnRunner,
+    private readonly config: AppConfig,
+  ) {}
+
+  async reply(dto: ChatRequestDto): Promise<ChatReply> {
+    const turn = await this.prepare(dto);
+    return this.store.withLock(turn.business.businessId, turn.input.sessionId, () => this.runner.run(turn));
+  }
+
+  /** Resolves once the request is accepted (so rejections are plain HTTP errors); events follow as the turn runs. */
+  async openStream(dto: ChatRequestDto): Promise<AsyncIterable<ChatStreamEvent>> {
+    const turn = await this.prepare(dto);
+    const queue = new EventQueue<ChatStreamEvent>();
+    const sink = { delta: (text: string) => queue.push({ event: 'delta', data: { text } }) };
+    this.store
+      .withLock(turn.business.businessId, turn.input.sessionId, () => this.runner.run(turn, sink))
+      .then((reply) => {
+        if (reply.ctas?.length) queue.push({ event: 'ctas', data: { ctas: reply.ctas } });
+        if (reply.sources?.length) queue.push({ event: 'sources', data: { sources: reply.sources } });
+        queue.push({ event: 'done', data: reply });
+      })
+      .catch((err: unknown) => {
+        if (!(err instanceof AppError)) this.logger.error({ businessId: turn.business.businessId, err: (err as Error).message }, 'stream turn failed');
+        const message = err instanceof AppError ? err.message : 'Something went wrong; please try again';
+        queue.push({ event: 'error', data: { message, ...(err instanceof AppError ? { code: err.code } : {}) } });
+      })
+      .finally(() => queue.close());
+    return queue;
+  }
+
+  private async prepare(dto: ChatRequestDto): Promise<PreparedTurn> {
+    const max = this.config.get('MAX_MESSAGE_CHARS');
+    if (dto.message.length > max) throw ChatErrors.messageTooLong(max);
+    if (!dto.message.trim() && dto.cta_id === undefined) throw ChatErrors.emptyMessage();
+    const business = await this.tenants.getCached(dto.business_id);
+    const cta = navigateCta(business.ctaTree ?? {}, dto.cta_id);
+    return { business, input: { businessId: business.businessId, sessionId: dto.session_id, message: dto.message, ctaId: dto.cta_id }, cta };
+  }
+}

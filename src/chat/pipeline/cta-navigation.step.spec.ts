@@ -1,0 +1,43 @@
+import { AppError } from 'src/common/errors/app-error';
+import { navigateCta } from 'src/chat/pipeline/cta-navigation.step';
+import type { CtaTree } from 'src/tenant/cta-tree';
+
+const tree: CtaTree = {
+  main_menu: { id: 'main_menu', label: 'Menu', action: 'show_children', children: ['sales', 'support'] },
+  sales: { id: 'sales', label: 'Sales', action: 'show_children', children: ['pricing'], message: 'What interests you?' },
+  pricing: { id: 'pricing', label: 'Pricing', action: 'send', message: 'How much does it cost?' },
+  support: { id: 'support', label: 'Support', action: 'send' },
+  book: { id: 'book', label: 'Book', action: 'link', url: 'https://cal.example.com' },
+};
+
+describe(navigateCta.name, () => {
+  it('passes through when no button was clicked', () => {
+    expect(navigateCta(tree, undefined)).toEqual({ kind: 'none' });
+  });
+
+  it('answers a show_children node with its message and children', () => {
+    const out = navigateCta(tree, 'sales');
+    expect(out).toMatchObject({ kind: 'reply', text: 'What interests you?' });
+    expect(out.kind === 'reply' && out.ctas.map((c) => c.id)).toEqual(['pricing']);
+  });
+
+  it('uses "Please select an option:" when the node has no message', () => {
+    expect(navigateCta(tree, 'main_menu')).toMatchObject({ kind: 'reply', text: 'Please select an option:' });
+  });
+
+  it('turns a send node into the node message, or its label when it has none', () => {
+    expect(navigateCta(tree, 'pricing')).toMatchObject({ kind: 'send', message: 'How much does it cost?' });
+    expect(navigateCta(tree, 'support')).toMatchObject({ kind: 'send', message: 'Support' });
+  });
+
+  it('hands a link node back as a button', () => {
+    const out = navigateCta(tree, 'book');
+    expect(out.kind === 'reply' && out.ctas[0].url).toBe('https://cal.example.com');
+  });
+
+  it('rejects an unknown id, including inherited object keys, as a validation error', () => {
+    for (const id of ['nope', 'constructor', '__proto__']) {
+      expect(() => navigateCta(tree, id)).toThrow(AppError);
+    }
+  });
+});

@@ -1,0 +1,137 @@
+import sanitizeHtml from 'sanitize-html';
+
+export interface ReplyPolicy {
+  /** Text the reply must never echo: the system instruction (platform rules and tenant prompt). */
+  protectedText: string;
+  canary: string;
+  maxChars: number;
+}
+
+export interface ValidatedReply {
+  text: string;
+  /** Why the reply was replaced by a fallback, if it was. */
+  replaced: 'leak' | 'empty' | null;
+}
+
+export const LEAK_FALLBACK = "I'm sorry, I can't share that. Is there anything else I can help you with?";
+export const EMPTY_FALLBACK = "I'm sorry, I didn't quite get that. Could you tell me a bit more about what you need?";
+export const DEFAULT_MAX_REPLY_CHARS = 1500;
+
+const LEAK_WINDOW = 80;
+const MIN_PROTECTED_SEGMENT = 40;
+const INTERNAL_MARKERS = ['platform rules', 'business tenant specific instructions', 'known visitor details', 'knowledge base excerpts'];
+
+const SANITIZE: sanitizeHtml.IOptions = {
+  allowedTags: ['b', 'i', 'u', 'br', 'code', 'a'],
+  allowedAttributes: { a: ['href'] },
+  allowedSchemes: ['http', 'https'],
+  allowedSchemesAppliedToAttributes: ['href'],
+  allowProtocolRelative: false,
+  transformTags: { strong: 'b', em: 'i' },
+};
+
+const normalize = (text: string) =>
+  sanitizeHtml(text, { allowedTags: [], allowedAttributes: {} })
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim();
+
+/** True when the reply carries the canary, an internal section name, or a long verbatim run of the instructions. */
+export function leaksInstructions(reply: string, policy: Pick<ReplyPolicy, 'protectedText' | 'canary'>): boolean {
+  if (reply.toLowerCase().includes(policy.canary.toLowerCase())) return true;
+  const out = normalize(reply);
+  if (INTERNAL_MARKERS.some((m) => out.includes(m))) return true;
+  if (out.length < MIN_PROTECTED_SEGMENT) return false;
+  const windows = new Set<string>();
+  for (let i = 0; i + LEAK_WINDOW <= out.length; i++) windows.add(out.slice(i, i + LEAK_WINDOW));
+  for (const line of policy.protectedText.split('\n')) {
+    const segment = normalize(line);
+    if (segment.length < MIN_PROTECTED_SEGMENT) continue;
+    if (segment.length < LEAK_WINDOW) {
+      if (out.includes(segment)) return true;
+      continue;
+    }
+    for (let i = 0; i + LEAK_WINDOW <= segment.length; i++) if (windows.has(segment.slice(i, i + LEAK_WINDOW))) return true;
+  }
+  return false;
+}
+
+function markdownToHtml(text: string): string {
+  return text
+    .replace(/^#{1,6}\s+/gm, '')
+    .replace(/\[([^\]\n]+)\]\((https?:\/\/[^)\s]+)\)/g, '<a href="$2">$1</a>')
+    .replace(/\*\*([^*\n]+)\*\*|__([^_\n]+)__/g, (_m, a?: string, b?: string) => `<b>${a ?? b}</b>`)
+    .replace(/(^|[\s(])\*([^*\s][^*\n]*?)\*(?=[\s).,!?:;]|$)/gm, '$1<i>$2</i>')
+    .replace(/`([^`\n]+)`/g, '<code>$1</code>');
+}
+
+const LIST_ITEM = /^\s*(?:[-*•+·]|\d{1,2}[.)])\s+(.*)$/;
+
+/** Bullets and numbered lists become one prose sentence: "A, B and C." or the items' own sentences. */
+function listsToProse(text: string): string {
+  const out: string[] = [];
+  let items: string[] = [];
+  const flush = () => {
+    if (!items.length) return;
+    const sentences = items.every((i) => /[.!?]$/.test(i));
+    const prose = sentences
+      ? items.join(' ')
+      : `${items.length > 1 ? `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}` : items[0]}.`;
+    const previous = out.length ? out[out.length - 1] : undefined;
+    if (previous !== undefined && previous.trim() !== '') out[out.length - 1] = `${previous.trimEnd()} ${prose}`;
+    else out.push(prose);
+    items = [];
+  };
+  // A blank line between items belongs to the list; one after the last item is kept as a paragraph break.
+  let blankAfterItems = false;
+  for (const line of text.split('\n')) {
+    const m = LIST_ITEM.exec(line);
+    if (m) {
+      items.push(m[1].trim().replace(/[;,]$/, ''));
+      blankAfterItems = false;
+      continue;
+    }
+    if (items.length && line.trim() === '') {
+      blankAfterItems = true;
+      continue;
+    }
+    flush();
+    if (blankAfterItems) out.push('');
+    blankAfterItems = false;
+    out.push(line);
+  }
+  flush();
+  return out.join('\n');
+}
+
+function tidy(html: string): string {
+  return html
+    .replace(/<br\s*\/?>/gi, '<br>')
+    .replace(/[ \t]+/g, ' ')
+    .replace(/ *\n */g, '\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .replace(/(<br\s*\/?>\s*){3,}/gi, '<br><br>')
+    .trim();
+}
+
+/** Cuts at the last sentence end that fits; sanitize-html then closes any tag the cut left open. */
+function cap(html: string, maxChars: number): string {
+  if (html.length <= maxChars) return html;
+  const head = html.slice(0, maxChars);
+  const lastSentence = Math.max(head.lastIndexOf('. '), head.lastIndexOf('! '), head.lastIndexOf('? '));
+  const cut = lastSentence > maxChars / 2 ? head.slice(0, lastSentence + 1) : `${head.replace(/\s+\S*$/, '')}…`;
+  return sanitizeHtml(cut.replace(/<[^>]*$/, ''), SANITIZE).trim();
+}
+
+/**
+ * Step 8. Every reply that leaves the server passes here: HTML reduced to the allow-list, markdown and lists
+ * rewritten into prose, length capped, and a reply echoing the instructions replaced by a safe fallback.
+ * `partial` validates a stream prefix: no cap and no empty fallback, so the result grows as text arrives.
+ */
+export function validateReply(raw: string, policy: ReplyPolicy, partial = false): ValidatedReply {
+  if (leaksInstructions(raw, policy)) return { text: LEAK_FALLBACK, replaced: 'leak' };
+  const html = tidy(sanitizeHtml(listsToProse(markdownToHtml(raw.replace(/\r\n?/g, '\n'))), SANITIZE));
+  if (partial) return { text: html, replaced: null };
+  if (!normalize(html)) return { text: EMPTY_FALLBACK, replaced: 'empty' };
+  return { text: cap(html, policy.maxChars), replaced: null };
+}

@@ -1,0 +1,91 @@
+import type { LlmRequest } from 'src/chat/llm-provider.port';
+import { OfflineLlmProvider } from 'src/chat/providers/offline-llm.provider';
+import type { ToolDeclaration } from 'src/crm/crm-tools.port';
+
+const createContact: ToolDeclaration = {
+  name: 'create_contact',
+  description: 'Create a contact',
+  parameters: {
+    type: 'object',
+    properties: { first_name: { type: 'string' }, email: { type: 'string' }, phone: { type: 'string' }, notes: { type: 'string' } },
+    required: ['email'],
+  },
+};
+
+const request = (overrides: Partial<LlmRequest['grounding']> = {}, extra: Partial<LlmRequest> = {}): LlmRequest => ({
+  systemInstruction: 'sys',
+  turns: [{ role: 'user', text: 'What are your opening hours?' }],
+  tools: [],
+  grounding: { passages: [], captured: {}, missing: ['firstName', 'email', 'phone'], businessName: 'Acme', ...overrides },
+  ...extra,
+});
+
+const passage = (text: string) => ({ chunkId: 'c1', documentId: 'd1', url: 'https://a.example.com', title: 'Hours', text, score: 0.9 });
+
+describe(OfflineLlmProvider.name, () => {
+  const sut = new OfflineLlmProvider();
+
+  it('answers from the passage sentences that match the question, then asks for the next missing field', async () => {
+    const out = await sut.generate(
+      request({ passages: [passage('We are a family business since 1990. Our opening hours are 8am to 6pm, Monday to Friday.')] }),
+    );
+    expect(out).toMatchObject({ provider: 'offline', finishReason: 'stop', toolCalls: [] });
+    expect(out.text).toBe('Here is what I found: Our opening hours are 8am to 6pm, Monday to Friday.<br><br>May I have your name?');
+  });
+
+  it('says it does not have the information rather than guessing', async () => {
+    const out = await sut.generate(request({ passages: [passage('We repair boilers and radiators in the city area.')] }));
+    expect(out.text).toMatch(/^I'm sorry, I don't have that information/);
+  });
+
+  it('never asks for a field that is not missing', async () => {
+    const out = await sut.generate(request({ missing: ['phone'] }));
+    expect(out.text).toMatch(/phone number/);
+    expect((await sut.generate(request({ missing: [] }))).text).toMatch(/anything else/);
+  });
+
+  it('calls create_contact with the tool\'s own parameter names once name, email and phone are known', async () => {
+    const captured = { firstName: 'Ann', email: 'ann@x.io', phone: '+14155552671' };
+    const out = await sut.generate(request({ captured, missing: [] }, { tools: [createContact] }));
+    expect(out.toolCalls).toEqual([
+      { id: 'offline-create-contact', name: 'create_contact', args: { first_name: 'Ann', email: 'ann@x.io', phone: '+14155552671' } },
+    ]);
+  });
+
+  it('does not create the contact twice', async () => {
+    const captured = { firstName: 'Ann', email: 'ann@x.io', phone: '+14155552671' };
+    const out = await sut.generate(request({ captured, missing: [], crm: { contactId: 'ct_1' } }, { tools: [createContact] }));
+    expect(out.toolCalls).toEqual([]);
+  });
+
+  it('thanks the visitor by name after the contact was created', async () => {
+    const out = await sut.generate(
+      request(
+        { captured: { firstName: 'Ann' }, missing: [] },
+        {
+          turns: [
+            { role: 'user', text: '555' },
+            { role: 'model', toolCalls: [{ name: 'create_contact', args: {} }] },
+            { role: 'tool', results: [{ name: 'create_contact', response: { ok: true } }] },
+          ],
+        },
+      ),
+    );
+    expect(out.text).toMatch(/^Thank you, <b>Ann<\/b>\. I've passed your details/);
+  });
+
+  it('streams the same text it generates', async () => {
+    const req = request({ passages: [passage('Our opening hours are 8am to 6pm, Monday to Friday.')] });
+    let streamed = '';
+    for await (const e of sut.stream(req)) if (e.type === 'delta') streamed += e.text;
+    expect(streamed).toBe((await sut.generate(req)).text);
+  });
+
+  it('summarizes older turns from what the visitor said', async () => {
+    const summary = await sut.summarize('Earlier: pricing.', [
+      { role: 'user', text: 'Do you fix boilers?' },
+      { role: 'model', text: 'Yes.' },
+    ]);
+    expect(summary).toBe('Earlier: pricing. The visitor said: Do you fix boilers?');
+  });
+});

@@ -1,0 +1,133 @@
+import type { LlmRequest, LlmResponse, LlmStreamEvent, LlmToolCall, LlmTurn } from 'src/chat/llm-provider.port';
+import { LlmProvider } from 'src/chat/llm-provider.port';
+import type { ToolDeclaration } from 'src/crm/crm-tools.port';
+import type { RetrievedPassage } from 'src/rag/knowledge-retriever.port';
+import type { CapturedField, CapturedFields } from 'src/session/captured-fields';
+
+const QUESTIONS: Record<CapturedField, string> = {
+  firstName: 'May I have your name?',
+  lastName: 'May I have your last name?',
+  email: "What's the best email address to reach you?",
+  phone: "What's a good phone number for you?",
+  company: 'Which company are you with?',
+};
+const CLOSING_QUESTION = 'Is there anything else I can help you with?';
+const MAX_ANSWER_SENTENCES = 2;
+const MAX_SUMMARY_CHARS = 1200;
+const STOPWORDS = new Set(
+  'a an the and or but is are was were be do does did you your we our i me my it its of to in on for with at by from about what how when where which who can could would should will please tell know have has this that there any'.split(
+    ' ',
+  ),
+);
+
+const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const terms = (text: string) =>
+  new Set(
+    text
+      .toLowerCase()
+      .split(/[^a-z0-9]+/)
+      .filter((t) => t.length > 2 && !STOPWORDS.has(t)),
+  );
+
+/**
+ * The default provider without GEMINI_API_KEY: no model, only rules. It answers with the retrieved passages'
+ * own sentences (or says it does not know), asks for the next missing lead field, and creates the CRM contact once
+ * name, email and phone are known. Deterministic, so /chat and /chat/stream give the same text.
+ */
+export class OfflineLlmProvider extends LlmProvider {
+  generate(request: LlmRequest): Promise<LlmResponse> {
+    const toolCall = this.contactCall(request);
+    if (toolCall) return Promise.resolve({ text: '', toolCalls: [toolCall], finishReason: 'tool_calls', provider: 'offline' });
+    return Promise.resolve({ text: this.compose(request), toolCalls: [], finishReason: 'stop', provider: 'offline' });
+  }
+
+  async *stream(request: LlmRequest): AsyncIterable<LlmStreamEvent> {
+    const response = await this.generate(request);
+    // Word-sized deltas, like a real model stream, so clients exercise their incremental rendering.
+    for (const piece of response.text.match(/\S+\s*/g) ?? []) yield { type: 'delta', text: piece };
+    yield { type: 'done', response };
+  }
+
+  summarize(previousSummary: string | null, turns: LlmTurn[]): Promise<string> {
+    const asked = turns
+      .filter((t): t is Extract<LlmTurn, { role: 'user' }> => t.role === 'user')
+      .map((t) => t.text.replace(/\s+/g, ' ').trim().slice(0, 160))
+      .filter(Boolean);
+    const summary = [previousSummary, asked.length ? `The visitor said: ${asked.join(' / ')}` : null].filter(Boolean).join(' ');
+    return Promise.resolve(summary.length > MAX_SUMMARY_CHARS ? summary.slice(summary.length - MAX_SUMMARY_CHARS) : summary);
+  }
+
+  private contactCall(request: LlmRequest): LlmToolCall | null {
+    const { captured, crm } = request.grounding;
+    const tool = request.tools.find((t) => t.name === 'create_contact');
+    if (!tool || crm?.contactId || !captured.firstName || !captured.email || !captured.phone) return null;
+    // One attempt per turn: if the call already ran (and failed), answer instead of looping.
+    if (request.turns.some((t) => t.role === 'tool' && t.results.some((r) => r.name === tool.name))) return null;
+    return { id: 'offline-create-contact', name: tool.name, args: contactArgs(tool, captured) };
+  }
+
+  private compose(request: LlmRequest): string {
+    const lastTool = [...request.turns].reverse().find((t) => t.role !== 'model');
+    const question = request.grounding.missing.length ? QUESTIONS[request.grounding.missing[0]] : CLOSING_QUESTION;
+    if (lastTool?.role === 'tool') {
+      const ok = lastTool.results.every((r) => r.response.ok === true);
+      const name = request.grounding.captured.firstName;
+      const body = ok
+        ? `Thank you${name ? `, <b>${escapeHtml(name)}</b>` : ''}. I've passed your details to the ${escapeHtml(request.grounding.businessName)} team and someone will be in touch soon.`
+        : `Thank you${name ? `, <b>${escapeHtml(name)}</b>` : ''}. I couldn't save your details just now, but the ${escapeHtml(request.grounding.businessName)} team can still help you.`;
+      return `${body}<br><br>${question}`;
+    }
+    const lastUser = [...request.turns].reverse().find((t): t is Extract<LlmTurn, { role: 'user' }> => t.role === 'user');
+    return `${this.answer(lastUser?.text ?? '', request.grounding.passages, request.grounding.businessName)}<br><br>${question}`;
+  }
+
+  private answer(question: string, passages: RetrievedPassage[], businessName: string): string {
+    const wanted = terms(question);
+    const best = passages
+      .flatMap((p, rank) => splitSentences(p.text).map((s, position) => ({ s, score: overlap(wanted, terms(s)) - rank * 0.01 - position * 0.001 })))
+      .filter((c) => c.score > 0)
+      .sort((a, b) => b.score - a.score)
+      .slice(0, MAX_ANSWER_SENTENCES)
+      .map((c) => c.s);
+    if (!best.length) {
+      return `I'm sorry, I don't have that information in the ${escapeHtml(businessName)} knowledge base, so I'd rather not guess. The team can answer it directly.`;
+    }
+    return `Here is what I found: ${escapeHtml(best.join(' '))}`;
+  }
+}
+
+function splitSentences(text: string): string[] {
+  return text
+    .replace(/\s+/g, ' ')
+    .split(/(?<=[.!?])\s+(?=[A-Z0-9"“])/)
+    .map((s) => s.trim().replace(/^[-*•]\s*/, ''))
+    .filter((s) => s.length >= 20 && s.length <= 400);
+}
+
+function overlap(wanted: Set<string>, have: Set<string>): number {
+  let n = 0;
+  for (const t of wanted) if (have.has(t)) n++;
+  return n;
+}
+
+/** Fills the tool's own parameter names from the captured fields, whatever naming style the CRM tool uses. */
+function contactArgs(tool: ToolDeclaration, captured: CapturedFields): Record<string, unknown> {
+  const byKey: Record<string, string | undefined> = {
+    firstname: captured.firstName,
+    lastname: captured.lastName,
+    email: captured.email,
+    emailaddress: captured.email,
+    phone: captured.phone,
+    phonenumber: captured.phone,
+    company: captured.company,
+    companyname: captured.company,
+    name: [captured.firstName, captured.lastName].filter(Boolean).join(' ') || undefined,
+    fullname: [captured.firstName, captured.lastName].filter(Boolean).join(' ') || undefined,
+  };
+  const args: Record<string, unknown> = {};
+  for (const property of Object.keys(tool.parameters.properties)) {
+    const value = byKey[property.toLowerCase().replace(/[^a-z]/g, '')];
+    if (value) args[property] = value;
+  }
+  return args;
+}

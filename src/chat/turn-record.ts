@@ -1,0 +1,24 @@
+import type { AnalyticsEventType } from 'src/session/entities/analytics-event.entity';
+import type { NewAnalyticsEvent, NewMessage } from 'src/session/transcript.repository';
+
+/** Collects one turn's transcript rows and analytics events, written together at the end of the turn. */
+export class TurnRecord {
+  readonly messages: NewMessage[] = [];
+  readonly events: NewAnalyticsEvent[] = [];
+
+  user(content: string, payload?: Record<string, unknown>): void {
+    this.messages.push({ role: 'user', content, ...(payload ? { payload } : {}) });
+  }
+
+  assistant(content: string, payload?: Record<string, unknown>): void {
+    this.messages.push({ role: 'assistant', content, ...(payload ? { payload } : {}) });
+  }
+
+  tool(name: string, payload: Record<string, unknown>): void {
+    this.messages.push({ role: 'tool', content: `${name} called`, toolName: name, payload });
+  }
+
+  event(type: AnalyticsEventType, payload: Record<string, unknown> = {}): void {
+    this.events.push({ type, payload });
+  }
+}

@@ -1,0 +1,55 @@
+import type { LlmTurn } from 'src/chat/llm-provider.port';
+import type { CapturedField, CapturedFields } from 'src/session/captured-fields';
+
+export type Channel = 'chat' | 'voice';
+
+/** Where the conversation stands, beyond the raw turns: what the engine already did and what it waits for. */
+export interface ConversationState {
+  channel: Channel;
+  /** The greeting went out once; later messages reach the model. */
+  greeted: boolean;
+  /** Turns handled in this session (guards and model replies alike). */
+  turnCount: number;
+  /** The lead field the last reply asked for, so a bare answer ("John Smith") can be read as that field. */
+  awaitingField: CapturedField | null;
+  /** The CTA node whose children are on screen, if any. */
+  currentCtaId: string | null;
+}
+
+/** Everything a session keeps between turns. Stored as one JSON document under `chat:{business_id}:{session_id}`. */
+export interface SessionState {
+  v: 1;
+  businessId: string;
+  sessionId: string;
+  captured: CapturedFields;
+  /** A locked field was validated from the user's own words; it is only replaced by an explicit correction. */
+  locks: Partial<Record<CapturedField, boolean>>;
+  crm: { contactId?: string; dealId?: string };
+  /** Free-form per-session attributes (provider used, offline replies, client hints). */
+  metadata: Record<string, unknown>;
+  conversation: ConversationState;
+  /** The last turns the model sees verbatim (bounded by MAX_HISTORY_TURNS). */
+  history: LlmTurn[];
+  /** Rolling summary of turns that left the window. */
+  summary: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export function newSessionState(businessId: string, sessionId: string, channel: Channel, now = new Date()): SessionState {
+  const at = now.toISOString();
+  return {
+    v: 1,
+    businessId,
+    sessionId,
+    captured: {},
+    locks: {},
+    crm: {},
+    metadata: {},
+    conversation: { channel, greeted: false, turnCount: 0, awaitingField: null, currentCtaId: null },
+    history: [],
+    summary: null,
+    createdAt: at,
+    updatedAt: at,
+  };
+}

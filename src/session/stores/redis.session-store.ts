@@ -1,0 +1,71 @@
+import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type Redis from 'ioredis';
+import type { SessionState } from 'src/session/session-state';
+import { SessionErrors } from 'src/session/session.errors';
+import { SessionStore, sessionKey, sessionLockKey } from 'src/session/session-store.port';
+
+// Deletes the lock only if it still holds our token, so a turn that outlived its lock never frees someone else's.
+const RELEASE_SCRIPT = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
+
+export interface LockTiming {
+  /** Lock lifetime: long enough for one model turn with tools, short enough that a crashed instance frees it soon. */
+  ttlMs: number;
+  /** How long a second turn waits for the first before giving up with 503. */
+  waitMs: number;
+  retryMs: number;
+}
+
+export const DEFAULT_LOCK_TIMING: LockTiming = { ttlMs: 30_000, waitMs: 35_000, retryMs: 25 };
+
+export class RedisSessionStore extends SessionStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly ttlSeconds: number,
+    private readonly lock: LockTiming = DEFAULT_LOCK_TIMING,
+  ) {
+    super();
+  }
+
+  async get(businessId: string, sessionId: string): Promise<SessionState | null> {
+    const raw = await this.redis.get(sessionKey(businessId, sessionId));
+    return raw ? (JSON.parse(raw) as SessionState) : null;
+  }
+
+  async save(state: SessionState): Promise<void> {
+    await this.redis.set(sessionKey(state.businessId, state.sessionId), JSON.stringify(state), 'EX', this.ttlSeconds);
+  }
+
+  async delete(businessId: string, sessionId: string): Promise<boolean> {
+    return (await this.redis.del(sessionKey(businessId, sessionId))) > 0;
+  }
+
+  async deleteAllForTenant(businessId: string): Promise<number> {
+    // Tenant and session ids cannot contain glob characters (both are validated), so the pattern is exact.
+    let removed = 0;
+    for (const pattern of [sessionKey(businessId, '*'), sessionLockKey(businessId, '*')]) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await this.redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+        cursor = next;
+        if (keys.length) removed += await this.redis.unlink(...keys);
+      } while (cursor !== '0');
+    }
+    return removed;
+  }
+
+  async withLock<T>(businessId: string, sessionId: string, fn: () => Promise<T>): Promise<T> {
+    const key = sessionLockKey(businessId, sessionId);
+    const token = randomBytes(12).toString('hex');
+    const deadline = Date.now() + this.lock.waitMs;
+    while ((await this.redis.set(key, token, 'PX', this.lock.ttlMs, 'NX')) !== 'OK') {
+      if (Date.now() >= deadline) throw SessionErrors.busy();
+      await sleep(this.lock.retryMs);
+    }
+    try {
+      return await fn();
+    } finally {
+      await this.redis.eval(RELEASE_SCRIPT, 1, key, token);
+    }
+  }
+}
