@@ -2,6 +2,7 @@ import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { SecretCipher } from 'src/common/crypto/secret-cipher';
 import { BuiltinCrmAdapterFactory } from 'src/crm/adapters/builtin.crm-adapter.factory';
+import { HubspotCrmAdapterFactory } from 'src/crm/adapters/hubspot.crm-adapter.factory';
 import { CrmAdapter, CrmType } from 'src/crm/crm-adapter.port';
 import { CrmAdapterFactory } from 'src/crm/crm-adapter.factory';
 import { CrmConfigRepository } from 'src/crm/crm-config.repository';
@@ -23,8 +24,9 @@ export class CrmAdapterRegistry implements OnModuleDestroy {
     private readonly configs: CrmConfigRepository,
     private readonly cipher: SecretCipher,
     builtin: BuiltinCrmAdapterFactory,
+    hubspot: HubspotCrmAdapterFactory,
   ) {
-    for (const f of [builtin]) this.factories.set(f.type, f);
+    for (const f of [builtin, hubspot]) this.factories.set(f.type, f);
   }
 
   factory(type: CrmType): CrmAdapterFactory {

@@ -2,6 +2,7 @@ import { Module, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CryptoModule } from 'src/common/crypto/crypto.module';
 import { BuiltinCrmAdapterFactory } from 'src/crm/adapters/builtin.crm-adapter.factory';
+import { HubspotCrmAdapterFactory } from 'src/crm/adapters/hubspot.crm-adapter.factory';
 import { CrmAdapterRegistry } from 'src/crm/crm-adapter.registry';
 import { CrmConfigRepository } from 'src/crm/crm-config.repository';
 import { CrmConfigService } from 'src/crm/crm-config.service';
@@ -33,6 +34,7 @@ import { TenantModule } from 'src/tenant/tenant.module';
     CrmRecordsRepository,
     CrmOutboxRepository,
     BuiltinCrmAdapterFactory,
+    HubspotCrmAdapterFactory,
     CrmAdapterRegistry,
     CrmConfigService,
     CrmRecordsService,

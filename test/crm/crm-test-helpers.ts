@@ -13,7 +13,7 @@ export async function createTenant(t: TestApp): Promise<string> {
 }
 
 export const leadFactory = {
-  build: (overrides: Partial<CapturedFields> = {}): CapturedFields => {
+  build: (overrides: Partial<CapturedFields> = {}): Required<CapturedFields> => {
     const tag = randomBytes(4).toString('hex');
     return {
       firstName: 'Ada',

@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { CryptoErrorCode } from 'src/common/crypto/crypto.errors';
 import { AppError } from 'src/common/errors/app-error';
 import { AppConfig } from 'src/config/app-config.service';
 import { CrmCallError, CrmErrors } from 'src/crm/crm.errors';
@@ -89,6 +90,13 @@ export class CrmOutboxService implements OnModuleDestroy {
   private async recordFailure(item: CrmOutboxItemEntity, err: unknown): Promise<OutboxOutcome> {
     const { businessId, id } = item;
     if (err instanceof DependencyPendingError) {
+      await this.outbox.markRetry(businessId, id, item.attempts, this.nextAt(1), err.message);
+      return { status: 'queued', itemId: id };
+    }
+    if (err instanceof AppError && err.code === CryptoErrorCode.UNKNOWN_KEY) {
+      // This instance lacks the key the credentials were written with (a rollout in progress): leave the item,
+      // budget untouched, to an instance that has it instead of failing the lead.
+      this.logger.error({ businessId, itemId: id, error: err.message }, 'cannot decrypt CRM credentials on this instance');
       await this.outbox.markRetry(businessId, id, item.attempts, this.nextAt(1), err.message);
       return { status: 'queued', itemId: id };
     }

@@ -1,0 +1,37 @@
+import { CrmCallError } from 'src/crm/crm.errors';
+
+/** Rejects with an 'unavailable' CrmCallError after `ms`; the CRM's late answer, if any, is ignored. */
+export async function withDeadline<T>(crm: string, ms: number, call: () => Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new CrmCallError('unavailable', `${crm} did not answer within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([call(), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Retry-After is either delta-seconds or an HTTP date. */
+export function parseRetryAfter(value: string | null | undefined): number | undefined {
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+}
+
+/** Maps an HTTP status to the failure kinds the outbox acts on. */
+export function errorForStatus(crm: string, status: number, detail: string | undefined, retryAfter?: string | null): CrmCallError {
+  const suffix = detail ? `: ${detail.slice(0, 200)}` : '';
+  if (status === 401 || status === 403) return new CrmCallError('auth', `${crm} refused the credentials${suffix}`, status);
+  if (status === 429) return new CrmCallError('rate_limited', `${crm} is rate-limiting requests`, status, parseRetryAfter(retryAfter));
+  if (status >= 500 || status === 408) return new CrmCallError('unavailable', `${crm} answered HTTP ${status}`, status);
+  return new CrmCallError('rejected', `${crm} rejected the request (HTTP ${status})${suffix}`, status);
+}
+
+export function requireId(crm: string, value: unknown): string {
+  if ((typeof value === 'string' && value !== '') || typeof value === 'number') return String(value);
+  throw new CrmCallError('malformed', `${crm} answered without a record id`);
+}
