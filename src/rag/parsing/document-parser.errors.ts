@@ -21,7 +21,11 @@ export const DocumentParserErrors = {
       `File "${filename}" is ${size} bytes; the limit is ${max} bytes (KB_MAX_FILE_BYTES)`,
     ),
   unreadable: (filename: string, format: string) =>
-    new AppError('VALIDATION', DocumentParserErrorCode.FILE_UNREADABLE, `File "${filename}" is not a readable ${format} file`),
+    new AppError(
+      'VALIDATION',
+      DocumentParserErrorCode.FILE_UNREADABLE,
+      `File "${filename}" is not a readable ${format} file`,
+    ),
   empty: (filename: string) =>
     new AppError(
       'VALIDATION',

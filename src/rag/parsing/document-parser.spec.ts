@@ -109,7 +109,9 @@ describe(DocumentParser.name, () => {
 
     const doc = await sut.parse(Buffer.from(html), 'prices.htm');
 
-    expect(doc.text).toBe('## Prices\n\nService | Price\nDrain | $90\n\nIncludes:\n\n- Camera check\n- Report\nby email');
+    expect(doc.text).toBe(
+      '## Prices\n\nService | Price\nDrain | $90\n\nIncludes:\n\n- Camera check\n- Report\nby email',
+    );
   });
 
   it('strips Markdown markup but keeps headings, and reads the title from front matter', async () => {

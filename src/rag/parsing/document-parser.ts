@@ -75,7 +75,10 @@ export class DocumentParser {
       case 'txt':
         return { title: null, text: decodeText(buffer) };
       case 'csv':
-        return { title: null, text: await this.guard(filename, 'CSV', () => Promise.resolve(csvToText(decodeText(buffer), filename))) };
+        return {
+          title: null,
+          text: await this.guard(filename, 'CSV', () => Promise.resolve(csvToText(decodeText(buffer), filename))),
+        };
     }
   }
 

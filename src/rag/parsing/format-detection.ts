@@ -59,7 +59,12 @@ function looksBinary(buffer: Buffer): boolean {
 }
 
 function looksLikeHtml(buffer: Buffer): boolean {
-  const head = buffer.subarray(0, 1024).toString('utf8').replace(/^\uFEFF/, '').trimStart().toLowerCase();
+  const head = buffer
+    .subarray(0, 1024)
+    .toString('utf8')
+    .replace(/^\uFEFF/, '')
+    .trimStart()
+    .toLowerCase();
   return head.startsWith('<!doctype html') || head.startsWith('<html') || /^<\?xml[^>]*>\s*<html/.test(head);
 }
 

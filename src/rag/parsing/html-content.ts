@@ -26,9 +26,7 @@ function removeLinkFarms($: CheerioAPI): void {
       if (links.length < LINK_BLOCK_MIN_LINKS) return;
       const text = inlineText($, block);
       if (!text) return;
-      const linkText = links
-        .toArray()
-        .reduce((n, a) => n + inlineText($, $(a)).length, 0);
+      const linkText = links.toArray().reduce((n, a) => n + inlineText($, $(a)).length, 0);
       if (linkText / text.length > LINK_DENSITY_MAX) block.remove();
     });
 }

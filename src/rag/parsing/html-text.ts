@@ -8,7 +8,8 @@ import type { AnyNode, Element } from 'domhandler';
  */
 
 /** Elements that never carry readable content. */
-const NON_CONTENT = 'script, style, noscript, template, svg, canvas, iframe, object, embed, head, button, select, input, textarea, option, img, picture, video, audio, map';
+const NON_CONTENT =
+  'script, style, noscript, template, svg, canvas, iframe, object, embed, head, button, select, input, textarea, option, img, picture, video, audio, map';
 
 /** Site chrome: repeated on every page, so it would drown the page's own text in retrieval. */
 const BOILERPLATE = [
@@ -29,9 +30,39 @@ const BOILERPLATE = [
 ].join(', ');
 
 const BLOCK_TAGS = new Set([
-  'address', 'article', 'blockquote', 'body', 'dd', 'details', 'dialog', 'div', 'dl', 'dt', 'fieldset', 'figcaption',
-  'figure', 'footer', 'form', 'header', 'hgroup', 'hr', 'html', 'main', 'nav', 'ol', 'p', 'section', 'summary', 'table',
-  'tbody', 'tfoot', 'thead', 'ul', 'aside', 'caption', 'center',
+  'address',
+  'article',
+  'blockquote',
+  'body',
+  'dd',
+  'details',
+  'dialog',
+  'div',
+  'dl',
+  'dt',
+  'fieldset',
+  'figcaption',
+  'figure',
+  'footer',
+  'form',
+  'header',
+  'hgroup',
+  'hr',
+  'html',
+  'main',
+  'nav',
+  'ol',
+  'p',
+  'section',
+  'summary',
+  'table',
+  'tbody',
+  'tfoot',
+  'thead',
+  'ul',
+  'aside',
+  'caption',
+  'center',
 ]);
 const HEADING = /^h([1-6])$/;
 
@@ -83,7 +114,10 @@ function collapseInline(text: string): string {
 }
 
 export function inlineText($: CheerioAPI, el: Cheerio<AnyNode>): string {
-  return el.text().replace(/[\s\u00a0]+/g, ' ').trim();
+  return el
+    .text()
+    .replace(/[\s\u00a0]+/g, ' ')
+    .trim();
 }
 
 function walk($: CheerioAPI, node: AnyNode, out: TextBuilder): void {

@@ -14,7 +14,10 @@ export function markdownToText(source: string): { title: string | null; text: st
   const front = FRONT_MATTER.exec(body);
   if (front) {
     body = body.slice(front[0].length);
-    const t = /^title:\s*(.+)$/m.exec(front[1])?.[1].trim().replace(/^(['"])(.*)\1$/, '$2');
+    const t = /^title:\s*(.+)$/m
+      .exec(front[1])?.[1]
+      .trim()
+      .replace(/^(['"])(.*)\1$/, '$2');
     title = t || null;
   }
   const $ = load(markdown.render(body));
