@@ -1,0 +1,73 @@
+import { ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import {
+  InjectThrottlerOptions,
+  InjectThrottlerStorage,
+  ThrottlerGuard,
+  ThrottlerLimitDetail,
+  type ThrottlerModuleOptions,
+  ThrottlerRequest,
+  type ThrottlerStorage,
+} from '@nestjs/throttler';
+import type { Request } from 'express';
+import {
+  ChatLimits,
+  ChatRateLimitPolicy,
+  ChatRateLimitTarget,
+  ChatThrottlerName,
+  readTarget,
+  SESSION_THROTTLER,
+} from 'src/chat/rate-limit/chat-rate-limit.policy';
+import { RateLimitErrors } from 'src/chat/rate-limit/rate-limit.errors';
+
+interface Resolved {
+  target: ChatRateLimitTarget;
+  limits: ChatLimits;
+}
+
+/**
+ * The /chat limits: per conversation and per client IP, each resolved per tenant at request time (0 disables).
+ * Counting and storage are @nestjs/throttler's (Redis-backed when configured, so every instance shares the
+ * counters); this class only decides the limit and the key, and answers in the platform's error format.
+ */
+@Injectable()
+export class ChatRateLimitGuard extends ThrottlerGuard {
+  // Both throttlers of one request share a single tenant lookup.
+  private readonly resolved = new WeakMap<Request, Promise<Resolved>>();
+
+  constructor(
+    @InjectThrottlerOptions() options: ThrottlerModuleOptions,
+    @InjectThrottlerStorage() storage: ThrottlerStorage,
+    reflector: Reflector,
+    private readonly policy: ChatRateLimitPolicy,
+  ) {
+    super(options, storage, reflector);
+  }
+
+  protected override async handleRequest(props: ThrottlerRequest): Promise<boolean> {
+    const req = props.context.switchToHttp().getRequest<Request>();
+    const { limits } = await this.resolve(req);
+    const name = props.throttler.name as ChatThrottlerName;
+    const limit = name === SESSION_THROTTLER ? limits.session : limits.ip;
+    if (limit <= 0) return true;
+    const tracker = await props.getTracker(req, props.context);
+    if (!tracker) return true;
+    return super.handleRequest({ ...props, limit });
+  }
+
+  protected override throwThrottlingException(_context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
+    // The window's end, or the block's when that is later: the earliest moment a retry can succeed.
+    const retryAfter = Math.max(1, detail.timeToBlockExpire, detail.isBlocked ? 0 : detail.timeToExpire);
+    throw detail.tracker.startsWith('session:') ? RateLimitErrors.session(retryAfter) : RateLimitErrors.ip(retryAfter);
+  }
+
+  private resolve(req: Request): Promise<Resolved> {
+    let pending = this.resolved.get(req);
+    if (!pending) {
+      const target = readTarget(req.body, req.ip);
+      pending = this.policy.limitsFor(target.businessId).then((limits) => ({ target, limits }));
+      this.resolved.set(req, pending);
+    }
+    return pending;
+  }
+}

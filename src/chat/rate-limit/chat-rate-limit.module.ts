@@ -1,0 +1,50 @@
+import { Module } from '@nestjs/common';
+import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
+import { ThrottlerModule } from '@nestjs/throttler';
+import type { Request } from 'express';
+import type Redis from 'ioredis';
+import { ChatRateLimitGuard } from 'src/chat/rate-limit/chat-rate-limit.guard';
+import {
+  ChatRateLimitPolicy,
+  ChatThrottlerName,
+  IP_THROTTLER,
+  readTarget,
+  SESSION_THROTTLER,
+  trackerFor,
+} from 'src/chat/rate-limit/chat-rate-limit.policy';
+import { REDIS } from 'src/redis/redis-infra.module';
+import { TenantModule } from 'src/tenant/tenant.module';
+
+const MINUTE_MS = 60_000;
+
+const throttler = (name: ChatThrottlerName) => ({
+  name,
+  ttl: MINUTE_MS,
+  // The real limit is resolved per tenant by ChatRateLimitGuard; this placeholder is never used for counting.
+  limit: 1,
+  // Empty tracker = not counted by this throttler (see trackerFor).
+  getTracker: (req: Record<string, unknown>) => trackerFor(name, readTarget(req.body, (req as unknown as Request).ip)) ?? '',
+  generateKey: (_context: unknown, tracker: string) => `ratelimit:chat:${tracker}`,
+  // Retry-After is set by the error filter from the AppError, not as throttler-suffixed headers.
+  setHeaders: false,
+});
+
+/**
+ * Rate limits for the chat endpoints. Import this module and put `@UseGuards(ChatRateLimitGuard)` on the
+ * handlers. Counters live in Redis when REDIS_URL is set (shared by every instance), in memory otherwise.
+ */
+@Module({
+  imports: [
+    TenantModule,
+    ThrottlerModule.forRootAsync({
+      inject: [{ token: REDIS, optional: true }],
+      useFactory: (redis?: Redis) => ({
+        throttlers: [throttler(SESSION_THROTTLER), throttler(IP_THROTTLER)],
+        ...(redis ? { storage: new ThrottlerStorageRedisService(redis) } : {}),
+      }),
+    }),
+  ],
+  providers: [ChatRateLimitPolicy, ChatRateLimitGuard],
+  exports: [ChatRateLimitPolicy, ChatRateLimitGuard],
+})
+export class ChatRateLimitModule {}
