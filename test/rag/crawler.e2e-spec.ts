@@ -119,6 +119,30 @@ function startSite(): Promise<{ server: Server; origin: string; requests: SeenRe
   });
 }
 
+/** A bare site: robots.txt answers `robotsStatus`, there is no sitemap, pages link to each other. */
+function startBareSite(robotsStatus: number): Promise<{ server: Server; origin: string }> {
+  const pages: Record<string, string> = {
+    '/': buildHtmlPage({ title: 'Home', heading: 'Welcome', paragraphs: ['Bare site home.'], links: ['/a'] }),
+    '/a': buildHtmlPage({ title: 'A', heading: 'Page A', paragraphs: ['Reached only by a link.'], links: ['/'] }),
+  };
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/robots.txt') res.writeHead(robotsStatus, { 'content-type': 'text/plain' }).end('');
+    else if (pages[path]) res.writeHead(200, { 'content-type': 'text/html' }).end(pages[path]);
+    else res.writeHead(404).end();
+  });
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve({ server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }),
+    ),
+  );
+}
+
+async function stop(server: Server): Promise<void> {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+}
+
 function crawlerWith(env: Record<string, string>): SiteCrawler {
   const config = validateEnv({ ...process.env, ...env });
   return new SiteCrawler(new AppConfig(new ConfigService<EnvSchema, true>(config)));
@@ -211,6 +235,29 @@ describe('SiteCrawler against a local website', () => {
       const pages = await collect(crawler, `${site.origin}/`, { maxPages: 2, maxDepth: 3 });
 
       expect(pages.map((p) => p.url)).toEqual([`${site.origin}/`, `${site.origin}/services`]);
+    });
+
+    it('follows links from the start page when the site has no sitemap and no robots.txt', async () => {
+      const bare = await startBareSite(404);
+      try {
+        const pages = await collect(crawler, `${bare.origin}/`, { maxPages: 10, maxDepth: 2 });
+
+        expect(pages.map((p) => p.url)).toEqual([`${bare.origin}/`, `${bare.origin}/a`]);
+      } finally {
+        await stop(bare.server);
+      }
+    });
+
+    it('crawls nothing while robots.txt answers 5xx, and says why', async () => {
+      const bare = await startBareSite(503);
+      try {
+        await expect(collect(crawler, `${bare.origin}/`, {})).rejects.toMatchObject({
+          code: SiteCrawlerErrorCode.NOTHING_CRAWLED,
+          message: expect.stringContaining('robots.txt could not be read (HTTP 503)') as unknown,
+        });
+      } finally {
+        await stop(bare.server);
+      }
     });
 
     it('refuses out-of-range options with a validation error', async () => {

@@ -6,12 +6,19 @@ export interface RobotsRules {
   sitemaps: string[];
   /** Crawl-delay for our agent (or `*`), capped so one tenant's robots.txt cannot stall a job for hours. */
   crawlDelayMs: number;
+  /** Set when the whole site is off limits because robots.txt could not be read; said in the job's error. */
+  blockedReason?: string;
 }
 
 const MAX_CRAWL_DELAY_MS = 10_000;
 
 const allowAll: RobotsRules = { isAllowed: () => true, sitemaps: [], crawlDelayMs: 0 };
-const disallowAll: RobotsRules = { isAllowed: () => false, sitemaps: [], crawlDelayMs: 0 };
+const unreachable = (reason: string): RobotsRules => ({
+  isAllowed: () => false,
+  sitemaps: [],
+  crawlDelayMs: 0,
+  blockedReason: `robots.txt could not be read (${reason}), so the site may not be crawled now`,
+});
 
 export function parseRobots(robotsUrl: string, contents: string, agentToken: string): RobotsRules {
   const robots = robotsParser(robotsUrl, contents);
@@ -36,7 +43,7 @@ export async function loadRobots(fetcher: SafeFetcher, origin: string, agentToke
   } catch (err) {
     if (err instanceof FetchSkipped && err.status !== undefined && err.status >= 400 && err.status < 500)
       return allowAll;
-    if (err instanceof FetchSkipped) return disallowAll;
+    if (err instanceof FetchSkipped) return unreachable(err.message);
     throw err;
   }
 }

@@ -189,7 +189,8 @@ export class SiteCrawler {
     robotsFor: (url: string) => Promise<RobotsRules>,
   ): Promise<FetchOutcome> {
     try {
-      if (!(await robotsFor(url)).isAllowed(url)) return { ok: false, reason: 'disallowed by robots.txt' };
+      const robots = await robotsFor(url);
+      if (!robots.isAllowed(url)) return { ok: false, reason: robots.blockedReason ?? 'disallowed by robots.txt' };
       const res = await fetcher.get(url, HTML_TYPES, (next) => isSameSite(next, site));
       const finalUrl = normalizeUrl(res.url) ?? url;
       if (finalUrl !== url && !(await robotsFor(finalUrl)).isAllowed(finalUrl)) {

@@ -10,7 +10,7 @@ const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { getDocumentProxy } = require(workerData.unpdfPath);
 (async () => {
-  const pdf = await getDocumentProxy(workerData.data);
+  const pdf = await getDocumentProxy(workerData.data, { verbosity: 0 });
   try {
     const pages = [];
     for (let i = 1; i <= pdf.numPages; i++) {
