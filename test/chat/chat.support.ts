@@ -49,13 +49,20 @@ export function chatter(http: TestAgent, businessId: string, sessionId = newSess
  * Boots the real AppModule through the production `configureApp`, with some providers replaced: only for the
  * model edge (a scripted LlmProvider) and for ports whose real implementation lives in another module.
  */
-export async function bootAppWith(overrides: [token: unknown, value: unknown][]): Promise<TestApp> {
-  let builder = Test.createTestingModule({ imports: [AppModule.forRoot()] });
-  for (const [token, value] of overrides) builder = builder.overrideProvider(token).useValue(value);
-  const moduleRef = await builder.compile();
-  const app = moduleRef.createNestApplication<NestExpressApplication>({ bufferLogs: true, bodyParser: false });
-  configureApp(app);
-  await app.init();
+export async function bootAppWith(overrides: [token: unknown, value: unknown][], env: Record<string, string> = {}): Promise<TestApp> {
+  const saved = { ...process.env };
+  Object.assign(process.env, env);
+  let app: NestExpressApplication;
+  try {
+    let builder = Test.createTestingModule({ imports: [AppModule.forRoot()] });
+    for (const [token, value] of overrides) builder = builder.overrideProvider(token).useValue(value);
+    const moduleRef = await builder.compile();
+    app = moduleRef.createNestApplication<NestExpressApplication>({ bufferLogs: true, bodyParser: false });
+    configureApp(app);
+    await app.init();
+  } finally {
+    process.env = saved;
+  }
   return {
     app,
     http: request(app.getHttpServer()),
