@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { CryptoModule } from 'src/common/crypto/crypto.module';
 import { BuiltinCrmAdapterFactory } from 'src/crm/adapters/builtin.crm-adapter.factory';
 import { HubspotCrmAdapterFactory } from 'src/crm/adapters/hubspot.crm-adapter.factory';
+import { WebhookCrmAdapterFactory } from 'src/crm/adapters/webhook.crm-adapter.factory';
 import { CrmAdapterRegistry } from 'src/crm/crm-adapter.registry';
 import { CrmConfigRepository } from 'src/crm/crm-config.repository';
 import { CrmConfigService } from 'src/crm/crm-config.service';
@@ -35,6 +36,7 @@ import { TenantModule } from 'src/tenant/tenant.module';
     CrmOutboxRepository,
     BuiltinCrmAdapterFactory,
     HubspotCrmAdapterFactory,
+    WebhookCrmAdapterFactory,
     CrmAdapterRegistry,
     CrmConfigService,
     CrmRecordsService,
