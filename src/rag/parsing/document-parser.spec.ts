@@ -152,6 +152,28 @@ describe(DocumentParser.name, () => {
     expect(doc.text).toBe('Café');
   });
 
+  it('reads a UTF-16 tab-separated export (Excel "Unicode text") by its byte-order mark', async () => {
+    const tsv = Buffer.concat([
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from('Service\tPrice\nDrain unblock\t€90\n', 'utf16le'),
+    ]);
+
+    const doc = await sut.parse(tsv, 'prices.tsv');
+
+    expect(doc).toEqual({ format: 'csv', title: null, text: 'Service: Drain unblock; Price: €90' });
+  });
+
+  it('decodes an uploaded HTML page in the charset its meta tag declares', async () => {
+    const html = Buffer.from(
+      '<html><head><meta charset="windows-1252"></head><body><p>Caf\xe9 au lait</p></body></html>',
+      'latin1',
+    );
+
+    const doc = await sut.parse(html, 'menu.html');
+
+    expect(doc.text).toBe('Café au lait');
+  });
+
   it('turns each CSV row into a "header: value" record and skips empty cells', async () => {
     const csv = 'Product,Price,Notes\n"Water heater, 50 gal",$899,\nSump pump,$349,"Includes ""install"""\n';
 

@@ -53,15 +53,20 @@ function isDocx(buffer: Buffer): boolean {
   return buffer.subarray(0, 4).equals(ZIP_MAGIC) && buffer.includes('word/document.xml');
 }
 
-/** NUL bytes do not occur in text in any encoding we accept (UTF-16 files are refused as binary). */
+/** Excel's "Unicode text" export and Notepad's "Unicode" are UTF-16 with a byte-order mark. */
+function utf16Encoding(buffer: Buffer): 'utf-16le' | 'utf-16be' | null {
+  if (buffer[0] === 0xff && buffer[1] === 0xfe) return 'utf-16le';
+  if (buffer[0] === 0xfe && buffer[1] === 0xff) return 'utf-16be';
+  return null;
+}
+
+/** NUL bytes do not occur in 8-bit or UTF-8 text; UTF-16 is recognised by its byte-order mark first. */
 function looksBinary(buffer: Buffer): boolean {
-  return buffer.subarray(0, 8192).includes(0);
+  return !utf16Encoding(buffer) && buffer.subarray(0, 8192).includes(0);
 }
 
 function looksLikeHtml(buffer: Buffer): boolean {
-  const head = buffer
-    .subarray(0, 1024)
-    .toString('utf8')
+  const head = decodeText(buffer.subarray(0, 2048))
     .replace(/^\uFEFF/, '')
     .trimStart()
     .toLowerCase();
@@ -89,10 +94,12 @@ export function detectFormat(buffer: Buffer, filename: string, mimetype?: string
   throw DocumentParserErrors.unsupported(filename, ext ? `extension ${ext}` : `type ${mime ?? 'unknown'}`);
 }
 
-/** UTF-8 (BOM stripped); files that are not valid UTF-8 are read as Windows-1252, what legacy exports use. */
+/** UTF-16 by BOM, else UTF-8 (BOM stripped); text that is not valid UTF-8 is read as Windows-1252, as legacy exports are. */
 export function decodeText(buffer: Buffer): string {
+  const utf16 = utf16Encoding(buffer);
+  if (utf16) return new TextDecoder(utf16).decode(buffer);
   try {
-    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(buffer);
+    return new TextDecoder('utf-8', { fatal: true }).decode(buffer);
   } catch {
     return new TextDecoder('windows-1252').decode(buffer);
   }
