@@ -225,6 +225,32 @@ export class EnvSchema {
   @Min(1)
   @Max(4)
   KB_CRAWL_CONCURRENCY = 4;
+
+  // --- Voice (src/voice) ---
+  /** Largest accepted Twilio media-stream frame; bigger ones close the socket with 1008. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  @Max(1048576)
+  VOICE_MAX_FRAME_BYTES = 65536;
+
+  /** Frames per second one media stream may send (Twilio sends 50); above it the socket is closed with 1008. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
+  VOICE_MAX_FRAMES_PER_SECOND = 200;
+
+  /** Time allowed between the WebSocket upgrade and a valid `start` frame. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(500)
+  VOICE_START_TIMEOUT_MS = 10000;
+
+  /** Time allowed to open a Gemini Live session before the call gets the apology. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(500)
+  VOICE_MODEL_CONNECT_TIMEOUT_MS = 8000;
 }
 
 export type Env = EnvSchema;

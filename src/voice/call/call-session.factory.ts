@@ -1,0 +1,92 @@
+import { Inject, Injectable, OnApplicationShutdown, Optional } from '@nestjs/common';
+import { SystemInstructionBuilder } from 'src/chat/pipeline/system-instruction.builder';
+import { AppConfig } from 'src/config/app-config.service';
+import { CrmTools } from 'src/crm/crm-tools.port';
+import { KnowledgeRetriever } from 'src/rag/knowledge-retriever.port';
+import { SessionStore } from 'src/session/session-store.port';
+import { TranscriptService } from 'src/session/transcript.service';
+import { TenantService } from 'src/tenant/tenant.service';
+import { renderApologyChime } from 'src/voice/call/apology-clip';
+import { CallSession } from 'src/voice/call/call-session';
+import { CallTicketStore } from 'src/voice/call/call-ticket.store';
+import { VoiceConfigService } from 'src/voice/config/voice-config.service';
+import { LiveModelConnector } from 'src/voice/live/live-model.port';
+import { publicUrl } from 'src/voice/twilio/twilio-signature';
+import type { CallTransport } from 'src/voice/twilio/twilio-media.types';
+import { MEDIA_STREAM_PATH } from 'src/voice/twilio/voice-webhook.service';
+import { VoiceMetrics } from 'src/voice/voice-metrics.service';
+
+/** Everything a call needs, injected once; each CallSession gets this read-only bundle and its own state. */
+export interface CallDeps {
+  tenants: TenantService;
+  voiceConfigs: VoiceConfigService;
+  tickets: CallTicketStore;
+  connector: LiveModelConnector;
+  instructions: SystemInstructionBuilder;
+  crmTools?: CrmTools;
+  knowledge?: KnowledgeRetriever;
+  transcripts: TranscriptService;
+  sessions: SessionStore;
+  metrics: VoiceMetrics;
+  apologyClip: Buffer;
+  startTimeoutMs: number;
+  streamUrl(): string;
+  /** Registers a call's wrap-up so shutdown can wait for transcripts to be written. */
+  track(wrapUp: Promise<void>): void;
+}
+
+/** How long shutdown waits for ending calls to write their transcripts. */
+const DRAIN_TIMEOUT_MS = 5000;
+
+@Injectable()
+export class CallSessionFactory implements OnApplicationShutdown {
+  private readonly deps: CallDeps;
+  private readonly wrapUps = new Set<Promise<void>>();
+
+  constructor(
+    config: AppConfig,
+    tenants: TenantService,
+    voiceConfigs: VoiceConfigService,
+    tickets: CallTicketStore,
+    connector: LiveModelConnector,
+    transcripts: TranscriptService,
+    sessions: SessionStore,
+    metrics: VoiceMetrics,
+    @Optional() @Inject(SystemInstructionBuilder) instructions?: SystemInstructionBuilder,
+    @Optional() @Inject(CrmTools) crmTools?: CrmTools,
+    @Optional() @Inject(KnowledgeRetriever) knowledge?: KnowledgeRetriever,
+  ) {
+    const apologyClip = renderApologyChime();
+    this.deps = {
+      tenants,
+      voiceConfigs,
+      tickets,
+      connector,
+      // The builder is stateless; a private instance keeps voice working if the chat engine does not export it.
+      instructions: instructions ?? new SystemInstructionBuilder(),
+      crmTools,
+      knowledge,
+      transcripts,
+      sessions,
+      metrics,
+      apologyClip,
+      startTimeoutMs: config.get('VOICE_START_TIMEOUT_MS'),
+      track: (p) => {
+        this.wrapUps.add(p);
+        void p.finally(() => this.wrapUps.delete(p));
+      },
+      streamUrl: () => publicUrl(config.get('PUBLIC_BASE_URL') ?? 'http://invalid.local', MEDIA_STREAM_PATH, 'ws'),
+    };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((r) => (timer = setTimeout(r, DRAIN_TIMEOUT_MS)));
+    await Promise.race([Promise.allSettled([...this.wrapUps]), timeout]);
+    clearTimeout(timer);
+  }
+
+  create(transport: CallTransport, signature: string): CallSession {
+    return new CallSession(this.deps, transport, signature);
+  }
+}

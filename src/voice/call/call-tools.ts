@@ -1,0 +1,80 @@
+import type { FunctionCall, FunctionResponse } from '@google/genai';
+import type { CrmTools, ToolCallContext, ToolDeclaration } from 'src/crm/crm-tools.port';
+import type { KnowledgeRetriever } from 'src/rag/knowledge-retriever.port';
+
+export const SEARCH_KNOWLEDGE_TOOL: ToolDeclaration = {
+  name: 'search_knowledge_base',
+  description:
+    "Search the business's knowledge base (website pages, documents) for facts to answer the caller. Use it before answering questions about the business.",
+  parameters: {
+    type: 'object',
+    properties: { query: { type: 'string', description: 'What to look up, in a few words' } },
+    required: ['query'],
+  },
+};
+
+/** Passage text sent back to the model; spoken answers need only the gist. */
+const MAX_PASSAGE_CHARS = 600;
+
+/**
+ * Runs the model's function calls for one call, one after another, so a cancellation that arrives while an earlier
+ * call runs prevents the later ones (no side effect for cancelled ids).
+ */
+export class CallTools {
+  private readonly cancelled = new Set<string>();
+  private chain: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly crm: CrmTools | undefined,
+    private readonly knowledge: KnowledgeRetriever | undefined,
+    private readonly context: () => ToolCallContext,
+    private readonly onCrmIds: (ids: { contactId?: string; dealId?: string }) => void,
+  ) {}
+
+  async declarations(businessId: string): Promise<ToolDeclaration[]> {
+    const crm = this.crm ? await this.crm.declarations(businessId) : [];
+    return this.knowledge ? [...crm, SEARCH_KNOWLEDGE_TOOL] : crm;
+  }
+
+  cancel(ids: string[]): void {
+    for (const id of ids) this.cancelled.add(id);
+  }
+
+  /** Queues the batch; `respond` gets the responses of the calls that were not cancelled (none → not called). */
+  run(calls: FunctionCall[], respond: (responses: FunctionResponse[]) => void): Promise<void> {
+    this.chain = this.chain.then(async () => {
+      const responses: FunctionResponse[] = [];
+      for (const call of calls) {
+        const id = call.id ?? '';
+        if (this.cancelled.has(id)) continue;
+        const response = await this.execute(call.name ?? '', call.args ?? {});
+        if (this.cancelled.has(id)) continue;
+        responses.push({ id, name: call.name, response });
+      }
+      if (responses.length) respond(responses);
+    });
+    return this.chain;
+  }
+
+  private async execute(name: string, args: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const ctx = this.context();
+    try {
+      if (name === SEARCH_KNOWLEDGE_TOOL.name && this.knowledge) {
+        const query = typeof args.query === 'string' ? args.query.slice(0, 500) : '';
+        if (!query.trim()) return { error: 'query is required' };
+        const result = await this.knowledge.retrieve(ctx.businessId, query, { k: 4 });
+        return {
+          confidence: result.confidence,
+          passages: result.passages.map((p) => ({ title: p.title, url: p.url, text: p.text.slice(0, MAX_PASSAGE_CHARS) })),
+        };
+      }
+      if (!this.crm) return { error: `unknown tool ${name}` };
+      const result = await this.crm.execute(name, args, ctx);
+      if (result.contactId || result.dealId) this.onCrmIds({ contactId: result.contactId, dealId: result.dealId });
+      return { ok: result.ok, ...(result.data ? { data: result.data } : {}), ...(result.error ? { error: result.error } : {}) };
+    } catch {
+      // The model only learns that it failed; details stay in our logs via the adapters.
+      return { error: 'the tool failed; apologise and offer to take a message' };
+    }
+  }
+}

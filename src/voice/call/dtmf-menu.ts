@@ -1,0 +1,51 @@
+import { CtaNode, CtaTree, entryCtas } from 'src/tenant/cta-tree';
+
+export type MenuAction =
+  | { kind: 'announce'; prompt: string; ctaId: string | null }
+  | { kind: 'request'; text: string; ctaId: string }
+  | { kind: 'ignore' };
+
+const optionsSentence = (nodes: CtaNode[]) => nodes.slice(0, 9).map((n, i) => `press ${i + 1} for ${n.label}`).join(', ');
+
+/**
+ * The tenant's CTA tree as a keypad menu: 1–9 pick a child of the current node, 0 or * go back to the top,
+ * # repeats. The result is an instruction for the model to speak, or the caller's request to answer.
+ */
+export class DtmfMenu {
+  private current: string | null = null;
+
+  constructor(private readonly tree: CtaTree) {}
+
+  private children(): CtaNode[] {
+    if (this.current === null) return entryCtas(this.tree);
+    return (this.tree[this.current]?.children ?? []).map((id) => this.tree[id]).filter((n): n is CtaNode => !!n);
+  }
+
+  press(digit: string): MenuAction {
+    if (!Object.keys(this.tree).length) return { kind: 'ignore' };
+    if (digit === '0' || digit === '*') this.current = null;
+    if (digit === '0' || digit === '*' || digit === '#') return this.announce('The caller asked for the keypad menu.');
+    const node = this.children()[Number(digit) - 1];
+    if (!node) return this.announce(`The caller pressed ${digit}, which is not an option.`);
+    switch (node.action) {
+      case 'show_children':
+        this.current = node.id;
+        return this.announce(`The caller chose "${node.label}".${node.message ? ` Say: ${node.message}` : ''}`, node.id);
+      case 'send':
+        return { kind: 'request', text: node.message?.trim() || node.label, ctaId: node.id };
+      case 'link':
+      case 'redirect':
+        return {
+          kind: 'announce',
+          prompt: `The caller chose "${node.label}". Tell them they can find it at ${node.url ?? 'our website'}, reading the address aloud slowly.`,
+          ctaId: node.id,
+        };
+    }
+  }
+
+  private announce(lead: string, ctaId: string | null = this.current): MenuAction {
+    const options = this.children();
+    const list = options.length ? ` Read these keypad options to the caller: ${optionsSentence(options)}; press 0 to go back.` : '';
+    return { kind: 'announce', prompt: `${lead}${list}`, ctaId };
+  }
+}

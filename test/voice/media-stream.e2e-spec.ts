@@ -1,0 +1,200 @@
+import { FAKE_LIVE_PORT } from 'test/voice/support/voice-test-env';
+import { TWILIO_FRAME_BYTES } from 'src/voice/audio/frame-packer';
+import { sineTone } from 'src/voice/audio/tone';
+import { TranscriptService } from 'src/session/transcript.service';
+import { FakeGeminiLiveServer } from 'test/fakes/fake-gemini-live.server';
+import { callSid } from 'test/factories/voice.factory';
+import { bootTestApp, TestApp } from 'test/support/test-app';
+import { toneSnrDb, zeroCrossingFrequency } from 'test/voice/support/signal-analysis';
+import { createVoiceTenant, openStream, placeCall } from 'test/voice/support/voice-call-harness';
+import { PUBLIC_BASE_URL, twilioSignature } from 'test/voice/support/twilio-signing';
+
+describe('WS /media-stream ⇄ Gemini Live', () => {
+  let t: TestApp;
+  const live = new FakeGeminiLiveServer({ port: FAKE_LIVE_PORT });
+
+  beforeAll(async () => {
+    await live.start();
+    t = await bootTestApp();
+    await t.app.listen(0, '127.0.0.1');
+  });
+  async function waitTranscript(businessId: string, sessionId: string) {
+    const transcripts = t.app.get(TranscriptService);
+    for (let i = 0; i < 50; i++) {
+      const found = await transcripts.get(businessId, sessionId);
+      if (found?.messages.length) return found;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return null;
+  }
+
+  afterAll(async () => {
+    await t.close();
+    await live.stop();
+  });
+
+  it('bridges caller audio to the model and model audio back as 160-byte μ-law frames of the same tone', async () => {
+    const tenant = await createVoiceTenant(t);
+    const before = live.sessions.length;
+    const caller = await placeCall(t, tenant);
+    caller.start();
+    const session = await live.session(before);
+    expect(session.path).toContain('//ws/google.ai.generativelanguage');
+    expect(session.systemInstruction).toContain('SECRET-PROMPT-CANARY');
+    expect(session.toolNames).toEqual(expect.arrayContaining(['create_contact', 'search_knowledge_base']));
+    await session.next((m) => !!m.clientContent);
+    await caller.sendTone(1000, 1000);
+    await caller.until(() => caller.media().length >= 45);
+    const frames = caller.media();
+    expect(frames.every((f) => f.length === TWILIO_FRAME_BYTES)).toBe(true);
+    const audio = caller.receivedAudio().subarray(400);
+    expect(zeroCrossingFrequency(audio, 8000)).toBeCloseTo(1000, -1);
+    expect(toneSnrDb(audio, 8000, 1000)).toBeGreaterThan(25);
+    caller.stop();
+    await caller.waitClosed();
+    await caller.until(() => session.socket.readyState === session.socket.CLOSED);
+  });
+
+  it('clears Twilio within 50 ms of the model being interrupted and keeps only what the caller heard', async () => {
+    const tenant = await createVoiceTenant(t);
+    const idx = live.sessions.length;
+    const caller = await placeCall(t, tenant, { echoMarks: false });
+    caller.start();
+    const session = await live.session(idx);
+    session.send({ serverContent: { outputTranscription: { text: 'one two three four five six seven eight nine ten' } } });
+    session.sendAudio(sineTone({ freq: 500, rate: 24000, ms: 1000 }));
+    await caller.until(() => caller.media().length >= 49);
+    const interruptedAt = performance.now();
+    session.send({ serverContent: { interrupted: true } });
+    await caller.until(() => caller.received.some((m) => m.event === 'clear'));
+    const clear = caller.received.find((m) => m.event === 'clear')!;
+    expect(clear.at - interruptedAt).toBeLessThan(50);
+    // Rest of the interrupted turn is dropped.
+    const framesBefore = caller.media().length;
+    session.sendAudio(sineTone({ freq: 500, rate: 24000, ms: 200 }));
+    session.send({ serverContent: { turnComplete: true } });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(caller.media().length).toBe(framesBefore);
+    caller.stop();
+    await caller.waitClosed();
+  });
+
+  it('creates a CRM contact when the model calls create_contact, and answers with sendToolResponse', async () => {
+    const tenant = await createVoiceTenant(t);
+    const idx = live.sessions.length;
+    const caller = await placeCall(t, tenant);
+    caller.start();
+    const session = await live.session(idx);
+    session.send({ serverContent: { inputTranscription: { text: 'Hi, I am Jane Doe, my email is jane.voice@example.com' } } });
+    session.send({ toolCall: { functionCalls: [{ id: 'fc-1', name: 'create_contact', args: { email: 'jane.voice@example.com', firstName: 'Jane' } }] } });
+    const reply = await session.next((m) => !!m.toolResponse);
+    const responses = (reply.toolResponse as { functionResponses: { id: string; response: { ok: boolean } }[] }).functionResponses;
+    expect(responses).toEqual([expect.objectContaining({ id: 'fc-1', response: expect.objectContaining({ ok: true }) })]);
+    const contacts = await t.http.get(`/admin/business/${tenant.businessId}/crm/contacts`).set(t.admin).expect(200);
+    expect(JSON.stringify(contacts.body)).toContain('jane.voice@example.com');
+    caller.stop();
+    await caller.waitClosed();
+  });
+
+  it('runs no cancelled tool call', async () => {
+    const tenant = await createVoiceTenant(t);
+    const idx = live.sessions.length;
+    const caller = await placeCall(t, tenant);
+    caller.start();
+    const session = await live.session(idx);
+    session.send({ serverContent: { inputTranscription: { text: 'my email is ann@example.com and my phone is +1 415 555 0142' } } });
+    session.send({
+      toolCall: {
+        functionCalls: [
+          { id: 'keep', name: 'create_contact', args: { email: 'ann@example.com' } },
+          { id: 'drop', name: 'create_deal', args: { title: 'Cancelled opportunity' } },
+        ],
+      },
+    });
+    session.send({ toolCallCancellation: { ids: ['drop'] } });
+    const reply = await session.next((m) => !!m.toolResponse);
+    const ids = (reply.toolResponse as { functionResponses: { id: string }[] }).functionResponses.map((r) => r.id);
+    expect(ids).toEqual(['keep']);
+    const contacts = await t.http.get(`/admin/business/${tenant.businessId}/crm/contacts`).set(t.admin).expect(200);
+    expect(JSON.stringify(contacts.body)).toContain('ann@example.com');
+    const deals = await t.http.get(`/admin/business/${tenant.businessId}/crm/deals`).set(t.admin).expect(200);
+    expect(deals.body).toEqual([]);
+    caller.stop();
+    await caller.waitClosed();
+  });
+
+  it('reconnects with the resumption handle on goAway without dropping the call', async () => {
+    const tenant = await createVoiceTenant(t);
+    const idx = live.sessions.length;
+    const caller = await placeCall(t, tenant);
+    caller.start();
+    const first = await live.session(idx);
+    await first.next((m) => !!m.clientContent);
+    first.send({ sessionResumptionUpdate: { newHandle: 'resume-handle-1', resumable: true } });
+    first.send({ goAway: { timeLeft: '1s' } });
+    const second = await live.session(idx + 1);
+    expect(second.setup.sessionResumption).toEqual({ handle: 'resume-handle-1' });
+    await caller.until(() => first.socket.readyState === first.socket.CLOSED);
+    await caller.sendTone(800, 400);
+    await caller.until(() => second.audioChunksIn >= 15);
+    expect(caller.closeCode).toBeNull();
+    caller.stop();
+    await caller.waitClosed();
+  });
+
+  it('plays the apology and ends the stream when the model cannot be reached, then TwiML apologises', async () => {
+    const tenant = await createVoiceTenant(t);
+    live.refuseSetup = true;
+    try {
+      const sid = callSid();
+      const params = { CallSid: sid, To: tenant.number };
+      await t.http.post('/voice/incoming').type('form').set('X-Twilio-Signature', twilioSignature(tenant.token, `${PUBLIC_BASE_URL}/voice/incoming`, params)).send(params).expect(200);
+      const caller = await openStream(t, tenant, sid);
+      caller.start();
+      await caller.waitClosed(10_000);
+      expect(caller.closeCode).toBe(1000);
+      expect(caller.media().length).toBeGreaterThan(10);
+      expect(caller.received.some((m) => m.event === 'mark' && m.mark?.name === 'apology-end')).toBe(true);
+      const path = `/voice/stream-ended?business_id=${tenant.businessId}`;
+      const res = await t.http.post(path).type('form').set('X-Twilio-Signature', twilioSignature(tenant.token, `${PUBLIC_BASE_URL}${path}`, params)).send(params).expect(200);
+      expect(res.text).toMatch(/<Say>Sorry[^<]+<\/Say><Hangup\/>/);
+    } finally {
+      live.refuseSetup = false;
+    }
+  });
+
+  it('keeps two concurrent calls of different tenants apart: audio and transcripts never mix', async () => {
+    const [a, b] = [await createVoiceTenant(t, { systemPrompt: 'Tenant A prompt' }), await createVoiceTenant(t, { systemPrompt: 'Tenant B prompt' })];
+    const idx = live.sessions.length;
+    const callerA = await placeCall(t, a);
+    callerA.start();
+    const sA = await live.session(idx);
+    const callerB = await placeCall(t, b);
+    callerB.start();
+    const sB = await live.session(idx + 1);
+    const byTenant = new Map([[sA.systemInstruction.includes('Tenant A') ? 'a' : 'b', sA], [sB.systemInstruction.includes('Tenant A') ? 'a' : 'b', sB]]);
+    expect(byTenant.size).toBe(2);
+    await Promise.all([callerA.sendTone(600, 600, 2), callerB.sendTone(1400, 600, 2)]);
+    await callerA.until(() => callerA.media().length >= 25);
+    await callerB.until(() => callerB.media().length >= 25);
+    expect(zeroCrossingFrequency(callerA.receivedAudio().subarray(400), 8000)).toBeCloseTo(600, -1);
+    expect(zeroCrossingFrequency(callerB.receivedAudio().subarray(400), 8000)).toBeCloseTo(1400, -1);
+    byTenant.get('a')!.send({ serverContent: { outputTranscription: { text: 'hello from A' }, turnComplete: true } });
+    byTenant.get('b')!.send({ serverContent: { outputTranscription: { text: 'hello from B' }, turnComplete: true } });
+    callerA.stop();
+    callerB.stop();
+    await Promise.all([callerA.waitClosed(), callerB.waitClosed()]);
+    await callerA.until(() => live.openSockets() === 0);
+    const [tA, tB] = await Promise.all(
+      [a, b].map(async (tenant, i) => {
+        const caller = [callerA, callerB][i];
+        const sid = caller.o.callSid;
+        return JSON.stringify(await waitTranscript(tenant.businessId, sid));
+      }),
+    );
+    expect(tA).toContain('hello from A');
+    expect(tA).not.toContain('hello from B');
+    expect(tB).toContain('hello from B');
+    expect(tB).not.toContain('hello from A');
+  });
+});
