@@ -12,7 +12,7 @@ describe(LocalEmbeddingProvider.name, () => {
 
     expect(first).toHaveLength(768);
     expect(Array.from(second)).toEqual(Array.from(first));
-    expect(sut.modelId).toBe('local-hash-v1-768');
+    expect(sut.modelId).toBe('local-hash-v2-768');
   });
 
   it('returns unit-length vectors, and a zero vector (not NaN) for text without content words', async () => {

@@ -1,34 +1,49 @@
-import { EmbeddingProvider } from 'src/rag/embedding-provider.port';
-import { contentTerms, tokenize, isStopWord } from 'src/rag/embeddings/text-features';
+import { EmbeddingProvider, EmbeddingPurpose } from 'src/rag/embedding-provider.port';
+import { conceptOf, isStopWord, isWeakWord, stem, tokenize } from 'src/rag/embeddings/text-features';
 
 const DIMENSION = 768;
 
 /** Relative weight of each feature family; tuned on the GoAccel question set (test/rag/retrieval-quality). */
 const WORD_WEIGHT = 1;
 const BIGRAM_WEIGHT = 0.8;
+/** Shared by synonyms ("quote" / "estimate"); below a word so an exact match still wins over a synonym. */
+const CONCEPT_WEIGHT = 0.6;
+/** Generic words ("help", "need", "more"): a stand-in for the IDF a stateless embedder cannot know. */
+const WEAK_WORD_WEIGHT = 0.3;
 /** Per n-gram; a word yields ~3 n-grams per letter, so their sum stays comparable to the word itself. */
 const CHAR_NGRAM_WEIGHT = 0.18;
 const CHAR_NGRAM_SIZES = [3, 4, 5];
+/** Keyed by the first character of the feature name (w: word, v: weak word, b: bigram, s: concept, c: n-gram). */
+const FAMILY_WEIGHTS: Record<number, number> = {
+  119: WORD_WEIGHT,
+  118: WEAK_WORD_WEIGHT,
+  98: BIGRAM_WEIGHT,
+  115: CONCEPT_WEIGHT,
+  99: CHAR_NGRAM_WEIGHT,
+};
 
 /**
  * Deterministic, offline embedder (the default when GEMINI_API_KEY is unset): a hashed bag of features, no model.
  *
  * Features: stemmed word unigrams, bigrams of adjacent content words (stop words skipped, so "speed to lead" gives
- * "speed lead"), and character 3–5-grams inside each unstemmed content word (catches morphology and typos the stemmer
- * misses: "invoicing" ~ "invoices"). Counts get sublinear weighting (1 + ln tf) so a repeated word does not drown
+ * "speed lead"), a concept feature for words in a small generic thesaurus ("quote" ~ "estimate", "lawyer" ~ "legal";
+ * see text-features.ts), and character 3–5-grams inside each unstemmed content word (catches morphology and typos the
+ * stemmer misses: "invoicing" ~ "invoices"). Counts get sublinear weighting (1 + ln tf) so a repeated word does not drown
  * the rest. Each feature is hashed (FNV-1a) to one of 768 dimensions with a hash-derived sign, which makes collisions
  * cancel on average instead of piling up, and the vector is L2-normalized so cosine = dot product.
  *
- * Limits, honestly: it matches surface forms, not meaning. Synonyms and paraphrases with no shared words or stems
- * ("price" vs "cost", "phone" vs "call") score zero; there is no IDF, so words common across a tenant's pages weigh as
+ * Limits, honestly: it matches surface forms, not meaning. Paraphrases with no shared words, stems or thesaurus
+ * group ("who works there" vs "our team of operators") score near zero; there is no IDF, so words common across a tenant's pages weigh as
  * much as rare ones (the hybrid BM25 leg and the re-ranker compensate); stemming and stop words are English only;
  * 768 hashed dimensions add a little collision noise on long texts. Use Gemini embeddings for semantic recall.
  */
 export class LocalEmbeddingProvider extends EmbeddingProvider {
-  readonly modelId = `local-hash-v1-${DIMENSION}`;
+  /** Bump the version whenever features or weights change: stored vectors are then re-embedded, never mixed. */
+  readonly modelId = `local-hash-v2-${DIMENSION}`;
   readonly dimension = DIMENSION;
 
-  embed(texts: string[]): Promise<Float32Array[]> {
+  /** Symmetric: questions and chunks are embedded the same way, so `purpose` is accepted and ignored. */
+  embed(texts: string[], _purpose?: EmbeddingPurpose): Promise<Float32Array[]> {
     return Promise.resolve(texts.map((text) => this.embedOne(text)));
   }
 
@@ -36,13 +51,17 @@ export class LocalEmbeddingProvider extends EmbeddingProvider {
     const features = new Map<string, number>();
     const add = (feature: string) => features.set(feature, (features.get(feature) ?? 0) + 1);
 
-    const terms = contentTerms(text);
+    const tokens = tokenize(text).filter((token) => !isStopWord(token));
+    const terms = tokens.map(stem);
     for (let i = 0; i < terms.length; i++) {
-      add(`w:${terms[i]}`);
+      // Weak words keep a feature of their own (v:) so they still count, at a fraction of a content word.
+      add(`${isWeakWord(tokens[i]) ? 'v' : 'w'}:${terms[i]}`);
+      const concept = conceptOf(terms[i]);
+      if (concept !== undefined) add(`s:${concept}`);
       if (i + 1 < terms.length) add(`b:${terms[i]} ${terms[i + 1]}`);
     }
-    for (const token of tokenize(text)) {
-      if (isStopWord(token) || token.length < 3) continue;
+    for (const token of tokens) {
+      if (token.length < 3 || isWeakWord(token)) continue;
       const padded = `<${token}>`;
       for (const n of CHAR_NGRAM_SIZES) {
         for (let start = 0; start + n <= padded.length; start++) add(`c:${padded.slice(start, start + n)}`);
@@ -52,7 +71,7 @@ export class LocalEmbeddingProvider extends EmbeddingProvider {
     const vector = new Float32Array(DIMENSION);
     for (const [feature, count] of features) {
       const family = feature.charCodeAt(0);
-      const familyWeight = family === 119 /* w */ ? WORD_WEIGHT : family === 98 /* b */ ? BIGRAM_WEIGHT : CHAR_NGRAM_WEIGHT;
+      const familyWeight = FAMILY_WEIGHTS[family] ?? CHAR_NGRAM_WEIGHT;
       const hash = fnv1a(feature);
       const sign = hash & 0x80000000 ? -1 : 1;
       vector[(hash & 0x7fffffff) % DIMENSION] += sign * familyWeight * (1 + Math.log(count));

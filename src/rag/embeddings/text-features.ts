@@ -16,6 +16,23 @@ const STOP_WORDS = new Set(
   ).split(/\s+/),
 );
 
+/**
+ * Generic words that are not stop words but say little about which page answers a question ("help", "need",
+ * "more"). The embedder gives them a fraction of a content word's weight: a stand-in for IDF, which a stateless
+ * embedder cannot compute.
+ */
+const WEAK_WORDS = new Set(
+  (
+    'help need want make get use work more most best good great new like way thing really know see take give keep ' +
+    'go come find look many much well every one two also back sure right able tell please thank thanks hello hi ' +
+    'question ask said say way lot kind sort want wants need needs yes okay ok able possible'
+  ).split(/\s+/),
+);
+
+export function isWeakWord(token: string): boolean {
+  return WEAK_WORDS.has(token);
+}
+
 export function isStopWord(token: string): boolean {
   return STOP_WORDS.has(token);
 }
@@ -54,8 +71,8 @@ export function stem(word: string): string {
   else if (w.endsWith('ies') && w.length > 4) w = `${w.slice(0, -3)}y`;
   else if (w.endsWith('s') && !/(ss|us|is)$/.test(w)) w = w.slice(0, -1);
 
-  for (const [suffix, replacement] of DERIVATIONAL) {
-    if (w.endsWith(suffix) && w.length - suffix.length >= 3) {
+  for (const [suffix, replacement, minStem] of DERIVATIONAL) {
+    if (w.endsWith(suffix) && w.length - suffix.length >= minStem) {
       const base = w.slice(0, -suffix.length);
       if (VOWEL.test(base)) return base + replacement;
     }
@@ -74,28 +91,31 @@ export function stem(word: string): string {
   return w;
 }
 
-/** Longest first, so "ization" wins over "ation". */
-const DERIVATIONAL: Array<[string, string]> = [
-  ['izations', 'iz'],
-  ['ization', 'iz'],
-  ['ational', 'at'],
-  ['fulness', 'ful'],
-  ['iveness', 'iv'],
-  ['ations', 'at'],
-  ['ation', 'at'],
-  ['ments', ''],
-  ['ment', ''],
-  ['ingly', ''],
-  ['ities', ''],
-  ['ity', ''],
-  ['izer', 'iz'],
-  ['ized', 'iz'],
-  ['izes', 'iz'],
-  ['ize', 'iz'],
-  ['ally', 'al'],
-  ['ly', ''],
-  ['ers', ''],
-  ['er', ''],
+/**
+ * Longest first, so "ization" wins over "ation". The third value is the shortest stem left behind: agent-noun "-er"
+ * needs four letters so that "cater" and "caterer" meet at "cater" instead of splitting into "cat" and "cater".
+ */
+const DERIVATIONAL: Array<[string, string, number]> = [
+  ['izations', 'iz', 3],
+  ['ization', 'iz', 3],
+  ['ational', 'at', 3],
+  ['fulness', 'ful', 3],
+  ['iveness', 'iv', 3],
+  ['ations', 'at', 3],
+  ['ation', 'at', 3],
+  ['ments', '', 3],
+  ['ment', '', 3],
+  ['ingly', '', 3],
+  ['ities', '', 3],
+  ['ity', '', 3],
+  ['izer', 'iz', 3],
+  ['ized', 'iz', 3],
+  ['izes', 'iz', 3],
+  ['ize', 'iz', 3],
+  ['ally', 'al', 3],
+  ['ly', '', 3],
+  ['ers', '', 4],
+  ['er', '', 4],
 ];
 
 /** Content terms of a text: tokens minus stop words, stemmed. */
@@ -105,4 +125,54 @@ export function contentTerms(text: string): string[] {
     if (!isStopWord(token)) terms.push(stem(token));
   }
   return terms;
+}
+
+/**
+ * Small thesaurus of words visitors and business sites use interchangeably. Members of a group share a concept
+ * feature in the local embedder, so "quote" meets "estimate" and "lawyer" meets "legal" without a model. Kept to
+ * generic small-business vocabulary; anything domain-specific belongs in the tenant's own text.
+ */
+const CONCEPT_GROUPS: string[][] = [
+  ['price', 'pricing', 'cost', 'fee', 'rate', 'charge', 'expensive', 'cheap', 'afford'],
+  ['quote', 'estimate', 'proposal', 'bid'],
+  ['refund', 'reimburse', 'moneyback'],
+  ['cancel', 'cancellation', 'terminate', 'termination'],
+  ['book', 'booking', 'appointment', 'schedule', 'reserve', 'reservation', 'calendar'],
+  ['phone', 'call', 'telephone', 'ring', 'caller'],
+  ['email', 'mail', 'inbox'],
+  ['text', 'sms', 'message', 'messaging'],
+  ['contact', 'reach'],
+  ['hour', 'open', 'opening', 'closed', 'availability'],
+  ['location', 'address', 'located', 'area', 'nearby', 'local', 'city'],
+  ['team', 'staff', 'employee', 'people', 'crew', 'personnel'],
+  ['customer', 'client', 'patient', 'homeowner', 'buyer'],
+  ['lead', 'prospect', 'inquiry', 'enquiry'],
+  ['review', 'rating', 'testimonial', 'reputation', 'feedback'],
+  ['lawyer', 'attorney', 'legal', 'law', 'firm'],
+  ['accountant', 'accounting', 'bookkeeping', 'cpa', 'tax'],
+  ['doctor', 'clinic', 'medical', 'healthcare', 'health', 'dentist', 'dental', 'chiropractor', 'chiropractic'],
+  ['salon', 'spa', 'barber', 'hair', 'beauty', 'grooming'],
+  ['wedding', 'event', 'venue', 'party', 'catering', 'caterer'],
+  ['website', 'site', 'webpage', 'homepage'],
+  ['seo', 'organic', 'ranking', 'rank', 'search'],
+  ['ad', 'ads', 'advertising', 'advert', 'ppc', 'paid', 'campaign'],
+  ['privacy', 'personal', 'data', 'information'],
+  ['delete', 'deletion', 'erase', 'remove'],
+  ['sell', 'sale', 'exit', 'acquisition'],
+  ['free', 'complimentary', 'gratis'],
+  ['job', 'work', 'project'],
+  ['remind', 'reminder', 'followup', 'follow'],
+  ['investor', 'invest', 'investment', 'shareholder'],
+  ['insurance', 'insurer', 'mortgage', 'lending', 'lender', 'loan', 'financial', 'advisor'],
+  ['developer', 'api', 'integration', 'integrate', 'app'],
+];
+
+const CONCEPT_OF = new Map<string, number>();
+CONCEPT_GROUPS.forEach((group, id) => {
+  for (const word of group) CONCEPT_OF.set(stem(word), id);
+});
+
+/** Concept id of a stemmed content term, if it belongs to one of the synonym groups. */
+export function conceptOf(term: string): number | undefined {
+  return CONCEPT_OF.get(term);
 }
