@@ -1,0 +1,103 @@
+import { FAKE_LIVE_PORT } from 'test/voice/support/voice-test-env';
+import { FakeGeminiLiveServer } from 'test/fakes/fake-gemini-live.server';
+import { callSid } from 'test/factories/voice.factory';
+import { bootTestApp, TestApp } from 'test/support/test-app';
+import { PUBLIC_BASE_URL, twilioSignature } from 'test/voice/support/twilio-signing';
+import { createVoiceTenant, openStream, placeCall, VoiceTenant } from 'test/voice/support/voice-call-harness';
+
+describe('WS /media-stream admission: signatures, tickets and malformed frames', () => {
+  let t: TestApp;
+  let tenant: VoiceTenant;
+  const live = new FakeGeminiLiveServer({ port: FAKE_LIVE_PORT });
+
+  beforeAll(async () => {
+    await live.start();
+    t = await bootTestApp();
+    await t.app.listen(0, '127.0.0.1');
+    tenant = await createVoiceTenant(t);
+  });
+  afterAll(async () => {
+    await t.close();
+    await live.stop();
+  });
+
+  async function expectPolicyClose(caller: Awaited<ReturnType<typeof placeCall>>) {
+    await caller.waitClosed();
+    expect(caller.closeCode).toBe(1008);
+  }
+
+  it('closes with 1008 when the upgrade carries no signature, before any model session', async () => {
+    const before = live.connections;
+    const caller = await placeCall(t, tenant, { signature: null });
+    await expectPolicyClose(caller);
+    expect(live.connections).toBe(before);
+  });
+
+  it('closes with 1008 when the signature was made with the wrong token or for another URL', async () => {
+    const before = live.connections;
+    const wrongToken = await placeCall(t, tenant, { signature: twilioSignature('f'.repeat(32), `${PUBLIC_BASE_URL.replace('https', 'wss')}/media-stream`) });
+    wrongToken.start();
+    await expectPolicyClose(wrongToken);
+    const wrongUrl = await placeCall(t, tenant, { signedUrl: 'wss://attacker.example.com/media-stream' });
+    wrongUrl.start();
+    await expectPolicyClose(wrongUrl);
+    expect(live.connections).toBe(before);
+  });
+
+  it('refuses a validly signed stream for a call the webhook never accepted (replayed handshake)', async () => {
+    const before = live.connections;
+    const caller = await openStream(t, tenant, callSid());
+    caller.start();
+    await expectPolicyClose(caller);
+    expect(live.connections).toBe(before);
+  });
+
+  it('accepts a correctly signed stream for an accepted call', async () => {
+    const caller = await placeCall(t, tenant);
+    caller.start();
+    await caller.until(() => live.sessions.length > 0 && live.openSockets() > 0);
+    caller.stop();
+    await caller.waitClosed();
+    expect(caller.closeCode).toBe(1000);
+  });
+
+  it.each([
+    ['a binary frame', (c: Awaited<ReturnType<typeof placeCall>>) => c.sendRaw(Buffer.from([1, 2, 3]), true)],
+    ['a frame over 64 KiB', (c: Awaited<ReturnType<typeof placeCall>>) => c.sendRaw(JSON.stringify({ event: 'media', media: { payload: 'A'.repeat(70_000) } }))],
+    ['a frame that is not JSON', (c: Awaited<ReturnType<typeof placeCall>>) => c.sendRaw('{not json')],
+    ['a media frame whose payload is not base64', (c: Awaited<ReturnType<typeof placeCall>>) => c.sendJson({ event: 'media', media: { payload: '!!!' } })],
+    ['a flood of frames', (c: Awaited<ReturnType<typeof placeCall>>) => {
+      for (let i = 0; i < 400; i++) c.sendJson({ event: 'mark', mark: { name: `m${i}` } });
+    }],
+  ])('closes the call with 1008 on %s and stays healthy', async (_name, misbehave) => {
+    const caller = await placeCall(t, tenant);
+    caller.start();
+    await caller.until(() => live.openSockets() > 0);
+    misbehave(caller);
+    await expectPolicyClose(caller);
+    await caller.until(() => live.openSockets() === 0);
+    await t.http.get('/health').expect(200);
+  });
+
+  it('offers the CTA tree as a keypad menu and sends a chosen request to the model', async () => {
+    const idx = live.sessions.length;
+    const caller = await placeCall(t, tenant);
+    caller.start();
+    const session = await live.session(idx);
+    await session.next((m) => !!m.clientContent);
+    caller.dtmf('1');
+    caller.dtmf('1');
+    const asked = await session.next((m) => JSON.stringify(m.clientContent ?? '').includes('How much does it cost?'));
+    expect(asked).toBeDefined();
+    expect(session.received.some((m) => JSON.stringify(m.clientContent ?? '').includes('press 1 for Pricing'))).toBe(true);
+    caller.stop();
+    await caller.waitClosed();
+  });
+
+  it('reports call metrics to the admin', async () => {
+    const res = await t.http.get('/admin/voice/metrics').set(t.admin).expect(200);
+    expect(res.body.metrics.callsTotal).toBeGreaterThan(0);
+    expect(res.body.metrics.rejectedSockets).toBeGreaterThan(0);
+    await t.http.get('/admin/voice/metrics').expect(401);
+  });
+});
