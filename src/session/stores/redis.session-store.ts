@@ -7,6 +7,8 @@ import { SessionStore, sessionKey, sessionLockKey } from 'src/session/session-st
 
 // Deletes the lock only if it still holds our token, so a turn that outlived its lock never frees someone else's.
 const RELEASE_SCRIPT = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
+// Extends the lock only while we still own it.
+const RENEW_SCRIPT = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
 
 export interface LockTiming {
   /** Lock lifetime: long enough for one model turn with tools, short enough that a crashed instance frees it soon. */
@@ -62,9 +64,15 @@ export class RedisSessionStore extends SessionStore {
       if (Date.now() >= deadline) throw SessionErrors.busy();
       await sleep(this.lock.retryMs);
     }
+    // A slow turn (model retries) keeps its lock alive; a crashed instance stops renewing and the lock lapses.
+    const renew = setInterval(() => {
+      this.redis.eval(RENEW_SCRIPT, 1, key, token, String(this.lock.ttlMs)).catch(() => undefined);
+    }, Math.max(10, Math.floor(this.lock.ttlMs / 3)));
+    renew.unref();
     try {
       return await fn();
     } finally {
+      clearInterval(renew);
       await this.redis.eval(RELEASE_SCRIPT, 1, key, token);
     }
   }

@@ -1,0 +1,92 @@
+import { randomBytes } from 'node:crypto';
+import Redis from 'ioredis';
+import { newSessionState } from 'src/session/session-state';
+import { RedisSessionStore } from 'src/session/stores/redis.session-store';
+import { TEST_REDIS_URL } from 'test/support/services';
+
+describe(`${RedisSessionStore.name} against real Redis`, () => {
+  let redis: Redis;
+  const tenant = () => `t-${randomBytes(4).toString('hex')}`;
+
+  beforeAll(() => {
+    redis = new Redis(TEST_REDIS_URL);
+  });
+  afterAll(() => redis.disconnect());
+
+  it('saves under chat:{business_id}:{session_id} with the TTL and reads it back', async () => {
+    const b = tenant();
+    const store = new RedisSessionStore(redis, 120);
+    const state = newSessionState(b, 'session-1', 'voice');
+    await store.save(state);
+    expect(await store.get(b, 'session-1')).toEqual(state);
+    expect(await redis.ttl(`chat:${b}:session-1`)).toBeGreaterThan(110);
+    expect(await store.get(b, 'session-2')).toBeNull();
+  });
+
+  it('deletes all sessions of one tenant and none of a tenant whose id shares its prefix', async () => {
+    const b = tenant();
+    const store = new RedisSessionStore(redis, 120);
+    for (let i = 0; i < 30; i++) await store.save(newSessionState(b, `session-${i}`, 'chat'));
+    await store.save(newSessionState(`${b}-2`, 'session-1', 'chat'));
+    expect(await store.deleteAllForTenant(b)).toBe(30);
+    expect(await store.get(`${b}-2`, 'session-1')).not.toBeNull();
+    await store.deleteAllForTenant(`${b}-2`);
+  });
+
+  it('serializes critical sections on one session across two store instances (two app instances)', async () => {
+    const b = tenant();
+    const other = redis.duplicate();
+    try {
+      const one = new RedisSessionStore(redis, 120, { ttlMs: 5000, waitMs: 5000, retryMs: 5 });
+      const two = new RedisSessionStore(other, 120, { ttlMs: 5000, waitMs: 5000, retryMs: 5 });
+      let inside = 0;
+      let maxInside = 0;
+      const section = async () => {
+        inside++;
+        maxInside = Math.max(maxInside, inside);
+        await new Promise((r) => setTimeout(r, 15));
+        inside--;
+      };
+      await Promise.all([0, 1, 2, 3, 4, 5].map((i) => (i % 2 ? one : two).withLock(b, 'session-1', section)));
+      expect(maxInside).toBe(1);
+      expect(await redis.exists(`chat-lock:${b}:session-1`)).toBe(0);
+    } finally {
+      other.disconnect();
+    }
+  });
+
+  it('gives up with a retryable 503 error when the session stays busy', async () => {
+    const b = tenant();
+    const store = new RedisSessionStore(redis, 120, { ttlMs: 5000, waitMs: 60, retryMs: 10 });
+    await redis.set(`chat-lock:${b}:session-1`, 'someone-else', 'PX', 5000);
+    await expect(store.withLock(b, 'session-1', async () => 'never')).rejects.toMatchObject({ kind: 'UNAVAILABLE', code: 'SESSION.BUSY' });
+    // The lock of the other holder is untouched.
+    expect(await redis.get(`chat-lock:${b}:session-1`)).toBe('someone-else');
+    await redis.del(`chat-lock:${b}:session-1`);
+  });
+
+  it('keeps a slow turn locked past the lock TTL by renewing it, and never frees a lock it lost', async () => {
+    const b = tenant();
+    const store = new RedisSessionStore(redis, 120, { ttlMs: 60, waitMs: 2000, retryMs: 5 });
+    let secondStartedWhileFirstRan = false;
+    let firstRunning = false;
+    const first = store.withLock(b, 'session-1', async () => {
+      firstRunning = true;
+      await new Promise((r) => setTimeout(r, 250));
+      firstRunning = false;
+    });
+    await new Promise((r) => setTimeout(r, 10));
+    const second = store.withLock(b, 'session-1', async () => {
+      secondStartedWhileFirstRan = firstRunning;
+    });
+    await Promise.all([first, second]);
+    expect(secondStartedWhileFirstRan).toBe(false);
+
+    // A holder whose lock was taken over (after expiry) must not delete the new owner's lock on release.
+    await store.withLock(b, 'session-2', async () => {
+      await redis.set(`chat-lock:${b}:session-2`, 'new-owner', 'PX', 5000);
+    });
+    expect(await redis.get(`chat-lock:${b}:session-2`)).toBe('new-owner');
+    await redis.del(`chat-lock:${b}:session-2`);
+  });
+});
