@@ -12,6 +12,8 @@ import { CrmRecordsService } from 'src/crm/crm-records.service';
 import { CrmTools } from 'src/crm/crm-tools.port';
 import { CrmToolsService } from 'src/crm/crm-tools.service';
 import { CrmController } from 'src/crm/crm.controller';
+import { CrmInboundService } from 'src/crm/inbound/crm-inbound.service';
+import { CrmWebhooksController } from 'src/crm/inbound/crm-webhooks.controller';
 import { CrmConfigEntity } from 'src/crm/entities/crm-config.entity';
 import { CrmContactEntity } from 'src/crm/entities/crm-contact.entity';
 import { CrmDealEntity } from 'src/crm/entities/crm-deal.entity';
@@ -29,7 +31,7 @@ import { TenantModule } from 'src/tenant/tenant.module';
     TenantModule,
     TypeOrmModule.forFeature([CrmConfigEntity, CrmContactEntity, CrmDealEntity, CrmOutboxItemEntity]),
   ],
-  controllers: [CrmController],
+  controllers: [CrmController, CrmWebhooksController],
   providers: [
     CrmConfigRepository,
     CrmRecordsRepository,
@@ -45,6 +47,7 @@ import { TenantModule } from 'src/tenant/tenant.module';
     CrmOutboxWorker,
     { provide: CrmTools, useExisting: CrmToolsService },
     CrmToolsService,
+    CrmInboundService,
   ],
   // SecretCipher is re-exported for the voice module (Twilio credentials).
   exports: [CrmTools, CryptoModule],
