@@ -1,0 +1,195 @@
+/**
+ * Chat throughput benchmark: `npm run bench:chat [-- --seconds 15 --connections 32 --tenants 8 --sessions 2048]`.
+ *
+ * Boots the real AppModule in-process through the production bootstrap, with real Postgres and Redis and only the
+ * LLM swapped for a zero-latency fake, so the figures measure the platform's own cost per turn (tenant config,
+ * session lock, load/save, transcript, guards, validation). Rate limits are off for the run. Load comes from
+ * autocannon in a worker thread so the load generator does not sit on the app's event loop; the app's loop lag is
+ * sampled during the chat run. A trivial endpoint of the same app (GET /health) is measured in the same run, so the
+ * ratio between the two is comparable across machines.
+ *
+ * Requests cycle through thousands of sessions spread over several tenants, so in-flight requests do not share a
+ * session (that would measure the per-session lock, not throughput), and sessions grow long enough to summarize. Prints one JSON line (keys in BENCH.md).
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Test } from '@nestjs/testing';
+import { Client } from 'pg';
+import { LlmProvider, LlmRequest, LlmResponse, LlmStreamEvent } from 'src/chat/llm-provider.port';
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  const value = i >= 0 ? Number(process.argv[i + 1]) : fallback;
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} must be a positive integer`);
+  return value;
+}
+
+const SECONDS = arg('seconds', 15);
+const CONNECTIONS = arg('connections', 32);
+const TENANTS = arg('tenants', 8);
+const SESSIONS = arg('sessions', 2048);
+const ADMIN_KEY = randomBytes(24).toString('hex');
+const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/bench';
+
+Object.assign(process.env, {
+  NODE_ENV: 'development',
+  DATABASE_URL,
+  REDIS_URL: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/0',
+  ADMIN_API_KEY: ADMIN_KEY,
+  LOG_LEVEL: 'warn',
+  CHAT_RATE_LIMIT_PER_MINUTE: '0',
+  CHAT_IP_RATE_LIMIT_PER_MINUTE: '0',
+});
+delete process.env.GEMINI_API_KEY;
+
+/** Answers instantly in the house format, so the run measures the platform and not a model. */
+class ZeroLatencyLlm extends LlmProvider {
+  private readonly reply: LlmResponse = {
+    text: 'We can certainly help with that, and a technician can usually come the same week.<br><br>Would you like to book a visit?',
+    toolCalls: [],
+    finishReason: 'stop',
+    provider: 'fake',
+  };
+
+  generate(_request: LlmRequest): Promise<LlmResponse> {
+    return Promise.resolve(this.reply);
+  }
+
+  async *stream(_request: LlmRequest): AsyncIterable<LlmStreamEvent> {
+    yield { type: 'delta', text: this.reply.text };
+    yield { type: 'done', response: this.reply };
+  }
+
+  summarize(previousSummary: string | null, _turns: unknown[]): Promise<string> {
+    return Promise.resolve(previousSummary ?? 'The customer asked about services.');
+  }
+}
+
+interface LoadResult {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  total: number;
+}
+
+/**
+ * autocannon runs in a worker; `setupRequest` gives every request its tenant and session, round-robin over far more
+ * sessions than requests in flight, so concurrent requests practically never contend for one session's lock.
+ */
+const LOAD_WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const autocannon = require('autocannon');
+const { url, method, seconds, connections, tenants, sessions, messages } = workerData;
+let issued = 0;
+const opts = { url, method, duration: seconds, connections, headers: { 'content-type': 'application/json' } };
+if (method === 'POST') {
+  opts.requests = [{
+    setupRequest: (req) => {
+      const n = issued++;
+      const slot = n % sessions.length;
+      const body = { business_id: tenants[slot % tenants.length], session_id: sessions[slot], message: messages[Math.floor(n / sessions.length) % messages.length] };
+      return { ...req, body: JSON.stringify(body) };
+    },
+  }];
+}
+// Inside a worker thread autocannon hands back raw histograms, as it does to its own workers.
+autocannon(opts, (err, raw) => {
+  if (err) throw err;
+  const r = raw.latency && raw.latency.p50 !== undefined ? raw : autocannon.aggregateResult([raw], opts);
+  const elapsed = (new Date(r.finish) - new Date(r.start)) / 1000 || seconds;
+  parentPort.postMessage({ rps: r.requests.total / elapsed, p50: r.latency.p50, p99: r.latency.p99,
+    errors: r.errors + r.timeouts + r.non2xx, total: r.requests.total });
+});
+`;
+
+function load(workerData: Record<string, unknown>): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(LOAD_WORKER, { eval: true, workerData });
+    worker.once('message', (m: LoadResult) => resolve(m));
+    worker.once('error', reject);
+  });
+}
+
+async function ensureDatabase(url: string): Promise<void> {
+  const name = new URL(url).pathname.slice(1);
+  const admin = new Client({ connectionString: url.replace(/\/[^/?]+(\?|$)/, '/postgres$1') });
+  await admin.connect();
+  const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+  if (exists.rowCount === 0) await admin.query(`CREATE DATABASE "${name.replace(/"/g, '')}"`);
+  await admin.end();
+}
+
+async function main(): Promise<void> {
+  await ensureDatabase(DATABASE_URL);
+  // Imported after the environment is set: the app reads it when its modules are built.
+  const { AppModule } = await import('src/app.module');
+  const { configureApp } = await import('src/bootstrap');
+  const { businessFactory } = await import('test/factories/business.factory');
+
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot()] })
+    .overrideProvider(LlmProvider)
+    .useValue(new ZeroLatencyLlm())
+    .compile();
+  const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, bufferLogs: true });
+  configureApp(app);
+  await app.listen(0, '127.0.0.1');
+  const base = await app.getUrl();
+  const admin = { 'content-type': 'application/json', 'x-admin-api-key': ADMIN_KEY };
+
+  const tenants: string[] = [];
+  for (let i = 0; i < TENANTS; i++) {
+    const business = businessFactory.build({ businessId: `bench-${randomBytes(4).toString('hex')}` });
+    const res = await fetch(`${base}/admin/business`, { method: 'POST', headers: admin, body: JSON.stringify(business) });
+    if (!res.ok) throw new Error(`creating tenant failed: ${res.status} ${await res.text()}`);
+    tenants.push(business.businessId);
+  }
+  const sessions = Array.from({ length: SESSIONS }, () => randomUUID());
+  const messages = [
+    'What services do you offer?',
+    'How much does a water heater repair cost?',
+    'My name is Ann Lee and my email is ann.lee@example.com',
+    'Can someone come by next Tuesday morning?',
+    'Do you work on weekends?',
+  ];
+  const chat = { url: `${base}/chat`, method: 'POST', connections: CONNECTIONS, tenants, sessions, messages };
+
+  try {
+    await load({ ...chat, seconds: 2 }); // warm-up: JIT, connection pools, tenant caches, first-turn greetings
+    const trivial = await load({ url: `${base}/health`, method: 'GET', seconds: Math.max(3, Math.round(SECONDS / 2)), connections: CONNECTIONS });
+    const lag = monitorEventLoopDelay({ resolution: 10 });
+    lag.enable();
+    const measured = await load({ ...chat, seconds: SECONDS });
+    lag.disable();
+    const round = (n: number) => Math.round(n * 100) / 100;
+    console.log(
+      JSON.stringify({
+        chatRps: round(measured.rps),
+        chatP50Ms: measured.p50,
+        chatP99Ms: measured.p99,
+        trivialRps: round(trivial.rps),
+        ratio: round(measured.rps / trivial.rps),
+        loopLagP99Ms: round(lag.percentile(99) / 1e6),
+        errors: measured.errors,
+        concurrency: CONNECTIONS,
+        chatRequests: measured.total,
+        tenants: TENANTS,
+        sessions: sessions.length,
+        seconds: SECONDS,
+      }),
+    );
+  } finally {
+    for (const id of tenants) await fetch(`${base}/admin/business/${id}`, { method: 'DELETE', headers: admin }).catch(() => undefined);
+    await app.close();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
