@@ -38,7 +38,18 @@ export class ChatController {
       'Events: `delta` {text} as the reply is generated, then `ctas` {ctas}, `sources` {sources}, and `done` with the full validated reply (identical to POST /chat), or `error` {message, code}. Render `done.response` as the final text.',
   })
   @ApiProduces('text/event-stream')
-  @ApiOkResponse({ description: 'text/event-stream of delta, ctas, sources, done | error events' })
+  @ApiOkResponse({
+    description: 'delta, ctas, sources, then done (or error) events',
+    content: {
+      'text/event-stream': {
+        schema: {
+          type: 'string',
+          example:
+            'event: delta\ndata: {"text":"We offer same-day repairs."}\n\nevent: done\ndata: {"response":"We offer same-day repairs.","session_id":"3f1c2b9e-7d4a-4e55-9a51-0c6f3f2d8b10"}\n\n',
+        },
+      },
+    },
+  })
   @ApiBadRequestResponse({ description: 'Invalid field, answered as JSON before the stream starts' })
   @ApiNotFoundResponse({ description: 'Unknown business, answered as JSON before the stream starts' })
   async streamChatMessage(@Body() dto: ChatRequestDto, @Res() res: Response): Promise<void> {
