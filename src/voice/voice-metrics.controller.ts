@@ -8,6 +8,7 @@ class VoiceMetricsResponseDto {
     example: {
       callsActive: 2, callsTotal: 40, framesIn: 120000, framesOut: 80000, framesDropped: 0, bargeIns: 12, toolCalls: 9,
       reconnects: 1, modelFailures: 0, rejectedSockets: 3, responseLatencyMs: { p50: 640, p95: 1200 }, frameProcessingMs: { p50: 0.05, p99: 0.3 },
+      outboundChunkProcessingMs: { p50: 0.2, p99: 0.9 },
     },
   })
   metrics: VoiceMetricsSnapshot;

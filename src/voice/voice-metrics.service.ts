@@ -31,6 +31,7 @@ export interface VoiceMetricsSnapshot {
   rejectedSockets: number;
   responseLatencyMs: { p50: number | null; p95: number | null };
   frameProcessingMs: { p50: number | null; p99: number | null };
+  outboundChunkProcessingMs: { p50: number | null; p99: number | null };
 }
 
 /** Per-instance counters for the phone bridge. */
@@ -48,14 +49,21 @@ export class VoiceMetrics {
   rejectedSockets = 0;
   private readonly latency = new Samples(1024);
   private readonly processing = new Samples(8192);
+  private readonly outboundProcessing = new Samples(8192);
 
   /** End of caller speech → first assistant audio. */
   recordResponseLatency(ms: number): void {
     this.latency.add(ms);
   }
 
+  /** Caller frame: decode, resample, hand to the model. */
   recordFrameProcessing(ms: number): void {
     this.processing.add(ms);
+  }
+
+  /** Model audio chunk: resample, encode, re-frame, send to Twilio. */
+  recordOutboundProcessing(ms: number): void {
+    this.outboundProcessing.add(ms);
   }
 
   snapshot(): VoiceMetricsSnapshot {
@@ -72,6 +80,7 @@ export class VoiceMetrics {
       rejectedSockets: this.rejectedSockets,
       responseLatencyMs: { p50: this.latency.percentile(50), p95: this.latency.percentile(95) },
       frameProcessingMs: { p50: this.processing.percentile(50), p99: this.processing.percentile(99) },
+      outboundChunkProcessingMs: { p50: this.outboundProcessing.percentile(50), p99: this.outboundProcessing.percentile(99) },
     };
   }
 }

@@ -245,7 +245,9 @@ export class CallSession {
       this.turn.startedAt = Date.now();
       if (this.lastVoicedAt) this.deps.metrics.recordResponseLatency(this.turn.startedAt - this.lastVoicedAt);
     }
+    const started = performance.now();
     this.sendFrames(this.outbound.process(Buffer.from(base64, 'base64')));
+    this.deps.metrics.recordOutboundProcessing(performance.now() - started);
   }
 
   private sendFrames(frames: Buffer[]): void {
