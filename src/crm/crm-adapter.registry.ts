@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { SecretCipher } from 'src/common/crypto/secret-cipher';
 import { BuiltinCrmAdapterFactory } from 'src/crm/adapters/builtin.crm-adapter.factory';
 import { HubspotCrmAdapterFactory } from 'src/crm/adapters/hubspot.crm-adapter.factory';
+import { SalesforceCrmAdapterFactory } from 'src/crm/adapters/salesforce.crm-adapter.factory';
 import { WebhookCrmAdapterFactory } from 'src/crm/adapters/webhook.crm-adapter.factory';
 import { CrmAdapter, CrmType } from 'src/crm/crm-adapter.port';
 import { CrmAdapterFactory } from 'src/crm/crm-adapter.factory';
@@ -27,8 +28,9 @@ export class CrmAdapterRegistry implements OnModuleDestroy {
     builtin: BuiltinCrmAdapterFactory,
     hubspot: HubspotCrmAdapterFactory,
     webhook: WebhookCrmAdapterFactory,
+    salesforce: SalesforceCrmAdapterFactory,
   ) {
-    for (const f of [builtin, hubspot, webhook]) this.factories.set(f.type, f);
+    for (const f of [builtin, hubspot, webhook, salesforce]) this.factories.set(f.type, f);
   }
 
   factory(type: CrmType): CrmAdapterFactory {

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { CryptoModule } from 'src/common/crypto/crypto.module';
 import { BuiltinCrmAdapterFactory } from 'src/crm/adapters/builtin.crm-adapter.factory';
 import { HubspotCrmAdapterFactory } from 'src/crm/adapters/hubspot.crm-adapter.factory';
+import { SalesforceCrmAdapterFactory } from 'src/crm/adapters/salesforce.crm-adapter.factory';
 import { WebhookCrmAdapterFactory } from 'src/crm/adapters/webhook.crm-adapter.factory';
 import { CrmAdapterRegistry } from 'src/crm/crm-adapter.registry';
 import { CrmConfigRepository } from 'src/crm/crm-config.repository';
@@ -39,6 +40,7 @@ import { TenantModule } from 'src/tenant/tenant.module';
     BuiltinCrmAdapterFactory,
     HubspotCrmAdapterFactory,
     WebhookCrmAdapterFactory,
+    SalesforceCrmAdapterFactory,
     CrmAdapterRegistry,
     CrmConfigService,
     CrmRecordsService,
