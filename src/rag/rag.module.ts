@@ -1,7 +1,22 @@
 import { Module } from '@nestjs/common';
+import { MulterModule } from '@nestjs/platform-express';
+import type Redis from 'ioredis';
+import { AppConfig } from 'src/config/app-config.service';
+import { SiteCrawler } from 'src/rag/crawl/site-crawler';
 import { KnowledgeChangeService } from 'src/rag/ingestion/knowledge-change.service';
+import { BullMqKnowledgeJobQueue, knowledgeQueueName } from 'src/rag/jobs/bullmq.knowledge-job-queue';
+import { CrawlSource } from 'src/rag/jobs/crawl.source';
+import { InProcessKnowledgeJobQueue } from 'src/rag/jobs/in-process.knowledge-job-queue';
+import { KnowledgeJobQueue } from 'src/rag/jobs/knowledge-job-queue.port';
+import { KnowledgeJobRunner } from 'src/rag/jobs/knowledge-job.runner';
+import { KnowledgeJobsService } from 'src/rag/jobs/knowledge-jobs.service';
+import { KnowledgeSourceReader } from 'src/rag/jobs/knowledge-source.reader';
+import { KnowledgeBaseService } from 'src/rag/knowledge-base.service';
+import { KnowledgeLegacyController } from 'src/rag/knowledge-legacy.controller';
 import { KnowledgeRetriever } from 'src/rag/knowledge-retriever.port';
 import { KnowledgeTenantHooks } from 'src/rag/knowledge-tenant.hooks';
+import { KnowledgeController } from 'src/rag/knowledge.controller';
+import { DocumentParser } from 'src/rag/parsing/document-parser';
 import { RagSearchInfraModule } from 'src/rag/rag-search-infra.module';
 import { KnowledgeIndexService } from 'src/rag/search/knowledge-index.service';
 import { KnowledgeSearchService } from 'src/rag/search/knowledge-search.service';
@@ -10,10 +25,24 @@ import { KbChunkRepository } from 'src/rag/storage/kb-chunk.repository';
 import { KbDocumentRepository } from 'src/rag/storage/kb-document.repository';
 import { KbJobRepository } from 'src/rag/storage/kb-job.repository';
 import { KbVersionRepository } from 'src/rag/storage/kb-version.repository';
+import { REDIS } from 'src/redis/redis-infra.module';
 import { TenantModule } from 'src/tenant/tenant.module';
 
+/**
+ * Per-tenant knowledge bases: ingestion jobs, versions, hybrid retrieval. Other modules see only the
+ * KnowledgeRetriever port.
+ */
 @Module({
-  imports: [TenantModule, RagSearchInfraModule],
+  imports: [
+    TenantModule,
+    RagSearchInfraModule,
+    MulterModule.registerAsync({
+      inject: [AppConfig],
+      // In memory: the job stores the file in Postgres anyway, and the size is capped before buffering completes.
+      useFactory: (config: AppConfig) => ({ limits: { fileSize: config.get('KB_MAX_FILE_BYTES'), files: 1, fields: 10 } }),
+    }),
+  ],
+  controllers: [KnowledgeController, KnowledgeLegacyController],
   providers: [
     KbDocumentRepository,
     KbChunkRepository,
@@ -23,7 +52,22 @@ import { TenantModule } from 'src/tenant/tenant.module';
     KnowledgeIndexService,
     KnowledgeChangeService,
     KnowledgeSearchService,
+    KnowledgeBaseService,
+    KnowledgeJobsService,
+    KnowledgeSourceReader,
+    KnowledgeJobRunner,
     KnowledgeTenantHooks,
+    DocumentParser,
+    SiteCrawler,
+    CrawlSource,
+    {
+      provide: KnowledgeJobQueue,
+      inject: [KbJobRepository, AppConfig, { token: REDIS, optional: true }],
+      useFactory: (jobs: KbJobRepository, config: AppConfig, redis?: Redis): KnowledgeJobQueue =>
+        redis
+          ? new BullMqKnowledgeJobQueue(redis, jobs, config.get('KB_JOB_CONCURRENCY'), knowledgeQueueName(config.get('DATABASE_URL')))
+          : new InProcessKnowledgeJobQueue(jobs, config.get('KB_JOB_CONCURRENCY')),
+    },
     { provide: KnowledgeRetriever, useExisting: KnowledgeSearchService },
   ],
   exports: [KnowledgeRetriever],

@@ -9,6 +9,7 @@ import { reciprocalRankFusion } from 'src/rag/search/reciprocal-rank-fusion';
 import { ChunkEmbedder } from 'src/rag/storage/chunk-embedder';
 import { ChunkFilter, KbChunkRepository } from 'src/rag/storage/kb-chunk.repository';
 import { KbVersionRepository } from 'src/rag/storage/kb-version.repository';
+import { TenantService } from 'src/tenant/tenant.service';
 
 export interface SearchHit {
   chunkId: string;
@@ -49,8 +50,15 @@ export class KnowledgeSearchService extends KnowledgeRetriever {
     private readonly index: KnowledgeIndexService,
     private readonly embedder: ChunkEmbedder,
     private readonly reranker: Reranker,
+    private readonly tenants: TenantService,
   ) {
     super();
+  }
+
+  /** The admin endpoint: same search, for a tenant that must exist (404 otherwise). */
+  async searchForAdmin(businessId: string, options: SearchOptions & { q: string }): Promise<SearchOutcome> {
+    await this.tenants.getCached(businessId);
+    return this.search(businessId, options.q, options);
   }
 
   async retrieve(businessId: string, query: string, options: RetrievalOptions = {}): Promise<RetrievalResult> {

@@ -113,8 +113,8 @@ export class KbJobRepository {
     version: number | null,
   ): Promise<void> {
     await this.dataSource.query(
-      `UPDATE kb_jobs SET status = $3, message = $4, counts = $5, version = $6, finished_at = now(),
-              progress = CASE WHEN $3 = 'completed' THEN 100 ELSE progress END, input = NULL, file_data = NULL
+      `UPDATE kb_jobs SET status = $3::varchar, message = $4, counts = $5, version = $6, finished_at = now(),
+              progress = CASE WHEN $3::varchar = 'completed' THEN 100 ELSE progress END, input = NULL, file_data = NULL
         WHERE business_id = $1 AND id = $2`,
       [businessId, jobId, status, message, JSON.stringify(counts), version],
     );

@@ -84,6 +84,14 @@ export class KbVersionRepository {
     }));
   }
 
+  async containsDocument(businessId: string, version: number, documentId: string): Promise<boolean> {
+    const rows: unknown[] = await this.q().query(
+      'SELECT 1 FROM kb_version_chunks WHERE business_id = $1 AND version = $2 AND document_id = $3 LIMIT 1',
+      [businessId, version, documentId],
+    );
+    return rows.length > 0;
+  }
+
   async searchableIds(businessId: string, version: number, em?: EntityManager): Promise<number[]> {
     const rows: Array<{ chunk_id: number }> = await this.q(em).query(
       'SELECT chunk_id FROM kb_version_chunks WHERE business_id = $1 AND version = $2 AND searchable',

@@ -1,0 +1,67 @@
+import { Logger, OnApplicationShutdown } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { Queue, Worker } from 'bullmq';
+import type Redis from 'ioredis';
+import { KbJobRepository } from 'src/rag/storage/kb-job.repository';
+import { KnowledgeJobHandler, KnowledgeJobQueue } from 'src/rag/jobs/knowledge-job-queue.port';
+
+/**
+ * The queue is named after the database it serves: job ids only mean something in that database, so two deployments
+ * (or test runs) sharing one Redis must never take each other's jobs.
+ */
+export function knowledgeQueueName(databaseUrl: string | undefined): string {
+  if (!databaseUrl) return 'kb-ingest-embedded';
+  const url = new URL(databaseUrl);
+  const identity = `${url.hostname}:${url.port || '5432'}${url.pathname}`;
+  return `kb-ingest-${createHash('sha256').update(identity).digest('hex').slice(0, 12)}`;
+}
+
+/**
+ * BullMQ on the shared Redis: any instance's worker may take a job, a job whose worker died is re-delivered (stalled
+ * job recovery), and the BullMQ job id is our job id so re-enqueueing is idempotent.
+ */
+export class BullMqKnowledgeJobQueue extends KnowledgeJobQueue implements OnApplicationShutdown {
+  private readonly logger = new Logger('KnowledgeJobQueue');
+  private readonly queueConnection: Redis;
+  private readonly queue: Queue;
+  private worker?: Worker;
+  private workerConnection?: Redis;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly jobs: KbJobRepository,
+    private readonly concurrency: number,
+    private readonly queueName: string,
+  ) {
+    super();
+    // BullMQ needs connections without a per-command retry limit or timeout (its worker blocks on Redis).
+    this.queueConnection = redis.duplicate({ maxRetriesPerRequest: null, commandTimeout: undefined });
+    this.queue = new Queue(queueName, {
+      connection: this.queueConnection,
+      defaultJobOptions: { attempts: 3, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: 1000, removeOnFail: 1000 },
+    });
+  }
+
+  async enqueue(jobId: string): Promise<void> {
+    await this.queue.add('ingest', { jobId }, { jobId });
+  }
+
+  async start(handler: KnowledgeJobHandler): Promise<void> {
+    this.workerConnection = this.redis.duplicate({ maxRetriesPerRequest: null, commandTimeout: undefined });
+    this.worker = new Worker<{ jobId: string }>(this.queueName, (job) => handler(job.data.jobId), {
+      connection: this.workerConnection,
+      concurrency: this.concurrency,
+    });
+    this.worker.on('error', (err) => this.logger.warn({ err: err.message }, 'knowledge queue worker error'));
+    // A crash between writing the job row and adding it to Redis would strand it; adding again is a no-op otherwise.
+    for (const id of await this.jobs.listUnfinishedAnyTenant()) await this.enqueue(id);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.worker?.close().catch(() => undefined);
+    await this.queue.close().catch(() => undefined);
+    await Promise.all(
+      [this.workerConnection, this.queueConnection].map((c) => c?.quit().catch(() => c.disconnect())),
+    );
+  }
+}
