@@ -40,6 +40,26 @@ describe(LocalEmbeddingProvider.name, () => {
     expect(cosine(booking, invoices)).toBeLessThan(0.2);
   });
 
+  it('brings thesaurus synonyms together without an exact word in common', async () => {
+    const [question, synonym, unrelated] = await sut.embed([
+      'Can I get a quote?',
+      'We send every estimate within a day.',
+      'We send every newsletter within a day.',
+    ]);
+
+    expect(cosine(question, synonym)).toBeGreaterThan(cosine(question, unrelated) + 0.1);
+  });
+
+  it('lets a rare content word outweigh generic ones like "help" and "need"', async () => {
+    const [question, specific, generic] = await sut.embed([
+      'I need help with a locksmith',
+      'Locksmith services',
+      'We help with everything you need',
+    ]);
+
+    expect(cosine(question, specific)).toBeGreaterThan(cosine(question, generic));
+  });
+
   it('is case, accent and curly-quote insensitive', async () => {
     const [plain, styled] = await sut.embed(['dont lose leads cafe', 'Don’t LOSE leads café']);
 
