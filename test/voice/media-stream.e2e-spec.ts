@@ -61,15 +61,22 @@ describe('WS /media-stream ⇄ Gemini Live', () => {
     const caller = await placeCall(t, tenant, { echoMarks: false });
     caller.start();
     const session = await live.session(idx);
+    await session.next((m) => !!m.clientContent);
     session.send({ serverContent: { outputTranscription: { text: 'one two three four five six seven eight nine ten' } } });
-    session.sendAudio(sineTone({ freq: 500, rate: 24000, ms: 1000 }));
-    await caller.until(() => caller.media().length >= 49);
+    // Ten 100 ms chunks: each becomes five 20 ms frames followed by a mark.
+    for (let i = 0; i < 10; i++) session.sendAudio(sineTone({ freq: 500, rate: 24000, ms: 100 }));
+    await caller.until(() => caller.received.filter((m) => m.event === 'mark').length >= 10);
+    const marks = caller.received.filter((m) => m.event === 'mark').map((m) => m.mark!.name);
+    expect(marks[4]).toMatch(/:25$/);
+    // Twilio has played half of the audio when the caller starts talking.
+    caller.sendJson({ event: 'mark', streamSid: caller.streamSid, mark: { name: marks[4] } });
+    await new Promise((r) => setTimeout(r, 50));
     const interruptedAt = performance.now();
     session.send({ serverContent: { interrupted: true } });
     await caller.until(() => caller.received.some((m) => m.event === 'clear'));
     const clear = caller.received.find((m) => m.event === 'clear')!;
     expect(clear.at - interruptedAt).toBeLessThan(50);
-    // Rest of the interrupted turn is dropped.
+    // The rest of the interrupted turn is dropped.
     const framesBefore = caller.media().length;
     session.sendAudio(sineTone({ freq: 500, rate: 24000, ms: 200 }));
     session.send({ serverContent: { turnComplete: true } });
@@ -77,6 +84,24 @@ describe('WS /media-stream ⇄ Gemini Live', () => {
     expect(caller.media().length).toBe(framesBefore);
     caller.stop();
     await caller.waitClosed();
+    const transcript = await waitTranscript(tenant.businessId, caller.o.callSid);
+    expect(transcript?.messages).toEqual([
+      expect.objectContaining({ role: 'assistant', content: 'one two three four five…', payload: { interrupted: true } }),
+    ]);
+  });
+
+  it('apologises and ends the call when the model drops mid-call with nothing to resume', async () => {
+    const tenant = await createVoiceTenant(t);
+    const idx = live.sessions.length;
+    const caller = await placeCall(t, tenant);
+    caller.start();
+    const session = await live.session(idx);
+    await session.next((m) => !!m.clientContent);
+    session.socket.close(1011, 'internal error');
+    await caller.waitClosed();
+    expect(caller.closeCode).toBe(1000);
+    expect(caller.received.some((m) => m.event === 'mark' && m.mark?.name === 'apology-end')).toBe(true);
+    expect(live.sessions.length).toBe(idx + 1);
   });
 
   it('creates a CRM contact when the model calls create_contact, and answers with sendToolResponse', async () => {
@@ -181,17 +206,13 @@ describe('WS /media-stream ⇄ Gemini Live', () => {
     expect(zeroCrossingFrequency(callerB.receivedAudio().subarray(400), 8000)).toBeCloseTo(1400, -1);
     byTenant.get('a')!.send({ serverContent: { outputTranscription: { text: 'hello from A' }, turnComplete: true } });
     byTenant.get('b')!.send({ serverContent: { outputTranscription: { text: 'hello from B' }, turnComplete: true } });
+    const [tA, tB] = await Promise.all(
+      [a, b].map(async (tenant, i) => JSON.stringify(await waitTranscript(tenant.businessId, [callerA, callerB][i].o.callSid))),
+    );
     callerA.stop();
     callerB.stop();
     await Promise.all([callerA.waitClosed(), callerB.waitClosed()]);
     await callerA.until(() => live.openSockets() === 0);
-    const [tA, tB] = await Promise.all(
-      [a, b].map(async (tenant, i) => {
-        const caller = [callerA, callerB][i];
-        const sid = caller.o.callSid;
-        return JSON.stringify(await waitTranscript(tenant.businessId, sid));
-      }),
-    );
     expect(tA).toContain('hello from A');
     expect(tA).not.toContain('hello from B');
     expect(tB).toContain('hello from B');

@@ -23,6 +23,8 @@ describe('PUT/GET /admin/business/:id/voice', () => {
     const get = await t.http.get(`/admin/business/${id}/voice`).set(t.admin).expect(200);
     expect(JSON.stringify(get.body)).not.toContain(body.twilioAuthToken);
     expect(get.body.voice.maxCallSeconds).toBe(600);
+    const business = await t.http.get(`/api/business/${id}/config`).expect(200);
+    expect(business.body.config.voiceEnabled).toBe(true);
   });
 
   it('keeps the stored token when a later PUT omits it', async () => {

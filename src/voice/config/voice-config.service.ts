@@ -2,6 +2,7 @@ import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, QueryFailedError } from 'typeorm';
 import { SecretCipher } from 'src/common/crypto/secret-cipher';
+import { UpsertBusinessDto } from 'src/tenant/dto/upsert-business.dto';
 import { TenantConfigCache } from 'src/tenant/tenant-config.cache';
 import { TenantService } from 'src/tenant/tenant.service';
 import { VoiceConfigRepository } from 'src/voice/config/voice-config.repository';
@@ -70,7 +71,13 @@ export class VoiceConfigService implements OnModuleInit {
       }
       throw err;
     }
-    await this.tenantCache.invalidate(businessId);
+    // The business's public `voiceEnabled` flag (shown by the widget) follows the phone configuration.
+    const business = await this.tenants.get(businessId);
+    if (business.voiceEnabled !== dto.enabled) {
+      await this.tenants.upsert(Object.assign(new UpsertBusinessDto(), { businessId, voiceEnabled: dto.enabled }));
+    } else {
+      await this.tenantCache.invalidate(businessId);
+    }
     this.logger.log({ businessId, enabled: dto.enabled, numbers: dto.phoneNumbers.length }, 'voice config saved');
     return this.get(businessId);
   }

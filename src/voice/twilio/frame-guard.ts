@@ -4,7 +4,7 @@
  */
 export class FrameGuard {
   private tokens: number;
-  private last = Date.now();
+  private last: number | null = null;
 
   constructor(
     private readonly maxBytes: number,
@@ -17,7 +17,8 @@ export class FrameGuard {
   check(size: number, isBinary: boolean, now = Date.now()): string | null {
     if (isBinary) return 'binary frames are not accepted';
     if (size > this.maxBytes) return 'frame too large';
-    this.tokens = Math.min(this.maxPerSecond, this.tokens + ((now - this.last) / 1000) * this.maxPerSecond);
+    const elapsed = this.last === null ? 0 : Math.max(0, now - this.last);
+    this.tokens = Math.min(this.maxPerSecond, this.tokens + (elapsed / 1000) * this.maxPerSecond);
     this.last = now;
     if (this.tokens < 1) return 'frame rate limit exceeded';
     this.tokens -= 1;
