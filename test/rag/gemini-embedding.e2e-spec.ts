@@ -1,7 +1,9 @@
 import { Logger } from '@nestjs/common';
 import { GeminiEmbeddingProvider } from 'src/rag/embeddings/gemini-embedding.provider';
 import { GeminiReranker } from 'src/rag/rerank/gemini.reranker';
+import { businessFactory } from 'test/factories/business.factory';
 import { FakeGeminiServer } from 'test/fakes/fake-gemini.server';
+import { bootTestApp } from 'test/support/test-app';
 
 const cosine = (a: Float32Array, b: ArrayLike<number>) => a.reduce((sum, value, i) => sum + value * b[i], 0);
 const norm = (a: ArrayLike<number>) => Math.sqrt(Array.from(a).reduce((sum, value) => sum + value * value, 0));
@@ -111,5 +113,57 @@ describe('Gemini embeddings and re-ranking against the fake Gemini API', () => {
 
       expect(results.map((r) => r.id)).toEqual(['ads', 'reviews', 'privacy']);
     });
+  });
+
+  it('with GEMINI_API_KEY set, the app embeds chunks and questions through Gemini and re-ranks with it', async () => {
+    fake.defaultReply = (req) => {
+      // Grade every passage the re-ranker sent; the one about reviews is the answer.
+      const prompt = JSON.stringify(req.body.contents);
+      const count = (prompt.match(/\[\d+\] /g) ?? []).length;
+      const scores = Array.from({ length: count }, (_, index) => ({ index, score: 1 }));
+      const reviews = /\[(\d+)\] [^[]*review requests/.exec(prompt);
+      if (reviews) scores[Number(reviews[1])].score = 10;
+      return FakeGeminiServer.text(JSON.stringify({ scores }));
+    };
+    const t = await bootTestApp({ GEMINI_API_KEY: 'app-key', GEMINI_BASE_URL: fake.baseUrl });
+    const business = businessFactory.build();
+    try {
+      await t.http.post('/admin/business').set(t.admin).send(business).expect(201);
+      const accepted = await t.http
+        .post(`/admin/business/${business.businessId}/knowledge/documents`)
+        .set(t.admin)
+        .send({
+          documents: [
+            { url: 'https://acme.example.com/reviews', title: 'Reviews', text: 'We automate review requests after every job so happy customers post on Google.' },
+            { url: 'https://acme.example.com/ads', title: 'Ads', text: 'Google Ads campaigns built by service and location, optimized weekly.' },
+            { url: 'https://acme.example.com/privacy', title: 'Privacy', text: 'We never sell personal information to third parties.' },
+          ],
+        })
+        .expect(202);
+      const jobUrl = `/admin/business/${business.businessId}/knowledge/jobs/${(accepted.body as { jobId: string }).jobId}`;
+      for (let status = ''; status !== 'completed'; ) {
+        status = ((await t.http.get(jobUrl).set(t.admin).expect(200)).body as { status: string }).status;
+        if (status === 'failed') throw new Error('ingestion failed');
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+
+      const res = await t.http
+        .get(`/admin/business/${business.businessId}/knowledge/search`)
+        .query({ q: 'how do I get more reviews from customers?' })
+        .set(t.admin)
+        .expect(200);
+
+      expect((res.body as { results: Array<{ url: string }> }).results[0].url).toBe('https://acme.example.com/reviews');
+      const embedded = fake.embedRequests.flatMap((r) => r.body.requests ?? []);
+      expect(embedded.filter((r) => r.taskType === 'RETRIEVAL_DOCUMENT')).toHaveLength(3);
+      expect(embedded.filter((r) => r.taskType === 'RETRIEVAL_QUERY')).toHaveLength(1);
+      expect(embedded.every((r) => r.outputDimensionality === 768 && r.model === 'models/gemini-embedding-001')).toBe(true);
+      expect(fake.embedRequests.every((r) => r.apiKey === 'app-key')).toBe(true);
+      expect(fake.generateRequests.length).toBeGreaterThanOrEqual(1);
+    } finally {
+      await t.http.delete(`/admin/business/${business.businessId}`).set(t.admin);
+      await t.close();
+      fake.defaultReply = () => FakeGeminiServer.text('Happy to help with that.');
+    }
   });
 });
