@@ -1,12 +1,18 @@
-import { Global, Module } from '@nestjs/common';
+import { DynamicModule, Global, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { AppConfig } from 'src/config/app-config.service';
 import { validateEnv } from 'src/config/env.schema';
 
 @Global()
-@Module({
-  imports: [ConfigModule.forRoot({ validate: validateEnv, cache: true, ignoreEnvFile: process.env.NODE_ENV === 'test' })],
-  providers: [AppConfig],
-  exports: [AppConfig],
-})
-export class AppConfigModule {}
+@Module({})
+export class AppConfigModule {
+  /** Called per app instance so the environment is read when the app is built, not when this file is imported. */
+  static forRoot(): DynamicModule {
+    return {
+      module: AppConfigModule,
+      imports: [ConfigModule.forRoot({ validate: validateEnv, cache: true, ignoreEnvFile: process.env.NODE_ENV === 'test' })],
+      providers: [AppConfig],
+      exports: [AppConfig],
+    };
+  }
+}

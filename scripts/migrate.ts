@@ -1,0 +1,26 @@
+import 'reflect-metadata';
+import { DataSource } from 'typeorm';
+import { EmbeddedPostgresServer } from 'src/database/embedded-postgres';
+import { dataSourceOptions } from 'src/database/data-source.options';
+import { validateEnv } from 'src/config/env.schema';
+
+/** `npm run migrate`: applies pending migrations to DATABASE_URL, or to the embedded server under DATA_DIR. */
+async function main(): Promise<void> {
+  const env = validateEnv(process.env);
+  const embedded = env.DATABASE_URL ? undefined : new EmbeddedPostgresServer(env.DATA_DIR, env.EMBEDDED_PG_PORT);
+  const url = env.DATABASE_URL ?? (await embedded!.start());
+  const ds = new DataSource(dataSourceOptions(url));
+  try {
+    await ds.initialize();
+    const applied = await ds.runMigrations({ transaction: 'each' });
+    console.log(applied.length ? `Applied: ${applied.map((m) => m.name).join(', ')}` : 'Database is up to date.');
+  } finally {
+    await ds.destroy().catch(() => undefined);
+    await embedded?.stop();
+  }
+}
+
+main().catch((err: Error) => {
+  console.error(`Migration failed: ${err.message}`);
+  process.exit(1);
+});

@@ -1,0 +1,119 @@
+import { businessFactory } from 'test/factories/business.factory';
+import { bootTestApp, TestApp } from 'test/support/test-app';
+
+describe('Platform', () => {
+  describe('with one instance', () => {
+    let t: TestApp;
+    beforeAll(async () => {
+      t = await bootTestApp();
+    });
+    afterAll(async () => t.close());
+
+    it('answers liveness and readiness with database and Redis up', async () => {
+      await t.http.get('/health').expect(200);
+      const ready = await t.http.get('/health/ready');
+      expect(ready.status).toBe(200);
+      expect(ready.body.details).toMatchObject({ database: { status: 'up' }, redis: { status: 'up', mode: 'redis' } });
+    });
+
+    it('serves the OpenAPI document with the admin security scheme on admin operations', async () => {
+      const doc = await t.http.get('/docs-json');
+      expect(doc.status).toBe(200);
+      expect(doc.body.components.securitySchemes['admin-api-key']).toMatchObject({ type: 'apiKey', name: 'X-Admin-API-Key' });
+      const upsert = doc.body.paths['/admin/business'].post;
+      expect(upsert.security).toEqual([{ 'admin-api-key': [] }]);
+      expect(upsert.operationId).toBe('BusinessAdmin_upsertBusiness');
+      expect(doc.body.paths['/api/business/{id}/config'].get.security).toBeUndefined();
+      expect(doc.body.components.schemas.UpsertBusinessDto.properties.businessId.example).toBe('goaccel-website');
+      const html = await t.http.get('/docs');
+      expect(html.status).toBe(200);
+      expect(html.text).toContain('swagger');
+    });
+
+    it('echoes a well-formed request id and generates one otherwise', async () => {
+      const given = await t.http.get('/health').set('X-Request-Id', 'req-12345678');
+      expect(given.headers['x-request-id']).toBe('req-12345678');
+      const generated = await t.http.get('/health').set('X-Request-Id', 'bad id with spaces');
+      expect(generated.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+      const err = await t.http.get('/admin/business').set('X-Request-Id', 'req-abcdefgh');
+      expect(err.body.requestId).toBe('req-abcdefgh');
+    });
+
+    it('sets security headers and no x-powered-by', async () => {
+      const res = await t.http.get('/health');
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+      expect(res.headers['x-powered-by']).toBeUndefined();
+    });
+
+    it('answers unknown routes in the common error format', async () => {
+      const res = await t.http.get('/no/such/route');
+      expect(res.status).toBe(404);
+      expect(res.body).toMatchObject({ statusCode: 404, error: 'Not Found' });
+    });
+  });
+
+  describe('with two instances sharing Redis', () => {
+    let a: TestApp;
+    let b: TestApp;
+    beforeAll(async () => {
+      a = await bootTestApp();
+      b = await bootTestApp();
+    });
+    afterAll(async () => {
+      await a.close();
+      await b.close();
+    });
+
+    it('lets the second instance see a config change within a second', async () => {
+      const body = businessFactory.build();
+      await a.http.post('/admin/business').set(a.admin).send(body).expect(201);
+      const before = await b.http.get(`/api/business/${body.businessId}/config`).expect(200);
+      expect(before.body.config.greetingMessage).toBe('Hi, welcome to Acme Plumbing!');
+
+      await a.http.post('/admin/business').set(a.admin).send({ businessId: body.businessId, greetingMessage: 'Updated greeting' }).expect(200);
+      const deadline = Date.now() + 1000;
+      let seen = '';
+      while (Date.now() < deadline) {
+        seen = (await b.http.get(`/api/business/${body.businessId}/config`)).body.config.greetingMessage;
+        if (seen === 'Updated greeting') break;
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      expect(seen).toBe('Updated greeting');
+    });
+
+    it('stops serving a deleted tenant on the other instance', async () => {
+      const body = businessFactory.build();
+      await a.http.post('/admin/business').set(a.admin).send(body).expect(201);
+      await b.http.get(`/api/business/${body.businessId}/config`).expect(200);
+      await a.http.delete(`/admin/business/${body.businessId}`).set(a.admin).expect(200);
+      const deadline = Date.now() + 1000;
+      let status = 200;
+      while (Date.now() < deadline && status === 200) {
+        status = (await b.http.get(`/api/business/${body.businessId}/config`)).status;
+        if (status !== 200) break;
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      expect(status).toBe(404);
+    });
+  });
+
+  describe('start-up', () => {
+    it('refuses an invalid value and names the variable', async () => {
+      await expect(bootTestApp({ PORT: 'eighty' })).rejects.toThrow(/PORT/);
+      await expect(bootTestApp({ ALLOWED_ORIGINS: 'https://a.example' })).rejects.toThrow(/ALLOWED_ORIGINS/);
+      await expect(bootTestApp({ REDIS_URL: 'http://not-redis' })).rejects.toThrow(/REDIS_URL/);
+    });
+
+    it('refuses production without Redis, a database URL, an admin key or an encryption key', async () => {
+      const attempt = bootTestApp({ NODE_ENV: 'production', REDIS_URL: undefined, DATABASE_URL: undefined, ADMIN_API_KEY: undefined, CRM_ENCRYPTION_KEY: undefined });
+      await expect(attempt).rejects.toThrow(/REDIS_URL: required when NODE_ENV=production/);
+      await expect(bootTestApp({ NODE_ENV: 'production', REDIS_URL: undefined })).rejects.toThrow(/DATABASE_URL|REDIS_URL/);
+    });
+
+    it('fails fast when the database is unreachable', async () => {
+      const started = Date.now();
+      await expect(bootTestApp({ DATABASE_URL: 'postgres://postgres@127.0.0.1:1/test' })).rejects.toThrow();
+      expect(Date.now() - started).toBeLessThan(20_000);
+    });
+  });
+});
