@@ -55,21 +55,22 @@ function makeGenerator(modelSeed: number) {
   return (streamSeed: number) => {
     const r = rng(streamSeed);
     return (): Float32Array => {
-    const topic = topics[Math.floor(r.uniform() * TOPICS)];
-    const z = Float32Array.from(topic, (c) => c + 1.0 * r.normal());
-    const x = new Float32Array(DIM);
-    for (let d = 0; d < DIM; d++) {
-      let sum = 0;
-      const row = d * LATENT;
-      for (let l = 0; l < LATENT; l++) sum += projection[row + l] * z[l];
-      x[d] = sum + 0.1 * r.normal();
-    }
-    return x;
+      const topic = topics[Math.floor(r.uniform() * TOPICS)];
+      const z = Float32Array.from(topic, (c) => c + 1.0 * r.normal());
+      const x = new Float32Array(DIM);
+      for (let d = 0; d < DIM; d++) {
+        let sum = 0;
+        const row = d * LATENT;
+        for (let l = 0; l < LATENT; l++) sum += projection[row + l] * z[l];
+        x[d] = sum + 0.1 * r.normal();
+      }
+      return x;
     };
   };
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
 function realishTexts(count: number): string[] {
   const dataset = resolve(__dirname, '..', '..', 'shared', 'datasets', 'goaccel-kb.jsonl');
@@ -100,7 +101,10 @@ async function main(): Promise<void> {
     let buildMs = 0;
     const data = stream(1);
     for (let start = 0; start < vectors; start += BATCH) {
-      const rows = Array.from({ length: Math.min(BATCH, vectors - start) }, (_, i) => ({ label: start + i, vector: data() }));
+      const rows = Array.from({ length: Math.min(BATCH, vectors - start) }, (_, i) => ({
+        label: start + i,
+        vector: data(),
+      }));
       const t0 = performance.now();
       await index.upsert(rows);
       buildMs += performance.now() - t0;

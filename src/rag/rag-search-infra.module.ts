@@ -41,7 +41,11 @@ import { VectorIndexRegistry } from 'src/rag/vector-index.port';
       useFactory: (config: AppConfig): Reranker => {
         const apiKey = config.get('GEMINI_API_KEY');
         if (!apiKey) return new LexicalReranker();
-        return new GeminiReranker({ apiKey, model: config.get('GEMINI_MODEL'), baseUrl: config.get('GEMINI_BASE_URL') });
+        return new GeminiReranker({
+          apiKey,
+          model: config.get('GEMINI_MODEL'),
+          baseUrl: config.get('GEMINI_BASE_URL'),
+        });
       },
     },
   ],

@@ -9,7 +9,11 @@ export const RagSearchErrorCode = {
 
 export const RagSearchErrors = {
   embeddingFailed: (detail: string) =>
-    new AppError('UNAVAILABLE', RagSearchErrorCode.EMBEDDING_FAILED, `Embedding service failed: ${detail}; try again later`),
+    new AppError(
+      'UNAVAILABLE',
+      RagSearchErrorCode.EMBEDDING_FAILED,
+      `Embedding service failed: ${detail}; try again later`,
+    ),
   dimensionMismatch: (expected: number, actual: number) =>
     new AppError(
       'INTERNAL',
@@ -17,5 +21,9 @@ export const RagSearchErrors = {
       `Vector has ${actual} dimensions; the index expects ${expected}`,
     ),
   invalidTenantPath: (businessId: string) =>
-    new AppError('VALIDATION', RagSearchErrorCode.INVALID_TENANT_PATH, `businessId "${businessId}" cannot name an index folder`),
+    new AppError(
+      'VALIDATION',
+      RagSearchErrorCode.INVALID_TENANT_PATH,
+      `businessId "${businessId}" cannot name an index folder`,
+    ),
 };

@@ -55,7 +55,11 @@ export abstract class VectorIndex {
    * Top-k by cosine similarity, best first. k is clamped to the live count; with a filter, fewer than k may come
    * back when few labels pass it.
    */
-  abstract search(vector: Float32Array | number[], k: number, filter?: (label: number) => boolean): Promise<VectorHit[]>;
+  abstract search(
+    vector: Float32Array | number[],
+    k: number,
+    filter?: (label: number) => boolean,
+  ): Promise<VectorHit[]>;
 }
 
 /** For the knowledge-base health endpoint: what is loaded in this instance for a tenant. */

@@ -40,7 +40,11 @@ describe('Gemini embeddings and re-ranking against the fake Gemini API', () => {
     expect(vectors[0]).toHaveLength(768);
     expect(norm(vectors[137])).toBeCloseTo(1, 5);
     expect(cosine(vectors[137], FakeGeminiServer.embed(texts[137], 768))).toBeCloseTo(1, 5);
-    expect(fake.embedRequests[0]).toMatchObject({ model: 'gemini-embedding-001', action: 'batchEmbedContents', apiKey: 'test-key' });
+    expect(fake.embedRequests[0]).toMatchObject({
+      model: 'gemini-embedding-001',
+      action: 'batchEmbedContents',
+      apiKey: 'test-key',
+    });
   });
 
   it('asks for RETRIEVAL_DOCUMENT vectors for chunks and RETRIEVAL_QUERY vectors for questions, truncated to 768', async () => {
@@ -48,7 +52,11 @@ describe('Gemini embeddings and re-ranking against the fake Gemini API', () => {
     await provider().embed(['a user question?'], 'query');
 
     const [doc, query] = fake.embedRequests.map((r) => r.body.requests?.[0]);
-    expect(doc).toMatchObject({ taskType: 'RETRIEVAL_DOCUMENT', outputDimensionality: 768, model: 'models/gemini-embedding-001' });
+    expect(doc).toMatchObject({
+      taskType: 'RETRIEVAL_DOCUMENT',
+      outputDimensionality: 768,
+      model: 'models/gemini-embedding-001',
+    });
     expect(query).toMatchObject({ taskType: 'RETRIEVAL_QUERY', outputDimensionality: 768 });
   });
 
@@ -84,7 +92,8 @@ describe('Gemini embeddings and re-ranking against the fake Gemini API', () => {
   });
 
   describe(GeminiReranker.name, () => {
-    const reranker = () => new GeminiReranker({ apiKey: 'test-key', model: 'gemini-2.5-flash', baseUrl: fake.baseUrl, timeoutMs: 2000 });
+    const reranker = () =>
+      new GeminiReranker({ apiKey: 'test-key', model: 'gemini-2.5-flash', baseUrl: fake.baseUrl, timeoutMs: 2000 });
     const candidates = [
       { id: 'ads', text: 'Google Ads management by service and location.', score: 0.9 },
       { id: 'reviews', text: 'We automate review requests after every job.', score: 0.5 },
@@ -92,7 +101,17 @@ describe('Gemini embeddings and re-ranking against the fake Gemini API', () => {
     ];
 
     it('orders candidates by the model grades requested as schema-bound JSON', async () => {
-      fake.enqueue(FakeGeminiServer.text(JSON.stringify({ scores: [{ index: 0, score: 2 }, { index: 1, score: 9 }, { index: 2, score: 0 }] })));
+      fake.enqueue(
+        FakeGeminiServer.text(
+          JSON.stringify({
+            scores: [
+              { index: 0, score: 2 },
+              { index: 1, score: 9 },
+              { index: 2, score: 0 },
+            ],
+          }),
+        ),
+      );
 
       const results = await reranker().rerank('how do I get more reviews?', candidates);
 
@@ -134,9 +153,21 @@ describe('Gemini embeddings and re-ranking against the fake Gemini API', () => {
         .set(t.admin)
         .send({
           documents: [
-            { url: 'https://acme.example.com/reviews', title: 'Reviews', text: 'We automate review requests after every job so happy customers post on Google.' },
-            { url: 'https://acme.example.com/ads', title: 'Ads', text: 'Google Ads campaigns built by service and location, optimized weekly.' },
-            { url: 'https://acme.example.com/privacy', title: 'Privacy', text: 'We never sell personal information to third parties.' },
+            {
+              url: 'https://acme.example.com/reviews',
+              title: 'Reviews',
+              text: 'We automate review requests after every job so happy customers post on Google.',
+            },
+            {
+              url: 'https://acme.example.com/ads',
+              title: 'Ads',
+              text: 'Google Ads campaigns built by service and location, optimized weekly.',
+            },
+            {
+              url: 'https://acme.example.com/privacy',
+              title: 'Privacy',
+              text: 'We never sell personal information to third parties.',
+            },
           ],
         })
         .expect(202);
@@ -157,7 +188,9 @@ describe('Gemini embeddings and re-ranking against the fake Gemini API', () => {
       const embedded = fake.embedRequests.flatMap((r) => r.body.requests ?? []);
       expect(embedded.filter((r) => r.taskType === 'RETRIEVAL_DOCUMENT')).toHaveLength(3);
       expect(embedded.filter((r) => r.taskType === 'RETRIEVAL_QUERY')).toHaveLength(1);
-      expect(embedded.every((r) => r.outputDimensionality === 768 && r.model === 'models/gemini-embedding-001')).toBe(true);
+      expect(embedded.every((r) => r.outputDimensionality === 768 && r.model === 'models/gemini-embedding-001')).toBe(
+        true,
+      );
       expect(fake.embedRequests.every((r) => r.apiKey === 'app-key')).toBe(true);
       expect(fake.generateRequests.length).toBeGreaterThanOrEqual(1);
     } finally {

@@ -39,7 +39,11 @@ function score(rankings: RankedChunk[][]): Metrics {
 }
 
 /** Plain Okapi BM25 (k1 1.2, b 0.75) over title + text of the same chunks, with the same analyzer. */
-function bm25Rankings(chunks: Array<{ url: string | null; title: string | null; text: string }>, queries: string[], k = 10) {
+function bm25Rankings(
+  chunks: Array<{ url: string | null; title: string | null; text: string }>,
+  queries: string[],
+  k = 10,
+) {
   const docs = chunks.map((chunk) => {
     const terms = contentTerms(`${chunk.title ?? ''} ${chunk.text}`);
     const tf = new Map<string, number>();
@@ -89,7 +93,8 @@ describe('Retrieval quality on the GoAccel knowledge base (local embedder)', () 
       const job = await t.http.get(`/admin/business/${businessId}/knowledge/jobs/${jobId}`).set(t.admin).expect(200);
       const status = (job.body as { status: string; message?: string }).status;
       if (status === 'completed') break;
-      if (status === 'failed' || Date.now() > deadline) throw new Error(`ingestion ${status}: ${JSON.stringify(job.body)}`);
+      if (status === 'failed' || Date.now() > deadline)
+        throw new Error(`ingestion ${status}: ${JSON.stringify(job.body)}`);
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
   }, 180_000);
@@ -115,7 +120,10 @@ describe('Retrieval quality on the GoAccel knowledge base (local embedder)', () 
     const active = await versions.active(businessId);
     const ids = await versions.searchableIds(businessId, active!.version);
     const chunks = await chunkRepo.viewsInVersion(businessId, active!.version, ids);
-    const bm25 = bm25Rankings(chunks, GOACCEL_QUESTIONS.map((q) => q.question));
+    const bm25 = bm25Rankings(
+      chunks,
+      GOACCEL_QUESTIONS.map((q) => q.question),
+    );
 
     const h = score(hybrid);
     const b = score(bm25);

@@ -8,7 +8,9 @@ describe(LocalEmbeddingProvider.name, () => {
 
   it('returns the same 768-dimension vector for the same text, across instances', async () => {
     const [first] = await sut.embed(['Missed calls turn into booked jobs with instant text-back.']);
-    const [second] = await new LocalEmbeddingProvider().embed(['Missed calls turn into booked jobs with instant text-back.']);
+    const [second] = await new LocalEmbeddingProvider().embed([
+      'Missed calls turn into booked jobs with instant text-back.',
+    ]);
 
     expect(first).toHaveLength(768);
     expect(Array.from(second)).toEqual(Array.from(first));

@@ -4,12 +4,7 @@ import { HierarchicalNSW } from 'hnswlib-node';
 import { HnswVectorIndex } from 'src/rag/index/hnsw-vector-index';
 import { IndexFiles, UnusableReason } from 'src/rag/index/index-files';
 import { RagSearchErrors } from 'src/rag/rag-search.errors';
-import {
-  OpenVectorIndexOptions,
-  VectorIndex,
-  VectorIndexRegistry,
-  VectorIndexStatus,
-} from 'src/rag/vector-index.port';
+import { OpenVectorIndexOptions, VectorIndex, VectorIndexRegistry, VectorIndexStatus } from 'src/rag/vector-index.port';
 
 /** Same shape as tenant ids (BUSINESS_ID_PATTERN); re-checked here because the id becomes a folder name. */
 const SAFE_TENANT_DIR = /^[a-z0-9][a-z0-9_-]{0,63}$/;
@@ -115,7 +110,14 @@ export class HnswVectorIndexRegistry extends VectorIndexRegistry {
   ): Promise<HnswVectorIndex> {
     const started = Date.now();
     const state = options.expected ?? { kbVersion: null, checksum: '' };
-    const index = await HnswVectorIndex.build(businessId, options.modelId, options.dimension, files, options.loader, state);
+    const index = await HnswVectorIndex.build(
+      businessId,
+      options.modelId,
+      options.dimension,
+      files,
+      options.loader,
+      state,
+    );
     const event = { event: 'vector_index_rebuilt', businessId, reason, vectors: index.size, ms: Date.now() - started };
     if (reason === 'missing') this.logger.log(event);
     else this.logger.warn(event);

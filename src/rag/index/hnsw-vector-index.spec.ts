@@ -101,7 +101,11 @@ describe(HnswVectorIndexRegistry.name, () => {
     await sut.invalidate('tenant-a');
     const wide = vectors(5).map((row) => ({ label: row.label, vector: new Float32Array(DIM * 2).fill(0.1) }));
 
-    const index = await sut.forTenant('tenant-a', { modelId: MODEL, dimension: DIM * 2, loader: () => Promise.resolve(wide) });
+    const index = await sut.forTenant('tenant-a', {
+      modelId: MODEL,
+      dimension: DIM * 2,
+      loader: () => Promise.resolve(wide),
+    });
 
     expect(index.dimension).toBe(DIM * 2);
     expect(index.size).toBe(5);
@@ -118,15 +122,21 @@ describe(HnswVectorIndexRegistry.name, () => {
   });
 
   it.each([
-    ['a flipped byte in the index file', async (file: string, _meta: string) => {
-      const bytes = await readFile(file);
-      bytes[Math.floor(bytes.length / 2)] ^= 0xff;
-      await writeFile(file, bytes);
-    }],
-    ['a truncated index file', async (file: string, _meta: string) => {
-      const bytes = await readFile(file);
-      await writeFile(file, bytes.subarray(0, bytes.length - 100));
-    }],
+    [
+      'a flipped byte in the index file',
+      async (file: string, _meta: string) => {
+        const bytes = await readFile(file);
+        bytes[Math.floor(bytes.length / 2)] ^= 0xff;
+        await writeFile(file, bytes);
+      },
+    ],
+    [
+      'a truncated index file',
+      async (file: string, _meta: string) => {
+        const bytes = await readFile(file);
+        await writeFile(file, bytes.subarray(0, bytes.length - 100));
+      },
+    ],
     ['a missing index file', async (file: string, _meta: string) => rm(file)],
     ['unparseable meta', async (_file: string, meta: string) => writeFile(meta, '{"format": 1, "modelId":')],
   ])('rebuilds from the loader after %s, never loading it', async (_case, damage) => {
@@ -139,7 +149,10 @@ describe(HnswVectorIndexRegistry.name, () => {
     expect(loader).toHaveBeenCalledTimes(2);
     expect(index.size).toBe(50);
     expect((await index.search(rows[11].vector, 1))[0].label).toBe(11);
-    expect((await sut.status('tenant-a'))?.lastOpen).toMatchObject({ source: 'rebuilt', reason: expect.stringMatching(/corrupt|unreadable-meta/) });
+    expect((await sut.status('tenant-a'))?.lastOpen).toMatchObject({
+      source: 'rebuilt',
+      reason: expect.stringMatching(/corrupt|unreadable-meta/),
+    });
   });
 
   it('grows past its initial capacity by doubling ahead of inserts', async () => {
@@ -204,7 +217,9 @@ describe(HnswVectorIndexRegistry.name, () => {
   it('rejects a query vector of the wrong dimension', async () => {
     const index = await open();
 
-    await expect(index.search(new Float32Array(DIM + 1), 3)).rejects.toMatchObject({ code: 'RAG.INDEX_DIMENSION_MISMATCH' });
+    await expect(index.search(new Float32Array(DIM + 1), 3)).rejects.toMatchObject({
+      code: 'RAG.INDEX_DIMENSION_MISMATCH',
+    });
   });
 
   it('serializes concurrent mutations so none is lost', async () => {

@@ -128,7 +128,8 @@ export class HnswVectorIndex extends VectorIndex {
   }
 
   search(vector: Float32Array | number[], k: number, filter?: (label: number) => boolean): Promise<VectorHit[]> {
-    if (vector.length !== this.dimension) return Promise.reject(RagSearchErrors.dimensionMismatch(this.dimension, vector.length));
+    if (vector.length !== this.dimension)
+      return Promise.reject(RagSearchErrors.dimensionMismatch(this.dimension, vector.length));
     const limit = Math.min(Math.max(0, Math.floor(k)), this.size);
     if (limit === 0) return Promise.resolve([]);
     const result = this.index.searchKnn(Array.from(vector), limit, filter);
@@ -149,7 +150,8 @@ export class HnswVectorIndex extends VectorIndex {
 
   private addRows(rows: VectorRow[]): void {
     for (const row of rows) {
-      if (row.vector.length !== this.dimension) throw RagSearchErrors.dimensionMismatch(this.dimension, row.vector.length);
+      if (row.vector.length !== this.dimension)
+        throw RagSearchErrors.dimensionMismatch(this.dimension, row.vector.length);
     }
     this.ensureCapacity(rows.filter((row) => !this.labels.has(row.label)).length);
     for (const row of rows) {

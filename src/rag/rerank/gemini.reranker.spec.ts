@@ -2,9 +2,9 @@ import { parseGrades } from 'src/rag/rerank/gemini.reranker';
 
 describe('parseGrades', () => {
   it('maps graded indexes to a score per candidate, clamped to 0–10', () => {
-    expect(parseGrades('{"scores":[{"index":1,"score":12},{"index":0,"score":3.5},{"index":2,"score":-1}]}', 3)).toEqual([
-      3.5, 10, 0,
-    ]);
+    expect(
+      parseGrades('{"scores":[{"index":1,"score":12},{"index":0,"score":3.5},{"index":2,"score":-1}]}', 3),
+    ).toEqual([3.5, 10, 0]);
   });
 
   it.each([

@@ -32,7 +32,9 @@ export class LexicalReranker extends Reranker {
         if (tf === 0) continue;
         const weight = idf.get(term) ?? 0;
         covered += weight;
-        bm25 += (weight * tf * (BM25_K1 + 1)) / (tf + BM25_K1 * (1 - BM25_B + (BM25_B * doc.length) / Math.max(1, avgLength)));
+        bm25 +=
+          (weight * tf * (BM25_K1 + 1)) /
+          (tf + BM25_K1 * (1 - BM25_B + (BM25_B * doc.length) / Math.max(1, avgLength)));
       }
       return { bm25, coverage: totalIdf > 0 ? covered / totalIdf : 0 };
     });
