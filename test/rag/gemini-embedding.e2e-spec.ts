@@ -91,6 +91,25 @@ describe('Gemini embeddings and re-ranking against the fake Gemini API', () => {
     expect(fake.embedRequests).toHaveLength(1);
   });
 
+  it('fails fast without calling Gemini once repeated outages open the circuit', async () => {
+    fake.enqueueEmbeddingFailure({ type: 'error', status: 503 }, { type: 'error', status: 503 });
+    const sut = provider({ attempts: 1, breakerThreshold: 2, breakerHalfOpenAfterMs: 60_000 });
+    await expect(sut.embed(['a'])).rejects.toMatchObject({ code: 'RAG.EMBEDDING_FAILED' });
+    await expect(sut.embed(['b'])).rejects.toMatchObject({ code: 'RAG.EMBEDDING_FAILED' });
+
+    await expect(sut.embed(['c'])).rejects.toThrow(/paused after repeated failures/);
+    expect(fake.embedRequests).toHaveLength(2);
+  });
+
+  it('does not count bad requests towards opening the circuit', async () => {
+    fake.enqueueEmbeddingFailure({ type: 'error', status: 400 }, { type: 'error', status: 400 });
+    const sut = provider({ attempts: 1, breakerThreshold: 2 });
+    await expect(sut.embed(['a'])).rejects.toMatchObject({ code: 'RAG.EMBEDDING_FAILED' });
+    await expect(sut.embed(['b'])).rejects.toMatchObject({ code: 'RAG.EMBEDDING_FAILED' });
+
+    expect(await sut.embed(['c'])).toHaveLength(1);
+  });
+
   describe(GeminiReranker.name, () => {
     const reranker = () =>
       new GeminiReranker({ apiKey: 'test-key', model: 'gemini-2.5-flash', baseUrl: fake.baseUrl, timeoutMs: 2000 });
@@ -119,6 +138,24 @@ describe('Gemini embeddings and re-ranking against the fake Gemini API', () => {
       const config = fake.generateRequests[0].body.generationConfig;
       expect(config).toMatchObject({ responseMimeType: 'application/json', temperature: 0 });
       expect(JSON.stringify(fake.generateRequests[0].body.contents)).toContain('[1] We automate review requests');
+    });
+
+    it('stops asking the model while it is failing and answers in the incoming order at once', async () => {
+      const sut = new GeminiReranker({
+        apiKey: 'test-key',
+        model: 'gemini-2.5-flash',
+        baseUrl: fake.baseUrl,
+        breakerThreshold: 1,
+        breakerHalfOpenAfterMs: 60_000,
+      });
+      fake.enqueue({ type: 'error', status: 503 }, { type: 'error', status: 503 });
+      await sut.rerank('reviews?', candidates);
+      const calls = fake.generateRequests.length;
+
+      const results = await sut.rerank('reviews?', candidates);
+
+      expect(results.map((r) => r.id)).toEqual(['ads', 'reviews', 'privacy']);
+      expect(fake.generateRequests).toHaveLength(calls);
     });
 
     it.each([

@@ -1,9 +1,11 @@
 import { ApiError, GoogleGenAI } from '@google/genai';
+import { BrokenCircuitError } from 'cockatiel';
 import { EmbeddingProvider, EmbeddingPurpose } from 'src/rag/embedding-provider.port';
 import { l2Normalize } from 'src/rag/embeddings/local-embedding.provider';
+import { BreakerOptions, geminiBreaker } from 'src/rag/gemini-breaker';
 import { RagSearchErrors } from 'src/rag/rag-search.errors';
 
-export interface GeminiEmbeddingOptions {
+export interface GeminiEmbeddingOptions extends BreakerOptions {
   apiKey: string;
   model: string;
   baseUrl?: string;
@@ -21,15 +23,18 @@ export const GEMINI_EMBED_BATCH_LIMIT = 100;
 /**
  * gemini-embedding-001 through the official SDK. Vectors are truncated server-side to `outputDimensionality` (768):
  * Matryoshka-trained, so the prefix keeps most quality, but truncated vectors are no longer unit length, hence the
- * normalization here. Retries use the SDK's own policy (p-retry), configured once on the client.
+ * normalization here. Retries use the SDK's own policy (p-retry), configured once on the client; a circuit breaker
+ * above them stops an ingestion job from waiting out every batch's retries while Gemini is down.
  */
 export class GeminiEmbeddingProvider extends EmbeddingProvider {
   readonly modelId: string;
   readonly dimension: number;
   private readonly client: GoogleGenAI;
+  private readonly breaker: ReturnType<typeof geminiBreaker>;
 
   constructor(private readonly options: GeminiEmbeddingOptions) {
     super();
+    this.breaker = geminiBreaker(options);
     this.dimension = options.dimension ?? 768;
     this.modelId = `${options.model}@${this.dimension}`;
     this.client = new GoogleGenAI({
@@ -61,16 +66,19 @@ export class GeminiEmbeddingProvider extends EmbeddingProvider {
   private async embedBatch(texts: string[], purpose: EmbeddingPurpose): Promise<Float32Array[]> {
     let response;
     try {
-      response = await this.client.models.embedContent({
-        model: this.options.model,
-        // The API rejects empty parts; a single space embeds to a neutral vector and keeps positions aligned.
-        contents: texts.map((text) => ({ role: 'user', parts: [{ text: text.trim() === '' ? ' ' : text }] })),
-        config: {
-          taskType: purpose === 'query' ? 'RETRIEVAL_QUERY' : 'RETRIEVAL_DOCUMENT',
-          outputDimensionality: this.dimension,
-        },
-      });
+      response = await this.breaker.execute(() =>
+        this.client.models.embedContent({
+          model: this.options.model,
+          // The API rejects empty parts; a single space embeds to a neutral vector and keeps positions aligned.
+          contents: texts.map((text) => ({ role: 'user', parts: [{ text: text.trim() === '' ? ' ' : text }] })),
+          config: {
+            taskType: purpose === 'query' ? 'RETRIEVAL_QUERY' : 'RETRIEVAL_DOCUMENT',
+            outputDimensionality: this.dimension,
+          },
+        }),
+      );
     } catch (error) {
+      if (error instanceof BrokenCircuitError) throw RagSearchErrors.embeddingFailed('paused after repeated failures');
       const status = error instanceof ApiError ? error.status : undefined;
       throw RagSearchErrors.embeddingFailed(status ? `HTTP ${status}` : 'no response');
     }
