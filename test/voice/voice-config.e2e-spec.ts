@@ -84,4 +84,18 @@ describe('PUT/GET /admin/business/:id/voice', () => {
     const other = await newBusiness();
     await t.http.put(`/admin/business/${other}/voice`).set(t.admin).send(voiceConfigFactory.build({ phoneNumbers: [number] })).expect(200);
   });
+
+  it('documents the voice endpoints in OpenAPI with stable operation ids', async () => {
+    const doc = await t.http.get('/docs-json').expect(200);
+    const ops = Object.values(doc.body.paths as Record<string, Record<string, { operationId: string }>>).flatMap((p) => Object.values(p).map((o) => o.operationId));
+    expect(ops).toEqual(
+      expect.arrayContaining([
+        'VoiceAdmin_putVoiceConfig',
+        'VoiceAdmin_getVoiceConfig',
+        'VoiceWebhook_answerIncomingCall',
+        'VoiceWebhook_answerStreamEnded',
+        'VoiceMetrics_getVoiceMetrics',
+      ]),
+    );
+  });
 });
