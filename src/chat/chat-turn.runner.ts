@@ -108,7 +108,9 @@ export class ChatTurnRunner {
       this.tools.declarations(business.businessId),
     ]);
     const instruction = this.instructions.build(business, state.captured, 'chat');
-    const policy: ReplyPolicy = { protectedText: instruction, canary: this.instructions.canary, maxChars: DEFAULT_MAX_REPLY_CHARS };
+    // Protected: the instructions without the visitor's own details, which the reply may legitimately echo.
+    const protectedText = this.instructions.build(business, {}, 'chat');
+    const policy: ReplyPolicy = { protectedText, canary: this.instructions.canary, maxChars: DEFAULT_MAX_REPLY_CHARS };
     const missing = missingFields(state.locks);
     const userTurn: LlmTurn = { role: 'user', text };
     const request: LlmRequest = {

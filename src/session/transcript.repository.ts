@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { AnalyticsEventEntity, AnalyticsEventType } from 'src/session/entities/analytics-event.entity';
 import { ConversationEntity } from 'src/session/entities/conversation.entity';
 import { MessageEntity, MessageRole } from 'src/session/entities/message.entity';
@@ -27,42 +26,50 @@ export class TranscriptRepository {
     return em ?? this.dataSource.manager;
   }
 
-  /** Creates the conversation on its first turn, bumps it on later ones; returns its id. */
-  async upsertConversation(businessId: string, sessionId: string, channel: Channel, added: number, em?: EntityManager): Promise<string> {
-    const rows = (await this.manager(em).query(
-      `INSERT INTO conversations (business_id, session_id, channel, message_count)
-       VALUES ($1, $2, $3, $4)
-       ON CONFLICT (business_id, session_id)
-       DO UPDATE SET last_message_at = now(), message_count = conversations.message_count + EXCLUDED.message_count
-       RETURNING id`,
-      [businessId, sessionId, channel, added],
-    )) as { id: string }[];
-    return String(rows[0].id);
-  }
-
-  async insertMessages(businessId: string, conversationId: string, messages: NewMessage[], em?: EntityManager): Promise<void> {
-    if (!messages.length) return;
-    await this.manager(em)
-      .getRepository(MessageEntity)
-      .insert(
-        messages.map((m) => ({
-          businessId,
-          conversationId,
-          role: m.role,
-          content: m.content,
-          toolName: m.toolName ?? null,
-          payload: m.payload ?? null,
-        })) as QueryDeepPartialEntity<MessageEntity>[],
-      );
-  }
-
-  async insertEvents(businessId: string, sessionId: string, channel: Channel, events: NewAnalyticsEvent[], em?: EntityManager): Promise<void> {
-    if (!events.length) return;
-    await this.manager(em)
-      .getRepository(AnalyticsEventEntity)
-      .insert(
-        events.map((e) => ({ businessId, sessionId, channel, type: e.type, payload: e.payload ?? {} })) as QueryDeepPartialEntity<AnalyticsEventEntity>[],
-      );
+  /**
+   * One turn in one statement: creates or bumps the conversation, then appends its messages (in order) and analytics
+   * events. A single statement is atomic and costs one round trip, which matters on the chat hot path.
+   */
+  async appendTurn(
+    businessId: string,
+    sessionId: string,
+    channel: Channel,
+    messages: NewMessage[],
+    events: NewAnalyticsEvent[],
+    em?: EntityManager,
+  ): Promise<void> {
+    await this.manager(em).query(
+      `WITH conversation AS (
+         INSERT INTO conversations (business_id, session_id, channel, message_count)
+         VALUES ($1, $2, $3, $4)
+         ON CONFLICT (business_id, session_id)
+         DO UPDATE SET last_message_at = now(), message_count = conversations.message_count + EXCLUDED.message_count
+         RETURNING id
+       ),
+       new_messages AS (
+         INSERT INTO messages (business_id, conversation_id, role, content, tool_name, payload)
+         SELECT $1, conversation.id, m.role, m.content, m.tool_name, m.payload
+         FROM conversation,
+              ROWS FROM (jsonb_to_recordset($5::jsonb) AS (role text, content text, tool_name text, payload jsonb))
+                WITH ORDINALITY AS m(role, content, tool_name, payload, ord)
+         ORDER BY m.ord
+       ),
+       new_events AS (
+         INSERT INTO analytics_events (business_id, session_id, channel, type, payload)
+         SELECT $1, $2, $3, e.type, coalesce(e.payload, '{}'::jsonb)
+         FROM ROWS FROM (jsonb_to_recordset($6::jsonb) AS (type text, payload jsonb)) WITH ORDINALITY AS e(type, payload, ord)
+         ORDER BY e.ord
+       )
+       SELECT 1`,
+      [
+        businessId,
+        sessionId,
+        channel,
+        messages.length,
+        JSON.stringify(messages.map((m) => ({ role: m.role, content: m.content, tool_name: m.toolName ?? null, payload: m.payload ?? null }))),
+        JSON.stringify(events.map((e) => ({ type: e.type, payload: e.payload ?? {} }))),
+      ],
+    );
   }
 
   findConversation(businessId: string, sessionId: string, em?: EntityManager): Promise<ConversationEntity | null> {

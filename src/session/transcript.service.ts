@@ -45,17 +45,7 @@ export class TranscriptService {
 
   async recordTurn(turn: TurnRecord): Promise<void> {
     if (!turn.messages.length && !turn.events.length) return;
-    await this.dataSource.transaction(async (em) => {
-      const conversationId = await this.transcripts.upsertConversation(
-        turn.businessId,
-        turn.sessionId,
-        turn.channel,
-        turn.messages.length,
-        em,
-      );
-      await this.transcripts.insertMessages(turn.businessId, conversationId, turn.messages, em);
-      await this.transcripts.insertEvents(turn.businessId, turn.sessionId, turn.channel, turn.events, em);
-    });
+    await this.transcripts.appendTurn(turn.businessId, turn.sessionId, turn.channel, turn.messages, turn.events);
   }
 
   async get(businessId: string, sessionId: string): Promise<Transcript | null> {

@@ -23,6 +23,23 @@ describe(`${RedisSessionStore.name} against real Redis`, () => {
     expect(await store.get(b, 'session-2')).toBeNull();
   });
 
+  it('inside its lock, reads the session fetched with the lock and sees its own writes and deletes', async () => {
+    const b = tenant();
+    const store = new RedisSessionStore(redis, 120);
+    await store.save(newSessionState(b, 'session-1', 'chat'));
+    await store.withLock(b, 'session-1', async () => {
+      const state = (await store.get(b, 'session-1'))!;
+      expect(state.sessionId).toBe('session-1');
+      await store.save({ ...state, summary: 'updated' });
+      expect((await store.get(b, 'session-1'))!.summary).toBe('updated');
+      // Other sessions are read from Redis as usual.
+      expect(await store.get(b, 'session-2')).toBeNull();
+      await store.delete(b, 'session-1');
+      expect(await store.get(b, 'session-1')).toBeNull();
+    });
+    expect(await store.get(b, 'session-1')).toBeNull();
+  });
+
   it('deletes all sessions of one tenant and none of a tenant whose id shares its prefix', async () => {
     const b = tenant();
     const store = new RedisSessionStore(redis, 120);

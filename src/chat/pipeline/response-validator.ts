@@ -31,10 +31,37 @@ const SANITIZE: sanitizeHtml.IOptions = {
 };
 
 const normalize = (text: string) =>
-  sanitizeHtml(text, { allowedTags: [], allowedAttributes: {} })
+  text
+    .replace(/<[^>]*>/g, ' ')
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, ' ')
     .trim();
+
+interface ProtectedIndex {
+  /** Every LEAK_WINDOW-long run of the long protected lines. */
+  windows: Set<string>;
+  /** Protected lines too short for a window, matched whole. */
+  shortSegments: string[];
+}
+
+// The protected text is the same for every turn of a tenant, so its index is built once and reused.
+const indexCache = new Map<string, ProtectedIndex>();
+const INDEX_CACHE_SIZE = 256;
+
+function protectedIndex(protectedText: string): ProtectedIndex {
+  const hit = indexCache.get(protectedText);
+  if (hit) return hit;
+  const index: ProtectedIndex = { windows: new Set(), shortSegments: [] };
+  for (const line of protectedText.split('\n')) {
+    const segment = normalize(line);
+    if (segment.length < MIN_PROTECTED_SEGMENT) continue;
+    if (segment.length < LEAK_WINDOW) index.shortSegments.push(segment);
+    else for (let i = 0; i + LEAK_WINDOW <= segment.length; i++) index.windows.add(segment.slice(i, i + LEAK_WINDOW));
+  }
+  if (indexCache.size >= INDEX_CACHE_SIZE) indexCache.delete(indexCache.keys().next().value as string);
+  indexCache.set(protectedText, index);
+  return index;
+}
 
 /** True when the reply carries the canary, an internal section name, or a long verbatim run of the instructions. */
 export function leaksInstructions(reply: string, policy: Pick<ReplyPolicy, 'protectedText' | 'canary'>): boolean {
@@ -42,17 +69,9 @@ export function leaksInstructions(reply: string, policy: Pick<ReplyPolicy, 'prot
   const out = normalize(reply);
   if (INTERNAL_MARKERS.some((m) => out.includes(m))) return true;
   if (out.length < MIN_PROTECTED_SEGMENT) return false;
-  const windows = new Set<string>();
-  for (let i = 0; i + LEAK_WINDOW <= out.length; i++) windows.add(out.slice(i, i + LEAK_WINDOW));
-  for (const line of policy.protectedText.split('\n')) {
-    const segment = normalize(line);
-    if (segment.length < MIN_PROTECTED_SEGMENT) continue;
-    if (segment.length < LEAK_WINDOW) {
-      if (out.includes(segment)) return true;
-      continue;
-    }
-    for (let i = 0; i + LEAK_WINDOW <= segment.length; i++) if (windows.has(segment.slice(i, i + LEAK_WINDOW))) return true;
-  }
+  const index = protectedIndex(policy.protectedText);
+  if (index.shortSegments.some((segment) => out.includes(segment))) return true;
+  for (let i = 0; i + LEAK_WINDOW <= out.length; i++) if (index.windows.has(out.slice(i, i + LEAK_WINDOW))) return true;
   return false;
 }
 

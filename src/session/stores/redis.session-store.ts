@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type Redis from 'ioredis';
@@ -7,6 +8,8 @@ import { SessionStore, sessionKey, sessionLockKey } from 'src/session/session-st
 
 // Deletes the lock only if it still holds our token, so a turn that outlived its lock never frees someone else's.
 const RELEASE_SCRIPT = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
+// Takes the lock and, in the same round trip, reads the session the turn is about to load.
+const ACQUIRE_SCRIPT = `if redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX') then return {1, redis.call('get', KEYS[2])} else return {0} end`;
 // Extends the lock only while we still own it.
 const RENEW_SCRIPT = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
 
@@ -20,7 +23,15 @@ export interface LockTiming {
 
 export const DEFAULT_LOCK_TIMING: LockTiming = { ttlMs: 30_000, waitMs: 35_000, retryMs: 25 };
 
+/** The session read together with the lock; valid only inside that lock's critical section. */
+interface HeldSession {
+  key: string;
+  raw: string | null;
+}
+
 export class RedisSessionStore extends SessionStore {
+  private readonly held = new AsyncLocalStorage<HeldSession>();
+
   constructor(
     private readonly redis: Redis,
     private readonly ttlSeconds: number,
@@ -30,16 +41,26 @@ export class RedisSessionStore extends SessionStore {
   }
 
   async get(businessId: string, sessionId: string): Promise<SessionState | null> {
-    const raw = await this.redis.get(sessionKey(businessId, sessionId));
+    const key = sessionKey(businessId, sessionId);
+    const held = this.held.getStore();
+    // Under our own lock nobody else writes the session, so the copy read with the lock is current.
+    const raw = held?.key === key ? held.raw : await this.redis.get(key);
     return raw ? (JSON.parse(raw) as SessionState) : null;
   }
 
   async save(state: SessionState): Promise<void> {
-    await this.redis.set(sessionKey(state.businessId, state.sessionId), JSON.stringify(state), 'EX', this.ttlSeconds);
+    const key = sessionKey(state.businessId, state.sessionId);
+    const raw = JSON.stringify(state);
+    await this.redis.set(key, raw, 'EX', this.ttlSeconds);
+    const held = this.held.getStore();
+    if (held?.key === key) held.raw = raw;
   }
 
   async delete(businessId: string, sessionId: string): Promise<boolean> {
-    return (await this.redis.del(sessionKey(businessId, sessionId))) > 0;
+    const key = sessionKey(businessId, sessionId);
+    const held = this.held.getStore();
+    if (held?.key === key) held.raw = null;
+    return (await this.redis.del(key)) > 0;
   }
 
   async deleteAllForTenant(businessId: string): Promise<number> {
@@ -60,9 +81,15 @@ export class RedisSessionStore extends SessionStore {
     const key = sessionLockKey(businessId, sessionId);
     const token = randomBytes(12).toString('hex');
     const deadline = Date.now() + this.lock.waitMs;
-    while ((await this.redis.set(key, token, 'PX', this.lock.ttlMs, 'NX')) !== 'OK') {
-      if (Date.now() >= deadline) throw SessionErrors.busy();
-      await sleep(this.lock.retryMs);
+    let held: HeldSession | null = null;
+    while (!held) {
+      const [acquired, raw] = (await this.redis.eval(ACQUIRE_SCRIPT, 2, key, sessionKey(businessId, sessionId), token, String(this.lock.ttlMs))) as [
+        number,
+        string | null | undefined,
+      ];
+      if (acquired === 1) held = { key: sessionKey(businessId, sessionId), raw: raw ?? null };
+      else if (Date.now() >= deadline) throw SessionErrors.busy();
+      else await sleep(this.lock.retryMs);
     }
     // A slow turn (model retries) keeps its lock alive; a crashed instance stops renewing and the lock lapses.
     const renew = setInterval(() => {
@@ -70,7 +97,7 @@ export class RedisSessionStore extends SessionStore {
     }, Math.max(10, Math.floor(this.lock.ttlMs / 3)));
     renew.unref();
     try {
-      return await fn();
+      return await this.held.run(held, fn);
     } finally {
       clearInterval(renew);
       await this.redis.eval(RELEASE_SCRIPT, 1, key, token);
