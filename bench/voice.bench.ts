@@ -27,6 +27,7 @@ interface CallPlan {
   businessId: string;
   callSid: string;
   token: string;
+  ticket: string;
 }
 
 type WorkerMsg =
@@ -42,7 +43,7 @@ async function runWorker(): Promise<void> {
   parentPort!.postMessage({ type: 'live-ready', port: Number(new URL(url).port) } satisfies WorkerMsg);
   parentPort!.once('message', async (msg: { appUrl: string; calls: CallPlan[]; seconds: number }) => {
     const callers = msg.calls.map(
-      (c) => new SimulatedCaller({ appUrl: msg.appUrl, authToken: c.token, businessId: c.businessId, callSid: c.callSid }),
+      (c) => new SimulatedCaller({ appUrl: msg.appUrl, authToken: c.token, businessId: c.businessId, callSid: c.callSid, ticket: c.ticket }),
     );
     await Promise.all(callers.map((c) => c.connect()));
     for (const c of callers) c.start();
@@ -108,6 +109,7 @@ async function main(): Promise<void> {
   const { VoiceMetrics } = await import('src/voice/voice-metrics.service');
   const { businessFactory } = await import('test/factories/business.factory');
   const { callSid, voiceConfigFactory } = await import('test/factories/voice.factory');
+  const { ticketFrom } = await import('test/voice/support/voice-call-harness');
 
   const app = await createApp();
   await app.listen(0, '127.0.0.1');
@@ -127,14 +129,14 @@ async function main(): Promise<void> {
       const tenant = tenants[i % tenants.length];
       const sid = callSid();
       const params = { CallSid: sid, To: tenant.number, From: '+14155550123' };
-      await must(
+      const twiml = await must(
         fetch(`${base}/voice/incoming`, {
           method: 'POST',
           headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilioSignature(tenant.token, `${PUBLIC_BASE_URL}/voice/incoming`, params) },
           body: new URLSearchParams(params).toString(),
         }),
       );
-      calls.push({ businessId: tenant.businessId, callSid: sid, token: tenant.token });
+      calls.push({ businessId: tenant.businessId, callSid: sid, token: tenant.token, ticket: ticketFrom(twiml) });
     }
     gc();
     const heapBefore = process.memoryUsage().heapUsed;
@@ -185,9 +187,11 @@ async function main(): Promise<void> {
   }
 }
 
-async function must(res: Promise<Response>): Promise<void> {
+async function must(res: Promise<Response>): Promise<string> {
   const r = await res;
-  if (!r.ok) throw new Error(`${r.url}: ${r.status} ${await r.text()}`);
+  const text = await r.text();
+  if (!r.ok) throw new Error(`${r.url}: ${r.status} ${text}`);
+  return text;
 }
 
 async function ensureDatabase(url: string): Promise<void> {

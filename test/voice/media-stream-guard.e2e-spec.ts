@@ -3,7 +3,7 @@ import { FakeGeminiLiveServer } from 'test/fakes/fake-gemini-live.server';
 import { callSid } from 'test/factories/voice.factory';
 import { bootTestApp, TestApp } from 'test/support/test-app';
 import { PUBLIC_BASE_URL, twilioSignature } from 'test/voice/support/twilio-signing';
-import { createVoiceTenant, openStream, placeCall, VoiceTenant } from 'test/voice/support/voice-call-harness';
+import { createVoiceTenant, openStream, placeCall, ringWebhook, VoiceTenant } from 'test/voice/support/voice-call-harness';
 
 describe('WS /media-stream admission: signatures, tickets and malformed frames', () => {
   let t: TestApp;
@@ -50,6 +50,14 @@ describe('WS /media-stream admission: signatures, tickets and malformed frames',
     caller.start();
     await expectPolicyClose(caller);
     expect(live.connections).toBe(before);
+  });
+
+  it('refuses a stream that presents the wrong ticket for an accepted call', async () => {
+    const sid = callSid();
+    await ringWebhook(t, tenant, sid);
+    const caller = await openStream(t, tenant, sid, { ticket: 'guessed-ticket' });
+    caller.start();
+    await expectPolicyClose(caller);
   });
 
   it('accepts a correctly signed stream for an accepted call', async () => {

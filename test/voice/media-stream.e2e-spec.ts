@@ -6,7 +6,7 @@ import { FakeGeminiLiveServer } from 'test/fakes/fake-gemini-live.server';
 import { callSid } from 'test/factories/voice.factory';
 import { bootTestApp, TestApp } from 'test/support/test-app';
 import { toneSnrDb, zeroCrossingFrequency } from 'test/voice/support/signal-analysis';
-import { createVoiceTenant, openStream, placeCall } from 'test/voice/support/voice-call-harness';
+import { createVoiceTenant, openStream, placeCall, ringWebhook, ticketFrom } from 'test/voice/support/voice-call-harness';
 import { PUBLIC_BASE_URL, twilioSignature } from 'test/voice/support/twilio-signing';
 
 describe('WS /media-stream ⇄ Gemini Live', () => {
@@ -173,8 +173,7 @@ describe('WS /media-stream ⇄ Gemini Live', () => {
     try {
       const sid = callSid();
       const params = { CallSid: sid, To: tenant.number };
-      await t.http.post('/voice/incoming').type('form').set('X-Twilio-Signature', twilioSignature(tenant.token, `${PUBLIC_BASE_URL}/voice/incoming`, params)).send(params).expect(200);
-      const caller = await openStream(t, tenant, sid);
+      const caller = await openStream(t, tenant, sid, { ticket: ticketFrom(await ringWebhook(t, tenant, sid)) });
       caller.start();
       await caller.waitClosed(10_000);
       expect(caller.closeCode).toBe(1000);

@@ -32,6 +32,7 @@ describe('POST /voice/incoming', () => {
     expect(res.text).toContain('<Stream url="wss://voice.test.example.com/media-stream">');
     expect(res.text).toContain(`<Parameter name="businessId" value="${tenant.businessId}"/>`);
     expect(res.text).toContain(`<Parameter name="callSid" value="${params.CallSid}"/>`);
+    expect(res.text).toMatch(/<Parameter name="ticket" value="[A-Za-z0-9_-]{24}"\/>/);
   });
 
   it('routes by the business_id query parameter, which is part of the signed URL', async () => {

@@ -11,7 +11,7 @@ import { CallTranscript } from 'src/voice/call/call-transcript';
 import { DtmfMenu } from 'src/voice/call/dtmf-menu';
 import { ModelLink } from 'src/voice/call/model-link';
 import { isValidTwilioSignature } from 'src/voice/twilio/twilio-signature';
-import { STREAM_PARAM_BUSINESS, STREAM_PARAM_CALL } from 'src/voice/twilio/twiml';
+import { STREAM_PARAM_BUSINESS, STREAM_PARAM_CALL, STREAM_PARAM_TICKET } from 'src/voice/twilio/twiml';
 import type { CallTransport, StartFrame, TwilioInboundFrame } from 'src/voice/twilio/twilio-media.types';
 import { WS_NORMAL, WS_POLICY_VIOLATION } from 'src/voice/twilio/twilio-media.types';
 
@@ -114,7 +114,8 @@ export class CallSession {
     const voice = await this.deps.voiceConfigs.runtimeConfig(businessId);
     // The upgrade signature is checked with the tenant's token before anything else happens for this call.
     if (!voice || !isValidTwilioSignature(voice.authToken, this.signature, this.deps.streamUrl(), {})) return this.reject('bad stream signature');
-    if (!voice.enabled || !(await this.deps.tickets.consume(businessId, callSid))) return this.reject('no call ticket');
+    const ticket = frame.start.customParameters[STREAM_PARAM_TICKET] ?? '';
+    if (!voice.enabled || !(await this.deps.tickets.consume(businessId, callSid, ticket))) return this.reject('no valid call ticket');
     const business = await this.deps.tenants.getCached(businessId);
     const state = (await this.deps.sessions.get(businessId, callSid)) ?? newSessionState(businessId, callSid, 'voice');
     const tools = new CallTools(

@@ -1,4 +1,6 @@
 import { Inject, Injectable, OnModuleDestroy, Optional } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { constantTimeEquals } from 'src/common/auth/constant-time';
 import type Redis from 'ioredis';
 import { REDIS } from 'src/redis/redis-infra.module';
 
@@ -14,8 +16,9 @@ const outcomeKey = (businessId: string, callSid: string) => `voice-outcome:${bus
 
 /**
  * One-time tickets binding a CallSid to the tenant whose signed webhook we answered. The stream's upgrade signature
- * covers only the fixed wss:// URL, so it is the same for every call of a tenant; the ticket makes a replayed
- * handshake useless. Redis when configured (the webhook and the stream may hit different instances).
+ * covers only the fixed wss:// URL, so it is the same for every call of a tenant; the ticket (a random secret sent
+ * to Twilio as a <Stream> parameter and echoed in `start`) makes a replayed handshake useless. Redis when configured
+ * (the webhook and the stream may hit different instances).
  */
 @Injectable()
 export class CallTicketStore implements OnModuleDestroy {
@@ -30,13 +33,17 @@ export class CallTicketStore implements OnModuleDestroy {
     clearInterval(this.sweeper);
   }
 
-  issue(businessId: string, callSid: string): Promise<void> {
-    return this.set(ticketKey(businessId, callSid), '1', TICKET_TTL_SECONDS);
+  /** Returns the secret the stream must present. */
+  async issue(businessId: string, callSid: string): Promise<string> {
+    const secret = randomBytes(18).toString('base64url');
+    await this.set(ticketKey(businessId, callSid), secret, TICKET_TTL_SECONDS);
+    return secret;
   }
 
-  /** True once per issued ticket. */
-  async consume(businessId: string, callSid: string): Promise<boolean> {
-    return (await this.take(ticketKey(businessId, callSid))) !== null;
+  /** True once per issued ticket, and only with its secret. */
+  async consume(businessId: string, callSid: string, secret: string): Promise<boolean> {
+    const stored = await this.take(ticketKey(businessId, callSid));
+    return stored !== null && constantTimeEquals(stored, secret);
   }
 
   recordOutcome(businessId: string, callSid: string, outcome: CallOutcome): Promise<void> {

@@ -4,6 +4,7 @@ import type { CallOutcome } from 'src/voice/call/call-ticket.store';
 /** Custom parameter names on <Stream>; Twilio drops query strings on stream URLs, so ids travel here. */
 export const STREAM_PARAM_BUSINESS = 'businessId';
 export const STREAM_PARAM_CALL = 'callSid';
+export const STREAM_PARAM_TICKET = 'ticket';
 
 const VOICE_UNAVAILABLE =
   'Sorry, this line is not taking calls right now. Please try again later or visit our website. Goodbye.';
@@ -17,13 +18,14 @@ export function unavailableTwiml(): string {
   return r.toString();
 }
 
-export function connectStreamTwiml(opts: { streamUrl: string; actionUrl: string; businessId: string; callSid: string }): string {
+export function connectStreamTwiml(opts: { streamUrl: string; actionUrl: string; businessId: string; callSid: string; ticket: string }): string {
   const r = new twilio.twiml.VoiceResponse();
   // When the stream ends Twilio fetches `action`; its answer says goodbye or apologises depending on how it ended.
   const connect = r.connect({ action: opts.actionUrl, method: 'POST' });
   const stream = connect.stream({ url: opts.streamUrl });
   stream.parameter({ name: STREAM_PARAM_BUSINESS, value: opts.businessId });
   stream.parameter({ name: STREAM_PARAM_CALL, value: opts.callSid });
+  stream.parameter({ name: STREAM_PARAM_TICKET, value: opts.ticket });
   return r.toString();
 }
 

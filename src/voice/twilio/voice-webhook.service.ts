@@ -44,7 +44,7 @@ export class VoiceWebhookService {
       this.logger.log({ businessId, enabled: voice.enabled }, 'call refused');
       return unavailableTwiml();
     }
-    await this.tickets.issue(businessId, callSid);
+    const ticket = await this.tickets.issue(businessId, callSid);
     const base = this.baseUrl();
     this.logger.log({ businessId, callSid }, 'call accepted');
     return connectStreamTwiml({
@@ -52,6 +52,7 @@ export class VoiceWebhookService {
       actionUrl: publicUrl(base, `/voice/stream-ended?business_id=${encodeURIComponent(businessId)}`),
       businessId,
       callSid,
+      ticket,
     });
   }
 

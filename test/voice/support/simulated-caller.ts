@@ -14,6 +14,8 @@ export interface CallerOptions {
   signature?: string | null;
   /** Echo marks back as Twilio does once the audio before them has played (default true). */
   echoMarks?: boolean;
+  /** The one-time ticket our webhook put in the TwiML <Parameter>s; Twilio echoes it in `start`. */
+  ticket?: string;
 }
 
 type Received = { event: string; media?: { payload: string }; mark?: { name: string }; at: number };
@@ -68,7 +70,7 @@ export class SimulatedCaller {
         accountSid: 'AC00000000000000000000000000000000',
         tracks: ['inbound'],
         mediaFormat: { encoding: 'audio/x-mulaw', sampleRate: 8000, channels: 1 },
-        customParameters: { businessId: this.o.businessId, callSid: this.o.callSid, ...params },
+        customParameters: { businessId: this.o.businessId, callSid: this.o.callSid, ...(this.o.ticket ? { ticket: this.o.ticket } : {}), ...params },
       },
     });
   }

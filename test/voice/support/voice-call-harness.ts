@@ -19,24 +19,39 @@ export async function createVoiceTenant(t: TestApp, business: Record<string, unk
   return { businessId: b.businessId as string, token: v.twilioAuthToken as string, number: (v.phoneNumbers as string[])[0] };
 }
 
-/** Does what Twilio does for a call: the signed webhook (which issues the ticket), then the media stream. */
-export async function placeCall(t: TestApp, tenant: VoiceTenant, opts: { echoMarks?: boolean; signature?: string | null; signedUrl?: string } = {}): Promise<SimulatedCaller> {
-  const callSid = newCallSid();
+type StreamOptions = { echoMarks?: boolean; signature?: string | null; signedUrl?: string; ticket?: string };
+
+/** The <Parameter name="ticket"> of a <Connect><Stream> answer. */
+export function ticketFrom(twiml: string): string {
+  const m = /<Parameter name="ticket" value="([^"]+)"\/>/.exec(twiml);
+  if (!m) throw new Error(`no ticket in TwiML: ${twiml}`);
+  return m[1];
+}
+
+/** The signed webhook Twilio posts when the call rings; returns the TwiML. */
+export async function ringWebhook(t: TestApp, tenant: VoiceTenant, callSid: string): Promise<string> {
   const params = { CallSid: callSid, To: tenant.number, From: '+14155550123' };
-  await t.http
+  const res = await t.http
     .post('/voice/incoming')
     .type('form')
     .set('X-Twilio-Signature', twilioSignature(tenant.token, `${PUBLIC_BASE_URL}/voice/incoming`, params))
     .send(params)
     .expect(200);
-  return openStream(t, tenant, callSid, opts);
+  return res.text;
+}
+
+/** Does what Twilio does for a call: the signed webhook (which issues the ticket), then the media stream. */
+export async function placeCall(t: TestApp, tenant: VoiceTenant, opts: StreamOptions = {}): Promise<SimulatedCaller> {
+  const callSid = newCallSid();
+  const ticket = ticketFrom(await ringWebhook(t, tenant, callSid));
+  return openStream(t, tenant, callSid, { ticket, ...opts });
 }
 
 export async function openStream(
   t: TestApp,
   tenant: VoiceTenant,
   callSid: string,
-  opts: { echoMarks?: boolean; signature?: string | null; signedUrl?: string } = {},
+  opts: StreamOptions = {},
 ): Promise<SimulatedCaller> {
   const port = (t.app.getHttpServer().address() as AddressInfo).port;
   const caller = new SimulatedCaller({ appUrl: `ws://127.0.0.1:${port}`, authToken: tenant.token, businessId: tenant.businessId, callSid, ...opts });
