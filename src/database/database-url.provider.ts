@@ -19,7 +19,7 @@ export class DatabaseUrlProvider implements OnApplicationShutdown {
 
   /** Loaded only when needed: the package is ESM and pulls in native binaries a configured deployment never uses. */
   private async startEmbedded(): Promise<string> {
-    const { EmbeddedPostgresServer } = await import('src/database/embedded-postgres');
+    const { EmbeddedPostgresServer } = await import('./embedded-postgres'); // relative: the build's path-alias rewrite skips dynamic imports
     this.embedded = new EmbeddedPostgresServer(this.config.get('DATA_DIR'), this.config.get('EMBEDDED_PG_PORT'));
     return this.embedded.start();
   }

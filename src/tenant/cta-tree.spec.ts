@@ -1,0 +1,74 @@
+import { CtaTree, entryCtas, normalizeCtaTree, validateCtaTree } from 'src/tenant/cta-tree';
+
+const node = (id: string, extra: Record<string, unknown> = {}) => ({ id, label: id.toUpperCase(), action: 'send', message: 'hi', ...extra });
+
+describe('validateCtaTree', () => {
+  it('accepts a valid tree', () => {
+    const tree = {
+      main_menu: node('main_menu', { action: 'show_children', children: ['a', 'book'] }),
+      a: node('a'),
+      book: node('book', { action: 'link', url: 'https://cal.example.com/x' }),
+    };
+    expect(validateCtaTree(tree)).toEqual([]);
+  });
+
+  it('names a dangling child', () => {
+    expect(validateCtaTree({ m: node('m', { action: 'show_children', children: ['nope'] }) })).toEqual([
+      'ctaTree node "m" has child "nope" that does not exist',
+    ]);
+  });
+
+  it('finds a cycle through several nodes', () => {
+    const tree = {
+      a: node('a', { action: 'show_children', children: ['b'] }),
+      b: node('b', { action: 'show_children', children: ['c'] }),
+      c: node('c', { action: 'show_children', children: ['a'] }),
+    };
+    expect(validateCtaTree(tree)).toEqual(['ctaTree has a cycle: a → b → c → a']);
+  });
+
+  it('accepts a shared child reached by two paths (a DAG is not a cycle)', () => {
+    const tree = {
+      a: node('a', { action: 'show_children', children: ['x', 'y'] }),
+      x: node('x', { action: 'show_children', children: ['z'] }),
+      y: node('y', { action: 'show_children', children: ['z'] }),
+      z: node('z'),
+    };
+    expect(validateCtaTree(tree)).toEqual([]);
+  });
+
+  it.each([
+    [{ l: node('l', { action: 'link' }) }, 'ctaTree node "l" (link) needs an http(s) url'],
+    [{ r: node('r', { action: 'redirect', url: 'ftp://x' }) }, 'ctaTree node "r" (redirect) needs an http(s) url'],
+    [{ u: node('u', { action: 'fly' }) }, 'ctaTree node "u" has unknown action "fly"'],
+    [{ e: node('e', { label: '  ' }) }, 'ctaTree node "e" needs a non-empty label'],
+    [{ k: node('other') }, 'ctaTree node "k" has id "other"'],
+    [{ s: node('s', { action: 'show_children' }) }, 'ctaTree node "s" (show_children) needs at least one child'],
+  ])('rejects %j', (tree, message) => {
+    expect(validateCtaTree(tree).join('\n')).toContain(message);
+  });
+
+  it('rejects a non-object tree', () => {
+    expect(validateCtaTree([])).toEqual(['ctaTree must be an object of id → node']);
+  });
+});
+
+describe('entryCtas', () => {
+  it('prefers the children of main_menu', () => {
+    const tree = normalizeCtaTree({
+      main_menu: { id: 'main_menu', label: 'Menu', action: 'show_children', children: ['b', 'a'] },
+      a: { id: 'a', label: 'A', action: 'send' },
+      b: { id: 'b', label: 'B', action: 'send' },
+    } as CtaTree);
+    expect(entryCtas(tree).map((n) => n.id)).toEqual(['b', 'a']);
+  });
+
+  it('falls back to root show_children nodes', () => {
+    const tree = {
+      sales: { id: 'sales', label: 'Sales', action: 'show_children', children: ['x'] },
+      x: { id: 'x', label: 'X', action: 'send' },
+      lone: { id: 'lone', label: 'Lone', action: 'send' },
+    } as CtaTree;
+    expect(entryCtas(tree).map((n) => n.id)).toEqual(['sales']);
+  });
+});
