@@ -27,14 +27,23 @@ describe(OfflineLlmProvider.name, () => {
 
   it('answers from the passage sentences that match the question, then asks for the next missing field', async () => {
     const out = await sut.generate(
-      request({ passages: [passage('We are a family business since 1990. Our opening hours are 8am to 6pm, Monday to Friday.')] }),
+      request({
+        passages: [{ ...passage('We are a family business since 1990. Our opening hours are 8am to 6pm, Monday to Friday.'), title: 'About us' }],
+      }),
     );
     expect(out).toMatchObject({ provider: 'offline', finishReason: 'stop', toolCalls: [] });
     expect(out.text).toBe('Here is what I found: Our opening hours are 8am to 6pm, Monday to Friday.<br><br>May I have your name?');
   });
 
+  it('matches word forms and a page title that answers the question', async () => {
+    const out = await sut.generate(
+      request({ passages: [{ ...passage('Our office is open Monday to Friday from 8am to 6pm.'), title: 'Opening hours' }] }),
+    );
+    expect(out.text).toContain('Our office is open Monday to Friday from 8am to 6pm.');
+  });
+
   it('says it does not have the information rather than guessing', async () => {
-    const out = await sut.generate(request({ passages: [passage('We repair boilers and radiators in the city area.')] }));
+    const out = await sut.generate(request({ passages: [{ ...passage('We repair boilers and radiators in the city area.'), title: 'Services' }] }));
     expect(out.text).toMatch(/^I'm sorry, I don't have that information/);
   });
 

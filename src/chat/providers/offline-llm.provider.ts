@@ -21,12 +21,15 @@ const STOPWORDS = new Set(
 );
 
 const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+// A crude stem ("opening hours" ~ "open ... hour") is enough to match a question to a sentence.
+const stem = (word: string) => (word.length > 4 ? word.replace(/(?:ing|ed|es|s)$/, '') : word);
 const terms = (text: string) =>
   new Set(
     text
       .toLowerCase()
       .split(/[^a-z0-9]+/)
-      .filter((t) => t.length > 2 && !STOPWORDS.has(t)),
+      .filter((t) => t.length > 2 && !STOPWORDS.has(t))
+      .map(stem),
   );
 
 /**
@@ -84,7 +87,16 @@ export class OfflineLlmProvider extends LlmProvider {
   private answer(question: string, passages: RetrievedPassage[], businessName: string): string {
     const wanted = terms(question);
     const best = passages
-      .flatMap((p, rank) => splitSentences(p.text).map((s, position) => ({ s, score: overlap(wanted, terms(s)) - rank * 0.01 - position * 0.001 })))
+      .flatMap((p, rank) => {
+        // A title that matches the question ("Opening hours") vouches for its page's sentences.
+        const titleScore = overlap(wanted, terms(p.title ?? '')) * 0.5;
+        return splitSentences(p.text).map((s, position) => {
+          const own = overlap(wanted, terms(s));
+          // Beyond its opening sentence, a page's sentences must match the question themselves.
+          const relevant = own > 0 || (titleScore > 0 && position === 0);
+          return { s, score: relevant ? own + titleScore - rank * 0.01 - position * 0.001 : 0 };
+        });
+      })
       .filter((c) => c.score > 0)
       .sort((a, b) => b.score - a.score)
       .slice(0, MAX_ANSWER_SENTENCES)
