@@ -1,0 +1,83 @@
+import { AppError } from 'src/common/errors/app-error';
+import type { AppConfig } from 'src/config/app-config.service';
+import type { ChatTurnRunner } from 'src/chat/chat-turn.runner';
+import { ChatService } from 'src/chat/chat.service';
+import type { ChatStreamEvent } from 'src/chat/chat-turn.types';
+import type { SessionStore } from 'src/session/session-store.port';
+import type { BusinessEntity } from 'src/tenant/entities/business.entity';
+import type { TenantService } from 'src/tenant/tenant.service';
+
+/** A mock whose every unstubbed method fails the test, so an unexpected write or call cannot pass silently. */
+function strictMock<T extends object>(stubs: Partial<Record<keyof T, unknown>> = {}): T {
+  return new Proxy(stubs as T, {
+    get(target, prop) {
+      if (prop in target) return (target as Record<string | symbol, unknown>)[prop];
+      if (prop === 'then') return undefined;
+      throw new Error(`unexpected call: ${String(prop)}`);
+    },
+  });
+}
+
+const business = {
+  businessId: 'acme',
+  ctaTree: { main_menu: { id: 'main_menu', label: 'Menu', action: 'show_children', children: ['faq'] }, faq: { id: 'faq', label: 'FAQ', action: 'send' } },
+} as unknown as BusinessEntity;
+const config = strictMock<AppConfig>({ get: () => 20 });
+const dto = (patch = {}) => ({ business_id: 'acme', session_id: 'session-123', message: 'hello there', ...patch });
+
+describe(ChatService.name, () => {
+  const reply = { response: 'Hi!', ctas: [{ id: 'faq', label: 'FAQ', action: 'send' as const }], session_id: 'session-123' };
+
+  function build(overrides: { tenants?: TenantService; store?: SessionStore; runner?: ChatTurnRunner } = {}) {
+    const tenants = overrides.tenants ?? strictMock<TenantService>({ getCached: jest.fn().mockResolvedValue(business) });
+    const store = overrides.store ?? strictMock<SessionStore>({ withLock: jest.fn((_b: string, _s: string, fn: () => Promise<unknown>) => fn()) });
+    const runner = overrides.runner ?? strictMock<ChatTurnRunner>({ run: jest.fn().mockResolvedValue(reply) });
+    return { sut: new ChatService(tenants, store, runner, config), tenants, store, runner };
+  }
+
+  it('runs the turn under the session lock', async () => {
+    const { sut, store, runner } = build();
+    await expect(sut.reply(dto())).resolves.toBe(reply);
+    expect(store.withLock).toHaveBeenCalledWith('acme', 'session-123', expect.any(Function));
+    expect(runner.run).toHaveBeenCalledWith(expect.objectContaining({ business, cta: { kind: 'none' } }));
+  });
+
+  it.each([
+    ['a message over MAX_MESSAGE_CHARS', dto({ message: 'x'.repeat(21) }), 'CHAT.MESSAGE_TOO_LONG'],
+    ['a blank message without cta_id', dto({ message: '  ' }), 'CHAT.EMPTY_MESSAGE'],
+    ['an unknown cta_id', dto({ message: '', cta_id: 'nope' }), 'CHAT.UNKNOWN_CTA'],
+  ])('rejects %s before taking the lock or writing anything', async (_name, input, code) => {
+    const { sut } = build({ store: strictMock<SessionStore>(), runner: strictMock<ChatTurnRunner>() });
+    await expect(sut.reply(input)).rejects.toMatchObject({ kind: 'VALIDATION', code });
+  });
+
+  it('lets an unknown business fail with its 404 before anything is written', async () => {
+    const notFound = new AppError('NOT_FOUND', 'TENANT.NOT_FOUND', 'Business "x" not found');
+    const tenants = strictMock<TenantService>({ getCached: jest.fn().mockRejectedValue(notFound) });
+    const { sut } = build({ tenants, store: strictMock<SessionStore>(), runner: strictMock<ChatTurnRunner>() });
+    await expect(sut.openStream(dto())).rejects.toBe(notFound);
+  });
+
+  it('streams the runner deltas, then ctas, then done', async () => {
+    const runner = strictMock<ChatTurnRunner>({
+      run: jest.fn(async (_turn, sink: { delta: (t: string) => void }) => {
+        sink.delta('Hi');
+        sink.delta('!');
+        return reply;
+      }),
+    });
+    const { sut } = build({ runner });
+    const events: ChatStreamEvent[] = [];
+    for await (const e of await sut.openStream(dto())) events.push(e);
+    expect(events.map((e) => e.event)).toEqual(['delta', 'delta', 'ctas', 'done']);
+    expect(events.at(-1)).toEqual({ event: 'done', data: reply });
+  });
+
+  it('ends the stream with an error event, without internals, when the turn fails', async () => {
+    const runner = strictMock<ChatTurnRunner>({ run: jest.fn().mockRejectedValue(new Error('pg: connection refused at 10.0.0.3')) });
+    const { sut } = build({ runner });
+    const events: ChatStreamEvent[] = [];
+    for await (const e of await sut.openStream(dto())) events.push(e);
+    expect(events).toEqual([{ event: 'error', data: { message: 'Something went wrong; please try again' } }]);
+  });
+});
