@@ -16,7 +16,9 @@ export class CreateConversations1764000100000 implements MigrationInterface {
         message_count integer NOT NULL DEFAULT 0,
         UNIQUE (business_id, session_id)
       )`);
-    await q.query(`CREATE INDEX conversations_business_recent_idx ON conversations (business_id, last_message_at DESC)`);
+    await q.query(
+      `CREATE INDEX conversations_business_recent_idx ON conversations (business_id, last_message_at DESC)`,
+    );
     await q.query(`
       CREATE TABLE messages (
         id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -40,7 +42,9 @@ export class CreateConversations1764000100000 implements MigrationInterface {
         payload jsonb NOT NULL DEFAULT '{}'::jsonb,
         created_at timestamptz NOT NULL DEFAULT now()
       )`);
-    await q.query(`CREATE INDEX analytics_events_business_type_idx ON analytics_events (business_id, type, created_at)`);
+    await q.query(
+      `CREATE INDEX analytics_events_business_type_idx ON analytics_events (business_id, type, created_at)`,
+    );
     await q.query(`CREATE INDEX analytics_events_session_idx ON analytics_events (business_id, session_id)`);
   }
 

@@ -17,7 +17,15 @@ import { TenantModule } from 'src/tenant/tenant.module';
 @Module({
   imports: [TenantModule, SessionModule, RagModule, CrmModule],
   controllers: [ChatController, SessionAdminController],
-  providers: [llmProviderBinding, SystemInstructionBuilder, GroundingStep, ToolLoop, ChatTurnRunner, ChatService, SessionAdminService],
+  providers: [
+    llmProviderBinding,
+    SystemInstructionBuilder,
+    GroundingStep,
+    ToolLoop,
+    ChatTurnRunner,
+    ChatService,
+    SessionAdminService,
+  ],
   exports: [llmProviderBinding, SystemInstructionBuilder],
 })
 export class ChatEngineModule {}

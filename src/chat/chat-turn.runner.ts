@@ -63,7 +63,9 @@ export class ChatTurnRunner {
 
   async run(turn: PreparedTurn, sink: TurnSink = {}): Promise<ChatReply> {
     const { business, input, cta } = turn;
-    let state = (await this.store.get(business.businessId, input.sessionId)) ?? newSessionState(business.businessId, input.sessionId, 'chat');
+    let state =
+      (await this.store.get(business.businessId, input.sessionId)) ??
+      newSessionState(business.businessId, input.sessionId, 'chat');
     const record = new TurnRecord();
     if (cta.kind !== 'none') {
       record.event('cta_clicked', { ctaId: cta.node.id, action: cta.node.action });
@@ -83,16 +85,28 @@ export class ChatTurnRunner {
     if (isIntroToken(text)) state = resetConversation(state);
     else this.capture(state, text, business, record);
 
-    const guard = applyHardGuards(business, text, state.conversation.greeted, this.config.get('DEFAULT_APPOINTMENT_LINK'));
+    const guard = applyHardGuards(
+      business,
+      text,
+      state.conversation.greeted,
+      this.config.get('DEFAULT_APPOINTMENT_LINK'),
+    );
     if (guard) {
       state.conversation.greeted = true;
-      return this.finish(turn, state, record, sink, { text: guard.text, ctas: guard.ctas, meta: { guard: guard.guard } });
+      return this.finish(turn, state, record, sink, {
+        text: guard.text,
+        ctas: guard.ctas,
+        meta: { guard: guard.guard },
+      });
     }
     return this.modelTurn(turn, state, record, sink, text);
   }
 
   private capture(state: SessionState, text: string, business: BusinessEntity, record: TurnRecord): void {
-    const lead = captureLead(text, state, { defaultCountry: business.defaultCountry || 'US', awaitingField: state.conversation.awaitingField });
+    const lead = captureLead(text, state, {
+      defaultCountry: business.defaultCountry || 'US',
+      awaitingField: state.conversation.awaitingField,
+    });
     state.captured = lead.captured;
     state.locks = lead.locks;
     if (lead.newlyLocked.length || lead.corrected.length) {
@@ -101,7 +115,13 @@ export class ChatTurnRunner {
     }
   }
 
-  private async modelTurn(turn: PreparedTurn, state: SessionState, record: TurnRecord, sink: TurnSink, text: string): Promise<ChatReply> {
+  private async modelTurn(
+    turn: PreparedTurn,
+    state: SessionState,
+    record: TurnRecord,
+    sink: TurnSink,
+    text: string,
+  ): Promise<ChatReply> {
     const { business } = turn;
     const [passages, declarations] = await Promise.all([
       this.grounding.retrieve(business, text),
@@ -124,23 +144,42 @@ export class ChatTurnRunner {
     try {
       outcome = await this.tools.run(
         request,
-        { businessId: business.businessId, sessionId: state.sessionId, channel: 'chat', captured: state.captured, crm: state.crm },
+        {
+          businessId: business.businessId,
+          sessionId: state.sessionId,
+          channel: 'chat',
+          captured: state.captured,
+          crm: state.crm,
+        },
         emitter ? this.streamingCall(emitter) : (req) => this.llm.generate(req),
       );
     } catch (err) {
       // The turn is kept out of the model history, so a failed call never corrupts later context.
-      this.logger.warn({ businessId: business.businessId, err: (err as Error).message }, 'model call failed; sent fallback');
+      this.logger.warn(
+        { businessId: business.businessId, err: (err as Error).message },
+        'model call failed; sent fallback',
+      );
       state.metadata.lastProviderError = new Date().toISOString();
-      return this.finish(turn, state, record, sink, { text: PROVIDER_FALLBACK, ctas: undefined, meta: { fallback: 'provider_error' } });
+      return this.finish(turn, state, record, sink, {
+        text: PROVIDER_FALLBACK,
+        ctas: undefined,
+        meta: { fallback: 'provider_error' },
+      });
     }
 
-    for (const execution of outcome.executions) record.tool(execution.name, { args: execution.args, result: execution.result });
+    for (const execution of outcome.executions)
+      record.tool(execution.name, { args: execution.args, result: execution.result });
     state.crm = outcome.crm;
     const validated = validateReply(outcome.text, policy);
     emitter?.finish(validated.text);
-    const modelTurns = outcome.turns.map((t, i) => (i === outcome.turns.length - 1 && t.role === 'model' ? { ...t, text: validated.text } : t));
-    const window = await appendWithinWindow(state, [userTurn, ...modelTurns], this.config.get('MAX_HISTORY_TURNS'), (prev, turns) =>
-      this.llm.summarize(prev, turns),
+    const modelTurns = outcome.turns.map((t, i) =>
+      i === outcome.turns.length - 1 && t.role === 'model' ? { ...t, text: validated.text } : t,
+    );
+    const window = await appendWithinWindow(
+      state,
+      [userTurn, ...modelTurns],
+      this.config.get('MAX_HISTORY_TURNS'),
+      (prev, turns) => this.llm.summarize(prev, turns),
     );
     state.history = window.history;
     state.summary = window.summary;
@@ -186,7 +225,13 @@ export class ChatTurnRunner {
   ): Promise<ChatReply> {
     const { business, input } = turn;
     // Guard and menu texts come from tenant config, but every reply passes the same validator.
-    const text = out.modelReply ? out.text : validateReply(out.text, { protectedText: '', canary: this.instructions.canary, maxChars: DEFAULT_MAX_REPLY_CHARS }).text;
+    const text = out.modelReply
+      ? out.text
+      : validateReply(out.text, {
+          protectedText: '',
+          canary: this.instructions.canary,
+          maxChars: DEFAULT_MAX_REPLY_CHARS,
+        }).text;
     if (!out.modelReply && sink.delta) sink.delta(text);
     const ctas = attachCtas(text, business.ctaTree ?? {}, out.ctas);
     state.conversation.turnCount += 1;
@@ -211,5 +256,12 @@ export class ChatTurnRunner {
 /** Intro tokens start the conversation over; what the visitor told us and the CRM links are kept. */
 function resetConversation(state: SessionState): SessionState {
   const fresh = newSessionState(state.businessId, state.sessionId, 'chat');
-  return { ...fresh, captured: state.captured, locks: state.locks, crm: state.crm, metadata: state.metadata, createdAt: state.createdAt };
+  return {
+    ...fresh,
+    captured: state.captured,
+    locks: state.locks,
+    crm: state.crm,
+    metadata: state.metadata,
+    createdAt: state.createdAt,
+  };
 }

@@ -23,7 +23,9 @@ export class ChatController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Send a message (or a CTA click) and get the assistant reply' })
   @ApiOkResponse({ type: ChatResponseDto })
-  @ApiBadRequestResponse({ description: 'Invalid field (named in the message), blank message without cta_id, or unknown cta_id' })
+  @ApiBadRequestResponse({
+    description: 'Invalid field (named in the message), blank message without cta_id, or unknown cta_id',
+  })
   @ApiNotFoundResponse({ description: 'Unknown business' })
   @ApiTooManyRequestsResponse({ description: 'Rate limited; see Retry-After' })
   sendChatMessage(@Body() dto: ChatRequestDto): Promise<ChatResponseDto> {

@@ -20,17 +20,27 @@ function strictMock<T extends object>(stubs: Partial<Record<keyof T, unknown>> =
 
 const business = {
   businessId: 'acme',
-  ctaTree: { main_menu: { id: 'main_menu', label: 'Menu', action: 'show_children', children: ['faq'] }, faq: { id: 'faq', label: 'FAQ', action: 'send' } },
+  ctaTree: {
+    main_menu: { id: 'main_menu', label: 'Menu', action: 'show_children', children: ['faq'] },
+    faq: { id: 'faq', label: 'FAQ', action: 'send' },
+  },
 } as unknown as BusinessEntity;
 const config = strictMock<AppConfig>({ get: () => 20 });
 const dto = (patch = {}) => ({ business_id: 'acme', session_id: 'session-123', message: 'hello there', ...patch });
 
 describe(ChatService.name, () => {
-  const reply = { response: 'Hi!', ctas: [{ id: 'faq', label: 'FAQ', action: 'send' as const }], session_id: 'session-123' };
+  const reply = {
+    response: 'Hi!',
+    ctas: [{ id: 'faq', label: 'FAQ', action: 'send' as const }],
+    session_id: 'session-123',
+  };
 
   function build(overrides: { tenants?: TenantService; store?: SessionStore; runner?: ChatTurnRunner } = {}) {
-    const tenants = overrides.tenants ?? strictMock<TenantService>({ getCached: jest.fn().mockResolvedValue(business) });
-    const store = overrides.store ?? strictMock<SessionStore>({ withLock: jest.fn((_b: string, _s: string, fn: () => Promise<unknown>) => fn()) });
+    const tenants =
+      overrides.tenants ?? strictMock<TenantService>({ getCached: jest.fn().mockResolvedValue(business) });
+    const store =
+      overrides.store ??
+      strictMock<SessionStore>({ withLock: jest.fn((_b: string, _s: string, fn: () => Promise<unknown>) => fn()) });
     const runner = overrides.runner ?? strictMock<ChatTurnRunner>({ run: jest.fn().mockResolvedValue(reply) });
     return { sut: new ChatService(tenants, store, runner, config), tenants, store, runner };
   }
@@ -74,7 +84,9 @@ describe(ChatService.name, () => {
   });
 
   it('ends the stream with an error event, without internals, when the turn fails', async () => {
-    const runner = strictMock<ChatTurnRunner>({ run: jest.fn().mockRejectedValue(new Error('pg: connection refused at 10.0.0.3')) });
+    const runner = strictMock<ChatTurnRunner>({
+      run: jest.fn().mockRejectedValue(new Error('pg: connection refused at 10.0.0.3')),
+    });
     const { sut } = build({ runner });
     const events: ChatStreamEvent[] = [];
     for await (const e of await sut.openStream(dto())) events.push(e);

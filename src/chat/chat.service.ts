@@ -43,7 +43,11 @@ export class ChatService {
         queue.push({ event: 'done', data: reply });
       })
       .catch((err: unknown) => {
-        if (!(err instanceof AppError)) this.logger.error({ businessId: turn.business.businessId, err: (err as Error).message }, 'stream turn failed');
+        if (!(err instanceof AppError))
+          this.logger.error(
+            { businessId: turn.business.businessId, err: (err as Error).message },
+            'stream turn failed',
+          );
         const message = err instanceof AppError ? err.message : 'Something went wrong; please try again';
         queue.push({ event: 'error', data: { message, ...(err instanceof AppError ? { code: err.code } : {}) } });
       })
@@ -57,6 +61,10 @@ export class ChatService {
     if (!dto.message.trim() && dto.cta_id === undefined) throw ChatErrors.emptyMessage();
     const business = await this.tenants.getCached(dto.business_id);
     const cta = navigateCta(business.ctaTree ?? {}, dto.cta_id);
-    return { business, input: { businessId: business.businessId, sessionId: dto.session_id, message: dto.message, ctaId: dto.cta_id }, cta };
+    return {
+      business,
+      input: { businessId: business.businessId, sessionId: dto.session_id, message: dto.message, ctaId: dto.cta_id },
+      cta,
+    };
   }
 }

@@ -26,7 +26,10 @@ export class SessionAdminController {
   @ApiParam({ name: 'session_id', example: '3f1c2b9e-7d4a-4e55-9a51-0c6f3f2d8b10' })
   @ApiOkResponse({ type: DeleteSessionResponseDto })
   @ApiNotFoundResponse({ description: 'Unknown business, or no such session for this business' })
-  async deleteSession(@Param('id') id: string, @Param('session_id') sessionId: string): Promise<DeleteSessionResponseDto> {
+  async deleteSession(
+    @Param('id') id: string,
+    @Param('session_id') sessionId: string,
+  ): Promise<DeleteSessionResponseDto> {
     await this.sessions.delete(id, sessionId);
     return { success: true };
   }

@@ -16,7 +16,10 @@ export class SessionAdminService {
 
   async get(businessId: string, sessionId: string): Promise<SessionDetailsDto> {
     await this.tenants.get(businessId);
-    const [state, transcript] = await Promise.all([this.store.get(businessId, sessionId), this.transcripts.get(businessId, sessionId)]);
+    const [state, transcript] = await Promise.all([
+      this.store.get(businessId, sessionId),
+      this.transcripts.get(businessId, sessionId),
+    ]);
     if (!state && !transcript) throw SessionErrors.notFound(sessionId);
     return {
       businessId,
@@ -37,7 +40,10 @@ export class SessionAdminService {
   async delete(businessId: string, sessionId: string): Promise<void> {
     await this.tenants.get(businessId);
     const removed = await this.store.withLock(businessId, sessionId, async () => {
-      const [live, durable] = await Promise.all([this.store.delete(businessId, sessionId), this.transcripts.delete(businessId, sessionId)]);
+      const [live, durable] = await Promise.all([
+        this.store.delete(businessId, sessionId),
+        this.transcripts.delete(businessId, sessionId),
+      ]);
       return live || durable;
     });
     if (!removed) throw SessionErrors.notFound(sessionId);

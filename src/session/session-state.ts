@@ -36,7 +36,12 @@ export interface SessionState {
   updatedAt: string;
 }
 
-export function newSessionState(businessId: string, sessionId: string, channel: Channel, now = new Date()): SessionState {
+export function newSessionState(
+  businessId: string,
+  sessionId: string,
+  channel: Channel,
+  now = new Date(),
+): SessionState {
   const at = now.toISOString();
   return {
     v: 1,

@@ -6,7 +6,8 @@ export const SessionErrorCode = {
 } as const;
 
 export const SessionErrors = {
-  notFound: (sessionId: string) => new AppError('NOT_FOUND', SessionErrorCode.NOT_FOUND, `Session "${sessionId}" not found`),
+  notFound: (sessionId: string) =>
+    new AppError('NOT_FOUND', SessionErrorCode.NOT_FOUND, `Session "${sessionId}" not found`),
   busy: () =>
     new AppError('UNAVAILABLE', SessionErrorCode.BUSY, 'This conversation is busy with another message; please retry', {
       retryAfterSeconds: 2,

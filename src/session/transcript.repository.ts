@@ -66,7 +66,14 @@ export class TranscriptRepository {
         sessionId,
         channel,
         messages.length,
-        JSON.stringify(messages.map((m) => ({ role: m.role, content: m.content, tool_name: m.toolName ?? null, payload: m.payload ?? null }))),
+        JSON.stringify(
+          messages.map((m) => ({
+            role: m.role,
+            content: m.content,
+            tool_name: m.toolName ?? null,
+            payload: m.payload ?? null,
+          })),
+        ),
         JSON.stringify(events.map((e) => ({ type: e.type, payload: e.payload ?? {} }))),
       ],
     );
@@ -76,13 +83,23 @@ export class TranscriptRepository {
     return this.manager(em).getRepository(ConversationEntity).findOne({ where: { businessId, sessionId } });
   }
 
-  listMessages(businessId: string, conversationId: string, limit: number, em?: EntityManager): Promise<MessageEntity[]> {
+  listMessages(
+    businessId: string,
+    conversationId: string,
+    limit: number,
+    em?: EntityManager,
+  ): Promise<MessageEntity[]> {
     return this.manager(em)
       .getRepository(MessageEntity)
       .find({ where: { businessId, conversationId }, order: { id: 'ASC' }, take: limit });
   }
 
-  async countEvents(businessId: string, sessionId: string, type: AnalyticsEventType, em?: EntityManager): Promise<number> {
+  async countEvents(
+    businessId: string,
+    sessionId: string,
+    type: AnalyticsEventType,
+    em?: EntityManager,
+  ): Promise<number> {
     return this.manager(em).getRepository(AnalyticsEventEntity).count({ where: { businessId, sessionId, type } });
   }
 

@@ -14,7 +14,8 @@ describe('POST /chat grounded in the tenant knowledge base (real RAG, offline pr
     for (;;) {
       const job = await t.http.get(`/admin/business/${id}/knowledge/jobs/${accepted.body.jobId}`).set(t.admin);
       if (job.body.status === 'completed') return;
-      if (job.body.status === 'failed' || Date.now() > deadline) throw new Error(`ingestion ${JSON.stringify(job.body)}`);
+      if (job.body.status === 'failed' || Date.now() > deadline)
+        throw new Error(`ingestion ${JSON.stringify(job.body)}`);
       await new Promise((r) => setTimeout(r, 100));
     }
   }
@@ -25,7 +26,11 @@ describe('POST /chat grounded in the tenant knowledge base (real RAG, offline pr
     await ingest(businessId, plumbingDocumentsFactory.build());
     otherTenant = await createTenant(t);
     await ingest(otherTenant, [
-      { url: 'https://other.example.com/hours', title: 'Hours', text: 'The bakery opens Saturday and Sunday from 7am until noon only.' },
+      {
+        url: 'https://other.example.com/hours',
+        title: 'Hours',
+        text: 'The bakery opens Saturday and Sunday from 7am until noon only.',
+      },
     ]);
   }, 120_000);
   afterAll(async () => t.close());
@@ -36,10 +41,14 @@ describe('POST /chat grounded in the tenant knowledge base (real RAG, offline pr
     const res = await c.send('What are your opening hours?');
     expect(res.status).toBe(200);
     expect(res.body.response).toContain('Monday to Friday from 8am to 6pm');
-    expect(res.body.sources).toEqual(expect.arrayContaining([expect.objectContaining({ url: 'https://acme.example.com/hours', title: 'Opening hours' })]));
+    expect(res.body.sources).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ url: 'https://acme.example.com/hours', title: 'Opening hours' }),
+      ]),
+    );
   });
 
-  it('never answers from another tenant\'s knowledge base', async () => {
+  it("never answers from another tenant's knowledge base", async () => {
     const c = chatter(t.http, businessId);
     await c.send('hi');
     const res = await c.send('Does the bakery open on Saturday and Sunday?');

@@ -59,12 +59,16 @@ describe('POST /chat guards and CTA navigation', () => {
     await c.send('hi');
     const res = await c.send('Can I book an appointment for Tuesday?');
     expect(res.status).toBe(200);
-    expect(res.body.ctas).toEqual([{ id: 'book_appointment', label: 'Book an Appointment', action: 'link', url: 'https://calendly.com/acme/demo' }]);
+    expect(res.body.ctas).toEqual([
+      { id: 'book_appointment', label: 'Book an Appointment', action: 'link', url: 'https://calendly.com/acme/demo' },
+    ]);
     expect(res.body.response).not.toContain('https://');
   });
 
   it('falls back to DEFAULT_APPOINTMENT_LINK when the tenant has no booking button', async () => {
-    const bare = await createTenant(t, { ctaTree: { faq: { id: 'faq', label: 'FAQ', action: 'send', message: 'FAQ' } } });
+    const bare = await createTenant(t, {
+      ctaTree: { faq: { id: 'faq', label: 'FAQ', action: 'send', message: 'FAQ' } },
+    });
     const c = chatter(t.http, bare);
     await c.send('hi');
     const res = await c.send('I want to schedule a call');

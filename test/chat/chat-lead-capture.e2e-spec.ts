@@ -18,7 +18,8 @@ describe('POST /chat lead capture (offline provider)', () => {
   });
   afterAll(async () => t.close());
 
-  const session = (id: string, sessionId: string) => t.http.get(`/admin/business/${id}/sessions/${sessionId}`).set(t.admin);
+  const session = (id: string, sessionId: string) =>
+    t.http.get(`/admin/business/${id}/sessions/${sessionId}`).set(t.admin);
 
   it('runs a scripted 10-turn conversation that never asks for a field once it is locked', async () => {
     const c = chatter(t.http, businessId);
@@ -48,7 +49,12 @@ describe('POST /chat lead capture (offline provider)', () => {
     expect(new Set(asked)).toEqual(new Set(['firstName', 'email', 'phone']));
 
     const stored = (await session(businessId, c.sessionId)).body;
-    expect(stored.captured).toEqual({ firstName: 'Jane', lastName: 'Doe', email: 'jane@doe.dev', phone: '+14155552671' });
+    expect(stored.captured).toEqual({
+      firstName: 'Jane',
+      lastName: 'Doe',
+      email: 'jane@doe.dev',
+      phone: '+14155552671',
+    });
     expect(stored.locks).toEqual({ firstName: true, lastName: true, email: true, phone: true });
     expect(stored.metadata).toMatchObject({ provider: 'offline', offline: true });
     // Name, email and phone known: the offline provider created the CRM contact once, through the CRM tools.
@@ -57,7 +63,9 @@ describe('POST /chat lead capture (offline provider)', () => {
     expect(toolMessages).toEqual([
       expect.objectContaining({
         toolName: 'create_contact',
-        payload: expect.objectContaining({ args: expect.objectContaining({ email: 'jane.doe@example.com', phone: '+14155552671' }) }),
+        payload: expect.objectContaining({
+          args: expect.objectContaining({ email: 'jane.doe@example.com', phone: '+14155552671' }),
+        }),
       }),
     ]);
     expect(stored.transcript.filter((m: { role: string }) => m.role === 'user')).toHaveLength(10);
@@ -68,11 +76,19 @@ describe('POST /chat lead capture (offline provider)', () => {
     const c = chatter(t.http, businessId);
     await c.send('hi');
     await c.send('my name is Sam Lee and my email is sam@lee.io');
-    const rows = (await t.app.get(DataSource).query(
-      'SELECT type, payload FROM analytics_events WHERE business_id = $1 AND session_id = $2 ORDER BY id',
-      [businessId, c.sessionId],
-    )) as { type: string; payload: Record<string, unknown> }[];
-    expect(rows.map((r) => r.type)).toEqual(['user_message', 'assistant_message', 'user_message', 'lead_captured', 'assistant_message']);
+    const rows = (await t.app
+      .get(DataSource)
+      .query('SELECT type, payload FROM analytics_events WHERE business_id = $1 AND session_id = $2 ORDER BY id', [
+        businessId,
+        c.sessionId,
+      ])) as { type: string; payload: Record<string, unknown> }[];
+    expect(rows.map((r) => r.type)).toEqual([
+      'user_message',
+      'assistant_message',
+      'user_message',
+      'lead_captured',
+      'assistant_message',
+    ]);
     expect(rows[3].payload).toEqual({ fields: ['email', 'firstName', 'lastName'], corrected: [] });
     expect(JSON.stringify(rows)).not.toContain('sam@lee.io');
   });

@@ -23,7 +23,8 @@ describe('POST /chat model pipeline (scripted model at the LLM edge)', () => {
     await c.send('hi');
     return c;
   }
-  const stored = async (sessionId: string) => (await t.http.get(`/admin/business/${businessId}/sessions/${sessionId}`).set(t.admin)).body;
+  const stored = async (sessionId: string) =>
+    (await t.http.get(`/admin/business/${businessId}/sessions/${sessionId}`).set(t.admin)).body;
 
   it('sends the platform rules, then the tenant prompt and known fields in the system role, and user text only in user turns', async () => {
     const c = await greeted();
@@ -32,7 +33,9 @@ describe('POST /chat model pipeline (scripted model at the LLM edge)', () => {
     const request = llm.requests.at(-1)!;
     const sys = request.systemInstruction;
     expect(sys.indexOf('PLATFORM RULES')).toBeLessThan(sys.indexOf('BUSINESS / TENANT SPECIFIC INSTRUCTIONS:'));
-    expect(sys.indexOf('SECRET-PROMPT-CANARY')).toBeGreaterThan(sys.indexOf('BUSINESS / TENANT SPECIFIC INSTRUCTIONS:'));
+    expect(sys.indexOf('SECRET-PROMPT-CANARY')).toBeGreaterThan(
+      sys.indexOf('BUSINESS / TENANT SPECIFIC INSTRUCTIONS:'),
+    );
     expect(sys).toContain('Email: "sys@example.com"');
     expect(sys).toContain('KNOWLEDGE BASE EXCERPTS');
     expect(sys).not.toContain('IGNORE ALL RULES');
@@ -67,7 +70,9 @@ describe('POST /chat model pipeline (scripted model at the LLM edge)', () => {
 
   it('sanitizes model HTML and rewrites bullets into prose', async () => {
     const c = await greeted();
-    llm.next(() => say('We offer:\n- **repairs**\n- installs\n<img src=x onerror=alert(1)><a href="javascript:x()">click</a>'));
+    llm.next(() =>
+      say('We offer:\n- **repairs**\n- installs\n<img src=x onerror=alert(1)><a href="javascript:x()">click</a>'),
+    );
     const res = await c.send('what do you offer?');
     expect(res.body.response).toBe('We offer: <b>repairs</b> and installs.\n<a>click</a>');
   });
@@ -76,7 +81,11 @@ describe('POST /chat model pipeline (scripted model at the LLM edge)', () => {
     const c = await greeted();
     await c.send('I am Tom Tool, tom@example.com, 415 555 2671');
     llm.next(
-      (req) => callTool('create_contact', { firstName: req.grounding.captured.firstName, email: req.grounding.captured.email }),
+      (req) =>
+        callTool('create_contact', {
+          firstName: req.grounding.captured.firstName,
+          email: req.grounding.captured.email,
+        }),
       (req) => {
         const last = req.turns.at(-1);
         return say(last?.role === 'tool' && last.results[0].response.ok === true ? 'Saved you, <b>Tom</b>.' : 'failed');
@@ -87,7 +96,10 @@ describe('POST /chat model pipeline (scripted model at the LLM edge)', () => {
     const session = await stored(c.sessionId);
     expect(session.crm.contactId).toEqual(expect.any(String));
     expect(session.transcript.filter((m: { role: string }) => m.role === 'tool')).toEqual([
-      expect.objectContaining({ toolName: 'create_contact', payload: expect.objectContaining({ result: expect.objectContaining({ ok: true }) }) }),
+      expect.objectContaining({
+        toolName: 'create_contact',
+        payload: expect.objectContaining({ result: expect.objectContaining({ ok: true }) }),
+      }),
     ]);
   });
 
@@ -107,7 +119,8 @@ describe('POST /chat model pipeline (scripted model at the LLM edge)', () => {
 
   it('stops a model that keeps calling tools at the iteration cap', async () => {
     const c = await greeted();
-    llm.fallback = (req) => (req.tools.length ? callTool('search_contact', { email: 'loop@example.com' }) : say('Done looping.'));
+    llm.fallback = (req) =>
+      req.tools.length ? callTool('search_contact', { email: 'loop@example.com' }) : say('Done looping.');
     try {
       const res = await c.send('loop');
       expect(res.status).toBe(200);

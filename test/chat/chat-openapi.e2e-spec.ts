@@ -18,8 +18,12 @@ describe('Chat endpoints in the OpenAPI document', () => {
     expect(session.get.operationId).toBe('SessionAdmin_getSession');
     expect(session.delete.operationId).toBe('SessionAdmin_deleteSession');
     expect(session.get.security).toEqual([{ 'admin-api-key': [] }]);
-    expect(doc.components.schemas.ChatRequestDto.properties.session_id.example).toBe('3f1c2b9e-7d4a-4e55-9a51-0c6f3f2d8b10');
+    expect(doc.components.schemas.ChatRequestDto.properties.session_id.example).toBe(
+      '3f1c2b9e-7d4a-4e55-9a51-0c6f3f2d8b10',
+    );
     expect(doc.components.schemas.ChatResponseDto.required).toEqual(['response', 'session_id']);
-    expect(doc.components.schemas.SessionDetailsDto.properties.captured.$ref).toBe('#/components/schemas/CapturedFieldsDto');
+    expect(doc.components.schemas.SessionDetailsDto.properties.captured.$ref).toBe(
+      '#/components/schemas/CapturedFieldsDto',
+    );
   });
 });

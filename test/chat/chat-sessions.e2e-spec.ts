@@ -65,7 +65,9 @@ describe('Chat sessions (Redis store)', () => {
     const greeting = await sameIdOtherTenant.send('hello there');
     expect(greeting.body.response).toContain('welcome');
     expect((await t.http.get(admin(other, c.sessionId)).set(t.admin)).body.captured).toEqual({});
-    expect((await t.http.get(admin(businessId, c.sessionId)).set(t.admin)).body.captured.email).toBe('mine@example.com');
+    expect((await t.http.get(admin(businessId, c.sessionId)).set(t.admin)).body.captured.email).toBe(
+      'mine@example.com',
+    );
   });
 
   it('returns the stored session to an admin: fields, locks, CRM ids, metadata and transcript', async () => {
@@ -155,7 +157,12 @@ describe('Chat sessions (in-process store, no REDIS_URL)', () => {
     ]);
     expect(results.map((r) => r.status)).toEqual([200, 200, 200]);
     const stored = (await t.http.get(`/admin/business/${businessId}/sessions/${c.sessionId}`).set(t.admin)).body;
-    expect(stored.captured).toEqual({ email: 'mem@example.com', phone: '+14155552671', firstName: 'Mem', lastName: 'Store' });
+    expect(stored.captured).toEqual({
+      email: 'mem@example.com',
+      phone: '+14155552671',
+      firstName: 'Mem',
+      lastName: 'Store',
+    });
     expect(stored.conversation.turnCount).toBe(4);
   });
 });

@@ -12,15 +12,23 @@ describe('POST /chat/stream', () => {
   afterAll(async () => t.close());
 
   const stream = (body: Record<string, unknown>) =>
-    t.http.post('/chat/stream').send(body).buffer(true).parse((res, done) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => done(null, text));
-    });
+    t.http
+      .post('/chat/stream')
+      .send(body)
+      .buffer(true)
+      .parse((res, done) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => done(null, text));
+      });
 
   it('streams deltas, then ctas, then done with exactly the reply /chat gives for the same conversation', async () => {
-    const script = ['hi', 'Do you repair water heaters? I need one fixed soon, it keeps leaking every morning.', 'Jane Doe'];
+    const script = [
+      'hi',
+      'Do you repair water heaters? I need one fixed soon, it keeps leaking every morning.',
+      'Jane Doe',
+    ];
     const plain = chatter(t.http, businessId);
     const streamedSession = newSessionId();
     for (const message of script) {
@@ -59,7 +67,9 @@ describe('POST /chat/stream', () => {
   });
 
   it('answers an unknown business with a JSON 404 before any event', async () => {
-    const res = await t.http.post('/chat/stream').send({ business_id: 'no-such-business-x', session_id: newSessionId(), message: 'hi' });
+    const res = await t.http
+      .post('/chat/stream')
+      .send({ business_id: 'no-such-business-x', session_id: newSessionId(), message: 'hi' });
     expect(res.status).toBe(404);
     expect(res.body.code).toBe('TENANT.NOT_FOUND');
   });

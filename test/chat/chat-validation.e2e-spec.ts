@@ -47,7 +47,8 @@ describe('POST /chat input validation', () => {
     const res = await t.http.post('/chat').send(body);
     expect(res.status).toBe(400);
     expect(res.body.message).toContain(named);
-    if (typeof body.session_id === 'string' && /^[A-Za-z0-9_-]{8,128}$/.test(body.session_id)) await expectNothingWritten(body.session_id);
+    if (typeof body.session_id === 'string' && /^[A-Za-z0-9_-]{8,128}$/.test(body.session_id))
+      await expectNothingWritten(body.session_id);
   });
 
   it('accepts a blank message when a cta_id is given', async () => {

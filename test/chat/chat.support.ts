@@ -12,7 +12,10 @@ import { TEST_ADMIN_KEY } from 'test/support/services';
 export const newSessionId = () => randomUUID();
 
 /** Creates a tenant through the admin API and returns its id. */
-export async function createTenant(t: Pick<TestApp, 'http' | 'admin'>, overrides: Record<string, unknown> = {}): Promise<string> {
+export async function createTenant(
+  t: Pick<TestApp, 'http' | 'admin'>,
+  overrides: Record<string, unknown> = {},
+): Promise<string> {
   const body = businessFactory.build(overrides);
   const res = await t.http.post('/admin/business').set(t.admin).send(body);
   if (res.status !== 201) throw new Error(`tenant creation failed: ${res.status} ${JSON.stringify(res.body)}`);
@@ -41,7 +44,8 @@ export function chatter(http: TestAgent, businessId: string, sessionId = newSess
     sessionId,
     send: (message: string, extra: Record<string, unknown> = {}) =>
       http.post('/chat').send({ business_id: businessId, session_id: sessionId, message, ...extra }),
-    click: (ctaId: string) => http.post('/chat').send({ business_id: businessId, session_id: sessionId, message: '', cta_id: ctaId }),
+    click: (ctaId: string) =>
+      http.post('/chat').send({ business_id: businessId, session_id: sessionId, message: '', cta_id: ctaId }),
   };
 }
 
@@ -49,7 +53,10 @@ export function chatter(http: TestAgent, businessId: string, sessionId = newSess
  * Boots the real AppModule through the production `configureApp`, with some providers replaced: only for the
  * model edge (a scripted LlmProvider) and for ports whose real implementation lives in another module.
  */
-export async function bootAppWith(overrides: [token: unknown, value: unknown][], env: Record<string, string> = {}): Promise<TestApp> {
+export async function bootAppWith(
+  overrides: [token: unknown, value: unknown][],
+  env: Record<string, string> = {},
+): Promise<TestApp> {
   const saved = { ...process.env };
   Object.assign(process.env, env);
   let app: NestExpressApplication;

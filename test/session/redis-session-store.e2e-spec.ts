@@ -76,7 +76,10 @@ describe(`${RedisSessionStore.name} against real Redis`, () => {
     const b = tenant();
     const store = new RedisSessionStore(redis, 120, { ttlMs: 5000, waitMs: 60, retryMs: 10 });
     await redis.set(`chat-lock:${b}:session-1`, 'someone-else', 'PX', 5000);
-    await expect(store.withLock(b, 'session-1', async () => 'never')).rejects.toMatchObject({ kind: 'UNAVAILABLE', code: 'SESSION.BUSY' });
+    await expect(store.withLock(b, 'session-1', async () => 'never')).rejects.toMatchObject({
+      kind: 'UNAVAILABLE',
+      code: 'SESSION.BUSY',
+    });
     // The lock of the other holder is untouched.
     expect(await redis.get(`chat-lock:${b}:session-1`)).toBe('someone-else');
     await redis.del(`chat-lock:${b}:session-1`);

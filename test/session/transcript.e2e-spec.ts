@@ -28,7 +28,9 @@ describe('TranscriptService (as the voice bridge uses it)', () => {
       ],
       events: [{ type: 'user_message', payload: { chars: 23 } }, { type: 'assistant_message' }],
     });
-    await t.app.get(SessionStore).save({ ...newSessionState(businessId, callSid, 'voice'), captured: { phone: '+14155552671' } });
+    await t.app
+      .get(SessionStore)
+      .save({ ...newSessionState(businessId, callSid, 'voice'), captured: { phone: '+14155552671' } });
     const res = await t.http.get(`/admin/business/${businessId}/sessions/${callSid}`).set(t.admin);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ channel: 'voice', captured: { phone: '+14155552671' } });
@@ -42,9 +44,17 @@ describe('TranscriptService (as the voice bridge uses it)', () => {
   it('appends later turns to the same conversation and counts its messages', async () => {
     const businessId = await createTenant(t);
     for (const n of [1, 2]) {
-      await transcripts.recordTurn({ businessId, sessionId: 'session-abc', channel: 'chat', messages: [{ role: 'user', content: `m${n}` }], events: [] });
+      await transcripts.recordTurn({
+        businessId,
+        sessionId: 'session-abc',
+        channel: 'chat',
+        messages: [{ role: 'user', content: `m${n}` }],
+        events: [],
+      });
     }
-    const rows = (await t.app.get(DataSource).query('SELECT message_count FROM conversations WHERE business_id = $1', [businessId])) as {
+    const rows = (await t.app
+      .get(DataSource)
+      .query('SELECT message_count FROM conversations WHERE business_id = $1', [businessId])) as {
       message_count: number;
     }[];
     expect(rows).toEqual([{ message_count: 2 }]);

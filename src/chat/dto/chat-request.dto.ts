@@ -11,7 +11,10 @@ export class ChatRequestDto {
   @MaxLength(64)
   business_id: string;
 
-  @ApiProperty({ example: '3f1c2b9e-7d4a-4e55-9a51-0c6f3f2d8b10', description: '8–128 chars of [A-Za-z0-9_-]; use a random UUID' })
+  @ApiProperty({
+    example: '3f1c2b9e-7d4a-4e55-9a51-0c6f3f2d8b10',
+    description: '8–128 chars of [A-Za-z0-9_-]; use a random UUID',
+  })
   @IsString()
   @Matches(/^[A-Za-z0-9_-]{8,128}$/, { message: 'session_id must be 8–128 characters of A-Z, a-z, 0-9, _ or -' })
   session_id: string;

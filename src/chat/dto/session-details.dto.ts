@@ -25,7 +25,8 @@ export class SessionDetailsDto {
   @ApiProperty({ example: 'goaccel-website' }) businessId: string;
   @ApiProperty({ example: '3f1c2b9e-7d4a-4e55-9a51-0c6f3f2d8b10' }) sessionId: string;
   @ApiProperty({ enum: ['chat', 'voice'], example: 'chat' }) channel: string;
-  @ApiProperty({ description: 'False when the live session expired; the transcript remains', example: true }) live: boolean;
+  @ApiProperty({ description: 'False when the live session expired; the transcript remains', example: true })
+  live: boolean;
   @ApiProperty({ type: CapturedFieldsDto }) captured: CapturedFieldsDto;
   @ApiProperty({ example: { email: true, phone: true }, description: 'Locked fields are never asked again' })
   locks: Record<string, boolean>;

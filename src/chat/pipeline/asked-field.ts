@@ -13,7 +13,10 @@ const ASKS: [CapturedField, RegExp][] = [
  */
 export function askedField(replyText: string, missing: CapturedField[]): CapturedField | null {
   const plain = replyText.replace(/<br\s*\/?>/gi, '\n').replace(/<[^>]+>/g, '');
-  const question = plain.split(/\n|(?<=[.!])\s+/).filter((s) => s.includes('?')).pop();
+  const question = plain
+    .split(/\n|(?<=[.!])\s+/)
+    .filter((s) => s.includes('?'))
+    .pop();
   if (!question) return null;
   for (const [field, pattern] of ASKS) if (missing.includes(field) && pattern.test(question)) return field;
   return null;

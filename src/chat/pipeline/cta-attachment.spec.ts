@@ -18,6 +18,8 @@ describe(attachCtas.name, () => {
   });
 
   it('keeps buttons chosen by a guard or menu, without their children lists', () => {
-    expect(attachCtas('Pick one.', tree, [tree.main_menu])).toEqual([{ id: 'main_menu', label: 'Menu', action: 'show_children' }]);
+    expect(attachCtas('Pick one.', tree, [tree.main_menu])).toEqual([
+      { id: 'main_menu', label: 'Menu', action: 'show_children' },
+    ]);
   });
 });

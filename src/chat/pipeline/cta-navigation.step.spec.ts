@@ -4,7 +4,13 @@ import type { CtaTree } from 'src/tenant/cta-tree';
 
 const tree: CtaTree = {
   main_menu: { id: 'main_menu', label: 'Menu', action: 'show_children', children: ['sales', 'support'] },
-  sales: { id: 'sales', label: 'Sales', action: 'show_children', children: ['pricing'], message: 'What interests you?' },
+  sales: {
+    id: 'sales',
+    label: 'Sales',
+    action: 'show_children',
+    children: ['pricing'],
+    message: 'What interests you?',
+  },
   pricing: { id: 'pricing', label: 'Pricing', action: 'send', message: 'How much does it cost?' },
   support: { id: 'support', label: 'Support', action: 'send' },
   book: { id: 'book', label: 'Book', action: 'link', url: 'https://cal.example.com' },

@@ -29,6 +29,11 @@ export function navigateCta(tree: CtaTree, ctaId: string | undefined): CtaOutcom
     case 'link':
     case 'redirect':
       // The widget opens the url itself; the server confirms and hands the button back so it can be re-clicked.
-      return { kind: 'reply', node, text: node.message?.trim() || `You can continue here: ${node.label}.`, ctas: [node] };
+      return {
+        kind: 'reply',
+        node,
+        text: node.message?.trim() || `You can continue here: ${node.label}.`,
+        ctas: [node],
+      };
   }
 }

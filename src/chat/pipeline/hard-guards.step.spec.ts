@@ -16,13 +16,21 @@ const business = (overrides: Partial<BusinessEntity> = {}): BusinessEntity =>
   }) as BusinessEntity;
 
 describe(applyHardGuards.name, () => {
-  it.each(['hi', ' Hello ', 'HEY', 'get started', 'Show Choices', 'what can you do', 'reset', 'action:click-intro', 'Hi!'])(
-    'treats "%s" as an intro token',
-    (token) => expect(isIntroToken(token)).toBe(true),
-  );
+  it.each([
+    'hi',
+    ' Hello ',
+    'HEY',
+    'get started',
+    'Show Choices',
+    'what can you do',
+    'reset',
+    'action:click-intro',
+    'Hi!',
+  ])('treats "%s" as an intro token', (token) => expect(isIntroToken(token)).toBe(true));
 
-  it.each(['hi there, what are your hours?', 'helpful', 'menu please show me'])('does not treat "%s" as an intro token', (text) =>
-    expect(isIntroToken(text)).toBe(false),
+  it.each(['hi there, what are your hours?', 'helpful', 'menu please show me'])(
+    'does not treat "%s" as an intro token',
+    (text) => expect(isIntroToken(text)).toBe(false),
   );
 
   it('answers an intro token with greeting, blank line, secondary greeting and the entry buttons, and resets', () => {
@@ -40,19 +48,26 @@ describe(applyHardGuards.name, () => {
   });
 
   it('falls back to a greeting naming the business when none is configured', () => {
-    const reply = applyHardGuards(business({ greetingMessage: null, secondaryGreetingMessage: null }), 'hi', true, 'https://d.example.com');
+    const reply = applyHardGuards(
+      business({ greetingMessage: null, secondaryGreetingMessage: null }),
+      'hi',
+      true,
+      'https://d.example.com',
+    );
     expect(reply?.text).toBe('Hi, welcome to Acme!');
   });
 
-  it.each(['Can I book an appointment?', 'I want to schedule a call', 'how do I make an appointment', 'book a demo next week'])(
-    'sends the booking button for "%s"',
-    (text) => {
-      expect(asksForAppointment(text)).toBe(true);
-      const reply = applyHardGuards(business(), text, true, 'https://d.example.com');
-      expect(reply?.guard).toBe('appointment');
-      expect(reply?.ctas).toEqual([expect.objectContaining({ id: 'book_call', url: 'https://cal.example.com/acme' })]);
-    },
-  );
+  it.each([
+    'Can I book an appointment?',
+    'I want to schedule a call',
+    'how do I make an appointment',
+    'book a demo next week',
+  ])('sends the booking button for "%s"', (text) => {
+    expect(asksForAppointment(text)).toBe(true);
+    const reply = applyHardGuards(business(), text, true, 'https://d.example.com');
+    expect(reply?.guard).toBe('appointment');
+    expect(reply?.ctas).toEqual([expect.objectContaining({ id: 'book_call', url: 'https://cal.example.com/acme' })]);
+  });
 
   it('does not mistake ordinary questions for booking requests', () => {
     expect(asksForAppointment('what books do you recommend?')).toBe(false);
@@ -60,6 +75,9 @@ describe(applyHardGuards.name, () => {
   });
 
   it('uses the platform default link when the tenant has no booking button', () => {
-    expect(bookingCta(business({ ctaTree: {} }), 'https://d.example.com')).toMatchObject({ url: 'https://d.example.com', action: 'link' });
+    expect(bookingCta(business({ ctaTree: {} }), 'https://d.example.com')).toMatchObject({
+      url: 'https://d.example.com',
+      action: 'link',
+    });
   });
 });

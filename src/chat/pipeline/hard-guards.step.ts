@@ -63,10 +63,20 @@ export function applyHardGuards(
   defaultAppointmentLink: string,
 ): GuardReply | null {
   if (isIntroToken(message)) {
-    return { guard: 'intro', text: greetingText(business), ctas: entryCtas(business.ctaTree ?? {}), resetSession: true };
+    return {
+      guard: 'intro',
+      text: greetingText(business),
+      ctas: entryCtas(business.ctaTree ?? {}),
+      resetSession: true,
+    };
   }
   if (!greeted) {
-    return { guard: 'first_message', text: greetingText(business), ctas: entryCtas(business.ctaTree ?? {}), resetSession: false };
+    return {
+      guard: 'first_message',
+      text: greetingText(business),
+      ctas: entryCtas(business.ctaTree ?? {}),
+      resetSession: false,
+    };
   }
   if (asksForAppointment(message)) {
     const cta = bookingCta(business, defaultAppointmentLink);

@@ -16,7 +16,12 @@ describe(appendWithinWindow.name, () => {
 
   it('folds the oldest turns into the summary when the window overflows', async () => {
     const summarize = jest.fn(async (prev: string | null, turns: LlmTurn[]) => `${prev ?? ''}|${turns.length}`);
-    const out = await appendWithinWindow({ history: [...exchange(1), ...exchange(2)], summary: 'S' }, exchange(3), 2, summarize);
+    const out = await appendWithinWindow(
+      { history: [...exchange(1), ...exchange(2)], summary: 'S' },
+      exchange(3),
+      2,
+      summarize,
+    );
     expect(out.history).toEqual([...exchange(2), ...exchange(3)]);
     expect(out.summary).toBe('S|2');
   });
@@ -28,7 +33,9 @@ describe(appendWithinWindow.name, () => {
   });
 
   it('still drops old turns when summarizing fails', async () => {
-    const out = await appendWithinWindow({ history: exchange(1), summary: 'old' }, exchange(2), 1, () => Promise.reject(new Error('down')));
+    const out = await appendWithinWindow({ history: exchange(1), summary: 'old' }, exchange(2), 1, () =>
+      Promise.reject(new Error('down')),
+    );
     expect(out).toEqual({ history: exchange(2), summary: 'old' });
   });
 });

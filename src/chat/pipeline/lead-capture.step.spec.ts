@@ -4,7 +4,9 @@ const ctx = { defaultCountry: 'US', awaitingField: null };
 
 describe(extractLeadFields.name, () => {
   it('finds an email and lower-cases it', () => {
-    expect(extractLeadFields('reach me at John.Doe@Example.COM please', ctx)).toEqual({ email: 'john.doe@example.com' });
+    expect(extractLeadFields('reach me at John.Doe@Example.COM please', ctx)).toEqual({
+      email: 'john.doe@example.com',
+    });
   });
 
   it('normalizes a national number to E.164 with the tenant country', () => {
@@ -32,7 +34,10 @@ describe(extractLeadFields.name, () => {
   });
 
   it('reads a bare answer as a name only when a name was asked for', () => {
-    expect(extractLeadFields('jane doe', { ...ctx, awaitingField: 'firstName' })).toEqual({ firstName: 'Jane', lastName: 'Doe' });
+    expect(extractLeadFields('jane doe', { ...ctx, awaitingField: 'firstName' })).toEqual({
+      firstName: 'Jane',
+      lastName: 'Doe',
+    });
     expect(extractLeadFields('jane doe', ctx)).toEqual({});
     expect(extractLeadFields('what are your hours?', { ...ctx, awaitingField: 'firstName' })).toEqual({});
   });
@@ -52,13 +57,21 @@ describe(captureLead.name, () => {
   });
 
   it('keeps a locked field when another value appears without a correction', () => {
-    const out = captureLead('my colleague is bob@x.io', { captured: { email: 'ann@x.io' }, locks: { email: true } }, ctx);
+    const out = captureLead(
+      'my colleague is bob@x.io',
+      { captured: { email: 'ann@x.io' }, locks: { email: true } },
+      ctx,
+    );
     expect(out.captured.email).toBe('ann@x.io');
     expect(out.corrected).toEqual([]);
   });
 
   it('replaces a locked field when the user corrects it', () => {
-    const out = captureLead('actually my email is ann@y.io', { captured: { email: 'ann@x.io' }, locks: { email: true } }, ctx);
+    const out = captureLead(
+      'actually my email is ann@y.io',
+      { captured: { email: 'ann@x.io' }, locks: { email: true } },
+      ctx,
+    );
     expect(out.captured.email).toBe('ann@y.io');
     expect(out.corrected).toEqual(['email']);
   });

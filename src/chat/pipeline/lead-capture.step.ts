@@ -18,20 +18,24 @@ export interface LeadCaptureResult {
 }
 
 const EMAIL = /[A-Z0-9._%+-]+@[A-Z0-9-]+(?:\.[A-Z0-9-]+)*\.[A-Z]{2,}/i;
-const CORRECTION = /\b(?:actually|correction|sorry|typo|mistake|wrong|i meant|meant to say|changed|instead|update|new (?:email|e-mail|phone|number|name))\b/i;
+const CORRECTION =
+  /\b(?:actually|correction|sorry|typo|mistake|wrong|i meant|meant to say|changed|instead|update|new (?:email|e-mail|phone|number|name))\b/i;
 const NAME_TOKEN = /^[A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ'’-]{0,39}$/;
 // Words that follow "I'm" / "this is" far more often than a name does.
 const NOT_NAMES = new Set(
-  ('a an the here there not just good fine great ok okay sure well very really also still new back glad happy sorry ' +
+  (
+    'a an the here there not just good fine great ok okay sure well very really also still new back glad happy sorry ' +
     'interested looking trying calling writing wondering asking hoping planning going about from with in at on for to of ' +
     'and or but so my your our their this that it is was be customer owner manager client curious ready available free ' +
     'busy done thinking unsure confused lost hi hello hey thanks thank yes no maybe actually correction please email phone ' +
-    'number name company').split(' '),
+    'number name company'
+  ).split(' '),
 );
 
 const EXPLICIT_NAME = /\b(?:my name is|my name's|name is|name:|call me)\s+(.+)/i;
 const IMPLICIT_NAME = /\b(?:i am|i'm|i’m|this is|it's|it’s)\s+(.+)/i;
-const EXPLICIT_COMPANY = /\b(?:my company is|our company is|company name is|company is|company:|business is called|i work (?:at|for)|i represent)\s+(.+)/i;
+const EXPLICIT_COMPANY =
+  /\b(?:my company is|our company is|company name is|company is|company:|business is called|i work (?:at|for)|i represent)\s+(.+)/i;
 const IMPLICIT_COMPANY = /\b(?:i'm with|i am with|we are|we're)\s+(.+)/i;
 const COMPANY_TOKEN = /^[A-Za-z0-9&][\w&.'’-]{0,39}$/;
 

@@ -10,11 +10,15 @@ const v = (raw: string) => validateReply(raw, policy).text;
 
 describe(validateReply.name, () => {
   it('keeps the allowed tags and drops everything else, including their dangerous contents', () => {
-    expect(v('<b>Hi</b> <script>alert(1)</script><img src=x onerror=alert(1)><div>there</div>')).toBe('<b>Hi</b> there');
+    expect(v('<b>Hi</b> <script>alert(1)</script><img src=x onerror=alert(1)><div>there</div>')).toBe(
+      '<b>Hi</b> there',
+    );
   });
 
   it('keeps http(s) links and strips javascript: and other attributes', () => {
-    expect(v('<a href="https://acme.example.com" onclick="x()">site</a>')).toBe('<a href="https://acme.example.com">site</a>');
+    expect(v('<a href="https://acme.example.com" onclick="x()">site</a>')).toBe(
+      '<a href="https://acme.example.com">site</a>',
+    );
     expect(v('<a href="javascript:alert(1)">x</a>')).toBe('<a>x</a>');
   });
 
@@ -42,9 +46,9 @@ describe(validateReply.name, () => {
 
   it('replaces a reply that carries the canary or repeats the instructions', () => {
     expect(v('Sure: cnry-abc123')).toBe(LEAK_FALLBACK);
-    expect(v('My rules say: Knowledge first: answer from the excerpts and never guess or invent prices, dates or policies.')).toBe(
-      LEAK_FALLBACK,
-    );
+    expect(
+      v('My rules say: Knowledge first: answer from the excerpts and never guess or invent prices, dates or policies.'),
+    ).toBe(LEAK_FALLBACK);
     expect(v('You are the concierge for Acme Plumbing. SECRET-PROMPT-CANARY')).toBe(LEAK_FALLBACK);
     expect(validateReply('here: <b>cnry-abc123</b>', policy).replaced).toBe('leak');
   });

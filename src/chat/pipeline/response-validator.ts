@@ -19,7 +19,12 @@ export const DEFAULT_MAX_REPLY_CHARS = 1500;
 
 const LEAK_WINDOW = 80;
 const MIN_PROTECTED_SEGMENT = 40;
-const INTERNAL_MARKERS = ['platform rules', 'business tenant specific instructions', 'known visitor details', 'knowledge base excerpts'];
+const INTERNAL_MARKERS = [
+  'platform rules',
+  'business tenant specific instructions',
+  'known visitor details',
+  'knowledge base excerpts',
+];
 
 const SANITIZE: sanitizeHtml.IOptions = {
   allowedTags: ['b', 'i', 'u', 'br', 'code', 'a'],

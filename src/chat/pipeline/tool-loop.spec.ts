@@ -32,7 +32,13 @@ const request: LlmRequest = {
   tools: [createContact],
   grounding: { passages: [], captured: {}, missing: [], businessName: 'Acme' },
 };
-const context: ToolCallContext = { businessId: 'acme', sessionId: 's-12345678', channel: 'chat', captured: {}, crm: {} };
+const context: ToolCallContext = {
+  businessId: 'acme',
+  sessionId: 's-12345678',
+  channel: 'chat',
+  captured: {},
+  crm: {},
+};
 const text = (t: string): LlmResponse => ({ text: t, toolCalls: [], finishReason: 'stop', provider: 'fake' });
 const call = (args: Record<string, unknown>): LlmResponse => ({
   text: '',
@@ -69,7 +75,9 @@ describe(ToolLoop.name, () => {
 
   it('refuses arguments that do not match the schema without calling the tool', async () => {
     const crm = new RecordingCrmTools();
-    const out = await new ToolLoop(crm).run(request, context, async (_r, i) => (i === 0 ? call({ firstName: 3 }) : text('ok')));
+    const out = await new ToolLoop(crm).run(request, context, async (_r, i) =>
+      i === 0 ? call({ firstName: 3 }) : text('ok'),
+    );
     expect(crm.executed).toEqual([]);
     expect(out.executions[0].result.ok).toBe(false);
     expect(out.executions[0].result.error).toMatch(/Invalid arguments/);

@@ -61,10 +61,17 @@ export class ToolLoop {
     for (let iteration = 0; ; iteration++) {
       const last = iteration === MAX_MODEL_CALLS - 1;
       const tools = last ? [] : request.tools;
-      const response = await callModel({ ...request, tools, turns: [...request.turns, ...turns], grounding: { ...request.grounding, crm } }, iteration);
+      const response = await callModel(
+        { ...request, tools, turns: [...request.turns, ...turns], grounding: { ...request.grounding, crm } },
+        iteration,
+      );
       texts.push(response.text);
       const calls = tools.length ? response.toolCalls : [];
-      turns.push({ role: 'model', ...(response.text ? { text: response.text } : {}), ...(calls.length ? { toolCalls: calls } : {}) });
+      turns.push({
+        role: 'model',
+        ...(response.text ? { text: response.text } : {}),
+        ...(calls.length ? { toolCalls: calls } : {}),
+      });
       if (!calls.length) return { text: joinTexts(texts), final: response, turns, executions, crm };
       const results: LlmToolResult[] = [];
       for (const call of calls) {
@@ -83,13 +90,18 @@ export class ToolLoop {
     if (!declaration || !this.crmTools) return { ok: false, error: `Unknown tool "${call.name}"` };
     const validate = this.validatorFor(declaration);
     if (!validate(call.args ?? {})) {
-      const problems = (validate.errors ?? []).map((e) => `${e.instancePath || 'arguments'} ${e.message ?? 'is invalid'}`);
+      const problems = (validate.errors ?? []).map(
+        (e) => `${e.instancePath || 'arguments'} ${e.message ?? 'is invalid'}`,
+      );
       return { ok: false, error: `Invalid arguments: ${problems.join('; ')}` };
     }
     try {
       return await this.crmTools.execute(call.name, call.args ?? {}, context);
     } catch (err) {
-      this.logger.warn({ businessId: context.businessId, tool: call.name, err: (err as Error).message }, 'tool call failed');
+      this.logger.warn(
+        { businessId: context.businessId, tool: call.name, err: (err as Error).message },
+        'tool call failed',
+      );
       return { ok: false, error: 'The tool is temporarily unavailable' };
     }
   }

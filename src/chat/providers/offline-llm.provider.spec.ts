@@ -7,7 +7,12 @@ const createContact: ToolDeclaration = {
   description: 'Create a contact',
   parameters: {
     type: 'object',
-    properties: { first_name: { type: 'string' }, email: { type: 'string' }, phone: { type: 'string' }, notes: { type: 'string' } },
+    properties: {
+      first_name: { type: 'string' },
+      email: { type: 'string' },
+      phone: { type: 'string' },
+      notes: { type: 'string' },
+    },
     required: ['email'],
   },
 };
@@ -16,11 +21,24 @@ const request = (overrides: Partial<LlmRequest['grounding']> = {}, extra: Partia
   systemInstruction: 'sys',
   turns: [{ role: 'user', text: 'What are your opening hours?' }],
   tools: [],
-  grounding: { passages: [], captured: {}, missing: ['firstName', 'email', 'phone'], businessName: 'Acme', ...overrides },
+  grounding: {
+    passages: [],
+    captured: {},
+    missing: ['firstName', 'email', 'phone'],
+    businessName: 'Acme',
+    ...overrides,
+  },
   ...extra,
 });
 
-const passage = (text: string) => ({ chunkId: 'c1', documentId: 'd1', url: 'https://a.example.com', title: 'Hours', text, score: 0.9 });
+const passage = (text: string) => ({
+  chunkId: 'c1',
+  documentId: 'd1',
+  url: 'https://a.example.com',
+  title: 'Hours',
+  text,
+  score: 0.9,
+});
 
 describe(OfflineLlmProvider.name, () => {
   const sut = new OfflineLlmProvider();
@@ -28,22 +46,33 @@ describe(OfflineLlmProvider.name, () => {
   it('answers from the passage sentences that match the question, then asks for the next missing field', async () => {
     const out = await sut.generate(
       request({
-        passages: [{ ...passage('We are a family business since 1990. Our opening hours are 8am to 6pm, Monday to Friday.'), title: 'About us' }],
+        passages: [
+          {
+            ...passage('We are a family business since 1990. Our opening hours are 8am to 6pm, Monday to Friday.'),
+            title: 'About us',
+          },
+        ],
       }),
     );
     expect(out).toMatchObject({ provider: 'offline', finishReason: 'stop', toolCalls: [] });
-    expect(out.text).toBe('Here is what I found: Our opening hours are 8am to 6pm, Monday to Friday.<br><br>May I have your name?');
+    expect(out.text).toBe(
+      'Here is what I found: Our opening hours are 8am to 6pm, Monday to Friday.<br><br>May I have your name?',
+    );
   });
 
   it('matches word forms and a page title that answers the question', async () => {
     const out = await sut.generate(
-      request({ passages: [{ ...passage('Our office is open Monday to Friday from 8am to 6pm.'), title: 'Opening hours' }] }),
+      request({
+        passages: [{ ...passage('Our office is open Monday to Friday from 8am to 6pm.'), title: 'Opening hours' }],
+      }),
     );
     expect(out.text).toContain('Our office is open Monday to Friday from 8am to 6pm.');
   });
 
   it('says it does not have the information rather than guessing', async () => {
-    const out = await sut.generate(request({ passages: [{ ...passage('We repair boilers and radiators in the city area.'), title: 'Services' }] }));
+    const out = await sut.generate(
+      request({ passages: [{ ...passage('We repair boilers and radiators in the city area.'), title: 'Services' }] }),
+    );
     expect(out.text).toMatch(/^I'm sorry, I don't have that information/);
   });
 
@@ -53,17 +82,23 @@ describe(OfflineLlmProvider.name, () => {
     expect((await sut.generate(request({ missing: [] }))).text).toMatch(/anything else/);
   });
 
-  it('calls create_contact with the tool\'s own parameter names once name, email and phone are known', async () => {
+  it("calls create_contact with the tool's own parameter names once name, email and phone are known", async () => {
     const captured = { firstName: 'Ann', email: 'ann@x.io', phone: '+14155552671' };
     const out = await sut.generate(request({ captured, missing: [] }, { tools: [createContact] }));
     expect(out.toolCalls).toEqual([
-      { id: 'offline-create-contact', name: 'create_contact', args: { first_name: 'Ann', email: 'ann@x.io', phone: '+14155552671' } },
+      {
+        id: 'offline-create-contact',
+        name: 'create_contact',
+        args: { first_name: 'Ann', email: 'ann@x.io', phone: '+14155552671' },
+      },
     ]);
   });
 
   it('does not create the contact twice', async () => {
     const captured = { firstName: 'Ann', email: 'ann@x.io', phone: '+14155552671' };
-    const out = await sut.generate(request({ captured, missing: [], crm: { contactId: 'ct_1' } }, { tools: [createContact] }));
+    const out = await sut.generate(
+      request({ captured, missing: [], crm: { contactId: 'ct_1' } }, { tools: [createContact] }),
+    );
     expect(out.toolCalls).toEqual([]);
   });
 

@@ -40,7 +40,8 @@ const terms = (text: string) =>
 export class OfflineLlmProvider extends LlmProvider {
   generate(request: LlmRequest): Promise<LlmResponse> {
     const toolCall = this.contactCall(request);
-    if (toolCall) return Promise.resolve({ text: '', toolCalls: [toolCall], finishReason: 'tool_calls', provider: 'offline' });
+    if (toolCall)
+      return Promise.resolve({ text: '', toolCalls: [toolCall], finishReason: 'tool_calls', provider: 'offline' });
     return Promise.resolve({ text: this.compose(request), toolCalls: [], finishReason: 'stop', provider: 'offline' });
   }
 
@@ -56,8 +57,12 @@ export class OfflineLlmProvider extends LlmProvider {
       .filter((t): t is Extract<LlmTurn, { role: 'user' }> => t.role === 'user')
       .map((t) => t.text.replace(/\s+/g, ' ').trim().slice(0, 160))
       .filter(Boolean);
-    const summary = [previousSummary, asked.length ? `The visitor said: ${asked.join(' / ')}` : null].filter(Boolean).join(' ');
-    return Promise.resolve(summary.length > MAX_SUMMARY_CHARS ? summary.slice(summary.length - MAX_SUMMARY_CHARS) : summary);
+    const summary = [previousSummary, asked.length ? `The visitor said: ${asked.join(' / ')}` : null]
+      .filter(Boolean)
+      .join(' ');
+    return Promise.resolve(
+      summary.length > MAX_SUMMARY_CHARS ? summary.slice(summary.length - MAX_SUMMARY_CHARS) : summary,
+    );
   }
 
   private contactCall(request: LlmRequest): LlmToolCall | null {
@@ -80,7 +85,9 @@ export class OfflineLlmProvider extends LlmProvider {
         : `Thank you${name ? `, <b>${escapeHtml(name)}</b>` : ''}. I couldn't save your details just now, but the ${escapeHtml(request.grounding.businessName)} team can still help you.`;
       return `${body}<br><br>${question}`;
     }
-    const lastUser = [...request.turns].reverse().find((t): t is Extract<LlmTurn, { role: 'user' }> => t.role === 'user');
+    const lastUser = [...request.turns]
+      .reverse()
+      .find((t): t is Extract<LlmTurn, { role: 'user' }> => t.role === 'user');
     return `${this.answer(lastUser?.text ?? '', request.grounding.passages, request.grounding.businessName)}<br><br>${question}`;
   }
 

@@ -18,14 +18,21 @@ function run(chunks: string[]): { deltas: string[]; final: string } {
 
 describe(SafeDeltaEmitter.name, () => {
   it('streams deltas that add up to exactly the validated final text', () => {
-    const words = `${'We repair boilers and radiators across the city every day. '.repeat(6)}<b>Call</b> us?`.match(/\S+\s*/g)!;
+    const words = `${'We repair boilers and radiators across the city every day. '.repeat(6)}<b>Call</b> us?`.match(
+      /\S+\s*/g,
+    )!;
     const { deltas, final } = run(words);
     expect(deltas.length).toBeGreaterThan(2);
     expect(deltas.join('')).toBe(final);
   });
 
   it('never sends any part of a reply that turns out to carry the canary', () => {
-    const { deltas, final } = run(['Sure, ', 'here is my ', 'internal reference: cnr', 'y-xyz and more text afterwards']);
+    const { deltas, final } = run([
+      'Sure, ',
+      'here is my ',
+      'internal reference: cnr',
+      'y-xyz and more text afterwards',
+    ]);
     expect(deltas.join('')).not.toContain('cnr');
     expect(final).toMatch(/can't share/);
   });

@@ -30,7 +30,12 @@ describe(MemorySessionStore.name, () => {
 
   it('deletes one session, or every session of one tenant only', async () => {
     const store = sut();
-    for (const [b, s] of [['acme', 'session-1'], ['acme', 'session-2'], ['acme-2', 'session-1']]) await store.save(newSessionState(b, s, 'chat'));
+    for (const [b, s] of [
+      ['acme', 'session-1'],
+      ['acme', 'session-2'],
+      ['acme-2', 'session-1'],
+    ])
+      await store.save(newSessionState(b, s, 'chat'));
     expect(await store.delete('acme', 'session-1')).toBe(true);
     expect(await store.delete('acme', 'session-1')).toBe(false);
     expect(await store.deleteAllForTenant('acme')).toBe(1);

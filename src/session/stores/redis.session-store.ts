@@ -83,18 +83,25 @@ export class RedisSessionStore extends SessionStore {
     const deadline = Date.now() + this.lock.waitMs;
     let held: HeldSession | null = null;
     while (!held) {
-      const [acquired, raw] = (await this.redis.eval(ACQUIRE_SCRIPT, 2, key, sessionKey(businessId, sessionId), token, String(this.lock.ttlMs))) as [
-        number,
-        string | null | undefined,
-      ];
+      const [acquired, raw] = (await this.redis.eval(
+        ACQUIRE_SCRIPT,
+        2,
+        key,
+        sessionKey(businessId, sessionId),
+        token,
+        String(this.lock.ttlMs),
+      )) as [number, string | null | undefined];
       if (acquired === 1) held = { key: sessionKey(businessId, sessionId), raw: raw ?? null };
       else if (Date.now() >= deadline) throw SessionErrors.busy();
       else await sleep(this.lock.retryMs);
     }
     // A slow turn (model retries) keeps its lock alive; a crashed instance stops renewing and the lock lapses.
-    const renew = setInterval(() => {
-      this.redis.eval(RENEW_SCRIPT, 1, key, token, String(this.lock.ttlMs)).catch(() => undefined);
-    }, Math.max(10, Math.floor(this.lock.ttlMs / 3)));
+    const renew = setInterval(
+      () => {
+        this.redis.eval(RENEW_SCRIPT, 1, key, token, String(this.lock.ttlMs)).catch(() => undefined);
+      },
+      Math.max(10, Math.floor(this.lock.ttlMs / 3)),
+    );
     renew.unref();
     try {
       return await this.held.run(held, fn);
