@@ -8,6 +8,7 @@ import { GroundingStep, knowledgeBlock, sourcesOf } from 'src/chat/pipeline/grou
 import { applyHardGuards, isIntroToken } from 'src/chat/pipeline/hard-guards.step';
 import { appendWithinWindow, contextTurns } from 'src/chat/pipeline/history-window';
 import { captureLead, missingFields } from 'src/chat/pipeline/lead-capture.step';
+import { recoverSession } from 'src/chat/pipeline/session-recovery';
 import { DEFAULT_MAX_REPLY_CHARS, ReplyPolicy, validateReply } from 'src/chat/pipeline/response-validator';
 import { SystemInstructionBuilder } from 'src/chat/pipeline/system-instruction.builder';
 import { joinTexts, ToolLoop, ToolLoopOutcome } from 'src/chat/pipeline/tool-loop';
@@ -63,9 +64,7 @@ export class ChatTurnRunner {
 
   async run(turn: PreparedTurn, sink: TurnSink = {}): Promise<ChatReply> {
     const { business, input, cta } = turn;
-    let state =
-      (await this.store.get(business.businessId, input.sessionId)) ??
-      newSessionState(business.businessId, input.sessionId, 'chat');
+    let state = await this.loadSession(business, input.sessionId);
     const record = new TurnRecord();
     if (cta.kind !== 'none') {
       record.event('cta_clicked', { ctaId: cta.node.id, action: cta.node.action });
@@ -100,6 +99,25 @@ export class ChatTurnRunner {
       });
     }
     return this.modelTurn(turn, state, record, sink, text);
+  }
+
+  /** The live session; else one rebuilt from the durable transcript (after an eviction); else a new one. */
+  private async loadSession(business: BusinessEntity, sessionId: string): Promise<SessionState> {
+    const live = await this.store.get(business.businessId, sessionId);
+    if (live) return live;
+    const transcript = await this.transcripts.get(business.businessId, sessionId);
+    if (!transcript) return newSessionState(business.businessId, sessionId, 'chat');
+    this.logger.log(
+      { businessId: business.businessId, messages: transcript.messages.length },
+      'session rebuilt from transcript',
+    );
+    return recoverSession(
+      business.businessId,
+      sessionId,
+      transcript,
+      business.defaultCountry || 'US',
+      this.config.get('MAX_HISTORY_TURNS'),
+    );
   }
 
   private capture(state: SessionState, text: string, business: BusinessEntity, record: TurnRecord): void {

@@ -125,6 +125,21 @@ describe('Chat sessions (Redis store)', () => {
     expect(res.body.transcript).toHaveLength(2);
   });
 
+  it('rebuilds an evicted session from the transcript: no second greeting, fields still locked, never asked again', async () => {
+    const c = chatter(t.http, businessId);
+    await c.send('hi');
+    await c.send('my name is Eve Stone');
+    await c.send('eve@example.com');
+    await redis.del(`chat:${businessId}:${c.sessionId}`);
+    const res = await c.send('Do you work weekends?');
+    expect(res.body.response).not.toContain('welcome');
+    expect(res.body.response).not.toMatch(/your name|email address/i);
+    expect(res.body.response).toMatch(/phone number/);
+    const stored = (await t.http.get(admin(businessId, c.sessionId)).set(t.admin)).body;
+    expect(stored.captured).toEqual({ firstName: 'Eve', lastName: 'Stone', email: 'eve@example.com' });
+    expect(stored.metadata.recoveredFromTranscript).toBe(true);
+  });
+
   it('removes every session key of a tenant when the tenant is deleted', async () => {
     const doomed = await createTenant(t);
     const a = chatter(t.http, doomed);

@@ -1,0 +1,41 @@
+import type { LlmTurn } from 'src/chat/llm-provider.port';
+import { captureLead } from 'src/chat/pipeline/lead-capture.step';
+import { newSessionState, SessionState } from 'src/session/session-state';
+import type { Transcript } from 'src/session/transcript.service';
+
+/**
+ * Rebuilds a session whose live state is gone (Redis eviction or restart) from its durable transcript: the lead
+ * fields are re-derived from the user's own messages by the same deterministic capture, the CRM ids come from the
+ * stored tool results, and the model window is the last `maxTurns` stored exchanges. Nothing is re-sent to a model.
+ */
+export function recoverSession(
+  businessId: string,
+  sessionId: string,
+  transcript: Transcript,
+  defaultCountry: string,
+  maxTurns: number,
+): SessionState {
+  const state = newSessionState(businessId, sessionId, transcript.channel);
+  const turns: LlmTurn[] = [];
+  for (const message of transcript.messages) {
+    if (message.role === 'user') {
+      const lead = captureLead(message.content, state, { defaultCountry, awaitingField: null });
+      state.captured = lead.captured;
+      state.locks = lead.locks;
+      turns.push({ role: 'user', text: message.content });
+    } else if (message.role === 'assistant') {
+      turns.push({ role: 'model', text: message.content });
+      state.conversation.turnCount += 1;
+    } else {
+      const result = (message.payload?.result ?? {}) as { contactId?: unknown; dealId?: unknown };
+      if (typeof result.contactId === 'string') state.crm.contactId = result.contactId;
+      if (typeof result.dealId === 'string') state.crm.dealId = result.dealId;
+    }
+  }
+  const userIndexes = turns.flatMap((t, i) => (t.role === 'user' ? [i] : []));
+  state.history = userIndexes.length > maxTurns ? turns.slice(userIndexes[userIndexes.length - maxTurns]) : turns;
+  state.conversation.greeted = transcript.messages.length > 0;
+  state.metadata.recoveredFromTranscript = true;
+  state.createdAt = transcript.startedAt;
+  return state;
+}
