@@ -251,6 +251,8 @@ export class ChatTurnRunner {
           maxChars: DEFAULT_MAX_REPLY_CHARS,
         }).text;
     if (!out.modelReply && sink.delta) sink.delta(text);
+    // Only a model reply asks for a lead field; after a menu or guard reply the next message is not an answer to one.
+    if (!out.modelReply) state.conversation.awaitingField = null;
     const ctas = attachCtas(text, business.ctaTree ?? {}, out.ctas);
     state.conversation.turnCount += 1;
     state.updatedAt = new Date().toISOString();

@@ -25,6 +25,7 @@ describe(extractLeadFields.name, () => {
 
   it('reads an explicit name in any case, title-cased', () => {
     expect(extractLeadFields('my name is john smith', ctx)).toEqual({ firstName: 'John', lastName: 'Smith' });
+    expect(extractLeadFields('My name is Sterling Archer', ctx)).toEqual({ firstName: 'Sterling', lastName: 'Archer' });
   });
 
   it('reads "I\'m Maria" but not "I\'m looking for a plumber"', () => {
@@ -40,6 +41,8 @@ describe(extractLeadFields.name, () => {
     });
     expect(extractLeadFields('jane doe', ctx)).toEqual({});
     expect(extractLeadFields('what are your hours?', { ...ctx, awaitingField: 'firstName' })).toEqual({});
+    expect(extractLeadFields('plumbing', { ...ctx, awaitingField: 'firstName' })).toEqual({});
+    expect(extractLeadFields('no thanks', { ...ctx, awaitingField: 'firstName' })).toEqual({});
   });
 
   it('reads a company from explicit phrasing', () => {

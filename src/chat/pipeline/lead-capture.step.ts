@@ -47,13 +47,19 @@ function leadingTokens(fragment: string, max: number): string[] {
   return clause.trim().split(/\s+/).filter(Boolean).slice(0, max);
 }
 
-function nameFrom(fragment: string, requireCapital: boolean): Pick<CapturedFields, 'firstName' | 'lastName'> | null {
+/** `explicit`: "my name is …"; `implicit`: "I'm …" (needs a capital unless a name was asked for); `bare`: the whole reply. */
+function nameFrom(
+  fragment: string,
+  mode: 'explicit' | 'implicit' | 'implicit-asked' | 'bare',
+): Pick<CapturedFields, 'firstName' | 'lastName'> | null {
+  const requireCapital = mode === 'implicit';
   const tokens = leadingTokens(fragment, 3);
   const [first, second] = tokens;
   const acceptable = (w: string | undefined): w is string =>
     !!w && NAME_TOKEN.test(w) && !NOT_NAMES.has(w.toLowerCase()) && (!requireCapital || isCapitalized(w));
   if (!acceptable(first)) return null;
-  if (requireCapital && /ing$/i.test(first) && first.length > 5) return null;
+  // "I'm Calling…", or a bare "plumbing" after "may I have your name?": far more often a word than a name.
+  if (mode !== 'explicit' && /ing$/i.test(first) && first.length > 5) return null;
   const result: Pick<CapturedFields, 'firstName' | 'lastName'> = { firstName: titleCase(first) };
   if (acceptable(second)) result.lastName = titleCase(second);
   return result;
@@ -89,8 +95,9 @@ export function extractLeadFields(message: string, context: LeadCaptureContext):
   const explicitName = EXPLICIT_NAME.exec(withoutEmail);
   const implicitName = IMPLICIT_NAME.exec(withoutEmail);
   const name =
-    (explicitName && nameFrom(explicitName[1], false)) ??
-    (implicitName && nameFrom(implicitName[1], context.awaitingField !== 'firstName')) ??
+    (explicitName && nameFrom(explicitName[1], 'explicit')) ??
+    (implicitName &&
+      nameFrom(implicitName[1], context.awaitingField === 'firstName' ? 'implicit-asked' : 'implicit')) ??
     (context.awaitingField === 'firstName' || context.awaitingField === 'lastName' ? bareName(withoutEmail) : null);
   if (name) Object.assign(out, name);
 
@@ -108,7 +115,7 @@ export function extractLeadFields(message: string, context: LeadCaptureContext):
 function bareName(text: string): Pick<CapturedFields, 'firstName' | 'lastName'> | null {
   const trimmed = text.trim().replace(/[.!]+$/, '');
   if (!trimmed || trimmed.split(/\s+/).length > 3 || /\d|@|\?/.test(trimmed)) return null;
-  return nameFrom(trimmed, false);
+  return nameFrom(trimmed, 'bare');
 }
 
 export function isCorrection(message: string): boolean {
