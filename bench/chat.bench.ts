@@ -142,7 +142,11 @@ async function main(): Promise<void> {
   const tenants: string[] = [];
   for (let i = 0; i < TENANTS; i++) {
     const business = businessFactory.build({ businessId: `bench-${randomBytes(4).toString('hex')}` });
-    const res = await fetch(`${base}/admin/business`, { method: 'POST', headers: admin, body: JSON.stringify(business) });
+    const res = await fetch(`${base}/admin/business`, {
+      method: 'POST',
+      headers: admin,
+      body: JSON.stringify(business),
+    });
     if (!res.ok) throw new Error(`creating tenant failed: ${res.status} ${await res.text()}`);
     tenants.push(business.businessId);
   }
@@ -158,7 +162,12 @@ async function main(): Promise<void> {
 
   try {
     await load({ ...chat, seconds: 2 }); // warm-up: JIT, connection pools, tenant caches, first-turn greetings
-    const trivial = await load({ url: `${base}/health`, method: 'GET', seconds: Math.max(3, Math.round(SECONDS / 2)), connections: CONNECTIONS });
+    const trivial = await load({
+      url: `${base}/health`,
+      method: 'GET',
+      seconds: Math.max(3, Math.round(SECONDS / 2)),
+      connections: CONNECTIONS,
+    });
     const lag = monitorEventLoopDelay({ resolution: 10 });
     lag.enable();
     const measured = await load({ ...chat, seconds: SECONDS });
@@ -181,7 +190,8 @@ async function main(): Promise<void> {
       }),
     );
   } finally {
-    for (const id of tenants) await fetch(`${base}/admin/business/${id}`, { method: 'DELETE', headers: admin }).catch(() => undefined);
+    for (const id of tenants)
+      await fetch(`${base}/admin/business/${id}`, { method: 'DELETE', headers: admin }).catch(() => undefined);
     await app.close();
   }
 }

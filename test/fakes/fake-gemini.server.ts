@@ -46,7 +46,12 @@ export interface GeminiRequestBody {
   tools?: Array<{ functionDeclarations?: Array<Record<string, unknown>> }>;
   toolConfig?: Record<string, unknown>;
   generationConfig?: Record<string, unknown>;
-  requests?: Array<{ model: string; content: { parts: Array<{ text?: string }> }; outputDimensionality?: number; taskType?: string }>;
+  requests?: Array<{
+    model: string;
+    content: { parts: Array<{ text?: string }> };
+    outputDimensionality?: number;
+    taskType?: string;
+  }>;
   content?: { parts: Array<{ text?: string }> };
   outputDimensionality?: number;
 }
@@ -66,7 +71,8 @@ const DEFAULT_EMBEDDING_DIM = 3072;
 export class FakeGeminiServer {
   readonly requests: RecordedGeminiRequest[] = [];
   /** Answers generation requests when no step is queued. */
-  defaultReply: (req: RecordedGeminiRequest) => FakeGeminiStep = () => FakeGeminiServer.text('Happy to help with that.');
+  defaultReply: (req: RecordedGeminiRequest) => FakeGeminiStep = () =>
+    FakeGeminiServer.text('Happy to help with that.');
   /** When set, requests with another key get Google's 400 API_KEY_INVALID. */
   expectedApiKey: string | undefined;
   private readonly steps: FakeGeminiStep[] = [];
@@ -92,7 +98,10 @@ export class FakeGeminiServer {
   }
 
   static functionCall(name: string, args: Record<string, unknown>, id?: string): FakeGeminiStep {
-    return { type: 'reply', parts: [{ functionCall: { name, args, ...(id ? { id } : {}) }, thoughtSignature: 'c2lnbmF0dXJl' }] };
+    return {
+      type: 'reply',
+      parts: [{ functionCall: { name, args, ...(id ? { id } : {}) }, thoughtSignature: 'c2lnbmF0dXJl' }],
+    };
   }
 
   get baseUrl(): string {
@@ -137,7 +146,11 @@ export class FakeGeminiServer {
   /** The vector the fake returns for `text`: signed feature hashing of words and word bigrams, L2-normalised. */
   static embed(text: string, dim = DEFAULT_EMBEDDING_DIM): number[] {
     const vec = new Array<number>(dim).fill(0);
-    const words = text.toLowerCase().normalize('NFKD').match(/[a-z0-9]+/g) ?? [];
+    const words =
+      text
+        .toLowerCase()
+        .normalize('NFKD')
+        .match(/[a-z0-9]+/g) ?? [];
     const features = [...words, ...words.slice(1).map((w, i) => `${words[i]} ${w}`)];
     for (const feature of features) {
       const h = createHash('sha1').update(feature).digest();
@@ -239,7 +252,8 @@ export class FakeGeminiServer {
     }
     const requests = body.requests ?? [];
     if (requests.length === 0) return sendError(res, 400, '* BatchEmbedContentsRequest.requests: must not be empty');
-    if (requests.length > 100) return sendError(res, 400, '* BatchEmbedContentsRequest.requests: at most 100 requests can be in one batch');
+    if (requests.length > 100)
+      return sendError(res, 400, '* BatchEmbedContentsRequest.requests: at most 100 requests can be in one batch');
     const embeddings = requests.map((r) => {
       const text = (r.content?.parts ?? []).map((p) => p.text ?? '').join(' ');
       return { values: FakeGeminiServer.embed(text, r.outputDimensionality) };
@@ -249,7 +263,8 @@ export class FakeGeminiServer {
 }
 
 function validateGenerateBody(body: GeminiRequestBody): string | undefined {
-  if (!Array.isArray(body.contents) || body.contents.length === 0) return '* GenerateContentRequest.contents: contents is not specified';
+  if (!Array.isArray(body.contents) || body.contents.length === 0)
+    return '* GenerateContentRequest.contents: contents is not specified';
   for (const [i, content] of body.contents.entries()) {
     if (content.role !== undefined && content.role !== 'user' && content.role !== 'model') {
       return `Please use a valid role: user, model. (contents[${i}].role = ${content.role})`;
@@ -259,7 +274,8 @@ function validateGenerateBody(body: GeminiRequestBody): string | undefined {
     }
     for (const part of content.parts) {
       const kinds = ['text', 'functionCall', 'functionResponse', 'inlineData', 'fileData'].filter((k) => k in part);
-      if (kinds.length !== 1) return `* GenerateContentRequest.contents[${i}].parts: exactly one data field is required`;
+      if (kinds.length !== 1)
+        return `* GenerateContentRequest.contents[${i}].parts: exactly one data field is required`;
     }
   }
   return undefined;
@@ -288,7 +304,9 @@ function responseFor(step: Exclude<FakeGeminiStep, { type: 'error' } | { type: '
   }
   const text = step.parts.map((p) => ('text' in p ? p.text : '')).join('');
   return {
-    candidates: [{ content: { role: 'model', parts: step.parts }, finishReason: step.finishReason ?? 'STOP', index: 0 }],
+    candidates: [
+      { content: { role: 'model', parts: step.parts }, finishReason: step.finishReason ?? 'STOP', index: 0 },
+    ],
     usageMetadata: usage(text),
     modelVersion: 'gemini-2.5-flash',
     responseId: 'fake-response',

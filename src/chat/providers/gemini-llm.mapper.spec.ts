@@ -10,12 +10,20 @@ import {
 describe('gemini-llm.mapper', () => {
   describe(toGeminiContents.name, () => {
     it('drops turns that would become empty contents, which Gemini rejects', () => {
-      expect(toGeminiContents([{ role: 'user', text: '   ' }, { role: 'model' }, { role: 'tool', results: [] }])).toEqual([]);
+      expect(
+        toGeminiContents([{ role: 'user', text: '   ' }, { role: 'model' }, { role: 'tool', results: [] }]),
+      ).toEqual([]);
     });
 
     it('puts a replay signature on the first function call of a step only', () => {
       const [content] = toGeminiContents([
-        { role: 'model', toolCalls: [{ name: 'a', args: {} }, { name: 'b', args: { x: 1 }, id: 'call-2' }] },
+        {
+          role: 'model',
+          toolCalls: [
+            { name: 'a', args: {} },
+            { name: 'b', args: { x: 1 }, id: 'call-2' },
+          ],
+        },
       ]);
       expect(content.parts).toEqual([
         { functionCall: { name: 'a', args: {} }, thoughtSignature: REPLAYED_CALL_SIGNATURE },
@@ -62,10 +70,10 @@ describe('gemini-llm.mapper', () => {
     expect(retryDelaySeconds('{"error":{"code":429}}')).toBeUndefined();
   });
 
-  it('extracts Google\'s error message from the JSON body and bounds its length', () => {
-    expect(googleErrorMessage('{"error":{"code":503,"message":"The model is \\"overloaded\\".","status":"UNAVAILABLE"}}')).toBe(
-      'The model is "overloaded".',
-    );
+  it("extracts Google's error message from the JSON body and bounds its length", () => {
+    expect(
+      googleErrorMessage('{"error":{"code":503,"message":"The model is \\"overloaded\\".","status":"UNAVAILABLE"}}'),
+    ).toBe('The model is "overloaded".');
     expect(googleErrorMessage(`{"error":{"message":"${'x'.repeat(500)}"}}`)).toHaveLength(201);
   });
 });

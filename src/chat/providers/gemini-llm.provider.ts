@@ -1,4 +1,10 @@
-import { ApiError, GenerateContentConfig, GenerateContentParameters, GenerateContentResponse, GoogleGenAI } from '@google/genai';
+import {
+  ApiError,
+  GenerateContentConfig,
+  GenerateContentParameters,
+  GenerateContentResponse,
+  GoogleGenAI,
+} from '@google/genai';
 import {
   BrokenCircuitError,
   circuitBreaker,
@@ -65,11 +71,17 @@ export class GeminiLlmProvider extends LlmProvider {
       apiKey: options.apiKey,
       // Our own fetch: without it the SDK reaches for Undici's global dispatcher through a realm-global symbol,
       // which is missing inside Jest's sandbox. Our Deadline bounds every call, so Undici's defaults do no harm.
-      httpOptions: { ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}), fetch: (input, init) => fetch(input, init) },
+      httpOptions: {
+        ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
+        fetch: (input, init) => fetch(input, init),
+      },
     });
     this.model = options.model;
     this.timeoutMs = options.timeoutMs ?? 20_000;
-    this.generationConfig = { temperature: options.temperature ?? 0.4, maxOutputTokens: options.maxOutputTokens ?? 2048 };
+    this.generationConfig = {
+      temperature: options.temperature ?? 0.4,
+      maxOutputTokens: options.maxOutputTokens ?? 2048,
+    };
     this.policy = buildPolicy(options);
   }
 
@@ -78,7 +90,10 @@ export class GeminiLlmProvider extends LlmProvider {
     return this.execute(request.signal, async (signal) => {
       const deadline = new Deadline(this.timeoutMs, signal);
       try {
-        const response = await this.ai.models.generateContent({ ...params, config: { ...params.config, abortSignal: deadline.signal } });
+        const response = await this.ai.models.generateContent({
+          ...params,
+          config: { ...params.config, abortSignal: deadline.signal },
+        });
         return toLlmResponse(response);
       } catch (err) {
         throw classify(err, deadline, signal, 'request');
@@ -95,10 +110,12 @@ export class GeminiLlmProvider extends LlmProvider {
     const opened = await this.execute(request.signal, async (signal) => {
       const deadline = new Deadline(this.timeoutMs, signal);
       try {
-        const iterator = (await this.ai.models.generateContentStream({
-          ...params,
-          config: { ...params.config, abortSignal: deadline.signal },
-        }))[Symbol.asyncIterator]();
+        const iterator = (
+          await this.ai.models.generateContentStream({
+            ...params,
+            config: { ...params.config, abortSignal: deadline.signal },
+          })
+        )[Symbol.asyncIterator]();
         const first = await iterator.next();
         return { iterator, first, deadline, signal };
       } catch (err) {
@@ -145,7 +162,12 @@ export class GeminiLlmProvider extends LlmProvider {
     const response = await this.execute(undefined, async (signal) => {
       const deadline = new Deadline(this.timeoutMs, signal);
       try {
-        return toLlmResponse(await this.ai.models.generateContent({ ...params, config: { ...params.config, abortSignal: deadline.signal } }));
+        return toLlmResponse(
+          await this.ai.models.generateContent({
+            ...params,
+            config: { ...params.config, abortSignal: deadline.signal },
+          }),
+        );
       } catch (err) {
         throw classify(err, deadline, signal, 'request');
       } finally {
@@ -157,7 +179,11 @@ export class GeminiLlmProvider extends LlmProvider {
     return summary || previousSummary || '';
   }
 
-  private params(systemInstruction: string, turns: LlmTurn[], request: Pick<LlmRequest, 'tools'>): GenerateContentParameters {
+  private params(
+    systemInstruction: string,
+    turns: LlmTurn[],
+    request: Pick<LlmRequest, 'tools'>,
+  ): GenerateContentParameters {
     const declarations = toFunctionDeclarations(request.tools);
     return {
       model: this.model,
@@ -170,7 +196,10 @@ export class GeminiLlmProvider extends LlmProvider {
     };
   }
 
-  private async execute<T>(callerSignal: AbortSignal | undefined, fn: (signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
+  private async execute<T>(
+    callerSignal: AbortSignal | undefined,
+    fn: (signal: AbortSignal | undefined) => Promise<T>,
+  ): Promise<T> {
     try {
       return await this.policy.execute(() => fn(callerSignal), callerSignal);
     } catch (err) {
@@ -203,7 +232,10 @@ function buildPolicy(options: GeminiLlmProviderOptions) {
   );
   const breaker = circuitBreaker(
     handleWhen((err) => err instanceof LlmError && err.transient),
-    { halfOpenAfter: options.breakerHalfOpenAfterMs ?? 30_000, breaker: new ConsecutiveBreaker(options.breakerThreshold ?? 5) },
+    {
+      halfOpenAfter: options.breakerHalfOpenAfterMs ?? 30_000,
+      breaker: new ConsecutiveBreaker(options.breakerThreshold ?? 5),
+    },
   );
   return wrap(breaker, retryPolicy);
 }
@@ -218,7 +250,12 @@ function isRetryable(err: LlmError, maxDelayMs: number): boolean {
 const RETRYABLE_STATUS = new Set([408, 500, 502, 503, 504]);
 
 /** Turns whatever the SDK or fetch threw into an LlmError, using the deadline to tell timeouts from other aborts. */
-function classify(err: unknown, deadline: Deadline, callerSignal: AbortSignal | undefined, phase: 'request' | 'stream'): LlmError {
+function classify(
+  err: unknown,
+  deadline: Deadline,
+  callerSignal: AbortSignal | undefined,
+  phase: 'request' | 'stream',
+): LlmError {
   if (err instanceof LlmError) return err;
   if (callerSignal?.aborted) return new LlmError(LlmErrorCode.CANCELLED, 'The request was cancelled');
   if (deadline.timedOut) return new LlmError(LlmErrorCode.TIMEOUT, `Gemini did not answer within ${deadline.ms} ms`);
@@ -227,7 +264,8 @@ function classify(err: unknown, deadline: Deadline, callerSignal: AbortSignal | 
     if (err.status === 429) {
       return new LlmError(LlmErrorCode.RATE_LIMITED, `Gemini rate limit: ${detail}`, retryDelaySeconds(err.message));
     }
-    if (RETRYABLE_STATUS.has(err.status)) return new LlmError(LlmErrorCode.UNAVAILABLE, `Gemini ${err.status}: ${detail}`);
+    if (RETRYABLE_STATUS.has(err.status))
+      return new LlmError(LlmErrorCode.UNAVAILABLE, `Gemini ${err.status}: ${detail}`);
     return new LlmError(LlmErrorCode.REJECTED, `Gemini rejected the request (${err.status}): ${detail}`);
   }
   const message = err instanceof Error ? err.message : String(err);

@@ -49,14 +49,18 @@ describe('chat rate limit resolution', () => {
     });
 
     it('ignores nonsensical tenant values', () => {
-      expect(resolveLimits(defaults, { chatRateLimitPerMinute: -1, ipRateLimitPerMinute: Number.NaN })).toEqual(defaults);
+      expect(resolveLimits(defaults, { chatRateLimitPerMinute: -1, ipRateLimitPerMinute: Number.NaN })).toEqual(
+        defaults,
+      );
       expect(resolveLimits(defaults, { chatRateLimitPerMinute: 7.9 })).toEqual({ session: 7, ip: 60 });
     });
   });
 
   describe(trackerFor.name, () => {
     it('keys the session counter by tenant and session', () => {
-      expect(trackerFor(SESSION_THROTTLER, { businessId: 'acme', sessionId: SESSION, ip: '1.2.3.4' })).toBe(`session:acme:${SESSION}`);
+      expect(trackerFor(SESSION_THROTTLER, { businessId: 'acme', sessionId: SESSION, ip: '1.2.3.4' })).toBe(
+        `session:acme:${SESSION}`,
+      );
     });
 
     it('does not count a request without both ids against a session', () => {
@@ -64,17 +68,26 @@ describe('chat rate limit resolution', () => {
     });
 
     it('keys the IP counter per tenant, and still counts requests without a valid tenant', () => {
-      expect(trackerFor(IP_THROTTLER, { businessId: 'acme', sessionId: SESSION, ip: '1.2.3.4' })).toBe('ip:acme:1.2.3.4');
-      expect(trackerFor(IP_THROTTLER, { businessId: undefined, sessionId: undefined, ip: '1.2.3.4' })).toBe('ip:-:1.2.3.4');
+      expect(trackerFor(IP_THROTTLER, { businessId: 'acme', sessionId: SESSION, ip: '1.2.3.4' })).toBe(
+        'ip:acme:1.2.3.4',
+      );
+      expect(trackerFor(IP_THROTTLER, { businessId: undefined, sessionId: undefined, ip: '1.2.3.4' })).toBe(
+        'ip:-:1.2.3.4',
+      );
     });
   });
 
   describe(ChatRateLimitPolicy.name, () => {
-    const config = { get: (key: string) => ({ CHAT_RATE_LIMIT_PER_MINUTE: 5, CHAT_IP_RATE_LIMIT_PER_MINUTE: 60 })[key] } as unknown as AppConfig;
+    const config = {
+      get: (key: string) => ({ CHAT_RATE_LIMIT_PER_MINUTE: 5, CHAT_IP_RATE_LIMIT_PER_MINUTE: 60 })[key],
+    } as unknown as AppConfig;
     const tenants = (getCached: TenantService['getCached']) => ({ getCached }) as unknown as TenantService;
 
     it("applies the tenant's own limits", async () => {
-      const sut = new ChatRateLimitPolicy(config, tenants(async () => ({ settings: { chatRateLimitPerMinute: 2 } }) as BusinessEntity));
+      const sut = new ChatRateLimitPolicy(
+        config,
+        tenants(async () => ({ settings: { chatRateLimitPerMinute: 2 } }) as BusinessEntity),
+      );
       await expect(sut.limitsFor('acme')).resolves.toEqual({ session: 2, ip: 60 });
     });
 

@@ -39,7 +39,10 @@ export function readTarget(body: unknown, ip: string | undefined): ChatRateLimit
 export function resolveLimits(defaults: ChatLimits, settings: BusinessSettings | undefined): ChatLimits {
   const pick = (own: number | undefined, fallback: number) =>
     typeof own === 'number' && Number.isFinite(own) && own >= 0 ? Math.floor(own) : fallback;
-  return { session: pick(settings?.chatRateLimitPerMinute, defaults.session), ip: pick(settings?.ipRateLimitPerMinute, defaults.ip) };
+  return {
+    session: pick(settings?.chatRateLimitPerMinute, defaults.session),
+    ip: pick(settings?.ipRateLimitPerMinute, defaults.ip),
+  };
 }
 
 /**
@@ -64,7 +67,10 @@ export class ChatRateLimitPolicy {
   ) {}
 
   get defaults(): ChatLimits {
-    return { session: this.config.get('CHAT_RATE_LIMIT_PER_MINUTE'), ip: this.config.get('CHAT_IP_RATE_LIMIT_PER_MINUTE') };
+    return {
+      session: this.config.get('CHAT_RATE_LIMIT_PER_MINUTE'),
+      ip: this.config.get('CHAT_IP_RATE_LIMIT_PER_MINUTE'),
+    };
   }
 
   /**
@@ -78,7 +84,11 @@ export class ChatRateLimitPolicy {
       return resolveLimits(this.defaults, business.settings);
     } catch (err) {
       const notFound = (err as { kind?: string }).kind === 'NOT_FOUND';
-      if (!notFound) this.logger.warn({ businessId, err: (err as Error).message }, 'rate limit settings unavailable; using defaults');
+      if (!notFound)
+        this.logger.warn(
+          { businessId, err: (err as Error).message },
+          'rate limit settings unavailable; using defaults',
+        );
       return this.defaults;
     }
   }

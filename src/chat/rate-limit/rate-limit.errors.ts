@@ -16,7 +16,12 @@ export const RateLimitErrors = {
       { retryAfterSeconds },
     ),
   ip: (retryAfterSeconds: number) =>
-    new AppError('RATE_LIMITED', RateLimitErrorCode.IP, `Too many requests from this address; try again in ${retryAfterSeconds} seconds`, {
-      retryAfterSeconds,
-    }),
+    new AppError(
+      'RATE_LIMITED',
+      RateLimitErrorCode.IP,
+      `Too many requests from this address; try again in ${retryAfterSeconds} seconds`,
+      {
+        retryAfterSeconds,
+      },
+    ),
 };
