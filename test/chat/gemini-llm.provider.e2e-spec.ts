@@ -35,7 +35,13 @@ async function failure(promise: Promise<unknown>): Promise<LlmError> {
 describe('GeminiLlmProvider against the fake Gemini server', () => {
   let gemini: FakeGeminiServer;
   const provider = (options: Partial<GeminiLlmProviderOptions> = {}) =>
-    new GeminiLlmProvider({ apiKey: API_KEY, model: 'gemini-2.5-flash', baseUrl: gemini.baseUrl, retryInitialDelayMs: 10, ...options });
+    new GeminiLlmProvider({
+      apiKey: API_KEY,
+      model: 'gemini-2.5-flash',
+      baseUrl: gemini.baseUrl,
+      retryInitialDelayMs: 10,
+      ...options,
+    });
 
   beforeAll(async () => {
     gemini = await FakeGeminiServer.start();
@@ -65,14 +71,23 @@ describe('GeminiLlmProvider against the fake Gemini server', () => {
       }),
     );
 
-    expect(response).toEqual({ text: 'Yes, we repair all major brands.', toolCalls: [], finishReason: 'stop', provider: 'gemini' });
+    expect(response).toEqual({
+      text: 'Yes, we repair all major brands.',
+      toolCalls: [],
+      finishReason: 'stop',
+      provider: 'gemini',
+    });
     const [sent] = gemini.generateRequests;
     expect(sent.path).toBe('/v1beta/models/gemini-2.5-flash:generateContent');
     expect(sent.apiKey).toBe(API_KEY);
     expect(sent.body.systemInstruction?.parts[0].text).toBe('You are the concierge for Acme Plumbing.');
     expect(sent.body.contents?.map((c) => c.role)).toEqual(['user', 'model', 'user', 'model', 'user']);
-    expect(sent.body.contents?.[1].parts[0]).toMatchObject({ functionCall: { name: 'create_contact', args: { email: 'ann@example.com' } } });
-    expect(sent.body.contents?.[2].parts[0]).toEqual({ functionResponse: { name: 'create_contact', response: { ok: true } } });
+    expect(sent.body.contents?.[1].parts[0]).toMatchObject({
+      functionCall: { name: 'create_contact', args: { email: 'ann@example.com' } },
+    });
+    expect(sent.body.contents?.[2].parts[0]).toEqual({
+      functionResponse: { name: 'create_contact', response: { ok: true } },
+    });
     expect(sent.body.tools?.[0].functionDeclarations?.[0]).toEqual({
       name: 'create_contact',
       description: 'Create the customer in the CRM',
@@ -85,7 +100,9 @@ describe('GeminiLlmProvider against the fake Gemini server', () => {
     gemini.enqueue(FakeGeminiServer.functionCall('create_contact', { email: 'ann@example.com', firstName: 'Ann' }));
     const response = await provider().generate(llmRequest());
     expect(response.finishReason).toBe('tool_calls');
-    expect(response.toolCalls).toEqual([{ name: 'create_contact', args: { email: 'ann@example.com', firstName: 'Ann' } }]);
+    expect(response.toolCalls).toEqual([
+      { name: 'create_contact', args: { email: 'ann@example.com', firstName: 'Ann' } },
+    ]);
   });
 
   it('retries a 429 after the delay Google asks for, then succeeds', async () => {
@@ -159,7 +176,10 @@ describe('GeminiLlmProvider against the fake Gemini server', () => {
     const deltas = events.filter((e) => e.type === 'delta').map((e) => (e.type === 'delta' ? e.text : ''));
     expect(deltas.length).toBeGreaterThan(2);
     expect(deltas.join('')).toBe(text);
-    expect(events.at(-1)).toEqual({ type: 'done', response: { text, toolCalls: [], finishReason: 'stop', provider: 'gemini' } });
+    expect(events.at(-1)).toEqual({
+      type: 'done',
+      response: { text, toolCalls: [], finishReason: 'stop', provider: 'gemini' },
+    });
     expect(gemini.generateRequests[0].path).toBe('/v1beta/models/gemini-2.5-flash:streamGenerateContent');
     expect(gemini.generateRequests[0].query.alt).toBe('sse');
   });
@@ -168,7 +188,15 @@ describe('GeminiLlmProvider against the fake Gemini server', () => {
     gemini.enqueue(FakeGeminiServer.functionCall('book_appointment', { date: '2026-12-01' }));
     const events = await collect(provider().stream(llmRequest()));
     expect(events).toEqual([
-      { type: 'done', response: { text: '', toolCalls: [{ name: 'book_appointment', args: { date: '2026-12-01' } }], finishReason: 'tool_calls', provider: 'gemini' } },
+      {
+        type: 'done',
+        response: {
+          text: '',
+          toolCalls: [{ name: 'book_appointment', args: { date: '2026-12-01' } }],
+          finishReason: 'tool_calls',
+          provider: 'gemini',
+        },
+      },
     ]);
   });
 
@@ -201,7 +229,10 @@ describe('GeminiLlmProvider against the fake Gemini server', () => {
   it('ends a blocked stream with an empty safety response', async () => {
     gemini.enqueue({ type: 'blocked', partialText: 'Well, ' });
     const events = await collect(provider().stream(llmRequest()));
-    expect(events.at(-1)).toEqual({ type: 'done', response: { text: '', toolCalls: [], finishReason: 'safety', provider: 'gemini' } });
+    expect(events.at(-1)).toEqual({
+      type: 'done',
+      response: { text: '', toolCalls: [], finishReason: 'safety', provider: 'gemini' },
+    });
   });
 
   it('summarizes older turns with the model, folding in the previous summary', async () => {
@@ -220,7 +251,9 @@ describe('GeminiLlmProvider against the fake Gemini server', () => {
 
   it('keeps the previous summary when the summary comes back blocked', async () => {
     gemini.enqueue({ type: 'blocked' });
-    await expect(provider().summarize('Ann asked about prices.', [{ role: 'user', text: 'hello' }])).resolves.toBe('Ann asked about prices.');
+    await expect(provider().summarize('Ann asked about prices.', [{ role: 'user', text: 'hello' }])).resolves.toBe(
+      'Ann asked about prices.',
+    );
   });
 });
 
@@ -232,7 +265,10 @@ describe('fake Gemini embeddings (what the RAG tests rely on)', () => {
   afterAll(() => gemini.close());
 
   it('answers the SDK embedContent call with deterministic unit vectors of the requested size', async () => {
-    const ai = new GoogleGenAI({ apiKey: API_KEY, httpOptions: { baseUrl: gemini.baseUrl, fetch: (input, init) => fetch(input, init) } });
+    const ai = new GoogleGenAI({
+      apiKey: API_KEY,
+      httpOptions: { baseUrl: gemini.baseUrl, fetch: (input, init) => fetch(input, init) },
+    });
     const embed = (contents: string[]) =>
       ai.models.embedContent({ model: 'gemini-embedding-001', contents, config: { outputDimensionality: 768 } });
     const first = await embed(['water heater repair', 'roof cleaning prices', 'water heater repairs']);
