@@ -8,6 +8,7 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY src ./src
 COPY migrations ./migrations
+COPY public ./public
 RUN npm run build && npm prune --omit=dev
 
 # Runtime: production dependencies and compiled code only, as an unprivileged user.

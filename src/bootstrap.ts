@@ -4,6 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { WsAdapter } from '@nestjs/platform-ws';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
+import { join } from 'node:path';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from 'src/app.module';
 import { ADMIN_SECURITY_SCHEME } from 'src/common/auth/admin-api-key.guard';
@@ -46,6 +47,8 @@ export function configureApp(app: NestExpressApplication): void {
       stopAtFirstError: false,
     }),
   );
+  // The try-it-out chat widget and admin console: static files beside the code (copied into dist/ by the build).
+  app.useStaticAssets(join(__dirname, '..', 'public'), { index: 'index.html', maxAge: '5m' });
   setupSwagger(app);
 }
 

@@ -45,6 +45,16 @@ describe('Platform', () => {
       expect(res.headers['x-powered-by']).toBeUndefined();
     });
 
+    it('serves the chat widget and the admin console', async () => {
+      const widget = await t.http.get('/');
+      expect(widget.status).toBe(200);
+      expect(widget.text).toContain('/chat/stream');
+      const admin = await t.http.get('/admin.html');
+      expect(admin.status).toBe(200);
+      expect(admin.text).toContain('Admin API key');
+      await t.http.get('/widget.js').expect(200).expect('Content-Type', /javascript/);
+    });
+
     it('answers unknown routes in the common error format', async () => {
       const res = await t.http.get('/no/such/route');
       expect(res.status).toBe(404);

@@ -1,0 +1,116 @@
+// Minimal widget: the server already sanitises replies to an allow-list of tags, so they are rendered as HTML.
+(() => {
+  const $ = (id) => document.getElementById(id);
+  let businessId = null;
+  let sessionId = null;
+  let busy = false;
+
+  const newSession = () => (crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random().toString(16).slice(2));
+
+  function bubble(kind, html) {
+    const el = document.createElement('div');
+    el.className = `msg ${kind}`;
+    if (kind === 'user') el.textContent = html; else el.innerHTML = html;
+    $('log').appendChild(el);
+    $('log').scrollTop = $('log').scrollHeight;
+    return el;
+  }
+
+  function renderCtas(ctas) {
+    const box = $('ctas');
+    box.replaceChildren();
+    for (const cta of ctas || []) {
+      if ((cta.action === 'link' || cta.action === 'redirect') && cta.url) {
+        const a = document.createElement('a');
+        a.href = cta.url; a.target = '_blank'; a.rel = 'noopener'; a.textContent = cta.label;
+        box.appendChild(a);
+      } else {
+        const b = document.createElement('button');
+        b.type = 'button'; b.textContent = cta.label;
+        b.onclick = () => send('', cta.id, cta.label);
+        box.appendChild(b);
+      }
+    }
+  }
+
+  async function send(message, ctaId, shown) {
+    if (busy || !businessId) return;
+    busy = true;
+    $('sendBtn').disabled = true;
+    bubble('user', shown || message);
+    renderCtas([]);
+    const bot = bubble('bot', '…');
+    const body = { business_id: businessId, session_id: sessionId, message };
+    if (ctaId) body.cta_id = ctaId;
+    try {
+      const res = await fetch('/chat/stream', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+      if (!res.ok || !res.body) {
+        const err = await res.json().catch(() => ({}));
+        bot.textContent = err.message || `Error ${res.status}`;
+        return;
+      }
+      const reader = res.body.getReader();
+      const decoder = new TextDecoder();
+      let buffer = '';
+      let text = '';
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        buffer += decoder.decode(value, { stream: true });
+        let cut;
+        while ((cut = buffer.indexOf('\n\n')) !== -1) {
+          const raw = buffer.slice(0, cut);
+          buffer = buffer.slice(cut + 2);
+          const event = /^event: (.*)$/m.exec(raw)?.[1] || 'message';
+          const data = raw.split('\n').filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n');
+          if (!data) continue;
+          const payload = JSON.parse(data);
+          if (event === 'delta') { text += payload.text || ''; bot.textContent = text; }
+          if (event === 'done') {
+            bot.innerHTML = payload.response;
+            if (payload.sources?.length) {
+              const s = document.createElement('span');
+              s.className = 'sources';
+              s.textContent = 'Sources: ' + payload.sources.map((x) => x.title || x.url).join(' · ');
+              bot.appendChild(s);
+            }
+            renderCtas(payload.ctas);
+          }
+          if (event === 'error') bot.textContent = payload.message || 'Something went wrong.';
+        }
+      }
+    } catch (e) {
+      bot.textContent = 'Network error — please try again.';
+    } finally {
+      busy = false;
+      $('sendBtn').disabled = false;
+    }
+  }
+
+  async function open(id) {
+    $('status').textContent = 'Loading…';
+    const res = await fetch(`/api/business/${encodeURIComponent(id)}/config`);
+    if (!res.ok) { $('status').textContent = (await res.json().catch(() => ({}))).message || `Error ${res.status}`; return; }
+    const { config } = await res.json();
+    businessId = id;
+    sessionId = newSession();
+    const w = $('widget');
+    w.hidden = false;
+    w.className = `widget ${config.widgetPosition || 'bottom-right'}`;
+    if (config.themeColor) w.style.setProperty('--theme', config.themeColor);
+    $('title').textContent = config.businessName;
+    if (config.businessLogo) { $('logo').src = config.businessLogo; $('logo').hidden = false; }
+    $('sendBtn').textContent = config.chatbotButtonText || 'Send';
+    $('privacy').textContent = config.privacyStatement || '';
+    $('log').replaceChildren();
+    bubble('bot', [config.greetingMessage, config.secondaryGreetingMessage].filter(Boolean).join('<br><br>') || 'Hi!');
+    renderCtas(config.entryCtas);
+    $('status').textContent = '';
+  }
+
+  $('pick').onsubmit = (e) => { e.preventDefault(); open($('business').value.trim()); };
+  $('send').onsubmit = (e) => { e.preventDefault(); const m = $('msg').value.trim(); if (!m) return; $('msg').value = ''; send(m); };
+  $('reset').onclick = () => businessId && open(businessId);
+  const fromQuery = new URLSearchParams(location.search).get('business');
+  if (fromQuery) { $('business').value = fromQuery; open(fromQuery); }
+})();
