@@ -1,3 +1,4 @@
+import { createServer, request as httpRequest, Server } from 'node:http';
 import { WebSocket, WebSocketServer } from 'ws';
 import { pcm16FromBytes, pcm16ToBytes } from 'src/voice/audio/mulaw-codec';
 import { StreamingResampler } from 'src/voice/audio/streaming-resampler';
@@ -74,6 +75,11 @@ export interface FakeLiveOptions {
   echo?: boolean;
   /** Close every new connection right after `setup` instead of answering: the model is down. */
   refuseSetup?: boolean;
+  /**
+   * GEMINI_BASE_URL serves REST and Live alike, so plain HTTP requests (embeddings, generateContent) are passed to
+   * this upstream, e.g. the REST fake in fake-gemini.server.ts. Without it they get 404.
+   */
+  restUpstream?: string;
 }
 
 /**
@@ -84,6 +90,7 @@ export interface FakeLiveOptions {
 export class FakeGeminiLiveServer {
   readonly sessions: FakeLiveSession[] = [];
   private wss!: WebSocketServer;
+  private http!: Server;
   private readonly waiters: ((s: FakeLiveSession) => void)[] = [];
   connections = 0;
 
@@ -93,9 +100,24 @@ export class FakeGeminiLiveServer {
     this.options.refuseSetup = v;
   }
 
-  async start(): Promise<string> {
-    this.wss = new WebSocketServer({ port: this.options.port ?? 0, host: '127.0.0.1' });
-    await new Promise<void>((r) => this.wss.once('listening', () => r()));
+  async start(restUpstream?: string): Promise<string> {
+    if (restUpstream) this.options.restUpstream = restUpstream;
+    this.http = createServer((req, res) => {
+      const upstream = this.options.restUpstream;
+      if (!upstream) {
+        res.writeHead(404).end();
+        return;
+      }
+      const target = new URL(req.url ?? '/', upstream);
+      const proxied = httpRequest(target, { method: req.method, headers: { ...req.headers, host: target.host } }, (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      });
+      proxied.on('error', () => res.writeHead(502).end());
+      req.pipe(proxied);
+    });
+    this.wss = new WebSocketServer({ server: this.http });
+    await new Promise<void>((r) => this.http.listen(this.options.port ?? 0, '127.0.0.1', () => r()));
     this.wss.on('connection', (socket, req) => {
       this.connections++;
       let session: FakeLiveSession | null = null;
@@ -113,7 +135,7 @@ export class FakeGeminiLiveServer {
         session.onClientMessage(m, this.options.echo ?? true);
       });
     });
-    const { port } = this.wss.address() as { port: number };
+    const { port } = this.http.address() as { port: number };
     return `http://127.0.0.1:${port}`;
   }
 
@@ -139,5 +161,7 @@ export class FakeGeminiLiveServer {
   async stop(): Promise<void> {
     for (const c of this.wss.clients) c.terminate();
     await new Promise<void>((r) => this.wss.close(() => r()));
+    this.http.closeAllConnections();
+    await new Promise<void>((r) => this.http.close(() => r()));
   }
 }

@@ -2,7 +2,10 @@ import { FAKE_LIVE_PORT } from 'test/voice/support/voice-test-env';
 import { TWILIO_FRAME_BYTES } from 'src/voice/audio/frame-packer';
 import { sineTone } from 'src/voice/audio/tone';
 import { TranscriptService } from 'src/session/transcript.service';
+import { FakeGeminiServer } from 'test/fakes/fake-gemini.server';
 import { FakeGeminiLiveServer } from 'test/fakes/fake-gemini-live.server';
+import { plumbingDocumentsFactory } from 'test/rag/knowledge-documents-factory';
+import { ingestDocuments } from 'test/rag/knowledge-test-helpers';
 import { callSid } from 'test/factories/voice.factory';
 import { bootTestApp, TestApp } from 'test/support/test-app';
 import { toneSnrDb, zeroCrossingFrequency } from 'test/voice/support/signal-analysis';
@@ -13,8 +16,12 @@ describe('WS /media-stream ⇄ Gemini Live', () => {
   let t: TestApp;
   const live = new FakeGeminiLiveServer({ port: FAKE_LIVE_PORT });
 
+  let rest: FakeGeminiServer;
+
   beforeAll(async () => {
-    await live.start();
+    // Embeddings and other REST calls share GEMINI_BASE_URL with Live; the Live fake forwards them to the REST fake.
+    rest = await FakeGeminiServer.start();
+    await live.start(rest.baseUrl);
     t = await bootTestApp();
     await t.app.listen(0, '127.0.0.1');
   });
@@ -31,6 +38,7 @@ describe('WS /media-stream ⇄ Gemini Live', () => {
   afterAll(async () => {
     await t.close();
     await live.stop();
+    await rest.close();
   });
 
   it('bridges caller audio to the model and model audio back as 160-byte μ-law frames of the same tone', async () => {
@@ -119,6 +127,26 @@ describe('WS /media-stream ⇄ Gemini Live', () => {
     expect(JSON.stringify(contacts.body)).toContain('jane.voice@example.com');
     caller.stop();
     await caller.waitClosed();
+  });
+
+  it("answers search_knowledge_base from the calling tenant's knowledge base only", async () => {
+    const withKb = await createVoiceTenant(t);
+    const withoutKb = await createVoiceTenant(t);
+    const job = await ingestDocuments(t, withKb.businessId, plumbingDocumentsFactory.build());
+    expect(job.status).toBe('completed');
+    const search = async (tenant: typeof withKb) => {
+      const idx = live.sessions.length;
+      const caller = await placeCall(t, tenant);
+      caller.start();
+      const session = await live.session(idx);
+      session.send({ toolCall: { functionCalls: [{ id: 'kb-1', name: 'search_knowledge_base', args: { query: 'when is your office open' } }] } });
+      const reply = await session.next((m) => !!m.toolResponse);
+      caller.stop();
+      await caller.waitClosed();
+      return JSON.stringify(reply.toolResponse);
+    };
+    expect(await search(withKb)).toContain('Monday to Friday');
+    expect(await search(withoutKb)).not.toContain('Monday to Friday');
   });
 
   it('runs no cancelled tool call', async () => {
