@@ -5,7 +5,6 @@ import { DataSource } from 'typeorm';
 
 // Global setup runs outside Jest's module mapper, so the tsconfig path aliases are registered by hand.
 register({ baseUrl: join(__dirname, '..', '..'), paths: { 'src/*': ['src/*'], 'test/*': ['test/*'], migrations: ['migrations/index'] } });
-/* eslint-disable @typescript-eslint/no-require-imports */
 const { dataSourceOptions } = require('src/database/data-source.options') as typeof import('src/database/data-source.options');
 const { TEST_DATABASE_URL, TEST_REDIS_URL } = require('test/support/services') as typeof import('test/support/services');
 
