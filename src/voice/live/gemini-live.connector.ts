@@ -1,18 +1,29 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { FunctionResponse, GoogleGenAI, LiveConnectConfig, Modality, Session } from '@google/genai';
+import { BrokenCircuitError, circuitBreaker, CircuitBreakerPolicy, ConsecutiveBreaker, handleAll } from 'cockatiel';
 import { AppConfig } from 'src/config/app-config.service';
 import { AppError } from 'src/common/errors/app-error';
 import { GEMINI_INPUT_MIME } from 'src/voice/audio/call-audio';
 import { LiveModelConnector, LiveModelSession, LiveSessionCallbacks, LiveSessionOptions } from 'src/voice/live/live-model.port';
 
+/** After this many consecutive failed connects, calls get the apology at once for a while instead of waiting. */
+const BREAKER_THRESHOLD = 5;
+const BREAKER_HALF_OPEN_AFTER_MS = 15_000;
+
 /**
  * Gemini Live through @google/genai. `live.connect` never settles if the socket cannot open (the SDK only reports
- * it through onerror), so the connect is raced against a timeout and the half-open socket closed.
+ * it through onerror), so the connect is raced against a timeout and the half-open socket closed. A circuit breaker
+ * spares callers the timeout while Gemini is down. No retries: a caller is waiting, and the apology is better than
+ * silence.
  */
 @Injectable()
 export class GeminiLiveConnector extends LiveModelConnector {
   private readonly logger = new Logger('GeminiLive');
   private readonly ai: GoogleGenAI | null;
+  private readonly breaker: CircuitBreakerPolicy = circuitBreaker(handleAll, {
+    halfOpenAfter: BREAKER_HALF_OPEN_AFTER_MS,
+    breaker: new ConsecutiveBreaker(BREAKER_THRESHOLD),
+  });
 
   constructor(private readonly config: AppConfig) {
     super();
@@ -22,13 +33,23 @@ export class GeminiLiveConnector extends LiveModelConnector {
   }
 
   async connect(options: LiveSessionOptions, callbacks: LiveSessionCallbacks): Promise<LiveModelSession> {
-    if (!this.ai) throw new AppError('UNAVAILABLE', 'VOICE.MODEL_UNAVAILABLE', 'GEMINI_API_KEY is not set');
+    const ai = this.ai;
+    if (!ai) throw new AppError('UNAVAILABLE', 'VOICE.MODEL_UNAVAILABLE', 'GEMINI_API_KEY is not set');
+    try {
+      return await this.breaker.execute(() => this.open(ai, options, callbacks));
+    } catch (err) {
+      if (err instanceof BrokenCircuitError) throw new AppError('UNAVAILABLE', 'VOICE.MODEL_PAUSED', 'Live model paused after repeated failures');
+      throw err;
+    }
+  }
+
+  private async open(ai: GoogleGenAI, options: LiveSessionOptions, callbacks: LiveSessionCallbacks): Promise<LiveModelSession> {
     const timeoutMs = this.config.get('VOICE_MODEL_CONNECT_TIMEOUT_MS');
     let settled = false;
     let session: Session | undefined;
     let closedEarly: (err: Error) => void = () => undefined;
     const earlyClose = new Promise<never>((_, reject) => (closedEarly = reject));
-    const connecting = this.ai.live
+    const connecting = ai.live
       .connect({
         model: this.config.get('GEMINI_LIVE_MODEL'),
         config: liveConfig(options),
@@ -47,11 +68,12 @@ export class GeminiLiveConnector extends LiveModelConnector {
         if (settled) s.close();
         return s;
       });
-    const timeout = new Promise<never>((_, reject) =>
-      setTimeout(() => reject(new AppError('UNAVAILABLE', 'VOICE.MODEL_TIMEOUT', 'Live model did not answer in time')), timeoutMs).unref(),
-    );
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new AppError('UNAVAILABLE', 'VOICE.MODEL_TIMEOUT', 'Live model did not answer in time')), timeoutMs);
+    });
     try {
-      const s = await Promise.race([connecting, timeout, earlyClose]);
+      const s = await Promise.race([connecting, timeout, earlyClose]).finally(() => clearTimeout(timer));
       settled = true;
       return wrap(s);
     } catch (err) {
