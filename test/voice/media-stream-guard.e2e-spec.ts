@@ -1,4 +1,6 @@
 import { FAKE_LIVE_PORT } from 'test/voice/support/voice-test-env';
+import Redis from 'ioredis';
+import { TEST_REDIS_URL } from 'test/support/services';
 import { FakeGeminiLiveServer } from 'test/fakes/fake-gemini-live.server';
 import { callSid } from 'test/factories/voice.factory';
 import { bootTestApp, TestApp } from 'test/support/test-app';
@@ -100,6 +102,25 @@ describe('WS /media-stream admission: signatures, tickets and malformed frames',
     expect(session.received.some((m) => JSON.stringify(m.clientContent ?? '').includes('press 1 for Pricing'))).toBe(true);
     caller.stop();
     await caller.waitClosed();
+  });
+
+  it("hangs up a tenant's calls when the tenant is deleted", async () => {
+    const doomed = await createVoiceTenant(t);
+    const caller = await placeCall(t, doomed);
+    caller.start();
+    await caller.until(() => live.openSockets() > 0);
+    await t.http.delete(`/admin/business/${doomed.businessId}`).set(t.admin).expect(200);
+    await caller.waitClosed();
+    expect(caller.closeCode).toBe(1000);
+    expect(caller.closeReason).toBe('business deleted');
+    await new Promise((r) => setTimeout(r, 100));
+    // Nothing of the deleted tenant is written back after the hang-up.
+    const redis = new Redis(TEST_REDIS_URL);
+    try {
+      expect(await redis.keys(`*${doomed.businessId}*`)).toEqual([]);
+    } finally {
+      redis.disconnect();
+    }
   });
 
   it('reports call metrics to the admin', async () => {

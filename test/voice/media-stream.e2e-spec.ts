@@ -61,6 +61,10 @@ describe('WS /media-stream ⇄ Gemini Live', () => {
     caller.stop();
     await caller.waitClosed();
     await caller.until(() => session.socket.readyState === session.socket.CLOSED);
+    // The tone was speech to the bridge: time from its last voiced frame to the first model audio is measured.
+    const metrics = await t.http.get('/admin/voice/metrics').set(t.admin).expect(200);
+    expect(metrics.body.metrics.responseLatencyMs.p50).toEqual(expect.any(Number));
+    expect(metrics.body.metrics.framesOut).toBeGreaterThanOrEqual(45);
   });
 
   it('clears Twilio within 50 ms of the model being interrupted and keeps only what the caller heard', async () => {

@@ -1,10 +1,11 @@
-import { Inject, Injectable, OnApplicationShutdown, Optional } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown, OnModuleInit, Optional } from '@nestjs/common';
 import { SystemInstructionBuilder } from 'src/chat/pipeline/system-instruction.builder';
 import { AppConfig } from 'src/config/app-config.service';
 import { CrmTools } from 'src/crm/crm-tools.port';
 import { KnowledgeRetriever } from 'src/rag/knowledge-retriever.port';
 import { SessionStore } from 'src/session/session-store.port';
 import { TranscriptService } from 'src/session/transcript.service';
+import { TenantLifecycle } from 'src/tenant/tenant-lifecycle';
 import { TenantService } from 'src/tenant/tenant.service';
 import { renderApologyChime } from 'src/voice/call/apology-clip';
 import { CallSession } from 'src/voice/call/call-session';
@@ -39,12 +40,15 @@ export interface CallDeps {
 const DRAIN_TIMEOUT_MS = 5000;
 
 @Injectable()
-export class CallSessionFactory implements OnApplicationShutdown {
+export class CallSessionFactory implements OnModuleInit, OnApplicationShutdown {
   private readonly deps: CallDeps;
   private readonly wrapUps = new Set<Promise<void>>();
+  /** Calls on this instance; each removes itself when it has ended. */
+  private readonly active = new Set<CallSession>();
 
   constructor(
     config: AppConfig,
+    private readonly lifecycle: TenantLifecycle,
     tenants: TenantService,
     voiceConfigs: VoiceConfigService,
     tickets: CallTicketStore,
@@ -79,6 +83,15 @@ export class CallSessionFactory implements OnApplicationShutdown {
     };
   }
 
+  onModuleInit(): void {
+    // A deleted tenant's calls end at once (on this instance); its rows go with the cascade, its tickets expire.
+    this.lifecycle.onDelete('voice', {
+      afterCommit: async (businessId) => {
+        await Promise.all([...this.active].filter((c) => c.businessId === businessId).map((c) => c.terminateForDeletedTenant()));
+      },
+    });
+  }
+
   async onApplicationShutdown(): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<void>((r) => (timer = setTimeout(r, DRAIN_TIMEOUT_MS)));
@@ -87,6 +100,13 @@ export class CallSessionFactory implements OnApplicationShutdown {
   }
 
   create(transport: CallTransport, signature: string): CallSession {
-    return new CallSession(this.deps, transport, signature);
+    const call = new CallSession(this.deps, transport, signature);
+    this.active.add(call);
+    return call;
+  }
+
+  /** The gateway reports the socket gone; the call's wrap-up is tracked separately. */
+  release(call: CallSession): void {
+    this.active.delete(call);
   }
 }

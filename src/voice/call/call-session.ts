@@ -55,6 +55,7 @@ export class CallSession {
   private readonly early: Buffer[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
   private wrapUp: Promise<void> | null = null;
+  private forget = false;
 
   constructor(
     private readonly deps: CallDeps,
@@ -96,6 +97,18 @@ export class CallSession {
   onPolicyViolation(reason: string): void {
     this.logger.warn({ businessId: this.call?.businessId, reason }, 'media stream closed for policy');
     void this.end('completed', { code: WS_POLICY_VIOLATION, reason });
+  }
+
+  /** The tenant, once the call is authenticated. */
+  get businessId(): string | null {
+    return this.call?.businessId ?? null;
+  }
+
+  /** The tenant was deleted: hang up now and write nothing more, so no trace of it is re-created. */
+  terminateForDeletedTenant(): Promise<void> {
+    this.logger.log({ businessId: this.call?.businessId }, 'call ended: business deleted');
+    this.forget = true;
+    return this.end('completed', { code: WS_NORMAL, reason: 'business deleted' });
   }
 
   /** Resolves when the call has ended and its transcript and outcome are written (for graceful shutdown). */
@@ -284,6 +297,7 @@ export class CallSession {
     if (!call) return;
     call.link.close();
     this.deps.metrics.callsActive--;
+    if (this.forget) return;
     const heard = this.turn.heardTranscript();
     if (heard || call.transcript.pendingCallerText) call.transcript.recordTurn(heard, this.turn.framesPlayed < this.turn.framesSent);
     await call.transcript.drained();

@@ -49,7 +49,10 @@ export class MediaStreamGateway implements OnGatewayConnection {
       if (!parsed.ok) return call.onPolicyViolation(parsed.reason);
       if (parsed.frame) call.handle(parsed.frame);
     });
-    client.on('close', () => call.onSocketClosed());
+    client.on('close', () => {
+      call.onSocketClosed();
+      this.calls.release(call);
+    });
     client.on('error', (err) => this.logger.warn({ err: err.message }, 'media stream socket error'));
   }
 }
