@@ -9,6 +9,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from 'src/app.module';
 import { ADMIN_SECURITY_SCHEME } from 'src/common/auth/admin-api-key.guard';
 import { AppConfig } from 'src/config/app-config.service';
+import { normalizeOrigin, TenantOriginsRegistry } from 'src/tenant/tenant-origins.registry';
 
 /** The one bootstrap, shared by main.ts and the e2e tests, so tests exercise exactly what production runs. */
 export async function createApp(): Promise<NestExpressApplication> {
@@ -26,9 +27,14 @@ export function configureApp(app: NestExpressApplication): void {
   app.set('trust proxy', proxies.length ? proxies : false);
   app.disable('x-powered-by');
   app.use(helmet({ contentSecurityPolicy: false, crossOriginResourcePolicy: { policy: 'cross-origin' } }));
-  const origins = config.allowedOrigins;
+  const origins = new Set(config.allowedOrigins.map(normalizeOrigin));
+  const tenantOrigins = app.get(TenantOriginsRegistry);
   app.enableCors({
-    origin: origins.includes('*') ? true : origins,
+    // Platform-wide ALLOWED_ORIGINS plus every tenant's own widget origins.
+    origin: (origin, done) => {
+      if (!origin || origins.has('*') || origins.has(normalizeOrigin(origin))) return done(null, true);
+      tenantOrigins.isAllowed(origin).then((ok) => done(null, ok), () => done(null, false));
+    },
     allowedHeaders: ['Content-Type', 'Authorization', 'X-Admin-API-Key', 'X-Request-Id'],
     exposedHeaders: ['X-Request-Id', 'Retry-After'],
   });

@@ -42,6 +42,14 @@ export class BusinessRepository {
     });
   }
 
+  /** Crosses tenants by design: CORS preflights carry no tenant, so the HTTP layer needs the union. */
+  async listAllowedOriginsForCors(): Promise<string[]> {
+    const rows: { origin: string }[] = await this.dataSource.query(
+      'SELECT DISTINCT jsonb_array_elements_text(allowed_origins) AS origin FROM businesses',
+    );
+    return rows.map((r) => r.origin);
+  }
+
   countAllForAdmin(): Promise<number> {
     return this.repo().count();
   }

@@ -55,6 +55,15 @@ describe('Platform', () => {
       await t.http.get('/widget.js').expect(200).expect('Content-Type', /javascript/);
     });
 
+    it('allows CORS from a tenant\'s widget origin and not from strangers', async () => {
+      const body = businessFactory.build({ allowedOrigins: ['https://widget-host.example.com'] });
+      await t.http.post('/admin/business').set(t.admin).send(body).expect(201);
+      const ok = await t.http.options('/chat').set('Origin', 'https://widget-host.example.com').set('Access-Control-Request-Method', 'POST');
+      expect(ok.headers['access-control-allow-origin']).toBe('https://widget-host.example.com');
+      const no = await t.http.options('/chat').set('Origin', 'https://evil.example.net').set('Access-Control-Request-Method', 'POST');
+      expect(no.headers['access-control-allow-origin']).toBeUndefined();
+    });
+
     it('answers unknown routes in the common error format', async () => {
       const res = await t.http.get('/no/such/route');
       expect(res.status).toBe(404);
