@@ -152,6 +152,14 @@ export class EnvSchema {
   @Max(16)
   KB_JOB_CONCURRENCY = 2;
 
+  // --- RAG search infrastructure: vector index (src/rag/index) ---
+  /** Tenants' vector indexes one instance keeps in memory; the least recently used beyond it reopen from disk. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  KB_INDEX_CACHE_TENANTS = 200;
+
   @Transform(toInt)
   @IsInt()
   @Min(1)

@@ -33,7 +33,8 @@ import { VectorIndexRegistry } from 'src/rag/vector-index.port';
     {
       provide: VectorIndexRegistry,
       inject: [AppConfig],
-      useFactory: (config: AppConfig): VectorIndexRegistry => new HnswVectorIndexRegistry(config.get('DATA_DIR')),
+      useFactory: (config: AppConfig): VectorIndexRegistry =>
+        new HnswVectorIndexRegistry(config.get('DATA_DIR'), config.get('KB_INDEX_CACHE_TENANTS')),
     },
     {
       provide: Reranker,

@@ -27,7 +27,14 @@ export class HnswVectorIndexRegistry extends VectorIndexRegistry {
   private readonly open = new Map<string, Promise<HnswVectorIndex>>();
   private readonly reports = new Map<string, IndexOpenReport>();
 
-  constructor(dataDir: string) {
+  /**
+   * @param maxCachedTenants indexes kept in memory; the least recently used beyond it are forgotten (their verified
+   * files reopen in milliseconds), so memory follows active tenants rather than every tenant ever served.
+   */
+  constructor(
+    dataDir: string,
+    private readonly maxCachedTenants = 200,
+  ) {
     super();
     this.root = isAbsolute(dataDir) ? dataDir : resolve(process.cwd(), dataDir);
   }
@@ -39,6 +46,7 @@ export class HnswVectorIndexRegistry extends VectorIndexRegistry {
       const cached = await pending.catch(() => null);
       if (cached && this.open.get(businessId) === pending && matches(cached, options)) {
         this.reports.set(businessId, { source: 'cache', at: new Date() });
+        this.touch(businessId, pending);
         return cached;
       }
       // Another caller may have replaced the entry while we awaited; only evict what we looked at.
@@ -47,10 +55,26 @@ export class HnswVectorIndexRegistry extends VectorIndexRegistry {
     }
     const opening = this.load(businessId, files, options);
     this.open.set(businessId, opening);
+    this.evictBeyondCapacity();
     opening.catch(() => {
       if (this.open.get(businessId) === opening) this.open.delete(businessId);
     });
     return opening;
+  }
+
+  /** Map order is insertion order: re-inserting marks the tenant most recently used. */
+  private touch(businessId: string, entry: Promise<HnswVectorIndex>): void {
+    this.open.delete(businessId);
+    this.open.set(businessId, entry);
+  }
+
+  private evictBeyondCapacity(): void {
+    // An evicted index stays valid for whoever holds it; its next commit still lands on disk.
+    for (const businessId of this.open.keys()) {
+      if (this.open.size <= this.maxCachedTenants) return;
+      this.open.delete(businessId);
+      this.reports.delete(businessId);
+    }
   }
 
   invalidate(businessId: string): Promise<void> {

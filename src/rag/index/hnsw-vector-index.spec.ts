@@ -267,6 +267,23 @@ describe(HnswVectorIndexRegistry.name, () => {
     expect(await sut.status('tenant-a')).toBeNull();
   });
 
+  it('keeps only the most recently used tenants in memory and reopens an evicted one from its file', async () => {
+    const small = new HnswVectorIndexRegistry(dataDir, 2);
+    const openFor = (businessId: string) => small.forTenant(businessId, { modelId: MODEL, dimension: DIM, loader });
+    await openFor('tenant-a');
+    await openFor('tenant-b');
+    await openFor('tenant-a');
+
+    await openFor('tenant-c');
+
+    expect(await small.status('tenant-a')).not.toBeNull();
+    expect(await small.status('tenant-b')).toBeNull();
+    expect(await small.status('tenant-c')).not.toBeNull();
+    await openFor('tenant-b');
+    expect((await small.status('tenant-b'))?.lastOpen?.source).toBe('disk');
+    expect(loader).toHaveBeenCalledTimes(3);
+  });
+
   it('refuses a tenant id that could escape the data directory', async () => {
     await expect(sut.forTenant('../etc', { modelId: MODEL, dimension: DIM, loader })).rejects.toMatchObject({
       code: 'RAG.INVALID_TENANT_PATH',
