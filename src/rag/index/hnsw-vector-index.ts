@@ -4,7 +4,7 @@ import { VectorHit, VectorIndex, VectorIndexState, VectorRow, VectorRowLoader } 
 import { IndexFiles, IndexMeta } from 'src/rag/index/index-files';
 
 /**
- * HNSW parameters. M=16 / efConstruction=100 build 100k×768 vectors in ~2 minutes on 2 busy cores
+ * HNSW parameters. M=16 / efConstruction=100 build 100k×768 vectors in 80–160 s on 2 shared cores
  * (efConstruction=200 roughly doubles that). ef=96 at query time: on the clustered synthetic benchmark
  * (bench/rag.bench.ts, 100k vectors) recall@10 is 0.974 at ef=16, 0.9975 at 32 and 1.0 from 64 up, at ~1 ms per
  * query; real embeddings have a higher intrinsic dimension than that synthetic set, so 96 keeps a margin. Tenants'
