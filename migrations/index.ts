@@ -1,6 +1,7 @@
 import { CreateBusinesses1764000000000 } from './1764000000000-create-businesses';
 import { CreateConversations1764000100000 } from './1764000100000-create-conversations';
 import { CreateKnowledgeBase1764000200000 } from './1764000200000-create-knowledge-base';
+import { KbJobHeartbeat1764000200001 } from './1764000200001-kb-job-heartbeat';
 import { CreateCrm1764000300000 } from './1764000300000-create-crm';
 import { CreateVoiceConfig1764000400000 } from './1764000400000-create-voice-config';
 
@@ -8,4 +9,4 @@ import { CreateVoiceConfig1764000400000 } from './1764000400000-create-voice-con
  * Every migration, in order. Listed explicitly (not globbed) so the same list works from
  * TypeScript in tests and from compiled JavaScript in production.
  */
-export const migrations = [CreateBusinesses1764000000000, CreateConversations1764000100000, CreateKnowledgeBase1764000200000, CreateCrm1764000300000, CreateVoiceConfig1764000400000];
+export const migrations = [CreateBusinesses1764000000000, CreateConversations1764000100000, CreateKnowledgeBase1764000200000, KbJobHeartbeat1764000200001, CreateCrm1764000300000, CreateVoiceConfig1764000400000];

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { Queue, Worker } from 'bullmq';
 import type Redis from 'ioredis';
 import { KbJobRepository } from 'src/rag/storage/kb-job.repository';
-import { KnowledgeJobHandler, KnowledgeJobQueue } from 'src/rag/jobs/knowledge-job-queue.port';
+import { JOB_STALE_AFTER_SECONDS, KnowledgeJobHandler, KnowledgeJobQueue } from 'src/rag/jobs/knowledge-job-queue.port';
 
 /**
  * The queue is named after the database it serves: job ids only mean something in that database, so two deployments
@@ -38,7 +38,8 @@ export class BullMqKnowledgeJobQueue extends KnowledgeJobQueue implements OnAppl
     this.queueConnection = redis.duplicate({ maxRetriesPerRequest: null, commandTimeout: undefined });
     this.queue = new Queue(queueName, {
       connection: this.queueConnection,
-      defaultJobOptions: { attempts: 3, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: 1000, removeOnFail: 1000 },
+      // Retries outlast JOB_STALE_AFTER_SECONDS, so a job whose worker died is taken over by a later attempt.
+      defaultJobOptions: { attempts: 6, backoff: { type: 'exponential', delay: 15_000 }, removeOnComplete: 1000, removeOnFail: 1000 },
     });
   }
 
@@ -54,7 +55,7 @@ export class BullMqKnowledgeJobQueue extends KnowledgeJobQueue implements OnAppl
     });
     this.worker.on('error', (err) => this.logger.warn({ err: err.message }, 'knowledge queue worker error'));
     // A crash between writing the job row and adding it to Redis would strand it; adding again is a no-op otherwise.
-    for (const id of await this.jobs.listUnfinishedAnyTenant()) await this.enqueue(id);
+    for (const id of await this.jobs.listResumableAnyTenant(JOB_STALE_AFTER_SECONDS)) await this.enqueue(id);
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -1,6 +1,6 @@
 import { Logger, OnApplicationShutdown } from '@nestjs/common';
 import { KbJobRepository } from 'src/rag/storage/kb-job.repository';
-import { KnowledgeJobHandler, KnowledgeJobQueue } from 'src/rag/jobs/knowledge-job-queue.port';
+import { JOB_STALE_AFTER_SECONDS, JobBusyError, KnowledgeJobHandler, KnowledgeJobQueue } from 'src/rag/jobs/knowledge-job-queue.port';
 
 /**
  * Single-instance queue for the embedded default (no Redis). Postgres holds each job and its input, so on start the
@@ -32,7 +32,7 @@ export class InProcessKnowledgeJobQueue extends KnowledgeJobQueue implements OnA
 
   async start(handler: KnowledgeJobHandler): Promise<void> {
     this.handler = handler;
-    const leftover = await this.jobs.listUnfinishedAnyTenant();
+    const leftover = await this.jobs.listResumableAnyTenant(JOB_STALE_AFTER_SECONDS);
     if (leftover.length) this.logger.log({ event: 'kb_jobs_resumed', count: leftover.length });
     for (const id of leftover) await this.enqueue(id);
   }
@@ -42,11 +42,20 @@ export class InProcessKnowledgeJobQueue extends KnowledgeJobQueue implements OnA
     await Promise.allSettled([...this.running]);
   }
 
+  /** Another worker holds the job; look again once its heartbeat could have gone stale. */
+  private retryLater(jobId: string): void {
+    if (this.stopped) return;
+    setTimeout(() => void this.enqueue(jobId), JOB_STALE_AFTER_SECONDS * 1000).unref();
+  }
+
   private pump(): void {
     while (this.handler && !this.stopped && this.running.size < this.concurrency && this.pending.length) {
       const jobId = this.pending.shift()!;
       const run = this.handler(jobId)
-        .catch((err: Error) => this.logger.error({ jobId, err: err.message }, 'knowledge job crashed'))
+        .catch((err: Error) => {
+          if (err instanceof JobBusyError) this.retryLater(jobId);
+          else this.logger.error({ jobId, err: err.message }, 'knowledge job crashed');
+        })
         .finally(() => {
           this.queued.delete(jobId);
           this.running.delete(run);

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { AppError } from 'src/common/errors/app-error';
 import { KnowledgeChangeService } from 'src/rag/ingestion/knowledge-change.service';
 import { KnowledgeSourceReader } from 'src/rag/jobs/knowledge-source.reader';
-import { KnowledgeJobQueue } from 'src/rag/jobs/knowledge-job-queue.port';
+import { JOB_HEARTBEAT_SECONDS, JOB_STALE_AFTER_SECONDS, JobBusyError, KnowledgeJobQueue } from 'src/rag/jobs/knowledge-job-queue.port';
 import { prepareDocument } from 'src/rag/processing/source-document';
 import { KbJobRepository } from 'src/rag/storage/kb-job.repository';
 
@@ -30,9 +30,14 @@ export class KnowledgeJobRunner implements OnApplicationBootstrap {
   }
 
   async run(jobId: string): Promise<void> {
-    const job = await this.jobs.claimAnyTenant(jobId);
+    const job = await this.jobs.claimAnyTenant(jobId, JOB_STALE_AFTER_SECONDS);
+    if (job === 'busy') throw new JobBusyError(jobId);
     if (!job) return;
     const { businessId } = job;
+    const heartbeat = setInterval(() => {
+      this.jobs.heartbeat(businessId, jobId).catch(() => undefined);
+    }, JOB_HEARTBEAT_SECONDS * 1000);
+    heartbeat.unref();
     const started = Date.now();
     const report = (percent: number, message: string, counts?: Record<string, number>) =>
       this.jobs.progress(businessId, jobId, percent, message, counts);
@@ -55,6 +60,8 @@ export class KnowledgeJobRunner implements OnApplicationBootstrap {
       const message = known ? err.message : `Internal error while processing the job (ref ${ref})`;
       await this.jobs.finish(businessId, jobId, 'failed', message, {}, null);
       this.logger.warn({ event: 'kb_job_failed', businessId, jobId, kind: job.kind, ref, err: (err as Error).message });
+    } finally {
+      clearInterval(heartbeat);
     }
   }
 }

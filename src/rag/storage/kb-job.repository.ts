@@ -81,23 +81,32 @@ export class KbJobRepository {
   }
 
   /**
-   * Takes a queued (or interrupted running) job for execution; null when it is finished or gone. Crosses tenants by
-   * design: the queue hands over only the job id.
+   * Takes a queued job, or a running one whose worker stopped sending heartbeats, for execution. Crosses tenants by
+   * design: the queue hands over only the job id. 'busy' means another worker is running it right now.
    */
-  async claimAnyTenant(jobId: string): Promise<(JobRow & JobPayload) | null> {
+  async claimAnyTenant(jobId: string, staleAfterSeconds: number): Promise<(JobRow & JobPayload) | 'busy' | null> {
     const [rows] = (await this.dataSource.query(
-      `UPDATE kb_jobs SET status = 'running', attempts = attempts + 1, started_at = now(), message = 'Started'
-        WHERE id = $1 AND status IN ('queued', 'running')
+      `UPDATE kb_jobs SET status = 'running', attempts = attempts + 1, started_at = now(), heartbeat_at = now(), message = 'Started'
+        WHERE id = $1 AND (status = 'queued' OR (status = 'running' AND (heartbeat_at IS NULL OR heartbeat_at < now() - make_interval(secs => $2))))
         RETURNING ${COLUMNS}, input, file_data`,
-      [jobId],
+      [jobId, staleAfterSeconds],
     )) as [Array<Record<string, unknown>>, number];
     const r = rows[0];
-    return r ? { ...toJob(r), input: r.input as Record<string, unknown> | null, fileData: r.file_data as Buffer | null } : null;
+    if (r) return { ...toJob(r), input: r.input as Record<string, unknown> | null, fileData: r.file_data as Buffer | null };
+    const still: unknown[] = await this.dataSource.query(`SELECT 1 FROM kb_jobs WHERE id = $1 AND status = 'running'`, [jobId]);
+    return still.length ? 'busy' : null;
+  }
+
+  async heartbeat(businessId: string, jobId: string): Promise<void> {
+    await this.dataSource.query(`UPDATE kb_jobs SET heartbeat_at = now() WHERE business_id = $1 AND id = $2 AND status = 'running'`, [
+      businessId,
+      jobId,
+    ]);
   }
 
   async progress(businessId: string, jobId: string, progress: number, message: string, counts?: JobCounts): Promise<void> {
     await this.dataSource.query(
-      `UPDATE kb_jobs SET progress = $3, message = $4, counts = coalesce($5::jsonb, counts)
+      `UPDATE kb_jobs SET progress = $3, message = $4, counts = coalesce($5::jsonb, counts), heartbeat_at = now()
         WHERE business_id = $1 AND id = $2 AND status = 'running'`,
       [businessId, jobId, Math.max(0, Math.min(100, Math.round(progress))), message, counts ? JSON.stringify(counts) : null],
     );
@@ -120,10 +129,13 @@ export class KbJobRepository {
     );
   }
 
-  /** Jobs an in-process queue must pick up again after a restart. Crosses tenants by design. */
-  async listUnfinishedAnyTenant(): Promise<string[]> {
+  /** Jobs to pick up again after a restart: queued, or running without a recent heartbeat. Crosses tenants by design. */
+  async listResumableAnyTenant(staleAfterSeconds: number): Promise<string[]> {
     const rows: Array<{ id: string }> = await this.dataSource.query(
-      `SELECT id FROM kb_jobs WHERE status IN ('queued', 'running') ORDER BY created_at LIMIT 1000`,
+      `SELECT id FROM kb_jobs
+        WHERE status = 'queued' OR (status = 'running' AND (heartbeat_at IS NULL OR heartbeat_at < now() - make_interval(secs => $1)))
+        ORDER BY created_at LIMIT 1000`,
+      [staleAfterSeconds],
     );
     return rows.map((r) => r.id);
   }
