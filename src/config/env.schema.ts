@@ -152,6 +152,11 @@ export class EnvSchema {
   @Max(16)
   KB_JOB_CONCURRENCY = 2;
 
+  /** Whether this process runs ingestion jobs (off for API-only instances and the kb:ingest CLI). */
+  @Transform(toBool)
+  @IsBoolean()
+  KB_JOBS_WORKER = true;
+
   // --- RAG search infrastructure: vector index (src/rag/index) ---
   /** Tenants' vector indexes one instance keeps in memory; the least recently used beyond it reopen from disk. */
   @Transform(toInt)

@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AppError } from 'src/common/errors/app-error';
+import { AppConfig } from 'src/config/app-config.service';
 import { KnowledgeChangeService } from 'src/rag/ingestion/knowledge-change.service';
 import { KnowledgeSourceReader } from 'src/rag/jobs/knowledge-source.reader';
 import { JOB_HEARTBEAT_SECONDS, JOB_STALE_AFTER_SECONDS, JobBusyError, KnowledgeJobQueue } from 'src/rag/jobs/knowledge-job-queue.port';
@@ -23,10 +24,11 @@ export class KnowledgeJobRunner implements OnApplicationBootstrap {
     private readonly jobs: KbJobRepository,
     private readonly reader: KnowledgeSourceReader,
     private readonly change: KnowledgeChangeService,
+    private readonly config: AppConfig,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.queue.start((jobId) => this.run(jobId));
+    if (this.config.get('KB_JOBS_WORKER')) await this.queue.start((jobId) => this.run(jobId));
   }
 
   async run(jobId: string): Promise<void> {

@@ -1,10 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { plainToInstance } from 'class-transformer';
-import { validateSync, ValidationError } from 'class-validator';
 import { AppConfig } from 'src/config/app-config.service';
-import { IngestDocumentsDto } from 'src/rag/dto/ingest-documents.dto';
 import { CrawlRequestDto, LegacyScrapeRequestDto } from 'src/rag/dto/knowledge-requests.dto';
 import { JobAcceptedDto, JobStatusDto, ScrapingStatusDto } from 'src/rag/dto/knowledge-responses.dto';
+import { validateJsonDocuments } from 'src/rag/ingestion/json-documents.validator';
 import { parseLegacyNdjson } from 'src/rag/ingestion/legacy-ndjson.parser';
 import { CrawlSource } from 'src/rag/jobs/crawl.source';
 import { KnowledgeJobQueue } from 'src/rag/jobs/knowledge-job-queue.port';
@@ -12,7 +10,6 @@ import type { CrawlInput, DocumentsInput, FileInput } from 'src/rag/jobs/knowled
 import { KnowledgeErrors } from 'src/rag/knowledge.errors';
 import { DocumentParserErrors } from 'src/rag/parsing/document-parser.errors';
 import { detectFormat } from 'src/rag/parsing/format-detection';
-import type { SourceDocument } from 'src/rag/processing/source-document';
 import { JobKind, JobRow, KbJobRepository } from 'src/rag/storage/kb-job.repository';
 import { TenantService } from 'src/tenant/tenant.service';
 
@@ -113,30 +110,4 @@ export function toJobStatus(job: JobRow): JobStatusDto {
     createdAt: job.createdAt.toISOString(),
     finishedAt: job.finishedAt?.toISOString() ?? null,
   };
-}
-
-function validateJsonDocuments(body: unknown): SourceDocument[] {
-  if (!body || typeof body !== 'object' || Array.isArray(body)) {
-    throw KnowledgeErrors.invalidDocuments('Body must be {"documents": [...]} (JSON) or NDJSON lines (application/x-ndjson)');
-  }
-  const dto = plainToInstance(IngestDocumentsDto, body);
-  const errors = validateSync(dto, { whitelist: true, forbidNonWhitelisted: true });
-  if (errors.length) throw KnowledgeErrors.invalidDocuments(flatten(errors).slice(0, 10).join('; '));
-  return dto.documents.map((d) => ({
-    sourceType: 'json' as const,
-    url: d.url ?? null,
-    title: d.title ?? null,
-    text: d.text,
-    category: d.category ?? null,
-    metadata: d.metadata ?? {},
-  }));
-}
-
-/** "documents.3.text must be a string" — names the exact field. */
-function flatten(errors: ValidationError[], path = ''): string[] {
-  return errors.flatMap((e) => {
-    const at = path ? `${path}.${e.property}` : e.property;
-    const own = Object.values(e.constraints ?? {}).map((m) => `${at}: ${m}`);
-    return [...own, ...flatten(e.children ?? [], at)];
-  });
 }
