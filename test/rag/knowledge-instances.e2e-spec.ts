@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { KbJobRepository } from 'src/rag/storage/kb-job.repository';
 import { plumbingDocumentsFactory } from 'test/rag/knowledge-documents-factory';
 import { createTenant, ingestDocuments, kbPath, search, waitForJob } from 'test/rag/knowledge-test-helpers';
-import { bootTestApp, TestApp } from 'test/support/test-app';
+import { bootTestApp } from 'test/support/test-app';
 
 describe('Knowledge base across instances and restarts', () => {
   it('a second instance serves the active version after every change made by the first, including deletes and rollbacks', async () => {

@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
 import { KnowledgeRetriever } from 'src/rag/knowledge-retriever.port';
 import { plumbingDocumentsFactory } from 'test/rag/knowledge-documents-factory';
 import { createTenant, ingestDocuments, kbPath, search } from 'test/rag/knowledge-test-helpers';
@@ -62,6 +65,22 @@ describe('Knowledge-base tenant isolation and result limits', () => {
     const empty = await createTenant(t);
     expect(await search(t, empty, 'anything at all')).toEqual({ results: [], confidence: 0, version: null });
     expect(await t.app.get(KnowledgeRetriever).retrieve(empty, 'anything')).toEqual({ passages: [], confidence: 0, kbVersion: null });
+  });
+
+  it("deletes a tenant's knowledge base, rows and index files, with the tenant", async () => {
+    const doomed = await createTenant(t);
+    await ingestDocuments(t, doomed, plumbingDocumentsFactory.build());
+    await search(t, doomed, 'warranty');
+    const tenantDir = join(process.env.DATA_DIR!, doomed);
+    expect(existsSync(tenantDir)).toBe(true);
+
+    await t.http.delete(`/admin/business/${doomed}`).set(t.admin).expect((res) => expect([200, 204]).toContain(res.status));
+    await t.http.get(kbPath(doomed, '/search')).query({ q: 'warranty' }).set(t.admin).expect(404);
+    const left: Array<{ n: number }> = await t.app
+      .get(DataSource)
+      .query('SELECT (SELECT count(*) FROM kb_chunks WHERE business_id = $1)::int + (SELECT count(*) FROM kb_versions WHERE business_id = $1)::int AS n', [doomed]);
+    expect(left[0].n).toBe(0);
+    expect(existsSync(tenantDir)).toBe(false);
   });
 
   it('rejects a missing query or an out-of-range k with 400', async () => {

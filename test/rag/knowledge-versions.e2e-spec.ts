@@ -148,3 +148,24 @@ describe('Knowledge versions, incremental updates, dedupe and delete', () => {
     });
   });
 });
+
+describe('Knowledge version retention', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await bootTestApp({ KB_MAX_VERSIONS: '2' });
+  });
+  afterAll(async () => t.close());
+
+  it('keeps the newest KB_MAX_VERSIONS versions and still serves the active one', async () => {
+    const id = await createTenant(t);
+    for (const hours of ['Open 8 to 6.', 'Open 7 to 7.', 'Open 6 to 9.']) {
+      await ingestDocuments(t, id, plumbingDocumentsFactory.build({ hours }));
+    }
+    const listed = await t.http.get(kbPath(id, '/versions')).set(t.admin).expect(200);
+    expect(listed.body.versions.map((v: { version: number }) => v.version)).toEqual([3, 2]);
+    await t.http.post(kbPath(id, '/versions/1/activate')).set(t.admin).expect(404);
+    await t.http.post(kbPath(id, '/versions/2/activate')).set(t.admin).expect(200);
+    expect((await search(t, id, 'opening hours')).results[0].text).toContain('7 to 7');
+  });
+});

@@ -8,6 +8,7 @@ export function normalizeText(raw: string): string {
     .replace(/\r\n?/g, '\n')
     .replace(/[\u200B-\u200D\uFEFF\u00AD]/g, '')
     .replace(/[^\S\n]+/g, ' ')
+    // eslint-disable-next-line no-control-regex -- stripping control characters is the point
     .replace(/[\u0000-\u0008\u000B-\u001F\u007F]/g, '')
     .split('\n')
     .map((line) => line.trim())
