@@ -11,6 +11,7 @@ export const KnowledgeErrorCode = {
   JOB_NOT_FOUND: 'KB.JOB_NOT_FOUND',
   NO_WEBSITE: 'KB.NO_WEBSITE',
   CONCURRENT_CHANGE: 'KB.CONCURRENT_CHANGE',
+  NO_CONTENT: 'KB.NO_CONTENT',
 } as const;
 
 export const KnowledgeErrors = {
@@ -26,6 +27,7 @@ export const KnowledgeErrors = {
   jobNotFound: (jobId: string) => new AppError('NOT_FOUND', KnowledgeErrorCode.JOB_NOT_FOUND, `Job "${jobId}" not found`),
   noWebsite: (businessId: string) =>
     new AppError('VALIDATION', KnowledgeErrorCode.NO_WEBSITE, `Business "${businessId}" has no websiteUrl to crawl`),
+  noContent: (what: string) => new AppError('VALIDATION', KnowledgeErrorCode.NO_CONTENT, `${what} produced no text to ingest`),
   concurrentChange: () =>
     new AppError('CONFLICT', KnowledgeErrorCode.CONCURRENT_CHANGE, 'The knowledge base kept changing during this update; retry'),
 };

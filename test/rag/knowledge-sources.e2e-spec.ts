@@ -33,7 +33,7 @@ describe('Knowledge ingestion from files, crawls and the legacy scrape endpoints
 
   beforeAll(async () => {
     site = await startSite();
-    t = await bootTestApp({ KB_CRAWL_ALLOW_PRIVATE: 'true' });
+    t = await bootTestApp({ KB_CRAWL_ALLOW_PRIVATE: 'true', KB_MAX_FILE_BYTES: '65536' });
   });
   afterAll(async () => {
     await t.close();
@@ -74,6 +74,28 @@ describe('Knowledge ingestion from files, crawls and the legacy scrape endpoints
     expect(exe.body.code).toBe('RAG.UNSUPPORTED_FILE_TYPE');
     const status = await t.http.get(kbPath(id, '/versions')).set(t.admin).expect(200);
     expect(status.body.versions).toEqual([]);
+  });
+
+  it('refuses a file over KB_MAX_FILE_BYTES with 413', async () => {
+    const id = await createTenant(t);
+    const res = await upload(id, 'huge.txt', Buffer.alloc(70_000, 'a'));
+    expect(res.status).toBe(413);
+  });
+
+  it('fails a crawl that finds no pages with a readable message', async () => {
+    const empty = createServer((_req, res) => res.writeHead(404).end('nothing here'));
+    await new Promise<void>((resolve) => empty.listen(0, '127.0.0.1', resolve));
+    try {
+      const id = await createTenant(t);
+      const url = `http://127.0.0.1:${(empty.address() as AddressInfo).port}/`;
+      const res = await t.http.post(kbPath(id, '/crawl')).set(t.admin).send({ url, maxPages: 3 });
+      expect(res.status).toBe(202);
+      const job = await waitForJob(t, id, res.body.jobId);
+      expect(job.status).toBe('failed');
+      expect(job.message).toMatch(/no readable page/);
+    } finally {
+      await new Promise((resolve) => empty.close(resolve));
+    }
   });
 
   it('marks a job failed with a readable message when the file cannot be parsed', async () => {

@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AppError } from 'src/common/errors/app-error';
 import { AppConfig } from 'src/config/app-config.service';
+import { KnowledgeErrors } from 'src/rag/knowledge.errors';
 import { KnowledgeChangeService } from 'src/rag/ingestion/knowledge-change.service';
 import { KnowledgeSourceReader } from 'src/rag/jobs/knowledge-source.reader';
 import { JOB_HEARTBEAT_SECONDS, JOB_STALE_AFTER_SECONDS, JobBusyError, KnowledgeJobQueue } from 'src/rag/jobs/knowledge-job-queue.port';
@@ -45,7 +46,8 @@ export class KnowledgeJobRunner implements OnApplicationBootstrap {
       this.jobs.progress(businessId, jobId, percent, message, counts);
     try {
       const sources = await this.reader.read(job, (fraction, message, counts) => report(fraction * READ_SHARE, message, counts));
-      const prepared = sources.documents.map((d) => prepareDocument(d));
+      const prepared = sources.documents.map((d) => prepareDocument(d)).filter((d) => d.chunks.length > 0);
+      if (!prepared.length) throw KnowledgeErrors.noContent(job.kind === 'crawl' ? 'The crawl' : 'The upload');
       const result = await this.change.apply(businessId, { upsert: prepared, remove: [], reason: 'ingest', jobId }, (fraction, message) =>
         report(READ_SHARE + fraction * (100 - READ_SHARE), message),
       );
