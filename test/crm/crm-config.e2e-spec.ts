@@ -1,4 +1,7 @@
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import { DataSource } from 'typeorm';
+import { GENERATED_KEY_FILE } from 'src/common/crypto/secret-cipher';
 import { CrmTools } from 'src/crm/crm-tools.port';
 import { createTenant, leadFactory, toolContext } from 'test/crm/crm-test-helpers';
 import { FakeHubspotServer } from 'test/fakes/fake-hubspot.server';
@@ -45,6 +48,11 @@ describe('CRM configuration API and credential encryption', () => {
     const blob = await storedBlob(id);
     expect(blob).toMatch(/^v1\.[\w-]+\.[\w-]+\.[\w-]+\.[\w-]+$/);
     expect(blob).not.toContain('CANARY');
+  });
+
+  it('generates the encryption key outside production under DATA_DIR, readable by the owner only', () => {
+    const mode = statSync(join(process.env.DATA_DIR!, GENERATED_KEY_FILE)).mode & 0o777;
+    expect(mode).toBe(0o600);
   });
 
   it('keeps stored secrets when the redacted placeholders are sent back, and tests the connection in plain words', async () => {
