@@ -128,6 +128,11 @@ export class CrmRecordsRepository {
     return result[1] > 0;
   }
 
+  /** Deals of one contact in one CRM, newest first: what the assistant may tell the visitor about. */
+  listDealsOfContact(businessId: string, crmType: string, contactExternalId: string, limit = 5): Promise<CrmDealEntity[]> {
+    return this.deals().find({ where: { businessId, crmType, contactExternalId }, order: { createdAt: 'DESC' }, take: limit });
+  }
+
   listContacts(businessId: string, limit: number, before?: Date): Promise<CrmContactEntity[]> {
     return this.contacts().find({
       where: before ? { businessId, createdAt: LessThan(before) } : { businessId },

@@ -4,6 +4,7 @@ import { isValidPhoneNumber } from 'libphonenumber-js';
 import { AppConfig } from 'src/config/app-config.service';
 import type { ContactFields } from 'src/crm/crm-adapter.port';
 import { CrmAdapterRegistry } from 'src/crm/crm-adapter.registry';
+import { CrmRecordsRepository } from 'src/crm/crm-records.repository';
 import { checkToolArgs, CRM_TOOL_DECLARATIONS, CrmToolName } from 'src/crm/crm-tool.declarations';
 import { CrmTools, ToolCallContext, ToolDeclaration, ToolResult } from 'src/crm/crm-tools.port';
 import { CrmOutboxRepository } from 'src/crm/outbox/crm-outbox.repository';
@@ -31,6 +32,7 @@ export class CrmToolsService extends CrmTools {
     private readonly registry: CrmAdapterRegistry,
     private readonly outbox: CrmOutboxService,
     private readonly outboxItems: CrmOutboxRepository,
+    private readonly records: CrmRecordsRepository,
     private readonly config: AppConfig,
   ) {
     super();
@@ -72,7 +74,10 @@ export class CrmToolsService extends CrmTools {
       (checked.phone ? await adapter.searchContact({ phone: checked.phone }) : null);
     const found = await withTimeout(lookup(), this.config.get('CRM_SYNC_TIMEOUT_MS'));
     if (found === TIMED_OUT) return fail('The CRM is slow to answer; continue without the lookup.');
-    return found ? { ok: true, contactId: found.id, data: { found: true, contactId: found.id } } : { ok: true, data: { found: false } };
+    if (!found) return { ok: true, data: { found: false } };
+    // Stages come from our mirror, which inbound CRM webhooks keep current.
+    const deals = (await this.records.listDealsOfContact(ctx.businessId, adapter.type, found.id)).map((d) => ({ name: d.name, stage: d.stage }));
+    return { ok: true, contactId: found.id, data: { found: true, contactId: found.id, deals } };
   }
 
   private async upsertContact(args: Record<string, unknown>, ctx: ToolCallContext): Promise<ToolResult> {

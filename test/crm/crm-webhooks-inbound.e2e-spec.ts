@@ -70,6 +70,22 @@ describe('Inbound CRM webhooks', () => {
     expect(deal).toMatchObject({ externalId: dealId, stage: 'closedwon', fields: expect.objectContaining({ dealstage: 'closedwon' }) });
   });
 
+  it('lets the assistant see the new stage when it looks the visitor up', async () => {
+    const id = await createTenant(t);
+    await t.http
+      .put(`/admin/business/${id}/crm`)
+      .set(t.admin)
+      .send({ type: 'hubspot', credentials: { accessToken: hubspot.accessToken, clientSecret: CLIENT_SECRET }, options: { apiBaseUrl: hubspot.baseUrl } })
+      .expect(200);
+    const lead = leadFactory.build();
+    const ctx = toolContext(id, lead);
+    const contact = await tools.execute('create_contact', {}, ctx);
+    const deal = await tools.execute('create_deal', { title: 'Roof' }, { ...ctx, crm: { contactId: contact.contactId } });
+    await signed(id, [stageChange(deal.dealId!, 'closedwon')]).expect(200);
+    const found = await tools.execute('search_contact', {}, toolContext(id, { email: lead.email }));
+    expect(found.data).toEqual({ found: true, contactId: contact.contactId, deals: [{ name: 'Roof', stage: 'closedwon' }] });
+  });
+
   it('rejects a wrong signature, a stale timestamp and a missing signature with 401, changing nothing', async () => {
     const { id, dealId } = await hubspotTenantWithDeal();
     await signed(id, [stageChange(dealId, 'closedwon')], { secret: 'not-the-secret' }).expect(401);
