@@ -46,6 +46,13 @@ export abstract class CrmAdapter {
   abstract createContact(fields: ContactFields): Promise<CrmRecordRef>;
   abstract updateContact(id: string, fields: ContactFields): Promise<CrmRecordRef>;
   abstract createDeal(input: DealInput): Promise<CrmRecordRef>;
+  /**
+   * Finds a deal already created for this contact under this name. Called before a retried create, because a
+   * create that timed out may have succeeded; adapters that cannot look deals up return null.
+   */
+  findDeal(_query: { contactId: string; name: string }): Promise<CrmRecordRef | null> {
+    return Promise.resolve(null);
+  }
   abstract listPipelines(): Promise<CrmPipeline[]>;
   abstract testConnection(): Promise<ConnectionTestResult>;
   /** Releases sockets or timers; called when the tenant's configuration changes. */

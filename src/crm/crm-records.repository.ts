@@ -128,6 +128,10 @@ export class CrmRecordsRepository {
     return result[1] > 0;
   }
 
+  findDealByName(businessId: string, crmType: string, contactExternalId: string, name: string): Promise<CrmDealEntity | null> {
+    return this.deals().findOne({ where: { businessId, crmType, contactExternalId, name }, order: { createdAt: 'ASC' } });
+  }
+
   /** Deals of one contact in one CRM, newest first: what the assistant may tell the visitor about. */
   listDealsOfContact(businessId: string, crmType: string, contactExternalId: string, limit = 5): Promise<CrmDealEntity[]> {
     return this.deals().find({ where: { businessId, crmType, contactExternalId }, order: { createdAt: 'DESC' }, take: limit });

@@ -9,7 +9,9 @@ export type FakeFault =
   /** 200 with a body that is not JSON. */
   | { kind: 'malformed' }
   /** Closes the socket without any answer. */
-  | { kind: 'drop' };
+  | { kind: 'drop' }
+  /** Performs the request (side effects happen) but never answers: the ambiguous timeout. */
+  | { kind: 'applyThenHang' };
 
 export interface RecordedRequest {
   method: string;
@@ -82,6 +84,9 @@ export abstract class FakeCrmServer {
           return;
         case 'drop':
           req.socket.destroy();
+          return;
+        case 'applyThenHang':
+          await this.route(recorded);
           return;
         case 'malformed':
           res.writeHead(200, { 'content-type': 'application/json' }).end('<html>upstream proxy error</html>');

@@ -140,6 +140,24 @@ describe('HubSpot CRM (real @hubspot/api-client against a fake HubSpot)', () => 
     expect(items.find((i: { operation: string }) => i.operation === 'create_deal').result).toMatchObject({ dealId: deals[0].id });
   });
 
+  it('does not duplicate a deal whose create succeeded but timed out: the retry finds it first', async () => {
+    const id = await createTenant(t);
+    await connect(id);
+    const lead = leadFactory.build();
+    const ctx = toolContext(id, lead);
+    const contact = await tools.execute('create_contact', {}, ctx);
+    hubspot.failNext({ kind: 'applyThenHang' }, { match: /^POST \/crm\/v3\/objects\/deals$/ });
+    const deal = await tools.execute('create_deal', { title: 'Gutters' }, { ...ctx, crm: { contactId: contact.contactId } });
+    expect(deal).toMatchObject({ ok: true, queued: true });
+    const [item] = await eventually(async () => {
+      const items = (await outbox(id)).filter((i: { operation: string; status: string }) => i.operation === 'create_deal' && i.status === 'done');
+      return items.length ? items : undefined;
+    });
+    const deals = [...hubspot.deals.values()].filter((d) => d.contactIds.includes(contact.contactId!));
+    expect(deals).toHaveLength(1);
+    expect(item.result).toMatchObject({ dealId: deals[0].id });
+  });
+
   it('marks a 401 failed without retrying, and a manual retry succeeds once the token is fixed', async () => {
     const id = await createTenant(t);
     await t.http

@@ -53,6 +53,7 @@ export class FakeHubspotServer extends FakeCrmServer {
     const contact = /^\/crm\/v3\/objects\/contacts\/(\d+)$/.exec(p);
     if (req.method === 'PATCH' && contact) return this.updateContact(contact[1], body);
     if (req.method === 'POST' && p === '/crm/v3/objects/deals') return this.createDeal(body);
+    if (req.method === 'POST' && p === '/crm/v3/objects/deals/search') return this.searchDeals(body);
     if (req.method === 'GET' && p === '/crm/v3/pipelines/deals') return { status: 200, body: { results: [pipeline()] } };
     return error(404, `Unable to route ${req.method} ${p}`, 'OBJECT_NOT_FOUND');
   }
@@ -88,6 +89,20 @@ export class FakeHubspotServer extends FakeCrmServer {
     Object.assign(existing.properties, body.properties ?? {});
     existing.updatedAt = new Date().toISOString();
     return { status: 200, body: existing };
+  }
+
+  /** Supports EQ on properties and on the `associations.contact` pseudo-property. */
+  private searchDeals(body: Record<string, unknown>): Reply {
+    const groups = (body.filterGroups ?? []) as { filters: { propertyName: string; operator: string; value: string }[] }[];
+    const matches = [...this.deals.values()].filter((d) =>
+      groups.some((g) =>
+        g.filters.every((f) =>
+          f.propertyName === 'associations.contact' ? d.contactIds.includes(String(f.value)) : d.properties[f.propertyName] === f.value,
+        ),
+      ),
+    );
+    const results = matches.slice(0, Number(body.limit ?? 10)).map(({ contactIds: _omit, ...wire }) => wire);
+    return { status: 200, body: { total: matches.length, results } };
   }
 
   private createDeal(body: Record<string, unknown>): Reply {

@@ -60,6 +60,11 @@ export class BuiltinCrmAdapter extends CrmAdapter {
     return { id };
   }
 
+  override async findDeal(query: { contactId: string; name: string }): Promise<CrmRecordRef | null> {
+    const hit = await this.records.findDealByName(this.businessId, this.type, query.contactId, query.name);
+    return hit ? { id: hit.externalId } : null;
+  }
+
   listPipelines(): Promise<CrmPipeline[]> {
     return Promise.resolve([
       { id: 'default', label: 'Default pipeline', stages: BUILTIN_STAGES.map((s) => ({ id: s, label: s[0].toUpperCase() + s.slice(1) })) },

@@ -1,6 +1,9 @@
 import { Client } from '@hubspot/api-client';
 import { FilterOperatorEnum } from '@hubspot/api-client/lib/codegen/crm/contacts';
-import { AssociationSpecAssociationCategoryEnum } from '@hubspot/api-client/lib/codegen/crm/deals';
+import {
+  AssociationSpecAssociationCategoryEnum,
+  FilterOperatorEnum as DealFilterOperatorEnum,
+} from '@hubspot/api-client/lib/codegen/crm/deals';
 import {
   ConnectionTestResult,
   ContactFields,
@@ -101,6 +104,26 @@ export class HubspotCrmAdapter extends CrmAdapter {
       }),
     );
     return { id: requireId(NAME, created?.id) };
+  }
+
+  override async findDeal(query: { contactId: string; name: string }): Promise<CrmRecordRef | null> {
+    // `associations.contact` is HubSpot's search pseudo-property for "associated with this contact".
+    const page = await this.call(() =>
+      this.client.crm.deals.searchApi.doSearch({
+        filterGroups: [
+          {
+            filters: [
+              { propertyName: 'dealname', operator: DealFilterOperatorEnum.Eq, value: query.name },
+              { propertyName: 'associations.contact', operator: DealFilterOperatorEnum.Eq, value: query.contactId },
+            ],
+          },
+        ],
+        properties: ['dealname'],
+        limit: 1,
+      }),
+    );
+    if (!Array.isArray(page?.results)) throw new CrmCallError('malformed', `${NAME} deal search answer has no results list`);
+    return page.results.length ? { id: requireId(NAME, page.results[0].id) } : null;
   }
 
   async listPipelines(): Promise<CrmPipeline[]> {

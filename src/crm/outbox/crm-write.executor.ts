@@ -72,7 +72,8 @@ export class CrmWriteExecutor {
 
   private async createDeal(item: CrmOutboxItemEntity, adapter: CrmAdapter, payload: CreateDealPayload) {
     const contactId = payload.contactId ?? (await this.contactOfSession(item));
-    const ref = await adapter.createDeal({ ...payload, contactId });
+    const earlier = item.attempts > 0 ? await adapter.findDeal({ contactId, name: payload.name }) : null;
+    const ref = earlier ?? (await adapter.createDeal({ ...payload, contactId }));
     if (adapter.type !== 'builtin') {
       await this.records.upsertDeal(item.businessId, adapter.type, ref.id, {
         contactExternalId: contactId,
