@@ -5,6 +5,7 @@ import { ChatTurnRunner } from 'src/chat/chat-turn.runner';
 import { llmProviderBinding } from 'src/chat/llm-provider.factory';
 import { GroundingStep } from 'src/chat/pipeline/grounding.step';
 import { SystemInstructionBuilder } from 'src/chat/pipeline/system-instruction.builder';
+import { ChatRateLimitModule } from 'src/chat/rate-limit/chat-rate-limit.module';
 import { ToolLoop } from 'src/chat/pipeline/tool-loop';
 import { SessionAdminController } from 'src/chat/session-admin.controller';
 import { SessionAdminService } from 'src/chat/session-admin.service';
@@ -15,7 +16,7 @@ import { TenantModule } from 'src/tenant/tenant.module';
 
 /** /chat and /chat/stream, the admin session endpoints, and the pieces the voice bridge reuses. */
 @Module({
-  imports: [TenantModule, SessionModule, RagModule, CrmModule],
+  imports: [TenantModule, SessionModule, RagModule, CrmModule, ChatRateLimitModule],
   controllers: [ChatController, SessionAdminController],
   providers: [
     llmProviderBinding,

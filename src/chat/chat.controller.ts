@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, Res, UseGuards } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiNotFoundResponse,
@@ -12,9 +12,11 @@ import type { Response } from 'express';
 import { ChatService } from 'src/chat/chat.service';
 import { ChatRequestDto } from 'src/chat/dto/chat-request.dto';
 import { ChatResponseDto } from 'src/chat/dto/chat-response.dto';
+import { ChatRateLimitGuard } from 'src/chat/rate-limit/chat-rate-limit.guard';
 import { writeSse } from 'src/chat/streaming/sse';
 
 @ApiTags('chat')
+@UseGuards(ChatRateLimitGuard)
 @Controller('chat')
 export class ChatController {
   constructor(private readonly chat: ChatService) {}
