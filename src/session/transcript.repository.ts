@@ -79,8 +79,19 @@ export class TranscriptRepository {
     );
   }
 
-  findConversation(businessId: string, sessionId: string, em?: EntityManager): Promise<ConversationEntity | null> {
-    return this.manager(em).getRepository(ConversationEntity).findOne({ where: { businessId, sessionId } });
+  /** Plain SQL: this runs on the first turn of every new session, where the ORM's query building showed up in profiles. */
+  async findConversation(
+    businessId: string,
+    sessionId: string,
+    em?: EntityManager,
+  ): Promise<ConversationEntity | null> {
+    const rows = (await this.manager(em).query(
+      `SELECT id::text AS id, business_id AS "businessId", session_id AS "sessionId", channel, started_at AS "startedAt",
+              last_message_at AS "lastMessageAt", message_count AS "messageCount"
+       FROM conversations WHERE business_id = $1 AND session_id = $2`,
+      [businessId, sessionId],
+    )) as ConversationEntity[];
+    return rows[0] ?? null;
   }
 
   listMessages(
