@@ -40,6 +40,24 @@ describe(`${RedisSessionStore.name} against real Redis`, () => {
     expect(await store.get(b, 'session-1')).toBeNull();
   });
 
+  it('has written a save made under the lock, with the TTL, once withLock resolves, also when the section throws', async () => {
+    const b = tenant();
+    const store = new RedisSessionStore(redis, 120);
+    await store.withLock(b, 'session-1', async () => {
+      await store.save({ ...newSessionState(b, 'session-1', 'chat'), summary: 'committed' });
+    });
+    expect(JSON.parse((await redis.get(`chat:${b}:session-1`))!).summary).toBe('committed');
+    expect(await redis.ttl(`chat:${b}:session-1`)).toBeGreaterThan(110);
+    expect(await redis.exists(`chat-lock:${b}:session-1`)).toBe(0);
+    await expect(
+      store.withLock(b, 'session-1', async () => {
+        await store.save({ ...newSessionState(b, 'session-1', 'chat'), summary: 'before the failure' });
+        throw new Error('turn failed after saving');
+      }),
+    ).rejects.toThrow('turn failed after saving');
+    expect((await store.get(b, 'session-1'))!.summary).toBe('before the failure');
+  });
+
   it('deletes all sessions of one tenant and none of a tenant whose id shares its prefix', async () => {
     const b = tenant();
     const store = new RedisSessionStore(redis, 120);

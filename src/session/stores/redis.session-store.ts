@@ -10,6 +10,9 @@ import { SessionStore, sessionKey, sessionLockKey } from 'src/session/session-st
 const RELEASE_SCRIPT = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 // Takes the lock and, in the same round trip, reads the session the turn is about to load.
 const ACQUIRE_SCRIPT = `if redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX') then return {1, redis.call('get', KEYS[2])} else return {0} end`;
+// Writes the turn's final session and releases the lock in one round trip. The write happens even if the lock was
+// lost (it was taken over after expiry): dropping the turn's state would be worse than a last-writer-wins race.
+const COMMIT_SCRIPT = `redis.call('set', KEYS[2], ARGV[2], 'EX', ARGV[3]) if redis.call('get', KEYS[1]) == ARGV[1] then redis.call('del', KEYS[1]) end return 1`;
 // Extends the lock only while we still own it.
 const RENEW_SCRIPT = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
 
@@ -27,6 +30,8 @@ export const DEFAULT_LOCK_TIMING: LockTiming = { ttlMs: 30_000, waitMs: 35_000, 
 interface HeldSession {
   key: string;
   raw: string | null;
+  /** A save made under the lock, written together with the release. */
+  pending: boolean;
 }
 
 export class RedisSessionStore extends SessionStore {
@@ -48,18 +53,26 @@ export class RedisSessionStore extends SessionStore {
     return raw ? (JSON.parse(raw) as SessionState) : null;
   }
 
+  /** Under this session's lock the write is deferred to the release (one round trip); withLock resolves after it. */
   async save(state: SessionState): Promise<void> {
     const key = sessionKey(state.businessId, state.sessionId);
     const raw = JSON.stringify(state);
-    await this.redis.set(key, raw, 'EX', this.ttlSeconds);
     const held = this.held.getStore();
-    if (held?.key === key) held.raw = raw;
+    if (held?.key === key) {
+      held.raw = raw;
+      held.pending = true;
+      return;
+    }
+    await this.redis.set(key, raw, 'EX', this.ttlSeconds);
   }
 
   async delete(businessId: string, sessionId: string): Promise<boolean> {
     const key = sessionKey(businessId, sessionId);
     const held = this.held.getStore();
-    if (held?.key === key) held.raw = null;
+    if (held?.key === key) {
+      held.raw = null;
+      held.pending = false;
+    }
     return (await this.redis.del(key)) > 0;
   }
 
@@ -91,7 +104,7 @@ export class RedisSessionStore extends SessionStore {
         token,
         String(this.lock.ttlMs),
       )) as [number, string | null | undefined];
-      if (acquired === 1) held = { key: sessionKey(businessId, sessionId), raw: raw ?? null };
+      if (acquired === 1) held = { key: sessionKey(businessId, sessionId), raw: raw ?? null, pending: false };
       else if (Date.now() >= deadline) throw SessionErrors.busy();
       else await sleep(this.lock.retryMs);
     }
@@ -107,7 +120,11 @@ export class RedisSessionStore extends SessionStore {
       return await this.held.run(held, fn);
     } finally {
       clearInterval(renew);
-      await this.redis.eval(RELEASE_SCRIPT, 1, key, token);
+      if (held.pending && held.raw !== null) {
+        await this.redis.eval(COMMIT_SCRIPT, 2, key, held.key, token, held.raw, String(this.ttlSeconds));
+      } else {
+        await this.redis.eval(RELEASE_SCRIPT, 1, key, token);
+      }
     }
   }
 }
