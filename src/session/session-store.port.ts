@@ -6,7 +6,10 @@ import type { SessionState } from 'src/session/session-state';
  */
 export abstract class SessionStore {
   abstract get(businessId: string, sessionId: string): Promise<SessionState | null>;
-  /** Writes the state and refreshes its TTL. */
+  /**
+   * Writes the state and refreshes its TTL. Inside `withLock` for the same session the write may be deferred to the
+   * lock's release; it is durable by the time `withLock` resolves, even if the locked section then throws.
+   */
   abstract save(state: SessionState): Promise<void>;
   /** True when a session existed. */
   abstract delete(businessId: string, sessionId: string): Promise<boolean>;
