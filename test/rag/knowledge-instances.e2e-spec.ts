@@ -1,6 +1,8 @@
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type Redis from 'ioredis';
+import { REDIS } from 'src/redis/redis-infra.module';
 import { KbJobRepository } from 'src/rag/storage/kb-job.repository';
 import { plumbingDocumentsFactory } from 'test/rag/knowledge-documents-factory';
 import { createTenant, ingestDocuments, kbPath, search, waitForJob } from 'test/rag/knowledge-test-helpers';
@@ -28,8 +30,12 @@ describe('Knowledge base across instances and restarts', () => {
       await a.http.post(kbPath(id, '/versions/1/activate')).set(a.admin).expect(200);
       expect((await search(b, id, 'When is the office open?')).results[0].text).toContain('Monday to Friday');
     } finally {
+      // @nestjs-modules/ioredis tracks connections in a static set that the first app's shutdown clears, so the
+      // second app's client would stay open and keep Jest alive; closing it here is harmless if it is closed already.
+      const clients = [a, b].map((x) => x.app.get<Redis>(REDIS, { strict: false }));
       await a.close();
       await b.close();
+      for (const c of clients) c.disconnect();
     }
   });
 
