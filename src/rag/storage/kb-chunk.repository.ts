@@ -62,7 +62,8 @@ export class KbChunkRepository {
        SELECT $1, $2, r.row_key, r.content_hash, r.embed_hash, r.chunk_index, r.text, $3, $4, $5, r.metadata
          FROM unnest($6::text[], $7::text[], $8::text[], $9::int[], $10::text[], $11::jsonb[])
            AS r(row_key, content_hash, embed_hash, chunk_index, text, metadata)
-       ON CONFLICT (business_id, row_key) DO UPDATE SET chunk_index = EXCLUDED.chunk_index
+       -- Touching created_at restarts the grace period, so clean-up cannot delete a row this job is about to reuse.
+       ON CONFLICT (business_id, row_key) DO UPDATE SET chunk_index = EXCLUDED.chunk_index, created_at = now()
        RETURNING id, row_key`,
       [
         businessId,

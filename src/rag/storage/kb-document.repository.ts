@@ -79,7 +79,8 @@ export class KbDocumentRepository {
     await this.q(em).query(
       `DELETE FROM kb_documents d
         WHERE d.business_id = $1 AND d.updated_at < now() - make_interval(secs => $2)
-          AND NOT EXISTS (SELECT 1 FROM kb_version_chunks vc WHERE vc.business_id = $1 AND vc.document_id = d.id)`,
+          AND NOT EXISTS (SELECT 1 FROM kb_version_chunks vc WHERE vc.business_id = $1 AND vc.document_id = d.id)
+          AND NOT EXISTS (SELECT 1 FROM kb_chunks c WHERE c.document_id = d.id AND c.created_at >= now() - make_interval(secs => $2))`,
       [businessId, graceSeconds],
     );
   }
