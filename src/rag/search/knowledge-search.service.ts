@@ -124,17 +124,22 @@ export class KnowledgeSearchService extends KnowledgeRetriever {
 }
 
 /**
- * How likely the best passage answers the query, in [0, 1]: the share of the query's content words the passage
- * contains, blended with how close the embeddings are. Cosines of unrelated texts sit near 0.1 and paraphrases
- * reach 0.5+ with both embedders, hence the rescaling.
+ * How likely the passages answer the query, in [0, 1]: the best share of the query's content words found in one of
+ * the top three passages, blended with the best embedding similarity among them. Cosines of unrelated texts sit near
+ * 0.1 and paraphrases reach 0.4+ with the local embedder, hence the rescaling. An unrelated question ("capital of
+ * France?") scores near 0; the chat engine's default threshold is 0.2.
  */
 export function confidenceOf(query: string, results: SearchHit[]): number {
-  const top = results[0];
-  if (!top) return 0;
+  const top = results.slice(0, 3);
+  if (!top.length) return 0;
   const terms = [...new Set(contentTerms(query))];
-  const present = new Set(contentTerms(`${top.title ?? ''} ${top.text}`));
-  const coverage = terms.length ? terms.filter((t) => present.has(t)).length / terms.length : 0;
-  const semantic = Math.min(Math.max((top.vectorScore - 0.1) / 0.4, 0), 1);
+  const coverage = Math.max(
+    ...top.map((r) => {
+      const present = new Set(contentTerms(`${r.title ?? ''} ${r.text}`));
+      return terms.length ? terms.filter((t) => present.has(t)).length / terms.length : 0;
+    }),
+  );
+  const semantic = Math.min(Math.max((Math.max(...top.map((r) => r.vectorScore)) - 0.1) / 0.3, 0), 1);
   return round(0.5 * coverage + 0.5 * semantic);
 }
 
