@@ -4,8 +4,8 @@ import { buildDocx, buildHtmlPage, buildPdf } from 'test/factories/knowledge-fil
 import { createTenant, kbPath, search, waitForJob } from 'test/rag/knowledge-test-helpers';
 import { bootTestApp, TestApp } from 'test/support/test-app';
 
-/** A tiny site with a sitemap, robots.txt and one disallowed page. */
-function startSite(): Promise<{ server: Server; base: string }> {
+/** A tiny site with a sitemap, robots.txt and one disallowed page; paths in `gone` answer 404 and leave the sitemap. */
+function startSite(gone: Set<string>): Promise<{ server: Server; base: string }> {
   const pages: Record<string, string> = {
     '/': buildHtmlPage({ title: 'Acme Plumbing', heading: 'Welcome', paragraphs: ['Family plumbers you can trust.'], links: ['/boilers', '/private'] }),
     '/boilers': buildHtmlPage({ title: 'Boilers', heading: 'Boiler servicing', paragraphs: ['We service combi boilers every autumn for a fixed fee of $89.'] }),
@@ -17,10 +17,10 @@ function startSite(): Promise<{ server: Server; base: string }> {
     const base = `http://${req.headers.host}`;
     if (path === '/robots.txt') return res.writeHead(200, { 'content-type': 'text/plain' }).end('User-agent: *\nDisallow: /private\n');
     if (path === '/sitemap.xml') {
-      const urls = ['/', '/boilers', '/leaks'].map((p) => `<url><loc>${base}${p}</loc></url>`).join('');
+      const urls = ['/', '/boilers', '/leaks'].filter((p) => !gone.has(p)).map((p) => `<url><loc>${base}${p}</loc></url>`).join('');
       return res.writeHead(200, { 'content-type': 'application/xml' }).end(`<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${urls}</urlset>`);
     }
-    const page = pages[path];
+    const page = gone.has(path) ? undefined : pages[path];
     if (!page) return res.writeHead(404).end('not found');
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page);
   });
@@ -30,9 +30,10 @@ function startSite(): Promise<{ server: Server; base: string }> {
 describe('Knowledge ingestion from files, crawls and the legacy scrape endpoints', () => {
   let t: TestApp;
   let site: { server: Server; base: string };
+  const gone = new Set<string>();
 
   beforeAll(async () => {
-    site = await startSite();
+    site = await startSite(gone);
     t = await bootTestApp({ KB_CRAWL_ALLOW_PRIVATE: 'true', KB_MAX_FILE_BYTES: '65536' });
   });
   afterAll(async () => {
@@ -118,6 +119,26 @@ describe('Knowledge ingestion from files, crawls and the legacy scrape endpoints
     expect(found.results[0].url).toBe(`${site.base}/boilers`);
     const hidden = await search(t, id, 'staff wifi password', { k: 20 });
     expect(JSON.stringify(hidden)).not.toContain('HIDDEN-ROBOTS-PAGE');
+  });
+
+  it('a complete re-crawl removes pages that disappeared from the site', async () => {
+    const id = await createTenant(t);
+    const crawl = async () => {
+      const res = await t.http.post(kbPath(id, '/crawl')).set(t.admin).send({ url: site.base, maxPages: 10 }).expect(202);
+      return waitForJob(t, id, res.body.jobId);
+    };
+    await crawl();
+    expect((await search(t, id, 'hidden leaks behind walls')).results[0].url).toBe(`${site.base}/leaks`);
+    gone.add('/leaks');
+    try {
+      const again = await crawl();
+      expect(again).toMatchObject({ status: 'completed', version: 2 });
+      expect(again.counts.removed).toBeGreaterThanOrEqual(1);
+      const found = await search(t, id, 'hidden leaks behind walls', { k: 10 });
+      expect(found.results.map((r) => r.url)).not.toContain(`${site.base}/leaks`);
+    } finally {
+      gone.delete('/leaks');
+    }
   });
 
   it('refuses a crawl of a non-http URL with 400', async () => {

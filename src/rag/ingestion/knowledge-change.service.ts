@@ -15,6 +15,11 @@ export interface ChangeRequest {
   upsert: PreparedDocument[];
   /** Document ids to remove from the knowledge base. */
   remove: string[];
+  /**
+   * A complete crawl of a site replaces it: crawled documents under this URL prefix that the crawl did not return
+   * (the page is gone) leave the knowledge base.
+   */
+  replaceCrawledUnder?: string;
   reason: 'ingest' | 'delete';
   jobId: string | null;
 }
@@ -73,7 +78,10 @@ export class KnowledgeChangeService {
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       const base = await this.versions.active(businessId);
       const baseRows = base ? await this.versions.rows(businessId, base.version) : [];
-      const plan = await this.plan(businessId, baseRows, incoming, change.remove);
+      const vanished = change.replaceCrawledUnder
+        ? await this.documents.crawledUnder(businessId, [...new Set(baseRows.map((r) => r.documentId))], change.replaceCrawledUnder)
+        : [];
+      const plan = await this.plan(businessId, baseRows, incoming, [...change.remove, ...vanished.filter((id) => !incoming.has(id))]);
       if (!plan.changed) {
         return { version: null, counts: { ...plan.counts, unchangedDocuments: countUnchanged(baseRows, incoming) } };
       }

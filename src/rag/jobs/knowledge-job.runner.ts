@@ -48,7 +48,7 @@ export class KnowledgeJobRunner implements OnApplicationBootstrap {
       const sources = await this.reader.read(job, (fraction, message, counts) => report(fraction * READ_SHARE, message, counts));
       const prepared = sources.documents.map((d) => prepareDocument(d)).filter((d) => d.chunks.length > 0);
       if (!prepared.length) throw KnowledgeErrors.noContent(job.kind === 'crawl' ? 'The crawl' : 'The upload');
-      const result = await this.change.apply(businessId, { upsert: prepared, remove: [], reason: 'ingest', jobId }, (fraction, message) =>
+      const result = await this.change.apply(businessId, { upsert: prepared, remove: [], reason: 'ingest', jobId, replaceCrawledUnder: sources.replaceCrawledUnder }, (fraction, message) =>
         report(READ_SHARE + fraction * (100 - READ_SHARE), message),
       );
       const counts = { ...sources.counts, ...result.counts };

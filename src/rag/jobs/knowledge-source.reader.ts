@@ -25,6 +25,8 @@ export interface CrawlInput {
 export interface ReadSources {
   documents: SourceDocument[];
   counts: Record<string, number>;
+  /** Set when the source is a complete copy of everything under this URL prefix (a crawl that was not cut short). */
+  replaceCrawledUnder?: string;
 }
 
 export type ReadProgress = (fraction: number, message: string, counts?: Record<string, number>) => Promise<void>;
@@ -65,7 +67,14 @@ export class KnowledgeSourceReader {
       case 'crawl': {
         const input = job.input as unknown as CrawlInput;
         const documents = await this.crawler.crawl(input, progress);
-        return { documents, counts: { pagesCrawled: documents.length } };
+        // A crawl stopped by maxPages has not seen the whole site, so pages it missed may still exist.
+        const complete = documents.length < input.maxPages;
+        const start = new URL(input.url);
+        return {
+          documents,
+          counts: { pagesCrawled: documents.length },
+          replaceCrawledUnder: complete ? `${start.origin}${start.pathname}` : undefined,
+        };
       }
       default: {
         const unreachable: never = job.kind;

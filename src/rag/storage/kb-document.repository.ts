@@ -50,6 +50,16 @@ export class KbDocumentRepository {
     return new Map(rows.map((r) => [r.id, Number(r.ordinal)]));
   }
 
+  /** Of `ids`, the documents that came from a crawl of a URL starting with `prefix`. */
+  async crawledUnder(businessId: string, ids: string[], prefix: string, em?: EntityManager): Promise<string[]> {
+    if (!ids.length) return [];
+    const rows: Array<{ id: string }> = await this.q(em).query(
+      `SELECT id FROM kb_documents WHERE business_id = $1 AND id = ANY($2::uuid[]) AND source_type = 'crawl' AND starts_with(coalesce(url, ''), $3)`,
+      [businessId, ids, prefix],
+    );
+    return rows.map((r) => r.id);
+  }
+
   /** Documents served by a version, with how many of their chunks it holds and serves. */
   async listInVersion(businessId: string, version: number, em?: EntityManager): Promise<DocumentSummaryRow[]> {
     const rows: Array<Record<string, unknown>> = await this.q(em).query(
