@@ -2,7 +2,6 @@ import { Module } from '@nestjs/common';
 import { MulterModule } from '@nestjs/platform-express';
 import type Redis from 'ioredis';
 import { AppConfig } from 'src/config/app-config.service';
-import { SiteCrawler } from 'src/rag/crawl/site-crawler';
 import { KnowledgeChangeService } from 'src/rag/ingestion/knowledge-change.service';
 import { BullMqKnowledgeJobQueue, knowledgeQueueName } from 'src/rag/jobs/bullmq.knowledge-job-queue';
 import { CrawlSource } from 'src/rag/jobs/crawl.source';
@@ -16,8 +15,8 @@ import { KnowledgeLegacyController } from 'src/rag/knowledge-legacy.controller';
 import { KnowledgeRetriever } from 'src/rag/knowledge-retriever.port';
 import { KnowledgeTenantHooks } from 'src/rag/knowledge-tenant.hooks';
 import { KnowledgeController } from 'src/rag/knowledge.controller';
-import { DocumentParser } from 'src/rag/parsing/document-parser';
 import { RagSearchInfraModule } from 'src/rag/rag-search-infra.module';
+import { RagSourcesModule } from 'src/rag/rag-sources.module';
 import { KnowledgeIndexService } from 'src/rag/search/knowledge-index.service';
 import { KnowledgeSearchService } from 'src/rag/search/knowledge-search.service';
 import { ChunkEmbedder } from 'src/rag/storage/chunk-embedder';
@@ -36,6 +35,7 @@ import { TenantModule } from 'src/tenant/tenant.module';
   imports: [
     TenantModule,
     RagSearchInfraModule,
+    RagSourcesModule,
     MulterModule.registerAsync({
       inject: [AppConfig],
       // In memory: the job stores the file in Postgres anyway, and the size is capped before buffering completes.
@@ -57,8 +57,6 @@ import { TenantModule } from 'src/tenant/tenant.module';
     KnowledgeSourceReader,
     KnowledgeJobRunner,
     KnowledgeTenantHooks,
-    DocumentParser,
-    SiteCrawler,
     CrawlSource,
     {
       provide: KnowledgeJobQueue,
