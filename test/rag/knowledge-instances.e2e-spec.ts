@@ -87,6 +87,26 @@ describe('Knowledge base across instances and restarts', () => {
     }
   }, 120_000);
 
+  it('answers from keyword search alone when the embedding service is down', async () => {
+    const first = await bootTestApp();
+    let id: string;
+    try {
+      id = await createTenant(first);
+      await ingestDocuments(first, id, plumbingDocumentsFactory.build());
+    } finally {
+      await first.close();
+    }
+    // Nothing listens on port 9: every embedding call (query and re-embedding for the new model) fails.
+    const degraded = await bootTestApp({ GEMINI_API_KEY: 'test-key-embeddings-down', GEMINI_BASE_URL: 'http://127.0.0.1:9' });
+    try {
+      const found = await search(degraded, id, 'labour warranty on repairs');
+      expect(found.results[0]).toMatchObject({ url: 'https://acme.example.com/warranty', vectorScore: 0 });
+      expect(found.results[0].keywordScore).toBeGreaterThan(0);
+    } finally {
+      await degraded.close();
+    }
+  }, 120_000);
+
   it('an instance without Redis resumes a job left queued by a previous run', async () => {
     const t = await bootTestApp({ REDIS_URL: undefined });
     try {

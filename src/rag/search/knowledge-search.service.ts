@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { contentTerms } from 'src/rag/embeddings/text-features';
 import { KnowledgeRetriever, RetrievalOptions, RetrievalResult } from 'src/rag/knowledge-retriever.port';
 import { KnowledgeErrors } from 'src/rag/knowledge.errors';
@@ -8,7 +8,8 @@ import { expandQuery } from 'src/rag/search/query-expansion';
 import { reciprocalRankFusion } from 'src/rag/search/reciprocal-rank-fusion';
 import { ChunkEmbedder } from 'src/rag/storage/chunk-embedder';
 import { ChunkFilter, KbChunkRepository } from 'src/rag/storage/kb-chunk.repository';
-import { KbVersionRepository } from 'src/rag/storage/kb-version.repository';
+import { ActiveVersion, KbVersionRepository } from 'src/rag/storage/kb-version.repository';
+import type { VectorHit } from 'src/rag/vector-index.port';
 import { TenantService } from 'src/tenant/tenant.service';
 
 export interface SearchHit {
@@ -44,6 +45,8 @@ const MAX_QUERY_CHARS = 2000;
  */
 @Injectable()
 export class KnowledgeSearchService extends KnowledgeRetriever {
+  private readonly logger = new Logger('KnowledgeSearch');
+
   constructor(
     private readonly versions: KbVersionRepository,
     private readonly chunks: KbChunkRepository,
@@ -82,13 +85,9 @@ export class KnowledgeSearchService extends KnowledgeRetriever {
     const filtered = filter.category || filter.source || filter.updatedSince;
     const pool = Math.max(k * 4, 40);
     const expansion = expandQuery(query);
-    const [index, queryVector, allowed] = await Promise.all([
-      this.index.indexFor(businessId, active),
-      this.embedder.embedQuery(query),
-      filtered ? this.chunks.filteredIds(businessId, active.version, filter).then((ids) => new Set(ids)) : Promise.resolve(null),
-    ]);
+    const allowed = filtered ? this.chunks.filteredIds(businessId, active.version, filter).then((ids) => new Set(ids)) : Promise.resolve(null);
     const [vectorHits, keywordHits] = await Promise.all([
-      allowed && allowed.size === 0 ? Promise.resolve([]) : index.search(queryVector, pool, allowed ? (label) => allowed.has(label) : undefined),
+      allowed.then((ids) => this.vectorCandidates(businessId, active, query, pool, ids)),
       expansion.tsquery ? this.chunks.keywordSearch(businessId, active.version, expansion.tsquery, pool, filter) : Promise.resolve([]),
     ]);
     const fused = reciprocalRankFusion([vectorHits.map((h) => h.label), keywordHits.map((h) => h.id)]);
@@ -120,6 +119,21 @@ export class KnowledgeSearchService extends KnowledgeRetriever {
       };
     });
     return { results, confidence: confidenceOf(query, results), version: active.version };
+  }
+
+  /**
+   * Nearest chunks by embedding. When the embedder or the index is unavailable (e.g. the embedding API is down), the
+   * search degrades to keyword candidates instead of failing the chat turn.
+   */
+  private async vectorCandidates(businessId: string, active: ActiveVersion, query: string, pool: number, allowed: Set<number> | null): Promise<VectorHit[]> {
+    if (allowed && allowed.size === 0) return [];
+    try {
+      const [index, vector] = await Promise.all([this.index.indexFor(businessId, active), this.embedder.embedQuery(query)]);
+      return await index.search(vector, pool, allowed ? (label) => allowed.has(label) : undefined);
+    } catch (err) {
+      this.logger.warn({ event: 'kb_vector_search_degraded', businessId, err: (err as Error).message });
+      return [];
+    }
   }
 }
 
