@@ -200,11 +200,17 @@ export class EnvSchema {
   @Max(50)
   CRM_OUTBOX_MAX_ATTEMPTS = 8;
 
-  /** First retry delay; doubles per attempt with full jitter, capped at one hour. */
+  /** First retry delay; doubles per attempt (equal jitter), capped at one hour. */
   @Transform(toInt)
   @IsInt()
   @Min(10)
   CRM_OUTBOX_BASE_DELAY_MS = 2000;
+
+  /** Days a delivered outbox item (which holds the visitor's details) is kept for audit before deletion. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  CRM_OUTBOX_RETENTION_DAYS = 30;
 
   /** How often the outbox worker polls for due items; 0 disables the worker on this instance. */
   @Transform(toInt)

@@ -58,7 +58,8 @@ export class CrmToolsService extends CrmTools {
           return await this.createDeal(args, ctx);
       }
     } catch (err) {
-      this.logger.warn({ businessId: ctx.businessId, tool: name, err: (err as Error).message }, 'CRM tool failed');
+      const code = (err as { code?: unknown }).code;
+      this.logger.warn({ businessId: ctx.businessId, tool: name, code: typeof code === 'string' ? code : 'UNEXPECTED' }, 'CRM tool failed');
       return fail('The CRM could not be reached just now.');
     }
     return fail(`unknown tool "${name}"`);

@@ -95,6 +95,15 @@ export class CrmOutboxRepository {
     await this.repo().update({ businessId, id }, { status: 'failed', attempts, lockedUntil: null, lastError });
   }
 
+  /** Crosses tenants by design (retention): delivered items keep visitor details only as long as needed. */
+  async purgeDoneOlderThanAcrossTenants(days: number): Promise<number> {
+    const [, affected]: [unknown, number] = await this.dataSource.query(
+      `DELETE FROM crm_outbox WHERE status = 'done' AND updated_at < now() - make_interval(days => $1)`,
+      [days],
+    );
+    return affected;
+  }
+
   /** Manual retry: a fresh budget, due now. Only failed or pending items; false when nothing changed. */
   async requeue(businessId: string, id: string): Promise<boolean> {
     const result = await this.repo()

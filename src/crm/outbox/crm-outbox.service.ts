@@ -104,7 +104,10 @@ export class CrmOutboxService implements OnModuleDestroy {
     const message = describe(err);
     const retryable = err instanceof CrmCallError ? err.retryable : !(err instanceof AppError);
     const budget = this.config.get('CRM_OUTBOX_MAX_ATTEMPTS');
-    this.logger.warn({ businessId, itemId: id, operation: item.operation, attempts, retryable, error: message }, 'CRM write failed');
+    // The CRM's own wording can echo the visitor's details: it goes to the admin-only outbox row, not to the logs.
+    const code = err instanceof AppError ? err.code : 'UNEXPECTED';
+    const httpStatus = err instanceof CrmCallError ? err.httpStatus : undefined;
+    this.logger.warn({ businessId, itemId: id, operation: item.operation, attempts, retryable, code, httpStatus }, 'CRM write failed');
     if (!retryable || attempts >= budget) {
       await this.outbox.markFailed(businessId, id, attempts, message);
       return { status: 'failed', itemId: id, error: message };

@@ -4,6 +4,7 @@ import { CrmOutboxRepository } from 'src/crm/outbox/crm-outbox.repository';
 import { CrmOutboxService } from 'src/crm/outbox/crm-outbox.service';
 
 const BATCH = 20;
+const PURGE_EVERY_MS = 60 * 60 * 1000;
 
 /**
  * Polls Postgres for due outbox items on every instance. Claims are made with SKIP LOCKED and leased, so instances
@@ -15,6 +16,7 @@ export class CrmOutboxWorker implements OnApplicationBootstrap, OnModuleDestroy 
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
   private stopped = false;
+  private lastPurge = 0;
 
   constructor(
     private readonly outbox: CrmOutboxRepository,
@@ -35,6 +37,10 @@ export class CrmOutboxWorker implements OnApplicationBootstrap, OnModuleDestroy 
 
   /** One pass: claim due items and attempt them. Public so tests and scripts can drain the outbox deterministically. */
   async runOnce(): Promise<number> {
+    if (Date.now() - this.lastPurge > PURGE_EVERY_MS) {
+      this.lastPurge = Date.now();
+      await this.outbox.purgeDoneOlderThanAcrossTenants(this.config.get('CRM_OUTBOX_RETENTION_DAYS'));
+    }
     const items = await this.outbox.claimDueAcrossTenants(BATCH, this.service.leaseMs);
     await Promise.all(items.map((item) => this.service.track(this.service.attempt(item))));
     return items.length;
