@@ -124,6 +124,7 @@ describe('Generic webhook CRM connector', () => {
       [{ auth: { type: 'magic' }, operations: { createContact: { url: `${base}/c` } } }, {}, 'options.auth.type'],
       [{ operations: { createContact: { url: `${base}/c`, method: 'DELETE' } } }, {}, 'options.operations.createContact.method'],
       [{ operations: { createContact: { url: `${base}/c`, headers: { 'X-A': 'a\r\nInjected: 1' } } } }, {}, 'options.operations.createContact.headers.X-A'],
+      [{ operations: { createContact: { url: `${base}/c`, headers: { Authorization: 'Bearer plain' } } } }, {}, 'options.operations.createContact.headers.Authorization'],
     ];
     for (const [options, credentials, field] of cases) {
       const res = await put(options, credentials);

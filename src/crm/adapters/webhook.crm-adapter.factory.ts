@@ -12,6 +12,8 @@ const OPERATIONS: readonly WebhookOperation[] = ['searchContact', 'createContact
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH'] as const;
 const AUTH_TYPES = ['none', 'api_key', 'bearer', 'basic', 'hmac'] as const;
 const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}$/;
+/** Options are stored in clear and returned by GET: anything that smells of a credential belongs in credentials. */
+const SECRET_HEADER = /authorization|cookie|token|secret|api[-_]?key|password|signature/i;
 const IDENTITY = { firstName: 'firstName', lastName: 'lastName', email: 'email', phone: 'phone', company: 'company', message: 'message', source: 'source', sessionId: 'sessionId' };
 
 /** What each auth type needs from credentials; anything else there is refused so no secret is stored unused. */
@@ -100,6 +102,9 @@ function validateOperation(raw: unknown, path: string): WebhookOperationSpec {
   const headers = asObject(op.headers, `${path}.headers`);
   for (const [name, value] of Object.entries(headers)) {
     if (!HEADER_NAME.test(name)) throw CrmErrors.invalidConfig(`${path}.headers.${name}`, 'is not a valid header name');
+    if (SECRET_HEADER.test(name)) {
+      throw CrmErrors.invalidConfig(`${path}.headers.${name}`, 'looks like a credential: configure it with options.auth and credentials, which are encrypted');
+    }
     if (typeof value !== 'string' || /[\r\n]/.test(value) || value.length > 1024) {
       throw CrmErrors.invalidConfig(`${path}.headers.${name}`, 'must be a single-line string');
     }
