@@ -13,7 +13,13 @@ import { normalizeOrigin, TenantOriginsRegistry } from 'src/tenant/tenant-origin
 
 /** The one bootstrap, shared by main.ts and the e2e tests, so tests exercise exactly what production runs. */
 export async function createApp(): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(), { bufferLogs: true, bodyParser: false, abortOnError: false });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(), {
+    bufferLogs: true,
+    bodyParser: false,
+    abortOnError: false,
+    // Webhook signatures (HubSpot v3, Twilio) cover the exact bytes sent, so the raw body is kept beside the parsed one.
+    rawBody: true,
+  });
   configureApp(app);
   return app;
 }

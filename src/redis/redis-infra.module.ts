@@ -1,4 +1,4 @@
-import { DynamicModule, Global, Module } from '@nestjs/common';
+import { DynamicModule, Global, Inject, Injectable, Module, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { getRedisConnectionToken, RedisModule } from '@nestjs-modules/ioredis';
 import type Redis from 'ioredis';
 import { AppConfig } from 'src/config/app-config.service';
@@ -8,6 +8,21 @@ import { RedisPubSub } from 'src/redis/redis.pub-sub';
 
 /** The optional Redis token: present only when REDIS_URL is set. Inject with `@Optional() @Inject(REDIS)`. */
 export const REDIS = getRedisConnectionToken();
+
+/**
+ * @nestjs-modules/ioredis tracks its connections in a static set that the first app to shut down empties, so a
+ * second app in the same process (tests, CLIs) would leave its client open. Each app closes its own client here.
+ */
+@Injectable()
+class RedisClientCloser implements OnApplicationShutdown {
+  constructor(@Optional() @Inject(REDIS) private readonly redis?: Redis) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    const redis = this.redis;
+    if (!redis || redis.status === 'end') return;
+    await redis.quit().catch(() => redis.disconnect());
+  }
+}
 
 /**
  * Redis when configured, in-process equivalents otherwise. Clients fail fast (one retry, 2 s command timeout)
@@ -24,7 +39,8 @@ export class RedisInfraModule {
             useFactory: (config: AppConfig) => ({
               type: 'single' as const,
               url: config.get('REDIS_URL'),
-              options: { maxRetriesPerRequest: 1, commandTimeout: 2000, connectTimeout: 3000, lazyConnect: false },
+              // Lazy: nothing connects until first use, so a start-up that fails elsewhere leaves no socket behind.
+              options: { maxRetriesPerRequest: 1, commandTimeout: 2000, connectTimeout: 3000, lazyConnect: true },
             }),
           }),
         ]
@@ -33,6 +49,7 @@ export class RedisInfraModule {
       module: RedisInfraModule,
       imports,
       providers: [
+        RedisClientCloser,
         {
           provide: PubSub,
           inject: [{ token: REDIS, optional: true }],
