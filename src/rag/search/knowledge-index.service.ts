@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { PubSub, Unsubscribe } from 'src/redis/pub-sub.port';
+import { ActiveVersionCache } from 'src/rag/search/active-version.cache';
 import { ChunkEmbedder } from 'src/rag/storage/chunk-embedder';
 import { KbChunkRepository } from 'src/rag/storage/kb-chunk.repository';
 import { ActiveVersion, KbVersionRepository } from 'src/rag/storage/kb-version.repository';
@@ -8,21 +9,26 @@ import { VectorIndex, VectorIndexRegistry, VectorIndexState, VectorRow } from 's
 /** Cross-instance notice: a tenant's active knowledge-base version changed (null: the tenant was deleted). */
 export const KB_VERSION_CHANNEL = 'kb:version-changed';
 
+/** Upper bound on serving an older version after a lost notice; notices themselves take effect at once. */
+const ACTIVE_VERSION_TTL_MS = 2000;
+
 interface VersionNotice {
   businessId: string;
   version: number | null;
 }
 
 /**
- * Keeps each tenant's vector index equal to its active version in Postgres. Every search first reads the active
- * version (one indexed row), so a change made by any instance is visible at once; the pub/sub notice only lets other
- * instances catch up before their next search. Moving between versions applies the difference of their chunk sets
+ * Keeps each tenant's vector index equal to its active version in Postgres. Searches read the active version through
+ * a short-lived cache (a chat turn would otherwise pay one more SQL round trip, even for a tenant without a knowledge
+ * base); every version change is announced by pub/sub, which invalidates the entry on every instance (this one
+ * synchronously, before the change's request returns), and the TTL bounds staleness if a notice is ever lost. Moving between versions applies the difference of their chunk sets
  * (add/markDelete with stored vectors, never re-embedding); anything the difference cannot explain is rebuilt.
  */
 @Injectable()
 export class KnowledgeIndexService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('KnowledgeIndex');
   private readonly syncing = new Map<string, Promise<VectorIndex>>();
+  private readonly activeVersions = new ActiveVersionCache(ACTIVE_VERSION_TTL_MS);
   private unsubscribe?: Unsubscribe;
 
   constructor(
@@ -39,6 +45,11 @@ export class KnowledgeIndexService implements OnApplicationBootstrap, OnApplicat
 
   async onApplicationShutdown(): Promise<void> {
     await this.unsubscribe?.();
+  }
+
+  /** The tenant's active version as searches should see it (cached; see the class comment). */
+  activeVersion(businessId: string): Promise<ActiveVersion | null> {
+    return this.activeVersions.get(businessId, () => this.versions.active(businessId));
   }
 
   /** The tenant's index, brought to `active` first. */
@@ -60,6 +71,8 @@ export class KnowledgeIndexService implements OnApplicationBootstrap, OnApplicat
 
   /** Tells the other instances (and this one) that the tenant's active version changed. */
   async announce(businessId: string, version: number | null): Promise<void> {
+    // Locally first: this instance's own notice comes back asynchronously, after the caller may have answered.
+    this.activeVersions.invalidate(businessId);
     await this.pubsub.publish(KB_VERSION_CHANNEL, JSON.stringify({ businessId, version } satisfies VersionNotice)).catch((err: Error) => {
       this.logger.warn({ businessId, err: err.message }, 'knowledge-base version notice not published');
     });
@@ -126,6 +139,7 @@ export class KnowledgeIndexService implements OnApplicationBootstrap, OnApplicat
       return;
     }
     if (typeof notice.businessId !== 'string') return;
+    this.activeVersions.invalidate(notice.businessId);
     const work = notice.version === null ? this.registry.drop(notice.businessId) : this.warm(notice.businessId);
     work.catch((err: Error) => this.logger.warn({ businessId: notice.businessId, err: err.message }, 'knowledge index catch-up failed'));
   }

@@ -8,7 +8,7 @@ import { expandQuery } from 'src/rag/search/query-expansion';
 import { reciprocalRankFusion } from 'src/rag/search/reciprocal-rank-fusion';
 import { ChunkEmbedder } from 'src/rag/storage/chunk-embedder';
 import { ChunkFilter, KbChunkRepository } from 'src/rag/storage/kb-chunk.repository';
-import { ActiveVersion, KbVersionRepository } from 'src/rag/storage/kb-version.repository';
+import type { ActiveVersion } from 'src/rag/storage/kb-version.repository';
 import type { VectorHit } from 'src/rag/vector-index.port';
 import { TenantService } from 'src/tenant/tenant.service';
 
@@ -48,7 +48,6 @@ export class KnowledgeSearchService extends KnowledgeRetriever {
   private readonly logger = new Logger('KnowledgeSearch');
 
   constructor(
-    private readonly versions: KbVersionRepository,
     private readonly chunks: KbChunkRepository,
     private readonly index: KnowledgeIndexService,
     private readonly embedder: ChunkEmbedder,
@@ -78,7 +77,7 @@ export class KnowledgeSearchService extends KnowledgeRetriever {
     if (!query) throw KnowledgeErrors.invalidQuery('q must not be empty');
     if (query.length > MAX_QUERY_CHARS) throw KnowledgeErrors.invalidQuery(`q must be at most ${MAX_QUERY_CHARS} characters`);
     const k = Math.min(Math.max(Math.trunc(options.k ?? 5), 1), MAX_K);
-    const active = await this.versions.active(businessId);
+    const active = await this.index.activeVersion(businessId);
     if (!active) return { results: [], confidence: 0, version: null };
 
     const filter: ChunkFilter = { category: options.category || undefined, source: options.source || undefined, updatedSince: options.updatedSince };

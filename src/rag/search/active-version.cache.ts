@@ -1,0 +1,33 @@
+import type { ActiveVersion } from 'src/rag/storage/kb-version.repository';
+
+/**
+ * Each tenant's active knowledge-base version (or "none"), so a chat turn does not read kb_versions every time.
+ * Version notices invalidate an entry at once (on every instance); the TTL only bounds how long a lost notice
+ * (Redis reconnecting, a failed publish) could leave an instance on an older version.
+ */
+export class ActiveVersionCache {
+  private readonly entries = new Map<string, { value: ActiveVersion | null; expiresAt: number }>();
+  /** Bumped on invalidation, so a read that started before a change cannot store what it read afterwards. */
+  private readonly generations = new Map<string, number>();
+
+  constructor(
+    private readonly ttlMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async get(businessId: string, load: () => Promise<ActiveVersion | null>): Promise<ActiveVersion | null> {
+    const hit = this.entries.get(businessId);
+    if (hit && hit.expiresAt > this.now()) return hit.value;
+    const generation = this.generations.get(businessId) ?? 0;
+    const value = await load();
+    if ((this.generations.get(businessId) ?? 0) === generation) {
+      this.entries.set(businessId, { value, expiresAt: this.now() + this.ttlMs });
+    }
+    return value;
+  }
+
+  invalidate(businessId: string): void {
+    this.entries.delete(businessId);
+    this.generations.set(businessId, (this.generations.get(businessId) ?? 0) + 1);
+  }
+}
