@@ -1,4 +1,4 @@
-import { INestApplication, ValidationPipe } from '@nestjs/common';
+import { INestApplication, NestApplicationOptions, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { WsAdapter } from '@nestjs/platform-ws';
@@ -12,14 +12,18 @@ import { AppConfig } from 'src/config/app-config.service';
 import { normalizeOrigin, TenantOriginsRegistry } from 'src/tenant/tenant-origins.registry';
 
 /** The one bootstrap, shared by main.ts and the e2e tests, so tests exercise exactly what production runs. */
+/** Options every app instance is created with; tests and benches that override providers reuse them. */
+export const NEST_APP_OPTIONS: NestApplicationOptions = {
+  bufferLogs: true,
+  bodyParser: false,
+  abortOnError: false,
+  // Webhook signatures (HubSpot v3, Twilio) cover the exact bytes sent, so the raw body is kept beside the parsed one.
+  rawBody: true,
+};
+
+/** The one bootstrap, shared by main.ts and the e2e tests, so tests exercise exactly what production runs. */
 export async function createApp(): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(), {
-    bufferLogs: true,
-    bodyParser: false,
-    abortOnError: false,
-    // Webhook signatures (HubSpot v3, Twilio) cover the exact bytes sent, so the raw body is kept beside the parsed one.
-    rawBody: true,
-  });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(), NEST_APP_OPTIONS);
   configureApp(app);
   return app;
 }

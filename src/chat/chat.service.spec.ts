@@ -6,17 +6,7 @@ import type { ChatStreamEvent } from 'src/chat/chat-turn.types';
 import type { SessionStore } from 'src/session/session-store.port';
 import type { BusinessEntity } from 'src/tenant/entities/business.entity';
 import type { TenantService } from 'src/tenant/tenant.service';
-
-/** A mock whose every unstubbed method fails the test, so an unexpected write or call cannot pass silently. */
-function strictMock<T extends object>(stubs: Partial<Record<keyof T, unknown>> = {}): T {
-  return new Proxy(stubs as T, {
-    get(target, prop) {
-      if (prop in target) return (target as Record<string | symbol, unknown>)[prop];
-      if (prop === 'then') return undefined;
-      throw new Error(`unexpected call: ${String(prop)}`);
-    },
-  });
-}
+import { strictMock } from 'test/support/strict-mock';
 
 const business = {
   businessId: 'acme',

@@ -8,16 +8,7 @@ import { CrmAdapterRegistry } from 'src/crm/crm-adapter.registry';
 import type { CrmConfigRepository } from 'src/crm/crm-config.repository';
 import type { ResolvedCrmConfig } from 'src/crm/crm-config.types';
 import type { CrmConfigEntity } from 'src/crm/entities/crm-config.entity';
-
-function strictMock<T extends object>(stubs: Partial<Record<keyof T, unknown>> = {}): T {
-  return new Proxy(stubs as T, {
-    get(target, prop) {
-      if (prop in target) return (target as Record<string | symbol, unknown>)[prop];
-      if (prop === 'then') return undefined;
-      throw new Error(`unexpected call: ${String(prop)}`);
-    },
-  });
-}
+import { strictMock } from 'test/support/strict-mock';
 
 const fakeAdapter = (config: ResolvedCrmConfig) =>
   Object.assign(Object.create(CrmAdapter.prototype) as CrmAdapter, { type: config.type, config, dispose: jest.fn().mockResolvedValue(undefined) });

@@ -1,13 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Test } from '@nestjs/testing';
-import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
-import { AppModule } from 'src/app.module';
-import { configureApp } from 'src/bootstrap';
 import { businessFactory } from 'test/factories/business.factory';
-import type { TestApp } from 'test/support/test-app';
-import { TEST_ADMIN_KEY } from 'test/support/services';
+import { bootTestApp, ProviderOverride, TestApp } from 'test/support/test-app';
 
 export const newSessionId = () => randomUUID();
 
@@ -50,30 +44,9 @@ export function chatter(http: TestAgent, businessId: string, sessionId = newSess
 }
 
 /**
- * Boots the real AppModule through the production `configureApp`, with some providers replaced: only for the
- * model edge (a scripted LlmProvider) and for ports whose real implementation lives in another module.
+ * Boots the real AppModule with some providers replaced: only the model edge (a scripted LlmProvider) and
+ * ports whose real implementation lives in another module.
  */
-export async function bootAppWith(
-  overrides: [token: unknown, value: unknown][],
-  env: Record<string, string> = {},
-): Promise<TestApp> {
-  const saved = { ...process.env };
-  Object.assign(process.env, env);
-  let app: NestExpressApplication;
-  try {
-    let builder = Test.createTestingModule({ imports: [AppModule.forRoot()] });
-    for (const [token, value] of overrides) builder = builder.overrideProvider(token).useValue(value);
-    const moduleRef = await builder.compile();
-    app = moduleRef.createNestApplication<NestExpressApplication>({ bufferLogs: true, bodyParser: false });
-    configureApp(app);
-    await app.init();
-  } finally {
-    process.env = saved;
-  }
-  return {
-    app,
-    http: request(app.getHttpServer()),
-    admin: { 'X-Admin-API-Key': process.env.ADMIN_API_KEY ?? TEST_ADMIN_KEY },
-    close: () => app.close(),
-  };
+export function bootAppWith(overrides: ProviderOverride[], env: Record<string, string> = {}): Promise<TestApp> {
+  return bootTestApp(env, overrides);
 }

@@ -1,7 +1,9 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
-import { createApp } from 'src/bootstrap';
+import { AppModule } from 'src/app.module';
+import { configureApp, createApp, NEST_APP_OPTIONS } from 'src/bootstrap';
 import { TEST_ADMIN_KEY } from 'test/support/services';
 
 export interface TestApp {
@@ -12,11 +14,14 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/** A provider replaced for one test app: only external edges (e.g. the LLM) should ever be swapped. */
+export type ProviderOverride = [token: unknown, value: unknown];
+
 /**
  * Boots the real AppModule through the production bootstrap. `env` overrides process.env for this
  * instance only (restored afterwards), so a suite can boot instances with different settings.
  */
-export async function bootTestApp(env: Record<string, string | undefined> = {}): Promise<TestApp> {
+export async function bootTestApp(env: Record<string, string | undefined> = {}, overrides: ProviderOverride[] = []): Promise<TestApp> {
   const saved = { ...process.env };
   for (const [k, v] of Object.entries(env)) {
     if (v === undefined) delete process.env[k];
@@ -24,7 +29,7 @@ export async function bootTestApp(env: Record<string, string | undefined> = {}):
   }
   let app: NestExpressApplication;
   try {
-    app = await createApp();
+    app = overrides.length ? await createWithOverrides(overrides) : await createApp();
     await app.init();
   } finally {
     process.env = saved;
@@ -35,4 +40,12 @@ export async function bootTestApp(env: Record<string, string | undefined> = {}):
     admin: { 'X-Admin-API-Key': process.env.ADMIN_API_KEY ?? TEST_ADMIN_KEY },
     close: () => app.close(),
   };
+}
+
+async function createWithOverrides(overrides: ProviderOverride[]): Promise<NestExpressApplication> {
+  let builder = Test.createTestingModule({ imports: [AppModule.forRoot()] });
+  for (const [token, value] of overrides) builder = builder.overrideProvider(token).useValue(value);
+  const app = (await builder.compile()).createNestApplication<NestExpressApplication>(NEST_APP_OPTIONS);
+  configureApp(app);
+  return app;
 }

@@ -7,17 +7,7 @@ import type { CrmOutboxRepository } from 'src/crm/outbox/crm-outbox.repository';
 import { CrmOutboxService } from 'src/crm/outbox/crm-outbox.service';
 import { CrmWriteExecutor, DependencyPendingError } from 'src/crm/outbox/crm-write.executor';
 import type { TenantService } from 'src/tenant/tenant.service';
-
-/** Every unstubbed member fails the test, so an unexpected write cannot pass silently. */
-function strictMock<T extends object>(stubs: Partial<Record<keyof T, unknown>> = {}): T {
-  return new Proxy(stubs as T, {
-    get(target, prop) {
-      if (prop in target) return (target as Record<string | symbol, unknown>)[prop];
-      if (prop === 'then') return undefined;
-      throw new Error(`unexpected call: ${String(prop)}`);
-    },
-  });
-}
+import { strictMock } from 'test/support/strict-mock';
 
 const env: Partial<EnvSchema> = { CRM_OUTBOX_MAX_ATTEMPTS: 3, CRM_OUTBOX_BASE_DELAY_MS: 1000, CRM_HTTP_TIMEOUT_MS: 1000 };
 const config = strictMock<AppConfig>({ get: (k: keyof EnvSchema) => env[k] });
