@@ -69,6 +69,32 @@ describe(OfflineLlmProvider.name, () => {
     expect(out.text).toContain('Our office is open Monday to Friday from 8am to 6pm.');
   });
 
+  it('acknowledges details the visitor just gave instead of searching the knowledge base for them', async () => {
+    const out = await sut.generate(
+      request(
+        {
+          passages: [passage('Our email newsletter goes out monthly. Jane from accounts handles billing questions.')],
+          captured: { firstName: 'Jane', email: 'jane@example.com' },
+          missing: ['phone'],
+        },
+        { turns: [{ role: 'user', text: 'My name is Jane Doe and my email is jane@example.com' }] },
+      ),
+    );
+    expect(out.text).toBe(
+      "Thanks, <b>Jane</b>. I've noted <b>jane@example.com</b>.<br><br>What's a good phone number for you?",
+    );
+  });
+
+  it('still answers a question that also carries a detail', async () => {
+    const out = await sut.generate(
+      request(
+        { passages: [passage('Our opening hours are 8am to 6pm, Monday to Friday.')], captured: { firstName: 'Jane' }, missing: ['email'] },
+        { turns: [{ role: 'user', text: "I'm Jane. What are your opening hours?" }] },
+      ),
+    );
+    expect(out.text).toContain('Here is what I found: Our opening hours are 8am to 6pm');
+  });
+
   it('says it does not have the information rather than guessing', async () => {
     const out = await sut.generate(
       request({ passages: [{ ...passage('We repair boilers and radiators in the city area.'), title: 'Services' }] }),

@@ -88,7 +88,16 @@ export class OfflineLlmProvider extends LlmProvider {
     const lastUser = [...request.turns]
       .reverse()
       .find((t): t is Extract<LlmTurn, { role: 'user' }> => t.role === 'user');
-    return `${this.answer(lastUser?.text ?? '', request.grounding.passages, request.grounding.businessName)}<br><br>${question}`;
+    const text = lastUser?.text ?? '';
+    // "I'm Jane, jane@x.com" is not a question: searching the knowledge base for it only returns noise.
+    const given = valuesGiven(text, request.grounding.captured);
+    if (given.length && !looksLikeQuestion(text)) {
+      const name = request.grounding.captured.firstName;
+      const noted = given.filter((v) => v !== name).map((v) => `<b>${escapeHtml(v)}</b>`);
+      const thanks = `Thanks${name ? `, <b>${escapeHtml(name)}</b>` : ''}.`;
+      return `${noted.length ? `${thanks} I've noted ${noted.join(' and ')}.` : thanks}<br><br>${question}`;
+    }
+    return `${this.answer(text, request.grounding.passages, request.grounding.businessName)}<br><br>${question}`;
   }
 
   private answer(question: string, passages: RetrievedPassage[], businessName: string): string {
@@ -113,6 +122,24 @@ export class OfflineLlmProvider extends LlmProvider {
     }
     return `Here is what I found: ${escapeHtml(best.join(' '))}`;
   }
+}
+
+/** Captured values that appear in this message, i.e. what the visitor just told us. */
+function valuesGiven(text: string, captured: CapturedFields): string[] {
+  const lower = text.toLowerCase();
+  const digits = text.replace(/\D/g, '');
+  return (['firstName', 'lastName', 'company', 'email', 'phone'] as const)
+    .map((field) => captured[field])
+    .filter((value): value is string => {
+      if (!value) return false;
+      // Phones are stored in E.164; the visitor typed them in any format, so compare the local digits.
+      if (value.startsWith('+')) return digits.length >= 7 && value.replace(/\D/g, '').endsWith(digits.slice(-7));
+      return lower.includes(value.toLowerCase());
+    });
+}
+
+function looksLikeQuestion(text: string): boolean {
+  return /\?/.test(text) || /^\s*(what|how|when|where|why|who|which|can|could|do|does|is|are|will|would)\b/i.test(text);
 }
 
 function splitSentences(text: string): string[] {
