@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { PubSub, Unsubscribe } from 'src/redis/pub-sub.port';
 import { ActiveVersionCache } from 'src/rag/search/active-version.cache';
 import { ChunkEmbedder } from 'src/rag/storage/chunk-embedder';
@@ -25,11 +25,12 @@ interface VersionNotice {
  * (add/markDelete with stored vectors, never re-embedding); anything the difference cannot explain is rebuilt.
  */
 @Injectable()
-export class KnowledgeIndexService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class KnowledgeIndexService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('KnowledgeIndex');
   private readonly syncing = new Map<string, Promise<VectorIndex>>();
   private readonly activeVersions = new ActiveVersionCache(ACTIVE_VERSION_TTL_MS);
   private unsubscribe?: Unsubscribe;
+  private readonly catchUps = new Set<Promise<void>>();
 
   constructor(
     private readonly registry: VectorIndexRegistry,
@@ -43,8 +44,11 @@ export class KnowledgeIndexService implements OnApplicationBootstrap, OnApplicat
     this.unsubscribe = await this.pubsub.subscribe(KB_VERSION_CHANNEL, (raw) => this.onNotice(raw));
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the database closes: stop taking notices and let catch-ups already running finish. */
+  async beforeApplicationShutdown(): Promise<void> {
     await this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    await Promise.allSettled([...this.catchUps]);
   }
 
   /** The tenant's active version as searches should see it (cached; see the class comment). */
@@ -140,8 +144,11 @@ export class KnowledgeIndexService implements OnApplicationBootstrap, OnApplicat
     }
     if (typeof notice.businessId !== 'string') return;
     this.activeVersions.invalidate(notice.businessId);
-    const work = notice.version === null ? this.registry.drop(notice.businessId) : this.warm(notice.businessId);
-    work.catch((err: Error) => this.logger.warn({ businessId: notice.businessId, err: err.message }, 'knowledge index catch-up failed'));
+    if (!this.unsubscribe) return;
+    const work = (notice.version === null ? this.registry.drop(notice.businessId) : this.warm(notice.businessId))
+      .catch((err: Error) => this.logger.warn({ businessId: notice.businessId, err: err.message }, 'knowledge index catch-up failed'))
+      .finally(() => this.catchUps.delete(work));
+    this.catchUps.add(work);
   }
 
   /** Only tenants this instance already serves are brought forward; others load on their first search. */
