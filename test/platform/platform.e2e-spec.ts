@@ -30,6 +30,24 @@ describe('Platform', () => {
       expect(html.text).toContain('swagger');
     });
 
+    it('documents every operation with a summary and every schema property with an example', async () => {
+      const doc = (await t.http.get('/docs-json')).body as {
+        paths: Record<string, Record<string, { summary?: string }>>;
+        components: { schemas: Record<string, { properties?: Record<string, { example?: unknown; $ref?: string; allOf?: unknown; items?: { $ref?: string } }> }> };
+      };
+      const undocumented = Object.entries(doc.paths).flatMap(([path, ops]) =>
+        Object.entries(ops).filter(([, op]) => !op.summary).map(([method]) => `${method} ${path}`),
+      );
+      const withoutExample = Object.entries(doc.components.schemas).flatMap(([name, schema]) =>
+        Object.entries(schema.properties ?? {})
+          // A property that is another documented schema carries that schema's examples.
+          .filter(([, p]) => p.example === undefined && !p.$ref && !p.allOf && !p.items?.$ref)
+          .map(([prop]) => `${name}.${prop}`),
+      );
+      expect(undocumented).toEqual([]);
+      expect(withoutExample).toEqual([]);
+    });
+
     it('echoes a well-formed request id and generates one otherwise', async () => {
       const given = await t.http.get('/health').set('X-Request-Id', 'req-12345678');
       expect(given.headers['x-request-id']).toBe('req-12345678');
