@@ -79,19 +79,7 @@ export class TranscriptRepository {
       ),
       JSON.stringify(events.map((e) => ({ type: e.type, payload: e.payload ?? {} }))),
     ];
-    if (em) {
-      await em.query(APPEND_TURN_SQL, values);
-      return;
-    }
-    // Every chat turn runs this, so it goes to the pg pool as a named prepared statement: each pooled connection
-    // parses the CTE once (and Postgres can settle on a cached plan) instead of per turn, and the ORM's per-query
-    // runner is skipped. Same statement, same single round trip and atomicity; only the per-turn CPU drops.
-    const pool = (this.dataSource.driver as PostgresDriver).master as Pool | undefined;
-    if (!pool) {
-      await this.dataSource.query(APPEND_TURN_SQL, values);
-      return;
-    }
-    await pool.query({ name: 'transcript_append_turn', text: APPEND_TURN_SQL, values });
+    await this.hotQuery('transcript_append_turn', APPEND_TURN_SQL, values, em);
   }
 
   /** Plain SQL: this runs on the first turn of every new session, where the ORM's query building showed up in profiles. */
@@ -100,13 +88,26 @@ export class TranscriptRepository {
     sessionId: string,
     em?: EntityManager,
   ): Promise<ConversationEntity | null> {
-    const rows = (await this.manager(em).query(
+    const rows = await this.hotQuery<ConversationEntity>(
+      'transcript_find_conversation',
       `SELECT id::text AS id, business_id AS "businessId", session_id AS "sessionId", channel, started_at AS "startedAt",
               last_message_at AS "lastMessageAt", message_count AS "messageCount"
        FROM conversations WHERE business_id = $1 AND session_id = $2`,
       [businessId, sessionId],
-    )) as ConversationEntity[];
+      em,
+    );
     return rows[0] ?? null;
+  }
+
+  /**
+   * For the statements every chat turn runs: a named prepared statement on the pg pool, so each pooled connection
+   * parses it once (and Postgres can settle on a cached plan) instead of per turn, and the ORM's per-query runner is
+   * skipped. Same statement and round trip; inside a caller's transaction it goes through that EntityManager.
+   */
+  private async hotQuery<T>(name: string, text: string, values: unknown[], em?: EntityManager): Promise<T[]> {
+    const pool = (this.dataSource.driver as PostgresDriver).master as Pool | undefined;
+    if (em || !pool) return (await this.manager(em).query(text, values)) as T[];
+    return (await pool.query({ name, text, values })).rows as T[];
   }
 
   listMessages(
