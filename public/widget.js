@@ -33,11 +33,11 @@
     }
   }
 
-  async function send(message, ctaId, shown) {
+  async function send(message, ctaId, shown, silent) {
     if (busy || !businessId) return;
     busy = true;
     $('sendBtn').disabled = true;
-    bubble('user', shown || message);
+    if (!silent) bubble('user', shown || message);
     renderCtas([]);
     const bot = bubble('bot', '…');
     const body = { business_id: businessId, session_id: sessionId, message };
@@ -103,9 +103,10 @@
     $('sendBtn').textContent = config.chatbotButtonText || 'Send';
     $('privacy').textContent = config.privacyStatement || '';
     $('log').replaceChildren();
-    bubble('bot', [config.greetingMessage, config.secondaryGreetingMessage].filter(Boolean).join('<br><br>') || 'Hi!');
-    renderCtas(config.entryCtas);
     $('status').textContent = '';
+    // The intro action makes the server greet and mark the session greeted, so the visitor's first question
+    // reaches the assistant instead of being answered with the greeting.
+    await send('action:click-intro', null, null, true);
   }
 
   $('pick').onsubmit = (e) => { e.preventDefault(); open($('business').value.trim()); };
