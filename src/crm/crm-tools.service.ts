@@ -24,6 +24,20 @@ const fail = (error: string): ToolResult => ({ ok: false, error });
  * against the declared schema and against what the visitor actually said (ctx.captured), and every write goes through
  * the outbox, waiting at most CRM_SYNC_TIMEOUT_MS before answering `queued: true`.
  */
+/**
+ * The same for every tenant and turn, so built once (a per-turn deep copy showed in chat profiles) and frozen
+ * so no caller can alter what another turn sees.
+ */
+const SHARED_DECLARATIONS: ToolDeclaration[] = deepFreeze(structuredClone([...CRM_TOOL_DECLARATIONS]));
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}
+
 @Injectable()
 export class CrmToolsService extends CrmTools {
   private readonly logger = new Logger('CrmTools');
@@ -39,7 +53,7 @@ export class CrmToolsService extends CrmTools {
   }
 
   declarations(_businessId: string): Promise<ToolDeclaration[]> {
-    return Promise.resolve(CRM_TOOL_DECLARATIONS.map((d) => structuredClone(d)));
+    return Promise.resolve(SHARED_DECLARATIONS);
   }
 
   async execute(name: string, args: Record<string, unknown>, ctx: ToolCallContext): Promise<ToolResult> {
