@@ -16,8 +16,8 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
-import { Client } from 'pg';
 import { LlmProvider, LlmRequest, LlmResponse, LlmStreamEvent } from 'src/chat/llm-provider.port';
+import { ensureDatabase } from './support/ensure-database';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -113,27 +113,19 @@ function load(workerData: Record<string, unknown>): Promise<LoadResult> {
   });
 }
 
-async function ensureDatabase(url: string): Promise<void> {
-  const name = new URL(url).pathname.slice(1);
-  const admin = new Client({ connectionString: url.replace(/\/[^/?]+(\?|$)/, '/postgres$1') });
-  await admin.connect();
-  const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-  if (exists.rowCount === 0) await admin.query(`CREATE DATABASE "${name.replace(/"/g, '')}"`);
-  await admin.end();
-}
 
 async function main(): Promise<void> {
   await ensureDatabase(DATABASE_URL);
   // Imported after the environment is set: the app reads it when its modules are built.
   const { AppModule } = await import('src/app.module');
-  const { configureApp } = await import('src/bootstrap');
+  const { configureApp, NEST_APP_OPTIONS } = await import('src/bootstrap');
   const { businessFactory } = await import('test/factories/business.factory');
 
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot()] })
     .overrideProvider(LlmProvider)
     .useValue(new ZeroLatencyLlm())
     .compile();
-  const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, bufferLogs: true });
+  const app = moduleRef.createNestApplication<NestExpressApplication>(NEST_APP_OPTIONS);
   configureApp(app);
   await app.listen(0, '127.0.0.1');
   const base = await app.getUrl();

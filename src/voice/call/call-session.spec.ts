@@ -11,21 +11,12 @@ import type { VoiceConfigService, VoiceRuntimeConfig } from 'src/voice/config/vo
 import { LiveModelConnector, LiveModelSession } from 'src/voice/live/live-model.port';
 import type { CallTransport, TwilioOutboundFrame } from 'src/voice/twilio/twilio-media.types';
 import { VoiceMetrics } from 'src/voice/voice-metrics.service';
+import { strictMock } from 'test/support/strict-mock';
 import { twilioSignature } from 'test/voice/support/twilio-signing';
 
 const STREAM_URL = 'wss://voice.example.com/media-stream';
 const TOKEN = 'a'.repeat(32);
 const callSid = `CA${randomBytes(16).toString('hex')}`;
-
-/** Strict stand-ins: any call the test did not expect fails it. */
-function strict<T extends object>(impl: Partial<T>): T {
-  return new Proxy(impl, {
-    get(target, prop) {
-      if (prop in target || prop === 'then') return (target as Record<string | symbol, unknown>)[prop];
-      throw new Error(`unexpected call to ${String(prop)}`);
-    },
-  }) as T;
-}
 
 function setup(voice: Partial<VoiceRuntimeConfig> = {}, signedWith = TOKEN) {
   const sent: TwilioOutboundFrame[] = [];
@@ -37,12 +28,12 @@ function setup(voice: Partial<VoiceRuntimeConfig> = {}, signedWith = TOKEN) {
   })();
   const outcomes: string[] = [];
   const deps: CallDeps = {
-    tenants: strict<TenantService>({ getCached: () => Promise.resolve({ businessId: 'acme', businessName: 'Acme', ctaTree: {}, defaultCountry: 'US', greetingMessage: 'Hi' } as BusinessEntity) }),
-    voiceConfigs: strict<VoiceConfigService>({
+    tenants: strictMock<TenantService>({ getCached: () => Promise.resolve({ businessId: 'acme', businessName: 'Acme', ctaTree: {}, defaultCountry: 'US', greetingMessage: 'Hi' } as BusinessEntity) }),
+    voiceConfigs: strictMock<VoiceConfigService>({
       runtimeConfig: () =>
         Promise.resolve({ businessId: 'acme', enabled: true, authToken: TOKEN, voiceName: null, language: null, greeting: null, maxCallSeconds: null, ...voice }),
     }),
-    tickets: strict<CallTicketStore>({
+    tickets: strictMock<CallTicketStore>({
       consume: (_b: string, _c: string, ticket: string) => Promise.resolve(ticket === 'good'),
       recordOutcome: (_b: string, _c: string, outcome: string) => {
         outcomes.push(outcome);
@@ -50,9 +41,9 @@ function setup(voice: Partial<VoiceRuntimeConfig> = {}, signedWith = TOKEN) {
       },
     }),
     connector,
-    instructions: strict<SystemInstructionBuilder>({ build: () => 'instruction' }),
-    transcripts: strict<TranscriptService>({ recordTurn: () => Promise.resolve() }),
-    sessions: strict<SessionStore>({ get: () => Promise.resolve(null), save: () => Promise.resolve() }),
+    instructions: strictMock<SystemInstructionBuilder>({ build: () => 'instruction' }),
+    transcripts: strictMock<TranscriptService>({ recordTurn: () => Promise.resolve() }),
+    sessions: strictMock<SessionStore>({ get: () => Promise.resolve(null), save: () => Promise.resolve() }),
     metrics: new VoiceMetrics(),
     apologyClip: Buffer.alloc(800, 0xff),
     startTimeoutMs: 1000,
