@@ -20,27 +20,46 @@ export interface NewAnalyticsEvent {
   payload?: Record<string, unknown>;
 }
 
-/** Creates or bumps the conversation, then appends the turn's messages (in order) and analytics events. */
-const APPEND_TURN_SQL = `WITH conversation AS (
+export interface NewTurn {
+  businessId: string;
+  sessionId: string;
+  channel: Channel;
+  messages: NewMessage[];
+  events: NewAnalyticsEvent[];
+}
+
+/**
+ * Appends several turns (of distinct sessions) in one statement: creates or bumps each conversation, then inserts
+ * the messages in turn and message order, and the analytics events. The business id travels with every row.
+ */
+const APPEND_TURNS_SQL = `WITH input AS (
+   SELECT * FROM ROWS FROM (
+     jsonb_to_recordset($1::jsonb) AS (business_id text, session_id text, channel text, messages jsonb, events jsonb)
+   ) WITH ORDINALITY AS t(business_id, session_id, channel, messages, events, ord)
+ ),
+ conversation AS (
    INSERT INTO conversations (business_id, session_id, channel, message_count)
-   VALUES ($1, $2, $3, $4)
+   SELECT business_id, session_id, channel, jsonb_array_length(messages) FROM input ORDER BY ord
    ON CONFLICT (business_id, session_id)
    DO UPDATE SET last_message_at = now(), message_count = conversations.message_count + EXCLUDED.message_count
-   RETURNING id
+   RETURNING id, business_id, session_id
  ),
  new_messages AS (
    INSERT INTO messages (business_id, conversation_id, role, content, tool_name, payload)
-   SELECT $1, conversation.id, m.role, m.content, m.tool_name, m.payload
-   FROM conversation,
-        ROWS FROM (jsonb_to_recordset($5::jsonb) AS (role text, content text, tool_name text, payload jsonb))
-          WITH ORDINALITY AS m(role, content, tool_name, payload, ord)
-   ORDER BY m.ord
+   SELECT i.business_id, c.id, m.role, m.content, m.tool_name, m.payload
+   FROM input i
+   JOIN conversation c ON c.business_id = i.business_id AND c.session_id = i.session_id
+   CROSS JOIN LATERAL ROWS FROM (
+     jsonb_to_recordset(i.messages) AS (role text, content text, tool_name text, payload jsonb)
+   ) WITH ORDINALITY AS m(role, content, tool_name, payload, ord)
+   ORDER BY i.ord, m.ord
  ),
  new_events AS (
    INSERT INTO analytics_events (business_id, session_id, channel, type, payload)
-   SELECT $1, $2, $3, e.type, coalesce(e.payload, '{}'::jsonb)
-   FROM ROWS FROM (jsonb_to_recordset($6::jsonb) AS (type text, payload jsonb)) WITH ORDINALITY AS e(type, payload, ord)
-   ORDER BY e.ord
+   SELECT i.business_id, i.session_id, i.channel, e.type, coalesce(e.payload, '{}'::jsonb)
+   FROM input i
+   CROSS JOIN LATERAL ROWS FROM (jsonb_to_recordset(i.events) AS (type text, payload jsonb)) WITH ORDINALITY AS e(type, payload, ord)
+   ORDER BY i.ord, e.ord
  )
  SELECT 1`;
 
@@ -53,33 +72,23 @@ export class TranscriptRepository {
   }
 
   /**
-   * One turn in one statement: creates or bumps the conversation, then appends its messages (in order) and analytics
-   * events. A single statement is atomic and costs one round trip, which matters on the chat hot path.
+   * Turns of distinct sessions in one statement (a session appears at most once: its conversation row is upserted).
+   * One statement is atomic and one round trip, which matters on the chat hot path.
    */
-  async appendTurn(
-    businessId: string,
-    sessionId: string,
-    channel: Channel,
-    messages: NewMessage[],
-    events: NewAnalyticsEvent[],
-    em?: EntityManager,
-  ): Promise<void> {
-    const values = [
-      businessId,
-      sessionId,
-      channel,
-      messages.length,
-      JSON.stringify(
-        messages.map((m) => ({
-          role: m.role,
-          content: m.content,
-          tool_name: m.toolName ?? null,
-          payload: m.payload ?? null,
-        })),
-      ),
-      JSON.stringify(events.map((e) => ({ type: e.type, payload: e.payload ?? {} }))),
-    ];
-    await this.hotQuery('transcript_append_turn', APPEND_TURN_SQL, values, em);
+  async appendTurns(turns: NewTurn[], em?: EntityManager): Promise<void> {
+    const rows = turns.map((t) => ({
+      business_id: t.businessId,
+      session_id: t.sessionId,
+      channel: t.channel,
+      messages: t.messages.map((m) => ({
+        role: m.role,
+        content: m.content,
+        tool_name: m.toolName ?? null,
+        payload: m.payload ?? null,
+      })),
+      events: t.events.map((e) => ({ type: e.type, payload: e.payload ?? {} })),
+    }));
+    await this.hotQuery('transcript_append_turns', APPEND_TURNS_SQL, [JSON.stringify(rows)], em);
   }
 
   /** Plain SQL: this runs on the first turn of every new session, where the ORM's query building showed up in profiles. */

@@ -1,18 +1,13 @@
-import { Injectable } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { GroupCommit } from 'src/common/batching/group-commit';
 import type { AnalyticsEventType } from 'src/session/entities/analytics-event.entity';
 import type { MessageRole } from 'src/session/entities/message.entity';
 import type { Channel } from 'src/session/session-state';
-import { NewAnalyticsEvent, NewMessage, TranscriptRepository } from 'src/session/transcript.repository';
+import { NewTurn, TranscriptRepository } from 'src/session/transcript.repository';
 
-export interface TurnRecord {
-  businessId: string;
-  sessionId: string;
-  channel: Channel;
-  messages: NewMessage[];
-  events: NewAnalyticsEvent[];
-}
+export type TurnRecord = NewTurn;
 
 export interface TranscriptMessage {
   role: MessageRole;
@@ -31,21 +26,40 @@ export interface Transcript {
 
 /** Transcript rows returned per read; a session longer than this is summarized by the model anyway. */
 const MAX_TRANSCRIPT_MESSAGES = 2000;
+/** Turns per statement, and statements at once (the pool also serves every other query). */
+const TURNS_PER_WRITE = 64;
+const WRITES_IN_FLIGHT = 2;
 
 /**
  * The durable record of every turn (chat and voice), so a Redis eviction or restart loses nothing a tenant
- * may need. Each turn's messages and analytics events are written in one transaction.
+ * may need. Each turn's messages and analytics events are written atomically, and concurrent turns of different
+ * sessions share one statement (group commit): one round trip per busy moment rather than per turn.
  */
 @Injectable()
-export class TranscriptService {
+export class TranscriptService implements BeforeApplicationShutdown {
+  private readonly writer: GroupCommit<TurnRecord>;
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly transcripts: TranscriptRepository,
-  ) {}
+  ) {
+    this.writer = new GroupCommit<TurnRecord>({
+      writeMany: (turns) => this.transcripts.appendTurns(turns),
+      keyOf: (turn) => `${turn.businessId}:${turn.sessionId}`,
+      maxBatch: TURNS_PER_WRITE,
+      maxInFlight: WRITES_IN_FLIGHT,
+    });
+  }
 
+  /** Resolves once the turn is stored. */
   async recordTurn(turn: TurnRecord): Promise<void> {
     if (!turn.messages.length && !turn.events.length) return;
-    await this.transcripts.appendTurn(turn.businessId, turn.sessionId, turn.channel, turn.messages, turn.events);
+    await this.writer.add(turn);
+  }
+
+  /** Turns accepted before shutdown are still written before the database pool closes. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.writer.drain();
   }
 
   async get(businessId: string, sessionId: string): Promise<Transcript | null> {

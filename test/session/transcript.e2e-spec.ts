@@ -61,6 +61,38 @@ describe('TranscriptService (as the voice bridge uses it)', () => {
     expect((await transcripts.get(businessId, 'session-abc'))!.messages.map((m) => m.content)).toEqual(['m1', 'm2']);
   });
 
+  it('stores concurrent turns of many sessions in order, and a turn that cannot be stored fails alone', async () => {
+    const businessId = await createTenant(t);
+    const sessions = Array.from({ length: 20 }, (_, i) => `concurrent-${i}`);
+    const turn = (tenant: string, sessionId: string, n: number) =>
+      transcripts.recordTurn({
+        businessId: tenant,
+        sessionId,
+        channel: 'chat',
+        messages: [
+          { role: 'user', content: `${sessionId} q${n}` },
+          { role: 'assistant', content: `${sessionId} a${n}` },
+        ],
+        events: [{ type: 'user_message' }],
+      });
+    const results = await Promise.allSettled([
+      ...sessions.map((s) => turn(businessId, s, 1)),
+      turn('no-such-tenant', 'orphan-session', 1),
+      ...sessions.map((s) => turn(businessId, s, 2)),
+    ]);
+    expect(results.filter((r) => r.status === 'rejected')).toHaveLength(1);
+    expect(results[sessions.length].status).toBe('rejected');
+    for (const s of sessions) {
+      expect((await transcripts.get(businessId, s))!.messages.map((m) => m.content)).toEqual([
+        `${s} q1`,
+        `${s} a1`,
+        `${s} q2`,
+        `${s} a2`,
+      ]);
+      expect(await transcripts.countEvents(businessId, s, 'user_message')).toBe(2);
+    }
+  });
+
   it('removes conversations, messages and events with the tenant', async () => {
     const businessId = await createTenant(t);
     await transcripts.recordTurn({
