@@ -39,8 +39,16 @@ export class RedisInfraModule {
             useFactory: (config: AppConfig) => ({
               type: 'single' as const,
               url: config.get('REDIS_URL'),
-              // Lazy: nothing connects until first use, so a start-up that fails elsewhere leaves no socket behind.
-              options: { maxRetriesPerRequest: 1, commandTimeout: 2000, connectTimeout: 3000, lazyConnect: true },
+              options: {
+                maxRetriesPerRequest: 1,
+                commandTimeout: 2000,
+                connectTimeout: 3000,
+                // Lazy: nothing connects until first use, so a start-up that fails elsewhere leaves no socket behind.
+                lazyConnect: true,
+                // Commands issued by concurrent requests in one event-loop turn share one socket write (profiled:
+                // socket writes are a large share of a chat turn's cost).
+                enableAutoPipelining: true,
+              },
             }),
           }),
         ]

@@ -43,7 +43,11 @@ export class RedisPubSub extends PubSub implements OnApplicationShutdown {
   private connection(): Redis {
     if (this.subscriber) return this.subscriber;
     // Subscriber connections must not time out while idle-waiting for messages.
-    const sub = this.redis.duplicate({ commandTimeout: undefined, maxRetriesPerRequest: null });
+    const sub = this.redis.duplicate({
+      commandTimeout: undefined,
+      maxRetriesPerRequest: null,
+      enableAutoPipelining: false,
+    });
     sub.on('message', (channel: string, message: string) => {
       for (const h of this.handlers.get(channel) ?? []) {
         try {

@@ -17,6 +17,12 @@ export function knowledgeQueueName(databaseUrl: string | undefined): string {
 }
 
 /**
+ * BullMQ needs connections without a per-command retry limit or timeout (its worker blocks on Redis), and it
+ * batches its own commands, so the shared client's automatic pipelining is not carried over.
+ */
+const BULLMQ_CONNECTION = { maxRetriesPerRequest: null, commandTimeout: undefined, enableAutoPipelining: false };
+
+/**
  * BullMQ on the shared Redis: any instance's worker may take a job, a job whose worker died is re-delivered (stalled
  * job recovery), and the BullMQ job id is our job id so re-enqueueing is idempotent.
  */
@@ -34,8 +40,7 @@ export class BullMqKnowledgeJobQueue extends KnowledgeJobQueue implements OnAppl
     private readonly queueName: string,
   ) {
     super();
-    // BullMQ needs connections without a per-command retry limit or timeout (its worker blocks on Redis).
-    this.queueConnection = redis.duplicate({ maxRetriesPerRequest: null, commandTimeout: undefined });
+    this.queueConnection = redis.duplicate(BULLMQ_CONNECTION);
     this.queue = new Queue(queueName, {
       connection: this.queueConnection,
       // Retries outlast JOB_STALE_AFTER_SECONDS, so a job whose worker died is taken over by a later attempt.
@@ -48,7 +53,7 @@ export class BullMqKnowledgeJobQueue extends KnowledgeJobQueue implements OnAppl
   }
 
   async start(handler: KnowledgeJobHandler): Promise<void> {
-    this.workerConnection = this.redis.duplicate({ maxRetriesPerRequest: null, commandTimeout: undefined });
+    this.workerConnection = this.redis.duplicate(BULLMQ_CONNECTION);
     this.worker = new Worker<{ jobId: string }>(this.queueName, (job) => handler(job.data.jobId), {
       connection: this.workerConnection,
       concurrency: this.concurrency,
