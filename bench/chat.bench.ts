@@ -12,7 +12,9 @@
  * session (that would measure the per-session lock, not throughput), and sessions grow long enough to summarize. Prints one JSON line (keys in BENCH.md).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
@@ -31,6 +33,8 @@ const CONNECTIONS = arg('connections', 32);
 const TENANTS = arg('tenants', 8);
 const SESSIONS = arg('sessions', 2048);
 const ADMIN_KEY = randomBytes(24).toString('hex');
+// `--profile <file>` writes a CPU profile of the app's thread during the measured chat run only (not start-up).
+const PROFILE_FILE = process.argv.includes('--profile') ? process.argv[process.argv.indexOf('--profile') + 1] : null;
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/bench';
 
 Object.assign(process.env, {
@@ -165,8 +169,22 @@ async function main(): Promise<void> {
     const before = await load(health);
     const lag = monitorEventLoopDelay({ resolution: 10 });
     lag.enable();
+    const profiler = PROFILE_FILE ? new Session() : null;
+    if (profiler) {
+      profiler.connect();
+      await profiler.post('Profiler.enable');
+      await profiler.post('Profiler.start');
+    }
+    const elu = performance.eventLoopUtilization();
     const measured = await load({ ...chat, seconds: SECONDS });
+    // Busy time of the app's event loop per chat request: steadier across runs on a shared machine than rates are.
+    const busy = performance.eventLoopUtilization(elu);
     lag.disable();
+    if (profiler && PROFILE_FILE) {
+      const { profile } = await profiler.post('Profiler.stop');
+      writeFileSync(PROFILE_FILE, JSON.stringify(profile));
+      profiler.disconnect();
+    }
     const after = await load(health);
     const trivial = { rps: (before.rps + after.rps) / 2 };
     const round = (n: number) => Math.round(n * 100) / 100;
@@ -181,6 +199,8 @@ async function main(): Promise<void> {
         errors: measured.errors,
         concurrency: CONNECTIONS,
         chatRequests: measured.total,
+        chatLoopBusyMsPerRequest: Math.round((busy.active / measured.total) * 1000) / 1000,
+        chatLoopUtilization: round(busy.utilization),
         tenants: TENANTS,
         sessions: sessions.length,
         seconds: SECONDS,
