@@ -20,6 +20,11 @@ export interface NewAnalyticsEvent {
   payload?: Record<string, unknown>;
 }
 
+export interface SessionKey {
+  businessId: string;
+  sessionId: string;
+}
+
 export interface NewTurn {
   businessId: string;
   sessionId: string;
@@ -91,21 +96,21 @@ export class TranscriptRepository {
     await this.hotQuery('transcript_append_turns', APPEND_TURNS_SQL, [JSON.stringify(rows)], em);
   }
 
-  /** Plain SQL: this runs on the first turn of every new session, where the ORM's query building showed up in profiles. */
-  async findConversation(
-    businessId: string,
-    sessionId: string,
-    em?: EntityManager,
-  ): Promise<ConversationEntity | null> {
-    const rows = await this.hotQuery<ConversationEntity>(
-      'transcript_find_conversation',
-      `SELECT id::text AS id, business_id AS "businessId", session_id AS "sessionId", channel, started_at AS "startedAt",
-              last_message_at AS "lastMessageAt", message_count AS "messageCount"
-       FROM conversations WHERE business_id = $1 AND session_id = $2`,
-      [businessId, sessionId],
+  /**
+   * The conversations of several sessions, each named with its own business id, in one round trip; missing ones are
+   * absent. Plain SQL: this runs on the first turn of every new session, where the ORM's query building showed up in
+   * profiles.
+   */
+  async findConversations(sessions: SessionKey[], em?: EntityManager): Promise<ConversationEntity[]> {
+    return this.hotQuery<ConversationEntity>(
+      'transcript_find_conversations',
+      `SELECT c.id::text AS id, c.business_id AS "businessId", c.session_id AS "sessionId", c.channel,
+              c.started_at AS "startedAt", c.last_message_at AS "lastMessageAt", c.message_count AS "messageCount"
+       FROM unnest($1::text[], $2::text[]) AS k(business_id, session_id)
+       JOIN conversations c ON c.business_id = k.business_id AND c.session_id = k.session_id`,
+      [sessions.map((k) => k.businessId), sessions.map((k) => k.sessionId)],
       em,
     );
-    return rows[0] ?? null;
   }
 
   /**

@@ -1,11 +1,13 @@
 import { BeforeApplicationShutdown, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import DataLoader from 'dataloader';
 import { DataSource } from 'typeorm';
 import { GroupCommit } from 'src/common/batching/group-commit';
 import type { AnalyticsEventType } from 'src/session/entities/analytics-event.entity';
 import type { MessageRole } from 'src/session/entities/message.entity';
 import type { Channel } from 'src/session/session-state';
-import { NewTurn, TranscriptRepository } from 'src/session/transcript.repository';
+import type { ConversationEntity } from 'src/session/entities/conversation.entity';
+import { NewTurn, SessionKey, TranscriptRepository } from 'src/session/transcript.repository';
 
 export type TurnRecord = NewTurn;
 
@@ -38,6 +40,8 @@ const WRITES_IN_FLIGHT = 2;
 @Injectable()
 export class TranscriptService implements BeforeApplicationShutdown {
   private readonly writer: GroupCommit<TurnRecord>;
+  /** Batches the conversation lookups of concurrent first turns into one query; never caches (rows change). */
+  private readonly conversations: DataLoader<SessionKey, ConversationEntity | null, string>;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -49,6 +53,19 @@ export class TranscriptService implements BeforeApplicationShutdown {
       maxBatch: TURNS_PER_WRITE,
       maxInFlight: WRITES_IN_FLIGHT,
     });
+    this.conversations = new DataLoader(
+      async (keys) => {
+        const rows = await this.transcripts.findConversations([...keys]);
+        const byKey = new Map(rows.map((c) => [sessionKeyOf(c), c]));
+        return keys.map((k) => byKey.get(sessionKeyOf(k)) ?? null);
+      },
+      {
+        cache: false,
+        maxBatchSize: TURNS_PER_WRITE,
+        // Lookups started by other I/O callbacks of the same event-loop turn join the batch.
+        batchScheduleFn: (run) => setImmediate(run),
+      },
+    );
   }
 
   /** Resolves once the turn is stored. */
@@ -63,7 +80,7 @@ export class TranscriptService implements BeforeApplicationShutdown {
   }
 
   async get(businessId: string, sessionId: string): Promise<Transcript | null> {
-    const conversation = await this.transcripts.findConversation(businessId, sessionId);
+    const conversation = await this.conversations.load({ businessId, sessionId });
     if (!conversation) return null;
     const rows = await this.transcripts.listMessages(businessId, conversation.id, MAX_TRANSCRIPT_MESSAGES);
     return {
@@ -88,4 +105,8 @@ export class TranscriptService implements BeforeApplicationShutdown {
   delete(businessId: string, sessionId: string): Promise<boolean> {
     return this.dataSource.transaction((em) => this.transcripts.deleteSession(businessId, sessionId, em));
   }
+}
+
+function sessionKeyOf(key: SessionKey): string {
+  return `${key.businessId}:${key.sessionId}`;
 }
