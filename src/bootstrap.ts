@@ -1,17 +1,20 @@
 import { INestApplication, NestApplicationOptions, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NextFunction, Request, Response } from 'express';
 import { WsAdapter } from '@nestjs/platform-ws';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { join } from 'node:path';
 import { Logger } from 'nestjs-pino';
+import serveStatic from 'serve-static';
 import { AppModule } from 'src/app.module';
 import { ADMIN_SECURITY_SCHEME } from 'src/common/auth/admin-api-key.guard';
 import { AppConfig } from 'src/config/app-config.service';
 import { normalizeOrigin, TenantOriginsRegistry } from 'src/tenant/tenant-origins.registry';
 
-/** The one bootstrap, shared by main.ts and the e2e tests, so tests exercise exactly what production runs. */
+const STATIC_FILE = /\.[A-Za-z0-9]+$/;
+
 /** Options every app instance is created with; tests and benches that override providers reuse them. */
 export const NEST_APP_OPTIONS: NestApplicationOptions = {
   bufferLogs: true,
@@ -64,7 +67,11 @@ export function configureApp(app: NestExpressApplication): void {
     }),
   );
   // The try-it-out chat widget and admin console: static files beside the code (copied into dist/ by the build).
-  app.useStaticAssets(join(__dirname, '..', 'public'), { index: 'index.html', maxAge: '5m' });
+  // API paths never name a file, so only '/' and file-like paths cost a file-system lookup.
+  const assets = serveStatic(join(__dirname, '..', 'public'), { index: 'index.html', maxAge: '5m' });
+  app.use((req: Request, res: Response, next: NextFunction) =>
+    req.path === '/' || STATIC_FILE.test(req.path) ? assets(req, res, next) : next(),
+  );
   setupSwagger(app);
 }
 
