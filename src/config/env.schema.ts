@@ -186,6 +186,11 @@ export class EnvSchema {
   @Max(30000)
   CRM_SYNC_TIMEOUT_MS = 1500;
 
+  /** Let CRM webhook/Salesforce URLs reach private, loopback and link-local addresses (tests with local fakes only). */
+  @Transform(toBool)
+  @IsBoolean()
+  CRM_ALLOW_PRIVATE_URLS = false;
+
   /** Per-request timeout of every outbound CRM HTTP call. */
   @Transform(toInt)
   @IsInt()

@@ -4,6 +4,7 @@ import { CryptoModule } from 'src/common/crypto/crypto.module';
 import { BuiltinCrmAdapterFactory } from 'src/crm/adapters/builtin.crm-adapter.factory';
 import { HubspotCrmAdapterFactory } from 'src/crm/adapters/hubspot.crm-adapter.factory';
 import { SalesforceCrmAdapterFactory } from 'src/crm/adapters/salesforce.crm-adapter.factory';
+import { CrmOutboundHttp } from 'src/crm/adapters/crm-outbound.http';
 import { WebhookCrmAdapterFactory } from 'src/crm/adapters/webhook.crm-adapter.factory';
 import { CrmAdapterRegistry } from 'src/crm/crm-adapter.registry';
 import { CrmConfigRepository } from 'src/crm/crm-config.repository';
@@ -40,6 +41,7 @@ import { TenantModule } from 'src/tenant/tenant.module';
     BuiltinCrmAdapterFactory,
     HubspotCrmAdapterFactory,
     WebhookCrmAdapterFactory,
+    CrmOutboundHttp,
     SalesforceCrmAdapterFactory,
     CrmAdapterRegistry,
     CrmConfigService,

@@ -1,3 +1,4 @@
+import type { ForbiddenAddressError } from 'src/common/net/address-guard';
 import { CrmCallError } from 'src/crm/crm.errors';
 
 /** Rejects with an 'unavailable' CrmCallError after `ms`; the CRM's late answer, if any, is ignored. */
@@ -34,4 +35,12 @@ export function errorForStatus(crm: string, status: number, detail: string | und
 export function requireId(crm: string, value: unknown): string {
   if ((typeof value === 'string' && value !== '') || typeof value === 'number') return String(value);
   throw new CrmCallError('malformed', `${crm} answered without a record id`);
+}
+
+/** A configured endpoint on a private, loopback or link-local address: a configuration error, never retried. */
+export function nonPublicEndpoint(crm: string, err: ForbiddenAddressError): CrmCallError {
+  return new CrmCallError(
+    'rejected',
+    `${crm} endpoint ${err.hostname} resolves to a non-public address; CRM endpoints must be reachable on the public internet`,
+  );
 }

@@ -4,6 +4,7 @@ import { CrmAdapter } from 'src/crm/crm-adapter.port';
 import { asObject, compact, CrmAdapterFactory, httpUrl, onlyKeys, str, ValidatedConnection } from 'src/crm/crm-adapter.factory';
 import type { ResolvedCrmConfig } from 'src/crm/crm-config.types';
 import { CrmErrors } from 'src/crm/crm.errors';
+import { CrmOutboundHttp } from 'src/crm/adapters/crm-outbound.http';
 import { SalesforceCrmAdapter } from 'src/crm/adapters/salesforce.crm-adapter';
 import { FieldMapper } from 'src/crm/field-mapper';
 
@@ -15,7 +16,10 @@ const API_NAME = /^[A-Za-z][A-Za-z0-9_]{0,79}$/;
 export class SalesforceCrmAdapterFactory extends CrmAdapterFactory {
   readonly type = 'salesforce' as const;
 
-  constructor(private readonly config: AppConfig) {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly http: CrmOutboundHttp,
+  ) {
     super();
   }
 
@@ -68,6 +72,7 @@ export class SalesforceCrmAdapterFactory extends CrmAdapterFactory {
         opportunityStage: o.opportunityStage ?? 'Prospecting',
         opportunityLeadField: o.opportunityLeadField,
         timeoutMs: this.config.get('CRM_HTTP_TIMEOUT_MS'),
+        fetch: this.http.fetch,
       },
       new FieldMapper(contactObject === 'Lead' ? LEAD_FIELDS : CONTACT_FIELDS, config.fieldMapping),
     );

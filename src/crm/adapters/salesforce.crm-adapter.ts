@@ -1,3 +1,5 @@
+import type { RequestInit, Response } from 'undici';
+import { forbiddenAddressOf, OutboundFetch } from 'src/common/net/public-fetch';
 import {
   ConnectionTestResult,
   ContactFields,
@@ -8,7 +10,7 @@ import {
   DealInput,
 } from 'src/crm/crm-adapter.port';
 import { CrmCallError } from 'src/crm/crm.errors';
-import { errorForStatus, parseRetryAfter, requireId } from 'src/crm/adapters/crm-call';
+import { errorForStatus, nonPublicEndpoint, parseRetryAfter, requireId } from 'src/crm/adapters/crm-call';
 import type { FieldMapper } from 'src/crm/field-mapper';
 
 const NAME = 'Salesforce';
@@ -25,6 +27,8 @@ export interface SalesforceSettings {
   /** Custom lookup on Opportunity pointing at a Lead (Leads have no standard link to Opportunities). */
   opportunityLeadField?: string;
   timeoutMs: number;
+  /** Refuses non-public addresses unless the platform allows them (see CrmOutboundHttp). */
+  fetch: OutboundFetch;
 }
 
 interface SfAnswer {
@@ -160,9 +164,11 @@ export class SalesforceCrmAdapter extends CrmAdapter {
     let res: Response;
     let text: string;
     try {
-      res = await fetch(url, { ...init, signal: AbortSignal.timeout(this.settings.timeoutMs), redirect: 'error' });
+      res = await this.settings.fetch(url, { ...init, signal: AbortSignal.timeout(this.settings.timeoutMs), redirect: 'error' });
       text = await res.text();
     } catch (err) {
+      const forbidden = forbiddenAddressOf(err);
+      if (forbidden) throw nonPublicEndpoint(NAME, forbidden);
       const name = (err as Error).name;
       throw new CrmCallError(
         'unavailable',

@@ -4,6 +4,7 @@ import { CrmAdapter } from 'src/crm/crm-adapter.port';
 import { asObject, compact, CrmAdapterFactory, onlyKeys, str, ValidatedConnection } from 'src/crm/crm-adapter.factory';
 import type { ResolvedCrmConfig } from 'src/crm/crm-config.types';
 import { CrmErrors } from 'src/crm/crm.errors';
+import { CrmOutboundHttp } from 'src/crm/adapters/crm-outbound.http';
 import { checkTemplate, renderUrl } from 'src/crm/adapters/webhook-template';
 import { WebhookAuth, WebhookCrmAdapter, WebhookOperation, WebhookOperationSpec } from 'src/crm/adapters/webhook.crm-adapter';
 import { FieldMapper } from 'src/crm/field-mapper';
@@ -29,7 +30,10 @@ const AUTH_SECRETS: Record<(typeof AUTH_TYPES)[number], string[]> = {
 export class WebhookCrmAdapterFactory extends CrmAdapterFactory {
   readonly type = 'webhook' as const;
 
-  constructor(private readonly config: AppConfig) {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly http: CrmOutboundHttp,
+  ) {
     super();
   }
 
@@ -78,7 +82,7 @@ export class WebhookCrmAdapterFactory extends CrmAdapterFactory {
               ? { type: 'hmac', header: o.auth.header ?? 'X-Signature', secret: c.hmacSecret }
               : { type: 'none' };
     return new WebhookCrmAdapter(
-      { auth, operations: o.operations, timeoutMs: this.config.get('CRM_HTTP_TIMEOUT_MS') },
+      { auth, operations: o.operations, timeoutMs: this.config.get('CRM_HTTP_TIMEOUT_MS'), fetch: this.http.fetch },
       new FieldMapper(IDENTITY, config.fieldMapping),
     );
   }

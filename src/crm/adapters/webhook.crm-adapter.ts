@@ -1,4 +1,6 @@
 import { createHmac } from 'node:crypto';
+import type { Response } from 'undici';
+import { forbiddenAddressOf, OutboundFetch } from 'src/common/net/public-fetch';
 import {
   ConnectionTestResult,
   ContactFields,
@@ -9,7 +11,7 @@ import {
   DealInput,
 } from 'src/crm/crm-adapter.port';
 import { CrmCallError } from 'src/crm/crm.errors';
-import { errorForStatus, requireId } from 'src/crm/adapters/crm-call';
+import { errorForStatus, nonPublicEndpoint, requireId } from 'src/crm/adapters/crm-call';
 import { readPath, renderBody, renderUrl, TemplateVars } from 'src/crm/adapters/webhook-template';
 import type { FieldMapper } from 'src/crm/field-mapper';
 
@@ -37,6 +39,8 @@ export interface WebhookSettings {
   auth: WebhookAuth;
   operations: Partial<Record<WebhookOperation, WebhookOperationSpec>>;
   timeoutMs: number;
+  /** Refuses non-public addresses unless the platform allows them (see CrmOutboundHttp). */
+  fetch: OutboundFetch;
 }
 
 /** A tenant's own REST API, described by per-operation templates. */
@@ -113,8 +117,10 @@ export class WebhookCrmAdapter extends CrmAdapter {
     if (hasBody) headers['content-type'] = 'application/json';
     let res: Response;
     try {
-      res = await fetch(url, { method: spec.method, headers, body, signal: AbortSignal.timeout(this.settings.timeoutMs), redirect: 'error' });
+      res = await this.settings.fetch(url, { method: spec.method, headers, body, signal: AbortSignal.timeout(this.settings.timeoutMs), redirect: 'error' });
     } catch (err) {
+      const forbidden = forbiddenAddressOf(err);
+      if (forbidden) throw nonPublicEndpoint(NAME, forbidden);
       const timedOut = (err as Error).name === 'TimeoutError' || (err as Error).name === 'AbortError';
       throw new CrmCallError('unavailable', timedOut ? `${NAME} did not answer within ${this.settings.timeoutMs} ms` : `${NAME} could not be reached`);
     }

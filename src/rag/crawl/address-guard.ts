@@ -1,31 +1,7 @@
 import dns from 'node:dns';
 import ipaddr from 'ipaddr.js';
+import { hostOf, isPublicAddress } from 'src/common/net/address-guard';
 import { SiteCrawlerErrors } from 'src/rag/crawl/site-crawler.errors';
-
-/**
- * Only globally routable unicast addresses are fetched. Everything else ipaddr.js classifies (private, loopback,
- * link-local incl. cloud metadata 169.254.169.254, unique-local, CGNAT, multicast, reserved, and the IPv6 transition
- * ranges NAT64/6to4/Teredo that can embed a private IPv4) is refused.
- */
-export function isPublicAddress(address: string): boolean {
-  if (!ipaddr.isValid(address)) return false;
-  return ipaddr.process(address).range() === 'unicast';
-}
-
-/** Thrown from the socket's DNS lookup; carries the address so the crawler can name it. */
-export class ForbiddenAddressError extends Error {
-  constructor(
-    readonly hostname: string,
-    readonly address: string,
-  ) {
-    super(`${hostname} resolves to non-public address ${address}`);
-    this.name = 'ForbiddenAddressError';
-  }
-}
-
-function hostOf(url: URL): string {
-  return url.hostname.replace(/^\[|\]$/g, '');
-}
 
 /**
  * Checked before each request (so the error names the URL). The connection itself is also guarded by
@@ -45,21 +21,4 @@ export async function assertPublicUrl(url: URL): Promise<void> {
   }
   const bad = addresses.find((a) => !isPublicAddress(a.address));
   if (bad) throw SiteCrawlerErrors.forbiddenAddress(url.toString(), bad.address);
-}
-
-type LookupCallback = (
-  err: NodeJS.ErrnoException | null,
-  address: string | dns.LookupAddress[],
-  family?: number,
-) => void;
-
-/** Drop-in for `net.connect({ lookup })` that refuses to connect to a non-public address. */
-export function publicOnlyLookup(hostname: string, options: dns.LookupOptions, callback: LookupCallback): void {
-  dns.lookup(hostname, { ...options, all: true }, (err, addresses) => {
-    if (err) return callback(err, '');
-    const bad = addresses.find((a) => !isPublicAddress(a.address));
-    if (bad) return callback(new ForbiddenAddressError(hostname, bad.address) as NodeJS.ErrnoException, '');
-    if (options.all) return callback(null, addresses);
-    return callback(null, addresses[0].address, addresses[0].family);
-  });
 }

@@ -1,7 +1,8 @@
 import { gunzipSync } from 'node:zlib';
 import { Agent, fetch } from 'undici';
 import { AppError } from 'src/common/errors/app-error';
-import { assertPublicUrl, ForbiddenAddressError, publicOnlyLookup } from 'src/rag/crawl/address-guard';
+import { ForbiddenAddressError, publicOnlyLookup } from 'src/common/net/address-guard';
+import { assertPublicUrl } from 'src/rag/crawl/address-guard';
 import { SiteCrawlerErrors } from 'src/rag/crawl/site-crawler.errors';
 
 export interface FetcherOptions {
