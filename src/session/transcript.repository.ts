@@ -25,9 +25,7 @@ export interface SessionKey {
   sessionId: string;
 }
 
-export interface NewTurn {
-  businessId: string;
-  sessionId: string;
+export interface NewTurn extends SessionKey {
   channel: Channel;
   messages: NewMessage[];
   events: NewAnalyticsEvent[];

@@ -28,8 +28,8 @@ export interface Transcript {
 
 /** Transcript rows returned per read; a session longer than this is summarized by the model anyway. */
 const MAX_TRANSCRIPT_MESSAGES = 2000;
-/** Turns per statement, and statements at once (the pool also serves every other query). */
-const TURNS_PER_WRITE = 64;
+/** Sessions per batched statement (writes and lookups), and writes at once (the pool serves every other query too). */
+const SESSIONS_PER_STATEMENT = 64;
 const WRITES_IN_FLIGHT = 2;
 
 /**
@@ -49,8 +49,8 @@ export class TranscriptService implements BeforeApplicationShutdown {
   ) {
     this.writer = new GroupCommit<TurnRecord>({
       writeMany: (turns) => this.transcripts.appendTurns(turns),
-      keyOf: (turn) => `${turn.businessId}:${turn.sessionId}`,
-      maxBatch: TURNS_PER_WRITE,
+      keyOf: sessionKeyOf,
+      maxBatch: SESSIONS_PER_STATEMENT,
       maxInFlight: WRITES_IN_FLIGHT,
     });
     this.conversations = new DataLoader(
@@ -61,7 +61,7 @@ export class TranscriptService implements BeforeApplicationShutdown {
       },
       {
         cache: false,
-        maxBatchSize: TURNS_PER_WRITE,
+        maxBatchSize: SESSIONS_PER_STATEMENT,
         // Lookups started by other I/O callbacks of the same event-loop turn join the batch.
         batchScheduleFn: (run) => setImmediate(run),
       },

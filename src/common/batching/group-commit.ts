@@ -68,16 +68,13 @@ export class GroupCommit<T> {
 
   private takeBatch(): Pending<T>[] {
     const batch: Pending<T>[] = [];
-    const taken = new Set<string>();
     for (let i = 0; i < this.queue.length && batch.length < this.options.maxBatch; ) {
       const key = this.options.keyOf(this.queue[i].item);
-      // A key already in flight or in this batch keeps its place, and so does everything after it with that key.
-      if (this.keysInFlight.has(key) || taken.has(key)) {
-        taken.add(key);
+      // A key in flight (including one just taken into this batch) keeps its place for a later batch.
+      if (this.keysInFlight.has(key)) {
         i++;
         continue;
       }
-      taken.add(key);
       this.keysInFlight.add(key);
       batch.push(this.queue.splice(i, 1)[0]);
     }
