@@ -35,11 +35,13 @@ export class AppModule {
         DatabaseModule,
         RedisInfraModule.forRoot(env.REDIS_URL),
         HealthModule,
+        // Express matches routes in registration order, which follows this list: the hot /chat routes go first
+        // so a chat request is not tested against every admin route's pattern before reaching its own.
+        ChatEngineModule,
         TenantModule,
         SessionModule,
         RagModule,
         CrmModule,
-        ChatEngineModule,
         VoiceModule,
         AdminModule,
       ],

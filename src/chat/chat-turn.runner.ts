@@ -147,7 +147,7 @@ export class ChatTurnRunner {
     ]);
     const instruction = this.instructions.build(business, state.captured, 'chat');
     // Protected: the instructions without the visitor's own details, which the reply may legitimately echo.
-    const protectedText = this.instructions.build(business, {}, 'chat');
+    const protectedText = this.instructions.protectedText(business, 'chat');
     const policy: ReplyPolicy = { protectedText, canary: this.instructions.canary, maxChars: DEFAULT_MAX_REPLY_CHARS };
     const missing = missingFields(state.locks);
     const userTurn: LlmTurn = { role: 'user', text };

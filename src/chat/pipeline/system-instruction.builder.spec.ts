@@ -36,4 +36,12 @@ describe(SystemInstructionBuilder.name, () => {
     expect(voice).toContain('No HTML');
     expect(voice).not.toContain('then <br><br>');
   });
+
+  it('protects the instructions without visitor details, and rebuilds them for a changed config', () => {
+    expect(sut.protectedText(business, 'chat')).toBe(sut.build(business, {}, 'chat'));
+    expect(sut.protectedText(business, 'chat')).not.toContain('jane@x.io');
+    const changed = { ...business, systemPrompt: 'Only talk about boilers.' } as BusinessEntity;
+    expect(sut.build(changed, {}, 'chat')).toContain('Only talk about boilers.');
+    expect(sut.build(business, {}, 'chat')).toContain('Focus on emergency repairs.');
+  });
 });
