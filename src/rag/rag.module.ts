@@ -18,6 +18,7 @@ import { KnowledgeController } from 'src/rag/knowledge.controller';
 import { RagSearchInfraModule } from 'src/rag/rag-search-infra.module';
 import { RagSourcesModule } from 'src/rag/rag-sources.module';
 import { KnowledgeIndexService } from 'src/rag/search/knowledge-index.service';
+import { ChunkViewCache } from 'src/rag/search/chunk-view.cache';
 import { KnowledgeSearchService } from 'src/rag/search/knowledge-search.service';
 import { ChunkEmbedder } from 'src/rag/storage/chunk-embedder';
 import { KbChunkRepository } from 'src/rag/storage/kb-chunk.repository';
@@ -52,6 +53,7 @@ import { TenantModule } from 'src/tenant/tenant.module';
     KnowledgeIndexService,
     KnowledgeChangeService,
     KnowledgeSearchService,
+    ChunkViewCache,
     KnowledgeBaseService,
     KnowledgeJobsService,
     KnowledgeSourceReader,

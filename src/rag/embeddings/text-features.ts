@@ -3,6 +3,8 @@
  * Deliberately small: the goal is that "booking", "booked" and "books" meet, not linguistic completeness.
  */
 
+import { LRUCache } from 'lru-cache';
+
 const STOP_WORDS = new Set(
   (
     'a about above after again against all am an and any are as at be because been before being below between both ' +
@@ -60,11 +62,21 @@ export function tokenize(text: string): string[] {
 
 const VOWEL = /[aeiouy]/;
 
+// Stemming is pure and a site's vocabulary is small, while the same words are stemmed on every query and ingest.
+const STEMS = new LRUCache<string, string>({ max: 50_000 });
+
+/** `stemWord`, memoized. */
+export function stem(word: string): string {
+  let stemmed = STEMS.get(word);
+  if (stemmed === undefined) STEMS.set(word, (stemmed = stemWord(word)));
+  return stemmed;
+}
+
 /**
  * A light suffix stripper in the spirit of Porter step 1 plus a few derivational endings. Only strips when a stem of
  * at least three letters with a vowel remains, so short words ("bus", "gas") survive intact.
  */
-export function stem(word: string): string {
+function stemWord(word: string): string {
   if (word.length <= 3 || /\d/.test(word)) return word;
   let w = word;
   if (w.endsWith('sses')) w = w.slice(0, -2);
@@ -125,6 +137,29 @@ export function contentTerms(text: string): string[] {
     if (!isStopWord(token)) terms.push(stem(token));
   }
   return terms;
+}
+
+export interface TermStats {
+  /** How often each content term occurs. */
+  counts: ReadonlyMap<string, number>;
+  /** Number of content terms, repeats included. */
+  length: number;
+}
+
+// Retrieved chunks are re-ranked on every query that finds them and their text never changes, so their terms are
+// kept rather than re-tokenized each time. Keyed by the text itself: an edited chunk simply misses.
+const STATS = new LRUCache<string, TermStats>({ max: 4096 });
+
+/** Content-term counts of a stored text (a chunk, with its title), cached. Callers must not mutate the result. */
+export function termStats(text: string): TermStats {
+  let stats = STATS.get(text);
+  if (!stats) {
+    const counts = new Map<string, number>();
+    const terms = contentTerms(text);
+    for (const term of terms) counts.set(term, (counts.get(term) ?? 0) + 1);
+    STATS.set(text, (stats = { counts, length: terms.length }));
+  }
+  return stats;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { contentTerms } from 'src/rag/embeddings/text-features';
+import { contentTerms, termStats } from 'src/rag/embeddings/text-features';
 import { Reranker, RerankCandidate, RerankResult } from 'src/rag/rerank/reranker.port';
 
 /** Share of the final score kept from the retrieval stage; the rest comes from lexical evidence. */
@@ -14,7 +14,7 @@ const BM25_B = 0.75;
 export class LexicalReranker extends Reranker {
   rerank(query: string, candidates: RerankCandidate[]): Promise<RerankResult[]> {
     const queryTerms = [...new Set(contentTerms(query))];
-    const docs = candidates.map((candidate) => termCounts(contentTerms(candidate.text)));
+    const docs = candidates.map((candidate) => termStats(candidate.text));
     const n = candidates.length;
     const avgLength = docs.reduce((sum, doc) => sum + doc.length, 0) / Math.max(1, n);
     const idf = new Map<string, number>();
@@ -49,10 +49,4 @@ export class LexicalReranker extends Reranker {
     results.sort((a, b) => b.score - a.score || a.order - b.order);
     return Promise.resolve(results.map(({ id, score }) => ({ id, score })));
   }
-}
-
-function termCounts(terms: string[]): { counts: Map<string, number>; length: number } {
-  const counts = new Map<string, number>();
-  for (const term of terms) counts.set(term, (counts.get(term) ?? 0) + 1);
-  return { counts, length: terms.length };
 }

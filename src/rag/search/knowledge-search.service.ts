@@ -1,9 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { contentTerms } from 'src/rag/embeddings/text-features';
+import { contentTerms, termStats } from 'src/rag/embeddings/text-features';
 import { KnowledgeRetriever, RetrievalOptions, RetrievalResult } from 'src/rag/knowledge-retriever.port';
 import { KnowledgeErrors } from 'src/rag/knowledge.errors';
 import { Reranker } from 'src/rag/rerank/reranker.port';
 import { KnowledgeIndexService } from 'src/rag/search/knowledge-index.service';
+import { ChunkViewCache, withTitle } from 'src/rag/search/chunk-view.cache';
 import { expandQuery } from 'src/rag/search/query-expansion';
 import { reciprocalRankFusion } from 'src/rag/search/reciprocal-rank-fusion';
 import { ChunkEmbedder } from 'src/rag/storage/chunk-embedder';
@@ -49,6 +50,7 @@ export class KnowledgeSearchService extends KnowledgeRetriever {
 
   constructor(
     private readonly chunks: KbChunkRepository,
+    private readonly views: ChunkViewCache,
     private readonly index: KnowledgeIndexService,
     private readonly embedder: ChunkEmbedder,
     private readonly reranker: Reranker,
@@ -91,13 +93,13 @@ export class KnowledgeSearchService extends KnowledgeRetriever {
     ]);
     const fused = reciprocalRankFusion([vectorHits.map((h) => h.label), keywordHits.map((h) => h.id)]);
     const shortlist = [...fused.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, Math.max(k * 3, 20));
-    const views = new Map((await this.chunks.viewsInVersion(businessId, active.version, shortlist.map(([id]) => id))).map((v) => [v.id, v]));
+    const views = new Map((await this.views.inVersion(businessId, active, shortlist.map(([id]) => id))).map((v) => [v.id, v]));
     const candidates = shortlist.filter(([id]) => views.has(id));
     const reranked = await this.reranker.rerank(
       query,
       candidates.map(([id, score]) => {
         const v = views.get(id)!;
-        return { id: String(id), text: v.title ? `${v.title}\n${v.text}` : v.text, score };
+        return { id: String(id), text: v.searchText, score };
       }),
     );
     const vectorScore = new Map(vectorHits.map((h) => [h.label, h.score]));
@@ -117,7 +119,8 @@ export class KnowledgeSearchService extends KnowledgeRetriever {
         keywordScore: round(keywordScore.get(id) ?? 0),
       };
     });
-    return { results, confidence: confidenceOf(query, results), version: active.version };
+    const searchText = (hit: SearchHit) => views.get(Number(hit.chunkId))!.searchText;
+    return { results, confidence: confidenceOf(query, results, searchText), version: active.version };
   }
 
   /**
@@ -142,18 +145,19 @@ export class KnowledgeSearchService extends KnowledgeRetriever {
  * 0.1 and paraphrases reach 0.4+ with the local embedder, hence the rescaling. An unrelated question ("capital of
  * France?") scores near 0; the chat engine's default threshold is 0.2.
  */
-export function confidenceOf(query: string, results: SearchHit[]): number {
+export function confidenceOf(query: string, results: SearchHit[], textOf: (hit: SearchHit) => string = withTitle): number {
   const top = results.slice(0, 3);
   if (!top.length) return 0;
   const terms = [...new Set(contentTerms(query))];
   const coverage = Math.max(
     ...top.map((r) => {
-      const present = new Set(contentTerms(`${r.title ?? ''} ${r.text}`));
+      const present = termStats(textOf(r)).counts;
       return terms.length ? terms.filter((t) => present.has(t)).length / terms.length : 0;
     }),
   );
   const semantic = Math.min(Math.max((Math.max(...top.map((r) => r.vectorScore)) - 0.1) / 0.3, 0), 1);
   return round(0.5 * coverage + 0.5 * semantic);
 }
+
 
 const round = (n: number) => Math.round(n * 10000) / 10000;
