@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { LlmRequest, LlmResponse, LlmStreamEvent, LlmToolCall, LlmTurn } from 'src/chat/llm-provider.port';
 import { LlmProvider } from 'src/chat/llm-provider.port';
 import type { ToolDeclaration } from 'src/crm/crm-tools.port';
@@ -106,8 +107,8 @@ export class OfflineLlmProvider extends LlmProvider {
       .flatMap((p, rank) => {
         // A title that matches the question ("Opening hours") vouches for its page's sentences.
         const titleScore = overlap(wanted, terms(p.title ?? '')) * 0.5;
-        return splitSentences(p.text).map((s, position) => {
-          const own = overlap(wanted, terms(s));
+        return sentencesOf(p.text).map(({ s, have }, position) => {
+          const own = overlap(wanted, have);
           // Beyond its opening sentence, a page's sentences must match the question themselves.
           const relevant = own > 0 || (titleScore > 0 && position === 0);
           return { s, score: relevant ? own + titleScore - rank * 0.01 - position * 0.001 : 0 };
@@ -140,6 +141,15 @@ function valuesGiven(text: string, captured: CapturedFields): string[] {
 
 function looksLikeQuestion(text: string): boolean {
   return /\?/.test(text) || /^\s*(what|how|when|where|why|who|which|can|could|do|does|is|are|will|would)\b/i.test(text);
+}
+
+// The same popular passages come back turn after turn; their sentences and terms are worked out once.
+const SENTENCES = new LRUCache<string, Array<{ s: string; have: Set<string> }>>({ max: 2048 });
+
+function sentencesOf(text: string): Array<{ s: string; have: Set<string> }> {
+  let sentences = SENTENCES.get(text);
+  if (!sentences) SENTENCES.set(text, (sentences = splitSentences(text).map((s) => ({ s, have: terms(s) }))));
+  return sentences;
 }
 
 function splitSentences(text: string): string[] {
