@@ -1,5 +1,6 @@
 /**
- * Chat throughput benchmark: `npm run bench:chat [-- --seconds 15 --connections 32 --tenants 8 --sessions 2048]`.
+ * Chat throughput benchmark:
+ * `npm run bench:chat [-- --seconds 15 --connections 32 --tenants 8 --sessions 2048 --llm fake|offline --kb]`.
  *
  * Boots the real AppModule in-process through the production bootstrap, with real Postgres and Redis and only the
  * LLM swapped for a zero-latency fake, so the figures measure the platform's own cost per turn (tenant config,
@@ -12,7 +13,8 @@
  * session (that would measure the per-session lock, not throughput), and sessions grow long enough to summarize. Prints one JSON line (keys in BENCH.md).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Session } from 'node:inspector/promises';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
@@ -34,6 +36,12 @@ const TENANTS = arg('tenants', 8);
 const SESSIONS = arg('sessions', 2048);
 const ADMIN_KEY = randomBytes(24).toString('hex');
 // `--profile <file>` writes a CPU profile of the app's thread during the measured chat run only (not start-up).
+// `--llm offline` runs the platform's own offline provider (the default without GEMINI_API_KEY) instead of the fake;
+// `--kb` ingests the real GoAccel knowledge base into every tenant, so retrieval (and extractive answers) are measured.
+const LLM = process.argv.includes('--llm') ? process.argv[process.argv.indexOf('--llm') + 1] : 'fake';
+if (LLM !== 'fake' && LLM !== 'offline') throw new Error('--llm must be fake or offline');
+const KB = process.argv.includes('--kb');
+const KB_FILE = join(__dirname, '..', '..', 'shared', 'datasets', 'goaccel-kb.jsonl');
 const PROFILE_FILE = process.argv.includes('--profile') ? process.argv[process.argv.indexOf('--profile') + 1] : null;
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/bench';
 
@@ -117,6 +125,23 @@ function load(workerData: Record<string, unknown>): Promise<LoadResult> {
   });
 }
 
+/** Ingests the crawled GoAccel knowledge base (legacy NDJSON) into a tenant and waits until it is searchable. */
+async function ingestKnowledge(base: string, businessId: string, admin: Record<string, string>): Promise<void> {
+  const url = `${base}/admin/business/${businessId}/knowledge`;
+  const accepted = await fetch(`${url}/documents`, {
+    method: 'POST',
+    headers: { ...admin, 'content-type': 'application/x-ndjson' },
+    body: readFileSync(KB_FILE, 'utf8'),
+  });
+  if (accepted.status !== 202) throw new Error(`ingestion refused: ${accepted.status} ${await accepted.text()}`);
+  const { jobId } = (await accepted.json()) as { jobId: string };
+  for (const deadline = Date.now() + 120_000; ; ) {
+    const job = (await (await fetch(`${url}/jobs/${jobId}`, { headers: admin })).json()) as { status: string };
+    if (job.status === 'completed') return;
+    if (job.status === 'failed' || Date.now() > deadline) throw new Error(`ingestion ${JSON.stringify(job)}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
 
 async function main(): Promise<void> {
   await ensureDatabase(DATABASE_URL);
@@ -125,10 +150,9 @@ async function main(): Promise<void> {
   const { configureApp, NEST_APP_OPTIONS } = await import('src/bootstrap');
   const { businessFactory } = await import('test/factories/business.factory');
 
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot()] })
-    .overrideProvider(LlmProvider)
-    .useValue(new ZeroLatencyLlm())
-    .compile();
+  const builder = Test.createTestingModule({ imports: [AppModule.forRoot()] });
+  if (LLM === 'fake') builder.overrideProvider(LlmProvider).useValue(new ZeroLatencyLlm());
+  const moduleRef = await builder.compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>(NEST_APP_OPTIONS);
   configureApp(app);
   await app.listen(0, '127.0.0.1');
@@ -145,15 +169,24 @@ async function main(): Promise<void> {
     });
     if (!res.ok) throw new Error(`creating tenant failed: ${res.status} ${await res.text()}`);
     tenants.push(business.businessId);
+    if (KB) await ingestKnowledge(base, business.businessId, admin);
   }
   const sessions = Array.from({ length: SESSIONS }, () => randomUUID());
-  const messages = [
-    'What services do you offer?',
-    'How much does a water heater repair cost?',
-    'My name is Ann Lee and my email is ann.lee@example.com',
-    'Can someone come by next Tuesday morning?',
-    'Do you work on weekends?',
-  ];
+  const messages = KB
+    ? [
+        'What does GoAccel do for home service businesses?',
+        'How much does GoAccel cost?',
+        'My name is Ann Lee and my email is ann.lee@example.com',
+        'Can GoAccel answer my phone calls?',
+        'Does it work with my CRM?',
+      ]
+    : [
+        'What services do you offer?',
+        'How much does a water heater repair cost?',
+        'My name is Ann Lee and my email is ann.lee@example.com',
+        'Can someone come by next Tuesday morning?',
+        'Do you work on weekends?',
+      ];
   const chat = { url: `${base}/chat`, method: 'POST', connections: CONNECTIONS, tenants, sessions, messages };
 
   try {
@@ -198,6 +231,8 @@ async function main(): Promise<void> {
         loopLagP99Ms: round(lag.percentile(99) / 1e6),
         errors: measured.errors,
         concurrency: CONNECTIONS,
+        llm: LLM,
+        kb: KB,
         chatRequests: measured.total,
         chatLoopBusyMsPerRequest: Math.round((busy.active / measured.total) * 1000) / 1000,
         chatLoopUtilization: round(busy.utilization),
