@@ -13,7 +13,12 @@ export function isPublicAddress(address: string): boolean {
 }
 
 /** Thrown from the socket's DNS lookup (or for a literal address); carries the address so callers can name it. */
+export const FORBIDDEN_ADDRESS_CODE = 'EFORBIDDENADDRESS';
+
 export class ForbiddenAddressError extends Error {
+  /** HTTP clients that keep only a socket error's `code` (node-fetch, inside the HubSpot SDK) still pass this on. */
+  readonly code = FORBIDDEN_ADDRESS_CODE;
+
   constructor(
     readonly hostname: string,
     readonly address: string,

@@ -1,4 +1,3 @@
-import type { ForbiddenAddressError } from 'src/common/net/address-guard';
 import { CrmCallError } from 'src/crm/crm.errors';
 
 /** Rejects with an 'unavailable' CrmCallError after `ms`; the CRM's late answer, if any, is ignored. */
@@ -38,9 +37,9 @@ export function requireId(crm: string, value: unknown): string {
 }
 
 /** A configured endpoint on a private, loopback or link-local address: a configuration error, never retried. */
-export function nonPublicEndpoint(crm: string, err: ForbiddenAddressError): CrmCallError {
+export function nonPublicEndpoint(crm: string, hostname: string): CrmCallError {
   return new CrmCallError(
     'rejected',
-    `${crm} endpoint ${err.hostname} resolves to a non-public address; CRM endpoints must be reachable on the public internet`,
+    `${crm} endpoint ${hostname} resolves to a non-public address; CRM endpoints must be reachable on the public internet`,
   );
 }

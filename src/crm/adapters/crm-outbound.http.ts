@@ -1,22 +1,32 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
-import { createPublicFetch, OutboundFetch, PublicFetch } from 'src/common/net/public-fetch';
+import type http from 'node:http';
+import type { ForbiddenAddressError } from 'src/common/net/address-guard';
+import { createPublicFetch, forbiddenLiteral, OutboundFetch, PublicFetch } from 'src/common/net/public-fetch';
 import { AppConfig } from 'src/config/app-config.service';
 
 /**
- * The HTTP client for CRM endpoints a tenant configures (webhook and Salesforce URLs): it refuses private,
- * loopback and link-local addresses unless CRM_ALLOW_PRIVATE_URLS (tests with local fakes). One connection pool
- * for all tenants; it holds no credentials.
+ * The HTTP client for CRM endpoints a tenant configures (webhook and Salesforce URLs, a HubSpot API base URL): it
+ * refuses private, loopback and link-local addresses unless CRM_ALLOW_PRIVATE_URLS (tests with local fakes). One
+ * connection pool for all tenants; it holds no credentials.
  */
 @Injectable()
 export class CrmOutboundHttp implements OnApplicationShutdown {
   private readonly client: PublicFetch;
+  private readonly allowPrivate: boolean;
 
   constructor(config: AppConfig) {
-    this.client = createPublicFetch({ allowPrivate: config.get('CRM_ALLOW_PRIVATE_URLS') });
+    this.allowPrivate = config.get('CRM_ALLOW_PRIVATE_URLS');
+    this.client = createPublicFetch({ allowPrivate: this.allowPrivate });
   }
 
   get fetch(): OutboundFetch {
     return this.client.fetch;
+  }
+
+  /** For SDKs that make their own requests through a Node agent: the guarded agent, or why `url` is refused. */
+  nodeAccess(url: string): { agent?: http.Agent; refused?: ForbiddenAddressError } {
+    if (this.allowPrivate) return {};
+    return { agent: this.client.agentFor(url), refused: forbiddenLiteral(url) };
   }
 
   async onApplicationShutdown(): Promise<void> {

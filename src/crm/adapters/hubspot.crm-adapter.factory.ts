@@ -4,7 +4,8 @@ import { CrmAdapter } from 'src/crm/crm-adapter.port';
 import { asObject, compact, CrmAdapterFactory, httpUrl, onlyKeys, str, ValidatedConnection } from 'src/crm/crm-adapter.factory';
 import type { ResolvedCrmConfig } from 'src/crm/crm-config.types';
 import { CrmErrors } from 'src/crm/crm.errors';
-import { HubspotCrmAdapter } from 'src/crm/adapters/hubspot.crm-adapter';
+import { CrmOutboundHttp } from 'src/crm/adapters/crm-outbound.http';
+import { HUBSPOT_API, HubspotCrmAdapter } from 'src/crm/adapters/hubspot.crm-adapter';
 import { FieldMapper } from 'src/crm/field-mapper';
 
 const DEFAULT_FIELDS = {
@@ -20,7 +21,10 @@ const DEFAULT_FIELDS = {
 export class HubspotCrmAdapterFactory extends CrmAdapterFactory {
   readonly type = 'hubspot' as const;
 
-  constructor(private readonly config: AppConfig) {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly outbound: CrmOutboundHttp,
+  ) {
     super();
   }
 
@@ -45,10 +49,14 @@ export class HubspotCrmAdapterFactory extends CrmAdapterFactory {
 
   create(config: ResolvedCrmConfig): CrmAdapter {
     const o = config.options;
+    const basePath = typeof o.apiBaseUrl === 'string' ? o.apiBaseUrl : undefined;
+    const access = this.outbound.nodeAccess(basePath ?? HUBSPOT_API);
     return new HubspotCrmAdapter(
       {
         accessToken: config.credentials.accessToken,
-        basePath: typeof o.apiBaseUrl === 'string' ? o.apiBaseUrl : undefined,
+        basePath,
+        httpAgent: access.agent,
+        refused: access.refused,
         pipeline: typeof o.pipeline === 'string' ? o.pipeline : 'default',
         dealStage: typeof o.dealStage === 'string' ? o.dealStage : 'appointmentscheduled',
         timeoutMs: this.config.get('CRM_HTTP_TIMEOUT_MS'),

@@ -1,9 +1,11 @@
+import type http from 'node:http';
 import { Client } from '@hubspot/api-client';
 import { FilterOperatorEnum } from '@hubspot/api-client/lib/codegen/crm/contacts';
 import {
   AssociationSpecAssociationCategoryEnum,
   FilterOperatorEnum as DealFilterOperatorEnum,
 } from '@hubspot/api-client/lib/codegen/crm/deals';
+import { FORBIDDEN_ADDRESS_CODE, type ForbiddenAddressError } from 'src/common/net/address-guard';
 import {
   ConnectionTestResult,
   ContactFields,
@@ -14,16 +16,30 @@ import {
   DealInput,
 } from 'src/crm/crm-adapter.port';
 import { CrmCallError } from 'src/crm/crm.errors';
-import { errorForStatus, requireId, withDeadline } from 'src/crm/adapters/crm-call';
+import { errorForStatus, nonPublicEndpoint, requireId, withDeadline } from 'src/crm/adapters/crm-call';
 import type { FieldMapper } from 'src/crm/field-mapper';
+
+/** Call-time SDK options, generic because each generated API module of the SDK has its own context classes. */
+interface PerCallOptions {
+  middleware: Array<{
+    pre<C extends { setAgent(agent: http.Agent): void }>(context: C): Promise<C>;
+    post<R>(response: R): Promise<R>;
+  }>;
+  middlewareMergeStrategy: 'append';
+}
 
 /** HubSpot's fixed association type id for deal → contact. */
 const DEAL_TO_CONTACT = 3;
 const NAME = 'HubSpot';
+export const HUBSPOT_API = 'https://api.hubapi.com';
 
 export interface HubspotSettings {
   accessToken: string;
   basePath?: string;
+  /** Refuses non-public addresses at connect time (absent when private addresses are allowed, e.g. local fakes). */
+  httpAgent?: http.Agent;
+  /** Set when basePath is a literal non-public IP, which no lookup would catch: every call fails with it. */
+  refused?: ForbiddenAddressError;
   pipeline: string;
   dealStage: string;
   timeoutMs: number;
@@ -41,6 +57,7 @@ interface SdkError {
 export class HubspotCrmAdapter extends CrmAdapter {
   readonly type = 'hubspot' as const;
   private readonly client: Client;
+  private readonly perCall?: PerCallOptions;
 
   constructor(
     private readonly settings: HubspotSettings,
@@ -48,6 +65,23 @@ export class HubspotCrmAdapter extends CrmAdapter {
   ) {
     super();
     this.client = new Client({ accessToken: settings.accessToken, basePath: settings.basePath, numberOfApiCallRetries: 0 });
+    const agent = settings.httpAgent;
+    // The SDK (13.x) drops the middleware its own `httpAgent` option installs (only call-time middleware runs), so
+    // the guarded agent is attached to every call here.
+    this.perCall = agent
+      ? {
+          middleware: [
+            {
+              pre: (context) => {
+                context.setAgent(agent);
+                return Promise.resolve(context);
+              },
+              post: (response) => Promise.resolve(response),
+            },
+          ],
+          middlewareMergeStrategy: 'append',
+        }
+      : undefined;
   }
 
   async searchContact(query: ContactQuery): Promise<CrmRecordRef | null> {
@@ -60,7 +94,7 @@ export class HubspotCrmAdapter extends CrmAdapter {
         properties: [property],
         limit: 1,
         sorts: ['createdate'],
-      }),
+      }, this.perCall),
     );
     if (!Array.isArray(page?.results)) throw new CrmCallError('malformed', `${NAME} search answer has no results list`);
     return page.results.length ? { id: requireId(NAME, page.results[0].id) } : null;
@@ -69,7 +103,7 @@ export class HubspotCrmAdapter extends CrmAdapter {
   async createContact(fields: ContactFields): Promise<CrmRecordRef> {
     const properties = this.properties(fields);
     try {
-      const created = await this.call(() => this.client.crm.contacts.basicApi.create({ properties, associations: [] }));
+      const created = await this.call(() => this.client.crm.contacts.basicApi.create({ properties, associations: [] }, this.perCall));
       return { id: requireId(NAME, created?.id) };
     } catch (err) {
       // A create racing another (or a search index lagging behind) meets HubSpot's unique email: update that one.
@@ -80,7 +114,7 @@ export class HubspotCrmAdapter extends CrmAdapter {
   }
 
   async updateContact(id: string, fields: ContactFields): Promise<CrmRecordRef> {
-    const updated = await this.call(() => this.client.crm.contacts.basicApi.update(id, { properties: this.properties(fields) }));
+    const updated = await this.call(() => this.client.crm.contacts.basicApi.update(id, { properties: this.properties(fields) }, undefined, this.perCall));
     return { id: requireId(NAME, updated?.id) };
   }
 
@@ -101,7 +135,7 @@ export class HubspotCrmAdapter extends CrmAdapter {
             types: [{ associationCategory: AssociationSpecAssociationCategoryEnum.HubspotDefined, associationTypeId: DEAL_TO_CONTACT }],
           },
         ],
-      }),
+      }, this.perCall),
     );
     return { id: requireId(NAME, created?.id) };
   }
@@ -120,14 +154,14 @@ export class HubspotCrmAdapter extends CrmAdapter {
         ],
         properties: ['dealname'],
         limit: 1,
-      }),
+      }, this.perCall),
     );
     if (!Array.isArray(page?.results)) throw new CrmCallError('malformed', `${NAME} deal search answer has no results list`);
     return page.results.length ? { id: requireId(NAME, page.results[0].id) } : null;
   }
 
   async listPipelines(): Promise<CrmPipeline[]> {
-    const res = await this.call(() => this.client.crm.pipelines.pipelinesApi.getAll('deals'));
+    const res = await this.call(() => this.client.crm.pipelines.pipelinesApi.getAll('deals', this.perCall));
     if (!Array.isArray(res?.results)) throw new CrmCallError('malformed', `${NAME} pipelines answer has no results list`);
     return res.results.map((p) => ({
       id: p.id,
@@ -137,7 +171,7 @@ export class HubspotCrmAdapter extends CrmAdapter {
   }
 
   async testConnection(): Promise<ConnectionTestResult> {
-    const page = await this.call(() => this.client.crm.contacts.basicApi.getPage(1));
+    const page = await this.call(() => this.client.crm.contacts.basicApi.getPage(1, undefined, undefined, undefined, undefined, undefined, this.perCall));
     if (!Array.isArray(page?.results)) throw new CrmCallError('malformed', `${NAME} contacts answer has no results list`);
     return { ok: true, message: 'Connected to HubSpot: the access token can read contacts.' };
   }
@@ -147,6 +181,7 @@ export class HubspotCrmAdapter extends CrmAdapter {
   }
 
   private async call<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.settings.refused) throw nonPublicEndpoint(NAME, this.settings.refused.hostname);
     try {
       return await withDeadline(NAME, this.settings.timeoutMs, fn);
     } catch (err) {
@@ -154,6 +189,9 @@ export class HubspotCrmAdapter extends CrmAdapter {
       const e = err as SdkError;
       if (typeof e.code === 'number' && e.code >= 400) {
         throw errorForStatus(NAME, e.code, typeof e.body?.message === 'string' ? e.body.message : undefined, e.headers?.['retry-after']);
+      }
+      if ((err as { code?: unknown }).code === FORBIDDEN_ADDRESS_CODE) {
+        throw nonPublicEndpoint(NAME, new URL(this.settings.basePath ?? HUBSPOT_API).hostname);
       }
       // node-fetch network failures (refused, reset) vs. answers the SDK could not parse.
       if (e.name === 'FetchError' || e.type === 'system') throw new CrmCallError('unavailable', `${NAME} could not be reached`);

@@ -168,7 +168,7 @@ export class SalesforceCrmAdapter extends CrmAdapter {
       text = await res.text();
     } catch (err) {
       const forbidden = forbiddenAddressOf(err);
-      if (forbidden) throw nonPublicEndpoint(NAME, forbidden);
+      if (forbidden) throw nonPublicEndpoint(NAME, forbidden.hostname);
       const name = (err as Error).name;
       throw new CrmCallError(
         'unavailable',

@@ -120,7 +120,7 @@ export class WebhookCrmAdapter extends CrmAdapter {
       res = await this.settings.fetch(url, { method: spec.method, headers, body, signal: AbortSignal.timeout(this.settings.timeoutMs), redirect: 'error' });
     } catch (err) {
       const forbidden = forbiddenAddressOf(err);
-      if (forbidden) throw nonPublicEndpoint(NAME, forbidden);
+      if (forbidden) throw nonPublicEndpoint(NAME, forbidden.hostname);
       const timedOut = (err as Error).name === 'TimeoutError' || (err as Error).name === 'AbortError';
       throw new CrmCallError('unavailable', timedOut ? `${NAME} did not answer within ${this.settings.timeoutMs} ms` : `${NAME} could not be reached`);
     }
