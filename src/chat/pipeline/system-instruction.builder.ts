@@ -89,7 +89,6 @@ export class SystemInstructionBuilder {
     if (contact.length) lines.push(`Business contact details: ${contact.join(', ')}.`);
     return lines.length ? lines.join('\n') : `Help visitors learn about ${b.businessName} and get in touch.`;
   }
-
 }
 
 function withVisitorDetails(prefix: string, captured: CapturedFields): string {

@@ -12,9 +12,9 @@ export function isPublicAddress(address: string): boolean {
   return ipaddr.process(address).range() === 'unicast';
 }
 
-/** Thrown from the socket's DNS lookup (or for a literal address); carries the address so callers can name it. */
 export const FORBIDDEN_ADDRESS_CODE = 'EFORBIDDENADDRESS';
 
+/** Thrown from the socket's DNS lookup (or for a literal address); carries the address so callers can name it. */
 export class ForbiddenAddressError extends Error {
   /** HTTP clients that keep only a socket error's `code` (node-fetch, inside the HubSpot SDK) still pass this on. */
   readonly code = FORBIDDEN_ADDRESS_CODE;

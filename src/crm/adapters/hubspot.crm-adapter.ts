@@ -103,7 +103,9 @@ export class HubspotCrmAdapter extends CrmAdapter {
   async createContact(fields: ContactFields): Promise<CrmRecordRef> {
     const properties = this.properties(fields);
     try {
-      const created = await this.call(() => this.client.crm.contacts.basicApi.create({ properties, associations: [] }, this.perCall));
+      const created = await this.call(() =>
+        this.client.crm.contacts.basicApi.create({ properties, associations: [] }, this.perCall),
+      );
       return { id: requireId(NAME, created?.id) };
     } catch (err) {
       // A create racing another (or a search index lagging behind) meets HubSpot's unique email: update that one.
@@ -114,7 +116,9 @@ export class HubspotCrmAdapter extends CrmAdapter {
   }
 
   async updateContact(id: string, fields: ContactFields): Promise<CrmRecordRef> {
-    const updated = await this.call(() => this.client.crm.contacts.basicApi.update(id, { properties: this.properties(fields) }, undefined, this.perCall));
+    const updated = await this.call(() =>
+      this.client.crm.contacts.basicApi.update(id, { properties: this.properties(fields) }, undefined, this.perCall),
+    );
     return { id: requireId(NAME, updated?.id) };
   }
 
@@ -171,7 +175,10 @@ export class HubspotCrmAdapter extends CrmAdapter {
   }
 
   async testConnection(): Promise<ConnectionTestResult> {
-    const page = await this.call(() => this.client.crm.contacts.basicApi.getPage(1, undefined, undefined, undefined, undefined, undefined, this.perCall));
+    const contacts = this.client.crm.contacts.basicApi;
+    const page = await this.call(() =>
+      contacts.getPage(1, undefined, undefined, undefined, undefined, undefined, this.perCall),
+    );
     if (!Array.isArray(page?.results)) throw new CrmCallError('malformed', `${NAME} contacts answer has no results list`);
     return { ok: true, message: 'Connected to HubSpot: the access token can read contacts.' };
   }
