@@ -8,6 +8,22 @@ import { plumbingDocumentsFactory } from 'test/rag/knowledge-documents-factory';
 import { createTenant, ingestDocuments, kbPath, search, waitForJob } from 'test/rag/knowledge-test-helpers';
 import { bootTestApp } from 'test/support/test-app';
 
+/**
+ * The version notice reaches the other instance by Redis pub/sub, which can land just after an HTTP request the test
+ * sends at once. The window is well under the 2 s active-version TTL, so only the notice can make this pass.
+ */
+async function soonOnB(check: () => Promise<void>, withinMs = 500): Promise<void> {
+  const deadline = Date.now() + withinMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+}
+
 describe('Knowledge base across instances and restarts', () => {
   it('a second instance serves the active version after every change made by the first, including deletes and rollbacks', async () => {
     const a = await bootTestApp({ DATA_DIR: mkdtempSync(join(tmpdir(), 'kb-a-')) });
@@ -25,10 +41,12 @@ describe('Knowledge base across instances and restarts', () => {
       const docs = await a.http.get(kbPath(id, '/documents')).set(a.admin).expect(200);
       const hours = docs.body.documents.find((d: { url: string }) => d.url === 'https://acme.example.com/hours');
       await a.http.delete(kbPath(id, `/documents/${hours.documentId}`)).set(a.admin).expect(200);
-      expect((await search(b, id, 'When is the office open?', { k: 10 })).results.map((r) => r.url)).not.toContain('https://acme.example.com/hours');
+      await soonOnB(async () =>
+        expect((await search(b, id, 'When is the office open?', { k: 10 })).results.map((r) => r.url)).not.toContain('https://acme.example.com/hours'),
+      );
 
       await a.http.post(kbPath(id, '/versions/1/activate')).set(a.admin).expect(200);
-      expect((await search(b, id, 'When is the office open?')).results[0].text).toContain('Monday to Friday');
+      await soonOnB(async () => expect((await search(b, id, 'When is the office open?')).results[0].text).toContain('Monday to Friday'));
     } finally {
       // @nestjs-modules/ioredis tracks connections in a static set that the first app's shutdown clears, so the
       // second app's client would stay open and keep Jest alive; closing it here is harmless if it is closed already.
