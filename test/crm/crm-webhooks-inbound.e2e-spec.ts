@@ -23,13 +23,18 @@ describe('Inbound CRM webhooks', () => {
     await hubspot.stop();
   });
 
-  async function hubspotTenantWithDeal() {
+  async function hubspotTenant(): Promise<string> {
     const id = await createTenant(t);
     await t.http
       .put(`/admin/business/${id}/crm`)
       .set(t.admin)
       .send({ type: 'hubspot', credentials: { accessToken: hubspot.accessToken, clientSecret: CLIENT_SECRET }, options: { apiBaseUrl: hubspot.baseUrl } })
       .expect(200);
+    return id;
+  }
+
+  async function hubspotTenantWithDeal() {
+    const id = await hubspotTenant();
     const ctx = toolContext(id, leadFactory.build());
     const contact = await tools.execute('create_contact', {}, ctx);
     const deal = await tools.execute('create_deal', { title: 'Roof' }, { ...ctx, crm: { contactId: contact.contactId } });
@@ -71,12 +76,7 @@ describe('Inbound CRM webhooks', () => {
   });
 
   it('lets the assistant see the new stage when it looks the visitor up', async () => {
-    const id = await createTenant(t);
-    await t.http
-      .put(`/admin/business/${id}/crm`)
-      .set(t.admin)
-      .send({ type: 'hubspot', credentials: { accessToken: hubspot.accessToken, clientSecret: CLIENT_SECRET }, options: { apiBaseUrl: hubspot.baseUrl } })
-      .expect(200);
+    const id = await hubspotTenant();
     const lead = leadFactory.build();
     const ctx = toolContext(id, lead);
     const contact = await tools.execute('create_contact', {}, ctx);

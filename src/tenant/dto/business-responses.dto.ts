@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
 
 export class BusinessConfigDto {
   @ApiProperty({ example: 'goaccel-website' }) businessId: string;
@@ -47,21 +47,23 @@ export class BusinessListResponseDto {
   nextCursor: string | null;
 }
 
-export class PublicBusinessConfigDto {
-  @ApiProperty({ example: 'goaccel-website' }) businessId: string;
-  @ApiProperty({ example: 'GoAccel' }) businessName: string;
-  @ApiPropertyOptional({ nullable: true, example: 'Hi, welcome to GoAccel.' }) greetingMessage: string | null;
-  @ApiPropertyOptional({ nullable: true, example: 'Ask me anything or select an option below.' }) secondaryGreetingMessage: string | null;
-  @ApiPropertyOptional({ nullable: true, example: 'We only use your details to contact you.' }) privacyStatement: string | null;
-  @ApiPropertyOptional({ nullable: true, example: '#667eea' }) themeColor: string | null;
-  @ApiProperty({ example: 'center' }) widgetPosition: string;
-  @ApiPropertyOptional({ nullable: true, example: 'https://goaccel.ai/' }) websiteUrl: string | null;
-  @ApiPropertyOptional({ nullable: true, example: 'info@goaccel.com' }) contactEmail: string | null;
-  @ApiPropertyOptional({ nullable: true, example: '855.915.0747' }) contactPhone: string | null;
-  @ApiPropertyOptional({ nullable: true, example: 'Send' }) chatbotButtonText: string | null;
-  @ApiPropertyOptional({ nullable: true, example: 'https://goaccel.ai/logo.png' }) businessLogo: string | null;
-  @ApiProperty({ example: false }) voiceEnabled: boolean;
-  @ApiProperty({ example: {} }) ctaTree: Record<string, unknown>;
+/** What the widget may read: display fields only, never the prompt, rules or settings. */
+export class PublicBusinessConfigDto extends PickType(BusinessConfigDto, [
+  'businessId',
+  'businessName',
+  'greetingMessage',
+  'secondaryGreetingMessage',
+  'privacyStatement',
+  'themeColor',
+  'widgetPosition',
+  'websiteUrl',
+  'contactEmail',
+  'contactPhone',
+  'chatbotButtonText',
+  'businessLogo',
+  'voiceEnabled',
+  'ctaTree',
+] as const) {
   @ApiProperty({ example: [{ id: 'sales_team', label: 'Sales Team', action: 'show_children' }] }) entryCtas: unknown[];
 }
 
