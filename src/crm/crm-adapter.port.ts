@@ -15,6 +15,17 @@ export interface CrmRecordRef {
   id: string;
 }
 
+/** What a contact write did, for the mirror, the outbox and (never beyond "saved") the model. */
+export interface ContactWrite {
+  id: string;
+  /** 'merged': an existing contact matched, and only its empty fields were written. */
+  action: 'created' | 'merged';
+  /** The fields actually written to the CRM. */
+  written: ContactFields;
+  /** Visitor values that differ from the existing contact: recorded beside it, never written over it. */
+  differing: ContactFields;
+}
+
 export interface DealInput {
   contactId: string;
   name: string;
@@ -43,8 +54,12 @@ export interface ConnectionTestResult {
 export abstract class CrmAdapter {
   abstract readonly type: CrmType;
   abstract searchContact(query: ContactQuery): Promise<CrmRecordRef | null>;
-  abstract createContact(fields: ContactFields): Promise<CrmRecordRef>;
-  abstract updateContact(id: string, fields: ContactFields): Promise<CrmRecordRef>;
+  abstract createContact(fields: ContactFields): Promise<ContactWrite>;
+  /**
+   * Merges an unverified visitor's details into an existing contact: fills only its empty fields and records the
+   * differing values as a note or activity on the contact, in the CRM's own terms (see mergeUnverified).
+   */
+  abstract mergeContact(id: string, fields: ContactFields): Promise<ContactWrite>;
   abstract createDeal(input: DealInput): Promise<CrmRecordRef>;
   /**
    * Finds a deal already created for this contact under this name. Called before a retried create, because a

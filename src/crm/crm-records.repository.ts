@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, LessThan } from 'typeorm';
+import { CrmContactNoteEntity } from 'src/crm/entities/crm-contact-note.entity';
 import { CrmContactEntity } from 'src/crm/entities/crm-contact.entity';
 import { CrmDealEntity } from 'src/crm/entities/crm-deal.entity';
 
@@ -12,6 +13,12 @@ export interface ContactColumns {
   phone?: string | null;
   company?: string | null;
   fields?: Record<string, unknown>;
+}
+
+export interface ContactNote {
+  sessionId?: string | null;
+  body: string;
+  values: Record<string, string>;
 }
 
 export interface DealColumns {
@@ -31,6 +38,10 @@ export class CrmRecordsRepository {
 
   private contacts(em?: EntityManager) {
     return (em ?? this.dataSource.manager).getRepository(CrmContactEntity);
+  }
+
+  private notes(em?: EntityManager) {
+    return (em ?? this.dataSource.manager).getRepository(CrmContactNoteEntity);
   }
 
   private deals(em?: EntityManager) {
@@ -53,19 +64,30 @@ export class CrmRecordsRepository {
     return this.contacts().findOne({ where: { businessId, crmType, externalId } });
   }
 
-  /** Inserts, or merges into the row with the same external id: given columns win, fields are merged. */
-  async upsertContact(businessId: string, crmType: string, externalId: string, columns: ContactColumns): Promise<void> {
+  /**
+   * Inserts, or merges into the row with the same external id. Given columns win, unless `fillOnly`: then only the
+   * row's empty columns and missing field keys take the given values (an unverified visitor never overwrites).
+   */
+  async upsertContact(
+    businessId: string,
+    crmType: string,
+    externalId: string,
+    columns: ContactColumns,
+    { fillOnly = false }: { fillOnly?: boolean } = {},
+  ): Promise<void> {
+    const merge = (column: string) =>
+      fillOnly ? `COALESCE(crm_contacts.${column}, EXCLUDED.${column})` : `COALESCE(EXCLUDED.${column}, crm_contacts.${column})`;
     await this.dataSource.query(
       `INSERT INTO crm_contacts (business_id, crm_type, external_id, session_id, first_name, last_name, email, phone, company, fields)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb)
        ON CONFLICT (business_id, crm_type, external_id) DO UPDATE SET
-         session_id = COALESCE(EXCLUDED.session_id, crm_contacts.session_id),
-         first_name = COALESCE(EXCLUDED.first_name, crm_contacts.first_name),
-         last_name = COALESCE(EXCLUDED.last_name, crm_contacts.last_name),
-         email = COALESCE(EXCLUDED.email, crm_contacts.email),
-         phone = COALESCE(EXCLUDED.phone, crm_contacts.phone),
-         company = COALESCE(EXCLUDED.company, crm_contacts.company),
-         fields = crm_contacts.fields || EXCLUDED.fields,
+         session_id = ${merge('session_id')},
+         first_name = ${merge('first_name')},
+         last_name = ${merge('last_name')},
+         email = ${merge('email')},
+         phone = ${merge('phone')},
+         company = ${merge('company')},
+         fields = ${fillOnly ? 'EXCLUDED.fields || crm_contacts.fields' : 'crm_contacts.fields || EXCLUDED.fields'},
          updated_at = now()`,
       [
         businessId,
@@ -80,6 +102,21 @@ export class CrmRecordsRepository {
         JSON.stringify(columns.fields ?? {}),
       ],
     );
+  }
+
+  async addContactNote(businessId: string, crmType: string, contactExternalId: string, note: ContactNote): Promise<void> {
+    await this.notes().insert({ businessId, crmType, contactExternalId, sessionId: note.sessionId ?? null, body: note.body, values: note.values });
+  }
+
+  /** Notes of one contact row (by its local id), oldest first; null when the tenant has no such contact. */
+  async listNotesOfContact(businessId: string, contactId: string): Promise<CrmContactNoteEntity[] | null> {
+    const contact = await this.contacts().findOne({ where: { businessId, id: contactId } });
+    if (!contact) return null;
+    return this.notes().find({
+      where: { businessId, crmType: contact.crmType, contactExternalId: contact.externalId },
+      order: { createdAt: 'ASC' },
+      take: 200,
+    });
   }
 
   async upsertDeal(businessId: string, crmType: string, externalId: string, columns: DealColumns): Promise<void> {
@@ -130,11 +167,6 @@ export class CrmRecordsRepository {
 
   findDealByName(businessId: string, crmType: string, contactExternalId: string, name: string): Promise<CrmDealEntity | null> {
     return this.deals().findOne({ where: { businessId, crmType, contactExternalId, name }, order: { createdAt: 'ASC' } });
-  }
-
-  /** Deals of one contact in one CRM, newest first: what the assistant may tell the visitor about. */
-  listDealsOfContact(businessId: string, crmType: string, contactExternalId: string, limit = 5): Promise<CrmDealEntity[]> {
-    return this.deals().find({ where: { businessId, crmType, contactExternalId }, order: { createdAt: 'DESC' }, take: limit });
   }
 
   listContacts(businessId: string, limit: number, before?: Date): Promise<CrmContactEntity[]> {

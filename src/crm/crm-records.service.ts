@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { CrmRecordsRepository } from 'src/crm/crm-records.repository';
+import { CrmErrors } from 'src/crm/crm.errors';
+import type { CrmContactNoteEntity } from 'src/crm/entities/crm-contact-note.entity';
 import type { CrmContactEntity } from 'src/crm/entities/crm-contact.entity';
 import type { CrmDealEntity } from 'src/crm/entities/crm-deal.entity';
 import { TenantService } from 'src/tenant/tenant.service';
@@ -15,6 +17,13 @@ export class CrmRecordsService {
   async contacts(businessId: string, limit: number, before?: Date): Promise<CrmContactEntity[]> {
     await this.tenants.getCached(businessId);
     return this.records.listContacts(businessId, limit, before);
+  }
+
+  async contactNotes(businessId: string, contactId: string): Promise<CrmContactNoteEntity[]> {
+    await this.tenants.getCached(businessId);
+    const notes = await this.records.listNotesOfContact(businessId, contactId);
+    if (!notes) throw CrmErrors.contactNotFound(contactId);
+    return notes;
   }
 
   async deals(businessId: string, limit: number, before?: Date): Promise<CrmDealEntity[]> {

@@ -4,7 +4,6 @@ import { isValidPhoneNumber } from 'libphonenumber-js';
 import { AppConfig } from 'src/config/app-config.service';
 import type { ContactFields } from 'src/crm/crm-adapter.port';
 import { CrmAdapterRegistry } from 'src/crm/crm-adapter.registry';
-import { CrmRecordsRepository } from 'src/crm/crm-records.repository';
 import { checkToolArgs, CRM_TOOL_DECLARATIONS, CrmToolName } from 'src/crm/crm-tool.declarations';
 import { CrmTools, ToolCallContext, ToolDeclaration, ToolResult } from 'src/crm/crm-tools.port';
 import { CrmOutboxRepository } from 'src/crm/outbox/crm-outbox.repository';
@@ -46,7 +45,6 @@ export class CrmToolsService extends CrmTools {
     private readonly registry: CrmAdapterRegistry,
     private readonly outbox: CrmOutboxService,
     private readonly outboxItems: CrmOutboxRepository,
-    private readonly records: CrmRecordsRepository,
     private readonly config: AppConfig,
   ) {
     super();
@@ -90,9 +88,9 @@ export class CrmToolsService extends CrmTools {
     const found = await withTimeout(lookup(), this.config.get('CRM_SYNC_TIMEOUT_MS'));
     if (found === TIMED_OUT) return fail('The CRM is slow to answer; continue without the lookup.');
     if (!found) return { ok: true, data: { found: false } };
-    // Stages come from our mirror, which inbound CRM webhooks keep current.
-    const deals = (await this.records.listDealsOfContact(ctx.businessId, adapter.type, found.id)).map((d) => ({ name: d.name, stage: d.stage }));
-    return { ok: true, contactId: found.id, data: { found: true, contactId: found.id, deals } };
+    // The visitor is unverified (anyone can type someone else's email): the model learns that a record matched,
+    // never what it holds (names, deals, stages, owner). The id goes to the engine only.
+    return { ok: true, contactId: found.id, data: { found: true } };
   }
 
   private async upsertContact(args: Record<string, unknown>, ctx: ToolCallContext): Promise<ToolResult> {
@@ -103,7 +101,7 @@ export class CrmToolsService extends CrmTools {
     const payload: UpsertContactPayload = { fields, contactId: ctx.crm.contactId };
     const key = `${ctx.sessionId}:upsert_contact:${digest(payload)}`;
     const outcome = await this.submit(ctx, key, 'upsert_contact', payload);
-    return this.toResult(outcome, 'contactId');
+    return this.toResult(outcome);
   }
 
   private async createDeal(args: Record<string, unknown>, ctx: ToolCallContext): Promise<ToolResult> {
@@ -121,7 +119,7 @@ export class CrmToolsService extends CrmTools {
     };
     // One deal per conversation: repeating the call returns the same deal instead of creating another.
     const outcome = await this.submit(ctx, `${ctx.sessionId}:create_deal`, 'create_deal', payload);
-    return this.toResult(outcome, 'dealId');
+    return this.toResult(outcome);
   }
 
   private submit(ctx: ToolCallContext, key: string, operation: 'upsert_contact' | 'create_deal', payload: object) {
@@ -132,14 +130,14 @@ export class CrmToolsService extends CrmTools {
     );
   }
 
-  private toResult(outcome: OutboxOutcome, idKey: 'contactId' | 'dealId'): ToolResult {
+  private toResult(outcome: OutboxOutcome): ToolResult {
     switch (outcome.status) {
       case 'done': {
+        // Only that the visitor's details were recorded: whether they matched an existing record, and its ids,
+        // stay with the engine, so an unverified visitor cannot probe the CRM through the model.
         const contactId = str(outcome.result.contactId);
         const dealId = str(outcome.result.dealId);
-        const data: Record<string, unknown> = { saved: true, [idKey]: idKey === 'dealId' ? dealId : contactId };
-        if (outcome.result.action) data.action = outcome.result.action;
-        return { ok: true, contactId, dealId, data };
+        return { ok: true, contactId, dealId, data: { saved: true } };
       }
       case 'queued':
         return { ok: true, queued: true, data: { saved: true, queued: true, note: 'Saved; it will reach the CRM shortly.' } };

@@ -11,10 +11,11 @@ import {
 import { AdminOnly } from 'src/common/auth/admin-api-key.guard';
 import { CrmConfigService } from 'src/crm/crm-config.service';
 import { CrmRecordsService } from 'src/crm/crm-records.service';
-import { toContactDto, toDealDto, toOutboxItemDto } from 'src/crm/crm.mapper';
+import { toContactDto, toContactNoteDto, toDealDto, toOutboxItemDto } from 'src/crm/crm.mapper';
 import { CrmConfigResponseDto, CrmPipelineDto, CrmTestResponseDto, PutCrmConfigDto } from 'src/crm/dto/crm-config.dto';
 import {
   CrmContactDto,
+  CrmContactNoteDto,
   CrmDealDto,
   CrmListQueryDto,
   CrmOutboxItemDto,
@@ -77,6 +78,17 @@ export class CrmController {
   @ApiOkResponse({ type: [CrmContactDto] })
   async listCrmContacts(@Param('id') id: string, @Query() q: CrmListQueryDto): Promise<CrmContactDto[]> {
     return (await this.records.contacts(id, q.limit ?? 50, q.before)).map(toContactDto);
+  }
+
+  @Get('contacts/:contactId/notes')
+  @ApiOperation({ summary: 'Notes on a builtin CRM contact, oldest first: details unverified visitors gave that differ from it' })
+  @ApiParam({ name: 'contactId', description: 'The contact row id from the contacts listing', example: 'b3c1f6a2-3f0e-4d7c-9a55-0f1c2d3e4f50' })
+  @ApiOkResponse({ type: [CrmContactNoteDto] })
+  async listCrmContactNotes(
+    @Param('id') id: string,
+    @Param('contactId', new ParseUUIDPipe()) contactId: string,
+  ): Promise<CrmContactNoteDto[]> {
+    return (await this.records.contactNotes(id, contactId)).map(toContactNoteDto);
   }
 
   @Get('deals')

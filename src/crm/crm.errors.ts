@@ -9,6 +9,7 @@ export const CrmErrorCode = {
   REJECTED: 'CRM.REJECTED',
   MALFORMED_RESPONSE: 'CRM.MALFORMED_RESPONSE',
   INVALID_FIELD: 'CRM.INVALID_FIELD',
+  CONTACT_NOT_FOUND: 'CRM.CONTACT_NOT_FOUND',
   OUTBOX_ITEM_NOT_FOUND: 'CRM.OUTBOX_ITEM_NOT_FOUND',
   OUTBOX_ITEM_DONE: 'CRM.OUTBOX_ITEM_DONE',
   WEBHOOK_UNAUTHORIZED: 'CRM.WEBHOOK_UNAUTHORIZED',
@@ -62,6 +63,8 @@ export const CrmErrors = {
     new AppError('VALIDATION', CrmErrorCode.INVALID_FIELD, `${field}: ${problem}`),
   notConfigured: (businessId: string) =>
     new AppError('NOT_FOUND', CrmErrorCode.NOT_CONFIGURED, `Business "${businessId}" has no CRM connection configured`),
+  contactNotFound: (contactId: string) =>
+    new AppError('NOT_FOUND', CrmErrorCode.CONTACT_NOT_FOUND, `Contact "${contactId}" not found for this business`),
   outboxItemNotFound: (itemId: string) =>
     new AppError('NOT_FOUND', CrmErrorCode.OUTBOX_ITEM_NOT_FOUND, `Outbox item "${itemId}" not found for this business`),
   outboxItemDone: (itemId: string) =>

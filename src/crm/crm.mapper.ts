@@ -1,4 +1,5 @@
-import type { CrmContactDto, CrmDealDto, CrmOutboxItemDto } from 'src/crm/dto/crm-records.dto';
+import type { CrmContactDto, CrmContactNoteDto, CrmDealDto, CrmOutboxItemDto } from 'src/crm/dto/crm-records.dto';
+import type { CrmContactNoteEntity } from 'src/crm/entities/crm-contact-note.entity';
 import type { CrmContactEntity } from 'src/crm/entities/crm-contact.entity';
 import type { CrmDealEntity } from 'src/crm/entities/crm-deal.entity';
 import type { CrmOutboxItemEntity } from 'src/crm/entities/crm-outbox-item.entity';
@@ -16,6 +17,14 @@ export const toContactDto = (c: CrmContactEntity): CrmContactDto => ({
   fields: c.fields,
   createdAt: c.createdAt,
   updatedAt: c.updatedAt,
+});
+
+export const toContactNoteDto = (n: CrmContactNoteEntity): CrmContactNoteDto => ({
+  id: n.id,
+  sessionId: n.sessionId,
+  body: n.body,
+  values: n.values,
+  createdAt: n.createdAt,
 });
 
 export const toDealDto = (d: CrmDealEntity): CrmDealDto => ({

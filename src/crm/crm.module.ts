@@ -17,6 +17,7 @@ import { CrmController } from 'src/crm/crm.controller';
 import { CrmInboundService } from 'src/crm/inbound/crm-inbound.service';
 import { CrmWebhooksController } from 'src/crm/inbound/crm-webhooks.controller';
 import { CrmConfigEntity } from 'src/crm/entities/crm-config.entity';
+import { CrmContactNoteEntity } from 'src/crm/entities/crm-contact-note.entity';
 import { CrmContactEntity } from 'src/crm/entities/crm-contact.entity';
 import { CrmDealEntity } from 'src/crm/entities/crm-deal.entity';
 import { CrmOutboxItemEntity } from 'src/crm/entities/crm-outbox-item.entity';
@@ -31,7 +32,7 @@ import { TenantModule } from 'src/tenant/tenant.module';
   imports: [
     CryptoModule,
     TenantModule,
-    TypeOrmModule.forFeature([CrmConfigEntity, CrmContactEntity, CrmDealEntity, CrmOutboxItemEntity]),
+    TypeOrmModule.forFeature([CrmConfigEntity, CrmContactEntity, CrmContactNoteEntity, CrmDealEntity, CrmOutboxItemEntity]),
   ],
   controllers: [CrmController, CrmWebhooksController],
   providers: [

@@ -5,10 +5,13 @@ import {
   ContactQuery,
   CrmAdapter,
   CrmPipeline,
+  ContactWrite,
   CrmRecordRef,
   DealInput,
 } from 'src/crm/crm-adapter.port';
 import type { CrmRecordsRepository } from 'src/crm/crm-records.repository';
+import { differingNote, hasFields, HeldFields, mergeUnverified } from 'src/crm/contact-merge';
+import type { CrmContactEntity } from 'src/crm/entities/crm-contact.entity';
 import { FieldMapper } from 'src/crm/field-mapper';
 
 export const BUILTIN_STAGES = ['new', 'qualified', 'proposal', 'won', 'lost'] as const;
@@ -33,17 +36,27 @@ export class BuiltinCrmAdapter extends CrmAdapter {
     return hit ? { id: hit.externalId } : null;
   }
 
-  async createContact(fields: ContactFields): Promise<CrmRecordRef> {
+  async createContact(fields: ContactFields): Promise<ContactWrite> {
     const id = randomUUID();
     await this.records.upsertContact(this.businessId, this.type, id, this.columns(fields));
-    return { id };
+    return { id, action: 'created', written: fields, differing: {} };
   }
 
-  async updateContact(id: string, fields: ContactFields): Promise<CrmRecordRef> {
+  async mergeContact(id: string, fields: ContactFields): Promise<ContactWrite> {
     const existing = await this.records.findContact(this.businessId, this.type, id);
+    // Another tenant's id (or a deleted contact) is never written to: the visitor gets a contact of their own.
     if (!existing) return this.createContact(fields);
-    await this.records.upsertContact(this.businessId, this.type, id, this.columns(fields));
-    return { id };
+    this.mapper.toCrm(fields); // validates every value before anything is written
+    const { fill, differing } = mergeUnverified(this.current(existing), fields);
+    if (hasFields(fill)) await this.records.upsertContact(this.businessId, this.type, id, this.columns(fill), { fillOnly: true });
+    if (hasFields(differing)) {
+      await this.records.addContactNote(this.businessId, this.type, id, {
+        sessionId: fields.sessionId,
+        body: differingNote(differing, fields),
+        values: differing as Record<string, string>,
+      });
+    }
+    return { id, action: 'merged', written: fill, differing };
   }
 
   async createDeal(input: DealInput): Promise<CrmRecordRef> {
@@ -74,6 +87,24 @@ export class BuiltinCrmAdapter extends CrmAdapter {
   async testConnection(): Promise<ConnectionTestResult> {
     const count = await this.records.countContacts(this.businessId, this.type);
     return { ok: true, message: `The built-in CRM is ready and holds ${count} contact(s) for this business.` };
+  }
+
+  private current(row: CrmContactEntity): HeldFields {
+    const extra = (field: 'message' | 'source') => {
+      const name = this.mapper.nameOf(field);
+      const value = name ? row.fields[name] : undefined;
+      return typeof value === 'string' ? value : null;
+    };
+    return {
+      firstName: row.firstName,
+      lastName: row.lastName,
+      email: row.email,
+      phone: row.phone,
+      company: row.company,
+      sessionId: row.sessionId,
+      message: extra('message'),
+      source: extra('source'),
+    };
   }
 
   private columns(fields: ContactFields) {

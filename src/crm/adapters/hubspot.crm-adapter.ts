@@ -5,16 +5,20 @@ import {
   AssociationSpecAssociationCategoryEnum,
   FilterOperatorEnum as DealFilterOperatorEnum,
 } from '@hubspot/api-client/lib/codegen/crm/deals';
+import { AssociationSpecAssociationCategoryEnum as NoteAssociationCategoryEnum } from '@hubspot/api-client/lib/codegen/crm/objects/notes';
 import { FORBIDDEN_ADDRESS_CODE, type ForbiddenAddressError } from 'src/common/net/address-guard';
 import {
   ConnectionTestResult,
   ContactFields,
   ContactQuery,
+  ContactWrite,
   CrmAdapter,
   CrmPipeline,
   CrmRecordRef,
   DealInput,
+  PLATFORM_FIELDS,
 } from 'src/crm/crm-adapter.port';
+import { differingNote, hasFields, HeldFields, mergeUnverified } from 'src/crm/contact-merge';
 import { CrmCallError } from 'src/crm/crm.errors';
 import { errorForStatus, nonPublicEndpoint, requireId, withDeadline } from 'src/crm/adapters/crm-call';
 import type { FieldMapper } from 'src/crm/field-mapper';
@@ -28,8 +32,9 @@ interface PerCallOptions {
   middlewareMergeStrategy: 'append';
 }
 
-/** HubSpot's fixed association type id for deal → contact. */
+/** HubSpot's fixed association type ids: deal → contact, note → contact. */
 const DEAL_TO_CONTACT = 3;
+const NOTE_TO_CONTACT = 202;
 const NAME = 'HubSpot';
 export const HUBSPOT_API = 'https://api.hubapi.com';
 
@@ -100,26 +105,61 @@ export class HubspotCrmAdapter extends CrmAdapter {
     return page.results.length ? { id: requireId(NAME, page.results[0].id) } : null;
   }
 
-  async createContact(fields: ContactFields): Promise<CrmRecordRef> {
+  async createContact(fields: ContactFields): Promise<ContactWrite> {
     const properties = this.properties(fields);
     try {
       const created = await this.call(() =>
         this.client.crm.contacts.basicApi.create({ properties, associations: [] }, this.perCall),
       );
-      return { id: requireId(NAME, created?.id) };
+      return { id: requireId(NAME, created?.id), action: 'created', written: fields, differing: {} };
     } catch (err) {
-      // A create racing another (or a search index lagging behind) meets HubSpot's unique email: update that one.
+      // A create racing another (or a search index lagging behind) meets HubSpot's unique email: merge into that one.
       const existing = err instanceof CrmCallError && err.httpStatus === 409 ? /Existing ID:\s*(\d+)/.exec(err.message)?.[1] : undefined;
-      if (existing) return this.updateContact(existing, fields);
+      if (existing) return this.mergeContact(existing, fields);
       throw err;
     }
   }
 
-  async updateContact(id: string, fields: ContactFields): Promise<CrmRecordRef> {
-    const updated = await this.call(() =>
-      this.client.crm.contacts.basicApi.update(id, { properties: this.properties(fields) }, undefined, this.perCall),
+  async mergeContact(id: string, fields: ContactFields): Promise<ContactWrite> {
+    this.properties(fields); // validates every value before anything is written
+    const names = PLATFORM_FIELDS.flatMap((f) => this.mapper.nameOf(f) ?? []);
+    const contact = await this.call(() =>
+      this.client.crm.contacts.basicApi.getById(id, names, undefined, undefined, false, undefined, this.perCall),
     );
-    return { id: requireId(NAME, updated?.id) };
+    const held = contact?.properties;
+    if (!held || typeof held !== 'object') throw new CrmCallError('malformed', `${NAME} contact answer has no properties`);
+    const current: HeldFields = {};
+    for (const field of PLATFORM_FIELDS) {
+      const name = this.mapper.nameOf(field);
+      // An unmapped field is never written; a requested property HubSpot leaves out is empty.
+      if (name) current[field] = typeof held[name] === 'string' ? held[name] : null;
+    }
+    const { fill, differing } = mergeUnverified(current, fields);
+    if (hasFields(fill)) {
+      await this.call(() =>
+        this.client.crm.contacts.basicApi.update(id, { properties: this.properties(fill, { withConstants: false }) }, undefined, this.perCall),
+      );
+    }
+    if (hasFields(differing)) await this.addNote(id, differingNote(differing, fields));
+    return { id, action: 'merged', written: fill, differing };
+  }
+
+  /** A note on the contact's timeline (HubSpot's notes engagement, associated to the contact). */
+  private async addNote(contactId: string, body: string): Promise<void> {
+    await this.call(() =>
+      this.client.crm.objects.notes.basicApi.create(
+        {
+          properties: { hs_timestamp: new Date().toISOString(), hs_note_body: body },
+          associations: [
+            {
+              to: { id: contactId },
+              types: [{ associationCategory: NoteAssociationCategoryEnum.HubspotDefined, associationTypeId: NOTE_TO_CONTACT }],
+            },
+          ],
+        },
+        this.perCall,
+      ),
+    );
   }
 
   async createDeal(input: DealInput): Promise<CrmRecordRef> {
@@ -183,8 +223,8 @@ export class HubspotCrmAdapter extends CrmAdapter {
     return { ok: true, message: 'Connected to HubSpot: the access token can read contacts.' };
   }
 
-  private properties(fields: ContactFields): Record<string, string> {
-    return Object.fromEntries(Object.entries(this.mapper.toCrm(fields)).map(([k, v]) => [k, String(v)]));
+  private properties(fields: ContactFields, options?: { withConstants: boolean }): Record<string, string> {
+    return Object.fromEntries(Object.entries(this.mapper.toCrm(fields, options)).map(([k, v]) => [k, String(v)]));
   }
 
   private async call<T>(fn: () => Promise<T>): Promise<T> {

@@ -4,11 +4,14 @@ import {
   ConnectionTestResult,
   ContactFields,
   ContactQuery,
+  ContactWrite,
   CrmAdapter,
   CrmPipeline,
   CrmRecordRef,
   DealInput,
+  PLATFORM_FIELDS,
 } from 'src/crm/crm-adapter.port';
+import { differingNote, hasFields, HeldFields, mergeUnverified } from 'src/crm/contact-merge';
 import { CrmCallError } from 'src/crm/crm.errors';
 import { errorForStatus, nonPublicEndpoint, parseRetryAfter, requireId } from 'src/crm/adapters/crm-call';
 import type { FieldMapper } from 'src/crm/field-mapper';
@@ -66,14 +69,40 @@ export class SalesforceCrmAdapter extends CrmAdapter {
     return records.length ? { id: requireId(NAME, records[0].Id) } : null;
   }
 
-  async createContact(fields: ContactFields): Promise<CrmRecordRef> {
-    const res = await this.api('POST', `/sobjects/${this.settings.contactObject}`, this.record(fields, true));
-    return { id: requireId(NAME, (res.body as { id?: unknown })?.id) };
+  async createContact(fields: ContactFields): Promise<ContactWrite> {
+    const res = await this.api('POST', `/sobjects/${this.settings.contactObject}`, this.record(fields));
+    return { id: requireId(NAME, (res.body as { id?: unknown })?.id), action: 'created', written: fields, differing: {} };
   }
 
-  async updateContact(id: string, fields: ContactFields): Promise<CrmRecordRef> {
-    await this.api('PATCH', `/sobjects/${this.settings.contactObject}/${encodeURIComponent(id)}`, this.record(fields, false));
-    return { id };
+  async mergeContact(id: string, fields: ContactFields): Promise<ContactWrite> {
+    this.mapper.toCrm(fields); // validates every value before anything is written
+    const path = `/sobjects/${this.settings.contactObject}/${encodeURIComponent(id)}`;
+    const columns = PLATFORM_FIELDS.flatMap((f) => this.mapper.nameOf(f) ?? []);
+    const res = await this.api('GET', `${path}?fields=${encodeURIComponent(columns.join(','))}`);
+    const held = res.body as Record<string, unknown> | undefined;
+    if (!held || typeof held !== 'object') throw new CrmCallError('malformed', `${NAME} record answer is not an object`);
+    const current: HeldFields = {};
+    for (const field of PLATFORM_FIELDS) {
+      const column = this.mapper.nameOf(field);
+      if (!column) continue; // never written
+      const value = held[column];
+      // Salesforce's own "[not provided]" placeholder is as good as empty.
+      current[field] = typeof value === 'string' && value !== NOT_PROVIDED ? value : null;
+    }
+    const { fill, differing } = mergeUnverified(current, fields);
+    if (hasFields(fill)) await this.api('PATCH', path, this.mapper.toCrm(fill, { withConstants: false }));
+    if (hasFields(differing)) {
+      // An open Task on the Lead/Contact (WhoId): it shows under Open Activities for a person to review.
+      await this.api('POST', '/sobjects/Task', {
+        WhoId: id,
+        Subject: 'Check details from an unverified visitor',
+        Description: differingNote(differing, fields),
+        Status: 'Not Started',
+        Priority: 'Normal',
+        ActivityDate: new Date().toISOString().slice(0, 10),
+      });
+    }
+    return { id, action: 'merged', written: fill, differing };
   }
 
   async createDeal(input: DealInput): Promise<CrmRecordRef> {
@@ -110,12 +139,10 @@ export class SalesforceCrmAdapter extends CrmAdapter {
     return { ok: true, message: `Connected to Salesforce${detail}.` };
   }
 
-  private record(fields: ContactFields, creating: boolean): Record<string, unknown> {
+  private record(fields: ContactFields): Record<string, unknown> {
     const record: Record<string, unknown> = this.mapper.toCrm(fields);
-    if (creating) {
-      record.LastName ??= NOT_PROVIDED;
-      if (this.settings.contactObject === 'Lead') record.Company ??= NOT_PROVIDED;
-    }
+    record.LastName ??= NOT_PROVIDED;
+    if (this.settings.contactObject === 'Lead') record.Company ??= NOT_PROVIDED;
     return record;
   }
 

@@ -2,7 +2,10 @@ import { CrmErrors } from 'src/crm/crm.errors';
 
 export type TemplateVars = Record<string, unknown>;
 
-/** Variables a webhook template may use: platform fields, ids and deal data, and the mapped field object. */
+/**
+ * Variables a webhook template may use: platform fields, ids and deal data, the mapped field object, and on an
+ * update of an existing contact the unverified visitor's values that differ from it (platform field names).
+ */
 export const TEMPLATE_VARS = [
   'firstName',
   'lastName',
@@ -17,6 +20,7 @@ export const TEMPLATE_VARS = [
   'stage',
   'amount',
   'fields',
+  'differingValues',
 ] as const;
 
 const PLACEHOLDER = /\{\{\s*([A-Za-z]+)\s*\}\}/g;

@@ -5,11 +5,14 @@ import {
   ConnectionTestResult,
   ContactFields,
   ContactQuery,
+  ContactWrite,
   CrmAdapter,
   CrmPipeline,
   CrmRecordRef,
   DealInput,
+  PLATFORM_FIELDS,
 } from 'src/crm/crm-adapter.port';
+import { hasFields, HeldFields, mergeUnverified } from 'src/crm/contact-merge';
 import { CrmCallError } from 'src/crm/crm.errors';
 import { errorForStatus, nonPublicEndpoint, requireId } from 'src/crm/adapters/crm-call';
 import { readPath, renderBody, renderUrl, TemplateVars } from 'src/crm/adapters/webhook-template';
@@ -62,18 +65,51 @@ export class WebhookCrmAdapter extends CrmAdapter {
     return id === undefined || id === null || id === '' ? null : { id: requireId(NAME, id) };
   }
 
-  async createContact(fields: ContactFields): Promise<CrmRecordRef> {
+  async createContact(fields: ContactFields): Promise<ContactWrite> {
     const spec = this.settings.operations.createContact!;
-    return { id: requireId(NAME, readPath(await this.send(spec, this.contactVars(fields)), spec.idPath ?? 'id')) };
+    const id = requireId(NAME, readPath(await this.send(spec, this.contactVars(fields)), spec.idPath ?? 'id'));
+    return { id, action: 'created', written: fields, differing: {} };
   }
 
-  async updateContact(id: string, fields: ContactFields): Promise<CrmRecordRef> {
+  /**
+   * The endpoint has no "read contact" operation, so what it holds comes from the search answer (the object around
+   * the id): a mapped field it shows empty is filled; one it does not show at all is unknown and only recorded. The
+   * differing values travel in the update as {{differingValues}} (and in the default body as `differingValues`).
+   */
+  async mergeContact(id: string, fields: ContactFields): Promise<ContactWrite> {
     const spec = this.settings.operations.updateContact;
-    if (!spec) return this.createContact(fields);
-    const answer = await this.send(spec, { ...this.contactVars(fields), contactId: id });
+    if (!spec) return this.createContact(fields); // no update configured: the CRM deduplicates on its side, if at all
+    this.mapper.toCrm(fields); // validates every value before anything is sent
+    const { fill, differing } = mergeUnverified(await this.held(id, fields), fields);
+    if (!hasFields(fill) && !hasFields(differing)) return { id, action: 'merged', written: {}, differing: {} };
+    const mapped = this.mapper.toCrm(fill, { withConstants: false });
+    const differingValues = hasFields(differing) ? differing : undefined;
+    const answer = await this.send(
+      spec,
+      { ...fill, fields: mapped, contactId: id, differingValues },
+      { defaultBody: { ...mapped, ...(differingValues ? { differingValues } : {}) } },
+    );
     // Many APIs answer an update with 204 or without the id: the id we sent is the id.
     const returned = readPath(answer, spec.idPath ?? 'id');
-    return { id: returned === undefined || returned === null ? id : requireId(NAME, returned) };
+    return { id: returned === undefined || returned === null ? id : requireId(NAME, returned), action: 'merged', written: fill, differing };
+  }
+
+  /** The contact as the search operation shows it, in platform terms; null when it cannot be found that way. */
+  private async held(id: string, fields: ContactFields): Promise<HeldFields | null> {
+    const spec = this.settings.operations.searchContact;
+    if (!spec || (!fields.email && !fields.phone)) return null;
+    const answer = await this.send(spec, { email: fields.email, phone: fields.phone }, { notFoundIsEmpty: true });
+    const idPath = (spec.idPath ?? 'id').split('.');
+    const record = answer === undefined ? undefined : readPath(answer, idPath.slice(0, -1).join('.'));
+    if (!record || typeof record !== 'object' || String((record as Record<string, unknown>)[idPath.at(-1)!]) !== id) return null;
+    const held: HeldFields = {};
+    for (const field of PLATFORM_FIELDS) {
+      const name = this.mapper.nameOf(field);
+      if (!name || !(name in record)) continue;
+      const value = (record as Record<string, unknown>)[name];
+      held[field] = typeof value === 'string' ? value : value === null || value === '' ? null : JSON.stringify(value);
+    }
+    return held;
   }
 
   async createDeal(input: DealInput): Promise<CrmRecordRef> {

@@ -71,6 +71,23 @@ export class CrmContactDto {
   updatedAt: Date;
 }
 
+export class CrmContactNoteDto {
+  @ApiProperty({ example: 'd4e5f6a7-1111-4a2b-8c3d-123456789abc' })
+  id: string;
+
+  @ApiProperty({ nullable: true, example: 'sess-3f9a' })
+  sessionId: string | null;
+
+  @ApiProperty({ example: 'An unverified visitor (chat, session sess-3f9a) matched this contact and gave details that differ from it.' })
+  body: string;
+
+  @ApiProperty({ description: 'The differing values by platform field', example: { phone: '+14155550199' } })
+  values: Record<string, string>;
+
+  @ApiProperty({ example: '2026-11-25T14:00:00.000Z' })
+  createdAt: Date;
+}
+
 export class CrmDealDto {
   @ApiProperty({ example: 'c7d2e0b1-1111-4a2b-8c3d-123456789abc' })
   id: string;

@@ -87,6 +87,15 @@ export class CrmOutboxRepository {
     );
   }
 
+  /** Keeps what an unverified visitor gave that differs from the matched contact with the write, for review. */
+  async recordDifferingValues(businessId: string, id: string, differing: Record<string, string | undefined>): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE crm_outbox SET payload = payload || jsonb_build_object('differingValues', $3::jsonb), updated_at = now()
+       WHERE business_id = $1 AND id = $2`,
+      [businessId, id, JSON.stringify(differing)],
+    );
+  }
+
   async markRetry(businessId: string, id: string, attempts: number, nextAttemptAt: Date, lastError: string): Promise<void> {
     await this.repo().update({ businessId, id }, { status: 'pending', attempts, nextAttemptAt, lockedUntil: null, lastError });
   }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ContactFields, CrmAdapter } from 'src/crm/crm-adapter.port';
 import { CrmAdapterRegistry } from 'src/crm/crm-adapter.registry';
+import { hasFields } from 'src/crm/contact-merge';
 import { CrmRecordsRepository } from 'src/crm/crm-records.repository';
 import { CrmCallError } from 'src/crm/crm.errors';
 import type { CrmOutboxItemEntity } from 'src/crm/entities/crm-outbox-item.entity';
@@ -8,8 +9,10 @@ import { CrmOutboxRepository } from 'src/crm/outbox/crm-outbox.repository';
 
 export interface UpsertContactPayload {
   fields: ContactFields;
-  /** Known from the session: update this contact rather than searching. */
+  /** Known from the session: merge into this contact rather than searching. */
   contactId?: string;
+  /** Set by the executor when the visitor's values differed from the matched contact (kept for review). */
+  differingValues?: ContactFields;
 }
 
 export interface CreateDealPayload {
@@ -40,7 +43,7 @@ export class CrmWriteExecutor {
     const adapter = await this.registry.forTenant(item.businessId);
     switch (item.operation) {
       case 'upsert_contact':
-        return this.upsertContact(item.businessId, adapter, item.payload as unknown as UpsertContactPayload);
+        return this.upsertContact(item, adapter, item.payload as unknown as UpsertContactPayload);
       case 'create_deal':
         return this.createDeal(item, adapter, item.payload as unknown as CreateDealPayload);
       default: {
@@ -50,24 +53,31 @@ export class CrmWriteExecutor {
     }
   }
 
-  /** Dedupe: the session's known contact, else a search by email then phone; update it instead of duplicating. */
-  private async upsertContact(businessId: string, adapter: CrmAdapter, payload: UpsertContactPayload) {
+  /**
+   * Dedupe: the session's known contact, else a search by email then phone. A match is merged, never overwritten:
+   * the visitor is unverified, so only empty fields are filled and differing values are noted on the contact and
+   * kept in this item's payload for review.
+   */
+  private async upsertContact(item: CrmOutboxItemEntity, adapter: CrmAdapter, payload: UpsertContactPayload) {
+    const { businessId } = item;
     const { fields } = payload;
     let existing = payload.contactId ? { id: payload.contactId } : null;
     if (!existing && fields.email) existing = await adapter.searchContact({ email: fields.email });
     if (!existing && fields.phone) existing = await adapter.searchContact({ phone: fields.phone });
-    const ref = existing ? await adapter.updateContact(existing.id, fields) : await adapter.createContact(fields);
+    const write = existing ? await adapter.mergeContact(existing.id, fields) : await adapter.createContact(fields);
+    const merged = write.action === 'merged';
+    if (merged && hasFields(write.differing)) await this.outbox.recordDifferingValues(businessId, item.id, write.differing);
     if (adapter.type !== 'builtin') {
-      await this.records.upsertContact(businessId, adapter.type, ref.id, {
-        sessionId: fields.sessionId,
-        firstName: fields.firstName,
-        lastName: fields.lastName,
-        email: fields.email,
-        phone: fields.phone,
-        company: fields.company,
-      });
+      const w = write.written;
+      await this.records.upsertContact(
+        businessId,
+        adapter.type,
+        write.id,
+        { sessionId: w.sessionId, firstName: w.firstName, lastName: w.lastName, email: w.email, phone: w.phone, company: w.company },
+        { fillOnly: merged },
+      );
     }
-    return { contactId: ref.id, action: existing ? 'updated' : 'created', crmType: adapter.type };
+    return { contactId: write.id, action: merged ? 'updated' : 'created', crmType: adapter.type };
   }
 
   private async createDeal(item: CrmOutboxItemEntity, adapter: CrmAdapter, payload: CreateDealPayload) {
