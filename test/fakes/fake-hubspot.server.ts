@@ -17,12 +17,13 @@ const error = (status: number, message: string, category: string): Reply => ({
 
 /**
  * A local HubSpot CRM v3 (api.hubapi.com) speaking the real paths, bodies and error envelopes, so tests drive the
- * real `@hubspot/api-client` with `basePath` pointed here: contacts search/create/update/list, deals with
- * associations, deal pipelines; Bearer private-app token auth; unique email (409 "Existing ID").
+ * real `@hubspot/api-client` with `basePath` pointed here: contacts search/create/read/update/list, deals with
+ * associations, notes associated to contacts, deal pipelines; Bearer private-app token auth; unique email (409 "Existing ID").
  */
 export class FakeHubspotServer extends FakeCrmServer {
   readonly contacts = new Map<string, HubspotObject>();
   readonly deals = new Map<string, HubspotObject & { contactIds: string[] }>();
+  readonly notes = new Map<string, HubspotObject & { contactIds: string[] }>();
   private nextId = 1000;
 
   constructor(readonly accessToken = 'pat-na1-fake-token') {
@@ -52,6 +53,8 @@ export class FakeHubspotServer extends FakeCrmServer {
     }
     const contact = /^\/crm\/v3\/objects\/contacts\/(\d+)$/.exec(p);
     if (req.method === 'PATCH' && contact) return this.updateContact(contact[1], body);
+    if (req.method === 'GET' && contact) return this.readContact(contact[1], url.searchParams.getAll('properties').flatMap((v) => v.split(',')));
+    if (req.method === 'POST' && p === '/crm/v3/objects/notes') return this.createNote(body);
     if (req.method === 'POST' && p === '/crm/v3/objects/deals') return this.createDeal(body);
     if (req.method === 'POST' && p === '/crm/v3/objects/deals/search') return this.searchDeals(body);
     if (req.method === 'GET' && p === '/crm/v3/pipelines/deals') return { status: 200, body: { results: [pipeline()] } };
@@ -89,6 +92,29 @@ export class FakeHubspotServer extends FakeCrmServer {
     Object.assign(existing.properties, body.properties ?? {});
     existing.updatedAt = new Date().toISOString();
     return { status: 200, body: existing };
+  }
+
+  /** Like HubSpot: the default properties plus the requested ones (repeated or comma-separated), unset ones as null. */
+  private readContact(id: string, requested: string[]): Reply {
+    const existing = this.contacts.get(id);
+    if (!existing) return error(404, 'resource not found', 'OBJECT_NOT_FOUND');
+    const names = ['hs_object_id', 'createdate', 'lastmodifieddate', ...requested];
+    const properties = Object.fromEntries(names.map((n) => [n, existing.properties[n] ?? null]));
+    return { status: 200, body: { ...existing, properties } };
+  }
+
+  /** Notes need hs_timestamp; note → contact is association type 202. */
+  private createNote(body: Record<string, unknown>): Reply {
+    const properties = (body.properties ?? {}) as Record<string, string>;
+    if (!properties.hs_timestamp) return error(400, 'Property values were not valid: hs_timestamp is required', 'VALIDATION_ERROR');
+    const associations = (body.associations ?? []) as { to: { id: string }; types: { associationCategory: string; associationTypeId: number }[] }[];
+    const contactIds = associations.filter((a) => a.types.some((t) => t.associationTypeId === 202)).map((a) => a.to.id);
+    const missing = contactIds.find((id) => !this.contacts.has(id));
+    if (missing) return error(400, `One or more associations are invalid: contact ${missing} does not exist`, 'VALIDATION_ERROR');
+    const obj = { ...this.object(properties), contactIds };
+    this.notes.set(obj.id, obj);
+    const { contactIds: _omit, ...wire } = obj;
+    return { status: 201, body: wire };
   }
 
   /** Supports EQ on properties and on the `associations.contact` pseudo-property. */

@@ -3,12 +3,13 @@ import { FakeCrmServer, RecordedRequest, Reply } from 'test/crm/fake-crm-base';
 
 type SObject = Record<string, unknown> & { Id: string };
 
-const PREFIX: Record<string, string> = { Lead: '00Q', Contact: '003', Opportunity: '006', OpportunityContactRole: '00K' };
+const PREFIX: Record<string, string> = { Lead: '00Q', Contact: '003', Opportunity: '006', OpportunityContactRole: '00K', Task: '00T' };
 const REQUIRED: Record<string, string[]> = {
   Lead: ['LastName', 'Company'],
   Contact: ['LastName'],
   Opportunity: ['Name', 'StageName', 'CloseDate'],
   OpportunityContactRole: ['OpportunityId', 'ContactId'],
+  Task: ['Status', 'Priority'],
 };
 const sfError = (status: number, errorCode: string, message: string, fields?: string[]): Reply => ({
   status,
@@ -17,7 +18,7 @@ const sfError = (status: number, errorCode: string, message: string, fields?: st
 
 /**
  * A local Salesforce org: OAuth refresh-token grant at /services/oauth2/token and the REST API under
- * /services/data/vXX.X (SOQL query on one equality, sobject create/update, describe, limits), with Salesforce's
+ * /services/data/vXX.X (SOQL query on one equality, sobject create/read/update, describe, limits), with Salesforce's
  * error arrays ({message, errorCode}) and 204 on update. `expireSession()` invalidates the current access token.
  */
 export class FakeSalesforceServer extends FakeCrmServer {
@@ -58,6 +59,7 @@ export class FakeSalesforceServer extends FakeCrmServer {
     const create = /^sobjects\/(\w+)$/.exec(rest);
     if (req.method === 'POST' && create) return this.create(create[1], body);
     const update = /^sobjects\/(\w+)\/(\w+)$/.exec(rest);
+    if (req.method === 'GET' && update) return this.read(update[1], update[2], url.searchParams.get('fields'));
     if (req.method === 'PATCH' && update) {
       const existing = this.objects.get(update[1])?.get(update[2]);
       if (!existing) return sfError(404, 'NOT_FOUND', 'The requested resource does not exist');
@@ -99,6 +101,15 @@ export class FakeSalesforceServer extends FakeCrmServer {
       .slice(0, 1)
       .map((o) => ({ attributes: { type: m[1], url: `/services/data/v62.0/sobjects/${m[1]}/${o.Id}` }, Id: o.Id }));
     return { status: 200, body: { totalSize: records.length, done: true, records } };
+  }
+
+  /** GET sobjects/Type/Id?fields=A,B: the requested fields (null when unset) and the record's attributes. */
+  private read(type: string, id: string, fields: string | null): Reply {
+    const existing = this.objects.get(type)?.get(id);
+    if (!existing) return sfError(404, 'NOT_FOUND', 'The requested resource does not exist');
+    const names = fields ? fields.split(',') : Object.keys(existing);
+    const record = Object.fromEntries(names.map((n) => [n, existing[n] ?? null]));
+    return { status: 200, body: { attributes: { type, url: `/services/data/v62.0/sobjects/${type}/${id}` }, ...record, Id: id } };
   }
 
   private create(type: string, body: Record<string, unknown>): Reply {
