@@ -40,13 +40,13 @@ describe('Builtin CRM through the model tools', () => {
     expect(listedDeal).toMatchObject({ externalId: deal.dealId, contactExternalId: contact.contactId, name: 'Water heater', stage: 'new', amount: '1200.00' });
   });
 
-  it('updates the existing contact instead of duplicating when the same email comes back in a new session', async () => {
+  it('fills the empty fields of the existing contact instead of duplicating when the same email comes back in a new session', async () => {
     const id = await createTenant(t);
     const lead = leadFactory.build();
     const first = await tools.execute('create_contact', {}, toolContext(id, { email: lead.email }));
     const second = await tools.execute('create_contact', { company: 'New Co' }, toolContext(id, { email: lead.email.toUpperCase(), phone: lead.phone }));
     expect(second.contactId).toBe(first.contactId);
-    expect(second.data).toMatchObject({ action: 'updated' });
+    expect(second.data).toEqual({ saved: true });
     const list = await contacts(id);
     expect(list).toHaveLength(1);
     expect(list[0]).toMatchObject({ phone: lead.phone, company: 'New Co' });

@@ -75,7 +75,7 @@ describe('Inbound CRM webhooks', () => {
     expect(deal).toMatchObject({ externalId: dealId, stage: 'closedwon', fields: expect.objectContaining({ dealstage: 'closedwon' }) });
   });
 
-  it('lets the assistant see the new stage when it looks the visitor up', async () => {
+  it('keeps the new stage in the mirror but out of what the model reads when it looks the visitor up', async () => {
     const id = await hubspotTenant();
     const lead = leadFactory.build();
     const ctx = toolContext(id, lead);
@@ -83,7 +83,10 @@ describe('Inbound CRM webhooks', () => {
     const deal = await tools.execute('create_deal', { title: 'Roof' }, { ...ctx, crm: { contactId: contact.contactId } });
     await signed(id, [stageChange(deal.dealId!, 'closedwon')]).expect(200);
     const found = await tools.execute('search_contact', {}, toolContext(id, { email: lead.email }));
-    expect(found.data).toEqual({ found: true, contactId: contact.contactId, deals: [{ name: 'Roof', stage: 'closedwon' }] });
+    // The visitor is unverified: a lookup says that a record matched, never its deals or stages.
+    expect(found).toEqual({ ok: true, contactId: contact.contactId, data: { found: true } });
+    const [mirrored] = (await t.http.get(`/admin/business/${id}/crm/deals`).set(t.admin)).body;
+    expect(mirrored).toMatchObject({ externalId: deal.dealId, name: 'Roof', stage: 'closedwon' });
   });
 
   it('rejects a wrong signature, a stale timestamp and a missing signature with 401, changing nothing', async () => {

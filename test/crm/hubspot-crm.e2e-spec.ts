@@ -70,14 +70,14 @@ describe('HubSpot CRM (real @hubspot/api-client against a fake HubSpot)', () => 
     expect(deals).toEqual([expect.objectContaining({ crmType: 'hubspot', externalId: deal.dealId, contactExternalId: contact.contactId })]);
   });
 
-  it('searches by email and then phone and updates the existing HubSpot contact instead of duplicating', async () => {
+  it('searches by email and then phone and fills the empty fields of the existing HubSpot contact instead of duplicating', async () => {
     const id = await createTenant(t);
     await connect(id);
     const lead = leadFactory.build();
     const first = await tools.execute('create_contact', {}, toolContext(id, { phone: lead.phone, firstName: 'Ada' }));
     const patchesBefore = hubspot.count('PATCH', /contacts\//);
     const second = await tools.execute('create_contact', {}, toolContext(id, { email: lead.email, phone: lead.phone, company: 'Babbage & Co' }));
-    expect(second).toMatchObject({ ok: true, contactId: first.contactId, data: { action: 'updated' } });
+    expect(second).toEqual({ ok: true, contactId: first.contactId, data: { saved: true } });
     expect(hubspot.count('PATCH', /contacts\//)).toBe(patchesBefore + 1);
     expect(hubspot.contacts.get(first.contactId!)!.properties).toMatchObject({ email: lead.email, company: 'Babbage & Co' });
     expect([...hubspot.contacts.values()].filter((c) => c.properties.phone === lead.phone)).toHaveLength(1);

@@ -40,12 +40,29 @@ describe('Salesforce CRM (REST API against a fake org)', () => {
     expect(sf.objects.get('Opportunity')!.get(deal.dealId!)).toMatchObject({ Name: 'Quote', StageName: 'Prospecting', Amount: 300, Lead__c: contact.contactId });
   });
 
-  it('finds the existing Lead by email and updates it (204) instead of creating another', async () => {
+  it("keeps the Lead's name and phone when another visitor gives its email, and opens a Task on it with their values", async () => {
+    const id = await viaRefreshToken();
+    const email = leadFactory.build().email;
+    const alice = await tools.execute('create_contact', {}, toolContext(id, { email, firstName: 'Alice', lastName: 'Victim', phone: '+14155550100' }));
+    const mallory = toolContext(id, { email, firstName: 'Mallory', lastName: 'Evil', phone: '+14155550199', company: 'Evil Corp' });
+    expect(await tools.execute('create_contact', {}, mallory)).toEqual({ ok: true, contactId: alice.contactId, data: { saved: true } });
+
+    // Company held the "[not provided]" placeholder, so it is filled; the rest stays Alice's.
+    expect(sf.objects.get('Lead')!.get(alice.contactId!)).toMatchObject({ FirstName: 'Alice', LastName: 'Victim', Phone: '+14155550100', Company: 'Evil Corp' });
+    const tasks = sf.all('Task').filter((task) => task.WhoId === alice.contactId);
+    expect(tasks).toEqual([expect.objectContaining({ Status: 'Not Started', Subject: 'Check details from an unverified visitor' })]);
+    for (const line of ['First name: Mallory', 'Last name: Evil', 'Phone: +14155550199', mallory.sessionId]) {
+      expect(tasks[0].Description).toContain(line);
+    }
+  });
+
+  it('finds the existing Lead by email and fills its empty fields (204) instead of creating another', async () => {
     const id = await viaRefreshToken();
     const lead = leadFactory.build();
     const first = await tools.execute('create_contact', {}, toolContext(id, { email: lead.email, lastName: "O'Neil" }));
     const second = await tools.execute('create_contact', {}, toolContext(id, { email: lead.email, company: 'Acme' }));
-    expect(second).toMatchObject({ ok: true, contactId: first.contactId, data: { action: 'updated' } });
+    expect(second).toEqual({ ok: true, contactId: first.contactId, data: { saved: true } });
+    // Company held Salesforce's "[not provided]" placeholder: empty, so the visitor's value fills it.
     expect(sf.all('Lead').filter((l) => l.Email === lead.email)).toEqual([expect.objectContaining({ Company: 'Acme', LastName: "O'Neil" })]);
   });
 

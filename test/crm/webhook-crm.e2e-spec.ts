@@ -38,21 +38,22 @@ describe('Generic webhook CRM connector', () => {
     return { crm, id };
   }
 
-  it('creates, deduplicates and updates contacts and creates deals with an API key, rendering the templates', async () => {
+  it('creates, deduplicates and merges contacts and creates deals with an API key, rendering the templates', async () => {
     const { crm, id } = await connected({ type: 'api_key', header: 'X-Api-Token', apiKey: 'k-123456' }, { apiKey: 'k-123456' }, { type: 'api_key', header: 'X-Api-Token' });
     try {
       const lead = leadFactory.build();
       const ctx = toolContext(id, lead);
       const created = await tools.execute('create_contact', { message: 'hello' }, ctx);
-      expect(created).toMatchObject({ ok: true, contactId: expect.stringMatching(/^c_/), data: { action: 'created' } });
+      expect(created).toEqual({ ok: true, contactId: expect.stringMatching(/^c_/), data: { saved: true } });
       const stored = crm.contacts.get(created.contactId!)!;
       expect(stored).toMatchObject({ email: lead.email, phone: lead.phone, full_name: 'Ada Lovelace', extra: expect.objectContaining({ message: 'hello', sessionId: ctx.sessionId }) });
       expect(crm.requests.find((r) => r.method === 'POST')!.headers['x-source']).toBe('concierge');
 
       const again = await tools.execute('update_contact', {}, toolContext(id, { email: lead.email, company: 'Later Ltd' }));
-      expect(again).toMatchObject({ ok: true, contactId: created.contactId, data: { action: 'updated' } });
+      expect(again).toEqual({ ok: true, contactId: created.contactId, data: { saved: true } });
       expect(crm.contacts.size).toBe(1);
-      expect(crm.contacts.get(created.contactId!)!.company).toBe('Later Ltd');
+      // The search answer shows the company set: an unverified visitor does not replace it.
+      expect(crm.contacts.get(created.contactId!)!.company).toBe('Analytical Engines');
 
       const deal = await tools.execute('create_deal', { title: 'Kitchen refit', amount: 9000 }, { ...ctx, crm: { contactId: created.contactId } });
       expect(deal).toMatchObject({ ok: true, dealId: expect.stringMatching(/^d_/) });
@@ -105,6 +106,45 @@ describe('Generic webhook CRM connector', () => {
       }, 20000);
       // The malformed 200 may have been a real create: the retry's search by email finds it instead of duplicating.
       expect([...crm.contacts.values()].filter((c) => c.email === lead.email)).toHaveLength(1);
+    } finally {
+      await crm.stop();
+    }
+  });
+
+  it("fills only what the search answer shows empty and sends another visitor's differing values as differingValues", async () => {
+    const crm = await FakeWebhookCrmServer.start({ type: 'bearer', token: 'tok-merge-1' });
+    try {
+      const id = await createTenant(t);
+      const base = crm.baseUrl;
+      await t.http
+        .put(`/admin/business/${id}/crm`)
+        .set(t.admin)
+        .send({
+          type: 'webhook',
+          credentials: { bearerToken: 'tok-merge-1' },
+          options: {
+            auth: { type: 'bearer' },
+            operations: {
+              searchContact: operations(base).searchContact,
+              createContact: {
+                url: `${base}/api/contacts`,
+                body: { email: '{{email}}', phone: '{{phone}}', firstName: '{{firstName}}', lastName: '{{lastName}}', company: '{{company}}' },
+                idPath: 'data.id',
+              },
+              // No body template: the default body is the fields to fill plus differingValues.
+              updateContact: { method: 'PATCH', url: `${base}/api/contacts/{{contactId}}`, idPath: 'data.id' },
+            },
+          },
+        })
+        .expect(200);
+      const email = leadFactory.build().email;
+      const alice = await tools.execute('create_contact', {}, toolContext(id, { email, firstName: 'Alice', lastName: 'Victim', phone: '+14155550100' }));
+      const mallory = toolContext(id, { email, firstName: 'Mallory', lastName: 'Evil', phone: '+14155550199', company: 'Evil Corp' });
+      expect(await tools.execute('create_contact', {}, mallory)).toEqual({ ok: true, contactId: alice.contactId, data: { saved: true } });
+
+      const patch = crm.requests.find((r) => r.method === 'PATCH');
+      expect(patch?.body).toEqual({ company: 'Evil Corp', differingValues: { firstName: 'Mallory', lastName: 'Evil', phone: '+14155550199' } });
+      expect(crm.contacts.get(alice.contactId!)).toMatchObject({ firstName: 'Alice', lastName: 'Victim', phone: '+14155550100', company: 'Evil Corp' });
     } finally {
       await crm.stop();
     }
