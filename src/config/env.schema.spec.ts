@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { validateEnv } from 'src/config/env.schema';
 
 describe('validateEnv', () => {
@@ -45,5 +46,50 @@ describe('validateEnv', () => {
     } catch (err) {
       expect((err as Error).message).not.toContain('tooshort-secret');
     }
+  });
+
+  describe('OUTBOUND_ALLOW_PRIVATE_URLS', () => {
+    beforeEach(() => jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined));
+    afterEach(() => jest.restoreAllMocks());
+
+    it('is off by default and can be turned on outside production', () => {
+      expect(validateEnv({}).OUTBOUND_ALLOW_PRIVATE_URLS).toBe(false);
+      expect(validateEnv({ OUTBOUND_ALLOW_PRIVATE_URLS: 'true' }).OUTBOUND_ALLOW_PRIVATE_URLS).toBe(true);
+    });
+
+    it.each(['CRM_ALLOW_PRIVATE_URLS', 'KB_CRAWL_ALLOW_PRIVATE'])('takes its value from the deprecated alias %s', (alias) => {
+      expect(validateEnv({ [alias]: 'true' }).OUTBOUND_ALLOW_PRIVATE_URLS).toBe(true);
+      expect(validateEnv({ [alias]: 'false' }).OUTBOUND_ALLOW_PRIVATE_URLS).toBe(false);
+    });
+
+    it('turns on for every outbound URL when either alias is true, and yields to the new name when both are set', () => {
+      expect(validateEnv({ CRM_ALLOW_PRIVATE_URLS: 'true', KB_CRAWL_ALLOW_PRIVATE: 'false' }).OUTBOUND_ALLOW_PRIVATE_URLS).toBe(true);
+      expect(validateEnv({ CRM_ALLOW_PRIVATE_URLS: 'true', OUTBOUND_ALLOW_PRIVATE_URLS: 'false' }).OUTBOUND_ALLOW_PRIVATE_URLS).toBe(false);
+    });
+
+    it('is refused in production, whether set directly or through an alias', () => {
+      const production = { NODE_ENV: 'production', DATABASE_URL: 'postgres://db/app', REDIS_URL: 'redis://cache:6379', ADMIN_API_KEY: 'a'.repeat(40), CRM_ENCRYPTION_KEY: 'k'.repeat(44) };
+      expect(validateEnv(production).OUTBOUND_ALLOW_PRIVATE_URLS).toBe(false);
+      expect(() => validateEnv({ ...production, OUTBOUND_ALLOW_PRIVATE_URLS: 'true' })).toThrow(
+        /- OUTBOUND_ALLOW_PRIVATE_URLS: must not be true when NODE_ENV=production/,
+      );
+      expect(() => validateEnv({ ...production, KB_CRAWL_ALLOW_PRIVATE: 'true' })).toThrow(/- KB_CRAWL_ALLOW_PRIVATE: must not be true when NODE_ENV=production/);
+    });
+
+    it('warns once per process for each deprecated name, naming the replacement', () => {
+      jest.isolateModules(() => {
+        // A fresh module registry: the "already warned" memory starts empty, as in a new process.
+        const nest = require('@nestjs/common') as typeof import('@nestjs/common');
+        const warn = jest.spyOn(nest.Logger.prototype, 'warn').mockImplementation(() => undefined);
+        const fresh = require('src/config/env.schema') as typeof import('src/config/env.schema');
+        fresh.validateEnv({ CRM_ALLOW_PRIVATE_URLS: 'true' });
+        fresh.validateEnv({ CRM_ALLOW_PRIVATE_URLS: 'true', KB_CRAWL_ALLOW_PRIVATE: 'false' });
+        fresh.validateEnv({ OUTBOUND_ALLOW_PRIVATE_URLS: 'true' });
+        expect(warn.mock.calls).toEqual([
+          [expect.stringMatching(/^CRM_ALLOW_PRIVATE_URLS is deprecated.*use OUTBOUND_ALLOW_PRIVATE_URLS/)],
+          [expect.stringMatching(/^KB_CRAWL_ALLOW_PRIVATE is deprecated.*use OUTBOUND_ALLOW_PRIVATE_URLS/)],
+        ]);
+      });
+    });
   });
 });

@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { plainToInstance, Transform } from 'class-transformer';
 import {
   IsBoolean,
@@ -133,9 +134,19 @@ export class EnvSchema {
   @Matches(/^[A-Za-z0-9+/=_-]{32,}$/, { message: 'CRM_ENCRYPTION_KEY must be a base64 or hex key of 32 bytes' })
   CRM_ENCRYPTION_KEY?: string;
 
+  /**
+   * Let every outbound URL a tenant or administrator supplies (site crawls, CRM APIs and webhooks, any added later)
+   * reach private, loopback and link-local addresses: local fakes in tests only, refused when NODE_ENV=production.
+   */
   @Transform(toBool)
   @IsBoolean()
-  KB_CRAWL_ALLOW_PRIVATE = false;
+  OUTBOUND_ALLOW_PRIVATE_URLS = false;
+
+  /** Deprecated alias of OUTBOUND_ALLOW_PRIVATE_URLS, read for one release; validateEnv folds it in. */
+  @Transform(toBool)
+  @IsOptional()
+  @IsBoolean()
+  KB_CRAWL_ALLOW_PRIVATE?: boolean;
 
   // --- Knowledge base (src/rag) ---
   /** Knowledge-base versions kept per tenant for rollback (the active one is always kept). */
@@ -186,10 +197,11 @@ export class EnvSchema {
   @Max(30000)
   CRM_SYNC_TIMEOUT_MS = 1500;
 
-  /** Let CRM webhook/Salesforce URLs reach private, loopback and link-local addresses (tests with local fakes only). */
+  /** Deprecated alias of OUTBOUND_ALLOW_PRIVATE_URLS, read for one release; validateEnv folds it in. */
   @Transform(toBool)
+  @IsOptional()
   @IsBoolean()
-  CRM_ALLOW_PRIVATE_URLS = false;
+  CRM_ALLOW_PRIVATE_URLS?: boolean;
 
   /** Per-request timeout of every outbound CRM HTTP call. */
   @Transform(toInt)
@@ -281,6 +293,30 @@ export type Env = EnvSchema;
 
 export class InvalidConfigError extends Error {}
 
+const OUTBOUND_ALIASES = ['CRM_ALLOW_PRIVATE_URLS', 'KB_CRAWL_ALLOW_PRIVATE'] as const;
+const warnedAliases = new Set<string>();
+
+/**
+ * The old per-area switches still work for one release: when OUTBOUND_ALLOW_PRIVATE_URLS is not set, any of them
+ * set to true turns it on (for every outbound URL). Each logs a deprecation warning once per process. Returns the
+ * name that decided, for messages.
+ */
+function foldOutboundAliases(env: EnvSchema, raw: Record<string, unknown>): string {
+  const given = OUTBOUND_ALIASES.filter((name) => env[name] !== undefined);
+  for (const name of given) {
+    if (warnedAliases.has(name)) continue;
+    warnedAliases.add(name);
+    new Logger('Config').warn(
+      `${name} is deprecated and will be removed in the next release: use OUTBOUND_ALLOW_PRIVATE_URLS, the one switch for every outbound URL`,
+    );
+  }
+  const explicit = raw.OUTBOUND_ALLOW_PRIVATE_URLS !== undefined && raw.OUTBOUND_ALLOW_PRIVATE_URLS !== '';
+  if (explicit || !given.length) return 'OUTBOUND_ALLOW_PRIVATE_URLS';
+  const enabling = given.find((name) => env[name] === true);
+  env.OUTBOUND_ALLOW_PRIVATE_URLS = enabling !== undefined;
+  return enabling ?? 'OUTBOUND_ALLOW_PRIVATE_URLS';
+}
+
 /** Used by ConfigModule.forRoot({ validate }); throws one readable line per bad variable. */
 export function validateEnv(raw: Record<string, unknown>): EnvSchema {
   const env = plainToInstance(EnvSchema, raw, { exposeDefaultValues: true });
@@ -295,7 +331,11 @@ export function validateEnv(raw: Record<string, unknown>): EnvSchema {
       messages.push(`${key}: must be a JSON array of strings`);
     }
   }
+  const privateOutbound = foldOutboundAliases(env, raw);
   if (env.NODE_ENV === 'production') {
+    if (env.OUTBOUND_ALLOW_PRIVATE_URLS) {
+      messages.push(`${privateOutbound}: must not be true when NODE_ENV=production (tenant URLs could reach the internal network)`);
+    }
     if (!env.DATABASE_URL) messages.push('DATABASE_URL: required when NODE_ENV=production (the embedded Postgres is for development only)');
     if (!env.REDIS_URL) messages.push('REDIS_URL: required when NODE_ENV=production (the in-process session store does not survive restarts or scale out)');
     if (!env.ADMIN_API_KEY) messages.push('ADMIN_API_KEY: required when NODE_ENV=production');

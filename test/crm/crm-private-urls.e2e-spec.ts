@@ -5,14 +5,14 @@ import { FakeWebhookCrmServer } from 'test/fakes/fake-webhook-crm.server';
 import { bootTestApp, TestApp } from 'test/support/test-app';
 
 /** The production default: CRM endpoints configured by a tenant may not point into the platform's own network. */
-describe('CRM endpoints on non-public addresses (CRM_ALLOW_PRIVATE_URLS=false)', () => {
+describe('CRM endpoints on non-public addresses (OUTBOUND_ALLOW_PRIVATE_URLS=false)', () => {
   let t: TestApp;
   let tools: CrmTools;
   let crm: FakeWebhookCrmServer;
   let hubspot: FakeHubspotServer;
 
   beforeAll(async () => {
-    t = await bootTestApp({ CRM_ALLOW_PRIVATE_URLS: 'false', CRM_OUTBOX_POLL_MS: '0', CRM_HTTP_TIMEOUT_MS: '2000' });
+    t = await bootTestApp({ OUTBOUND_ALLOW_PRIVATE_URLS: 'false', CRM_OUTBOX_POLL_MS: '0', CRM_HTTP_TIMEOUT_MS: '2000' });
     tools = t.app.get(CrmTools);
     crm = await FakeWebhookCrmServer.start({ type: 'bearer', token: 'bearer-123456' });
     hubspot = await FakeHubspotServer.start();

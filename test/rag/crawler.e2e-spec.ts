@@ -176,9 +176,9 @@ describe('SiteCrawler against a local website', () => {
     site.requests.length = 0;
   });
 
-  describe('with KB_CRAWL_ALLOW_PRIVATE=true', () => {
+  describe('with OUTBOUND_ALLOW_PRIVATE_URLS=true', () => {
     const crawler = crawlerWith({
-      KB_CRAWL_ALLOW_PRIVATE: 'true',
+      OUTBOUND_ALLOW_PRIVATE_URLS: 'true',
       KB_CRAWL_TIMEOUT_MS: '1000',
       KB_CRAWL_MAX_PAGE_BYTES: '200000',
     });
@@ -267,8 +267,8 @@ describe('SiteCrawler against a local website', () => {
     });
   });
 
-  describe('with KB_CRAWL_ALLOW_PRIVATE=false', () => {
-    const crawler = crawlerWith({ KB_CRAWL_ALLOW_PRIVATE: 'false' });
+  describe('with OUTBOUND_ALLOW_PRIVATE_URLS=false', () => {
+    const crawler = crawlerWith({ OUTBOUND_ALLOW_PRIVATE_URLS: 'false' });
 
     it('refuses 127.0.0.1 before sending any request, naming the URL', async () => {
       const err: unknown = await collect(crawler, `${site.origin}/`, {}).catch((e: unknown) => e);

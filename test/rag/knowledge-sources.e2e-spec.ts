@@ -34,7 +34,7 @@ describe('Knowledge ingestion from files, crawls and the legacy scrape endpoints
 
   beforeAll(async () => {
     site = await startSite(gone);
-    t = await bootTestApp({ KB_CRAWL_ALLOW_PRIVATE: 'true', KB_MAX_FILE_BYTES: '65536' });
+    t = await bootTestApp({ OUTBOUND_ALLOW_PRIVATE_URLS: 'true', KB_MAX_FILE_BYTES: '65536' });
   });
   afterAll(async () => {
     await t.close();

@@ -12,6 +12,6 @@ process.env.LOG_LEVEL ??= 'silent';
 process.env.DATA_DIR = mkdtempSync(join(tmpdir(), 'concierge-test-'));
 process.env.CHAT_RATE_LIMIT_PER_MINUTE ??= '1000';
 process.env.CHAT_IP_RATE_LIMIT_PER_MINUTE ??= '0';
-// The fake CRMs listen on 127.0.0.1; test/crm/crm-private-urls.e2e-spec.ts checks the production default.
-process.env.CRM_ALLOW_PRIVATE_URLS ??= 'true';
+// The fake CRMs and sites listen on 127.0.0.1; test/crm/crm-private-urls.e2e-spec.ts checks the production default.
+process.env.OUTBOUND_ALLOW_PRIVATE_URLS ??= 'true';
 delete process.env.GEMINI_API_KEY;

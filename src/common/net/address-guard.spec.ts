@@ -1,4 +1,4 @@
-import { ForbiddenAddressError, isPublicAddress, publicOnlyLookup } from 'src/common/net/address-guard';
+import { ForbiddenAddressError, isPublicAddress, nonPublicAddressOf, publicOnlyLookup } from 'src/common/net/address-guard';
 
 describe('isPublicAddress', () => {
   it.each([
@@ -35,5 +35,13 @@ describe('publicOnlyLookup', () => {
 
     expect(err).toBeInstanceOf(ForbiddenAddressError);
     expect((err as ForbiddenAddressError).hostname).toBe('localhost');
+  });
+});
+
+describe('nonPublicAddressOf', () => {
+  it('names the non-public address a literal or a resolved host stands for, and passes public literals', async () => {
+    expect(await nonPublicAddressOf(new URL('http://[::1]:8080/x'))).toMatchObject({ hostname: '::1', address: '::1' });
+    expect(await nonPublicAddressOf(new URL('http://localhost/'))).toMatchObject({ hostname: 'localhost', address: expect.stringMatching(/^(127\.0\.0\.1|::1)$/) });
+    expect(await nonPublicAddressOf(new URL('https://8.8.8.8/'))).toBeUndefined();
   });
 });

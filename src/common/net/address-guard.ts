@@ -39,6 +39,19 @@ type LookupCallback = (
   family?: number,
 ) => void;
 
+/**
+ * The non-public address a URL's host is or resolves to, if any. Checked before a request so the refusal can name
+ * the URL; the connect-time `publicOnlyLookup` still closes the DNS-rebinding gap after it. Rejects with the DNS
+ * error when the host does not resolve.
+ */
+export async function nonPublicAddressOf(url: URL): Promise<ForbiddenAddressError | undefined> {
+  const host = hostOf(url);
+  if (ipaddr.isValid(host)) return isPublicAddress(host) ? undefined : new ForbiddenAddressError(host, host);
+  const addresses = await dns.promises.lookup(host, { all: true, verbatim: true });
+  const bad = addresses.find((a) => !isPublicAddress(a.address));
+  return bad ? new ForbiddenAddressError(host, bad.address) : undefined;
+}
+
 /** Drop-in for `net.connect({ lookup })` that refuses to connect to a non-public address. */
 export function publicOnlyLookup(hostname: string, options: dns.LookupOptions, callback: LookupCallback): void {
   dns.lookup(hostname, { ...options, all: true }, (err, addresses) => {

@@ -1,12 +1,13 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import type http from 'node:http';
 import type { ForbiddenAddressError } from 'src/common/net/address-guard';
+import { allowsPrivateOutbound } from 'src/common/net/outbound-policy';
 import { createPublicFetch, forbiddenLiteral, OutboundFetch, PublicFetch } from 'src/common/net/public-fetch';
 import { AppConfig } from 'src/config/app-config.service';
 
 /**
  * The HTTP client for CRM endpoints a tenant configures (webhook and Salesforce URLs, a HubSpot API base URL): it
- * refuses private, loopback and link-local addresses unless CRM_ALLOW_PRIVATE_URLS (tests with local fakes). One
+ * refuses private, loopback and link-local addresses unless OUTBOUND_ALLOW_PRIVATE_URLS (tests with local fakes). One
  * connection pool for all tenants; it holds no credentials.
  */
 @Injectable()
@@ -15,7 +16,7 @@ export class CrmOutboundHttp implements OnApplicationShutdown {
   private readonly allowPrivate: boolean;
 
   constructor(config: AppConfig) {
-    this.allowPrivate = config.get('CRM_ALLOW_PRIVATE_URLS');
+    this.allowPrivate = allowsPrivateOutbound(config);
     this.client = createPublicFetch({ allowPrivate: this.allowPrivate });
   }
 

@@ -14,7 +14,7 @@ export const SiteCrawlerErrors = {
     new AppError(
       'VALIDATION',
       SiteCrawlerErrorCode.FORBIDDEN_ADDRESS,
-      `Cannot crawl "${url}": it resolves to ${address}, a private, loopback or link-local address (set KB_CRAWL_ALLOW_PRIVATE=true only for tests)`,
+      `Cannot crawl "${url}": it resolves to ${address}, a private, loopback or link-local address (OUTBOUND_ALLOW_PRIVATE_URLS=true lifts this, for tests only)`,
     ),
   invalidOptions: (message: string) => new AppError('VALIDATION', SiteCrawlerErrorCode.INVALID_OPTIONS, message),
   nothingCrawled: (url: string, reason: string) =>

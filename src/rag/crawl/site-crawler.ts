@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable, Logger } from '@nestjs/common';
 import { AppError } from 'src/common/errors/app-error';
+import { allowsPrivateOutbound } from 'src/common/net/outbound-policy';
 import { AppConfig } from 'src/config/app-config.service';
 import { assertPublicUrl } from 'src/rag/crawl/address-guard';
 import { categorizePage } from 'src/rag/crawl/page-category';
@@ -54,13 +55,13 @@ export class SiteCrawler {
   }
 
   /**
-   * Validates a start URL (http(s), no credentials, public address unless KB_CRAWL_ALLOW_PRIVATE) and returns its
+   * Validates a start URL (http(s), no credentials, public address unless OUTBOUND_ALLOW_PRIVATE_URLS) and returns its
    * normalized form. Endpoints call this before queueing a job so a bad URL is a 400, not a failed job.
    */
   async assertCrawlable(rawUrl: string): Promise<string> {
     const url = normalizeUrl(rawUrl);
     if (!url) throw SiteCrawlerErrors.invalidUrl(rawUrl, 'only http(s) URLs without credentials can be crawled');
-    if (!this.config.get('KB_CRAWL_ALLOW_PRIVATE')) await assertPublicUrl(new URL(url));
+    if (!allowsPrivateOutbound(this.config)) await assertPublicUrl(new URL(url));
     return url;
   }
 
@@ -77,7 +78,7 @@ export class SiteCrawler {
       userAgent: this.userAgent,
       timeoutMs: this.config.get('KB_CRAWL_TIMEOUT_MS'),
       maxBytes: this.config.get('KB_CRAWL_MAX_PAGE_BYTES'),
-      allowPrivate: this.config.get('KB_CRAWL_ALLOW_PRIVATE'),
+      allowPrivate: allowsPrivateOutbound(this.config),
     });
     try {
       yield* this.run(fetcher, start, maxPages, maxDepth, onProgress);
