@@ -133,8 +133,8 @@ export class CrmToolsService extends CrmTools {
   private toResult(outcome: OutboxOutcome): ToolResult {
     switch (outcome.status) {
       case 'done': {
-        // Only that the visitor's details were recorded: whether they matched an existing record, and its ids,
-        // stay with the engine, so an unverified visitor cannot probe the CRM through the model.
+        // Only that the visitor's details were recorded: the record's ids and whether it already existed stay with
+        // the engine, so an unverified visitor cannot learn another person's CRM data through the model.
         const contactId = str(outcome.result.contactId);
         const dealId = str(outcome.result.dealId);
         return { ok: true, contactId, dealId, data: { saved: true } };

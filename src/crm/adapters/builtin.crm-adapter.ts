@@ -3,9 +3,9 @@ import {
   ConnectionTestResult,
   ContactFields,
   ContactQuery,
+  ContactWrite,
   CrmAdapter,
   CrmPipeline,
-  ContactWrite,
   CrmRecordRef,
   DealInput,
 } from 'src/crm/crm-adapter.port';
