@@ -15,7 +15,7 @@ export interface AdminRouteAccess {
   minRole?: 'owner' | 'platform';
 }
 
-/** Overrides the default scoping of an admin handler or controller. */
+/** Overrides the default scoping of an admin controller or handler; a handler's setting replaces its controller's whole. */
 export const AdminAccess = (access: AdminRouteAccess) => SetMetadata(ADMIN_ACCESS, access);
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
