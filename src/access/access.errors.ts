@@ -6,7 +6,12 @@ export const AccessErrorCode = {
 } as const;
 
 export const AccessErrors = {
-  keyNotFound: (keyId: string) => new AppError('NOT_FOUND', AccessErrorCode.KEY_NOT_FOUND, `No API key "${keyId}" for this business`),
+  keyNotFound: (keyId: string) =>
+    new AppError('NOT_FOUND', AccessErrorCode.KEY_NOT_FOUND, `No API key "${keyId}" for this business`),
   tooManyKeys: (max: number) =>
-    new AppError('CONFLICT', AccessErrorCode.TOO_MANY_KEYS, `A business may hold at most ${max} active API keys; revoke one first`),
+    new AppError(
+      'CONFLICT',
+      AccessErrorCode.TOO_MANY_KEYS,
+      `A business may hold at most ${max} active API keys; revoke one first`,
+    ),
 };

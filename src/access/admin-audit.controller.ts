@@ -13,7 +13,9 @@ export class AdminAuditController {
 
   @Get('business/:id/audit')
   @AdminAccess({ minRole: 'owner' })
-  @ApiOperation({ summary: "This business's admin writes, newest first: who (key id), what (method and route), when, and the status" })
+  @ApiOperation({
+    summary: "This business's admin writes, newest first: who (key id), what (method and route), when, and the status",
+  })
   @ApiParam({ name: 'id', example: 'goaccel-website', description: 'Business id' })
   @ApiOkResponse({ type: AuditPageDto })
   @ApiNotFoundResponse({ description: 'Unknown business' })
@@ -23,7 +25,8 @@ export class AdminAuditController {
 
   @Get('audit')
   @ApiOperation({
-    summary: 'Platform key only: every admin write across businesses, including those naming no existing business (deleted ones, failed creates)',
+    summary:
+      'Platform key only: every admin write across businesses, including those naming no existing business (deleted ones, failed creates)',
   })
   @ApiOkResponse({ type: AuditPageDto })
   listPlatformAudit(@Query() query: AuditLogQueryDto): Promise<AuditPageDto> {

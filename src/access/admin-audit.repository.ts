@@ -25,7 +25,8 @@ export class AdminAuditRepository {
     try {
       await this.insert(entry, true);
     } catch (err) {
-      if (!(err instanceof QueryFailedError && (err.driverError as { code?: string }).code === FOREIGN_KEY_VIOLATION)) throw err;
+      if (!(err instanceof QueryFailedError && (err.driverError as { code?: string }).code === FOREIGN_KEY_VIOLATION))
+        throw err;
       await this.insert(entry, false);
     }
   }
@@ -48,7 +49,11 @@ export class AdminAuditRepository {
     return this.page({}, limit, before);
   }
 
-  private page(where: FindOptionsWhere<AdminAuditEntryEntity>, limit: number, before?: string): Promise<AdminAuditEntryEntity[]> {
+  private page(
+    where: FindOptionsWhere<AdminAuditEntryEntity>,
+    limit: number,
+    before?: string,
+  ): Promise<AdminAuditEntryEntity[]> {
     return this.repo().find({
       where: before === undefined ? where : { ...where, id: LessThan(before) },
       order: { id: 'DESC' },

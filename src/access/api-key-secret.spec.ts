@@ -15,7 +15,13 @@ describe('tenant API key format', () => {
   });
 
   it('rejects anything that is not a tenant key', () => {
-    for (const bad of ['', 'test-admin-key-0123456789abcdef0123456789', 'cpk_0123456789abcdef_short', `cpk_XYZ3456789abcdef_${'a'.repeat(43)}`, `cpk_0123456789abcdef_${'a'.repeat(44)}`]) {
+    for (const bad of [
+      '',
+      'test-admin-key-0123456789abcdef0123456789',
+      'cpk_0123456789abcdef_short',
+      `cpk_XYZ3456789abcdef_${'a'.repeat(43)}`,
+      `cpk_0123456789abcdef_${'a'.repeat(44)}`,
+    ]) {
       expect(parseTenantKey(bad)).toBeUndefined();
     }
   });

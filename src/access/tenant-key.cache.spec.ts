@@ -33,10 +33,14 @@ describe(TenantKeyCache.name, () => {
   it('drops a key when another instance announces its revocation', async () => {
     const { sut, pubsub } = await build();
     await sut.get('lookup-1', () => Promise.resolve(key()));
-    const delivered = new Promise<void>((resolve) => void pubsub.subscribe(TENANT_KEY_REVOKED_CHANNEL, () => resolve()));
+    const delivered = new Promise<void>(
+      (resolve) => void pubsub.subscribe(TENANT_KEY_REVOKED_CHANNEL, () => resolve()),
+    );
     await pubsub.publish(TENANT_KEY_REVOKED_CHANNEL, 'lookup-1');
     await delivered;
-    await expect(sut.get('lookup-1', () => Promise.resolve(key({ revoked: true })))).resolves.toMatchObject({ revoked: true });
+    await expect(sut.get('lookup-1', () => Promise.resolve(key({ revoked: true })))).resolves.toMatchObject({
+      revoked: true,
+    });
   });
 
   it('does not keep what a load read before a revocation that landed while it ran', async () => {
@@ -46,10 +50,12 @@ describe(TenantKeyCache.name, () => {
     await sut.revoked('lookup-1');
     finish(key());
     await inFlight;
-    await expect(sut.get('lookup-1', () => Promise.resolve(key({ revoked: true })))).resolves.toMatchObject({ revoked: true });
+    await expect(sut.get('lookup-1', () => Promise.resolve(key({ revoked: true })))).resolves.toMatchObject({
+      revoked: true,
+    });
   });
 
-  it("drops every key of a tenant that changed or was deleted, and only those", async () => {
+  it('drops every key of a tenant that changed or was deleted, and only those', async () => {
     const { sut, tenantChanged } = await build();
     await sut.get('lookup-a', () => Promise.resolve(key({ businessId: 'acme' })));
     await sut.get('lookup-b', () => Promise.resolve(key({ businessId: 'other' })));

@@ -66,6 +66,7 @@ export class TenantKeyCache implements OnModuleInit, OnModuleDestroy {
 
   private evictTenant(businessId: string): void {
     this.epoch++;
-    for (const [lookupId, key] of this.entries.entries()) if (key.businessId === businessId) this.entries.delete(lookupId);
+    for (const [lookupId, key] of this.entries.entries())
+      if (key.businessId === businessId) this.entries.delete(lookupId);
   }
 }

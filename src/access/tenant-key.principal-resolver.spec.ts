@@ -16,7 +16,9 @@ describe(TenantKeyPrincipalResolver.name, () => {
       touchLastUsed: jest.fn().mockResolvedValue(undefined),
     });
     // A pass-through cache: these tests are about the resolver's decisions, the cache has its own e2e proof.
-    const cache = strictMock<TenantKeyCache>({ get: (_id: string, load: () => Promise<CachedTenantKey | null>) => load() });
+    const cache = strictMock<TenantKeyCache>({
+      get: (_id: string, load: () => Promise<CachedTenantKey | null>) => load(),
+    });
     const sut = new TenantKeyPrincipalResolver(strictMock<AdminKeyProvider>({ value: PLATFORM_KEY }), keys, cache);
     return { sut, keys };
   }
@@ -38,7 +40,12 @@ describe(TenantKeyPrincipalResolver.name, () => {
 
   it('resolves a tenant key to its tenant and role and records its use once a minute', async () => {
     const { sut, keys } = build(row());
-    await expect(sut.resolve(made.key)).resolves.toEqual({ kind: 'tenant', keyId: 'key-1', role: 'editor', businessId: 'acme' });
+    await expect(sut.resolve(made.key)).resolves.toEqual({
+      kind: 'tenant',
+      keyId: 'key-1',
+      role: 'editor',
+      businessId: 'acme',
+    });
     await sut.resolve(made.key);
     expect(keys.findByLookupIdForAuth).toHaveBeenCalledWith(made.lookupId);
     expect(keys.touchLastUsed).toHaveBeenCalledTimes(1);
@@ -48,7 +55,10 @@ describe(TenantKeyPrincipalResolver.name, () => {
   it('refuses a right lookup id with a wrong secret', async () => {
     const { sut, keys } = build(row());
     const forged = `cpk_${made.lookupId}_${'A'.repeat(43)}`;
-    await expect(sut.resolve(forged)).rejects.toMatchObject({ code: 'AUTH.INVALID_KEY', message: 'Invalid admin API key' });
+    await expect(sut.resolve(forged)).rejects.toMatchObject({
+      code: 'AUTH.INVALID_KEY',
+      message: 'Invalid admin API key',
+    });
     expect(keys.touchLastUsed).not.toHaveBeenCalled();
   });
 
@@ -59,6 +69,9 @@ describe(TenantKeyPrincipalResolver.name, () => {
 
   it('tells the holder of a revoked key that it was revoked', async () => {
     const { sut } = build(row({ revokedAt: new Date() }));
-    await expect(sut.resolve(made.key)).rejects.toMatchObject({ code: 'AUTH.INVALID_KEY', message: 'This API key has been revoked' });
+    await expect(sut.resolve(made.key)).rejects.toMatchObject({
+      code: 'AUTH.INVALID_KEY',
+      message: 'This API key has been revoked',
+    });
   });
 });

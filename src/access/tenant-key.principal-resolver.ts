@@ -40,7 +40,13 @@ export class TenantKeyPrincipalResolver extends AdminPrincipalResolver {
   private async load(lookupId: string): Promise<CachedTenantKey | null> {
     const row = await this.keys.findByLookupIdForAuth(lookupId);
     if (!row) return null;
-    return { keyId: row.id, businessId: row.businessId, role: row.role, secretSha256: row.secretSha256, revoked: row.revokedAt !== null };
+    return {
+      keyId: row.id,
+      businessId: row.businessId,
+      role: row.role,
+      secretSha256: row.secretSha256,
+      revoked: row.revokedAt !== null,
+    };
   }
 
   private async noteUse(key: CachedTenantKey): Promise<void> {

@@ -1,6 +1,20 @@
 import { Body, Controller, Delete, Get, Header, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { CreatedTenantKeyDto, CreateTenantKeyDto, RevokedTenantKeyDto, TenantKeyListDto } from 'src/access/dto/tenant-key.dto';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+} from '@nestjs/swagger';
+import {
+  CreatedTenantKeyDto,
+  CreateTenantKeyDto,
+  RevokedTenantKeyDto,
+  TenantKeyListDto,
+} from 'src/access/dto/tenant-key.dto';
 import { TenantKeysService } from 'src/access/tenant-keys.service';
 import { AdminOnly } from 'src/common/auth/admin-api-key.guard';
 import { AdminAccess } from 'src/common/auth/admin-access.policy';
@@ -35,7 +49,10 @@ export class TenantKeysController {
   @ApiOperation({ summary: 'Revoke an API key, at once on every instance' })
   @ApiParam({ name: 'keyId', example: '9b2f8e1c-4a3d-4f5e-8c7b-1d2e3f4a5b6c' })
   @ApiOkResponse({ type: RevokedTenantKeyDto })
-  async revokeTenantKey(@Param('id') id: string, @Param('keyId', new ParseUUIDPipe()) keyId: string): Promise<RevokedTenantKeyDto> {
+  async revokeTenantKey(
+    @Param('id') id: string,
+    @Param('keyId', new ParseUUIDPipe()) keyId: string,
+  ): Promise<RevokedTenantKeyDto> {
     return { success: true, key: await this.keys.revoke(id, keyId) };
   }
 }

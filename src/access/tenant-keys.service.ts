@@ -29,8 +29,13 @@ export class TenantKeysService {
     const made = generateTenantKey();
     const row = await this.dataSource.transaction(async (em) => {
       await this.keys.lockTenantKeys(businessId, em);
-      if ((await this.keys.countActive(businessId, em)) >= MAX_ACTIVE_KEYS_PER_TENANT) throw AccessErrors.tooManyKeys(MAX_ACTIVE_KEYS_PER_TENANT);
-      return this.keys.insert(businessId, { name: dto.name, role: dto.role, lookupId: made.lookupId, secretSha256: made.secretSha256 }, em);
+      if ((await this.keys.countActive(businessId, em)) >= MAX_ACTIVE_KEYS_PER_TENANT)
+        throw AccessErrors.tooManyKeys(MAX_ACTIVE_KEYS_PER_TENANT);
+      return this.keys.insert(
+        businessId,
+        { name: dto.name, role: dto.role, lookupId: made.lookupId, secretSha256: made.secretSha256 },
+        em,
+      );
     });
     this.logger.log({ businessId, keyId: row.id, role: row.role }, 'tenant API key created');
     return { success: true, key: made.key, ...toTenantKeyDto(row) };

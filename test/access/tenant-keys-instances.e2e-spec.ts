@@ -50,7 +50,10 @@ describe('Tenant keys across instances', () => {
     await b.http.get(`/admin/business/${id}/crm`).set(key.headers).expect(200);
 
     const revokedOnB = await noticeOn(b, TENANT_KEY_REVOKED_CHANNEL, lookupId);
-    await a.http.delete(keysPath(id, `/${key.keyId}`)).set(a.admin).expect(200);
+    await a.http
+      .delete(keysPath(id, `/${key.keyId}`))
+      .set(a.admin)
+      .expect(200);
     await a.http.get(`/admin/business/${id}`).set(key.headers).expect(401);
     await revokedOnB();
     const refused = await b.http.get(`/admin/business/${id}`).set(key.headers);
@@ -58,7 +61,7 @@ describe('Tenant keys across instances', () => {
     expect(refused.body.message).toBe('This API key has been revoked');
   });
 
-  it("a tenant deleted on one instance takes its keys with it on the other", async () => {
+  it('a tenant deleted on one instance takes its keys with it on the other', async () => {
     const id = await createTenant(a);
     const key = await issueKey(a, id, 'owner');
     await b.http.get(`/admin/business/${id}`).set(key.headers).expect(200);

@@ -31,7 +31,13 @@ describe('Tenant API keys', () => {
       const created = await t.http.post(keysPath(mine)).set(t.admin).send({ name: '  CI deploy  ', role: 'viewer' });
       expect(created.status).toBe(201);
       expect(created.headers['cache-control']).toBe('no-store');
-      expect(created.body).toMatchObject({ success: true, name: 'CI deploy', role: 'viewer', lastUsedAt: null, revokedAt: null });
+      expect(created.body).toMatchObject({
+        success: true,
+        name: 'CI deploy',
+        role: 'viewer',
+        lastUsedAt: null,
+        revokedAt: null,
+      });
       const { key, keyId, prefix } = created.body as { key: string; keyId: string; prefix: string };
       expect(key).toMatch(/^cpk_[0-9a-f]{16}_[A-Za-z0-9_-]{43}$/);
       expect(key.startsWith(`${prefix}_`)).toBe(true);
@@ -44,33 +50,47 @@ describe('Tenant API keys', () => {
 
       const list = await t.http.get(keysPath(mine)).set(t.admin).expect(200);
       const listed = (list.body.keys as Array<Record<string, unknown>>).find((k) => k.keyId === keyId);
-      expect(listed).toEqual({ keyId, name: 'CI deploy', role: 'viewer', prefix, createdAt: expect.any(String), lastUsedAt: null, revokedAt: null });
+      expect(listed).toEqual({
+        keyId,
+        name: 'CI deploy',
+        role: 'viewer',
+        prefix,
+        createdAt: expect.any(String),
+        lastUsedAt: null,
+        revokedAt: null,
+      });
       expect(JSON.stringify(list.body)).not.toContain(secret);
     });
 
-    it("records when a key was last used", async () => {
+    it('records when a key was last used', async () => {
       const key = await issueKey(t, mine, 'viewer');
       await t.http.get(`/admin/business/${mine}`).set(key.headers).expect(200);
       const list = await t.http.get(keysPath(mine)).set(owner.headers).expect(200);
-      const listed = (list.body.keys as Array<{ keyId: string; lastUsedAt: string | null }>).find((k) => k.keyId === key.keyId)!;
+      const listed = (list.body.keys as Array<{ keyId: string; lastUsedAt: string | null }>).find(
+        (k) => k.keyId === key.keyId,
+      )!;
       expect(Date.parse(listed.lastUsedAt!)).toBeGreaterThan(Date.now() - 60_000);
     });
 
     it('revokes a key at once: it is refused on the next request and listed as revoked', async () => {
       const key = await issueKey(t, mine, 'editor');
       await t.http.get(`/admin/business/${mine}`).set(key.headers).expect(200);
-      const revoked = await t.http.delete(keysPath(mine, `/${key.keyId}`)).set(owner.headers).expect(200);
+      const revoked = await t.http
+        .delete(keysPath(mine, `/${key.keyId}`))
+        .set(owner.headers)
+        .expect(200);
       expect(revoked.body.key).toMatchObject({ keyId: key.keyId, revokedAt: expect.any(String) });
       const refused = await t.http.get(`/admin/business/${mine}`).set(key.headers);
       expect(refused.status).toBe(401);
       expect(refused.body).toMatchObject({ code: 'AUTH.INVALID_KEY', message: 'This API key has been revoked' });
       const list = await t.http.get(keysPath(mine)).set(t.admin).expect(200);
-      expect((list.body.keys as Array<{ keyId: string; revokedAt: string | null }>).find((k) => k.keyId === key.keyId)!.revokedAt).toBe(
-        revoked.body.key.revokedAt,
-      );
+      expect(
+        (list.body.keys as Array<{ keyId: string; revokedAt: string | null }>).find((k) => k.keyId === key.keyId)!
+          .revokedAt,
+      ).toBe(revoked.body.key.revokedAt);
     });
 
-    it("answers 404 for a key of another tenant and 400 for a malformed key id", async () => {
+    it('answers 404 for a key of another tenant and 400 for a malformed key id', async () => {
       const theirs = await issueKey(t, other, 'viewer');
       const res = await t.http.delete(keysPath(mine, `/${theirs.keyId}`)).set(owner.headers);
       expect(res.status).toBe(404);
@@ -81,7 +101,13 @@ describe('Tenant API keys', () => {
 
     it('rejects a bad name or role with 400 and creates nothing', async () => {
       const before = (await t.http.get(keysPath(mine)).set(t.admin)).body.keys.length;
-      for (const body of [{ role: 'editor' }, { name: '   ', role: 'editor' }, { name: 'x', role: 'admin' }, { name: 'x'.repeat(101), role: 'viewer' }, tenantKeyFactory.build({ extra: 1 })]) {
+      for (const body of [
+        { role: 'editor' },
+        { name: '   ', role: 'editor' },
+        { name: 'x', role: 'admin' },
+        { name: 'x'.repeat(101), role: 'viewer' },
+        tenantKeyFactory.build({ extra: 1 }),
+      ]) {
         const res = await t.http.post(keysPath(mine)).set(t.admin).send(body);
         expect(res.status).toBe(400);
         expect(res.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
@@ -90,7 +116,10 @@ describe('Tenant API keys', () => {
     });
 
     it('answers 404 when creating a key for an unknown business', async () => {
-      const res = await t.http.post(keysPath(uniqueBusinessId('ghost'))).set(t.admin).send(tenantKeyFactory.build());
+      const res = await t.http
+        .post(keysPath(uniqueBusinessId('ghost')))
+        .set(t.admin)
+        .send(tenantKeyFactory.build());
       expect(res.status).toBe(404);
       expect(res.body.code).toBe('TENANT.NOT_FOUND');
     });
@@ -114,12 +143,24 @@ describe('Tenant API keys', () => {
 
     it("refuses another tenant's routes with 403 auth.wrong_tenant, whatever the role", async () => {
       for (const key of [owner, editor, viewer]) {
-        for (const path of [`/admin/business/${other}`, `/admin/business/${other}/crm`, `/admin/business/${other}/knowledge/documents`, keysPath(other)]) {
+        for (const path of [
+          `/admin/business/${other}`,
+          `/admin/business/${other}/crm`,
+          `/admin/business/${other}/knowledge/documents`,
+          keysPath(other),
+        ]) {
           const res = await t.http.get(path).set(key.headers);
-          expect({ path, status: res.status, code: res.body.code }).toEqual({ path, status: 403, code: 'auth.wrong_tenant' });
+          expect({ path, status: res.status, code: res.body.code }).toEqual({
+            path,
+            status: 403,
+            code: 'auth.wrong_tenant',
+          });
         }
       }
-      const write = await t.http.put(`/admin/business/${other}/voice`).set(owner.headers).send(voiceConfigFactory.build());
+      const write = await t.http
+        .put(`/admin/business/${other}/voice`)
+        .set(owner.headers)
+        .send(voiceConfigFactory.build());
       expect(write.status).toBe(403);
       expect(write.body.code).toBe('auth.wrong_tenant');
       expect((await t.http.get(`/admin/business/${other}/voice`).set(t.admin)).status).toBe(404);
@@ -141,7 +182,10 @@ describe('Tenant API keys', () => {
     });
 
     it('updates its own business but can neither create nor delete businesses', async () => {
-      const updated = await t.http.post('/admin/business').set(editor.headers).send({ businessId: mine, personality: 'Dry wit' });
+      const updated = await t.http
+        .post('/admin/business')
+        .set(editor.headers)
+        .send({ businessId: mine, personality: 'Dry wit' });
       expect(updated.status).toBe(200);
       expect(updated.body.config.personality).toBe('Dry wit');
 
@@ -151,9 +195,14 @@ describe('Tenant API keys', () => {
       expect(create.body.code).toBe('auth.wrong_tenant');
       expect((await t.http.get(`/admin/business/${fresh.businessId}`).set(t.admin)).status).toBe(404);
 
-      const legacy = await t.http.post('/admin/business').set(owner.headers).send({ business_id: other, business_name: 'Hijacked' });
+      const legacy = await t.http
+        .post('/admin/business')
+        .set(owner.headers)
+        .send({ business_id: other, business_name: 'Hijacked' });
       expect(legacy.status).toBe(403);
-      expect((await t.http.get(`/admin/business/${other}`).set(t.admin)).body.config.businessName).toBe('Acme Plumbing');
+      expect((await t.http.get(`/admin/business/${other}`).set(t.admin)).body.config.businessName).toBe(
+        'Acme Plumbing',
+      );
 
       const del = await t.http.delete(`/admin/business/${mine}`).set(owner.headers);
       expect(del.status).toBe(403);
@@ -167,7 +216,9 @@ describe('Tenant API keys', () => {
       const put = await t.http.put(`/admin/business/${mine}/crm`).set(viewer.headers).send({ type: 'builtin' });
       expect(put.status).toBe(403);
       expect(put.body.code).toBe('auth.insufficient_role');
-      expect((await t.http.post('/admin/business').set(viewer.headers).send({ businessId: mine, personality: 'x' })).status).toBe(403);
+      expect(
+        (await t.http.post('/admin/business').set(viewer.headers).send({ businessId: mine, personality: 'x' })).status,
+      ).toBe(403);
       expect((await t.http.get(`/admin/business/${mine}/crm`).set(t.admin)).body.configured).toBe(false);
     });
 
@@ -187,9 +238,19 @@ describe('Tenant API keys', () => {
     });
 
     it('lets an owner manage keys of its own tenant, owners included', async () => {
-      const created = await t.http.post(keysPath(mine)).set(owner.headers).send(tenantKeyFactory.build({ role: 'owner' })).expect(201);
-      await t.http.get(`/admin/business/${mine}/audit`).set('X-Admin-API-Key', created.body.key as string).expect(200);
-      await t.http.delete(keysPath(mine, `/${created.body.keyId}`)).set(owner.headers).expect(200);
+      const created = await t.http
+        .post(keysPath(mine))
+        .set(owner.headers)
+        .send(tenantKeyFactory.build({ role: 'owner' }))
+        .expect(201);
+      await t.http
+        .get(`/admin/business/${mine}/audit`)
+        .set('X-Admin-API-Key', created.body.key as string)
+        .expect(200);
+      await t.http
+        .delete(keysPath(mine, `/${created.body.keyId}`))
+        .set(owner.headers)
+        .expect(200);
     });
   });
 
@@ -204,7 +265,9 @@ describe('Tenant API keys', () => {
 
     it('is still required: no key is 401, a made-up cpk_ key is 401', async () => {
       expect((await t.http.get(`/admin/business/${mine}`)).status).toBe(401);
-      const forged = await t.http.get(`/admin/business/${mine}`).set('X-Admin-API-Key', `${owner.key.slice(0, 21)}${'A'.repeat(43)}`);
+      const forged = await t.http
+        .get(`/admin/business/${mine}`)
+        .set('X-Admin-API-Key', `${owner.key.slice(0, 21)}${'A'.repeat(43)}`);
       expect(forged.status).toBe(401);
       expect(forged.body.code).toBe('AUTH.INVALID_KEY');
     });

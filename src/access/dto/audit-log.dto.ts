@@ -24,7 +24,10 @@ export class AuditEntryDto {
   @ApiProperty({ example: '2026-11-30T21:15:02.118Z' })
   createdAt: string;
 
-  @ApiProperty({ example: '9b2f8e1c-4a3d-4f5e-8c7b-1d2e3f4a5b6c', description: 'The tenant key id, or "platform"; never the key' })
+  @ApiProperty({
+    example: '9b2f8e1c-4a3d-4f5e-8c7b-1d2e3f4a5b6c',
+    description: 'The tenant key id, or "platform"; never the key',
+  })
   keyId: string;
 
   @ApiProperty({ example: 'editor', enum: ['platform', 'owner', 'editor', 'viewer'] })
@@ -53,6 +56,10 @@ export class AuditPageDto {
   @ApiProperty({ type: [AuditEntryDto] })
   entries: AuditEntryDto[];
 
-  @ApiProperty({ nullable: true, example: '1000', description: 'Pass as cursor for older entries; null on the last page' })
+  @ApiProperty({
+    nullable: true,
+    example: '1000',
+    description: 'Pass as cursor for older entries; null on the last page',
+  })
   nextCursor: string | null;
 }

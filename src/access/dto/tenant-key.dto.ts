@@ -16,14 +16,18 @@ export class CreateTenantKeyDto {
   @ApiProperty({
     enum: TENANT_KEY_ROLES,
     example: 'editor',
-    description: 'owner: everything on this business, keys and audit included; editor: reads and writes, not keys; viewer: reads only',
+    description:
+      'owner: everything on this business, keys and audit included; editor: reads and writes, not keys; viewer: reads only',
   })
   @IsIn(TENANT_KEY_ROLES)
   role: TenantKeyRole;
 }
 
 export class TenantKeyDto {
-  @ApiProperty({ example: '9b2f8e1c-4a3d-4f5e-8c7b-1d2e3f4a5b6c', description: 'Recorded in the audit log as the actor' })
+  @ApiProperty({
+    example: '9b2f8e1c-4a3d-4f5e-8c7b-1d2e3f4a5b6c',
+    description: 'Recorded in the audit log as the actor',
+  })
   keyId: string;
 
   @ApiProperty({ example: 'CI deploy' })
@@ -32,7 +36,10 @@ export class TenantKeyDto {
   @ApiProperty({ enum: TENANT_KEY_ROLES, example: 'editor' })
   role: TenantKeyRole;
 
-  @ApiProperty({ example: 'cpk_3f9a0c1d2e4b5a69', description: 'The start of the key, to recognise it; not enough to use it' })
+  @ApiProperty({
+    example: 'cpk_3f9a0c1d2e4b5a69',
+    description: 'The start of the key, to recognise it; not enough to use it',
+  })
   prefix: string;
 
   @ApiProperty({ example: '2026-11-30T20:00:00.000Z' })

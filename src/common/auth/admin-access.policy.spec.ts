@@ -2,10 +2,23 @@ import { AdminRouteAccess, authorizeAdmin, targetTenant } from 'src/common/auth/
 import { AdminPrincipal, PLATFORM_PRINCIPAL, TenantKeyRole } from 'src/common/auth/admin-principal';
 import { AppError } from 'src/common/errors/app-error';
 
-const tenantKey = (role: TenantKeyRole, businessId = 'acme'): AdminPrincipal => ({ kind: 'tenant', keyId: 'k-1', role, businessId });
-const on = (method: string, params: Record<string, string> = { id: 'acme' }, body: unknown = {}) => ({ method, params, body });
+const tenantKey = (role: TenantKeyRole, businessId = 'acme'): AdminPrincipal => ({
+  kind: 'tenant',
+  keyId: 'k-1',
+  role,
+  businessId,
+});
+const on = (method: string, params: Record<string, string> = { id: 'acme' }, body: unknown = {}) => ({
+  method,
+  params,
+  body,
+});
 
-function refusal(principal: AdminPrincipal, req: ReturnType<typeof on>, access: AdminRouteAccess = {}): string | undefined {
+function refusal(
+  principal: AdminPrincipal,
+  req: ReturnType<typeof on>,
+  access: AdminRouteAccess = {},
+): string | undefined {
   try {
     authorizeAdmin(principal, req, access);
     return undefined;
@@ -21,7 +34,8 @@ describe('authorizeAdmin', () => {
   });
 
   it("refuses a tenant key on another tenant's route with auth.wrong_tenant, whatever its role", () => {
-    for (const role of ['owner', 'editor', 'viewer'] as const) expect(refusal(tenantKey(role), on('GET', { id: 'other' }))).toBe('auth.wrong_tenant');
+    for (const role of ['owner', 'editor', 'viewer'] as const)
+      expect(refusal(tenantKey(role), on('GET', { id: 'other' }))).toBe('auth.wrong_tenant');
   });
 
   it('refuses a tenant key on a route that names no tenant', () => {
@@ -31,7 +45,8 @@ describe('authorizeAdmin', () => {
   it('lets a viewer read but not write', () => {
     expect(refusal(tenantKey('viewer'), on('GET'))).toBeUndefined();
     expect(refusal(tenantKey('viewer'), on('HEAD'))).toBeUndefined();
-    for (const method of ['POST', 'PUT', 'PATCH', 'DELETE']) expect(refusal(tenantKey('viewer'), on(method))).toBe('auth.insufficient_role');
+    for (const method of ['POST', 'PUT', 'PATCH', 'DELETE'])
+      expect(refusal(tenantKey('viewer'), on(method))).toBe('auth.insufficient_role');
   });
 
   it('lets an editor write but not reach owner routes', () => {
@@ -44,9 +59,11 @@ describe('authorizeAdmin', () => {
     expect(refusal(tenantKey('owner'), on('DELETE'), { minRole: 'platform' })).toBe('auth.insufficient_role');
   });
 
-  it("takes the tenant from the body when told to, and checks it before the role", () => {
+  it('takes the tenant from the body when told to, and checks it before the role', () => {
     expect(refusal(tenantKey('editor'), on('POST', {}, { businessId: 'acme' }), { tenant: 'body' })).toBeUndefined();
-    expect(refusal(tenantKey('viewer'), on('POST', {}, { businessId: 'other' }), { tenant: 'body' })).toBe('auth.wrong_tenant');
+    expect(refusal(tenantKey('viewer'), on('POST', {}, { businessId: 'other' }), { tenant: 'body' })).toBe(
+      'auth.wrong_tenant',
+    );
   });
 
   it('leaves a body without a business id to validation', () => {

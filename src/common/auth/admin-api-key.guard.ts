@@ -37,13 +37,24 @@ export class AdminApiKeyGuard implements CanActivate {
     const presented = presentedAdminKey(req);
     if (!presented) throw AuthErrors.missingKey();
     const principal = await this.principals.resolve(presented);
-    const access = this.reflector.getAllAndOverride<AdminRouteAccess | undefined>(ADMIN_ACCESS, [context.getHandler(), context.getClass()]) ?? {};
-    const route = { method: req.method, params: req.params as Record<string, string | undefined>, body: req.body as unknown };
+    const access =
+      this.reflector.getAllAndOverride<AdminRouteAccess | undefined>(ADMIN_ACCESS, [
+        context.getHandler(),
+        context.getClass(),
+      ]) ?? {};
+    const route = {
+      method: req.method,
+      params: req.params as Record<string, string | undefined>,
+      body: req.body as unknown,
+    };
     try {
       authorizeAdmin(principal, route, access);
     } catch (err) {
       if (err instanceof AppError) {
-        this.logger.warn({ keyId: principal.keyId, code: err.code, method: req.method, route: routePattern(req) }, 'admin request refused');
+        this.logger.warn(
+          { keyId: principal.keyId, code: err.code, method: req.method, route: routePattern(req) },
+          'admin request refused',
+        );
       }
       throw err;
     }
@@ -65,6 +76,9 @@ export function AdminOnly(): ClassDecorator & MethodDecorator {
     ApiSecurity(ADMIN_SECURITY_SCHEME),
     ApiSecurity(ADMIN_BEARER_SCHEME),
     ApiUnauthorizedResponse({ description: 'Missing, invalid or revoked admin API key' }),
-    ApiForbiddenResponse({ description: "A tenant key outside its own business (auth.wrong_tenant) or beyond its role (auth.insufficient_role)" }),
+    ApiForbiddenResponse({
+      description:
+        'A tenant key outside its own business (auth.wrong_tenant) or beyond its role (auth.insufficient_role)',
+    }),
   );
 }

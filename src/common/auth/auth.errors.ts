@@ -10,11 +10,19 @@ export const AuthErrorCode = {
 
 export const AuthErrors = {
   missingKey: () =>
-    new AppError('UNAUTHORIZED', AuthErrorCode.MISSING_KEY, 'Admin API key required (X-Admin-API-Key or Authorization: Bearer)'),
+    new AppError(
+      'UNAUTHORIZED',
+      AuthErrorCode.MISSING_KEY,
+      'Admin API key required (X-Admin-API-Key or Authorization: Bearer)',
+    ),
   invalidKey: () => new AppError('UNAUTHORIZED', AuthErrorCode.INVALID_KEY, 'Invalid admin API key'),
   revokedKey: () => new AppError('UNAUTHORIZED', AuthErrorCode.INVALID_KEY, 'This API key has been revoked'),
   wrongTenant: () =>
-    new AppError('FORBIDDEN', AuthErrorCode.WRONG_TENANT, "This key belongs to another business; it only opens its own business's admin routes"),
+    new AppError(
+      'FORBIDDEN',
+      AuthErrorCode.WRONG_TENANT,
+      "This key belongs to another business; it only opens its own business's admin routes",
+    ),
   insufficientRole: (needed: string) =>
     new AppError('FORBIDDEN', AuthErrorCode.INSUFFICIENT_ROLE, `This key's role cannot do this; it needs ${needed}`),
 };
