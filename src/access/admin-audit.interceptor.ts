@@ -26,7 +26,7 @@ export class AdminAuditInterceptor implements NestInterceptor {
     const res = context.switchToHttp().getResponse<Response>();
     const record = (status: number) =>
       this.audit.record({
-        targetBusinessId: access.businessId ?? null,
+        targetBusinessId: recordableBusinessId(access.businessId),
         keyId: access.principal.keyId,
         role: access.principal.role,
         method: req.method,
@@ -42,6 +42,14 @@ export class AdminAuditInterceptor implements NestInterceptor {
       catchError((err: unknown) => from(record(statusOfError(err))).pipe(concatMap(() => throwError(() => err)))),
     );
   }
+}
+
+/**
+ * Business ids are at most 64 characters; a longer path segment names no business and is not stored (cut short,
+ * it could name a real one).
+ */
+function recordableBusinessId(id: string | undefined): string | null {
+  return id !== undefined && id.length <= 64 ? id : null;
 }
 
 /** The status the exception filter will answer with. */

@@ -246,6 +246,19 @@ describe('Admin audit log', () => {
     });
   });
 
+  it('records a write naming an impossible business id without the id', async () => {
+    const requestId = `req-long-${Date.now()}`;
+    await t.http
+      .put(`/admin/business/${'x'.repeat(200)}/crm`)
+      .set({ ...t.admin, 'X-Request-Id': requestId })
+      .send({ type: 'builtin' })
+      .expect(404);
+    const platform = (await t.http.get('/admin/audit').query({ limit: 200 }).set(t.admin).expect(200)).body as {
+      entries: AuditEntry[];
+    };
+    expect(platform.entries.find((e) => e.requestId === requestId)).toMatchObject({ businessId: null, status: 404 });
+  });
+
   it('refuses to change or delete entries in the database', async () => {
     const id = await createTenant(t);
     await t.http.put(`/admin/business/${id}/crm`).set(t.admin).send({ type: 'builtin' }).expect(200);
