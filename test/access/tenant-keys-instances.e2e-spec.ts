@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +23,17 @@ async function noticeOn(app: TestApp, channel: string, message: string): Promise
     await arrived;
     await unsubscribe();
   };
+}
+
+/**
+ * Waits until every notice `from` published on `channel` so far has reached `to`: Redis delivers one connection's
+ * publishes in order, so once a marker published after them arrives, they have too.
+ */
+async function drainNotices(from: TestApp, to: TestApp, channel: string): Promise<void> {
+  const marker = `drain-${randomUUID()}`;
+  const arrived = await noticeOn(to, channel, marker);
+  await from.app.get(PubSub).publish(channel, marker);
+  await arrived();
 }
 
 describe('Tenant keys across instances', () => {
@@ -65,6 +77,8 @@ describe('Tenant keys across instances', () => {
     const id = await createTenant(a);
     const key = await issueKey(a, id, 'owner');
     await b.http.get(`/admin/business/${id}`).set(key.headers).expect(200);
+    // The notice of the tenant's creation must not be mistaken for that of its deletion.
+    await drainNotices(a, b, TENANT_CHANGED_CHANNEL);
 
     const changedOnB = await noticeOn(b, TENANT_CHANGED_CHANNEL, id);
     await a.http.delete(`/admin/business/${id}`).set(a.admin).expect(200);
