@@ -5,9 +5,19 @@ import { KbJobHeartbeat1764000200001 } from './1764000200001-kb-job-heartbeat';
 import { CreateCrm1764000300000 } from './1764000300000-create-crm';
 import { CreateVoiceConfig1764000400000 } from './1764000400000-create-voice-config';
 import { CrmContactNotes1764000700000 } from './1764000700000-crm-contact-notes';
+import { CreateAccess1764001000000 } from './1764001000000-create-access';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the same list works from
  * TypeScript in tests and from compiled JavaScript in production.
  */
-export const migrations = [CreateBusinesses1764000000000, CreateConversations1764000100000, CreateKnowledgeBase1764000200000, KbJobHeartbeat1764000200001, CreateCrm1764000300000, CreateVoiceConfig1764000400000, CrmContactNotes1764000700000];
+export const migrations = [
+  CreateBusinesses1764000000000,
+  CreateConversations1764000100000,
+  CreateKnowledgeBase1764000200000,
+  KbJobHeartbeat1764000200001,
+  CreateCrm1764000300000,
+  CreateVoiceConfig1764000400000,
+  CrmContactNotes1764000700000,
+  CreateAccess1764001000000,
+];

@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
+import { AccessModule } from 'src/access/access.module';
 import { AdminModule } from 'src/admin/admin.module';
 import { ChatEngineModule } from 'src/chat/chat-engine.module';
 import { AllExceptionsFilter } from 'src/common/errors/all-exceptions.filter';
@@ -43,6 +44,7 @@ export class AppModule {
         RagModule,
         CrmModule,
         VoiceModule,
+        AccessModule,
         AdminModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { Logger } from 'nestjs-pino';
 import serveStatic from 'serve-static';
 import { AppModule } from 'src/app.module';
-import { ADMIN_SECURITY_SCHEME } from 'src/common/auth/admin-api-key.guard';
+import { ADMIN_BEARER_SCHEME, ADMIN_SECURITY_SCHEME } from 'src/common/auth/admin-api-key.guard';
 import { AppConfig } from 'src/config/app-config.service';
 import { normalizeOrigin, TenantOriginsRegistry } from 'src/tenant/tenant-origins.registry';
 
@@ -75,12 +75,16 @@ export function configureApp(app: NestExpressApplication): void {
   setupSwagger(app);
 }
 
+const ADMIN_KEY_DOC =
+  'The platform admin key (every business) or a business API key `cpk_…` with role owner, editor or viewer (its own business only).';
+
 export function buildOpenApiDocument(app: INestApplication) {
   const doc = new DocumentBuilder()
     .setTitle('Concierge platform API')
-    .setDescription('Multi-tenant AI assistant: web chat, voice, knowledge base, CRM. Admin endpoints need the admin API key.')
+    .setDescription('Multi-tenant AI assistant: web chat, voice, knowledge base, CRM. Admin endpoints need an admin API key: the platform key or a business\'s own key.')
     .setVersion('1.0')
-    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Admin-API-Key' }, ADMIN_SECURITY_SCHEME)
+    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Admin-API-Key', description: ADMIN_KEY_DOC }, ADMIN_SECURITY_SCHEME)
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: `The same key as a bearer token. ${ADMIN_KEY_DOC}` }, ADMIN_BEARER_SCHEME)
     .build();
   return SwaggerModule.createDocument(app, doc, { operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}` });
 }

@@ -2,6 +2,8 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from
 import { ApiBadRequestResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AdminOnly } from 'src/common/auth/admin-api-key.guard';
+import { AdminAccess } from 'src/common/auth/admin-access.policy';
+import { type AdminPrincipal, CurrentAdmin } from 'src/common/auth/admin-principal';
 import { ListBusinessesQuery } from 'src/admin/dto/list-businesses.query';
 import { toConfigDto } from 'src/tenant/business.mapper';
 import {
@@ -20,24 +22,32 @@ export class BusinessAdminController {
 
   @Post()
   @HttpCode(200)
+  @AdminAccess({ tenant: 'body' })
   @ApiOperation({
     summary: 'Create a business or partially update it',
-    description: 'Absent keys are kept; `null` or `""` clears an optional field. Accepts camelCase or legacy snake_case keys. Answers 201 on create, 200 on update.',
+    description:
+      'Absent keys are kept; `null` or `""` clears an optional field. Accepts camelCase or legacy snake_case keys. Answers 201 on create, 200 on update. ' +
+      "A business key may update its own business (editor or owner) but only the platform key creates businesses.",
   })
   @ApiOkResponse({ type: BusinessConfigResponseDto, description: 'Updated' })
   @ApiCreatedResponse({ type: BusinessConfigResponseDto, description: 'Created' })
   @ApiBadRequestResponse({ description: 'Invalid field or CTA tree; the message names it' })
-  async upsertBusiness(@Body() dto: UpsertBusinessDto, @Res({ passthrough: true }) res: Response): Promise<BusinessConfigResponseDto> {
-    const { business, created } = await this.tenants.upsert(dto);
+  async upsertBusiness(
+    @Body() dto: UpsertBusinessDto,
+    @CurrentAdmin() admin: AdminPrincipal,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<BusinessConfigResponseDto> {
+    const { business, created } = await this.tenants.upsert(dto, { mayCreate: admin.kind === 'platform' });
     if (created) res.status(201);
     return { success: true, config: toConfigDto(business) };
   }
 
   @Get()
-  @ApiOperation({ summary: 'All businesses keyed by id, paged by id' })
+  @AdminAccess({ tenant: 'filtered' })
+  @ApiOperation({ summary: "All businesses keyed by id, paged by id (a business key sees only its own)" })
   @ApiOkResponse({ type: BusinessListResponseDto })
-  async listBusinesses(@Query() query: ListBusinessesQuery): Promise<BusinessListResponseDto> {
-    const page = await this.tenants.list(query.limit, query.cursor);
+  async listBusinesses(@Query() query: ListBusinessesQuery, @CurrentAdmin() admin: AdminPrincipal): Promise<BusinessListResponseDto> {
+    const page = await this.tenants.list(query.limit, query.cursor, admin.kind === 'tenant' ? admin.businessId : undefined);
     return {
       success: true,
       businesses: Object.fromEntries(page.items.map((b) => [b.businessId, toConfigDto(b)])),
@@ -56,7 +66,8 @@ export class BusinessAdminController {
   }
 
   @Delete(':id')
-  @ApiOperation({ summary: 'Delete a business and everything that belongs to it' })
+  @AdminAccess({ minRole: 'platform' })
+  @ApiOperation({ summary: 'Delete a business and everything that belongs to it (platform key only)' })
   @ApiParam({ name: 'id', example: 'goaccel-website' })
   @ApiOkResponse({ type: DeleteBusinessResponseDto })
   @ApiNotFoundResponse({ description: 'Unknown business' })

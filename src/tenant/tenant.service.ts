@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { AuthErrors } from 'src/common/auth/auth.errors';
 import { BusinessRepository } from 'src/tenant/business.repository';
 import { normalizeCtaTree, validateCtaTree } from 'src/tenant/cta-tree';
 import { UpsertBusinessDto } from 'src/tenant/dto/upsert-business.dto';
@@ -36,14 +37,18 @@ export class TenantService {
     private readonly lifecycle: TenantLifecycle,
   ) {}
 
-  /** Create, or partially update: absent keys are kept, `null`/`""` clear optional fields (non-null ones reset to defaults). */
-  async upsert(dto: UpsertBusinessDto): Promise<UpsertResult> {
+  /**
+   * Create, or partially update: absent keys are kept, `null`/`""` clear optional fields (non-null ones reset to
+   * defaults). `mayCreate: false` (a business's own key) limits it to updating an existing business.
+   */
+  async upsert(dto: UpsertBusinessDto, { mayCreate = true }: { mayCreate?: boolean } = {}): Promise<UpsertResult> {
     if (dto.ctaTree) {
       const errors = validateCtaTree(dto.ctaTree);
       if (errors.length) throw TenantErrors.invalid(errors.join('; '));
     }
     const result = await this.dataSource.transaction(async (em) => {
       const existing = await this.businesses.findByIdForUpdate(dto.businessId, em);
+      if (!existing && !mayCreate) throw AuthErrors.insufficientRole('the platform key to create a business');
       if (!existing && !dto.businessName) throw TenantErrors.invalid('businessName is required when creating a business');
       const target = existing ?? this.businesses.create({ businessId: dto.businessId, ...DEFAULTS }, em);
       applyPatch(target, dto);
@@ -70,7 +75,12 @@ export class TenantService {
     return found;
   }
 
-  async list(limit: number, cursor?: string): Promise<{ items: BusinessEntity[]; total: number; nextCursor: string | null }> {
+  /** `onlyBusinessId` narrows the listing to one business (what a business's own key may see). */
+  async list(limit: number, cursor?: string, onlyBusinessId?: string): Promise<{ items: BusinessEntity[]; total: number; nextCursor: string | null }> {
+    if (onlyBusinessId !== undefined) {
+      const own = await this.businesses.findById(onlyBusinessId);
+      return { items: own && (cursor === undefined || own.businessId > cursor) ? [own] : [], total: own ? 1 : 0, nextCursor: null };
+    }
     const [items, total] = await Promise.all([
       this.businesses.listAllForAdmin(limit, cursor),
       this.businesses.countAllForAdmin(),

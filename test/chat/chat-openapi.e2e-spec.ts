@@ -17,7 +17,7 @@ describe('Chat endpoints in the OpenAPI document', () => {
     const session = doc.paths['/admin/business/{id}/sessions/{session_id}'];
     expect(session.get.operationId).toBe('SessionAdmin_getSession');
     expect(session.delete.operationId).toBe('SessionAdmin_deleteSession');
-    expect(session.get.security).toEqual([{ 'admin-api-key': [] }]);
+    expect(session.get.security).toEqual([{ 'admin-api-key': [] }, { 'admin-bearer': [] }]);
     expect(doc.components.schemas.ChatRequestDto.properties.session_id.example).toBe(
       '3f1c2b9e-7d4a-4e55-9a51-0c6f3f2d8b10',
     );

@@ -20,8 +20,9 @@ describe('Platform', () => {
       const doc = await t.http.get('/docs-json');
       expect(doc.status).toBe(200);
       expect(doc.body.components.securitySchemes['admin-api-key']).toMatchObject({ type: 'apiKey', name: 'X-Admin-API-Key' });
+      expect(doc.body.components.securitySchemes['admin-bearer']).toMatchObject({ type: 'http', scheme: 'bearer' });
       const upsert = doc.body.paths['/admin/business'].post;
-      expect(upsert.security).toEqual([{ 'admin-api-key': [] }]);
+      expect(upsert.security).toEqual([{ 'admin-api-key': [] }, { 'admin-bearer': [] }]);
       expect(upsert.operationId).toBe('BusinessAdmin_upsertBusiness');
       expect(doc.body.paths['/api/business/{id}/config'].get.security).toBeUndefined();
       expect(doc.body.components.schemas.UpsertBusinessDto.properties.businessId.example).toBe('goaccel-website');

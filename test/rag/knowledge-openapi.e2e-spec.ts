@@ -28,7 +28,7 @@ describe('Knowledge endpoints in the OpenAPI document', () => {
     for (const [path, method, operationId] of expected) {
       const op = doc.paths[path]?.[method];
       expect({ path, method, operationId: op?.operationId }).toEqual({ path, method, operationId });
-      expect(op.security).toEqual([{ 'admin-api-key': [] }]);
+      expect(op.security).toEqual([{ 'admin-api-key': [] }, { 'admin-bearer': [] }]);
     }
     expect(Object.keys(doc.paths[`${base}/documents`].post.requestBody.content)).toEqual(['application/json', 'application/x-ndjson']);
     expect(doc.components.schemas.SearchResultDto.properties.vectorScore.example).toBe(0.48);

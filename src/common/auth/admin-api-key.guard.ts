@@ -1,11 +1,15 @@
-import { applyDecorators, CanActivate, ExecutionContext, Injectable, UseGuards } from '@nestjs/common';
-import { ApiSecurity, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { applyDecorators, CanActivate, ExecutionContext, Injectable, Logger, UseGuards } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { ApiForbiddenResponse, ApiSecurity, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { AdminKeyProvider } from 'src/common/auth/admin-key.provider';
-import { constantTimeEquals } from 'src/common/auth/constant-time';
+import { ADMIN_ACCESS, AdminRouteAccess, authorizeAdmin, targetTenant } from 'src/common/auth/admin-access.policy';
+import { AdminPrincipalResolver, AdminRequest } from 'src/common/auth/admin-principal';
+import { AuthErrors } from 'src/common/auth/auth.errors';
 import { AppError } from 'src/common/errors/app-error';
 
+/** The key in the X-Admin-API-Key header; `ADMIN_BEARER_SCHEME` documents the same key as a bearer token. */
 export const ADMIN_SECURITY_SCHEME = 'admin-api-key';
+export const ADMIN_BEARER_SCHEME = 'admin-bearer';
 
 export function presentedAdminKey(req: Pick<Request, 'headers'>): string | undefined {
   const header = req.headers['x-admin-api-key'];
@@ -15,25 +19,66 @@ export function presentedAdminKey(req: Pick<Request, 'headers'>): string | undef
   return undefined;
 }
 
+/**
+ * Resolves the caller (platform key, or a tenant key with its role), then checks the route's tenant and the
+ * role against the operation. The result is left on the request for handlers and the audit log.
+ */
 @Injectable()
 export class AdminApiKeyGuard implements CanActivate {
-  constructor(private readonly keys: AdminKeyProvider) {}
+  private readonly logger = new Logger('AdminAccess');
 
-  canActivate(context: ExecutionContext): boolean {
-    const presented = presentedAdminKey(context.switchToHttp().getRequest<Request>());
-    if (!presented) throw new AppError('UNAUTHORIZED', 'AUTH.MISSING_KEY', 'Admin API key required (X-Admin-API-Key or Authorization: Bearer)');
-    if (!constantTimeEquals(presented, this.keys.value)) {
-      throw new AppError('UNAUTHORIZED', 'AUTH.INVALID_KEY', 'Invalid admin API key');
+  constructor(
+    private readonly principals: AdminPrincipalResolver,
+    private readonly reflector: Reflector,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const req = context.switchToHttp().getRequest<AdminRequest>();
+    const presented = presentedAdminKey(req);
+    if (!presented) throw AuthErrors.missingKey();
+    const principal = await this.principals.resolve(presented);
+    const access =
+      this.reflector.getAllAndOverride<AdminRouteAccess | undefined>(ADMIN_ACCESS, [
+        context.getHandler(),
+        context.getClass(),
+      ]) ?? {};
+    const route = {
+      method: req.method,
+      params: req.params as Record<string, string | undefined>,
+      body: req.body as unknown,
+    };
+    try {
+      authorizeAdmin(principal, route, access);
+    } catch (err) {
+      if (err instanceof AppError) {
+        this.logger.warn(
+          { keyId: principal.keyId, code: err.code, method: req.method, route: routePattern(req) },
+          'admin request refused',
+        );
+      }
+      throw err;
     }
+    req.adminAccess = { principal, businessId: targetTenant(route, access) };
     return true;
   }
 }
 
-/** Guards a controller or handler with the admin key and documents the security scheme in OpenAPI. */
+/** The matched route's pattern (`/admin/business/:id/crm`), never the raw URL with its ids and query. */
+export function routePattern(req: Pick<Request, 'route' | 'baseUrl'>): string {
+  const path = (req.route as { path?: unknown } | undefined)?.path;
+  return typeof path === 'string' ? `${req.baseUrl ?? ''}${path}` : 'unknown';
+}
+
+/** Guards a controller or handler with an admin key (platform or tenant) and documents both ways of sending it. */
 export function AdminOnly(): ClassDecorator & MethodDecorator {
   return applyDecorators(
     UseGuards(AdminApiKeyGuard),
     ApiSecurity(ADMIN_SECURITY_SCHEME),
-    ApiUnauthorizedResponse({ description: 'Missing or invalid admin API key' }),
+    ApiSecurity(ADMIN_BEARER_SCHEME),
+    ApiUnauthorizedResponse({ description: 'Missing, invalid or revoked admin API key' }),
+    ApiForbiddenResponse({
+      description:
+        'A tenant key outside its own business (auth.wrong_tenant) or beyond its role (auth.insufficient_role)',
+    }),
   );
 }
