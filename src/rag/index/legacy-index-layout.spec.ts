@@ -97,6 +97,8 @@ describe(migrateLegacyIndexLayout.name, () => {
   });
 
   it('finds nothing to do when DATA_DIR does not exist yet', async () => {
-    await expect(migrateLegacyIndexLayout(join(dataDir, 'absent'), isKnown)).resolves.toEqual({ moved: [], skipped: [] });
+    const result = await migrateLegacyIndexLayout(join(dataDir, 'absent'), isKnown);
+
+    expect(result).toEqual({ moved: [], skipped: [] });
   });
 });
