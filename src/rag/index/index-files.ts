@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { HierarchicalNSW } from 'hnswlib-node';
 import { isDirectChild, tenantIndexDir } from 'src/rag/index/index-paths';
 import { RagSearchErrors } from 'src/rag/rag-search.errors';
@@ -102,7 +102,7 @@ export class IndexFiles {
 
   async remove(): Promise<void> {
     // Checked again at the point of deletion: a recursive rm is the one call here that can destroy foreign data.
-    if (!isDirectChild(this.root, this.directory)) throw RagSearchErrors.invalidTenantPath(this.directory);
+    if (!isDirectChild(this.root, this.directory)) throw RagSearchErrors.invalidTenantPath(basename(this.directory));
     await rm(this.directory, { recursive: true, force: true });
   }
 }
