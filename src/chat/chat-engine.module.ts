@@ -4,11 +4,11 @@ import { ChatService } from 'src/chat/chat.service';
 import { ChatTurnRunner } from 'src/chat/chat-turn.runner';
 import { llmProviderBinding } from 'src/chat/llm-provider.factory';
 import { GroundingStep } from 'src/chat/pipeline/grounding.step';
-import { SystemInstructionBuilder } from 'src/chat/pipeline/system-instruction.builder';
 import { ChatRateLimitModule } from 'src/chat/rate-limit/chat-rate-limit.module';
 import { ToolLoop } from 'src/chat/pipeline/tool-loop';
 import { SessionAdminController } from 'src/chat/session-admin.controller';
 import { SessionAdminService } from 'src/chat/session-admin.service';
+import { ConversationModule } from 'src/conversation/conversation.module';
 import { CrmModule } from 'src/crm/crm.module';
 import { RagModule } from 'src/rag/rag.module';
 import { SessionModule } from 'src/session/session.module';
@@ -16,17 +16,16 @@ import { TenantModule } from 'src/tenant/tenant.module';
 
 /** /chat and /chat/stream, the admin session endpoints, and the pieces the voice bridge reuses. */
 @Module({
-  imports: [TenantModule, SessionModule, RagModule, CrmModule, ChatRateLimitModule],
+  imports: [TenantModule, SessionModule, RagModule, CrmModule, ChatRateLimitModule, ConversationModule],
   controllers: [ChatController, SessionAdminController],
   providers: [
     llmProviderBinding,
-    SystemInstructionBuilder,
     GroundingStep,
     ToolLoop,
     ChatTurnRunner,
     ChatService,
     SessionAdminService,
   ],
-  exports: [llmProviderBinding, SystemInstructionBuilder],
+  exports: [llmProviderBinding],
 })
 export class ChatEngineModule {}

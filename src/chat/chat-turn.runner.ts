@@ -4,13 +4,14 @@ import { LlmProvider, LlmRequest, LlmResponse, LlmTurn } from 'src/chat/llm-prov
 import { askedField } from 'src/chat/pipeline/asked-field';
 import { attachCtas } from 'src/chat/pipeline/cta-attachment';
 import type { CtaOutcome } from 'src/chat/pipeline/cta-navigation.step';
-import { GroundingStep, knowledgeBlock, sourcesOf } from 'src/chat/pipeline/grounding.step';
+import { GroundingStep, sourcesOf } from 'src/chat/pipeline/grounding.step';
 import { applyHardGuards, isIntroToken } from 'src/chat/pipeline/hard-guards.step';
 import { appendWithinWindow, contextTurns } from 'src/chat/pipeline/history-window';
 import { captureLead, missingFields } from 'src/chat/pipeline/lead-capture.step';
 import { recoverSession } from 'src/chat/pipeline/session-recovery';
 import { DEFAULT_MAX_REPLY_CHARS, ReplyPolicy, validateReply } from 'src/chat/pipeline/response-validator';
-import { SystemInstructionBuilder } from 'src/chat/pipeline/system-instruction.builder';
+import { knowledgeBlock } from 'src/conversation/knowledge-excerpts';
+import { SystemInstructionBuilder } from 'src/conversation/system-instruction.builder';
 import { joinTexts, ToolLoop, ToolLoopOutcome } from 'src/chat/pipeline/tool-loop';
 import { SafeDeltaEmitter } from 'src/chat/streaming/safe-delta-emitter';
 import { TurnRecord } from 'src/chat/turn-record';

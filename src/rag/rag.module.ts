@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { MulterModule } from '@nestjs/platform-express';
 import type Redis from 'ioredis';
 import { AppConfig } from 'src/config/app-config.service';
+import { IndexLayoutMigration } from 'src/rag/index/index-layout.migration';
 import { KnowledgeChangeService } from 'src/rag/ingestion/knowledge-change.service';
 import { BullMqKnowledgeJobQueue, knowledgeQueueName } from 'src/rag/jobs/bullmq.knowledge-job-queue';
 import { CrawlSource } from 'src/rag/jobs/crawl.source';
@@ -59,6 +60,7 @@ import { TenantModule } from 'src/tenant/tenant.module';
     KnowledgeSourceReader,
     KnowledgeJobRunner,
     KnowledgeTenantHooks,
+    IndexLayoutMigration,
     CrawlSource,
     {
       provide: KnowledgeJobQueue,

@@ -75,7 +75,7 @@ export interface VectorIndexStatus {
   lastPersistedAt: Date | null;
 }
 
-/** Opens and caches one index per tenant (DATA_DIR/<businessId>/). */
+/** Opens and caches one index per tenant (DATA_DIR/indexes/<businessId>/). */
 export abstract class VectorIndexRegistry {
   /**
    * The tenant's index: from the cache, else from disk when its meta matches (model, dimension, expected state,

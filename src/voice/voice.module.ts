@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { ChatEngineModule } from 'src/chat/chat-engine.module';
 import { CryptoModule } from 'src/common/crypto/crypto.module';
+import { ConversationModule } from 'src/conversation/conversation.module';
 import { CrmModule } from 'src/crm/crm.module';
 import { RagModule } from 'src/rag/rag.module';
 import { SessionModule } from 'src/session/session.module';
@@ -28,7 +28,7 @@ import { VoiceMetrics } from 'src/voice/voice-metrics.service';
     TenantModule,
     CryptoModule,
     SessionModule,
-    ChatEngineModule,
+    ConversationModule,
     CrmModule,
     RagModule,
   ],

@@ -1,4 +1,5 @@
 import { Document, HeadingLevel, Packer, Paragraph, TextRun } from 'docx';
+import { crc32, deflateRawSync } from 'node:zlib';
 
 export interface PdfLine {
   text: string;
@@ -98,4 +99,70 @@ ${paragraphs.map((p) => `<p>${p}</p>`).join('\n')}
 <aside>Recent posts: Ten tips for winter pipes</aside>
 <footer>© 2026 Acme Plumbing · 1 Main Street · Privacy</footer>
 </body></html>`;
+}
+
+export interface ZipEntrySpec {
+  name: string;
+  data: Buffer;
+  /** Size written into the headers instead of the real one, as a lying zip bomb does. */
+  declaredSize?: number;
+}
+
+/** A deflated zip written by hand (local headers, central directory, end record) so a test can make it hostile. */
+export function buildZip(entries: ZipEntrySpec[]): Buffer {
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const entry of entries) {
+    const name = Buffer.from(entry.name, 'utf8');
+    const packed = deflateRawSync(entry.data, { level: 9 });
+    const size = entry.declaredSize ?? entry.data.length;
+    const crc = crc32(entry.data);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(8, 8); // deflate
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(packed.length, 18);
+    local.writeUInt32LE(size, 22);
+    local.writeUInt16LE(name.length, 26);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(20, 4);
+    central.writeUInt16LE(20, 6);
+    central.writeUInt16LE(8, 10);
+    central.writeUInt32LE(crc, 16);
+    central.writeUInt32LE(packed.length, 20);
+    central.writeUInt32LE(size, 24);
+    central.writeUInt16LE(name.length, 28);
+    central.writeUInt32LE(offset, 42);
+    locals.push(local, name, packed);
+    centrals.push(central, name);
+    offset += local.length + name.length + packed.length;
+  }
+  const directory = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(entries.length, 8);
+  end.writeUInt16LE(entries.length, 10);
+  end.writeUInt32LE(directory.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, directory, end]);
+}
+
+const CONTENT_TYPES =
+  '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">' +
+  '<Default Extension="xml" ContentType="application/xml"/></Types>';
+
+/**
+ * A DOCX-shaped zip bomb: a few kB on the wire whose word/document.xml unpacks to `unpackedBytes` of XML. With
+ * `lie`, the headers claim the entry is tiny, so only inflating it reveals the size.
+ */
+export function buildZipBombDocx(unpackedBytes: number, lie = false): Buffer {
+  const document = Buffer.alloc(unpackedBytes, ' ');
+  document.write('<?xml version="1.0"?><w:document>', 0);
+  return buildZip([
+    { name: '[Content_Types].xml', data: Buffer.from(CONTENT_TYPES) },
+    { name: 'word/document.xml', data: document, declaredSize: lie ? 1024 : undefined },
+  ]);
 }

@@ -68,7 +68,7 @@ describe('Knowledge base across instances and restarts', () => {
     } finally {
       await first.close();
     }
-    const tenantDir = join(dataDir, id);
+    const tenantDir = join(dataDir, 'indexes', id);
     const indexFile = readdirSync(tenantDir).find((f) => f.endsWith('.hnsw'))!;
     writeFileSync(join(tenantDir, indexFile), 'garbage that is not an hnsw index');
 

@@ -71,7 +71,7 @@ describe('Knowledge-base tenant isolation and result limits', () => {
     const doomed = await createTenant(t);
     await ingestDocuments(t, doomed, plumbingDocumentsFactory.build());
     await search(t, doomed, 'warranty');
-    const tenantDir = join(process.env.DATA_DIR!, doomed);
+    const tenantDir = join(process.env.DATA_DIR!, 'indexes', doomed);
     expect(existsSync(tenantDir)).toBe(true);
 
     await t.http.delete(`/admin/business/${doomed}`).set(t.admin).expect((res) => expect([200, 204]).toContain(res.status));

@@ -1,6 +1,6 @@
 import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { buildDocx, buildHtmlPage, buildPdf } from 'test/factories/knowledge-file.factory';
+import { buildDocx, buildHtmlPage, buildPdf, buildZipBombDocx } from 'test/factories/knowledge-file.factory';
 import { createTenant, kbPath, search, waitForJob } from 'test/rag/knowledge-test-helpers';
 import { bootTestApp, TestApp } from 'test/support/test-app';
 
@@ -106,6 +106,17 @@ describe('Knowledge ingestion from files, crawls and the legacy scrape endpoints
     const job = await waitForJob(t, id, res.body.jobId);
     expect(job.status).toBe('failed');
     expect(job.message).toMatch(/broken\.pdf/);
+  });
+
+  it('fails the job of a zip-bomb DOCX with a message naming the file, and serves nothing from it', async () => {
+    const id = await createTenant(t);
+    const res = await upload(id, 'bomb.docx', buildZipBombDocx(16 * 1024 * 1024));
+    expect(res.status).toBe(202);
+    const job = await waitForJob(t, id, res.body.jobId);
+    expect(job.status).toBe('failed');
+    expect(job.message).toMatch(/^File "bomb\.docx" is a DOCX that looks like a zip bomb and was not unpacked \(/);
+    const versions = await t.http.get(kbPath(id, '/versions')).set(t.admin).expect(200);
+    expect(versions.body.versions).toEqual([]);
   });
 
   it('crawls a site from its sitemap, respecting robots.txt, and serves the pages by URL', async () => {

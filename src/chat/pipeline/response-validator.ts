@@ -1,9 +1,7 @@
 import sanitizeHtml from 'sanitize-html';
+import { LEAK_FALLBACK, type LeakPolicy, leaksInstructions } from 'src/conversation/instruction-leak';
 
-export interface ReplyPolicy {
-  /** Text the reply must never echo: the system instruction (platform rules and tenant prompt). */
-  protectedText: string;
-  canary: string;
+export interface ReplyPolicy extends LeakPolicy {
   maxChars: number;
 }
 
@@ -13,18 +11,9 @@ export interface ValidatedReply {
   replaced: 'leak' | 'empty' | null;
 }
 
-export const LEAK_FALLBACK = "I'm sorry, I can't share that. Is there anything else I can help you with?";
+export { LEAK_FALLBACK };
 export const EMPTY_FALLBACK = "I'm sorry, I didn't quite get that. Could you tell me a bit more about what you need?";
 export const DEFAULT_MAX_REPLY_CHARS = 1500;
-
-const LEAK_WINDOW = 80;
-const MIN_PROTECTED_SEGMENT = 40;
-const INTERNAL_MARKERS = [
-  'platform rules',
-  'business tenant specific instructions',
-  'known visitor details',
-  'knowledge base excerpts',
-];
 
 const SANITIZE: sanitizeHtml.IOptions = {
   allowedTags: ['b', 'i', 'u', 'br', 'code', 'a'],
@@ -41,44 +30,6 @@ const normalize = (text: string) =>
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, ' ')
     .trim();
-
-interface ProtectedIndex {
-  /** Every LEAK_WINDOW-long run of the long protected lines. */
-  windows: Set<string>;
-  /** Protected lines too short for a window, matched whole. */
-  shortSegments: string[];
-}
-
-// The protected text is the same for every turn of a tenant, so its index is built once and reused.
-const indexCache = new Map<string, ProtectedIndex>();
-const INDEX_CACHE_SIZE = 256;
-
-function protectedIndex(protectedText: string): ProtectedIndex {
-  const hit = indexCache.get(protectedText);
-  if (hit) return hit;
-  const index: ProtectedIndex = { windows: new Set(), shortSegments: [] };
-  for (const line of protectedText.split('\n')) {
-    const segment = normalize(line);
-    if (segment.length < MIN_PROTECTED_SEGMENT) continue;
-    if (segment.length < LEAK_WINDOW) index.shortSegments.push(segment);
-    else for (let i = 0; i + LEAK_WINDOW <= segment.length; i++) index.windows.add(segment.slice(i, i + LEAK_WINDOW));
-  }
-  if (indexCache.size >= INDEX_CACHE_SIZE) indexCache.delete(indexCache.keys().next().value as string);
-  indexCache.set(protectedText, index);
-  return index;
-}
-
-/** True when the reply carries the canary, an internal section name, or a long verbatim run of the instructions. */
-export function leaksInstructions(reply: string, policy: Pick<ReplyPolicy, 'protectedText' | 'canary'>): boolean {
-  if (reply.toLowerCase().includes(policy.canary.toLowerCase())) return true;
-  const out = normalize(reply);
-  if (INTERNAL_MARKERS.some((m) => out.includes(m))) return true;
-  if (out.length < MIN_PROTECTED_SEGMENT) return false;
-  const index = protectedIndex(policy.protectedText);
-  if (index.shortSegments.some((segment) => out.includes(segment))) return true;
-  for (let i = 0; i + LEAK_WINDOW <= out.length; i++) if (index.windows.has(out.slice(i, i + LEAK_WINDOW))) return true;
-  return false;
-}
 
 function markdownToHtml(text: string): string {
   return text

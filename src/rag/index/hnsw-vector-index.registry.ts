@@ -1,13 +1,9 @@
 import { Logger } from '@nestjs/common';
-import { isAbsolute, join, resolve } from 'node:path';
 import { HierarchicalNSW } from 'hnswlib-node';
 import { HnswVectorIndex } from 'src/rag/index/hnsw-vector-index';
 import { IndexFiles, UnusableReason } from 'src/rag/index/index-files';
-import { RagSearchErrors } from 'src/rag/rag-search.errors';
+import { indexesRoot } from 'src/rag/index/index-paths';
 import { OpenVectorIndexOptions, VectorIndex, VectorIndexRegistry, VectorIndexStatus } from 'src/rag/vector-index.port';
-
-/** Same shape as tenant ids (BUSINESS_ID_PATTERN); re-checked here because the id becomes a folder name. */
-const SAFE_TENANT_DIR = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 
 /** What happened on the last open of a tenant's index; exposed for health reporting and tests. */
 export interface IndexOpenReport {
@@ -17,7 +13,7 @@ export interface IndexOpenReport {
 }
 
 /**
- * One HNSW index per tenant, cached in memory and persisted under DATA_DIR/<businessId>/. Opens are de-duplicated per
+ * One HNSW index per tenant, cached in memory and persisted under DATA_DIR/indexes/<businessId>/. Opens are de-duplicated per
  * tenant, so a burst of first searches loads or rebuilds once. A cached index whose model, dimension or state differs
  * from what the caller expects is reopened, which re-verifies the disk and rebuilds when the file is not current.
  */
@@ -36,7 +32,7 @@ export class HnswVectorIndexRegistry extends VectorIndexRegistry {
     private readonly maxCachedTenants = 200,
   ) {
     super();
-    this.root = isAbsolute(dataDir) ? dataDir : resolve(process.cwd(), dataDir);
+    this.root = indexesRoot(dataDir);
   }
 
   async forTenant(businessId: string, options: OpenVectorIndexOptions): Promise<VectorIndex> {
@@ -150,8 +146,7 @@ export class HnswVectorIndexRegistry extends VectorIndexRegistry {
   }
 
   private filesFor(businessId: string): IndexFiles {
-    if (!SAFE_TENANT_DIR.test(businessId)) throw RagSearchErrors.invalidTenantPath(businessId);
-    return new IndexFiles(join(this.root, businessId));
+    return new IndexFiles(this.root, businessId);
   }
 }
 

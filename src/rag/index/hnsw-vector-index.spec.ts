@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HnswVectorIndexRegistry } from 'src/rag/index/hnsw-vector-index.registry';
@@ -31,8 +31,8 @@ describe(HnswVectorIndexRegistry.name, () => {
   let loader: jest.Mock<Promise<VectorRow[]>, []>;
   const open = (overrides: Partial<OpenVectorIndexOptions> = {}) =>
     sut.forTenant('tenant-a', { modelId: MODEL, dimension: DIM, loader, ...overrides });
-  const indexFile = () => join(dataDir, 'tenant-a', 'vectors.hnsw');
-  const metaFile = () => join(dataDir, 'tenant-a', 'vectors.meta.json');
+  const indexFile = () => join(dataDir, 'indexes', 'tenant-a', 'vectors.hnsw');
+  const metaFile = () => join(dataDir, 'indexes', 'tenant-a', 'vectors.meta.json');
 
   beforeAll(() => Logger.overrideLogger(false));
 
@@ -263,8 +263,25 @@ describe(HnswVectorIndexRegistry.name, () => {
 
     await sut.drop('tenant-a');
 
-    await expect(stat(join(dataDir, 'tenant-a'))).rejects.toMatchObject({ code: 'ENOENT' });
+    await expect(stat(join(dataDir, 'indexes', 'tenant-a'))).rejects.toMatchObject({ code: 'ENOENT' });
     expect(await sut.status('tenant-a')).toBeNull();
+  });
+
+  it('drop of a tenant named like a file or folder in DATA_DIR leaves that file and every other index alone', async () => {
+    await mkdir(join(dataDir, 'postgres'));
+    await writeFile(join(dataDir, 'postgres', 'PG_VERSION'), '16');
+    await writeFile(join(dataDir, 'admin-api-key'), 'secret');
+    await open();
+    for (const businessId of ['postgres', 'admin-api-key', 'indexes']) {
+      await sut.forTenant(businessId, { modelId: MODEL, dimension: DIM, loader });
+    }
+
+    for (const businessId of ['postgres', 'admin-api-key', 'indexes']) await sut.drop(businessId);
+
+    expect(await readFile(join(dataDir, 'postgres', 'PG_VERSION'), 'utf8')).toBe('16');
+    expect(await readFile(join(dataDir, 'admin-api-key'), 'utf8')).toBe('secret');
+    expect((await stat(indexFile())).isFile()).toBe(true);
+    await expect(stat(join(dataDir, 'indexes', 'postgres'))).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
   it('keeps only the most recently used tenants in memory and reopens an evicted one from its file', async () => {

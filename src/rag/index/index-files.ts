@@ -1,8 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { HierarchicalNSW } from 'hnswlib-node';
+import { isDirectChild, tenantIndexDir } from 'src/rag/index/index-paths';
+import { RagSearchErrors } from 'src/rag/rag-search.errors';
 
 /** Bump when the file layout or meta shape changes: older files are then rebuilt, never misread. */
 export const INDEX_FORMAT = 1;
@@ -31,17 +33,23 @@ export type UnusableReason = 'missing' | 'unreadable-meta' | 'model-mismatch' | 
 export type VerifiedIndex = { ok: true; meta: IndexMeta } | { ok: false; reason: UnusableReason };
 
 /**
- * The two files of one tenant's index under DATA_DIR/<businessId>/: `vectors.hnsw` (hnswlib's own format) and
+ * The two files of one tenant's index under DATA_DIR/indexes/<businessId>/: `vectors.hnsw` (hnswlib's own format) and
  * `vectors.meta.json`. Both are written to temporary names and renamed, meta last, so a crash leaves either the old
  * pair or a meta that no longer matches the file's hash, and such a pair is rebuilt rather than loaded.
  */
 export class IndexFiles {
+  readonly directory: string;
   readonly indexPath: string;
   readonly metaPath: string;
 
-  constructor(readonly directory: string) {
-    this.indexPath = join(directory, 'vectors.hnsw');
-    this.metaPath = join(directory, 'vectors.meta.json');
+  /** @param root the indexes root (DATA_DIR/indexes); the tenant's folder is always a direct child of it. */
+  constructor(
+    private readonly root: string,
+    businessId: string,
+  ) {
+    this.directory = tenantIndexDir(root, businessId);
+    this.indexPath = join(this.directory, 'vectors.hnsw');
+    this.metaPath = join(this.directory, 'vectors.meta.json');
   }
 
   async write(index: HierarchicalNSW, input: IndexMetaInput): Promise<void> {
@@ -93,6 +101,8 @@ export class IndexFiles {
   }
 
   async remove(): Promise<void> {
+    // Checked again at the point of deletion: a recursive rm is the one call here that can destroy foreign data.
+    if (!isDirectChild(this.root, this.directory)) throw RagSearchErrors.invalidTenantPath(basename(this.directory));
     await rm(this.directory, { recursive: true, force: true });
   }
 }

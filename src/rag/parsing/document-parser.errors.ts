@@ -5,6 +5,7 @@ export const DocumentParserErrorCode = {
   FILE_TOO_LARGE: 'RAG.FILE_TOO_LARGE',
   FILE_UNREADABLE: 'RAG.FILE_UNREADABLE',
   FILE_EMPTY: 'RAG.FILE_EMPTY',
+  ARCHIVE_TOO_LARGE: 'RAG.ARCHIVE_TOO_LARGE',
 } as const;
 
 export const DocumentParserErrors = {
@@ -25,6 +26,12 @@ export const DocumentParserErrors = {
       'VALIDATION',
       DocumentParserErrorCode.FILE_UNREADABLE,
       `File "${filename}" is not a readable ${format} file`,
+    ),
+  archiveTooLarge: (filename: string, format: string, detail: string) =>
+    new AppError(
+      'PAYLOAD_TOO_LARGE',
+      DocumentParserErrorCode.ARCHIVE_TOO_LARGE,
+      `File "${filename}" is a ${format} that looks like a zip bomb and was not unpacked (${detail})`,
     ),
   empty: (filename: string) =>
     new AppError(

@@ -2,7 +2,7 @@ import { AppError } from 'src/common/errors/app-error';
 import type { AppConfig } from 'src/config/app-config.service';
 import { DocumentParser } from 'src/rag/parsing/document-parser';
 import { DocumentParserErrorCode } from 'src/rag/parsing/document-parser.errors';
-import { buildDocx, buildHtmlPage, buildPdf } from 'test/factories/knowledge-file.factory';
+import { buildDocx, buildHtmlPage, buildPdf, buildZipBombDocx } from 'test/factories/knowledge-file.factory';
 
 function makeParser(maxBytes = 10 * 1024 * 1024): DocumentParser {
   const config = {
@@ -239,6 +239,27 @@ describe(DocumentParser.name, () => {
     expect(err.kind).toBe('PAYLOAD_TOO_LARGE');
     expect(err.code).toBe(DocumentParserErrorCode.FILE_TOO_LARGE);
     expect(err.message).toContain('big.txt');
+  });
+
+  it('refuses a zip-bomb DOCX before inflating it, with a PAYLOAD_TOO_LARGE error naming the file', async () => {
+    const bomb = buildZipBombDocx(64 * 1024 * 1024);
+    expect(bomb.length).toBeLessThan(1024 * 1024);
+
+    const err = await parseError(sut.parse(bomb, 'bomb.docx'));
+
+    expect(err.kind).toBe('PAYLOAD_TOO_LARGE');
+    expect(err.code).toBe(DocumentParserErrorCode.ARCHIVE_TOO_LARGE);
+    expect(err.message).toContain('File "bomb.docx" is a DOCX that looks like a zip bomb and was not unpacked');
+    expect(err.message).toMatch(/\(an entry expands \d+ times; at most 100 is accepted\)$/);
+  });
+
+  it('refuses a DOCX whose headers understate what an entry unpacks to', async () => {
+    const err = await parseError(sut.parse(buildZipBombDocx(8 * 1024 * 1024, true), 'liar.docx'));
+
+    expect(err.code).toBe(DocumentParserErrorCode.ARCHIVE_TOO_LARGE);
+    expect(err.message).toBe(
+      'File "liar.docx" is a DOCX that looks like a zip bomb and was not unpacked (an entry unpacks to more than the size it declares)',
+    );
   });
 
   it('refuses a file with no extractable text', async () => {

@@ -1,20 +1,28 @@
-import { Injectable } from '@nestjs/common';
-import { load, loadBuffer } from 'cheerio';
-import mammoth from 'mammoth';
+import { Injectable, Logger } from '@nestjs/common';
 import { AppError } from 'src/common/errors/app-error';
 import { AppConfig } from 'src/config/app-config.service';
 import { csvToText } from 'src/rag/parsing/csv-text';
 import { DocumentParserErrors } from 'src/rag/parsing/document-parser.errors';
 import { decodeText, type DocumentFormat, detectFormat } from 'src/rag/parsing/format-detection';
-import { extractHtmlContent } from 'src/rag/parsing/html-content';
-import { documentTitle, elementsToText, removeNonContent } from 'src/rag/parsing/html-text';
+import type { ExtractedText } from 'src/rag/parsing/document-extract';
+import { type DocumentWorkerLimits, extractInWorker } from 'src/rag/parsing/document-worker';
 import { markdownToText } from 'src/rag/parsing/markdown-text';
 import { rawPdfToText } from 'src/rag/parsing/pdf-text';
 import { extractPdfInWorker } from 'src/rag/parsing/pdf-worker';
+import { WorkerFailure } from 'src/rag/parsing/worker-run';
 
 /** Bounds on one PDF extraction: a hostile or pathological file must not pin a core or the heap. */
 const PDF_TIMEOUT_MS = 60_000;
 const PDF_MAX_HEAP_MB = 512;
+/**
+ * DOCX and HTML get the same treatment. A DOCX is a zip: its XML typically compresses 5–20 times and its images not
+ * at all, so 100 times for an entry over 1 MiB, or more than 200 MiB unpacked, is a zip bomb rather than a document.
+ */
+const DOC_WORKER_LIMITS: DocumentWorkerLimits = {
+  timeoutMs: 60_000,
+  maxHeapMb: 512,
+  zip: { maxEntries: 5_000, maxTotalBytes: 200 * 1024 * 1024, maxRatio: 100, ratioFloorBytes: 1024 * 1024 },
+};
 
 export type { DocumentFormat } from 'src/rag/parsing/format-detection';
 
@@ -38,6 +46,8 @@ export function normalizeText(text: string): string {
 /** Turns an uploaded knowledge file into plain text with its structure kept, whatever its format. */
 @Injectable()
 export class DocumentParser {
+  private readonly logger = new Logger('DocumentParser');
+
   constructor(private readonly config: AppConfig) {}
 
   /** The upload limit, so the multipart endpoint can refuse a file before buffering all of it. */
@@ -66,10 +76,9 @@ export class DocumentParser {
           rawPdfToText(await extractPdfInWorker(buffer, { timeoutMs: PDF_TIMEOUT_MS, maxHeapMb: PDF_MAX_HEAP_MB })),
         );
       case 'docx':
-        return this.guard(filename, 'DOCX', () => this.docxToText(buffer));
+        return this.guard(filename, 'DOCX', () => this.inWorker('docx', buffer, filename));
       case 'html':
-        // loadBuffer honours a BOM or <meta charset>, which a raw upload carries instead of an HTTP header.
-        return extractHtmlContent(loadBuffer(buffer));
+        return this.guard(filename, 'HTML', () => this.inWorker('html', buffer, filename));
       case 'markdown':
         return markdownToText(decodeText(buffer));
       case 'txt':
@@ -82,12 +91,11 @@ export class DocumentParser {
     }
   }
 
-  /** Word styles map to real headings in mammoth's HTML, so DOCX keeps its outline like the other formats. */
-  private async docxToText(buffer: Buffer): Promise<{ title: string | null; text: string }> {
-    const { value: html } = await mammoth.convertToHtml({ buffer });
-    const $ = load(html);
-    removeNonContent($);
-    return { title: $('h1').length ? documentTitle($) : null, text: elementsToText($, $('body')) };
+  private async inWorker(format: 'docx' | 'html', buffer: Buffer, filename: string): Promise<ExtractedText> {
+    const reply = await extractInWorker(format, buffer, DOC_WORKER_LIMITS);
+    if (reply.ok) return reply.result;
+    if (reply.reason === 'too-large') throw DocumentParserErrors.archiveTooLarge(filename, 'DOCX', reply.detail);
+    throw DocumentParserErrors.unreadable(filename, format.toUpperCase());
   }
 
   /** Parser libraries throw arbitrary errors on corrupt input; the admin needs to know which file was bad. */
@@ -96,6 +104,10 @@ export class DocumentParser {
       return await run();
     } catch (err) {
       if (err instanceof AppError) throw err;
+      // A parser stopped at its time or memory limit is worth an operator's look; the file name stays out (PII).
+      if (err instanceof WorkerFailure) {
+        this.logger.warn({ event: 'document_parse_stopped', format: label, reason: err.reason });
+      }
       throw DocumentParserErrors.unreadable(filename, label);
     }
   }

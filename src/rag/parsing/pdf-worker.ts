@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { RawPdf } from 'src/rag/parsing/pdf-text';
+import { firstReply } from 'src/rag/parsing/worker-run';
 
 /**
  * pdf.js runs in a worker thread: it is CPU-bound (a large PDF would stall every chat on this instance) and it is an
@@ -37,32 +38,16 @@ export interface PdfWorkerLimits {
   maxHeapMb: number;
 }
 
-export function extractPdfInWorker(buffer: Buffer, limits: PdfWorkerLimits): Promise<RawPdf> {
+export async function extractPdfInWorker(buffer: Buffer, limits: PdfWorkerLimits): Promise<RawPdf> {
   // A copy, transferred: pdf.js detaches the array it parses, and the caller's Buffer may be a pooled slice.
   const data = new Uint8Array(buffer);
-  return new Promise<RawPdf>((resolve, reject) => {
-    const worker = new Worker(WORKER_SOURCE, {
-      eval: true,
-      workerData: { data, unpdfPath: require.resolve('unpdf') },
-      transferList: [data.buffer],
-      resourceLimits: { maxOldGenerationSizeMb: limits.maxHeapMb },
-    });
-    let settled = false;
-    const finish = (fn: () => void) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      void worker.terminate();
-      fn();
-    };
-    const timer = setTimeout(
-      () => finish(() => reject(new Error(`PDF extraction exceeded ${limits.timeoutMs} ms`))),
-      limits.timeoutMs,
-    );
-    worker.once('message', (reply: WorkerReply) =>
-      finish(() => (reply.ok ? resolve(reply.pdf) : reject(new Error(reply.error)))),
-    );
-    worker.once('error', (err) => finish(() => reject(err)));
-    worker.once('exit', (code) => finish(() => reject(new Error(`PDF worker exited with code ${code}`))));
+  const worker = new Worker(WORKER_SOURCE, {
+    eval: true,
+    workerData: { data, unpdfPath: require.resolve('unpdf') },
+    transferList: [data.buffer],
+    resourceLimits: { maxOldGenerationSizeMb: limits.maxHeapMb },
   });
+  const reply = await firstReply<WorkerReply>(worker, limits.timeoutMs, 'PDF extraction');
+  if (!reply.ok) throw new Error(reply.error);
+  return reply.pdf;
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit, Optional } from '@nestjs/common';
-import { SystemInstructionBuilder } from 'src/chat/pipeline/system-instruction.builder';
 import { AppConfig } from 'src/config/app-config.service';
+import { SystemInstructionBuilder } from 'src/conversation/system-instruction.builder';
 import { CrmTools } from 'src/crm/crm-tools.port';
 import { KnowledgeRetriever } from 'src/rag/knowledge-retriever.port';
 import { SessionStore } from 'src/session/session-store.port';
@@ -56,7 +56,7 @@ export class CallSessionFactory implements OnModuleInit, OnApplicationShutdown {
     transcripts: TranscriptService,
     sessions: SessionStore,
     metrics: VoiceMetrics,
-    @Optional() @Inject(SystemInstructionBuilder) instructions?: SystemInstructionBuilder,
+    instructions: SystemInstructionBuilder,
     @Optional() @Inject(CrmTools) crmTools?: CrmTools,
     @Optional() @Inject(KnowledgeRetriever) knowledge?: KnowledgeRetriever,
   ) {
@@ -66,8 +66,7 @@ export class CallSessionFactory implements OnModuleInit, OnApplicationShutdown {
       voiceConfigs,
       tickets,
       connector,
-      // The builder is stateless; a private instance keeps voice working if the chat engine does not export it.
-      instructions: instructions ?? new SystemInstructionBuilder(),
+      instructions,
       crmTools,
       knowledge,
       transcripts,

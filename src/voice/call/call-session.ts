@@ -1,5 +1,6 @@
 import type { LiveServerMessage } from '@google/genai';
 import { Logger } from '@nestjs/common';
+import { type LeakPolicy, leaksInstructions } from 'src/conversation/instruction-leak';
 import { newSessionState, SessionState } from 'src/session/session-state';
 import { InboundAudio, OutboundAudio } from 'src/voice/audio/call-audio';
 import { TWILIO_FRAME_BYTES } from 'src/voice/audio/frame-packer';
@@ -10,6 +11,7 @@ import { CallTools } from 'src/voice/call/call-tools';
 import { CallTranscript } from 'src/voice/call/call-transcript';
 import { DtmfMenu } from 'src/voice/call/dtmf-menu';
 import { ModelLink } from 'src/voice/call/model-link';
+import { SAFE_LINE_PROMPT } from 'src/voice/call/spoken-leak';
 import { isValidTwilioSignature } from 'src/voice/twilio/twilio-signature';
 import { STREAM_PARAM_BUSINESS, STREAM_PARAM_CALL, STREAM_PARAM_TICKET } from 'src/voice/twilio/twiml';
 import type { CallTransport, StartFrame, TwilioInboundFrame } from 'src/voice/twilio/twilio-media.types';
@@ -33,6 +35,8 @@ interface LiveCall {
   tools: CallTools;
   transcript: CallTranscript;
   menu: DtmfMenu;
+  /** What the model's speech must never contain: the call's instructions without caller details, and the canary. */
+  leakPolicy: LeakPolicy;
 }
 
 /**
@@ -50,6 +54,8 @@ export class CallSession {
   private turn = new AssistantTurn(0);
   /** The rest of an interrupted model turn is dropped until the model says the turn is over. */
   private dropping = false;
+  /** The next assistant turn replaces speech withheld for leaking the instructions; its record says so. */
+  private replacingLeak = false;
   private lastVoicedAt = 0;
   /** Caller audio that arrives while the tenant is being loaded, before the model link exists. */
   private readonly early: Buffer[] = [];
@@ -153,7 +159,12 @@ export class CallSession {
       { businessId, callSid },
     );
     const transcript = new CallTranscript(this.deps.transcripts, businessId, callSid, state, business.defaultCountry);
-    this.call = { businessId, callSid, state, link, tools, transcript, menu: new DtmfMenu(business.ctaTree ?? {}) };
+    const leakPolicy: LeakPolicy = {
+      protectedText: this.deps.instructions.protectedText(business, 'voice'),
+      canary: this.deps.instructions.canary,
+    };
+    const menu = new DtmfMenu(business.ctaTree ?? {});
+    this.call = { businessId, callSid, state, link, tools, transcript, menu, leakPolicy };
     for (const pcm of this.early.splice(0)) link.sendAudio(pcm);
     this.deps.metrics.callsActive++;
     this.deps.metrics.callsTotal++;
@@ -180,7 +191,10 @@ export class CallSession {
     if (!sc) return;
     if (sc.interrupted) this.bargeIn(call);
     if (sc.inputTranscription?.text) call.transcript.appendCaller(sc.inputTranscription.text);
-    if (sc.outputTranscription?.text && !this.dropping) this.turn.appendTranscript(sc.outputTranscription.text);
+    if (sc.outputTranscription?.text && !this.dropping) {
+      this.turn.appendTranscript(sc.outputTranscription.text);
+      if (leaksInstructions(this.turn.transcript, call.leakPolicy)) this.withholdLeak(call);
+    }
     for (const part of sc.modelTurn?.parts ?? []) {
       const audio = part.inlineData;
       if (audio?.data && audio.mimeType?.startsWith('audio/') && !this.dropping) this.playModelAudio(audio.data);
@@ -231,10 +245,29 @@ export class CallSession {
     this.turn = new AssistantTurn(++this.turnSeq);
   }
 
+  /**
+   * The model's speech is leaking its instructions (its transcription runs alongside the audio): silence what Twilio
+   * has buffered, drop the rest of the turn, keep the leaked words out of the transcript and the log, and have the
+   * model say the safe line instead.
+   */
+  private withholdLeak(call: LiveCall): void {
+    this.transport.send({ event: 'clear', streamSid: this.streamSid });
+    this.outbound.clear();
+    this.dropping = true;
+    this.replacingLeak = true;
+    const { businessId, callSid } = call;
+    const turn = this.turn.seq;
+    this.logger.warn({ event: 'voice_output_withheld', reason: 'instruction_leak', businessId, callSid, turn });
+    this.turn = new AssistantTurn(++this.turnSeq);
+    call.link.sendText(SAFE_LINE_PROMPT);
+  }
+
   private completeTurn(call: LiveCall): void {
     if (!this.dropping) {
       this.sendFrames(this.outbound.flush());
-      call.transcript.recordTurn(this.turn.transcript, false);
+      const replaced = this.replacingLeak && !!this.turn.transcript;
+      if (replaced) this.replacingLeak = false;
+      call.transcript.recordTurn(this.turn.transcript, false, replaced ? 'leak' : undefined);
       this.turn = new AssistantTurn(++this.turnSeq);
     }
     this.dropping = false;

@@ -1,5 +1,6 @@
 import type { FunctionCall, FunctionResponse } from '@google/genai';
 import type { CrmTools, ToolCallContext, ToolDeclaration } from 'src/crm/crm-tools.port';
+import { knowledgeBlock } from 'src/conversation/knowledge-excerpts';
 import type { KnowledgeRetriever } from 'src/rag/knowledge-retriever.port';
 
 export const SEARCH_KNOWLEDGE_TOOL: ToolDeclaration = {
@@ -63,10 +64,9 @@ export class CallTools {
         const query = typeof args.query === 'string' ? args.query.slice(0, 500) : '';
         if (!query.trim()) return { error: 'query is required' };
         const result = await this.knowledge.retrieve(ctx.businessId, query, { k: 4 });
-        return {
-          confidence: result.confidence,
-          passages: result.passages.map((p) => ({ title: p.title, url: p.url, text: p.text.slice(0, MAX_PASSAGE_CHARS) })),
-        };
+        // Framed as in chat: delimited excerpts under a header that marks them untrusted, so a crawled page that
+        // says "ignore your instructions" is read as data.
+        return { confidence: result.confidence, excerpts: knowledgeBlock(result.passages, MAX_PASSAGE_CHARS) };
       }
       if (!this.crm) return { error: `unknown tool ${name}` };
       const result = await this.crm.execute(name, args, ctx);

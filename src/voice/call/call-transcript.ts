@@ -44,13 +44,17 @@ export class CallTranscript {
     if (r.newlyLocked.length) this.write([], [{ type: 'lead_captured', payload: { fields: r.newlyLocked } }]);
   }
 
-  recordTurn(assistantText: string, interrupted: boolean): void {
+  /** `replaced`: the assistant's words stand in for speech withheld for that reason (as chat's `replaced`). */
+  recordTurn(assistantText: string, interrupted: boolean, replaced?: 'leak'): void {
     this.captureLead();
     const caller = this.callerText.trim();
     this.callerText = '';
     const messages: TurnRecord['messages'] = [];
     if (caller) messages.push({ role: 'user', content: caller });
-    if (assistantText) messages.push({ role: 'assistant', content: assistantText, ...(interrupted ? { payload: { interrupted: true } } : {}) });
+    const payload = { ...(interrupted ? { interrupted: true } : {}), ...(replaced ? { replaced } : {}) };
+    if (assistantText) {
+      messages.push({ role: 'assistant', content: assistantText, ...(Object.keys(payload).length ? { payload } : {}) });
+    }
     this.write(
       messages,
       messages.map((m) => ({ type: m.role === 'user' ? 'user_message' : 'assistant_message' })),

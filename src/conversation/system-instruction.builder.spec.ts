@@ -1,4 +1,4 @@
-import { SystemInstructionBuilder } from 'src/chat/pipeline/system-instruction.builder';
+import { SystemInstructionBuilder } from 'src/conversation/system-instruction.builder';
 import type { BusinessEntity } from 'src/tenant/entities/business.entity';
 
 const business = {
