@@ -9,6 +9,7 @@ import { ChatRateLimitModule } from 'src/chat/rate-limit/chat-rate-limit.module'
 import { ToolLoop } from 'src/chat/pipeline/tool-loop';
 import { SessionAdminController } from 'src/chat/session-admin.controller';
 import { SessionAdminService } from 'src/chat/session-admin.service';
+import { ChatSessionAccess } from 'src/chat/session-access';
 import { CrmModule } from 'src/crm/crm.module';
 import { RagModule } from 'src/rag/rag.module';
 import { SessionModule } from 'src/session/session.module';
@@ -25,6 +26,7 @@ import { TenantModule } from 'src/tenant/tenant.module';
     ToolLoop,
     ChatTurnRunner,
     ChatService,
+    ChatSessionAccess,
     SessionAdminService,
   ],
   exports: [llmProviderBinding, SystemInstructionBuilder],
