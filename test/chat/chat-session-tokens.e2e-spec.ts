@@ -1,5 +1,7 @@
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
+import { newSessionState } from 'src/session/session-state';
+import { SessionStore } from 'src/session/session-store.port';
 import { SessionTokens } from 'src/session/session-tokens';
 import { chatter, createTenant, newSessionId, parseSse } from 'test/chat/chat.support';
 import { TEST_REDIS_URL } from 'test/support/services';
@@ -175,6 +177,22 @@ describe('Session tokens on /chat and /chat/stream', () => {
       expect(res.body.code).toBe('session.voice_only');
     }
     expect(await footprint(businessId, callSid)).toEqual({ messages: 0, events: 0, live: null });
+  });
+
+  it('keeps any voice session out of /chat, whatever its id and even on a tenant that opted out', async () => {
+    const optedOut = await createTenant(t, { settings: { sessionTokens: 'off' } });
+    const sessionId = newSessionId();
+    const voice = newSessionState(optedOut, sessionId, 'voice');
+    voice.captured.email = 'caller@example.com';
+    await t.app.get(SessionStore).save(voice);
+    const before = await footprint(optedOut, sessionId);
+
+    const res = await post({ business_id: optedOut, session_id: sessionId, message: 'what is my email?' });
+
+    expect(res.status).toBe(403);
+    expect(res.body.code).toBe('session.voice_only');
+    expect(JSON.stringify(res.body)).not.toContain('caller@example.com');
+    expect(await footprint(optedOut, sessionId)).toEqual(before);
   });
 
   describe('/chat/stream', () => {
