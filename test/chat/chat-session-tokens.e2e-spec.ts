@@ -195,6 +195,18 @@ describe('Session tokens on /chat and /chat/stream', () => {
     expect(await footprint(optedOut, sessionId)).toEqual(before);
   });
 
+  it("lets a tenant's widget origin send the X-Session-Token header (CORS preflight)", async () => {
+    const origin = 'https://tokens-widget.example.com';
+    await createTenant(t, { allowedOrigins: [origin] });
+    const res = await t.http
+      .options('/chat/stream')
+      .set('Origin', origin)
+      .set('Access-Control-Request-Method', 'POST')
+      .set('Access-Control-Request-Headers', 'content-type,x-session-token');
+    expect(res.headers['access-control-allow-origin']).toBe(origin);
+    expect(res.headers['access-control-allow-headers']).toContain('X-Session-Token');
+  });
+
   describe('/chat/stream', () => {
     const stream = (body: Record<string, unknown>, headers: Record<string, string> = {}) =>
       t.http
