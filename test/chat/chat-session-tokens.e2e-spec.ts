@@ -121,6 +121,17 @@ describe('Session tokens on /chat and /chat/stream', () => {
     expect((await footprint(businessId, sessionId)).messages).toBe(2);
   });
 
+  it('lets only one of several simultaneous tokenless first messages on one new id start the session', async () => {
+    const sessionId = newSessionId();
+    const body = (n: number) => ({ business_id: businessId, session_id: sessionId, message: `hello ${n}` });
+    const results = await Promise.all([0, 1, 2, 3].map((n) => post(body(n))));
+
+    const statuses = results.map((r) => r.status).sort();
+    expect(statuses).toEqual([200, 403, 403, 403]);
+    for (const res of results.filter((r) => r.status === 403)) expect(res.body.code).toBe('session.token_required');
+    expect((await footprint(businessId, sessionId)).messages).toBe(2);
+  });
+
   it('generates an unguessable session id when the request omits it, and the pair continues the session', async () => {
     const first = await post({ business_id: businessId, message: 'hello' });
     expect(first.status).toBe(200);
