@@ -121,6 +121,16 @@ describe('Session tokens on /chat and /chat/stream', () => {
     expect((await footprint(businessId, sessionId)).messages).toBe(2);
   });
 
+  it.each([
+    ['a null session_id', { session_id: null }, 'session_id'],
+    ['a session_token that is not a string', { session_token: 42 }, 'session_token'],
+    ['a session_token over 256 characters', { session_token: 'x'.repeat(257) }, 'session_token'],
+  ])('answers %s with a 400 naming the field', async (_name, patch, field) => {
+    const res = await post({ business_id: businessId, session_id: newSessionId(), message: 'hello', ...patch });
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(res.body.message)).toContain(field);
+  });
+
   it('lets only one of several simultaneous tokenless first messages on one new id start the session', async () => {
     const sessionId = newSessionId();
     const body = (n: number) => ({ business_id: businessId, session_id: sessionId, message: `hello ${n}` });
