@@ -30,7 +30,12 @@ describe(ChatService.name, () => {
   const grant = { sessionId: 'session-123', token: 'v1.token', mayContinue: true };
 
   function build(
-    overrides: { tenants?: TenantService; store?: SessionStore; runner?: ChatTurnRunner; access?: ChatSessionAccess } = {},
+    overrides: {
+      tenants?: TenantService;
+      store?: SessionStore;
+      runner?: ChatTurnRunner;
+      access?: ChatSessionAccess;
+    } = {},
   ) {
     const tenants =
       overrides.tenants ?? strictMock<TenantService>({ getCached: jest.fn().mockResolvedValue(business) });
@@ -38,8 +43,7 @@ describe(ChatService.name, () => {
       overrides.store ??
       strictMock<SessionStore>({ withLock: jest.fn((_b: string, _s: string, fn: () => Promise<unknown>) => fn()) });
     const runner = overrides.runner ?? strictMock<ChatTurnRunner>({ run: jest.fn().mockResolvedValue(reply) });
-    const access =
-      overrides.access ?? strictMock<ChatSessionAccess>({ authorize: jest.fn().mockResolvedValue(grant) });
+    const access = overrides.access ?? strictMock<ChatSessionAccess>({ authorize: jest.fn().mockResolvedValue(grant) });
     return { sut: new ChatService(tenants, store, runner, config, access), tenants, store, runner, access };
   }
 
@@ -55,7 +59,11 @@ describe(ChatService.name, () => {
     await sut.reply(dto({ session_token: 'from-body' }), 'from-header');
     expect(access.authorize).toHaveBeenCalledWith(business, 'session-123', 'from-body');
     expect(runner.run).toHaveBeenCalledWith(
-      expect.objectContaining({ mayContinue: true, sessionToken: 'v1.token', input: expect.objectContaining({ sessionId: 'session-123' }) }),
+      expect.objectContaining({
+        mayContinue: true,
+        sessionToken: 'v1.token',
+        input: expect.objectContaining({ sessionId: 'session-123' }),
+      }),
     );
   });
 
@@ -78,7 +86,9 @@ describe(ChatService.name, () => {
   });
 
   it('refuses a request the access check refuses before taking the lock', async () => {
-    const access = strictMock<ChatSessionAccess>({ authorize: jest.fn().mockRejectedValue(SessionErrors.tokenRequired()) });
+    const access = strictMock<ChatSessionAccess>({
+      authorize: jest.fn().mockRejectedValue(SessionErrors.tokenRequired()),
+    });
     const { sut } = build({ access, store: strictMock<SessionStore>(), runner: strictMock<ChatTurnRunner>() });
     await expect(sut.openStream(dto())).rejects.toMatchObject({ kind: 'FORBIDDEN', code: 'session.token_required' });
   });

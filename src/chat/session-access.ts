@@ -32,7 +32,11 @@ export class ChatSessionAccess {
     private readonly transcripts: TranscriptService,
   ) {}
 
-  async authorize(business: BusinessEntity, sessionId: string | undefined, token: string | undefined): Promise<SessionGrant> {
+  async authorize(
+    business: BusinessEntity,
+    sessionId: string | undefined,
+    token: string | undefined,
+  ): Promise<SessionGrant> {
     const businessId = business.businessId;
     if (sessionId === undefined) {
       const generated = newChatSessionId();

@@ -48,7 +48,9 @@ describe('validateEnv', () => {
     };
     expect(() => validateEnv(production)).toThrow(/- SESSION_TOKEN_SECRET: required when NODE_ENV=production/);
     expect(() => validateEnv({ ...production, SESSION_TOKEN_SECRET: 'too-short' })).toThrow(/- SESSION_TOKEN_SECRET:/);
-    expect(validateEnv({ ...production, SESSION_TOKEN_SECRET: 's'.repeat(32) }).SESSION_TOKEN_SECRET).toBe('s'.repeat(32));
+    expect(validateEnv({ ...production, SESSION_TOKEN_SECRET: 's'.repeat(32) }).SESSION_TOKEN_SECRET).toBe(
+      's'.repeat(32),
+    );
   });
 
   it('does not echo secret values in its messages', () => {

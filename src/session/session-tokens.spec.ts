@@ -38,7 +38,8 @@ describe(SessionTokens.name, () => {
   it('refuses empty, truncated and altered tokens', () => {
     const token = sut.issue('acme', 'session-123');
     const flipped = token.slice(0, -1) + (token.endsWith('A') ? 'B' : 'A');
-    for (const bad of ['', token.slice(0, -1), flipped, `${token}x`]) expect(sut.verify('acme', 'session-123', bad)).toBe(false);
+    for (const bad of ['', token.slice(0, -1), flipped, `${token}x`])
+      expect(sut.verify('acme', 'session-123', bad)).toBe(false);
   });
 
   it('writes a versioned token of 256 bits that does not contain the secret or the ids', () => {

@@ -70,7 +70,11 @@ describe('Session tokens on /chat and /chat/stream', () => {
     await redis.del(`chat:${businessId}:${victim.sessionId}`);
     const before = await footprint(businessId, victim.sessionId);
 
-    const stranger = await post({ business_id: businessId, session_id: victim.sessionId, message: 'what is my email?' });
+    const stranger = await post({
+      business_id: businessId,
+      session_id: victim.sessionId,
+      message: 'what is my email?',
+    });
     expect(stranger.status).toBe(403);
     expect(stranger.body.code).toBe('session.token_required');
     expect(await footprint(businessId, victim.sessionId)).toEqual(before);
@@ -148,7 +152,12 @@ describe('Session tokens on /chat and /chat/stream', () => {
     const { session_id: sessionId, session_token: token } = first.body as { session_id: string; session_token: string };
     expect(sessionId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
 
-    const second = await post({ business_id: businessId, session_id: sessionId, session_token: token, message: 'my email is gen@example.com' });
+    const second = await post({
+      business_id: businessId,
+      session_id: sessionId,
+      session_token: token,
+      message: 'my email is gen@example.com',
+    });
     expect(second.status).toBe(200);
     const other = await post({ business_id: businessId, message: 'hello' });
     expect(other.body.session_id).not.toBe(sessionId);
@@ -162,7 +171,12 @@ describe('Session tokens on /chat and /chat/stream', () => {
     const mine = chatter(t.http, businessId, victim.sessionId);
     await mine.send('hello').expect(200);
 
-    const res = await post({ business_id: other, session_id: victim.sessionId, session_token: mine.token, message: 'my email?' });
+    const res = await post({
+      business_id: other,
+      session_id: victim.sessionId,
+      session_token: mine.token,
+      message: 'my email?',
+    });
     expect(res.status).toBe(403);
     expect(res.body.code).toBe('session.token_invalid');
   });
@@ -179,7 +193,11 @@ describe('Session tokens on /chat and /chat/stream', () => {
     const res = await t.http
       .post('/admin/business')
       .set(t.admin)
-      .send({ businessId: `bad-${newSessionId().slice(0, 8)}`, businessName: 'Bad', settings: { sessionTokens: 'maybe' } });
+      .send({
+        businessId: `bad-${newSessionId().slice(0, 8)}`,
+        businessName: 'Bad',
+        settings: { sessionTokens: 'maybe' },
+      });
     expect(res.status).toBe(400);
     expect(JSON.stringify(res.body.message)).toContain('sessionTokens');
   });
@@ -246,7 +264,10 @@ describe('Session tokens on /chat and /chat/stream', () => {
       const first = await stream({ business_id: businessId, message: 'hello' });
       const done = parseSse(first.body as string).at(-1)!;
       expect(done.event).toBe('done');
-      expect(done.data).toMatchObject({ session_id: expect.any(String), session_token: expect.stringMatching(/^v1\./) });
+      expect(done.data).toMatchObject({
+        session_id: expect.any(String),
+        session_token: expect.stringMatching(/^v1\./),
+      });
 
       const next = await stream(
         { business_id: businessId, session_id: done.data.session_id, message: 'Do you work weekends?' },
@@ -276,10 +297,18 @@ describe('Session tokens on /chat and /chat/stream', () => {
     ];
     try {
       const first = await one.http.post('/chat').send({ business_id: businessId, message: 'hello' });
-      const { session_id: sessionId, session_token: token } = first.body as { session_id: string; session_token: string };
+      const { session_id: sessionId, session_token: token } = first.body as {
+        session_id: string;
+        session_token: string;
+      };
       const next = await two.http
         .post('/chat')
-        .send({ business_id: businessId, session_id: sessionId, session_token: token, message: 'Do you work weekends?' });
+        .send({
+          business_id: businessId,
+          session_id: sessionId,
+          session_token: token,
+          message: 'Do you work weekends?',
+        });
       expect(next.status).toBe(200);
       // Under another secret the same token is refused: it is the secret, not any stored state, that makes it valid.
       const elsewhere = await t.http

@@ -20,7 +20,12 @@ const send = (t: TestApp, businessId: string, sessionId: string, headers: Record
   return t.http
     .post('/chat')
     .set(headers)
-    .send({ business_id: businessId, session_id: sessionId, message: MESSAGE, ...(token ? { session_token: token } : {}) })
+    .send({
+      business_id: businessId,
+      session_id: sessionId,
+      message: MESSAGE,
+      ...(token ? { session_token: token } : {}),
+    })
     .expect((res) => {
       const issued = (res.body as { session_token?: unknown }).session_token;
       if (typeof issued === 'string') tokens.set(key, issued);
@@ -80,7 +85,12 @@ describe('chat rate limits', () => {
       await sendMany(5, () => send(a, businessId, sessionId));
       const res = await a.http
         .post('/chat/stream')
-        .send({ business_id: businessId, session_id: sessionId, message: MESSAGE, session_token: tokens.get(`${businessId}:${sessionId}`) });
+        .send({
+          business_id: businessId,
+          session_id: sessionId,
+          message: MESSAGE,
+          session_token: tokens.get(`${businessId}:${sessionId}`),
+        });
       expectRateLimited(res, 'RATE_LIMIT.SESSION');
     });
 

@@ -140,7 +140,12 @@ describe('Chat widget (public/widget.js) session handling', () => {
     expect(page.sent.map((r) => r.status)).toEqual([403, 200]);
     expect(page.sent[1].body).toEqual({ business_id: businessId, message: 'action:click-intro' });
     expect(stored(storage)!.id).not.toBe(original.id);
-    expect(page.log().map((m) => m.textContent).join(' ')).not.toContain('session_token');
+    expect(
+      page
+        .log()
+        .map((m) => m.textContent)
+        .join(' '),
+    ).not.toContain('session_token');
   });
 
   it('forgets the stored session on "start over"', async () => {

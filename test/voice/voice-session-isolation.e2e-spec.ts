@@ -52,7 +52,10 @@ describe('Voice sessions seen from /chat', () => {
     const during = await transcriptWith(tenant.businessId, callSid, 'Thanks, noted.');
 
     const minted = t.app.get(SessionTokens).issue(tenant.businessId, callSid);
-    const whileLive = [await chatAs(tenant.businessId, callSid), await chatAs(tenant.businessId, callSid, { session_token: minted })];
+    const whileLive = [
+      await chatAs(tenant.businessId, callSid),
+      await chatAs(tenant.businessId, callSid, { session_token: minted }),
+    ];
     const streamed = await t.http
       .post('/chat/stream')
       .send({ business_id: tenant.businessId, session_id: callSid, message: 'what is my email?' });
@@ -61,7 +64,8 @@ describe('Voice sessions seen from /chat', () => {
     await caller.waitClosed();
     const store = t.app.get(SessionStore);
     // The call's state is saved when it ends.
-    for (let i = 0; i < 100 && !(await store.get(tenant.businessId, callSid)); i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 100 && !(await store.get(tenant.businessId, callSid)); i++)
+      await new Promise((r) => setTimeout(r, 50));
     const afterwards = await chatAs(tenant.businessId, callSid);
 
     for (const res of [...whileLive, streamed, afterwards]) {

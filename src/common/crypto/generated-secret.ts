@@ -7,7 +7,10 @@ import { join, resolve } from 'node:path';
  * development only: production configures its secrets, which env validation enforces. `created` lets the caller
  * log the file's location once, never the secret.
  */
-export function readOrCreateSecretFile(dataDir: string, name: string): { value: string; file: string; created: boolean } {
+export function readOrCreateSecretFile(
+  dataDir: string,
+  name: string,
+): { value: string; file: string; created: boolean } {
   const dir = resolve(dataDir);
   const file = join(dir, name);
   let created = false;
