@@ -54,7 +54,7 @@ export class ChatSessionAccess {
     return { ...grant, mayContinue: false };
   }
 
-  /** Live in the store, or only in the durable transcript (expired or evicted): either way it holds the visitor's words. */
+  /** Live in the store, or only in the durable transcript (expired or evicted): either way it holds their words. */
   private async exists(businessId: string, sessionId: string): Promise<boolean> {
     if (await this.store.get(businessId, sessionId)) return true;
     return (await this.transcripts.channelOf(businessId, sessionId)) !== null;
