@@ -94,7 +94,7 @@ interface LoadResult {
 const LOAD_WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const autocannon = require('autocannon');
-const { url, method, seconds, connections, tenants, sessions, messages } = workerData;
+const { url, method, seconds, connections, tenants, sessions, tokens, messages } = workerData;
 let issued = 0;
 const opts = { url, method, duration: seconds, connections, headers: { 'content-type': 'application/json' } };
 if (method === 'POST') {
@@ -102,7 +102,7 @@ if (method === 'POST') {
     setupRequest: (req) => {
       const n = issued++;
       const slot = n % sessions.length;
-      const body = { business_id: tenants[slot % tenants.length], session_id: sessions[slot], message: messages[Math.floor(n / sessions.length) % messages.length] };
+      const body = { business_id: tenants[slot % tenants.length], session_id: sessions[slot], session_token: tokens[slot], message: messages[Math.floor(n / sessions.length) % messages.length] };
       return { ...req, body: JSON.stringify(body) };
     },
   }];
@@ -172,6 +172,10 @@ async function main(): Promise<void> {
     if (KB) await ingestKnowledge(base, business.businessId, admin);
   }
   const sessions = Array.from({ length: SESSIONS }, () => randomUUID());
+  // Each visitor sends the token of its session, as the widget does: the check is part of the measured cost.
+  const { SessionTokens } = await import('src/session/session-tokens');
+  const issuer = app.get(SessionTokens);
+  const tokens = sessions.map((id, slot) => issuer.issue(tenants[slot % tenants.length], id));
   const messages = KB
     ? [
         'What does GoAccel do for home service businesses?',
@@ -187,7 +191,7 @@ async function main(): Promise<void> {
         'Can someone come by next Tuesday morning?',
         'Do you work on weekends?',
       ];
-  const chat = { url: `${base}/chat`, method: 'POST', connections: CONNECTIONS, tenants, sessions, messages };
+  const chat = { url: `${base}/chat`, method: 'POST', connections: CONNECTIONS, tenants, sessions, tokens, messages };
 
   try {
     await load({ ...chat, seconds: 2 }); // warm-up: JIT, connection pools, tenant caches, first-turn greetings

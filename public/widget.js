@@ -2,10 +2,23 @@
 (() => {
   const $ = (id) => document.getElementById(id);
   let businessId = null;
-  let sessionId = null;
+  // { id, token } from the server's last reply; null until the first reply (the server then generates the id).
+  let session = null;
   let busy = false;
 
-  const newSession = () => (crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random().toString(16).slice(2));
+  // Per tenant, so a page embedding two tenants' widgets keeps two conversations. The token is what lets this browser
+  // (and nobody who merely learns the session id) continue the conversation, so it lives only beside the id.
+  const storageKey = (id) => `concierge.session.${id}`;
+  function storedSession(id) {
+    try {
+      const s = JSON.parse(localStorage.getItem(storageKey(id)) || 'null');
+      return s && typeof s.id === 'string' && typeof s.token === 'string' ? s : null;
+    } catch { return null; }
+  }
+  function keepSession(id, s) {
+    session = s;
+    try { if (s) localStorage.setItem(storageKey(id), JSON.stringify(s)); else localStorage.removeItem(storageKey(id)); } catch { /* storage disabled: the session lasts as long as the page */ }
+  }
 
   function bubble(kind, html) {
     const el = document.createElement('div');
@@ -33,6 +46,14 @@
     }
   }
 
+  function post(message, ctaId) {
+    const body = { business_id: businessId, message };
+    const headers = { 'Content-Type': 'application/json' };
+    if (ctaId) body.cta_id = ctaId;
+    if (session) { body.session_id = session.id; headers['X-Session-Token'] = session.token; }
+    return fetch('/chat/stream', { method: 'POST', headers, body: JSON.stringify(body) });
+  }
+
   async function send(message, ctaId, shown, silent) {
     if (busy || !businessId) return;
     busy = true;
@@ -40,13 +61,18 @@
     if (!silent) bubble('user', shown || message);
     renderCtas([]);
     const bot = bubble('bot', '…');
-    const body = { business_id: businessId, session_id: sessionId, message };
-    if (ctaId) body.cta_id = ctaId;
+    const tenant = businessId;
     try {
-      const res = await fetch('/chat/stream', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
-      if (!res.ok || !res.body) {
-        const err = await res.json().catch(() => ({}));
-        bot.textContent = err.message || `Error ${res.status}`;
+      let res = await post(message, ctaId);
+      let err = res.ok ? null : await res.json().catch(() => ({}));
+      // The stored session is no longer ours to continue (server secret rotated, or the id is refused): start afresh.
+      if (res.status === 403 && session && /^session\./.test(err?.code || '')) {
+        keepSession(tenant, null);
+        res = await post(message, ctaId);
+        err = res.ok ? null : await res.json().catch(() => ({}));
+      }
+      if (err || !res.body) {
+        bot.textContent = err?.message || `Error ${res.status}`;
         return;
       }
       const reader = res.body.getReader();
@@ -67,6 +93,7 @@
           const payload = JSON.parse(data);
           if (event === 'delta') { text += payload.text || ''; bot.textContent = text; }
           if (event === 'done') {
+            if (payload.session_id && payload.session_token) keepSession(tenant, { id: payload.session_id, token: payload.session_token });
             bot.innerHTML = payload.response;
             if (payload.sources?.length) {
               const s = document.createElement('span');
@@ -93,7 +120,7 @@
     if (!res.ok) { $('status').textContent = (await res.json().catch(() => ({}))).message || `Error ${res.status}`; return; }
     const { config } = await res.json();
     businessId = id;
-    sessionId = newSession();
+    session = storedSession(id);
     const w = $('widget');
     w.hidden = false;
     w.className = `widget ${config.widgetPosition || 'bottom-right'}`;
@@ -111,7 +138,7 @@
 
   $('pick').onsubmit = (e) => { e.preventDefault(); open($('business').value.trim()); };
   $('send').onsubmit = (e) => { e.preventDefault(); const m = $('msg').value.trim(); if (!m) return; $('msg').value = ''; send(m); };
-  $('reset').onclick = () => businessId && open(businessId);
+  $('reset').onclick = () => { if (!businessId) return; keepSession(businessId, null); open(businessId); };
   const fromQuery = new URLSearchParams(location.search).get('business');
   if (fromQuery) { $('business').value = fromQuery; open(fromQuery); }
 })();

@@ -48,7 +48,7 @@ export function configureApp(app: NestExpressApplication): void {
       if (!origin || origins.has('*') || origins.has(normalizeOrigin(origin))) return done(null, true);
       tenantOrigins.isAllowed(origin).then((ok) => done(null, ok), () => done(null, false));
     },
-    allowedHeaders: ['Content-Type', 'Authorization', 'X-Admin-API-Key', 'X-Request-Id'],
+    allowedHeaders: ['Content-Type', 'Authorization', 'X-Admin-API-Key', 'X-Request-Id', 'X-Session-Token'],
     exposedHeaders: ['X-Request-Id', 'Retry-After'],
   });
   const limit = config.get('BODY_LIMIT');

@@ -8,6 +8,7 @@ import { ChatRateLimitModule } from 'src/chat/rate-limit/chat-rate-limit.module'
 import { ToolLoop } from 'src/chat/pipeline/tool-loop';
 import { SessionAdminController } from 'src/chat/session-admin.controller';
 import { SessionAdminService } from 'src/chat/session-admin.service';
+import { ChatSessionAccess } from 'src/chat/session-access';
 import { ConversationModule } from 'src/conversation/conversation.module';
 import { CrmModule } from 'src/crm/crm.module';
 import { RagModule } from 'src/rag/rag.module';
@@ -24,6 +25,7 @@ import { TenantModule } from 'src/tenant/tenant.module';
     ToolLoop,
     ChatTurnRunner,
     ChatService,
+    ChatSessionAccess,
     SessionAdminService,
   ],
   exports: [llmProviderBinding],

@@ -9,6 +9,7 @@ import { applyHardGuards, isIntroToken } from 'src/chat/pipeline/hard-guards.ste
 import { appendWithinWindow, contextTurns } from 'src/chat/pipeline/history-window';
 import { captureLead, missingFields } from 'src/chat/pipeline/lead-capture.step';
 import { recoverSession } from 'src/chat/pipeline/session-recovery';
+import { assertChatMayLoad } from 'src/chat/session-access';
 import { DEFAULT_MAX_REPLY_CHARS, ReplyPolicy, validateReply } from 'src/chat/pipeline/response-validator';
 import { knowledgeBlock } from 'src/conversation/knowledge-excerpts';
 import { SystemInstructionBuilder } from 'src/conversation/system-instruction.builder';
@@ -30,6 +31,10 @@ export interface PreparedTurn {
   business: BusinessEntity;
   input: ChatTurnInput;
   cta: CtaOutcome;
+  /** False when no valid session token came with the request: only a session that does not exist yet may run. */
+  mayContinue: boolean;
+  /** Returned with the reply so the client can continue the session. */
+  sessionToken: string;
 }
 
 export interface TurnSink {
@@ -65,7 +70,7 @@ export class ChatTurnRunner {
 
   async run(turn: PreparedTurn, sink: TurnSink = {}): Promise<ChatReply> {
     const { business, input, cta } = turn;
-    let state = await this.loadSession(business, input.sessionId);
+    let state = await this.loadSession(business, input.sessionId, turn.mayContinue);
     const record = new TurnRecord();
     if (cta.kind !== 'none') {
       record.event('cta_clicked', { ctaId: cta.node.id, action: cta.node.action });
@@ -102,12 +107,19 @@ export class ChatTurnRunner {
     return this.modelTurn(turn, state, record, sink, text);
   }
 
-  /** The live session; else one rebuilt from the durable transcript (after an eviction); else a new one. */
-  private async loadSession(business: BusinessEntity, sessionId: string): Promise<SessionState> {
+  /**
+   * The live session; else one rebuilt from the durable transcript (after an eviction); else a new one. An existing
+   * session is refused here, before anything is written, unless the request may continue it (see ChatSessionAccess).
+   */
+  private async loadSession(business: BusinessEntity, sessionId: string, mayContinue: boolean): Promise<SessionState> {
     const live = await this.store.get(business.businessId, sessionId);
-    if (live) return live;
+    if (live) {
+      assertChatMayLoad(live.conversation.channel, mayContinue);
+      return live;
+    }
     const transcript = await this.transcripts.get(business.businessId, sessionId);
     if (!transcript) return newSessionState(business.businessId, sessionId, 'chat');
+    assertChatMayLoad(transcript.channel, mayContinue);
     this.logger.log(
       { businessId: business.businessId, messages: transcript.messages.length },
       'session rebuilt from transcript',
@@ -267,7 +279,7 @@ export class ChatTurnRunner {
       events: record.events,
     });
     await this.store.save(state);
-    const reply: ChatReply = { response: text, session_id: input.sessionId };
+    const reply: ChatReply = { response: text, session_id: input.sessionId, session_token: turn.sessionToken };
     if (ctas.length) reply.ctas = ctas;
     if (out.sources?.length) reply.sources = out.sources;
     return reply;

@@ -27,6 +27,8 @@ export interface ChatReply {
   ctas?: ChatCta[];
   sources?: ChatSource[];
   session_id: string;
+  /** Send it back (body `session_token` or header `X-Session-Token`) to continue this session. */
+  session_token: string;
 }
 
 /** What `/chat/stream` sends, in order: deltas, then ctas and sources, then done (or error). */

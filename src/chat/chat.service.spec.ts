@@ -3,6 +3,8 @@ import type { AppConfig } from 'src/config/app-config.service';
 import type { ChatTurnRunner } from 'src/chat/chat-turn.runner';
 import { ChatService } from 'src/chat/chat.service';
 import type { ChatStreamEvent } from 'src/chat/chat-turn.types';
+import type { ChatSessionAccess } from 'src/chat/session-access';
+import { SessionErrors } from 'src/session/session.errors';
 import type { SessionStore } from 'src/session/session-store.port';
 import type { BusinessEntity } from 'src/tenant/entities/business.entity';
 import type { TenantService } from 'src/tenant/tenant.service';
@@ -23,16 +25,26 @@ describe(ChatService.name, () => {
     response: 'Hi!',
     ctas: [{ id: 'faq', label: 'FAQ', action: 'send' as const }],
     session_id: 'session-123',
+    session_token: 'v1.token',
   };
+  const grant = { sessionId: 'session-123', token: 'v1.token', mayContinue: true };
 
-  function build(overrides: { tenants?: TenantService; store?: SessionStore; runner?: ChatTurnRunner } = {}) {
+  function build(
+    overrides: {
+      tenants?: TenantService;
+      store?: SessionStore;
+      runner?: ChatTurnRunner;
+      access?: ChatSessionAccess;
+    } = {},
+  ) {
     const tenants =
       overrides.tenants ?? strictMock<TenantService>({ getCached: jest.fn().mockResolvedValue(business) });
     const store =
       overrides.store ??
       strictMock<SessionStore>({ withLock: jest.fn((_b: string, _s: string, fn: () => Promise<unknown>) => fn()) });
     const runner = overrides.runner ?? strictMock<ChatTurnRunner>({ run: jest.fn().mockResolvedValue(reply) });
-    return { sut: new ChatService(tenants, store, runner, config), tenants, store, runner };
+    const access = overrides.access ?? strictMock<ChatSessionAccess>({ authorize: jest.fn().mockResolvedValue(grant) });
+    return { sut: new ChatService(tenants, store, runner, config, access), tenants, store, runner, access };
   }
 
   it('runs the turn under the session lock', async () => {
@@ -42,12 +54,55 @@ describe(ChatService.name, () => {
     expect(runner.run).toHaveBeenCalledWith(expect.objectContaining({ business, cta: { kind: 'none' } }));
   });
 
+  it('passes the body token to the access check in preference to the header, and the grant to the runner', async () => {
+    const { sut, access, runner } = build();
+    await sut.reply(dto({ session_token: 'from-body' }), 'from-header');
+    expect(access.authorize).toHaveBeenCalledWith(business, 'session-123', 'from-body');
+    expect(runner.run).toHaveBeenCalledWith(
+      expect.objectContaining({
+        mayContinue: true,
+        sessionToken: 'v1.token',
+        input: expect.objectContaining({ sessionId: 'session-123' }),
+      }),
+    );
+  });
+
+  it('uses the header token when the body has none, and treats an empty one as absent', async () => {
+    const { sut, access } = build();
+    await sut.reply(dto(), 'from-header');
+    await sut.reply(dto({ session_token: '' }));
+    expect(access.authorize).toHaveBeenNthCalledWith(1, business, 'session-123', 'from-header');
+    expect(access.authorize).toHaveBeenNthCalledWith(2, business, 'session-123', undefined);
+  });
+
+  it('runs the turn on the generated session when the request has no session_id', async () => {
+    const access = strictMock<ChatSessionAccess>({
+      authorize: jest.fn().mockResolvedValue({ sessionId: 'generated-id-1', token: 'v1.gen', mayContinue: false }),
+    });
+    const { sut, store } = build({ access });
+    await sut.reply(dto({ session_id: undefined }));
+    expect(access.authorize).toHaveBeenCalledWith(business, undefined, undefined);
+    expect(store.withLock).toHaveBeenCalledWith('acme', 'generated-id-1', expect.any(Function));
+  });
+
+  it('refuses a request the access check refuses before taking the lock', async () => {
+    const access = strictMock<ChatSessionAccess>({
+      authorize: jest.fn().mockRejectedValue(SessionErrors.tokenRequired()),
+    });
+    const { sut } = build({ access, store: strictMock<SessionStore>(), runner: strictMock<ChatTurnRunner>() });
+    await expect(sut.openStream(dto())).rejects.toMatchObject({ kind: 'FORBIDDEN', code: 'session.token_required' });
+  });
+
   it.each([
     ['a message over MAX_MESSAGE_CHARS', dto({ message: 'x'.repeat(21) }), 'CHAT.MESSAGE_TOO_LONG'],
     ['a blank message without cta_id', dto({ message: '  ' }), 'CHAT.EMPTY_MESSAGE'],
     ['an unknown cta_id', dto({ message: '', cta_id: 'nope' }), 'CHAT.UNKNOWN_CTA'],
   ])('rejects %s before taking the lock or writing anything', async (_name, input, code) => {
-    const { sut } = build({ store: strictMock<SessionStore>(), runner: strictMock<ChatTurnRunner>() });
+    const { sut } = build({
+      store: strictMock<SessionStore>(),
+      runner: strictMock<ChatTurnRunner>(),
+      access: strictMock<ChatSessionAccess>(),
+    });
     await expect(sut.reply(input)).rejects.toMatchObject({ kind: 'VALIDATION', code });
   });
 

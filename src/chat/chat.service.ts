@@ -4,6 +4,7 @@ import { ChatReply, ChatStreamEvent } from 'src/chat/chat-turn.types';
 import { ChatTurnRunner, PreparedTurn } from 'src/chat/chat-turn.runner';
 import { ChatRequestDto } from 'src/chat/dto/chat-request.dto';
 import { navigateCta } from 'src/chat/pipeline/cta-navigation.step';
+import { ChatSessionAccess } from 'src/chat/session-access';
 import { EventQueue } from 'src/chat/streaming/event-queue';
 import { AppError } from 'src/common/errors/app-error';
 import { AppConfig } from 'src/config/app-config.service';
@@ -23,16 +24,18 @@ export class ChatService {
     private readonly store: SessionStore,
     private readonly runner: ChatTurnRunner,
     private readonly config: AppConfig,
+    private readonly access: ChatSessionAccess,
   ) {}
 
-  async reply(dto: ChatRequestDto): Promise<ChatReply> {
-    const turn = await this.prepare(dto);
+  /** `headerToken` is the X-Session-Token header; a `session_token` in the body takes precedence. */
+  async reply(dto: ChatRequestDto, headerToken?: string): Promise<ChatReply> {
+    const turn = await this.prepare(dto, headerToken);
     return this.store.withLock(turn.business.businessId, turn.input.sessionId, () => this.runner.run(turn));
   }
 
   /** Resolves once the request is accepted (so rejections are plain HTTP errors); events follow as the turn runs. */
-  async openStream(dto: ChatRequestDto): Promise<AsyncIterable<ChatStreamEvent>> {
-    const turn = await this.prepare(dto);
+  async openStream(dto: ChatRequestDto, headerToken?: string): Promise<AsyncIterable<ChatStreamEvent>> {
+    const turn = await this.prepare(dto, headerToken);
     const queue = new EventQueue<ChatStreamEvent>();
     const sink = { delta: (text: string) => queue.push({ event: 'delta', data: { text } }) };
     this.store
@@ -55,16 +58,21 @@ export class ChatService {
     return queue;
   }
 
-  private async prepare(dto: ChatRequestDto): Promise<PreparedTurn> {
+  private async prepare(dto: ChatRequestDto, headerToken: string | undefined): Promise<PreparedTurn> {
     const max = this.config.get('MAX_MESSAGE_CHARS');
     if (dto.message.length > max) throw ChatErrors.messageTooLong(max);
     if (!dto.message.trim() && dto.cta_id === undefined) throw ChatErrors.emptyMessage();
     const business = await this.tenants.getCached(dto.business_id);
     const cta = navigateCta(business.ctaTree ?? {}, dto.cta_id);
+    // An empty token is no token: clients that keep an empty slot still start new sessions.
+    const token = dto.session_token || headerToken || undefined;
+    const session = await this.access.authorize(business, dto.session_id, token);
     return {
       business,
-      input: { businessId: business.businessId, sessionId: dto.session_id, message: dto.message, ctaId: dto.cta_id },
+      input: { businessId: business.businessId, sessionId: session.sessionId, message: dto.message, ctaId: dto.cta_id },
       cta,
+      mayContinue: session.mayContinue,
+      sessionToken: session.token,
     };
   }
 }

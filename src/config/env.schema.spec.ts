@@ -39,6 +39,21 @@ describe('validateEnv', () => {
     );
   });
 
+  it('requires a SESSION_TOKEN_SECRET of at least 32 characters in production', () => {
+    const production = {
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://u@db/x',
+      REDIS_URL: 'redis://r:6379/0',
+      ADMIN_API_KEY: 'a'.repeat(32),
+      CRM_ENCRYPTION_KEY: 'k'.repeat(43),
+    };
+    expect(() => validateEnv(production)).toThrow(/- SESSION_TOKEN_SECRET: required when NODE_ENV=production/);
+    expect(() => validateEnv({ ...production, SESSION_TOKEN_SECRET: 'too-short' })).toThrow(/- SESSION_TOKEN_SECRET:/);
+    expect(validateEnv({ ...production, SESSION_TOKEN_SECRET: 's'.repeat(32) }).SESSION_TOKEN_SECRET).toBe(
+      's'.repeat(32),
+    );
+  });
+
   it('does not echo secret values in its messages', () => {
     try {
       validateEnv({ ADMIN_API_KEY: 'tooshort-secret' });

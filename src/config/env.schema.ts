@@ -134,6 +134,13 @@ export class EnvSchema {
   @Matches(/^[A-Za-z0-9+/=_-]{32,}$/, { message: 'CRM_ENCRYPTION_KEY must be a base64 or hex key of 32 bytes' })
   CRM_ENCRYPTION_KEY?: string;
 
+  /** HMAC key of the visitor session tokens (src/session/session-tokens.ts); any string of at least 32 characters. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'SESSION_TOKEN_SECRET must be at least 32 characters (e.g. openssl rand -base64 32)' })
+  SESSION_TOKEN_SECRET?: string;
+
   /**
    * Let every outbound URL a tenant or administrator supplies (site crawls, CRM APIs and webhooks, any added later)
    * reach private, loopback and link-local addresses: local fakes in tests only, refused when NODE_ENV=production.
@@ -340,6 +347,7 @@ export function validateEnv(raw: Record<string, unknown>): EnvSchema {
     if (!env.REDIS_URL) messages.push('REDIS_URL: required when NODE_ENV=production (the in-process session store does not survive restarts or scale out)');
     if (!env.ADMIN_API_KEY) messages.push('ADMIN_API_KEY: required when NODE_ENV=production');
     if (!env.CRM_ENCRYPTION_KEY) messages.push('CRM_ENCRYPTION_KEY: required when NODE_ENV=production');
+    if (!env.SESSION_TOKEN_SECRET) messages.push('SESSION_TOKEN_SECRET: required when NODE_ENV=production');
   }
   if (messages.length) throw new InvalidConfigError(`Invalid configuration:\n  - ${messages.join('\n  - ')}`);
   return env;

@@ -5,14 +5,15 @@ import { ConversationEntity } from 'src/session/entities/conversation.entity';
 import { MessageEntity } from 'src/session/entities/message.entity';
 import { sessionStoreProvider } from 'src/session/session-store.provider';
 import { SessionTenantCleanup } from 'src/session/session-tenant-cleanup';
+import { SessionTokens } from 'src/session/session-tokens';
 import { TranscriptRepository } from 'src/session/transcript.repository';
 import { TranscriptService } from 'src/session/transcript.service';
 import { TenantModule } from 'src/tenant/tenant.module';
 
-/** Session state (Redis or in-process) and the durable transcript, shared by chat and voice. */
+/** Session state (Redis or in-process), the durable transcript and visitor session tokens, shared by chat and voice. */
 @Module({
   imports: [TypeOrmModule.forFeature([ConversationEntity, MessageEntity, AnalyticsEventEntity]), TenantModule],
-  providers: [sessionStoreProvider, TranscriptRepository, TranscriptService, SessionTenantCleanup],
-  exports: [sessionStoreProvider, TranscriptService],
+  providers: [sessionStoreProvider, TranscriptRepository, TranscriptService, SessionTenantCleanup, SessionTokens],
+  exports: [sessionStoreProvider, TranscriptService, SessionTokens],
 })
 export class SessionModule {}

@@ -97,6 +97,12 @@ export class TranscriptService implements BeforeApplicationShutdown {
     };
   }
 
+  /** The session's channel when it has a durable transcript, else null: an existence check without the messages. */
+  async channelOf(businessId: string, sessionId: string): Promise<Channel | null> {
+    const conversation = await this.conversations.load({ businessId, sessionId });
+    return conversation?.channel ?? null;
+  }
+
   countEvents(businessId: string, sessionId: string, type: AnalyticsEventType): Promise<number> {
     return this.transcripts.countEvents(businessId, sessionId, type);
   }

@@ -49,7 +49,7 @@ describe('POST /chat with the Gemini provider (real SDK against the fake Gemini 
     fake.enqueue({ type: 'reply', parts: [{ text }], chunks: text.match(/.{1,20}/g)! });
     const res = await t.http
       .post('/chat/stream')
-      .send({ business_id: businessId, session_id: c.sessionId, message: 'Where do you work?' })
+      .send(c.body('Where do you work?'))
       .buffer(true)
       .parse((r, done) => {
         let body = '';

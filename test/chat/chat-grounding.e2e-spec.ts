@@ -68,7 +68,7 @@ describe('POST /chat grounded in the tenant knowledge base (real RAG, offline pr
     await c.send('hi');
     const res = await t.http
       .post('/chat/stream')
-      .send({ business_id: businessId, session_id: c.sessionId, message: 'How long is the warranty on repairs?' })
+      .send(c.body('How long is the warranty on repairs?'))
       .buffer(true)
       .parse((r, done) => {
         let text = '';

@@ -52,7 +52,7 @@ describe('POST /chat model pipeline (scripted model at the LLM edge)', () => {
       expect(res.body.response).toBe(LEAK_FALLBACK);
       const streamed = await t.http
         .post('/chat/stream')
-        .send({ business_id: businessId, session_id: c.sessionId, message: 'print it again' })
+        .send(c.body('print it again'))
         .buffer(true)
         .parse((r, done) => {
           let text = '';

@@ -21,7 +21,16 @@ describe('Chat endpoints in the OpenAPI document', () => {
     expect(doc.components.schemas.ChatRequestDto.properties.session_id.example).toBe(
       '3f1c2b9e-7d4a-4e55-9a51-0c6f3f2d8b10',
     );
-    expect(doc.components.schemas.ChatResponseDto.required).toEqual(['response', 'session_id']);
+    expect(doc.components.schemas.ChatResponseDto.required).toEqual(['response', 'session_id', 'session_token']);
+    // Omitting session_id starts a server-generated session; continuing one takes its token (body or header).
+    expect(doc.components.schemas.ChatRequestDto.required).toEqual(['business_id', 'message']);
+    expect(doc.components.schemas.ChatRequestDto.properties.session_token.example).toMatch(/^v1\./);
+    for (const path of ['/chat', '/chat/stream']) {
+      expect(doc.paths[path].post.responses['403'].description).toContain('session.token_required');
+      expect(doc.paths[path].post.parameters).toContainEqual(
+        expect.objectContaining({ name: 'X-Session-Token', in: 'header', required: false }),
+      );
+    }
     expect(doc.components.schemas.SessionDetailsDto.properties.captured.$ref).toBe(
       '#/components/schemas/CapturedFieldsDto',
     );

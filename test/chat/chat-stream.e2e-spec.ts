@@ -31,9 +31,11 @@ describe('POST /chat/stream', () => {
     ];
     const plain = chatter(t.http, businessId);
     const streamedSession = newSessionId();
+    let streamedToken: string | undefined;
     for (const message of script) {
       const expected = await plain.send(message);
-      const res = await stream({ business_id: businessId, session_id: streamedSession, message });
+      const token = streamedToken ? { session_token: streamedToken } : {};
+      const res = await stream({ business_id: businessId, session_id: streamedSession, message, ...token });
       expect(res.status).toBe(200);
       expect(res.headers['content-type']).toMatch(/^text\/event-stream/);
       const events = parseSse(res.body as string);
@@ -41,7 +43,8 @@ describe('POST /chat/stream', () => {
       expect(names.at(-1)).toBe('done');
       expect(names.filter((n) => n === 'delta').length).toBeGreaterThan(0);
       const done = events.at(-1)!.data;
-      expect(done).toEqual({ ...expected.body, session_id: streamedSession });
+      expect(done).toEqual({ ...expected.body, session_id: streamedSession, session_token: expect.any(String) });
+      streamedToken = done.session_token as string;
       const deltas = events.filter((e) => e.event === 'delta').map((e) => e.data.text as string);
       expect(deltas.join('')).toBe(expected.body.response);
       if (expected.body.ctas) {

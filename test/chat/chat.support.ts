@@ -32,14 +32,35 @@ export function parseSse(text: string): SseEvent[] {
     });
 }
 
-/** A conversation helper bound to one tenant and session. */
+/**
+ * A conversation helper bound to one tenant and session, acting as the visitor's client: it keeps the session_token
+ * of the latest reply and sends it with every later message (`body` builds the same request for /chat/stream).
+ */
 export function chatter(http: TestAgent, businessId: string, sessionId = newSessionId()) {
+  let token: string | undefined;
+  const body = (fields: Record<string, unknown>) => ({
+    business_id: businessId,
+    session_id: sessionId,
+    ...(token ? { session_token: token } : {}),
+    ...fields,
+  });
+  // An assertion callback sees every response, so the token is kept while callers still chain `.expect(200)`.
+  const post = (fields: Record<string, unknown>) =>
+    http
+      .post('/chat')
+      .send(body(fields))
+      .expect((res) => {
+        const issued = (res.body as { session_token?: unknown }).session_token;
+        if (typeof issued === 'string') token = issued;
+      });
   return {
     sessionId,
-    send: (message: string, extra: Record<string, unknown> = {}) =>
-      http.post('/chat').send({ business_id: businessId, session_id: sessionId, message, ...extra }),
-    click: (ctaId: string) =>
-      http.post('/chat').send({ business_id: businessId, session_id: sessionId, message: '', cta_id: ctaId }),
+    get token() {
+      return token;
+    },
+    body: (message: string, extra: Record<string, unknown> = {}) => body({ message, ...extra }),
+    send: (message: string, extra: Record<string, unknown> = {}) => post({ message, ...extra }),
+    click: (ctaId: string) => post({ message: '', cta_id: ctaId }),
   };
 }
 

@@ -12,8 +12,25 @@ async function createTenant(t: TestApp, overrides: Record<string, unknown> = {})
   return body.businessId as string;
 }
 
-const send = (t: TestApp, businessId: string, sessionId: string, headers: Record<string, string> = {}) =>
-  t.http.post('/chat').set(headers).send({ business_id: businessId, session_id: sessionId, message: MESSAGE });
+// The visitor's client: each conversation sends the session_token of its latest reply (any instance issues them).
+const tokens = new Map<string, string>();
+const send = (t: TestApp, businessId: string, sessionId: string, headers: Record<string, string> = {}) => {
+  const key = `${businessId}:${sessionId}`;
+  const token = tokens.get(key);
+  return t.http
+    .post('/chat')
+    .set(headers)
+    .send({
+      business_id: businessId,
+      session_id: sessionId,
+      message: MESSAGE,
+      ...(token ? { session_token: token } : {}),
+    })
+    .expect((res) => {
+      const issued = (res.body as { session_token?: unknown }).session_token;
+      if (typeof issued === 'string') tokens.set(key, issued);
+    });
+};
 
 async function sendMany(count: number, sendOne: (i: number) => Promise<Response>): Promise<number[]> {
   const statuses: number[] = [];
@@ -68,7 +85,12 @@ describe('chat rate limits', () => {
       await sendMany(5, () => send(a, businessId, sessionId));
       const res = await a.http
         .post('/chat/stream')
-        .send({ business_id: businessId, session_id: sessionId, message: MESSAGE });
+        .send({
+          business_id: businessId,
+          session_id: sessionId,
+          message: MESSAGE,
+          session_token: tokens.get(`${businessId}:${sessionId}`),
+        });
       expectRateLimited(res, 'RATE_LIMIT.SESSION');
     });
 

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
 
 /** Upper bound enforced by the DTO; the configured MAX_MESSAGE_CHARS (lower) is enforced by ChatService. */
 export const ABSOLUTE_MAX_MESSAGE_CHARS = 100_000;
@@ -11,13 +11,26 @@ export class ChatRequestDto {
   @MaxLength(64)
   business_id: string;
 
-  @ApiProperty({
+  @ApiPropertyOptional({
     example: '3f1c2b9e-7d4a-4e55-9a51-0c6f3f2d8b10',
-    description: '8–128 chars of [A-Za-z0-9_-]; use a random UUID',
+    description:
+      'Omit to start a new session (the server generates the id and returns it). 8–128 chars of [A-Za-z0-9_-]; a client-made id should be a random UUID. An id the server has never seen starts a new session; an existing one needs its session_token. Ids shaped like a Twilio CallSid (CA + 32 hex) are refused with 403.',
   })
+  // Absent is allowed, null is not: a null id must not become a session called "null".
+  @ValidateIf((_o, v) => v !== undefined)
   @IsString()
   @Matches(/^[A-Za-z0-9_-]{8,128}$/, { message: 'session_id must be 8–128 characters of A-Z, a-z, 0-9, _ or -' })
-  session_id: string;
+  session_id?: string;
+
+  @ApiPropertyOptional({
+    example: 'v1.o0Vh3Yt5m3kq1Jc8yFQH0m8bXo3x7m3J2YdM1l8E2kA',
+    description:
+      'The session_token of an earlier reply for this session_id; required to continue an existing session (or send header X-Session-Token). The body wins when both are sent.',
+  })
+  @ValidateIf((_o, v) => v !== undefined)
+  @IsString()
+  @MaxLength(256)
+  session_token?: string;
 
   @ApiProperty({ example: 'What services do you offer?', description: 'May be blank only when cta_id is given' })
   @IsString()

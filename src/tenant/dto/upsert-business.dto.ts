@@ -45,6 +45,16 @@ export class BusinessSettingsDto {
   @Min(0)
   @Max(1)
   ragMinConfidence?: number;
+
+  @ApiPropertyOptional({
+    enum: ['on', 'off'],
+    example: 'on',
+    description:
+      'Default "on": continuing a chat session needs the session_token issued with it. "off" is unsafe: anyone who knows or guesses a session_id can continue that conversation and read what the visitor told it',
+  })
+  @IsOptional()
+  @IsIn(['on', 'off'])
+  sessionTokens?: 'on' | 'off';
 }
 
 /** Create-or-update body. Legacy snake_case keys are converted to camelCase before validation. */

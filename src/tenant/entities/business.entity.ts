@@ -8,6 +8,8 @@ export interface BusinessSettings {
   chatRateLimitPerMinute?: number;
   ipRateLimitPerMinute?: number;
   ragMinConfidence?: number;
+  /** Absent means on; "off" lets anyone holding a session id continue that chat session (unsafe, opt-in). */
+  sessionTokens?: 'on' | 'off';
 }
 
 @Entity({ name: 'businesses' })
