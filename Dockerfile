@@ -1,6 +1,7 @@
 # syntax=docker/dockerfile:1
+# Node 24 LTS (Node 20 left support in April 2026); the CI runs the whole suite on 24 as well as on 20.19+.
 # Build: compile TypeScript with the dev toolchain. Native addons (hnswlib-node) need python3/make/g++.
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json .npmrc ./
@@ -12,7 +13,7 @@ COPY public ./public
 RUN npm run build && npm prune --omit=dev
 
 # Runtime: production dependencies and compiled code only, as an unprivileged user.
-FROM node:20-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production PORT=8000 DATA_DIR=/var/lib/concierge
 WORKDIR /app
 COPY --from=build --chown=node:node /app/node_modules ./node_modules

@@ -12,7 +12,12 @@ describe('validateEnv', () => {
       MAX_HISTORY_TURNS: 20,
       DATA_DIR: '.data',
       CHAT_RATE_LIMIT_PER_MINUTE: 5,
+      REDIS_KEY_PREFIX: 'concierge:',
     });
+  });
+
+  it.each(['acme:', 'acme-prod.eu_1:', 'acme:prod:'])('accepts the Redis namespace %j', (prefix) => {
+    expect(validateEnv({ REDIS_KEY_PREFIX: prefix }).REDIS_KEY_PREFIX).toBe(prefix);
   });
 
   it('converts numeric strings', () => {
@@ -29,6 +34,12 @@ describe('validateEnv', () => {
     [{ ADMIN_API_KEY: 'short' }, 'ADMIN_API_KEY'],
     [{ GEMINI_BASE_URL: 'not a url' }, 'GEMINI_BASE_URL'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ REDIS_KEY_PREFIX: 'acme' }, 'REDIS_KEY_PREFIX'],
+    [{ REDIS_KEY_PREFIX: 'acme*:' }, 'REDIS_KEY_PREFIX'],
+    [{ REDIS_KEY_PREFIX: '{acme}:' }, 'REDIS_KEY_PREFIX'],
+    [{ REDIS_KEY_PREFIX: 'ac me:' }, 'REDIS_KEY_PREFIX'],
+    [{ REDIS_KEY_PREFIX: '::' }, 'REDIS_KEY_PREFIX'],
+    [{ REDIS_KEY_PREFIX: `${'a'.repeat(64)}:` }, 'REDIS_KEY_PREFIX'],
   ])('refuses %j naming the variable', (raw, name) => {
     expect(() => validateEnv(raw)).toThrow(new RegExp(`- ${name}:`));
   });

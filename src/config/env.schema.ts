@@ -9,6 +9,7 @@ import {
   IsUrl,
   Matches,
   Max,
+  MaxLength,
   Min,
   MinLength,
   validateSync,
@@ -42,6 +43,14 @@ export class EnvSchema {
   @IsOptional()
   @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
   REDIS_URL?: string;
+
+  // Every key and pub/sub channel starts with this, so deployments sharing a Redis (pub/sub ignores the db number)
+  // never touch each other. No glob characters (it goes into SCAN patterns) and no braces (Cluster hash tags).
+  @Matches(/^[A-Za-z0-9._-]+(:[A-Za-z0-9._-]+)*:$/, {
+    message: 'REDIS_KEY_PREFIX must be letters, digits, ".", "_" or "-" in ":"-separated parts ending with ":", e.g. concierge:',
+  })
+  @MaxLength(64)
+  REDIS_KEY_PREFIX = 'concierge:';
 
   @Transform(emptyToUndefined)
   @IsOptional()

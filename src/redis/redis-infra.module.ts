@@ -40,6 +40,8 @@ export class RedisInfraModule {
               type: 'single' as const,
               url: config.get('REDIS_URL'),
               options: {
+                // The deployment's namespace on every key; see redis-namespace.ts for what it does not cover.
+                keyPrefix: config.get('REDIS_KEY_PREFIX'),
                 maxRetriesPerRequest: 1,
                 commandTimeout: 2000,
                 connectTimeout: 3000,

@@ -1,19 +1,26 @@
 import { Logger, OnApplicationShutdown } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { PubSub, Unsubscribe } from 'src/redis/pub-sub.port';
+import { redisNamespace } from 'src/redis/redis-namespace';
 
-/** A subscribed ioredis connection cannot run other commands, so subscriptions use a duplicate of the shared client. */
+/**
+ * A subscribed ioredis connection cannot run other commands, so subscriptions use a duplicate of the shared client.
+ * Channels carry the client's namespace by hand: ioredis `keyPrefix` covers keys only, and pub/sub ignores the
+ * database number, so without it every deployment on one Redis server would hear every other's notices.
+ */
 export class RedisPubSub extends PubSub implements OnApplicationShutdown {
   private readonly logger = new Logger('RedisPubSub');
   private subscriber?: Redis;
   private readonly handlers = new Map<string, Set<(message: string) => void>>();
+  private readonly namespace: string;
 
   constructor(private readonly redis: Redis) {
     super();
+    this.namespace = redisNamespace(redis);
   }
 
   async publish(channel: string, message: string): Promise<void> {
-    await this.redis.publish(channel, message);
+    await this.redis.publish(this.namespace + channel, message);
   }
 
   async subscribe(channel: string, handler: (message: string) => void): Promise<Unsubscribe> {
@@ -22,14 +29,14 @@ export class RedisPubSub extends PubSub implements OnApplicationShutdown {
     if (!set) {
       set = new Set();
       this.handlers.set(channel, set);
-      await sub.subscribe(channel);
+      await sub.subscribe(this.namespace + channel);
     }
     set.add(handler);
     return async () => {
       set.delete(handler);
       if (set.size === 0 && this.handlers.get(channel) === set) {
         this.handlers.delete(channel);
-        await sub.unsubscribe(channel).catch(() => undefined);
+        await sub.unsubscribe(this.namespace + channel).catch(() => undefined);
       }
     };
   }
@@ -48,7 +55,8 @@ export class RedisPubSub extends PubSub implements OnApplicationShutdown {
       maxRetriesPerRequest: null,
       enableAutoPipelining: false,
     });
-    sub.on('message', (channel: string, message: string) => {
+    sub.on('message', (namespaced: string, message: string) => {
+      const channel = namespaced.slice(this.namespace.length);
       for (const h of this.handlers.get(channel) ?? []) {
         try {
           h(message);

@@ -1,6 +1,6 @@
 import Redis from 'ioredis';
 import { chatter, createTenant } from 'test/chat/chat.support';
-import { TEST_REDIS_URL } from 'test/support/services';
+import { TEST_REDIS_KEY_PREFIX, TEST_REDIS_URL } from 'test/support/services';
 import { bootTestApp, TestApp } from 'test/support/test-app';
 
 describe('Chat sessions (Redis store)', () => {
@@ -11,7 +11,7 @@ describe('Chat sessions (Redis store)', () => {
   beforeAll(async () => {
     t = await bootTestApp({ SESSION_TTL_SECONDS: '3600' });
     businessId = await createTenant(t);
-    redis = new Redis(TEST_REDIS_URL);
+    redis = new Redis(TEST_REDIS_URL, { keyPrefix: TEST_REDIS_KEY_PREFIX });
   });
   afterAll(async () => {
     redis.disconnect();

@@ -1,7 +1,7 @@
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { createTenant, newSessionId } from 'test/chat/chat.support';
-import { TEST_REDIS_URL } from 'test/support/services';
+import { TEST_REDIS_KEY_PREFIX, TEST_REDIS_URL } from 'test/support/services';
 import { bootTestApp, TestApp } from 'test/support/test-app';
 
 describe('POST /chat input validation', () => {
@@ -12,7 +12,7 @@ describe('POST /chat input validation', () => {
   beforeAll(async () => {
     t = await bootTestApp({ MAX_MESSAGE_CHARS: '50' });
     businessId = await createTenant(t);
-    redis = new Redis(TEST_REDIS_URL);
+    redis = new Redis(TEST_REDIS_URL, { keyPrefix: TEST_REDIS_KEY_PREFIX });
   });
   afterAll(async () => {
     redis.disconnect();

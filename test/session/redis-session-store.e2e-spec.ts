@@ -68,6 +68,28 @@ describe(`${RedisSessionStore.name} against real Redis`, () => {
     await store.deleteAllForTenant(`${b}-2`);
   });
 
+  it('with a namespaced client, deletes all sessions and locks of a tenant in its namespace and none in another', async () => {
+    const b = tenant();
+    const mine = new Redis(TEST_REDIS_URL, { keyPrefix: `ns-${b}-a:` });
+    const theirs = new Redis(TEST_REDIS_URL, { keyPrefix: `ns-${b}-b:` });
+    try {
+      const store = new RedisSessionStore(mine, 120);
+      const other = new RedisSessionStore(theirs, 120);
+      for (let i = 0; i < 3; i++) await store.save(newSessionState(b, `session-${i}`, 'chat'));
+      await other.save(newSessionState(b, 'session-0', 'chat'));
+      await mine.set(`chat-lock:${b}:session-0`, 'abandoned', 'PX', 5000);
+
+      expect(await store.deleteAllForTenant(b)).toBe(4);
+      expect(await redis.keys(`ns-${b}-a:*`)).toEqual([]);
+      expect(await redis.keys(`ns-${b}-b:*`)).toEqual([`ns-${b}-b:chat:${b}:session-0`]);
+      expect(await other.get(b, 'session-0')).not.toBeNull();
+      await other.deleteAllForTenant(b);
+    } finally {
+      mine.disconnect();
+      theirs.disconnect();
+    }
+  });
+
   it('serializes critical sections on one session across two store instances (two app instances)', async () => {
     const b = tenant();
     const other = redis.duplicate();

@@ -41,6 +41,7 @@ const throttler = (name: ChatThrottlerName) => ({
       inject: [{ token: REDIS, optional: true }],
       useFactory: (redis?: Redis) => ({
         throttlers: [throttler(SESSION_THROTTLER), throttler(IP_THROTTLER)],
+        // Its script gets both keys as EVAL KEYS, so the shared client's namespace (keyPrefix) covers the counters.
         ...(redis ? { storage: new ThrottlerStorageRedisService(redis) } : {}),
       }),
     }),

@@ -4,6 +4,7 @@ import { Queue, Worker } from 'bullmq';
 import type Redis from 'ioredis';
 import { KbJobRepository } from 'src/rag/storage/kb-job.repository';
 import { JOB_STALE_AFTER_SECONDS, KnowledgeJobHandler, KnowledgeJobQueue } from 'src/rag/jobs/knowledge-job-queue.port';
+import { redisNamespace } from 'src/redis/redis-namespace';
 
 /**
  * The queue is named after the database it serves: job ids only mean something in that database, so two deployments
@@ -18,9 +19,18 @@ export function knowledgeQueueName(databaseUrl: string | undefined): string {
 
 /**
  * BullMQ needs connections without a per-command retry limit or timeout (its worker blocks on Redis), and it
- * batches its own commands, so the shared client's automatic pipelining is not carried over.
+ * batches its own commands, so the shared client's automatic pipelining is not carried over. It refuses an ioredis
+ * `keyPrefix` (its Lua scripts build key names themselves) and takes the namespace as its own `prefix` instead.
  */
-const BULLMQ_CONNECTION = { maxRetriesPerRequest: null, commandTimeout: undefined, enableAutoPipelining: false };
+const BULLMQ_CONNECTION = {
+  maxRetriesPerRequest: null,
+  commandTimeout: undefined,
+  enableAutoPipelining: false,
+  keyPrefix: '',
+};
+
+/** BullMQ joins prefix and queue name with ':', so keys read `<namespace>bull:<queue>:...`. */
+const bullPrefix = (redis: Redis) => `${redisNamespace(redis)}bull`;
 
 /**
  * BullMQ on the shared Redis: any instance's worker may take a job, a job whose worker died is re-delivered (stalled
@@ -30,6 +40,7 @@ export class BullMqKnowledgeJobQueue extends KnowledgeJobQueue implements OnAppl
   private readonly logger = new Logger('KnowledgeJobQueue');
   private readonly queueConnection: Redis;
   private readonly queue: Queue;
+  private readonly prefix: string;
   private worker?: Worker;
   private workerConnection?: Redis;
 
@@ -40,9 +51,11 @@ export class BullMqKnowledgeJobQueue extends KnowledgeJobQueue implements OnAppl
     private readonly queueName: string,
   ) {
     super();
+    this.prefix = bullPrefix(redis);
     this.queueConnection = redis.duplicate(BULLMQ_CONNECTION);
     this.queue = new Queue(queueName, {
       connection: this.queueConnection,
+      prefix: this.prefix,
       // Retries outlast JOB_STALE_AFTER_SECONDS, so a job whose worker died is taken over by a later attempt.
       defaultJobOptions: { attempts: 6, backoff: { type: 'exponential', delay: 15_000 }, removeOnComplete: 1000, removeOnFail: 1000 },
     });
@@ -56,6 +69,7 @@ export class BullMqKnowledgeJobQueue extends KnowledgeJobQueue implements OnAppl
     this.workerConnection = this.redis.duplicate(BULLMQ_CONNECTION);
     this.worker = new Worker<{ jobId: string }>(this.queueName, (job) => handler(job.data.jobId), {
       connection: this.workerConnection,
+      prefix: this.prefix,
       concurrency: this.concurrency,
     });
     this.worker.on('error', (err) => this.logger.warn({ err: err.message }, 'knowledge queue worker error'));

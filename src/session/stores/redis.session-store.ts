@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type Redis from 'ioredis';
+import { scanKeys } from 'src/redis/redis-namespace';
 import type { SessionState } from 'src/session/session-state';
 import { SessionErrors } from 'src/session/session.errors';
 import { SessionStore, sessionKey, sessionLockKey } from 'src/session/session-store.port';
@@ -80,12 +81,7 @@ export class RedisSessionStore extends SessionStore {
     // Tenant and session ids cannot contain glob characters (both are validated), so the pattern is exact.
     let removed = 0;
     for (const pattern of [sessionKey(businessId, '*'), sessionLockKey(businessId, '*')]) {
-      let cursor = '0';
-      do {
-        const [next, keys] = await this.redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
-        cursor = next;
-        if (keys.length) removed += await this.redis.unlink(...keys);
-      } while (cursor !== '0');
+      for await (const keys of scanKeys(this.redis, pattern)) removed += await this.redis.unlink(...keys);
     }
     return removed;
   }
