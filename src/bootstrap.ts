@@ -9,7 +9,10 @@ import { join } from 'node:path';
 import { Logger } from 'nestjs-pino';
 import serveStatic from 'serve-static';
 import { AppModule } from 'src/app.module';
-import { ADMIN_SECURITY_SCHEME } from 'src/common/auth/admin-api-key.guard';
+import { ADMIN_SECURITY_SCHEME, presentedAdminKey } from 'src/common/auth/admin-api-key.guard';
+import { AdminKeyProvider } from 'src/common/auth/admin-key.provider';
+import { constantTimeEquals } from 'src/common/auth/constant-time';
+import { bodyParsing } from 'src/common/http/body-parsing';
 import { AppConfig } from 'src/config/app-config.service';
 import { normalizeOrigin, TenantOriginsRegistry } from 'src/tenant/tenant-origins.registry';
 
@@ -20,8 +23,7 @@ export const NEST_APP_OPTIONS: NestApplicationOptions = {
   bufferLogs: true,
   bodyParser: false,
   abortOnError: false,
-  // Webhook signatures (HubSpot v3, Twilio) cover the exact bytes sent, so the raw body is kept beside the parsed one.
-  rawBody: true,
+  // The raw body is kept by bodyParsing (src/common/http), which installs the parsers per route.
 };
 
 /** The one bootstrap, shared by main.ts and the e2e tests, so tests exercise exactly what production runs. */
@@ -51,11 +53,14 @@ export function configureApp(app: NestExpressApplication): void {
     allowedHeaders: ['Content-Type', 'Authorization', 'X-Admin-API-Key', 'X-Request-Id'],
     exposedHeaders: ['X-Request-Id', 'Retry-After'],
   });
-  const limit = config.get('BODY_LIMIT');
-  app.useBodyParser('json', { limit });
-  app.useBodyParser('urlencoded', { limit, extended: false });
-  // Knowledge-base uploads in the legacy crawl format are NDJSON and far larger than chat bodies.
-  app.useBodyParser('text', { type: ['application/x-ndjson', 'application/jsonl'], limit: config.get('KB_BODY_LIMIT') });
+  const adminKey = app.get(AdminKeyProvider);
+  // JSON everywhere, forms only for Twilio, large NDJSON only for admin knowledge uploads (see bodyParsing).
+  for (const parser of bodyParsing({
+    bodyLimit: config.get('BODY_LIMIT'),
+    kbBodyLimit: config.get('KB_BODY_LIMIT'),
+    isAdmin: (req) => constantTimeEquals(presentedAdminKey(req) ?? '', adminKey.value),
+  }))
+    app.use(parser);
   // Twilio Media Streams speak plain WebSocket JSON frames, not socket.io.
   app.useWebSocketAdapter(new WsAdapter(app));
   app.useGlobalPipes(

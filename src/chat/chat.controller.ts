@@ -1,22 +1,29 @@
 import { Body, Controller, HttpCode, Post, Res, UseGuards } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
+  ApiForbiddenResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiProduces,
   ApiTags,
   ApiTooManyRequestsResponse,
+  ApiUnsupportedMediaTypeResponse,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ChatService } from 'src/chat/chat.service';
+import { JsonBodyGuard } from 'src/common/http/json-body.guard';
 import { ChatRequestDto } from 'src/chat/dto/chat-request.dto';
 import { ChatResponseDto } from 'src/chat/dto/chat-response.dto';
 import { ChatRateLimitGuard } from 'src/chat/rate-limit/chat-rate-limit.guard';
 import { writeSse } from 'src/chat/streaming/sse';
+import { TenantOriginGuard } from 'src/tenant/tenant-origin.guard';
 
 @ApiTags('chat')
-@UseGuards(ChatRateLimitGuard)
+// In this order: the content type and the per-IP limit cost no tenant lookup; the origin check needs the tenant.
+@UseGuards(JsonBodyGuard, ChatRateLimitGuard, TenantOriginGuard)
+@ApiUnsupportedMediaTypeResponse({ description: 'Content-Type is not application/json' })
+@ApiForbiddenResponse({ description: "Browser request from an origin the business's allowedOrigins does not list" })
 @Controller('chat')
 export class ChatController {
   constructor(private readonly chat: ChatService) {}

@@ -120,6 +120,12 @@ export class EnvSchema {
   @Min(0)
   CHAT_IP_RATE_LIMIT_PER_MINUTE = 60;
 
+  /** Chat requests per minute per client IP across all tenants, checked before any tenant lookup; 0 disables. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  CHAT_IP_RATE_LIMIT_ALL_TENANTS_PER_MINUTE = 300;
+
   @Transform(emptyToUndefined)
   @IsOptional()
   @Matches(/^\s*\[.*\]\s*$/s, { message: 'TRUSTED_PROXIES must be a JSON array of addresses or CIDRs' })
