@@ -270,11 +270,17 @@ export class EnvSchema {
   @Min(60)
   VOICE_MAX_FRAMES_PER_SECOND = 200;
 
-  /** Time allowed between the WebSocket upgrade and a valid `start` frame. */
+  /** Time allowed between the WebSocket upgrade and an authenticated `start` frame. */
   @Transform(toInt)
   @IsInt()
   @Min(500)
   VOICE_START_TIMEOUT_MS = 10000;
+
+  /** Media-stream sockets one instance holds open before they authenticate (signature + ticket at `start`). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  VOICE_MAX_PENDING_STREAMS = 100;
 
   /** Time allowed to open a Gemini Live session before the call gets the apology. */
   @Transform(toInt)
