@@ -44,7 +44,11 @@ describe('HTTP edge: body parsing, content types, origins and the per-IP limit',
   let a: TestApp;
   let b: TestApp;
   beforeAll(async () => {
-    const env = { CHAT_IP_RATE_LIMIT_ALL_TENANTS_PER_MINUTE: String(ANY_TENANT_LIMIT), TRUSTED_PROXIES: '["loopback"]' };
+    const env = {
+      CHAT_IP_RATE_LIMIT_ALL_TENANTS_PER_MINUTE: String(ANY_TENANT_LIMIT),
+      TRUSTED_PROXIES: '["loopback"]',
+      BODY_LIMIT: '100kb',
+    };
     a = await bootTestApp(env);
     b = await bootTestApp(env);
     await a.app.listen(0, '127.0.0.1');
@@ -103,6 +107,19 @@ describe('HTTP edge: body parsing, content types, origins and the per-IP limit',
       expect(res.status).toBe(413);
       expect(res.body).toMatchObject({ code: 'HTTP.BODY_TOO_LARGE' });
     }, 15_000);
+
+    it('takes an NDJSON upload over BODY_LIMIT on the knowledge route only with the admin key', async () => {
+      const businessId = await createTenant(a);
+      const line = (i: number) =>
+        JSON.stringify({ url: `https://acme.example.com/p${i}`, title: `Page ${i}`, text: `Drain service ${i}. `.repeat(150) });
+      const ndjson = Buffer.from(Array.from({ length: 120 }, (_, i) => line(i)).join('\n'));
+      expect(ndjson.length).toBeGreaterThan(250_000);
+      const path = `/admin/business/${businessId}/knowledge/documents`;
+      const type = { 'Content-Type': 'application/x-ndjson' };
+      expect((await rawPost(a, path, type, ndjson)).status).toBe(413);
+      expect((await rawPost(a, path, { ...type, ...a.admin }, ndjson)).status).toBe(202);
+      expect((await rawPost(a, '/chat', { ...type, 'X-Forwarded-For': clientIp() }, ndjson)).status).toBe(413);
+    });
   });
 
   describe('body shape', () => {
@@ -142,7 +159,7 @@ describe('HTTP edge: body parsing, content types, origins and the per-IP limit',
     it('answers malformed JSON with 400 and a code', async () => {
       const res = await a.http.post('/chat').set('X-Forwarded-For', clientIp()).set('Content-Type', 'application/json').send('{"business_id":');
       expect(res.status).toBe(400);
-      expect(res.body.code).toBe('HTTP.INVALID_BODY');
+      expect(res.body.code).toBe('HTTP.INVALID_JSON');
     });
   });
 

@@ -62,8 +62,8 @@ export function bodyParsing(options: BodyParsingOptions): (RequestHandler | Erro
   };
   // Parser failures become coded errors here; Nest would otherwise turn a SyntaxError into a bare 400 that
   // echoes the parser's message.
-  const codeParserErrors: ErrorRequestHandler = (err: unknown, _req: Request, _res: Response, next: NextFunction) => {
-    next(parserError(err));
+  const codeParserErrors: ErrorRequestHandler = (err: unknown, req: Request, _res: Response, next: NextFunction) => {
+    next(parserError(err, req));
   };
   return [
     sizeGate,
@@ -75,13 +75,13 @@ export function bodyParsing(options: BodyParsingOptions): (RequestHandler | Erro
   ];
 }
 
-function parserError(err: unknown): unknown {
+function parserError(err: unknown, req: Request): unknown {
   if (err instanceof AppError) return err;
   switch ((err as { type?: unknown } | null)?.type) {
     case 'entity.too.large':
       return HttpErrors.bodyTooLarge();
     case 'entity.parse.failed':
-      return HttpErrors.invalidBody();
+      return req.is('application/json') ? HttpErrors.invalidJson() : HttpErrors.invalidBody();
     case 'encoding.unsupported':
     case 'charset.unsupported':
       return HttpErrors.unsupportedEncoding();

@@ -7,6 +7,7 @@ export const HttpErrorCode = {
   BODY_TOO_DEEP: 'HTTP.BODY_TOO_DEEP',
   FORBIDDEN_KEY: 'HTTP.FORBIDDEN_KEY',
   INVALID_UTF8: 'HTTP.INVALID_UTF8',
+  INVALID_JSON: 'HTTP.INVALID_JSON',
   INVALID_BODY: 'HTTP.INVALID_BODY',
   UNSUPPORTED_ENCODING: 'HTTP.UNSUPPORTED_ENCODING',
 } as const;
@@ -19,6 +20,7 @@ export const HttpErrors = {
     new AppError('VALIDATION', HttpErrorCode.BODY_TOO_DEEP, `Request body is nested deeper than ${maxDepth} levels`),
   forbiddenKey: (key: string) =>
     new AppError('VALIDATION', HttpErrorCode.FORBIDDEN_KEY, `Request body must not contain the key "${key}"`),
+  invalidJson: () => new AppError('VALIDATION', HttpErrorCode.INVALID_JSON, 'Request body is not valid JSON'),
   invalidBody: () => new AppError('VALIDATION', HttpErrorCode.INVALID_BODY, 'Request body is malformed'),
   unsupportedEncoding: () =>
     new AppError('UNSUPPORTED_MEDIA_TYPE', HttpErrorCode.UNSUPPORTED_ENCODING, 'Unsupported request body encoding'),
