@@ -58,6 +58,7 @@ export function configureApp(app: NestExpressApplication): void {
   for (const parser of bodyParsing({
     bodyLimit: config.get('BODY_LIMIT'),
     kbBodyLimit: config.get('KB_BODY_LIMIT'),
+    kbMaxFileBytes: config.get('KB_MAX_FILE_BYTES'),
     isAdmin: (req) => constantTimeEquals(presentedAdminKey(req) ?? '', adminKey.value),
   }))
     app.use(parser);

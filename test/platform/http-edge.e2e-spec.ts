@@ -120,6 +120,20 @@ describe('HTTP edge: body parsing, content types, origins and the per-IP limit',
       expect((await rawPost(a, path, { ...type, ...a.admin }, ndjson)).status).toBe(202);
       expect((await rawPost(a, '/chat', { ...type, 'X-Forwarded-For': clientIp() }, ndjson)).status).toBe(413);
     });
+
+
+    it('takes a knowledge file over BODY_LIMIT (up to KB_MAX_FILE_BYTES) only with the admin key', async () => {
+      const businessId = await createTenant(a);
+      const file = Buffer.from('Drain cleaning is available on weekends.\n'.repeat(8000));
+      expect(file.length).toBeGreaterThan(250_000);
+      const upload = (admin: boolean) =>
+        a.http
+          .post(`/admin/business/${businessId}/knowledge/files`)
+          .set(admin ? a.admin : {})
+          .attach('file', file, 'notes.txt');
+      expect((await upload(false)).status).toBe(413);
+      expect((await upload(true)).status).toBe(202);
+    });
   });
 
   describe('body shape', () => {

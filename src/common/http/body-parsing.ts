@@ -11,6 +11,8 @@ export interface BodyParsingOptions {
   bodyLimit: string;
   /** NDJSON knowledge uploads, for admin-authenticated requests only. */
   kbBodyLimit: string;
+  /** Largest knowledge file (multer enforces it); its multipart upload may be this plus the form's own bytes. */
+  kbMaxFileBytes: number;
   /** Whether the request presents the admin key: only then may it send a knowledge-sized body. */
   isAdmin(req: Request): boolean;
 }
@@ -18,6 +20,10 @@ export interface BodyParsingOptions {
 const NDJSON_TYPES = ['application/x-ndjson', 'application/jsonl'];
 /** The one route that takes NDJSON (POST /admin/business/:id/knowledge/documents). */
 const KB_UPLOAD_PATH = /^\/admin\/business\/[^/]+\/knowledge\/documents\/?$/;
+/** Multipart knowledge files (POST /admin/business/:id/knowledge/files), parsed by multer after the admin guard. */
+const KB_FILES_PATH = /^\/admin\/business\/[^/]+\/knowledge\/files\/?$/;
+/** Room for the multipart boundaries, part headers and form fields around the file. */
+const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
 /** Twilio posts its webhooks as forms; nothing else takes one. */
 const FORM_PATH = /^\/voice\//;
 
@@ -42,20 +48,20 @@ export function bodyParsing(options: BodyParsingOptions): (RequestHandler | Erro
   const bodyLimit = bytes.parse(options.bodyLimit) ?? 0;
   const kbLimit = bytes.parse(options.kbBodyLimit) ?? 0;
   const isKbUpload = (req: Request) => req.method === 'POST' && KB_UPLOAD_PATH.test(req.path) && options.isAdmin(req);
+  const isKbFile = (req: Request) => req.method === 'POST' && KB_FILES_PATH.test(req.path) && options.isAdmin(req);
+  const limitFor = (req: Request) =>
+    isKbUpload(req) ? kbLimit : isKbFile(req) ? options.kbMaxFileBytes + MULTIPART_OVERHEAD_BYTES : bodyLimit;
   const only =
     (applies: (req: Request) => boolean, parser: RequestHandler): RequestHandler =>
     (req, res, next) =>
       applies(req) ? parser(req, res, next) : next();
 
-  // A declared length over the route's limit is refused before a byte of the body is read; closing the
-  // connection keeps the client from streaming the rest into a socket nobody reads.
-  const sizeGate: RequestHandler = (req: Request, res: Response, next: NextFunction) => {
+  // A declared length over the route's limit is refused before a byte of the body is read. Node then discards
+  // whatever the client still sends (never buffered); closing the socket instead could reset it before the client
+  // has read the 413.
+  const sizeGate: RequestHandler = (req: Request, _res: Response, next: NextFunction) => {
     const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > (isKbUpload(req) ? kbLimit : bodyLimit)) {
-      res.setHeader('Connection', 'close');
-      return next(HttpErrors.bodyTooLarge());
-    }
-    next();
+    next(declared > limitFor(req) ? HttpErrors.bodyTooLarge() : undefined);
   };
   const inspect: RequestHandler = (req: Request, _res: Response, next: NextFunction) => {
     next(inspectBody(req.body) ?? undefined);
