@@ -167,6 +167,7 @@ describe('HTTP fuzz over every operation of the OpenAPI document', () => {
       }
     }
     expect(failures).toEqual([]);
+    expect(sent).toBeGreaterThan(1000);
     expect(sent).toBeLessThan(6000);
     expect(await rowCounts()).toEqual(before);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
