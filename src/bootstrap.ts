@@ -55,13 +55,13 @@ export function configureApp(app: NestExpressApplication): void {
   });
   const adminKey = app.get(AdminKeyProvider);
   // JSON everywhere, forms only for Twilio, large NDJSON only for admin knowledge uploads (see bodyParsing).
-  for (const parser of bodyParsing({
+  const parsers = bodyParsing({
     bodyLimit: config.get('BODY_LIMIT'),
     kbBodyLimit: config.get('KB_BODY_LIMIT'),
     kbMaxFileBytes: config.get('KB_MAX_FILE_BYTES'),
     isAdmin: (req) => constantTimeEquals(presentedAdminKey(req) ?? '', adminKey.value),
-  }))
-    app.use(parser);
+  });
+  for (const parser of parsers) app.use(parser);
   // Twilio Media Streams speak plain WebSocket JSON frames, not socket.io.
   app.useWebSocketAdapter(new WsAdapter(app));
   app.useGlobalPipes(

@@ -15,7 +15,7 @@ import { TenantService } from 'src/tenant/tenant.service';
  */
 @Injectable()
 export class TenantOriginGuard implements CanActivate {
-  /** Platform pages (admin console, demo page) may show every tenant's widget; `*` is a CORS setting, not one of them. */
+  /** Platform pages (admin console, demo page) may show any tenant's widget; `*` is a CORS setting, not a page. */
   private readonly platformOrigins: Set<string>;
 
   constructor(

@@ -12,7 +12,14 @@ import { TenantService } from 'src/tenant/tenant.service';
 @Module({
   imports: [TypeOrmModule.forFeature([BusinessEntity])],
   controllers: [TenantController],
-  providers: [BusinessRepository, TenantConfigCache, TenantLifecycle, TenantService, TenantOriginsRegistry, TenantOriginGuard],
+  providers: [
+    BusinessRepository,
+    TenantConfigCache,
+    TenantLifecycle,
+    TenantService,
+    TenantOriginsRegistry,
+    TenantOriginGuard,
+  ],
   exports: [TenantService, TenantLifecycle, TenantConfigCache, TenantOriginsRegistry, TenantOriginGuard],
 })
 export class TenantModule {}

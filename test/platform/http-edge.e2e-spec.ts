@@ -11,7 +11,11 @@ const MESSAGE = 'What services do you offer?';
 
 /** A fresh client address per test (the app trusts loopback as a proxy), so counters never carry over between runs. */
 const clientIp = () => `198.18.${randomBytes(1)[0]}.${randomBytes(1)[0]}`;
-const chatBody = (businessId: string, sessionId = randomUUID()) => ({ business_id: businessId, session_id: sessionId, message: MESSAGE });
+const chatBody = (businessId: string, sessionId = randomUUID()) => ({
+  business_id: businessId,
+  session_id: sessionId,
+  message: MESSAGE,
+});
 const deeplyNested = (levels: number) => '{"a":'.repeat(levels) + '1' + '}'.repeat(levels);
 
 interface RawResponse {
@@ -23,17 +27,29 @@ interface RawResponse {
  * A POST over a plain socket: sends `body` byte for byte (supertest would re-encode it) and, when `declaredLength` is
  * larger, claims that length without ever sending the rest, so only a server that answers before reading can reply.
  */
-function rawPost(t: TestApp, path: string, headers: Record<string, string>, body: Buffer, declaredLength = body.length) {
+function rawPost(
+  t: TestApp,
+  path: string,
+  headers: Record<string, string>,
+  body: Buffer,
+  declaredLength = body.length,
+) {
   const { port } = t.app.getHttpServer().address() as AddressInfo;
   return new Promise<RawResponse>((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, path, method: 'POST', headers: { ...headers, 'Content-Length': declaredLength } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        req.destroy();
-        resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString()) as Record<string, unknown> });
-      });
-    });
+    const req = httpRequest(
+      { host: '127.0.0.1', port, path, method: 'POST', headers: { ...headers, 'Content-Length': declaredLength } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          req.destroy();
+          resolve({
+            status: res.statusCode ?? 0,
+            body: JSON.parse(Buffer.concat(chunks).toString()) as Record<string, unknown>,
+          });
+        });
+      },
+    );
     req.on('error', reject);
     if (declaredLength === body.length) req.end(body);
     else req.write(body);
@@ -62,18 +78,21 @@ describe('HTTP edge: body parsing, content types, origins and the per-IP limit',
     (await a.http.get(`/admin/business/${businessId}/sessions/${sessionId}`).set(a.admin)).status === 200;
 
   describe('content type of /chat', () => {
-    it.each(['/chat', '/chat/stream'])('refuses a form-encoded post to %s with 415 and writes nothing', async (path) => {
-      const businessId = await createTenant(a);
-      const sessionId = randomUUID();
-      const res = await a.http
-        .post(path)
-        .set('X-Forwarded-For', clientIp())
-        .type('form')
-        .send(chatBody(businessId, sessionId));
-      expect(res.status).toBe(415);
-      expect(res.body).toMatchObject({ statusCode: 415, code: 'HTTP.UNSUPPORTED_MEDIA_TYPE' });
-      expect(await sessionExists(businessId, sessionId)).toBe(false);
-    });
+    it.each(['/chat', '/chat/stream'])(
+      'refuses a form-encoded post to %s with 415 and writes nothing',
+      async (path) => {
+        const businessId = await createTenant(a);
+        const sessionId = randomUUID();
+        const res = await a.http
+          .post(path)
+          .set('X-Forwarded-For', clientIp())
+          .type('form')
+          .send(chatBody(businessId, sessionId));
+        expect(res.status).toBe(415);
+        expect(res.body).toMatchObject({ statusCode: 415, code: 'HTTP.UNSUPPORTED_MEDIA_TYPE' });
+        expect(await sessionExists(businessId, sessionId)).toBe(false);
+      },
+    );
 
     it('refuses text/plain, which a cross-site form can also send', async () => {
       const res = await a.http
@@ -101,17 +120,25 @@ describe('HTTP edge: body parsing, content types, origins and the per-IP limit',
       ['/chat', 'application/json'],
       ['/voice/incoming', 'application/x-www-form-urlencoded'],
       ['/admin/business/acme/knowledge/documents', 'application/x-ndjson'],
-    ])('refuses an unauthenticated 20 MB body to %s (%s) with 413 before reading it', async (path, type) => {
-      const headers = { 'Content-Type': type, 'X-Forwarded-For': clientIp() };
-      const res = await rawPost(a, path, headers, Buffer.alloc(64 * 1024, 'a'), 20 * 1024 * 1024);
-      expect(res.status).toBe(413);
-      expect(res.body).toMatchObject({ code: 'HTTP.BODY_TOO_LARGE' });
-    }, 15_000);
+    ])(
+      'refuses an unauthenticated 20 MB body to %s (%s) with 413 before reading it',
+      async (path, type) => {
+        const headers = { 'Content-Type': type, 'X-Forwarded-For': clientIp() };
+        const res = await rawPost(a, path, headers, Buffer.alloc(64 * 1024, 'a'), 20 * 1024 * 1024);
+        expect(res.status).toBe(413);
+        expect(res.body).toMatchObject({ code: 'HTTP.BODY_TOO_LARGE' });
+      },
+      15_000,
+    );
 
     it('takes an NDJSON upload over BODY_LIMIT on the knowledge route only with the admin key', async () => {
       const businessId = await createTenant(a);
       const line = (i: number) =>
-        JSON.stringify({ url: `https://acme.example.com/p${i}`, title: `Page ${i}`, text: `Drain service ${i}. `.repeat(150) });
+        JSON.stringify({
+          url: `https://acme.example.com/p${i}`,
+          title: `Page ${i}`,
+          text: `Drain service ${i}. `.repeat(150),
+        });
       const ndjson = Buffer.from(Array.from({ length: 120 }, (_, i) => line(i)).join('\n'));
       expect(ndjson.length).toBeGreaterThan(250_000);
       const path = `/admin/business/${businessId}/knowledge/documents`;
@@ -120,7 +147,6 @@ describe('HTTP edge: body parsing, content types, origins and the per-IP limit',
       expect((await rawPost(a, path, { ...type, ...a.admin }, ndjson)).status).toBe(202);
       expect((await rawPost(a, '/chat', { ...type, 'X-Forwarded-For': clientIp() }, ndjson)).status).toBe(413);
     });
-
 
     it('takes a knowledge file over BODY_LIMIT (up to KB_MAX_FILE_BYTES) only with the admin key', async () => {
       const businessId = await createTenant(a);
@@ -152,7 +178,9 @@ describe('HTTP edge: body parsing, content types, origins and the per-IP limit',
         .post('/admin/business')
         .set(a.admin)
         .set('Content-Type', 'application/json')
-        .send(`{"businessId":"${businessId}","businessName":"Proto","settings":{"__proto__":{"chatRateLimitPerMinute":0}}}`);
+        .send(
+          `{"businessId":"${businessId}","businessName":"Proto","settings":{"__proto__":{"chatRateLimitPerMinute":0}}}`,
+        );
       expect(res.status).toBe(400);
       expect(res.body.code).toBe('HTTP.FORBIDDEN_KEY');
       await a.http.get(`/admin/business/${businessId}`).set(a.admin).expect(404);
@@ -163,7 +191,11 @@ describe('HTTP edge: body parsing, content types, origins and the per-IP limit',
       const businessId = await createTenant(a);
       const sessionId = randomUUID();
       const json = Buffer.from(JSON.stringify(chatBody(businessId, sessionId)));
-      const bad = Buffer.concat([json.subarray(0, json.length - 2), Buffer.from([0xc3, 0x28]), json.subarray(json.length - 2)]);
+      const bad = Buffer.concat([
+        json.subarray(0, json.length - 2),
+        Buffer.from([0xc3, 0x28]),
+        json.subarray(json.length - 2),
+      ]);
       const res = await rawPost(a, '/chat', { 'Content-Type': 'application/json', 'X-Forwarded-For': clientIp() }, bad);
       expect(res.status).toBe(400);
       expect(res.body.code).toBe('HTTP.INVALID_UTF8');
@@ -171,7 +203,11 @@ describe('HTTP edge: body parsing, content types, origins and the per-IP limit',
     });
 
     it('answers malformed JSON with 400 and a code', async () => {
-      const res = await a.http.post('/chat').set('X-Forwarded-For', clientIp()).set('Content-Type', 'application/json').send('{"business_id":');
+      const res = await a.http
+        .post('/chat')
+        .set('X-Forwarded-For', clientIp())
+        .set('Content-Type', 'application/json')
+        .send('{"business_id":');
       expect(res.status).toBe(400);
       expect(res.body.code).toBe('HTTP.INVALID_JSON');
     });
@@ -230,11 +266,21 @@ describe('HTTP edge: body parsing, content types, origins and the per-IP limit',
       const ip = clientIp();
       const statuses: number[] = [];
       for (let i = 0; i < ANY_TENANT_LIMIT + 5; i++) {
-        statuses.push((await a.http.post('/chat').set('X-Forwarded-For', ip).send(chatBody(uniqueBusinessId('ghost')))).status);
+        statuses.push(
+          (
+            await a.http
+              .post('/chat')
+              .set('X-Forwarded-For', ip)
+              .send(chatBody(uniqueBusinessId('ghost')))
+          ).status,
+        );
       }
       expect(statuses.slice(0, ANY_TENANT_LIMIT)).toEqual(Array(ANY_TENANT_LIMIT).fill(404));
       expect(statuses.slice(ANY_TENANT_LIMIT)).toEqual(Array(5).fill(429));
-      const blocked = await a.http.post('/chat').set('X-Forwarded-For', ip).send(chatBody(uniqueBusinessId('ghost')));
+      const blocked = await a.http
+        .post('/chat')
+        .set('X-Forwarded-For', ip)
+        .send(chatBody(uniqueBusinessId('ghost')));
       expect(blocked.body.code).toBe('RATE_LIMIT.IP');
       expect(Number(blocked.headers['retry-after'])).toBeGreaterThanOrEqual(1);
     });
@@ -244,7 +290,8 @@ describe('HTTP edge: body parsing, content types, origins and the per-IP limit',
       try {
         const ghost = uniqueBusinessId('ghost');
         const ip = clientIp();
-        for (let i = 0; i < 3; i++) await a.http.post('/chat').set('X-Forwarded-For', ip).send(chatBody(ghost)).expect(404);
+        for (let i = 0; i < 3; i++)
+          await a.http.post('/chat').set('X-Forwarded-For', ip).send(chatBody(ghost)).expect(404);
         expect(lookups.mock.calls.filter(([id]) => id === ghost)).toEqual([[ghost]]);
       } finally {
         lookups.mockRestore();

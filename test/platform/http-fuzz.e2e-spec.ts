@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { OpenAPIObject, OperationObject, ParameterObject, ReferenceObject, SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import type {
+  OpenAPIObject,
+  OperationObject,
+  ParameterObject,
+  ReferenceObject,
+  SchemaObject,
+} from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { DataSource } from 'typeorm';
 import { buildOpenApiDocument } from 'src/bootstrap';
 import { createTenant } from 'test/chat/chat.support';
@@ -39,8 +45,16 @@ interface Operation {
   op: OperationObject;
 }
 
-const json = (name: string, value: unknown): Payload => ({ name, contentType: 'application/json', body: Buffer.from(JSON.stringify(value)) });
-const raw = (name: string, contentType: string, body: string | Buffer): Payload => ({ name, contentType, body: Buffer.from(body) });
+const json = (name: string, value: unknown): Payload => ({
+  name,
+  contentType: 'application/json',
+  body: Buffer.from(JSON.stringify(value)),
+});
+const raw = (name: string, contentType: string, body: string | Buffer): Payload => ({
+  name,
+  contentType,
+  body: Buffer.from(body),
+});
 
 /** Malformed bodies every operation gets, whatever its schema says. */
 const GENERIC_PAYLOADS: Payload[] = [
@@ -52,7 +66,11 @@ const GENERIC_PAYLOADS: Payload[] = [
   raw('__proto__ key', 'application/json', '{"__proto__": {"polluted": true}, "a": 1}'),
   raw('nested __proto__ key', 'application/json', '{"settings": {"__proto__": {"polluted": true}}}'),
   raw('constructor.prototype key', 'application/json', '{"constructor": {"prototype": {"polluted": true}}}'),
-  raw('invalid UTF-8', 'application/json', Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xc3, 0x28, 0xff, 0x22, 0x7d])),
+  raw(
+    'invalid UTF-8',
+    'application/json',
+    Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xc3, 0x28, 0xff, 0x22, 0x7d]),
+  ),
   raw('JSON null', 'application/json', 'null'),
   raw('JSON array', 'application/json', '[1, "two", null]'),
   raw('huge string', 'application/json', JSON.stringify({ a: 'x'.repeat(900_000) })),
@@ -88,23 +106,32 @@ function resolve(doc: OpenAPIObject, schema: SchemaObject | ReferenceObject | un
 
 /** One body per property with a wrong-typed value, plus one with every property wrong at once. */
 function schemaPayloads(doc: OpenAPIObject, op: OperationObject): Payload[] {
-  const body = op.requestBody && 'content' in op.requestBody ? op.requestBody.content['application/json']?.schema : undefined;
+  const body =
+    op.requestBody && 'content' in op.requestBody ? op.requestBody.content['application/json']?.schema : undefined;
   const schema = resolve(doc, body);
   const properties = Object.entries(schema?.properties ?? {}).map(([k, v]) => [k, resolve(doc, v)] as const);
-  const payloads = properties.flatMap(([key, prop]) => wrongValues(prop).map((v, i) => json(`${key} wrong type #${i}`, { [key]: v })));
-  if (properties.length) payloads.push(json('every property wrong', Object.fromEntries(properties.map(([k, p]) => [k, wrongValues(p)[0]]))));
+  const payloads = properties.flatMap(([key, prop]) =>
+    wrongValues(prop).map((v, i) => json(`${key} wrong type #${i}`, { [key]: v })),
+  );
+  if (properties.length)
+    payloads.push(json('every property wrong', Object.fromEntries(properties.map(([k, p]) => [k, wrongValues(p)[0]]))));
   return payloads;
 }
 
 function fillPath(path: string, tenant: string): string {
-  return path.replace(/\{([^}]+)\}/g, (_m, name: string) => (name === 'id' || name === 'businessId' ? tenant : name === 'version' ? '1' : encodeURIComponent(randomUUID())));
+  return path.replace(/\{([^}]+)\}/g, (_m, name: string) =>
+    name === 'id' || name === 'businessId' ? tenant : name === 'version' ? '1' : encodeURIComponent(randomUUID()),
+  );
 }
 
 /** Query parameters with values of the wrong type (and a huge one), to reach the handlers' query parsing. */
 function fuzzQuery(op: OperationObject): string {
   const params = (op.parameters ?? []).filter((p): p is ParameterObject => 'in' in p && p.in === 'query');
   if (!params.length) return '';
-  return '?' + params.map((p) => `${encodeURIComponent(p.name)}=${encodeURIComponent('-1e999%zz' + 'q'.repeat(5000))}`).join('&');
+  return (
+    '?' +
+    params.map((p) => `${encodeURIComponent(p.name)}=${encodeURIComponent('-1e999%zz' + 'q'.repeat(5000))}`).join('&')
+  );
 }
 
 /** A body-less write (delete, activate, test a connection) would run its handler whatever the body: only unauthenticated. */
@@ -133,7 +160,10 @@ describe('HTTP fuzz over every operation of the OpenAPI document', () => {
 
   function send(method: string, path: string, payload: Payload, admin: boolean): Promise<number> {
     return new Promise((done, fail) => {
-      const headers: Record<string, string | number> = { 'Content-Type': payload.contentType, 'Content-Length': payload.body.length };
+      const headers: Record<string, string | number> = {
+        'Content-Type': payload.contentType,
+        'Content-Length': payload.body.length,
+      };
       if (admin) Object.assign(headers, t.admin);
       const req = httpRequest({ host: '127.0.0.1', port, path, method: method.toUpperCase(), headers }, (res) => {
         res.resume();
@@ -147,7 +177,8 @@ describe('HTTP fuzz over every operation of the OpenAPI document', () => {
   async function rowCounts(): Promise<Record<string, number>> {
     const ds = t.app.get(DataSource);
     const counts: Record<string, number> = {};
-    for (const table of TABLES) counts[table] = Number((await ds.query(`SELECT count(*)::int AS n FROM ${table}`))[0].n);
+    for (const table of TABLES)
+      counts[table] = Number((await ds.query(`SELECT count(*)::int AS n FROM ${table}`))[0].n);
     return counts;
   }
 
@@ -162,7 +193,10 @@ describe('HTTP fuzz over every operation of the OpenAPI document', () => {
         for (const payload of payloadsFor(o)) {
           const status = await send(o.method, path, payload, admin);
           sent++;
-          if (status >= 500 || status === 0) failures.push(`${o.method.toUpperCase()} ${o.path} [${payload.name}${admin ? ', admin' : ''}] -> ${status}`);
+          if (status >= 500 || status === 0)
+            failures.push(
+              `${o.method.toUpperCase()} ${o.path} [${payload.name}${admin ? ', admin' : ''}] -> ${status}`,
+            );
         }
       }
     }

@@ -1,5 +1,14 @@
 import bytes from 'bytes';
-import { type ErrorRequestHandler, json, type NextFunction, type Request, type RequestHandler, type Response, text, urlencoded } from 'express';
+import {
+  type ErrorRequestHandler,
+  json,
+  type NextFunction,
+  type Request,
+  type RequestHandler,
+  type Response,
+  text,
+  urlencoded,
+} from 'express';
 import type { IncomingMessage } from 'node:http';
 import { isUtf8 } from 'node:buffer';
 import { AppError } from 'src/common/errors/app-error';

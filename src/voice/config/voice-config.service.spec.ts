@@ -23,7 +23,9 @@ describe(VoiceConfigService.name, () => {
   let sut: VoiceConfigService;
 
   beforeEach(() => {
-    findConfig = jest.fn((businessId: string) => Promise.resolve(businessId.startsWith('ghost') ? null : stored(businessId)));
+    findConfig = jest.fn((businessId: string) =>
+      Promise.resolve(businessId.startsWith('ghost') ? null : stored(businessId)),
+    );
     sut = new VoiceConfigService(
       strictMock<DataSource>(),
       strictMock<VoiceConfigRepository>({ findConfig }),
