@@ -53,6 +53,7 @@ Object.assign(process.env, {
   LOG_LEVEL: 'warn',
   CHAT_RATE_LIMIT_PER_MINUTE: '0',
   CHAT_IP_RATE_LIMIT_PER_MINUTE: '0',
+  CHAT_IP_RATE_LIMIT_ALL_TENANTS_PER_MINUTE: '0',
 });
 delete process.env.GEMINI_API_KEY;
 

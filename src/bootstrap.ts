@@ -9,7 +9,10 @@ import { join } from 'node:path';
 import { Logger } from 'nestjs-pino';
 import serveStatic from 'serve-static';
 import { AppModule } from 'src/app.module';
-import { ADMIN_BEARER_SCHEME, ADMIN_SECURITY_SCHEME } from 'src/common/auth/admin-api-key.guard';
+import { ADMIN_BEARER_SCHEME, ADMIN_SECURITY_SCHEME, presentedAdminKey } from 'src/common/auth/admin-api-key.guard';
+import { authorizeAdmin } from 'src/common/auth/admin-access.policy';
+import { AdminPrincipalResolver } from 'src/common/auth/admin-principal';
+import { bodyParsing } from 'src/common/http/body-parsing';
 import { AppConfig } from 'src/config/app-config.service';
 import { normalizeOrigin, TenantOriginsRegistry } from 'src/tenant/tenant-origins.registry';
 
@@ -20,8 +23,7 @@ export const NEST_APP_OPTIONS: NestApplicationOptions = {
   bufferLogs: true,
   bodyParser: false,
   abortOnError: false,
-  // Webhook signatures (HubSpot v3, Twilio) cover the exact bytes sent, so the raw body is kept beside the parsed one.
-  rawBody: true,
+  // The raw body is kept by bodyParsing (src/common/http), which installs the parsers per route.
 };
 
 /** The one bootstrap, shared by main.ts and the e2e tests, so tests exercise exactly what production runs. */
@@ -51,11 +53,21 @@ export function configureApp(app: NestExpressApplication): void {
     allowedHeaders: ['Content-Type', 'Authorization', 'X-Admin-API-Key', 'X-Request-Id', 'X-Session-Token'],
     exposedHeaders: ['X-Request-Id', 'Retry-After'],
   });
-  const limit = config.get('BODY_LIMIT');
-  app.useBodyParser('json', { limit });
-  app.useBodyParser('urlencoded', { limit, extended: false });
-  // Knowledge-base uploads in the legacy crawl format are NDJSON and far larger than chat bodies.
-  app.useBodyParser('text', { type: ['application/x-ndjson', 'application/jsonl'], limit: config.get('KB_BODY_LIMIT') });
+  const principals = app.get(AdminPrincipalResolver);
+  // JSON everywhere, forms only for Twilio, large NDJSON only for admin knowledge uploads (see bodyParsing).
+  const parsers = bodyParsing({
+    bodyLimit: config.get('BODY_LIMIT'),
+    kbBodyLimit: config.get('KB_BODY_LIMIT'),
+    kbMaxFileBytes: config.get('KB_MAX_FILE_BYTES'),
+    // The same decision the admin guard makes for the upload route, so a key that may not upload never gets the room.
+    mayUpload: async (req, businessId) => {
+      const key = presentedAdminKey(req);
+      if (!key) return false;
+      authorizeAdmin(await principals.resolve(key), { method: 'POST', params: { id: businessId }, body: undefined }, {});
+      return true;
+    },
+  });
+  for (const parser of parsers) app.use(parser);
   // Twilio Media Streams speak plain WebSocket JSON frames, not socket.io.
   app.useWebSocketAdapter(new WsAdapter(app));
   app.useGlobalPipes(

@@ -9,14 +9,17 @@ import {
   ApiProduces,
   ApiTags,
   ApiTooManyRequestsResponse,
+  ApiUnsupportedMediaTypeResponse,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ChatService } from 'src/chat/chat.service';
 import { SESSION_TOKEN_HEADER } from 'src/chat/session-access';
+import { JsonBodyGuard } from 'src/common/http/json-body.guard';
 import { ChatRequestDto } from 'src/chat/dto/chat-request.dto';
 import { ChatResponseDto } from 'src/chat/dto/chat-response.dto';
 import { ChatRateLimitGuard } from 'src/chat/rate-limit/chat-rate-limit.guard';
 import { writeSse } from 'src/chat/streaming/sse';
+import { TenantOriginGuard } from 'src/tenant/tenant-origin.guard';
 
 const FORBIDDEN_DESCRIPTION =
   'session.token_required: the session exists and no session_token was sent; session.token_invalid: the token does not belong to this session; session.voice_only: the session_id is a phone call (Twilio CallSid). Nothing is written.';
@@ -27,7 +30,10 @@ const FORBIDDEN_DESCRIPTION =
   required: false,
   description: 'Alternative to the body field session_token',
 })
-@UseGuards(ChatRateLimitGuard)
+// In this order: the content type and the per-IP limit cost no tenant lookup; the origin check needs the tenant.
+@UseGuards(JsonBodyGuard, ChatRateLimitGuard, TenantOriginGuard)
+@ApiUnsupportedMediaTypeResponse({ description: 'Content-Type is not application/json' })
+@ApiForbiddenResponse({ description: "Browser request from an origin the business's allowedOrigins does not list" })
 @Controller('chat')
 export class ChatController {
   constructor(private readonly chat: ChatService) {}

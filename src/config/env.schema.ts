@@ -130,6 +130,12 @@ export class EnvSchema {
   @Min(0)
   CHAT_IP_RATE_LIMIT_PER_MINUTE = 60;
 
+  /** Chat requests per minute per client IP across all tenants, checked before any tenant lookup; 0 disables. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  CHAT_IP_RATE_LIMIT_ALL_TENANTS_PER_MINUTE = 300;
+
   @Transform(emptyToUndefined)
   @IsOptional()
   @Matches(/^\s*\[.*\]\s*$/s, { message: 'TRUSTED_PROXIES must be a JSON array of addresses or CIDRs' })
@@ -292,11 +298,17 @@ export class EnvSchema {
   @Min(60)
   VOICE_MAX_FRAMES_PER_SECOND = 200;
 
-  /** Time allowed between the WebSocket upgrade and a valid `start` frame. */
+  /** Time allowed between the WebSocket upgrade and an authenticated `start` frame. */
   @Transform(toInt)
   @IsInt()
   @Min(500)
   VOICE_START_TIMEOUT_MS = 10000;
+
+  /** Media-stream sockets one instance holds open before they authenticate (signature + ticket at `start`). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  VOICE_MAX_PENDING_STREAMS = 100;
 
   /** Time allowed to open a Gemini Live session before the call gets the apology. */
   @Transform(toInt)

@@ -1,9 +1,16 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 import { PubSub, Unsubscribe } from 'src/redis/pub-sub.port';
 import type { BusinessEntity } from 'src/tenant/entities/business.entity';
 
 export const TENANT_CHANGED_CHANNEL = 'tenant:changed';
 const TTL_MS = 60_000;
+/**
+ * Unknown ids are remembered briefly so a flood of made-up ids costs one lookup each, not one per request and
+ * guard. Bounded, because the ids are chosen by the caller; short, because a notice could in theory be missed.
+ */
+const MISS_TTL_MS = 10_000;
+const MISS_MAX_ENTRIES = 10_000;
 
 /**
  * Per-instance cache of tenant configs for the hot path. A change publishes the tenant id so every
@@ -13,7 +20,10 @@ const TTL_MS = 60_000;
 export class TenantConfigCache implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('TenantConfigCache');
   private readonly entries = new Map<string, { value: BusinessEntity; expiresAt: number }>();
+  private readonly misses = new LRUCache<string, true>({ max: MISS_MAX_ENTRIES, ttl: MISS_TTL_MS });
   private readonly listeners = new Set<(businessId: string) => void>();
+  /** Bumped on every eviction, so a lookup that raced a change does not cache what it read before it. */
+  private evictions = 0;
   private unsubscribe?: Unsubscribe;
 
   constructor(private readonly pubsub: PubSub) {}
@@ -40,6 +50,21 @@ export class TenantConfigCache implements OnModuleInit, OnModuleDestroy {
     this.entries.set(value.businessId, { value, expiresAt: Date.now() + TTL_MS });
   }
 
+  /** Whether the id was recently looked up and not found (and nothing changed for it since). */
+  isKnownMissing(businessId: string): boolean {
+    return this.misses.has(businessId);
+  }
+
+  /** Marks an id as not found, unless some tenant changed after `generation` (taken before the lookup). */
+  setMissing(businessId: string, generation: number): void {
+    if (generation === this.evictions) this.misses.set(businessId, true);
+  }
+
+  /** Take before a lookup whose miss may be cached with setMissing. */
+  generation(): number {
+    return this.evictions;
+  }
+
   /** Other modules (e.g. rate limits, voice routing) can react to tenant changes on every instance. */
   onChange(listener: (businessId: string) => void): void {
     this.listeners.add(listener);
@@ -53,7 +78,9 @@ export class TenantConfigCache implements OnModuleInit, OnModuleDestroy {
   }
 
   private evict(businessId: string): void {
+    this.evictions++;
     this.entries.delete(businessId);
+    this.misses.delete(businessId);
     for (const l of this.listeners) l(businessId);
   }
 }

@@ -1,7 +1,15 @@
-import { Controller, Get, Param } from '@nestjs/common';
-import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Param, UseGuards } from '@nestjs/common';
+import {
+  ApiForbiddenResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+} from '@nestjs/swagger';
 import { toPublicConfigDto } from 'src/tenant/business.mapper';
 import { PublicBusinessConfigResponseDto } from 'src/tenant/dto/business-responses.dto';
+import { TenantOriginGuard } from 'src/tenant/tenant-origin.guard';
 import { TenantService } from 'src/tenant/tenant.service';
 
 @ApiTags('widget')
@@ -14,6 +22,8 @@ export class TenantController {
   @ApiParam({ name: 'id', example: 'goaccel-website' })
   @ApiOkResponse({ type: PublicBusinessConfigResponseDto })
   @ApiNotFoundResponse({ description: 'Unknown business' })
+  @ApiForbiddenResponse({ description: "Browser request from an origin the business's allowedOrigins does not list" })
+  @UseGuards(TenantOriginGuard)
   async getPublicConfig(@Param('id') id: string): Promise<PublicBusinessConfigResponseDto> {
     return { success: true, config: toPublicConfigDto(await this.tenants.getCached(id)) };
   }

@@ -66,11 +66,17 @@ export class TenantService {
     return found;
   }
 
-  /** Hot-path read (chat, voice, widget): served from the per-instance cache. */
+  /** Hot-path read (chat, voice, widget): served from the per-instance cache, which also remembers misses briefly. */
   async getCached(businessId: string): Promise<BusinessEntity> {
     const hit = this.cache.get(businessId);
     if (hit) return hit;
-    const found = await this.get(businessId);
+    if (this.cache.isKnownMissing(businessId)) throw TenantErrors.notFound(businessId);
+    const generation = this.cache.generation();
+    const found = await this.businesses.findById(businessId);
+    if (!found) {
+      this.cache.setMissing(businessId, generation);
+      throw TenantErrors.notFound(businessId);
+    }
     this.cache.set(found);
     return found;
   }

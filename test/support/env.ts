@@ -13,6 +13,7 @@ process.env.LOG_LEVEL ??= 'silent';
 process.env.DATA_DIR = mkdtempSync(join(tmpdir(), 'concierge-test-'));
 process.env.CHAT_RATE_LIMIT_PER_MINUTE ??= '1000';
 process.env.CHAT_IP_RATE_LIMIT_PER_MINUTE ??= '0';
+process.env.CHAT_IP_RATE_LIMIT_ALL_TENANTS_PER_MINUTE ??= '0';
 // The fake CRMs and sites listen on 127.0.0.1; test/crm/crm-private-urls.e2e-spec.ts checks the production default.
 process.env.OUTBOUND_ALLOW_PRIVATE_URLS ??= 'true';
 delete process.env.GEMINI_API_KEY;

@@ -123,6 +123,36 @@ describe('WS /media-stream admission: signatures, tickets and malformed frames',
     }
   });
 
+  describe('with at most 2 unauthenticated sockets, each allowed 1 s', () => {
+    let capped: TestApp;
+    let cappedTenant: VoiceTenant;
+    beforeAll(async () => {
+      capped = await bootTestApp({ VOICE_MAX_PENDING_STREAMS: '2', VOICE_START_TIMEOUT_MS: '1000' });
+      await capped.app.listen(0, '127.0.0.1');
+      cappedTenant = await createVoiceTenant(capped);
+    });
+    afterAll(async () => capped.close());
+
+    it('refuses sockets beyond the cap at once with 1013, times the others out, and does not count live calls', async () => {
+      const calls = [await placeCall(capped, cappedTenant), await placeCall(capped, cappedTenant)];
+      for (const c of calls) c.start();
+      await calls[0].until(() => live.openSockets() >= 2);
+      const idle = [await openStream(capped, cappedTenant, callSid()), await openStream(capped, cappedTenant, callSid())];
+      const extra = await openStream(capped, cappedTenant, callSid());
+      await extra.waitClosed();
+      expect([extra.closeCode, extra.closeReason]).toEqual([1013, 'too many pending streams']);
+      for (const c of idle) {
+        await c.waitClosed();
+        expect([c.closeCode, c.closeReason]).toEqual([1008, 'no start frame in time']);
+      }
+      const next = await placeCall(capped, cappedTenant);
+      next.start();
+      await next.until(() => live.openSockets() >= 3);
+      for (const c of [...calls, next]) c.stop();
+      await Promise.all([...calls, next].map((c) => c.waitClosed()));
+    });
+  });
+
   it('reports call metrics to the admin', async () => {
     const res = await t.http.get('/admin/voice/metrics').set(t.admin).expect(200);
     expect(res.body.metrics.callsTotal).toBeGreaterThan(0);

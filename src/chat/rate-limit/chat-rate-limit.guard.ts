@@ -11,6 +11,7 @@ import {
 } from '@nestjs/throttler';
 import type { Request } from 'express';
 import {
+  ANY_TENANT_IP_THROTTLER,
   ChatLimits,
   ChatRateLimitPolicy,
   ChatRateLimitTarget,
@@ -26,7 +27,8 @@ interface Resolved {
 }
 
 /**
- * The /chat limits: per conversation and per client IP, each resolved per tenant at request time (0 disables).
+ * The /chat limits: per client IP across tenants (platform-wide), then per conversation and per client IP, each
+ * resolved per tenant at request time (0 disables).
  * Counting and storage are @nestjs/throttler's (Redis-backed when configured, so every instance shares the
  * counters); this class only decides the limit and the key, and answers in the platform's error format.
  */
@@ -46,8 +48,14 @@ export class ChatRateLimitGuard extends ThrottlerGuard {
 
   protected override async handleRequest(props: ThrottlerRequest): Promise<boolean> {
     const req = props.context.switchToHttp().getRequest<Request>();
-    const { limits } = await this.resolve(req);
     const name = props.throttler.name as ChatThrottlerName;
+    // Runs first (see the module's throttler order) and without the tenant, so a flood of made-up business_ids
+    // is stopped by one Redis counter instead of costing a tenant lookup each.
+    if (name === ANY_TENANT_IP_THROTTLER) {
+      const limit = this.policy.anyTenantIpLimit;
+      return limit <= 0 ? true : super.handleRequest({ ...props, limit });
+    }
+    const { limits } = await this.resolve(req);
     const limit = name === SESSION_THROTTLER ? limits.session : limits.ip;
     if (limit <= 0) return true;
     const tracker = await props.getTracker(req, props.context);

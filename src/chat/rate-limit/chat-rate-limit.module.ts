@@ -5,6 +5,7 @@ import type { Request } from 'express';
 import type Redis from 'ioredis';
 import { ChatRateLimitGuard } from 'src/chat/rate-limit/chat-rate-limit.guard';
 import {
+  ANY_TENANT_IP_THROTTLER,
   ChatRateLimitPolicy,
   ChatThrottlerName,
   IP_THROTTLER,
@@ -40,7 +41,8 @@ const throttler = (name: ChatThrottlerName) => ({
     ThrottlerModule.forRootAsync({
       inject: [{ token: REDIS, optional: true }],
       useFactory: (redis?: Redis) => ({
-        throttlers: [throttler(SESSION_THROTTLER), throttler(IP_THROTTLER)],
+        // Order matters: throttlers run in this order (equal TTLs keep it) and the first refusal stops the rest.
+        throttlers: [throttler(ANY_TENANT_IP_THROTTLER), throttler(SESSION_THROTTLER), throttler(IP_THROTTLER)],
         // Its script gets both keys as EVAL KEYS, so the shared client's namespace (keyPrefix) covers the counters.
         ...(redis ? { storage: new ThrottlerStorageRedisService(redis) } : {}),
       }),

@@ -1,6 +1,7 @@
 import type { AppConfig } from 'src/config/app-config.service';
 import { AppError } from 'src/common/errors/app-error';
 import {
+  ANY_TENANT_IP_THROTTLER,
   ChatRateLimitPolicy,
   IP_THROTTLER,
   readTarget,
@@ -73,6 +74,17 @@ describe('chat rate limit resolution', () => {
       );
       expect(trackerFor(IP_THROTTLER, { businessId: undefined, sessionId: undefined, ip: '1.2.3.4' })).toBe(
         'ip:-:1.2.3.4',
+      );
+    });
+  });
+
+  describe(`${trackerFor.name} across tenants`, () => {
+    it('keys the any-tenant IP counter by the IP alone, whatever business_id the request claims', () => {
+      expect(trackerFor(ANY_TENANT_IP_THROTTLER, { businessId: 'acme', sessionId: SESSION, ip: '1.2.3.4' })).toBe(
+        'ip-any:1.2.3.4',
+      );
+      expect(trackerFor(ANY_TENANT_IP_THROTTLER, { businessId: 'ghost-1', sessionId: undefined, ip: '1.2.3.4' })).toBe(
+        'ip-any:1.2.3.4',
       );
     });
   });

@@ -6,7 +6,9 @@ import { TenantService } from 'src/tenant/tenant.service';
 
 export const SESSION_THROTTLER = 'chat-session';
 export const IP_THROTTLER = 'chat-ip';
-export type ChatThrottlerName = typeof SESSION_THROTTLER | typeof IP_THROTTLER;
+/** Per client IP across all tenants, counted before any tenant lookup (made-up business_ids count too). */
+export const ANY_TENANT_IP_THROTTLER = 'chat-ip-any-tenant';
+export type ChatThrottlerName = typeof SESSION_THROTTLER | typeof IP_THROTTLER | typeof ANY_TENANT_IP_THROTTLER;
 
 // Same shapes the /chat DTO accepts. The guard runs before validation, so anything else is left to the
 // ValidationPipe's 400 and never becomes part of a Redis key.
@@ -54,6 +56,7 @@ export function trackerFor(name: ChatThrottlerName, target: ChatRateLimitTarget)
   if (name === SESSION_THROTTLER) {
     return target.businessId && target.sessionId ? `session:${target.businessId}:${target.sessionId}` : null;
   }
+  if (name === ANY_TENANT_IP_THROTTLER) return `ip-any:${target.ip}`;
   return `ip:${target.businessId ?? '-'}:${target.ip}`;
 }
 
@@ -71,6 +74,11 @@ export class ChatRateLimitPolicy {
       session: this.config.get('CHAT_RATE_LIMIT_PER_MINUTE'),
       ip: this.config.get('CHAT_IP_RATE_LIMIT_PER_MINUTE'),
     };
+  }
+
+  /** Requests per minute per client IP whatever the tenant; 0 disables. Needs no tenant lookup. */
+  get anyTenantIpLimit(): number {
+    return this.config.get('CHAT_IP_RATE_LIMIT_ALL_TENANTS_PER_MINUTE');
   }
 
   /**

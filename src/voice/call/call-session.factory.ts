@@ -98,8 +98,8 @@ export class CallSessionFactory implements OnModuleInit, OnApplicationShutdown {
     clearTimeout(timer);
   }
 
-  create(transport: CallTransport, signature: string): CallSession {
-    const call = new CallSession(this.deps, transport, signature);
+  create(transport: CallTransport, signature: string, onAuthenticated?: () => void): CallSession {
+    const call = new CallSession(this.deps, transport, signature, onAuthenticated);
     this.active.add(call);
     return call;
   }

@@ -62,13 +62,20 @@ export class CallSession {
   private readonly timers = new Set<NodeJS.Timeout>();
   private wrapUp: Promise<void> | null = null;
   private forget = false;
+  private authenticated = false;
 
   constructor(
     private readonly deps: CallDeps,
     private readonly transport: CallTransport,
     private readonly signature: string,
+    /** Called once the stream has proved it is Twilio's (signature and call ticket checked). */
+    private readonly onAuthenticated: () => void = () => undefined,
   ) {
-    this.timer(deps.startTimeoutMs, () => this.phase === 'awaiting_start' && this.reject('no start frame in time'));
+    // Until authenticated, a socket is anybody's: it gets the start timeout whether or not it sent `start`.
+    this.timer(deps.startTimeoutMs, () => {
+      if (this.authenticated) return;
+      this.reject(this.phase === 'awaiting_start' ? 'no start frame in time' : 'start not authenticated in time');
+    });
   }
 
   handle(frame: TwilioInboundFrame): void {
@@ -135,6 +142,9 @@ export class CallSession {
     if (!voice || !isValidTwilioSignature(voice.authToken, this.signature, this.deps.streamUrl(), {})) return this.reject('bad stream signature');
     const ticket = frame.start.customParameters[STREAM_PARAM_TICKET] ?? '';
     if (!voice.enabled || !(await this.deps.tickets.consume(businessId, callSid, ticket))) return this.reject('no valid call ticket');
+    if (this.phase !== 'starting') return;
+    this.authenticated = true;
+    this.onAuthenticated();
     const business = await this.deps.tenants.getCached(businessId);
     const state = (await this.deps.sessions.get(businessId, callSid)) ?? newSessionState(businessId, callSid, 'voice');
     const tools = new CallTools(

@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { LRUCache } from 'lru-cache';
 import { DataSource, QueryFailedError } from 'typeorm';
 import { SecretCipher } from 'src/common/crypto/secret-cipher';
 import { UpsertBusinessDto } from 'src/tenant/dto/upsert-business.dto';
@@ -24,11 +25,15 @@ export interface VoiceRuntimeConfig {
 const REDACTED = '********';
 /** Bounds staleness if a change notice is missed; writes evict at once on every instance. */
 const RUNTIME_TTL_MS = 30_000;
+/** Tenants with voice whose runtime config one instance keeps; the least recently called beyond it are re-read. */
+export const RUNTIME_CACHE_MAX = 5_000;
 
 @Injectable()
 export class VoiceConfigService implements OnModuleInit {
   private readonly logger = new Logger('VoiceConfigService');
-  private readonly runtime = new Map<string, { value: VoiceRuntimeConfig | null; expiresAt: number }>();
+  // Only configs that exist are kept: ids come from unauthenticated webhooks and streams, so remembering misses would
+  // let made-up ids grow the cache (or, bounded, push real tenants out of it).
+  private readonly runtime = new LRUCache<string, VoiceRuntimeConfig>({ max: RUNTIME_CACHE_MAX, ttl: RUNTIME_TTL_MS });
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -92,20 +97,19 @@ export class VoiceConfigService implements OnModuleInit {
   /** Hot path for webhooks and streams; null when the tenant has no voice config. */
   async runtimeConfig(businessId: string): Promise<VoiceRuntimeConfig | null> {
     const hit = this.runtime.get(businessId);
-    if (hit && hit.expiresAt > Date.now()) return hit.value;
+    if (hit) return hit;
     const config = await this.repo.findConfig(businessId);
-    const value: VoiceRuntimeConfig | null = config
-      ? {
-          businessId,
-          enabled: config.enabled,
-          authToken: this.cipher.decrypt(businessId, config.twilioAuthTokenEnc),
-          voiceName: config.voiceName,
-          language: config.language,
-          greeting: config.greeting,
-          maxCallSeconds: config.maxCallSeconds,
-        }
-      : null;
-    this.runtime.set(businessId, { value, expiresAt: Date.now() + RUNTIME_TTL_MS });
+    if (!config) return null;
+    const value: VoiceRuntimeConfig = {
+      businessId,
+      enabled: config.enabled,
+      authToken: this.cipher.decrypt(businessId, config.twilioAuthTokenEnc),
+      voiceName: config.voiceName,
+      language: config.language,
+      greeting: config.greeting,
+      maxCallSeconds: config.maxCallSeconds,
+    };
+    this.runtime.set(businessId, value);
     return value;
   }
 
