@@ -11,6 +11,7 @@ import { AppConfig } from 'src/config/app-config.service';
 import { validateEnv } from 'src/config/env.schema';
 import { CrmModule } from 'src/crm/crm.module';
 import { DatabaseModule } from 'src/database/database.module';
+import type { EmbeddedPostgresMode } from 'src/database/embedded-postgres';
 import { HealthModule } from 'src/health/health.module';
 import { RagModule } from 'src/rag/rag.module';
 import { RedisInfraModule } from 'src/redis/redis-infra.module';
@@ -24,7 +25,7 @@ export class AppModule {
    * Built per call (not at import) so each app instance, including the several a test may boot,
    * reads and validates the environment as it is at that moment.
    */
-  static forRoot(): DynamicModule {
+  static forRoot(options: { embeddedPostgres?: EmbeddedPostgresMode } = {}): DynamicModule {
     const env = validateEnv(process.env);
     return {
       module: AppModule,
@@ -32,7 +33,7 @@ export class AppModule {
         AppConfigModule.forRoot(),
         LoggerModule.forRootAsync({ inject: [AppConfig], useFactory: (c: AppConfig) => loggerParams(c.get('LOG_LEVEL')) }),
         CommonModule,
-        DatabaseModule,
+        DatabaseModule.forRoot(options.embeddedPostgres ?? 'own'),
         RedisInfraModule.forRoot(env.REDIS_URL),
         HealthModule,
         // Express matches routes in registration order, which follows this list: the hot /chat routes go first
