@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnApplicationShutdown, OnModuleInit, Optional } from '@nestjs/common';
+import { Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { SystemInstructionBuilder } from 'src/chat/pipeline/system-instruction.builder';
 import { AppConfig } from 'src/config/app-config.service';
 import { CrmTools } from 'src/crm/crm-tools.port';
@@ -24,8 +24,8 @@ export interface CallDeps {
   tickets: CallTicketStore;
   connector: LiveModelConnector;
   instructions: SystemInstructionBuilder;
-  crmTools?: CrmTools;
-  knowledge?: KnowledgeRetriever;
+  crmTools: CrmTools;
+  knowledge: KnowledgeRetriever;
   transcripts: TranscriptService;
   sessions: SessionStore;
   metrics: VoiceMetrics;
@@ -56,9 +56,9 @@ export class CallSessionFactory implements OnModuleInit, OnApplicationShutdown {
     transcripts: TranscriptService,
     sessions: SessionStore,
     metrics: VoiceMetrics,
-    @Optional() @Inject(SystemInstructionBuilder) instructions?: SystemInstructionBuilder,
-    @Optional() @Inject(CrmTools) crmTools?: CrmTools,
-    @Optional() @Inject(KnowledgeRetriever) knowledge?: KnowledgeRetriever,
+    instructions: SystemInstructionBuilder,
+    crmTools: CrmTools,
+    knowledge: KnowledgeRetriever,
   ) {
     const apologyClip = renderApologyChime();
     this.deps = {
@@ -66,8 +66,7 @@ export class CallSessionFactory implements OnModuleInit, OnApplicationShutdown {
       voiceConfigs,
       tickets,
       connector,
-      // The builder is stateless; a private instance keeps voice working if the chat engine does not export it.
-      instructions: instructions ?? new SystemInstructionBuilder(),
+      instructions,
       crmTools,
       knowledge,
       transcripts,

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { SystemInstructionBuilder } from 'src/chat/pipeline/system-instruction.builder';
+import type { CrmTools } from 'src/crm/crm-tools.port';
+import type { KnowledgeRetriever } from 'src/rag/knowledge-retriever.port';
 import type { SessionStore } from 'src/session/session-store.port';
 import type { TranscriptService } from 'src/session/transcript.service';
 import type { BusinessEntity } from 'src/tenant/entities/business.entity';
@@ -42,6 +44,8 @@ function setup(voice: Partial<VoiceRuntimeConfig> = {}, signedWith = TOKEN) {
     }),
     connector,
     instructions: strictMock<SystemInstructionBuilder>({ build: () => 'instruction' }),
+    crmTools: strictMock<CrmTools>({ declarations: () => Promise.resolve([]) }),
+    knowledge: strictMock<KnowledgeRetriever>(),
     transcripts: strictMock<TranscriptService>({ recordTurn: () => Promise.resolve() }),
     sessions: strictMock<SessionStore>({ get: () => Promise.resolve(null), save: () => Promise.resolve() }),
     metrics: new VoiceMetrics(),
