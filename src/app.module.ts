@@ -5,7 +5,7 @@ import { AdminModule } from 'src/admin/admin.module';
 import { ChatEngineModule } from 'src/chat/chat-engine.module';
 import { AllExceptionsFilter } from 'src/common/errors/all-exceptions.filter';
 import { CommonModule } from 'src/common/common.module';
-import { loggerParams } from 'src/common/logging';
+import { loggerParams, prettyLogs } from 'src/common/logging';
 import { AppConfigModule } from 'src/config/config.module';
 import { AppConfig } from 'src/config/app-config.service';
 import { validateEnv } from 'src/config/env.schema';
@@ -31,7 +31,10 @@ export class AppModule {
       module: AppModule,
       imports: [
         AppConfigModule.forRoot(),
-        LoggerModule.forRootAsync({ inject: [AppConfig], useFactory: (c: AppConfig) => loggerParams(c.get('LOG_LEVEL')) }),
+        LoggerModule.forRootAsync({
+          inject: [AppConfig],
+          useFactory: (c: AppConfig) => loggerParams(c.get('LOG_LEVEL'), prettyLogs(c.get('NODE_ENV'), process.stdout.isTTY === true)),
+        }),
         CommonModule,
         DatabaseModule.forRoot(options.embeddedPostgres ?? 'own'),
         RedisInfraModule.forRoot(env.REDIS_URL),
