@@ -44,4 +44,3 @@ export interface CallTransport {
 /** WebSocket close codes used. */
 export const WS_NORMAL = 1000;
 export const WS_POLICY_VIOLATION = 1008;
-export const WS_INTERNAL_ERROR = 1011;
