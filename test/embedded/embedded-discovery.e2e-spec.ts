@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import request from 'supertest';
 import { businessFactory } from 'test/factories/business.factory';
+import { plumbingDocumentsFactory } from 'test/rag/knowledge-documents-factory';
 
 const run = promisify(execFile);
 const ROOT = join(__dirname, '..', '..');
@@ -95,6 +96,23 @@ describe('Embedded PostgreSQL shared by the app, its CLIs and other checkouts', 
     const res = await request(`http://127.0.0.1:${appPort}`).get(`/admin/business/${business.businessId}`).set('X-Admin-API-Key', key);
     expect(res.status).toBe(200);
     expect(res.body.config.businessName).toBe(business.businessName);
+  }, 90_000);
+
+  it('lets kb:ingest add knowledge the running app then finds', async () => {
+    const business = businessFactory.build();
+    const key = readFileSync(join(dataDir, 'admin-api-key'), 'utf8').trim();
+    await request(`http://127.0.0.1:${appPort}`).post('/admin/business').set('X-Admin-API-Key', key).send(business).expect(201);
+    const file = join(dataDir, 'kb.json');
+    writeFileSync(file, JSON.stringify({ documents: plumbingDocumentsFactory.build() }));
+    const result = await runScript('kb-ingest.ts', ['--business', business.businessId, '--file', file]);
+    expect(result.out).toContain('Version 1 active: 3 documents');
+    expect(result.code).toBe(0);
+    const res = await request(`http://127.0.0.1:${appPort}`)
+      .get(`/admin/business/${business.businessId}/knowledge/search`)
+      .query({ q: 'labour warranty on repairs' })
+      .set('X-Admin-API-Key', key);
+    expect(res.status).toBe(200);
+    expect(res.body.results[0]).toMatchObject({ title: 'Warranty' });
   }, 90_000);
 
   it('lets migrate run against the running app\'s embedded database', async () => {
