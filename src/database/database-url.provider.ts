@@ -1,6 +1,7 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from 'src/config/app-config.service';
 import type { EmbeddedPostgresMode, EmbeddedPostgresServer } from 'src/database/embedded-postgres';
+import { loadEmbeddedPostgres } from 'src/database/embedded-postgres.loader';
 
 /** How this process uses the embedded server (see EmbeddedPostgresMode); the DI token is the class itself. */
 export class EmbeddedPostgresOptions {
@@ -25,9 +26,8 @@ export class DatabaseUrlProvider implements OnApplicationShutdown {
     return this.url;
   }
 
-  /** Loaded only when needed: the package is ESM and pulls in native binaries a configured deployment never uses. */
   private async startEmbedded(): Promise<string> {
-    const { EmbeddedPostgresServer } = await import('./embedded-postgres'); // relative: the build's path-alias rewrite skips dynamic imports
+    const { EmbeddedPostgresServer } = await loadEmbeddedPostgres();
     this.embedded = new EmbeddedPostgresServer(this.config.get('DATA_DIR'), this.config.get('EMBEDDED_PG_PORT'), this.options.mode);
     return this.embedded.start();
   }
