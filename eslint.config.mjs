@@ -8,7 +8,7 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    languageOptions: { parserOptions: { projectService: { allowDefaultProject: ['scripts/*.cjs'] }, tsconfigRootDir: import.meta.dirname } },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false, attributes: false } }],
@@ -19,4 +19,6 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { patterns: [{ group: ['../../*'], message: 'Import from src/... instead of deep relative paths.' }] }],
     },
   },
+  // Plain-Node CommonJS scripts that must run before (or without) the TypeScript toolchain.
+  { files: ['scripts/*.cjs'], languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', process: 'readonly', console: 'readonly' } } },
 );

@@ -6,6 +6,7 @@ import { AppModule } from 'src/app.module';
 import { UpsertBusinessDto } from 'src/tenant/dto/upsert-business.dto';
 import { camelizeTopLevelKeys } from 'src/tenant/legacy-business';
 import { TenantService } from 'src/tenant/tenant.service';
+import { CLI_APP_OPTIONS, runCli } from './support/cli';
 
 /**
  * `npm run business:import -- <file.json>`: creates or updates a tenant from the legacy JSON format, through the
@@ -37,7 +38,7 @@ async function main(): Promise<void> {
     console.error(`Invalid business file: ${JSON.stringify(response?.message ?? (err as Error).message)}`);
     process.exit(2);
   }
-  const app = await NestFactory.createApplicationContext(AppModule.forRoot(), { logger: ['error', 'warn'] });
+  const app = await NestFactory.createApplicationContext(AppModule.forRoot({ embeddedPostgres: 'attach' }), CLI_APP_OPTIONS);
   try {
     const { business, created } = await app.get(TenantService).upsert(dto);
     console.log(`${created ? 'Created' : 'Updated'} business "${business.businessId}" (version ${business.version}).`);
@@ -46,7 +47,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err: Error) => {
-  console.error(`Import failed: ${err.message}`);
-  process.exit(1);
-});
+runCli('Import', main);

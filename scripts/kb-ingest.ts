@@ -11,6 +11,7 @@ import { parseLegacyNdjson } from 'src/rag/ingestion/legacy-ndjson.parser';
 import { DocumentParser } from 'src/rag/parsing/document-parser';
 import { prepareDocument, SourceDocument } from 'src/rag/processing/source-document';
 import { TenantService } from 'src/tenant/tenant.service';
+import { CLI_APP_OPTIONS, runCli } from './support/cli';
 
 const USAGE = 'usage: npm run kb:ingest -- --business <id> --file <path> [--category <name>]';
 
@@ -30,7 +31,7 @@ async function main(): Promise<void> {
   }
   // This process must not also start taking queued jobs of the running servers.
   process.env.KB_JOBS_WORKER = 'false';
-  const app = await NestFactory.createApplicationContext(AppModule.forRoot(), { logger: ['error', 'warn'] });
+  const app = await NestFactory.createApplicationContext(AppModule.forRoot({ embeddedPostgres: 'attach' }), CLI_APP_OPTIONS);
   const bar = new SingleBar({ format: ' {bar} {percentage}% | {message}', hideCursor: true }, Presets.shades_classic);
   try {
     await app.get(TenantService).get(values.business);
@@ -68,7 +69,4 @@ async function readDocuments(parser: DocumentParser, file: string, category?: st
   return [{ sourceType: 'file', sourceKey: `file:${name}`, title: parsed.title ?? name, text: parsed.text, category: category ?? null, metadata: { filename: name, format: parsed.format } }];
 }
 
-main().catch((err: Error) => {
-  console.error(`Ingestion failed: ${err.message}`);
-  process.exit(1);
-});
+runCli('Ingestion', main);

@@ -1,13 +1,16 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
-import { EmbeddedPostgresServer } from 'src/database/embedded-postgres';
+import { loadEmbeddedPostgres } from 'src/database/embedded-postgres.loader';
 import { dataSourceOptions } from 'src/database/data-source.options';
 import { validateEnv } from 'src/config/env.schema';
+import { runCli } from './support/cli';
 
 /** `npm run migrate`: applies pending migrations to DATABASE_URL, or to the embedded server under DATA_DIR. */
 async function main(): Promise<void> {
   const env = validateEnv(process.env);
-  const embedded = env.DATABASE_URL ? undefined : new EmbeddedPostgresServer(env.DATA_DIR, env.EMBEDDED_PG_PORT);
+  const embedded = env.DATABASE_URL
+    ? undefined
+    : new (await loadEmbeddedPostgres()).EmbeddedPostgresServer(env.DATA_DIR, env.EMBEDDED_PG_PORT, 'attach');
   const url = env.DATABASE_URL ?? (await embedded!.start());
   const ds = new DataSource(dataSourceOptions(url));
   try {
@@ -20,7 +23,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err: Error) => {
-  console.error(`Migration failed: ${err.message}`);
-  process.exit(1);
-});
+runCli('Migration', main);

@@ -6,12 +6,13 @@ import { AdminModule } from 'src/admin/admin.module';
 import { ChatEngineModule } from 'src/chat/chat-engine.module';
 import { AllExceptionsFilter } from 'src/common/errors/all-exceptions.filter';
 import { CommonModule } from 'src/common/common.module';
-import { loggerParams } from 'src/common/logging';
+import { loggerParams, prettyLogs } from 'src/common/logging';
 import { AppConfigModule } from 'src/config/config.module';
 import { AppConfig } from 'src/config/app-config.service';
 import { validateEnv } from 'src/config/env.schema';
 import { CrmModule } from 'src/crm/crm.module';
 import { DatabaseModule } from 'src/database/database.module';
+import type { EmbeddedPostgresMode } from 'src/database/embedded-postgres';
 import { HealthModule } from 'src/health/health.module';
 import { RagModule } from 'src/rag/rag.module';
 import { RedisInfraModule } from 'src/redis/redis-infra.module';
@@ -25,15 +26,18 @@ export class AppModule {
    * Built per call (not at import) so each app instance, including the several a test may boot,
    * reads and validates the environment as it is at that moment.
    */
-  static forRoot(): DynamicModule {
+  static forRoot(options: { embeddedPostgres?: EmbeddedPostgresMode } = {}): DynamicModule {
     const env = validateEnv(process.env);
     return {
       module: AppModule,
       imports: [
         AppConfigModule.forRoot(),
-        LoggerModule.forRootAsync({ inject: [AppConfig], useFactory: (c: AppConfig) => loggerParams(c.get('LOG_LEVEL')) }),
+        LoggerModule.forRootAsync({
+          inject: [AppConfig],
+          useFactory: (c: AppConfig) => loggerParams(c.get('LOG_LEVEL'), prettyLogs(c.get('NODE_ENV'), process.stdout.isTTY === true)),
+        }),
         CommonModule,
-        DatabaseModule,
+        DatabaseModule.forRoot(options.embeddedPostgres ?? 'own'),
         RedisInfraModule.forRoot(env.REDIS_URL),
         HealthModule,
         // Express matches routes in registration order, which follows this list: the hot /chat routes go first

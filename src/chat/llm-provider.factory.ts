@@ -4,13 +4,17 @@ import { LlmProvider } from 'src/chat/llm-provider.port';
 import { GeminiLlmProvider } from 'src/chat/providers/gemini-llm.provider';
 import { OfflineLlmProvider } from 'src/chat/providers/offline-llm.provider';
 
-/** Gemini when an API key is configured; otherwise the rule-based offline provider, so the platform runs anywhere. */
+/** LLM_PROVIDER picks the provider; validated config guarantees it is set and that `gemini` comes with a key. */
 export const llmProviderBinding: Provider = {
   provide: LlmProvider,
   inject: [AppConfig],
   useFactory: (config: AppConfig): LlmProvider => {
-    const apiKey = config.get('GEMINI_API_KEY');
-    if (!apiKey) return new OfflineLlmProvider();
-    return new GeminiLlmProvider({ apiKey, model: config.get('GEMINI_MODEL'), baseUrl: config.get('GEMINI_BASE_URL') });
+    const provider = config.get('LLM_PROVIDER');
+    switch (provider) {
+      case 'offline':
+        return new OfflineLlmProvider();
+      case 'gemini':
+        return new GeminiLlmProvider({ apiKey: config.geminiApiKey, model: config.get('GEMINI_MODEL'), baseUrl: config.get('GEMINI_BASE_URL') });
+    }
   },
 };

@@ -1,17 +1,29 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Params } from 'nestjs-pino';
+import type { Env } from 'src/config/env.schema';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,128}$/;
 
 /**
- * Structured JSON logs. Request ids come from a well-formed X-Request-Id or are generated, and are echoed back.
- * Headers that carry credentials are redacted and bodies are never logged.
+ * Human-readable lines for a developer at a terminal; JSON for everything that collects logs (containers, CI,
+ * files, pipes) and always in production, where a terminal is no reason to change the format.
  */
-export function loggerParams(level: string): Params {
+export function prettyLogs(nodeEnv: Env['NODE_ENV'], stdoutIsTty: boolean): boolean {
+  return nodeEnv === 'development' && stdoutIsTty;
+}
+
+/**
+ * Structured logs (JSON, or pino-pretty when `pretty`). Request ids come from a well-formed X-Request-Id or are
+ * generated, and are echoed back. Headers that carry credentials are redacted and bodies are never logged.
+ */
+export function loggerParams(level: string, pretty = false): Params {
   return {
     pinoHttp: {
       level,
+      ...(pretty && {
+        transport: { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } },
+      }),
       genReqId: (req: IncomingMessage, res: ServerResponse) => {
         const given = req.headers['x-request-id'];
         const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();

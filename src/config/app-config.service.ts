@@ -15,6 +15,13 @@ export class AppConfig {
     return this.get('NODE_ENV') === 'production';
   }
 
+  /** For providers configured as `gemini`, which validation only lets through with a key. */
+  get geminiApiKey(): string {
+    const key = this.get('GEMINI_API_KEY');
+    if (!key) throw new Error('GEMINI_API_KEY is not set although a Gemini provider is configured');
+    return key;
+  }
+
   get allowedOrigins(): string[] {
     return JSON.parse(this.get('ALLOWED_ORIGINS')) as string[];
   }

@@ -57,12 +57,56 @@ describe('validateEnv', () => {
       REDIS_URL: 'redis://r:6379/0',
       ADMIN_API_KEY: 'a'.repeat(32),
       CRM_ENCRYPTION_KEY: 'k'.repeat(43),
+      LLM_PROVIDER: 'offline',
+      EMBEDDING_PROVIDER: 'local',
     };
     expect(() => validateEnv(production)).toThrow(/- SESSION_TOKEN_SECRET: required when NODE_ENV=production/);
     expect(() => validateEnv({ ...production, SESSION_TOKEN_SECRET: 'too-short' })).toThrow(/- SESSION_TOKEN_SECRET:/);
     expect(validateEnv({ ...production, SESSION_TOKEN_SECRET: 's'.repeat(32) }).SESSION_TOKEN_SECRET).toBe(
       's'.repeat(32),
     );
+  });
+
+  const production = {
+    NODE_ENV: 'production',
+    DATABASE_URL: 'postgres://db/x',
+    REDIS_URL: 'redis://redis:6379/0',
+    ADMIN_API_KEY: 'a'.repeat(32),
+    CRM_ENCRYPTION_KEY: 'b'.repeat(44),
+    SESSION_TOKEN_SECRET: 's'.repeat(32),
+  };
+
+  it('refuses to start production without explicit LLM and embedding providers, even with a Gemini key', () => {
+    expect(() => validateEnv({ ...production, GEMINI_API_KEY: 'k' })).toThrow(
+      /LLM_PROVIDER: required when NODE_ENV=production[\s\S]*EMBEDDING_PROVIDER: required when NODE_ENV=production/,
+    );
+  });
+
+  it('accepts the offline providers in production when they are named', () => {
+    expect(validateEnv({ ...production, LLM_PROVIDER: 'offline', EMBEDDING_PROVIDER: 'local' })).toMatchObject({
+      LLM_PROVIDER: 'offline',
+      EMBEDDING_PROVIDER: 'local',
+    });
+  });
+
+  it.each(['LLM_PROVIDER', 'EMBEDDING_PROVIDER'])('refuses %s=gemini without GEMINI_API_KEY', (key) => {
+    expect(() => validateEnv({ ...production, LLM_PROVIDER: 'offline', EMBEDDING_PROVIDER: 'local', [key]: 'gemini' })).toThrow(
+      `- ${key}: gemini needs GEMINI_API_KEY`,
+    );
+    expect(() => validateEnv({ [key]: 'gemini' })).toThrow(`- ${key}: gemini needs GEMINI_API_KEY`);
+  });
+
+  it.each([
+    [{ LLM_PROVIDER: 'openai' }, 'LLM_PROVIDER'],
+    [{ EMBEDDING_PROVIDER: 'offline' }, 'EMBEDDING_PROVIDER'],
+  ])('refuses unknown provider %j naming the variable', (raw, name) => {
+    expect(() => validateEnv(raw)).toThrow(new RegExp(`- ${name}: ${name} must be one of`));
+  });
+
+  it('outside production defaults to Gemini when a key is set and to the offline providers otherwise', () => {
+    expect(validateEnv({})).toMatchObject({ LLM_PROVIDER: 'offline', EMBEDDING_PROVIDER: 'local' });
+    expect(validateEnv({ GEMINI_API_KEY: 'k' })).toMatchObject({ LLM_PROVIDER: 'gemini', EMBEDDING_PROVIDER: 'gemini' });
+    expect(validateEnv({ GEMINI_API_KEY: 'k', LLM_PROVIDER: 'offline' })).toMatchObject({ LLM_PROVIDER: 'offline', EMBEDDING_PROVIDER: 'gemini' });
   });
 
   it('does not echo secret values in its messages', () => {

@@ -20,6 +20,9 @@ const toBool = ({ value }: { value: unknown }) =>
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
 
+export const LLM_PROVIDERS = ['gemini', 'offline'] as const;
+export const EMBEDDING_PROVIDERS = ['gemini', 'local'] as const;
+
 /**
  * Every variable the platform reads. `.env.example` documents each one with its default;
  * `validateEnv` refuses to start on the first invalid value and names the variable.
@@ -67,6 +70,18 @@ export class EnvSchema {
   @IsOptional()
   @IsString()
   GEMINI_API_KEY?: string;
+
+  /** Who answers chat turns (and re-ranks passages). Required in production; elsewhere follows GEMINI_API_KEY. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsIn(LLM_PROVIDERS)
+  LLM_PROVIDER!: (typeof LLM_PROVIDERS)[number];
+
+  /** Who embeds knowledge-base chunks and questions. Required in production; elsewhere follows GEMINI_API_KEY. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsIn(EMBEDDING_PROVIDERS)
+  EMBEDDING_PROVIDER!: (typeof EMBEDDING_PROVIDERS)[number];
 
   @IsString()
   @MinLength(1)
@@ -348,6 +363,11 @@ function foldOutboundAliases(env: EnvSchema, raw: Record<string, unknown>): stri
 /** Used by ConfigModule.forRoot({ validate }); throws one readable line per bad variable. */
 export function validateEnv(raw: Record<string, unknown>): EnvSchema {
   const env = plainToInstance(EnvSchema, raw, { exposeDefaultValues: true });
+  if (env.NODE_ENV !== 'production') {
+    // Development keeps the zero-config behaviour: Gemini when a key is there, the offline providers otherwise.
+    env.LLM_PROVIDER ??= env.GEMINI_API_KEY ? 'gemini' : 'offline';
+    env.EMBEDDING_PROVIDER ??= env.GEMINI_API_KEY ? 'gemini' : 'local';
+  }
   const errors = validateSync(env, { skipMissingProperties: false, whitelist: false });
   const messages = errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`);
   for (const key of ['ALLOWED_ORIGINS', 'TRUSTED_PROXIES'] as const) {
@@ -369,6 +389,12 @@ export function validateEnv(raw: Record<string, unknown>): EnvSchema {
     if (!env.ADMIN_API_KEY) messages.push('ADMIN_API_KEY: required when NODE_ENV=production');
     if (!env.CRM_ENCRYPTION_KEY) messages.push('CRM_ENCRYPTION_KEY: required when NODE_ENV=production');
     if (!env.SESSION_TOKEN_SECRET) messages.push('SESSION_TOKEN_SECRET: required when NODE_ENV=production');
+    // A missing key must not quietly switch customers to the offline answers: production names its providers.
+    if (!env.LLM_PROVIDER) messages.push('LLM_PROVIDER: required when NODE_ENV=production (gemini or offline)');
+    if (!env.EMBEDDING_PROVIDER) messages.push('EMBEDDING_PROVIDER: required when NODE_ENV=production (gemini or local)');
+  }
+  for (const key of ['LLM_PROVIDER', 'EMBEDDING_PROVIDER'] as const) {
+    if (env[key] === 'gemini' && !env.GEMINI_API_KEY) messages.push(`${key}: gemini needs GEMINI_API_KEY`);
   }
   if (messages.length) throw new InvalidConfigError(`Invalid configuration:\n  - ${messages.join('\n  - ')}`);
   return env;

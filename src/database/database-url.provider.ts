@@ -1,6 +1,12 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from 'src/config/app-config.service';
-import type { EmbeddedPostgresServer } from 'src/database/embedded-postgres';
+import type { EmbeddedPostgresMode, EmbeddedPostgresServer } from 'src/database/embedded-postgres';
+import { loadEmbeddedPostgres } from 'src/database/embedded-postgres.loader';
+
+/** How this process uses the embedded server (see EmbeddedPostgresMode); the DI token is the class itself. */
+export class EmbeddedPostgresOptions {
+  constructor(readonly mode: EmbeddedPostgresMode) {}
+}
 
 /** Resolves the connection URL: DATABASE_URL when set, else a real embedded server started on demand. */
 @Injectable()
@@ -8,7 +14,10 @@ export class DatabaseUrlProvider implements OnApplicationShutdown {
   private embedded?: EmbeddedPostgresServer;
   private url?: Promise<string>;
 
-  constructor(private readonly config: AppConfig) {}
+  constructor(
+    private readonly config: AppConfig,
+    private readonly options: EmbeddedPostgresOptions,
+  ) {}
 
   resolve(): Promise<string> {
     const configured = this.config.get('DATABASE_URL');
@@ -17,10 +26,9 @@ export class DatabaseUrlProvider implements OnApplicationShutdown {
     return this.url;
   }
 
-  /** Loaded only when needed: the package is ESM and pulls in native binaries a configured deployment never uses. */
   private async startEmbedded(): Promise<string> {
-    const { EmbeddedPostgresServer } = await import('./embedded-postgres'); // relative: the build's path-alias rewrite skips dynamic imports
-    this.embedded = new EmbeddedPostgresServer(this.config.get('DATA_DIR'), this.config.get('EMBEDDED_PG_PORT'));
+    const { EmbeddedPostgresServer } = await loadEmbeddedPostgres();
+    this.embedded = new EmbeddedPostgresServer(this.config.get('DATA_DIR'), this.config.get('EMBEDDED_PG_PORT'), this.options.mode);
     return this.embedded.start();
   }
 

@@ -1,8 +1,7 @@
-import { Controller, Get, Inject, Optional } from '@nestjs/common';
+import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckResult, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
-import type Redis from 'ioredis';
-import { REDIS } from 'src/redis/redis-infra.module';
+import { RedisConnection } from 'src/redis/redis-connection';
 
 @ApiTags('health')
 @Controller('health')
@@ -11,7 +10,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly db: TypeOrmHealthIndicator,
     private readonly indicators: HealthIndicatorService,
-    @Optional() @Inject(REDIS) private readonly redis?: Redis,
+    private readonly redis: RedisConnection,
   ) {}
 
   @Get()
@@ -29,9 +28,10 @@ export class HealthController {
       () => this.db.pingCheck('database', { timeout: 2000 }),
       async () => {
         const check = this.indicators.check('redis');
-        if (!this.redis) return check.up({ mode: 'in-process' });
+        const { client } = this.redis;
+        if (!client) return check.up({ mode: 'in-process' });
         try {
-          await this.redis.ping();
+          await client.ping();
           return check.up({ mode: 'redis' });
         } catch (err) {
           return check.down({ message: (err as Error).message });

@@ -11,9 +11,9 @@ import { VectorIndexRegistry } from 'src/rag/vector-index.port';
 
 /**
  * Search infrastructure for RagModule: the embedder, the per-tenant vector index registry and the re-ranker, each
- * chosen once from validated config. With GEMINI_API_KEY set, Gemini embeds and re-ranks; without it everything
- * runs offline (hashed local embeddings, lexical re-ranking). Switching changes the embedding model id, so
- * existing indexes are rebuilt on their next open rather than mixed.
+ * chosen once from validated config: EMBEDDING_PROVIDER picks the embedder (Gemini or hashed local embeddings) and
+ * LLM_PROVIDER the re-ranker (a Gemini call, or lexical re-ranking offline). Switching the embedder changes the
+ * embedding model id, so existing indexes are rebuilt on their next open rather than mixed.
  */
 @Module({
   providers: [
@@ -21,13 +21,17 @@ import { VectorIndexRegistry } from 'src/rag/vector-index.port';
       provide: EmbeddingProvider,
       inject: [AppConfig],
       useFactory: (config: AppConfig): EmbeddingProvider => {
-        const apiKey = config.get('GEMINI_API_KEY');
-        if (!apiKey) return new LocalEmbeddingProvider();
-        return new GeminiEmbeddingProvider({
-          apiKey,
-          model: config.get('GEMINI_EMBEDDING_MODEL'),
-          baseUrl: config.get('GEMINI_BASE_URL'),
-        });
+        const provider = config.get('EMBEDDING_PROVIDER');
+        switch (provider) {
+          case 'local':
+            return new LocalEmbeddingProvider();
+          case 'gemini':
+            return new GeminiEmbeddingProvider({
+              apiKey: config.geminiApiKey,
+              model: config.get('GEMINI_EMBEDDING_MODEL'),
+              baseUrl: config.get('GEMINI_BASE_URL'),
+            });
+        }
       },
     },
     {
@@ -40,13 +44,17 @@ import { VectorIndexRegistry } from 'src/rag/vector-index.port';
       provide: Reranker,
       inject: [AppConfig],
       useFactory: (config: AppConfig): Reranker => {
-        const apiKey = config.get('GEMINI_API_KEY');
-        if (!apiKey) return new LexicalReranker();
-        return new GeminiReranker({
-          apiKey,
-          model: config.get('GEMINI_MODEL'),
-          baseUrl: config.get('GEMINI_BASE_URL'),
-        });
+        const provider = config.get('LLM_PROVIDER');
+        switch (provider) {
+          case 'offline':
+            return new LexicalReranker();
+          case 'gemini':
+            return new GeminiReranker({
+              apiKey: config.geminiApiKey,
+              model: config.get('GEMINI_MODEL'),
+              baseUrl: config.get('GEMINI_BASE_URL'),
+            });
+        }
       },
     },
   ],

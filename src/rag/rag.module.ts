@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { MulterModule } from '@nestjs/platform-express';
-import type Redis from 'ioredis';
 import { AppConfig } from 'src/config/app-config.service';
 import { IndexLayoutMigration } from 'src/rag/index/index-layout.migration';
 import { KnowledgeChangeService } from 'src/rag/ingestion/knowledge-change.service';
@@ -26,7 +25,7 @@ import { KbChunkRepository } from 'src/rag/storage/kb-chunk.repository';
 import { KbDocumentRepository } from 'src/rag/storage/kb-document.repository';
 import { KbJobRepository } from 'src/rag/storage/kb-job.repository';
 import { KbVersionRepository } from 'src/rag/storage/kb-version.repository';
-import { REDIS } from 'src/redis/redis-infra.module';
+import { RedisConnection } from 'src/redis/redis-connection';
 import { TenantModule } from 'src/tenant/tenant.module';
 
 /**
@@ -64,10 +63,10 @@ import { TenantModule } from 'src/tenant/tenant.module';
     CrawlSource,
     {
       provide: KnowledgeJobQueue,
-      inject: [KbJobRepository, AppConfig, { token: REDIS, optional: true }],
-      useFactory: (jobs: KbJobRepository, config: AppConfig, redis?: Redis): KnowledgeJobQueue =>
-        redis
-          ? new BullMqKnowledgeJobQueue(redis, jobs, config.get('KB_JOB_CONCURRENCY'), knowledgeQueueName(config.get('DATABASE_URL')))
+      inject: [KbJobRepository, AppConfig, RedisConnection],
+      useFactory: (jobs: KbJobRepository, config: AppConfig, { client }: RedisConnection): KnowledgeJobQueue =>
+        client
+          ? new BullMqKnowledgeJobQueue(client, jobs, config.get('KB_JOB_CONCURRENCY'), knowledgeQueueName(config.get('DATABASE_URL')))
           : new InProcessKnowledgeJobQueue(jobs, config.get('KB_JOB_CONCURRENCY')),
     },
     { provide: KnowledgeRetriever, useExisting: KnowledgeSearchService },

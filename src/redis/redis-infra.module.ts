@@ -1,12 +1,13 @@
-import { DynamicModule, Global, Inject, Injectable, Module, OnApplicationShutdown, Optional } from '@nestjs/common';
+import { DynamicModule, Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import { getRedisConnectionToken, RedisModule } from '@nestjs-modules/ioredis';
 import type Redis from 'ioredis';
 import { AppConfig } from 'src/config/app-config.service';
 import { LocalPubSub } from 'src/redis/local.pub-sub';
 import { PubSub } from 'src/redis/pub-sub.port';
+import { RedisConnection } from 'src/redis/redis-connection';
 import { RedisPubSub } from 'src/redis/redis.pub-sub';
 
-/** The optional Redis token: present only when REDIS_URL is set. Inject with `@Optional() @Inject(REDIS)`. */
+/** The ioredis client token, bound only when REDIS_URL is set; modules choosing an adapter inject RedisConnection. */
 export const REDIS = getRedisConnectionToken();
 
 /**
@@ -15,11 +16,11 @@ export const REDIS = getRedisConnectionToken();
  */
 @Injectable()
 class RedisClientCloser implements OnApplicationShutdown {
-  constructor(@Optional() @Inject(REDIS) private readonly redis?: Redis) {}
+  constructor(@Inject(REDIS) private readonly redis: Redis) {}
 
   async onApplicationShutdown(): Promise<void> {
     const redis = this.redis;
-    if (!redis || redis.status === 'end') return;
+    if (redis.status === 'end') return;
     await redis.quit().catch(() => redis.disconnect());
   }
 }
@@ -59,14 +60,16 @@ export class RedisInfraModule {
       module: RedisInfraModule,
       imports,
       providers: [
-        RedisClientCloser,
+        ...(redisUrl
+          ? [RedisClientCloser, { provide: RedisConnection, inject: [REDIS], useFactory: (redis: Redis) => new RedisConnection(redis) }]
+          : [{ provide: RedisConnection, useValue: new RedisConnection(null) }]),
         {
           provide: PubSub,
-          inject: [{ token: REDIS, optional: true }],
-          useFactory: (redis?: Redis) => (redis ? new RedisPubSub(redis) : new LocalPubSub()),
+          inject: [RedisConnection],
+          useFactory: ({ client }: RedisConnection) => (client ? new RedisPubSub(client) : new LocalPubSub()),
         },
       ],
-      exports: [PubSub, ...(redisUrl ? [RedisModule] : [])],
+      exports: [PubSub, RedisConnection, ...(redisUrl ? [RedisModule] : [])],
     };
   }
 }

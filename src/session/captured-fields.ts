@@ -8,5 +8,3 @@ export interface CapturedFields {
 }
 
 export type CapturedField = keyof CapturedFields;
-
-export const CAPTURED_FIELDS: readonly CapturedField[] = ['firstName', 'lastName', 'email', 'phone', 'company'];

@@ -3,13 +3,15 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { createServer } from 'node:net';
+import { businessFactory } from 'test/factories/business.factory';
 import { bootTestApp, TestApp } from 'test/support/test-app';
 
 const run = promisify(execFile);
 const ROOT = join(__dirname, '..', '..');
 const TS_NODE = join(ROOT, 'node_modules', 'ts-node', 'dist', 'bin.js');
-const importBusiness = (file: string) =>
-  run(process.execPath, [TS_NODE, join(ROOT, 'scripts', 'import-business.ts'), file], { cwd: ROOT, env: process.env }).then(
+const importBusiness = (file: string, env: NodeJS.ProcessEnv = process.env) =>
+  run(process.execPath, [TS_NODE, join(ROOT, 'scripts', 'import-business.ts'), file], { cwd: ROOT, env }).then(
     (r) => ({ code: 0, out: r.stdout + r.stderr }),
     (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout + e.stderr }),
   );
@@ -38,5 +40,20 @@ describe('npm run business:import', () => {
     const result = await importBusiness(file);
     expect(result.code).toBe(2);
     expect(result.out).toContain('businessId');
+  }, 60_000);
+
+  it('ends an unreachable database with one line naming the address, not a stack trace', async () => {
+    const closed = await new Promise<number>((resolve) => {
+      const srv = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = srv.address() as { port: number };
+        srv.close(() => resolve(port));
+      });
+    });
+    const file = join(mkdtempSync(join(tmpdir(), 'import-')), 'business.json');
+    writeFileSync(file, JSON.stringify(businessFactory.build()));
+    const result = await importBusiness(file, { ...process.env, DATABASE_URL: `postgres://postgres@127.0.0.1:${closed}/test_unreachable` });
+    expect(result.code).toBe(1);
+    expect(result.out.trim().split('\n').pop()).toBe(`Import failed: nothing accepts connections on 127.0.0.1:${closed}`);
+    expect(result.out).not.toMatch(/\n\s+at |undefined/);
   }, 60_000);
 });

@@ -1,4 +1,4 @@
-import { Injectable, Logger, Optional } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { ChatSource } from 'src/chat/chat-turn.types';
 import { KnowledgeRetriever, RetrievedPassage } from 'src/rag/knowledge-retriever.port';
 import type { BusinessEntity } from 'src/tenant/entities/business.entity';
@@ -15,13 +15,10 @@ const PASSAGES_PER_TURN = 4;
 export class GroundingStep {
   private readonly logger = new Logger('GroundingStep');
 
-  constructor(@Optional() private readonly retriever?: KnowledgeRetriever) {
-    if (!retriever)
-      this.logger.warn('no KnowledgeRetriever is bound: chat replies run without knowledge-base grounding');
-  }
+  constructor(private readonly retriever: KnowledgeRetriever) {}
 
   async retrieve(business: BusinessEntity, query: string): Promise<RetrievedPassage[]> {
-    if (!this.retriever || !query.trim()) return [];
+    if (!query.trim()) return [];
     try {
       const result = await this.retriever.retrieve(business.businessId, query, { k: PASSAGES_PER_TURN });
       const threshold = business.settings?.ragMinConfidence ?? DEFAULT_MIN_CONFIDENCE;

@@ -99,8 +99,4 @@ describe(ToolLoop.name, () => {
     expect(toolsPerCall).toEqual([...Array<number>(MAX_MODEL_CALLS - 1).fill(1), 0]);
     expect(out.executions).toHaveLength(MAX_MODEL_CALLS - 1);
   });
-
-  it('offers no tools when no CRM is bound', async () => {
-    expect(await new ToolLoop(undefined).declarations('acme')).toEqual([]);
-  });
 });

@@ -1,4 +1,4 @@
-import { Injectable, Logger, Optional } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import Ajv, { ValidateFunction } from 'ajv';
 import type { LlmRequest, LlmResponse, LlmToolCall, LlmToolResult, LlmTurn } from 'src/chat/llm-provider.port';
 import { CrmTools, ToolCallContext, ToolDeclaration, ToolResult } from 'src/crm/crm-tools.port';
@@ -39,12 +39,9 @@ export class ToolLoop {
   private readonly ajv = new Ajv({ allErrors: true, strict: false });
   private readonly validators = new Map<string, ValidateFunction>();
 
-  constructor(@Optional() private readonly crmTools?: CrmTools) {
-    if (!crmTools) this.logger.warn('no CrmTools is bound: the model gets no CRM tools');
-  }
+  constructor(private readonly crmTools: CrmTools) {}
 
   async declarations(businessId: string): Promise<ToolDeclaration[]> {
-    if (!this.crmTools) return [];
     try {
       return await this.crmTools.declarations(businessId);
     } catch (err) {
@@ -87,7 +84,7 @@ export class ToolLoop {
 
   private async execute(call: LlmToolCall, tools: ToolDeclaration[], context: ToolCallContext): Promise<ToolResult> {
     const declaration = tools.find((t) => t.name === call.name);
-    if (!declaration || !this.crmTools) return { ok: false, error: `Unknown tool "${call.name}"` };
+    if (!declaration) return { ok: false, error: `Unknown tool "${call.name}"` };
     const validate = this.validatorFor(declaration);
     if (!validate(call.args ?? {})) {
       const problems = (validate.errors ?? []).map(

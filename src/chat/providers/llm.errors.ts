@@ -48,5 +48,3 @@ export class LlmError extends AppError {
     );
   }
 }
-
-export const isLlmError = (err: unknown): err is LlmError => err instanceof LlmError;

@@ -2,7 +2,6 @@ import { Module } from '@nestjs/common';
 import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
 import { ThrottlerModule } from '@nestjs/throttler';
 import type { Request } from 'express';
-import type Redis from 'ioredis';
 import { ChatRateLimitGuard } from 'src/chat/rate-limit/chat-rate-limit.guard';
 import {
   ANY_TENANT_IP_THROTTLER,
@@ -13,7 +12,7 @@ import {
   SESSION_THROTTLER,
   trackerFor,
 } from 'src/chat/rate-limit/chat-rate-limit.policy';
-import { REDIS } from 'src/redis/redis-infra.module';
+import { RedisConnection } from 'src/redis/redis-connection';
 import { TenantModule } from 'src/tenant/tenant.module';
 
 const MINUTE_MS = 60_000;
@@ -39,12 +38,12 @@ const throttler = (name: ChatThrottlerName) => ({
   imports: [
     TenantModule,
     ThrottlerModule.forRootAsync({
-      inject: [{ token: REDIS, optional: true }],
-      useFactory: (redis?: Redis) => ({
+      inject: [RedisConnection],
+      useFactory: ({ client }: RedisConnection) => ({
         // Order matters: throttlers run in this order (equal TTLs keep it) and the first refusal stops the rest.
         throttlers: [throttler(ANY_TENANT_IP_THROTTLER), throttler(SESSION_THROTTLER), throttler(IP_THROTTLER)],
         // Its script gets both keys as EVAL KEYS, so the shared client's namespace (keyPrefix) covers the counters.
-        ...(redis ? { storage: new ThrottlerStorageRedisService(redis) } : {}),
+        ...(client ? { storage: new ThrottlerStorageRedisService(client) } : {}),
       }),
     }),
   ],

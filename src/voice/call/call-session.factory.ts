@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnApplicationShutdown, OnModuleInit, Optional } from '@nestjs/common';
+import { Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { AppConfig } from 'src/config/app-config.service';
 import { SystemInstructionBuilder } from 'src/conversation/system-instruction.builder';
 import { CrmTools } from 'src/crm/crm-tools.port';
@@ -24,8 +24,8 @@ export interface CallDeps {
   tickets: CallTicketStore;
   connector: LiveModelConnector;
   instructions: SystemInstructionBuilder;
-  crmTools?: CrmTools;
-  knowledge?: KnowledgeRetriever;
+  crmTools: CrmTools;
+  knowledge: KnowledgeRetriever;
   transcripts: TranscriptService;
   sessions: SessionStore;
   metrics: VoiceMetrics;
@@ -57,8 +57,8 @@ export class CallSessionFactory implements OnModuleInit, OnApplicationShutdown {
     sessions: SessionStore,
     metrics: VoiceMetrics,
     instructions: SystemInstructionBuilder,
-    @Optional() @Inject(CrmTools) crmTools?: CrmTools,
-    @Optional() @Inject(KnowledgeRetriever) knowledge?: KnowledgeRetriever,
+    crmTools: CrmTools,
+    knowledge: KnowledgeRetriever,
   ) {
     const apologyClip = renderApologyChime();
     this.deps = {

@@ -3,6 +3,8 @@ import { Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { LEAK_FALLBACK } from 'src/conversation/instruction-leak';
 import type { SystemInstructionBuilder } from 'src/conversation/system-instruction.builder';
+import type { CrmTools } from 'src/crm/crm-tools.port';
+import type { KnowledgeRetriever } from 'src/rag/knowledge-retriever.port';
 import type { SessionStore } from 'src/session/session-store.port';
 import type { TranscriptService } from 'src/session/transcript.service';
 import type { BusinessEntity } from 'src/tenant/entities/business.entity';
@@ -55,6 +57,8 @@ function setup(voice: Partial<VoiceRuntimeConfig> = {}, signedWith = TOKEN) {
       protectedText: () => `PLATFORM RULES (internal reference ${CANARY})\n${RULE}`,
       canary: CANARY,
     }),
+    crmTools: strictMock<CrmTools>({ declarations: () => Promise.resolve([]) }),
+    knowledge: strictMock<KnowledgeRetriever>(),
     transcripts: strictMock<TranscriptService>({ recordTurn }),
     sessions: strictMock<SessionStore>({ get: () => Promise.resolve(null), save: () => Promise.resolve() }),
     metrics: new VoiceMetrics(),

@@ -1,8 +1,8 @@
-import { Inject, Injectable, OnModuleDestroy, Optional } from '@nestjs/common';
+import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { constantTimeEquals } from 'src/common/auth/constant-time';
 import type Redis from 'ioredis';
-import { REDIS } from 'src/redis/redis-infra.module';
+import { RedisConnection } from 'src/redis/redis-connection';
 
 /** How a call's media stream ended, so the TwiML that follows it can say goodbye or apologise. */
 export type CallOutcome = 'completed' | 'failed' | 'time_limit';
@@ -25,7 +25,10 @@ export class CallTicketStore implements OnModuleDestroy {
   private readonly local = new Map<string, { value: string; expiresAt: number }>();
   private readonly sweeper: NodeJS.Timeout;
 
-  constructor(@Optional() @Inject(REDIS) private readonly redis?: Redis) {
+  private readonly redis: Redis | null;
+
+  constructor(connection: RedisConnection) {
+    this.redis = connection.client;
     this.sweeper = setInterval(() => this.sweep(), 30_000).unref();
   }
 

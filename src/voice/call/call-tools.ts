@@ -26,15 +26,14 @@ export class CallTools {
   private chain: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly crm: CrmTools | undefined,
-    private readonly knowledge: KnowledgeRetriever | undefined,
+    private readonly crm: CrmTools,
+    private readonly knowledge: KnowledgeRetriever,
     private readonly context: () => ToolCallContext,
     private readonly onCrmIds: (ids: { contactId?: string; dealId?: string }) => void,
   ) {}
 
   async declarations(businessId: string): Promise<ToolDeclaration[]> {
-    const crm = this.crm ? await this.crm.declarations(businessId) : [];
-    return this.knowledge ? [...crm, SEARCH_KNOWLEDGE_TOOL] : crm;
+    return [...(await this.crm.declarations(businessId)), SEARCH_KNOWLEDGE_TOOL];
   }
 
   cancel(ids: string[]): void {
@@ -60,7 +59,7 @@ export class CallTools {
   private async execute(name: string, args: Record<string, unknown>): Promise<Record<string, unknown>> {
     const ctx = this.context();
     try {
-      if (name === SEARCH_KNOWLEDGE_TOOL.name && this.knowledge) {
+      if (name === SEARCH_KNOWLEDGE_TOOL.name) {
         const query = typeof args.query === 'string' ? args.query.slice(0, 500) : '';
         if (!query.trim()) return { error: 'query is required' };
         const result = await this.knowledge.retrieve(ctx.businessId, query, { k: 4 });
@@ -68,7 +67,6 @@ export class CallTools {
         // says "ignore your instructions" is read as data.
         return { confidence: result.confidence, excerpts: knowledgeBlock(result.passages, MAX_PASSAGE_CHARS) };
       }
-      if (!this.crm) return { error: `unknown tool ${name}` };
       const result = await this.crm.execute(name, args, ctx);
       if (result.contactId || result.dealId) this.onCrmIds({ contactId: result.contactId, dealId: result.dealId });
       return { ok: result.ok, ...(result.data ? { data: result.data } : {}), ...(result.error ? { error: result.error } : {}) };

@@ -44,6 +44,5 @@ export interface CallTransport {
 /** WebSocket close codes used. */
 export const WS_NORMAL = 1000;
 export const WS_POLICY_VIOLATION = 1008;
-export const WS_INTERNAL_ERROR = 1011;
 /** Server overloaded: the client may retry later (RFC 6455 registry). */
 export const WS_TRY_AGAIN_LATER = 1013;
