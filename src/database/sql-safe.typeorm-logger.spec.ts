@@ -1,5 +1,5 @@
-import { QueryFailedError } from 'typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, QueryFailedError } from 'typeorm';
+import type { Logger as TypeOrmLogger } from 'typeorm';
 import { dataSourceOptions } from 'src/database/data-source.options';
 import { SqlSafeTypeOrmLogger } from 'src/database/sql-safe.typeorm-logger';
 
@@ -40,7 +40,8 @@ describe(SqlSafeTypeOrmLogger.name, () => {
   it('logs a failed query as its statement and SQLSTATE, without parameters or the quoting server message', () => {
     const entries: unknown[] = [];
     const sink = { log: jest.fn(), warn: jest.fn(), debug: jest.fn(), error: (...args: unknown[]) => entries.push(args) };
-    new SqlSafeTypeOrmLogger(sink).logQueryError(failedQuery(), SQL, PARAMS);
+    const sut: TypeOrmLogger = new SqlSafeTypeOrmLogger(sink);
+    sut.logQueryError(failedQuery(), SQL, PARAMS);
     expect(entries).toEqual([[{ code: '22P02', sql: SQL }, 'query failed']]);
   });
 
