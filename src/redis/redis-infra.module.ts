@@ -26,7 +26,9 @@ class RedisClientCloser implements OnApplicationShutdown {
 
 /**
  * Redis when configured, in-process equivalents otherwise. Clients fail fast (one retry, 2 s command timeout)
- * so a Redis outage turns into quick errors instead of hung requests.
+ * so a Redis outage turns into quick errors (a 503 from the exception filter) instead of hung requests. The offline
+ * queue stays on so a command issued during a sub-second blip (a restart, a failover) waits for the reconnect
+ * instead of failing, still bounded by the command timeout.
  */
 @Global()
 @Module({})
@@ -43,6 +45,9 @@ export class RedisInfraModule {
                 maxRetriesPerRequest: 1,
                 commandTimeout: 2000,
                 connectTimeout: 3000,
+                // Keeps reconnecting for as long as Redis is down, at most a second apart, so the app recovers by
+                // itself within a second of Redis coming back (the default backs off to 2 s).
+                retryStrategy: (attempt: number) => Math.min(attempt * 100, 1000),
                 // Lazy: nothing connects until first use, so a start-up that fails elsewhere leaves no socket behind.
                 lazyConnect: true,
                 // Commands issued by concurrent requests in one event-loop turn share one socket write (profiled:
