@@ -20,6 +20,9 @@ export function knowledgeQueueName(databaseUrl: string | undefined): string {
  * BullMQ needs connections without a per-command retry limit or timeout (its worker blocks on Redis), and it
  * batches its own commands, so the shared client's automatic pipelining is not carried over.
  */
+/** Same budget as a command on the shared client. */
+const ENQUEUE_TIMEOUT_MS = 2000;
+
 const BULLMQ_CONNECTION = { maxRetriesPerRequest: null, commandTimeout: undefined, enableAutoPipelining: false };
 
 /**
@@ -48,8 +51,23 @@ export class BullMqKnowledgeJobQueue extends KnowledgeJobQueue implements OnAppl
     });
   }
 
+  /**
+   * Bounded: the queue's connection has no per-command retry limit (BullMQ needs that), so while Redis is down `add`
+   * would wait for it. The job row is already in Postgres, and KnowledgeJobSweeper enqueues it again later.
+   */
   async enqueue(jobId: string): Promise<void> {
-    await this.queue.add('ingest', { jobId }, { jobId });
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('the knowledge queue (Redis) did not answer in time')), ENQUEUE_TIMEOUT_MS);
+    });
+    const added = this.queue.add('ingest', { jobId }, { jobId });
+    // A late failure after the timeout already answered must not surface as an unhandled rejection.
+    added.catch(() => undefined);
+    try {
+      await Promise.race([added, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   async start(handler: KnowledgeJobHandler): Promise<void> {
