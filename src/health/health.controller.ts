@@ -1,6 +1,7 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, HttpStatus, Res, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckResult, HealthCheckService } from '@nestjs/terminus';
+import type { Response } from 'express';
 import { ReadinessProbe } from 'src/health/readiness.probe';
 
 @ApiTags('health')
@@ -18,10 +19,20 @@ export class HealthController {
     return this.health.check([]);
   }
 
+  /**
+   * A failing check answers 503 with Terminus' own body (which dependency is down), rather than going through the
+   * exception filter, whose error format has no room for per-dependency details.
+   */
   @Get('ready')
   @ApiOperation({ summary: 'Readiness: database (a real query) and Redis (PING, when configured) answer in time' })
   @HealthCheck()
-  ready(): Promise<HealthCheckResult> {
-    return this.health.check([() => this.probe.checkDatabase(), () => this.probe.checkRedis()]);
+  async ready(@Res({ passthrough: true }) res: Response): Promise<HealthCheckResult> {
+    try {
+      return await this.health.check([() => this.probe.checkDatabase(), () => this.probe.checkRedis()]);
+    } catch (err) {
+      if (!(err instanceof ServiceUnavailableException)) throw err;
+      res.status(HttpStatus.SERVICE_UNAVAILABLE);
+      return err.getResponse() as HealthCheckResult;
+    }
   }
 }

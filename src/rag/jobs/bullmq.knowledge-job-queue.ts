@@ -49,6 +49,8 @@ export class BullMqKnowledgeJobQueue extends KnowledgeJobQueue implements OnAppl
       // Retries outlast JOB_STALE_AFTER_SECONDS, so a job whose worker died is taken over by a later attempt.
       defaultJobOptions: { attempts: 6, backoff: { type: 'exponential', delay: 15_000 }, removeOnComplete: 1000, removeOnFail: 1000 },
     });
+    // Without a listener BullMQ prints every reconnection failure to the console while Redis is down.
+    this.queue.on('error', (err) => this.logger.warn({ err: err.message }, 'knowledge queue error'));
   }
 
   /**
