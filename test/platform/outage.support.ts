@@ -16,9 +16,15 @@ export interface TurnOutcome {
 /** Pause between one virtual visitor's turns, so fast 503s do not spin two shared cores. */
 const PACING_MS = 20;
 
+export interface ChatLoadOptions {
+  /** Sent first in every session (the first message of a session gets the greeting); the measured turn follows. */
+  opener?: string;
+  maxTurns?: number;
+}
+
 /**
- * A bounded chat load: `users` visitors, each sending one turn per new session (so every answered turn can be looked
- * up on its own afterwards) until stopped or `maxTurns` in total. Tests await outcomes as they arrive.
+ * A bounded chat load: `users` visitors, each sending one measured turn per new session (so every answered turn can
+ * be looked up on its own afterwards) until stopped or `maxTurns` in total. Tests await outcomes as they arrive.
  */
 export class ChatLoad {
   readonly outcomes: TurnOutcome[] = [];
@@ -32,8 +38,12 @@ export class ChatLoad {
     private readonly http: TestAgent,
     private readonly businessId: string,
     private readonly messageFor: (turnId: string) => string,
-    private readonly maxTurns = 600,
+    private readonly options: ChatLoadOptions = {},
   ) {}
+
+  private get maxTurns(): number {
+    return this.options.maxTurns ?? 600;
+  }
 
   start(users: number): void {
     for (let u = 0; u < users; u++) this.users.push(this.visitor(u));
@@ -75,8 +85,11 @@ export class ChatLoad {
       const sessionId = randomUUID();
       const message = this.messageFor(`${u}x${i}x${sessionId.slice(0, 8)}`);
       const outcome: TurnOutcome = { status: 0, sessionId, message, phase: this.phase };
+      const send = (text: string) => this.http.post('/chat').send({ business_id: this.businessId, session_id: sessionId, message: text });
       try {
-        const res = await this.http.post('/chat').send({ business_id: this.businessId, session_id: sessionId, message });
+        let res = this.options.opener ? await send(this.options.opener) : undefined;
+        if (res && res.status !== 200) outcome.message = this.options.opener!;
+        else res = await send(message);
         outcome.status = res.status;
         outcome.retryAfter = res.headers['retry-after'] as string | undefined;
         outcome.code = (res.body as { code?: string }).code;
