@@ -1,6 +1,6 @@
 import { Client } from 'pg';
-import { LlmProvider, LlmRequest } from 'src/chat/llm-provider.port';
-import { bootAppWith, createTenant } from 'test/chat/chat.support';
+import { LlmProvider, LlmRequest, LlmResponse } from 'src/chat/llm-provider.port';
+import { bootAppWith, chatter, createTenant } from 'test/chat/chat.support';
 import { callTool, say, ScriptedLlm } from 'test/chat/scripted-llm';
 import { ChatLoad, okCount, summary, unavailableCount } from 'test/platform/outage.support';
 import { PrivatePostgres } from 'test/support/private-services';
@@ -12,8 +12,26 @@ import type { TestApp } from 'test/support/test-app';
  * never a 500, and readiness names the database; the same app instance recovers by itself; and every turn answered
  * 200 has its transcript and its outbox item in the database afterwards.
  */
+/** The scripted model, able to run an action (stop or start Postgres) just before one of its next calls answers. */
+class HookedLlm extends ScriptedLlm {
+  private hooks: Array<() => Promise<void>> = [];
+
+  beforeCalls(...hooks: Array<() => Promise<void>>): void {
+    this.hooks.push(...hooks);
+  }
+
+  clearHooks(): void {
+    this.hooks = [];
+  }
+
+  override async generate(request: LlmRequest): Promise<LlmResponse> {
+    await this.hooks.shift()?.();
+    return super.generate(request);
+  }
+}
+
 describe('Postgres outage', () => {
-  const llm = new ScriptedLlm();
+  const llm = new HookedLlm();
   let pg: PrivatePostgres;
   let t: TestApp;
 
@@ -84,6 +102,41 @@ describe('Postgres outage', () => {
       );
       const queued = new Set(outbox.rows.map((r) => r.session_id));
       expect(answered.filter((o) => !queued.has(o.sessionId))).toEqual([]);
+    } finally {
+      await db.end();
+    }
+  });
+
+  it('fails the turn with 503 when the outbox row cannot be written, even if the database is back before the reply', async () => {
+    const businessId = await createTenant(t);
+    const visitor = chatter(t.http, businessId);
+    await visitor.send('Hi there').expect(200);
+    // The database goes away just as the model asks to save the contact, and is back when it would write its answer.
+    llm.beforeCalls(
+      () => pg.stop(),
+      () => pg.restart(),
+    );
+    let res;
+    try {
+      res = await visitor.send('Please call me back, my email is lead-midcall@example.com');
+    } finally {
+      llm.clearHooks();
+      await pg.restart().catch(() => undefined);
+    }
+    expect({ status: res.status, code: (res.body as { code?: string }).code, retryAfter: res.headers['retry-after'] }).toEqual({
+      status: 503,
+      code: 'INFRA.DATABASE_UNAVAILABLE',
+      retryAfter: '5',
+    });
+    const db = new Client({ connectionString: pg.url });
+    await db.connect();
+    try {
+      const outbox = await db.query(`SELECT 1 FROM crm_outbox WHERE business_id = $1 AND session_id = $2`, [businessId, visitor.sessionId]);
+      const messages = await db.query(
+        `SELECT m.content FROM conversations c JOIN messages m ON m.conversation_id = c.id WHERE c.business_id = $1 AND c.session_id = $2`,
+        [businessId, visitor.sessionId],
+      );
+      expect({ outboxRows: outbox.rowCount, messages: messages.rows.length }).toEqual({ outboxRows: 0, messages: 2 });
     } finally {
       await db.end();
     }

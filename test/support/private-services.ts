@@ -162,6 +162,7 @@ export class PrivatePostgres {
 
   /** Starts the server (again, on the same port and data) and resolves once it accepts connections. */
   async restart(): Promise<void> {
+    if (this.running) return;
     await this.pgCtl(['start', '-w', '-t', '30', '-l', join(this.dir, 'server.log'), '-o', this.serverOptions()]);
     this.running = true;
     await until('postgres', async () => {
