@@ -11,6 +11,8 @@ export interface TurnOutcome {
   code?: string;
   /** What the test was doing when the answer arrived. */
   phase: string;
+  /** Time to the answer, for the report; never asserted. */
+  ms: number;
 }
 
 /** Pause between one virtual visitor's turns, so fast 503s do not spin two shared cores. */
@@ -84,7 +86,8 @@ export class ChatLoad {
       this.started++;
       const sessionId = randomUUID();
       const message = this.messageFor(`${u}x${i}x${sessionId.slice(0, 8)}`);
-      const outcome: TurnOutcome = { status: 0, sessionId, message, phase: this.phase };
+      const outcome: TurnOutcome = { status: 0, sessionId, message, phase: this.phase, ms: 0 };
+      const startedAt = Date.now();
       const send = (text: string) => this.http.post('/chat').send({ business_id: this.businessId, session_id: sessionId, message: text });
       try {
         let res = this.options.opener ? await send(this.options.opener) : undefined;
@@ -97,6 +100,7 @@ export class ChatLoad {
       } catch {
         outcome.status = 0;
       }
+      outcome.ms = Date.now() - startedAt;
       this.outcomes.push(outcome);
       for (const waiter of [...this.waiters]) waiter();
       await sleep(PACING_MS);
