@@ -40,6 +40,7 @@ describe('infrastructure error classification', () => {
     ['a syntax error', pgError('42601', 'syntax error')],
     ['a coded application error', new AppError('UNAVAILABLE', 'CRM.UNAVAILABLE', 'down')],
     ['a failed fetch (the cause is wrapped)', Object.assign(new TypeError('fetch failed'), { cause: socketError('ECONNREFUSED') })],
+    ['a failed DNS lookup (the crawler checks URLs)', Object.assign(new Error('getaddrinfo EAI_AGAIN x'), { code: 'EAI_AGAIN', syscall: 'getaddrinfo' })],
     ['a plain error', new Error('boom')],
     ['a non-error value', 'boom'],
   ])('leaves %s alone', (_label, err) => {

@@ -49,10 +49,12 @@ const REDIS_MESSAGES = [
 ];
 
 /**
- * Socket-level failures. ioredis never hands these to command callers (it reports the messages above instead) and
- * HTTP clients wrap them (fetch's TypeError with a `cause`, CrmCallError), so a bare one reaching here is pg's.
+ * Socket-level failures on an open or opening connection. ioredis never hands these to command callers (it reports
+ * the messages above instead) and HTTP clients wrap them (fetch's TypeError with a `cause`, CrmCallError), so a bare
+ * one reaching here is pg's. DNS failures are left out: the crawler's URL checks raise those.
  */
-const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'EAI_AGAIN']);
+const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE']);
+const SOCKET_SYSCALLS = new Set(['connect', 'read', 'write']);
 
 interface ErrorShape {
   name?: unknown;
@@ -74,7 +76,7 @@ export function unavailableDependencyOf(err: unknown): InfraDependency | null {
   // A pg DatabaseError carries `severity`; its SQLSTATE says whether the server, not the statement, failed.
   if (typeof e.severity === 'string' && (code.startsWith('08') || UNAVAILABLE_SQLSTATES.has(code))) return 'database';
   if (PG_CONNECTION_MESSAGES.some((re) => re.test(message))) return 'database';
-  if (SOCKET_CODES.has(code) && typeof e.syscall === 'string') return 'database';
+  if (SOCKET_CODES.has(code) && typeof e.syscall === 'string' && SOCKET_SYSCALLS.has(e.syscall)) return 'database';
   return null;
 }
 
