@@ -141,4 +141,13 @@ describe('Postgres outage', () => {
       await db.end();
     }
   });
+
+  // Last: it leaves the private cluster without its data.
+  it('reports the database down once its files are gone, although the server still answers from memory', async () => {
+    await t.http.get('/health/ready').expect(200);
+    pg.deleteDatabaseFiles();
+    const ready = await t.http.get('/health/ready');
+    expect(ready.status).toBe(503);
+    expect(ready.body).toMatchObject({ status: 'error', error: { database: { status: 'down', message: 'query failed' } } });
+  });
 });

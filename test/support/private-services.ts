@@ -178,6 +178,11 @@ export class PrivatePostgres {
     this.running = false;
   }
 
+  /** Deletes the databases' files under the running server, as a wiped or lost volume would. */
+  deleteDatabaseFiles(): void {
+    rmSync(join(this.dataDir, 'base'), { recursive: true, force: true });
+  }
+
   /** Stops the server and deletes its files. */
   async destroy(): Promise<void> {
     await this.stop();
