@@ -28,7 +28,10 @@ function build(submit: jest.Mock) {
 
 describe(CrmToolsService.name, () => {
   it('fails the call with the database outage when the outbox row cannot be written', async () => {
-    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED', syscall: 'connect' });
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), {
+      code: 'ECONNREFUSED',
+      syscall: 'connect',
+    });
     const sut = build(jest.fn().mockRejectedValue(refused));
     await expect(sut.execute('create_contact', { email: 'ada@example.com' }, context)).rejects.toMatchObject({
       kind: 'UNAVAILABLE',

@@ -12,13 +12,15 @@ const PARAMS = ['acme', JSON.stringify({ email: EMAIL }), FILE_BYTES];
 function captureOutput(fn: () => void): string {
   const chunks: string[] = [];
   const record = (...args: unknown[]) => {
-    chunks.push(args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a) ?? String(a))).join(' '));
+    chunks.push(args.map((a) => (typeof a === 'string' ? a : (JSON.stringify(a) ?? String(a)))).join(' '));
     return true;
   };
   const spies = [
     jest.spyOn(process.stdout, 'write').mockImplementation(record),
     jest.spyOn(process.stderr, 'write').mockImplementation(record),
-    ...(['log', 'info', 'warn', 'error', 'debug'] as const).map((m) => jest.spyOn(console, m).mockImplementation(record)),
+    ...(['log', 'info', 'warn', 'error', 'debug'] as const).map((m) =>
+      jest.spyOn(console, m).mockImplementation(record),
+    ),
   ];
   try {
     fn();
@@ -39,7 +41,12 @@ function failedQuery(): QueryFailedError {
 describe(SqlSafeTypeOrmLogger.name, () => {
   it('logs a failed query as its statement and SQLSTATE, without parameters or the quoting server message', () => {
     const entries: unknown[] = [];
-    const sink = { log: jest.fn(), warn: jest.fn(), debug: jest.fn(), error: (...args: unknown[]) => entries.push(args) };
+    const sink = {
+      log: jest.fn(),
+      warn: jest.fn(),
+      debug: jest.fn(),
+      error: (...args: unknown[]) => entries.push(args),
+    };
     const sut: TypeOrmLogger = new SqlSafeTypeOrmLogger(sink);
     sut.logQueryError(failedQuery(), SQL, PARAMS);
     expect(entries).toEqual([[{ code: '22P02', sql: SQL }, 'query failed']]);

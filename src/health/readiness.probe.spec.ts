@@ -1,7 +1,7 @@
 import { HealthIndicatorService } from '@nestjs/terminus';
 import type Redis from 'ioredis';
 import type { DataSource } from 'typeorm';
-import { READINESS_TIMEOUT_MS, ReadinessProbe } from 'src/health/readiness.probe';
+import { DATABASE_PROBE_SQL, READINESS_TIMEOUT_MS, ReadinessProbe } from 'src/health/readiness.probe';
 import { strictMock } from 'test/support/strict-mock';
 
 describe(ReadinessProbe.name, () => {
@@ -10,15 +10,19 @@ describe(ReadinessProbe.name, () => {
 
   afterEach(() => jest.useRealTimers());
 
-  it('queries a real table, not SELECT 1', async () => {
-    const query = jest.fn().mockResolvedValue([{ '?column?': 1 }]);
+  it('queries a real table and the file behind it, not SELECT 1', async () => {
+    const query = jest.fn().mockResolvedValue([{ table_file_bytes: 8192 }]);
     const sut = new ReadinessProbe(database(query), indicators);
     await expect(sut.checkDatabase()).resolves.toEqual({ database: { status: 'up' } });
-    expect(query).toHaveBeenCalledWith('SELECT 1 FROM schema_migrations LIMIT 1');
+    expect(query).toHaveBeenCalledWith(DATABASE_PROBE_SQL);
+    expect(DATABASE_PROBE_SQL).toContain('FROM schema_migrations');
+    expect(DATABASE_PROBE_SQL).toContain("pg_stat_file(pg_relation_filepath('schema_migrations'))");
   });
 
   it('reports the database down without the driver message when the query fails', async () => {
-    const query = jest.fn().mockRejectedValue(new Error('could not open file "base/16384/2619": No such file or directory'));
+    const query = jest
+      .fn()
+      .mockRejectedValue(new Error('could not open file "base/16384/2619": No such file or directory'));
     const sut = new ReadinessProbe(database(query), indicators);
     await expect(sut.checkDatabase()).resolves.toEqual({ database: { status: 'down', message: 'query failed' } });
   });
@@ -34,7 +38,9 @@ describe(ReadinessProbe.name, () => {
   it('reports Redis down when PING fails', async () => {
     const redis = strictMock<Redis>({ ping: jest.fn().mockRejectedValue(new Error('Connection is closed.')) });
     const sut = new ReadinessProbe(database(jest.fn()), indicators, redis);
-    await expect(sut.checkRedis()).resolves.toEqual({ redis: { status: 'down', mode: 'redis', message: 'unreachable' } });
+    await expect(sut.checkRedis()).resolves.toEqual({
+      redis: { status: 'down', mode: 'redis', message: 'unreachable' },
+    });
   });
 
   it('reports the in-process mode as up when Redis is not configured', async () => {

@@ -63,7 +63,10 @@ export class ChatLoad {
           else if (this.stopped || this.started >= this.maxTurns) reject(new Error(`load ended before: ${what}`));
         };
         this.waiters.add(check);
-        timer = setTimeout(() => reject(new Error(`timed out waiting for: ${what} (${summary(this.outcomes)})`)), timeoutMs);
+        timer = setTimeout(
+          () => reject(new Error(`timed out waiting for: ${what} (${summary(this.outcomes)})`)),
+          timeoutMs,
+        );
       });
     } finally {
       clearTimeout(timer);
@@ -88,7 +91,8 @@ export class ChatLoad {
       const message = this.messageFor(`${u}x${i}x${sessionId.slice(0, 8)}`);
       const outcome: TurnOutcome = { status: 0, sessionId, message, phase: this.phase, ms: 0 };
       const startedAt = Date.now();
-      const send = (text: string) => this.http.post('/chat').send({ business_id: this.businessId, session_id: sessionId, message: text });
+      const send = (text: string) =>
+        this.http.post('/chat').send({ business_id: this.businessId, session_id: sessionId, message: text });
       try {
         let res = this.options.opener ? await send(this.options.opener) : undefined;
         if (res && res.status !== 200) outcome.message = this.options.opener!;
@@ -111,7 +115,11 @@ export class ChatLoad {
 
 export function summary(outcomes: TurnOutcome[]): string {
   const counts = new Map<string, number>();
-  for (const o of outcomes) counts.set(`${o.status}${o.code ? ` ${o.code}` : ''}`, (counts.get(`${o.status}${o.code ? ` ${o.code}` : ''}`) ?? 0) + 1);
+  for (const o of outcomes)
+    counts.set(
+      `${o.status}${o.code ? ` ${o.code}` : ''}`,
+      (counts.get(`${o.status}${o.code ? ` ${o.code}` : ''}`) ?? 0) + 1,
+    );
   return [...counts].map(([k, n]) => `${k}: ${n}`).join(', ') || 'no answers';
 }
 

@@ -123,7 +123,11 @@ describe('Postgres outage', () => {
       llm.clearHooks();
       await pg.restart().catch(() => undefined);
     }
-    expect({ status: res.status, code: (res.body as { code?: string }).code, retryAfter: res.headers['retry-after'] }).toEqual({
+    expect({
+      status: res.status,
+      code: (res.body as { code?: string }).code,
+      retryAfter: res.headers['retry-after'],
+    }).toEqual({
       status: 503,
       code: 'INFRA.DATABASE_UNAVAILABLE',
       retryAfter: '5',
@@ -131,7 +135,10 @@ describe('Postgres outage', () => {
     const db = new Client({ connectionString: pg.url });
     await db.connect();
     try {
-      const outbox = await db.query(`SELECT 1 FROM crm_outbox WHERE business_id = $1 AND session_id = $2`, [businessId, visitor.sessionId]);
+      const outbox = await db.query(`SELECT 1 FROM crm_outbox WHERE business_id = $1 AND session_id = $2`, [
+        businessId,
+        visitor.sessionId,
+      ]);
       const messages = await db.query(
         `SELECT m.content FROM conversations c JOIN messages m ON m.conversation_id = c.id WHERE c.business_id = $1 AND c.session_id = $2`,
         [businessId, visitor.sessionId],
@@ -148,6 +155,9 @@ describe('Postgres outage', () => {
     pg.deleteDatabaseFiles();
     const ready = await t.http.get('/health/ready');
     expect(ready.status).toBe(503);
-    expect(ready.body).toMatchObject({ status: 'error', error: { database: { status: 'down', message: 'query failed' } } });
+    expect(ready.body).toMatchObject({
+      status: 'error',
+      error: { database: { status: 'down', message: 'query failed' } },
+    });
   });
 });

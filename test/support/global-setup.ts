@@ -6,7 +6,8 @@ import { DataSource } from 'typeorm';
 // Global setup runs outside Jest's module mapper, so the tsconfig path aliases are registered by hand.
 register({ baseUrl: join(__dirname, '..', '..'), paths: { 'src/*': ['src/*'], 'test/*': ['test/*'], migrations: ['migrations/index'] } });
 const { dataSourceOptions } = require('src/database/data-source.options') as typeof import('src/database/data-source.options');
-const { assertTestDatabase, suiteDatabaseUrl, suiteRedisUrl } = require('test/support/services') as typeof import('test/support/services');
+const { assertTestDatabase, suiteDatabaseUrl, suiteRedisUrl } =
+  require('test/support/services') as typeof import('test/support/services');
 
 /**
  * Runs once before the e2e suites: proves Postgres and Redis are reachable (a missing service is a failure,

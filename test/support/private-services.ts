@@ -73,7 +73,18 @@ export class PrivateRedis {
     if (this.child) throw new Error('redis is already running');
     const child = spawn(
       'redis-server',
-      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'no'],
+      [
+        '--port',
+        String(this.port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--protected-mode',
+        'no',
+      ],
       { stdio: 'ignore' },
     );
     this.child = child;
@@ -82,10 +93,11 @@ export class PrivateRedis {
     try {
       await until('redis', async () => {
         if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}`);
-        if (probe.status !== 'ready') await probe.connect().catch((err: Error) => {
-          probe.disconnect();
-          throw err;
-        });
+        if (probe.status !== 'ready')
+          await probe.connect().catch((err: Error) => {
+            probe.disconnect();
+            throw err;
+          });
         await probe.ping();
       });
     } finally {
@@ -121,7 +133,9 @@ export class PrivatePostgres {
   private readonly onExit = () => {
     try {
       // Synchronous: nothing asynchronous runs in an exit handler.
-      execFileSync(...this.asPostgres(join(PG_BIN, 'pg_ctl'), ['-D', this.dataDir, 'stop', '-m', 'immediate']), { stdio: 'ignore' });
+      execFileSync(...this.asPostgres(join(PG_BIN, 'pg_ctl'), ['-D', this.dataDir, 'stop', '-m', 'immediate']), {
+        stdio: 'ignore',
+      });
     } catch {
       // Already stopped.
     }
@@ -144,7 +158,18 @@ export class PrivatePostgres {
       const gid = Number(execFileSync('id', ['-g', 'postgres']).toString());
       chownSync(dir, uid, gid);
     }
-    await run(...pg.asPostgres(join(PG_BIN, 'initdb'), ['-D', pg.dataDir, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8']));
+    await run(
+      ...pg.asPostgres(join(PG_BIN, 'initdb'), [
+        '-D',
+        pg.dataDir,
+        '-U',
+        'postgres',
+        '--auth=trust',
+        '--no-sync',
+        '-E',
+        'UTF8',
+      ]),
+    );
     await pg.restart();
     const admin = new Client({ connectionString: pg.urlOf('postgres') });
     await admin.connect();

@@ -3,8 +3,8 @@ export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6
 export const TEST_ADMIN_KEY = 'test-admin-key-0123456789abcdef0123456789';
 
 /**
- * The database the suites really connect to: a DATABASE_URL in the shell wins over TEST_DATABASE_URL (test/support/env.ts
- * keeps it), so that is the one the guard must check, not the default.
+ * The database the suites really connect to: a DATABASE_URL in the shell wins over TEST_DATABASE_URL
+ * (test/support/env.ts keeps it), so that is the one the guard must check, not the default.
  */
 export function suiteDatabaseUrl(env: NodeJS.ProcessEnv = process.env): string {
   return env.DATABASE_URL || TEST_DATABASE_URL;
@@ -23,6 +23,8 @@ export function assertTestDatabase(url: string): void {
     throw new Error('Refusing to run e2e tests: the database URL cannot be parsed');
   }
   if (!name.includes('test')) {
-    throw new Error(`Refusing to run e2e tests against database "${name}": its name must contain "test" (unset DATABASE_URL or use TEST_DATABASE_URL)`);
+    throw new Error(
+      `Refusing to run e2e tests against database "${name}": its name must contain "test" (unset DATABASE_URL or use TEST_DATABASE_URL)`,
+    );
   }
 }

@@ -94,7 +94,10 @@ describe(ToolLoop.name, () => {
   it('fails the turn when the database is down rather than telling the model the tool failed', async () => {
     const outage = InfraErrors.databaseUnavailable();
     const sut = new ToolLoop(new RecordingCrmTools(outage));
-    const model = jest.fn().mockResolvedValueOnce(call({ email: 'a@b.co' })).mockResolvedValue(text('Saved!'));
+    const model = jest
+      .fn()
+      .mockResolvedValueOnce(call({ email: 'a@b.co' }))
+      .mockResolvedValue(text('Saved!'));
     await expect(sut.run(request, context, model)).rejects.toBe(outage);
     expect(model).toHaveBeenCalledTimes(1);
   });

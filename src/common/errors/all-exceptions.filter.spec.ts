@@ -60,10 +60,15 @@ describe(AllExceptionsFilter.name, () => {
 
   it('answers a refused database connection with 503, Retry-After and the database code', () => {
     jest.spyOn(sut['logger'], 'warn').mockImplementation(() => undefined);
-    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED', syscall: 'connect' });
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), {
+      code: 'ECONNREFUSED',
+      syscall: 'connect',
+    });
     const res = respond(refused);
     expect(res.setHeader).toHaveBeenCalledWith('Retry-After', '5');
-    expect(res.json).toHaveBeenCalledWith(expect.objectContaining({ statusCode: 503, code: 'INFRA.DATABASE_UNAVAILABLE' }));
+    expect(res.json).toHaveBeenCalledWith(
+      expect.objectContaining({ statusCode: 503, code: 'INFRA.DATABASE_UNAVAILABLE' }),
+    );
   });
 
   it('logs an unknown failed query without its parameters', () => {
@@ -72,7 +77,10 @@ describe(AllExceptionsFilter.name, () => {
     sut.toBody(new QueryFailedError('INSERT INTO leads (email) VALUES ($1)', ['jane@example.com'], driverError));
     expect(JSON.stringify(error.mock.calls)).not.toContain('jane@example.com');
     expect(error).toHaveBeenCalledWith(
-      { errorId: expect.any(String), err: { type: 'QueryFailedError', code: '22001', sql: 'INSERT INTO leads (email) VALUES ($1)' } },
+      {
+        errorId: expect.any(String),
+        err: { type: 'QueryFailedError', code: '22001', sql: 'INSERT INTO leads (email) VALUES ($1)' },
+      },
       'unhandled error',
     );
   });

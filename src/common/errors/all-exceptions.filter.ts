@@ -53,7 +53,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
   classify(exception: unknown): unknown {
     const unavailable = toUnavailableError(exception);
     if (!unavailable) return exception;
-    this.logger.warn({ dependency: unavailableDependencyOf(exception), code: unavailable.code }, 'dependency unavailable');
+    this.logger.warn(
+      { dependency: unavailableDependencyOf(exception), code: unavailable.code },
+      'dependency unavailable',
+    );
     return unavailable;
   }
 

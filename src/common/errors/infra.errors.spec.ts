@@ -21,7 +21,10 @@ describe('infrastructure error classification', () => {
     ['a connection exception (class 08)', pgError('08006', 'connection failure')],
     ['a connection lost mid-query', new Error('Connection terminated unexpectedly')],
     ['a pool that cannot connect in time', new Error('timeout exceeded when trying to connect')],
-    ['the same wrapped by TypeORM', new QueryFailedError('SELECT 1', [], new Error('Connection terminated unexpectedly'))],
+    [
+      'the same wrapped by TypeORM',
+      new QueryFailedError('SELECT 1', [], new Error('Connection terminated unexpectedly')),
+    ],
   ])('names the database for %s', (_label, err) => {
     expect(unavailableDependencyOf(err)).toBe('database');
   });
@@ -39,8 +42,14 @@ describe('infrastructure error classification', () => {
     ['a constraint violation', new QueryFailedError('INSERT', [], pgError('23505', 'duplicate key'))],
     ['a syntax error', pgError('42601', 'syntax error')],
     ['a coded application error', new AppError('UNAVAILABLE', 'CRM.UNAVAILABLE', 'down')],
-    ['a failed fetch (the cause is wrapped)', Object.assign(new TypeError('fetch failed'), { cause: socketError('ECONNREFUSED') })],
-    ['a failed DNS lookup (the crawler checks URLs)', Object.assign(new Error('getaddrinfo EAI_AGAIN x'), { code: 'EAI_AGAIN', syscall: 'getaddrinfo' })],
+    [
+      'a failed fetch (the cause is wrapped)',
+      Object.assign(new TypeError('fetch failed'), { cause: socketError('ECONNREFUSED') }),
+    ],
+    [
+      'a failed DNS lookup (the crawler checks URLs)',
+      Object.assign(new Error('getaddrinfo EAI_AGAIN x'), { code: 'EAI_AGAIN', syscall: 'getaddrinfo' }),
+    ],
     ['a plain error', new Error('boom')],
     ['a non-error value', 'boom'],
   ])('leaves %s alone', (_label, err) => {

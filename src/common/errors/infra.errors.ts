@@ -13,13 +13,23 @@ export const INFRA_RETRY_AFTER_SECONDS = 5;
 
 export const InfraErrors = {
   databaseUnavailable: () =>
-    new AppError('UNAVAILABLE', InfraErrorCode.DATABASE_UNAVAILABLE, 'The database is unavailable; please retry shortly', {
-      retryAfterSeconds: INFRA_RETRY_AFTER_SECONDS,
-    }),
+    new AppError(
+      'UNAVAILABLE',
+      InfraErrorCode.DATABASE_UNAVAILABLE,
+      'The database is unavailable; please retry shortly',
+      {
+        retryAfterSeconds: INFRA_RETRY_AFTER_SECONDS,
+      },
+    ),
   redisUnavailable: () =>
-    new AppError('UNAVAILABLE', InfraErrorCode.REDIS_UNAVAILABLE, 'The session store is unavailable; please retry shortly', {
-      retryAfterSeconds: INFRA_RETRY_AFTER_SECONDS,
-    }),
+    new AppError(
+      'UNAVAILABLE',
+      InfraErrorCode.REDIS_UNAVAILABLE,
+      'The session store is unavailable; please retry shortly',
+      {
+        retryAfterSeconds: INFRA_RETRY_AFTER_SECONDS,
+      },
+    ),
 };
 
 /**

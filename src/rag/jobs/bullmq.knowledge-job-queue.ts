@@ -60,7 +60,8 @@ export class BullMqKnowledgeJobQueue extends KnowledgeJobQueue implements OnAppl
   async enqueue(jobId: string): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error('the knowledge queue (Redis) did not answer in time')), ENQUEUE_TIMEOUT_MS);
+      const late = () => reject(new Error('the knowledge queue (Redis) did not answer in time'));
+      timer = setTimeout(late, ENQUEUE_TIMEOUT_MS);
     });
     const added = this.queue.add('ingest', { jobId }, { jobId });
     // A late failure after the timeout already answered must not surface as an unhandled rejection.

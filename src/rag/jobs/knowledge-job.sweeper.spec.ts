@@ -11,7 +11,9 @@ describe(KnowledgeJobSweeper.name, () => {
   afterEach(() => jest.useRealTimers());
 
   it('hands every job Postgres still holds as resumable to the queue', async () => {
-    const jobs = strictMock<KbJobRepository>({ listResumableAnyTenant: jest.fn().mockResolvedValue(['job-1', 'job-2']) });
+    const jobs = strictMock<KbJobRepository>({
+      listResumableAnyTenant: jest.fn().mockResolvedValue(['job-1', 'job-2']),
+    });
     const queue = strictMock<KnowledgeJobQueue>({ enqueue: jest.fn().mockResolvedValue(undefined) });
     const sut = new KnowledgeJobSweeper(jobs, queue, settings(1000));
     await expect(sut.sweepOnce()).resolves.toBe(2);
@@ -22,9 +24,16 @@ describe(KnowledgeJobSweeper.name, () => {
 
   it('keeps sweeping on its interval after a pass fails', async () => {
     jest.useFakeTimers();
-    const listResumableAnyTenant = jest.fn().mockRejectedValueOnce(new Error('Connection is closed.')).mockResolvedValue(['job-1']);
+    const listResumableAnyTenant = jest
+      .fn()
+      .mockRejectedValueOnce(new Error('Connection is closed.'))
+      .mockResolvedValue(['job-1']);
     const enqueue = jest.fn().mockResolvedValue(undefined);
-    const sut = new KnowledgeJobSweeper(strictMock<KbJobRepository>({ listResumableAnyTenant }), strictMock<KnowledgeJobQueue>({ enqueue }), settings(1000));
+    const sut = new KnowledgeJobSweeper(
+      strictMock<KbJobRepository>({ listResumableAnyTenant }),
+      strictMock<KnowledgeJobQueue>({ enqueue }),
+      settings(1000),
+    );
     jest.spyOn(sut['logger'], 'warn').mockImplementation(() => undefined);
     sut.onApplicationBootstrap();
     await jest.advanceTimersByTimeAsync(1000);
@@ -40,7 +49,11 @@ describe(KnowledgeJobSweeper.name, () => {
   ])('does not sweep when %s', async (_label, config) => {
     jest.useFakeTimers();
     const listResumableAnyTenant = jest.fn().mockResolvedValue([]);
-    const sut = new KnowledgeJobSweeper(strictMock<KbJobRepository>({ listResumableAnyTenant }), strictMock<KnowledgeJobQueue>(), config);
+    const sut = new KnowledgeJobSweeper(
+      strictMock<KbJobRepository>({ listResumableAnyTenant }),
+      strictMock<KnowledgeJobQueue>(),
+      config,
+    );
     sut.onApplicationBootstrap();
     await jest.advanceTimersByTimeAsync(5000);
     expect(listResumableAnyTenant).not.toHaveBeenCalled();

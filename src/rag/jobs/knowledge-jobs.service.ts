@@ -100,7 +100,10 @@ export class KnowledgeJobsService {
     } catch (err) {
       // The job is durable in Postgres as queued, so it is accepted: KnowledgeJobSweeper delivers it once the queue
       // (Redis) answers again.
-      this.logger.warn({ businessId, jobId: job.id, err: (err as Error).message }, 'knowledge job enqueue failed; the sweep will retry');
+      this.logger.warn(
+        { businessId, jobId: job.id, err: (err as Error).message },
+        'knowledge job enqueue failed; the sweep will retry',
+      );
     }
     return { jobId: job.id, status: job.status };
   }
