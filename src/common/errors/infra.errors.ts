@@ -11,25 +11,14 @@ export type InfraDependency = 'database' | 'redis';
 /** Long enough for a restart or failover to finish, short enough that widgets retry promptly. */
 export const INFRA_RETRY_AFTER_SECONDS = 5;
 
+const unavailable = (code: string, message: string) =>
+  new AppError('UNAVAILABLE', code, message, { retryAfterSeconds: INFRA_RETRY_AFTER_SECONDS });
+
 export const InfraErrors = {
   databaseUnavailable: () =>
-    new AppError(
-      'UNAVAILABLE',
-      InfraErrorCode.DATABASE_UNAVAILABLE,
-      'The database is unavailable; please retry shortly',
-      {
-        retryAfterSeconds: INFRA_RETRY_AFTER_SECONDS,
-      },
-    ),
+    unavailable(InfraErrorCode.DATABASE_UNAVAILABLE, 'The database is unavailable; please retry shortly'),
   redisUnavailable: () =>
-    new AppError(
-      'UNAVAILABLE',
-      InfraErrorCode.REDIS_UNAVAILABLE,
-      'The session store is unavailable; please retry shortly',
-      {
-        retryAfterSeconds: INFRA_RETRY_AFTER_SECONDS,
-      },
-    ),
+    unavailable(InfraErrorCode.REDIS_UNAVAILABLE, 'The session store is unavailable; please retry shortly'),
 };
 
 /**

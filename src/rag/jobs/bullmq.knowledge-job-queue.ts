@@ -16,13 +16,13 @@ export function knowledgeQueueName(databaseUrl: string | undefined): string {
   return `kb-ingest-${createHash('sha256').update(identity).digest('hex').slice(0, 12)}`;
 }
 
+/** Same budget as a command on the shared client. */
+const ENQUEUE_TIMEOUT_MS = 2000;
+
 /**
  * BullMQ needs connections without a per-command retry limit or timeout (its worker blocks on Redis), and it
  * batches its own commands, so the shared client's automatic pipelining is not carried over.
  */
-/** Same budget as a command on the shared client. */
-const ENQUEUE_TIMEOUT_MS = 2000;
-
 const BULLMQ_CONNECTION = { maxRetriesPerRequest: null, commandTimeout: undefined, enableAutoPipelining: false };
 
 /**
@@ -49,8 +49,14 @@ export class BullMqKnowledgeJobQueue extends KnowledgeJobQueue implements OnAppl
       // Retries outlast JOB_STALE_AFTER_SECONDS, so a job whose worker died is taken over by a later attempt.
       defaultJobOptions: { attempts: 6, backoff: { type: 'exponential', delay: 15_000 }, removeOnComplete: 1000, removeOnFail: 1000 },
     });
-    // Without a listener BullMQ prints every reconnection failure to the console while Redis is down.
-    this.queue.on('error', (err) => this.logger.warn({ err: err.message }, 'knowledge queue error'));
+    // Without a listener BullMQ prints every reconnection failure to the console while Redis is down; one line per
+    // outage (the client retries twice a second) is enough.
+    let reported: string | undefined;
+    this.queue.on('error', (err) => {
+      if (err.message !== reported) this.logger.warn({ err: err.message }, 'knowledge queue error');
+      reported = err.message;
+    });
+    this.queueConnection.on('ready', () => (reported = undefined));
   }
 
   /**
