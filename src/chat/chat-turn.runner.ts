@@ -16,6 +16,7 @@ import { SystemInstructionBuilder } from 'src/conversation/system-instruction.bu
 import { joinTexts, ToolLoop, ToolLoopOutcome } from 'src/chat/pipeline/tool-loop';
 import { SafeDeltaEmitter } from 'src/chat/streaming/safe-delta-emitter';
 import { TurnRecord } from 'src/chat/turn-record';
+import { isUnavailableError } from 'src/common/errors/infra.errors';
 import { AppConfig } from 'src/config/app-config.service';
 import { newSessionState, SessionState } from 'src/session/session-state';
 import { SessionStore } from 'src/session/session-store.port';
@@ -185,6 +186,8 @@ export class ChatTurnRunner {
         emitter ? this.streamingCall(emitter) : (req) => this.llm.generate(req),
       );
     } catch (err) {
+      // Our own database or Redis being down fails the turn (503): answering would drop the turn's writes.
+      if (isUnavailableError(err)) throw err;
       // The turn is kept out of the model history, so a failed call never corrupts later context.
       this.logger.warn(
         { businessId: business.businessId, err: (err as Error).message },

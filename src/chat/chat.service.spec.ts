@@ -137,4 +137,17 @@ describe(ChatService.name, () => {
     for await (const e of await sut.openStream(dto())) events.push(e);
     expect(events).toEqual([{ event: 'error', data: { message: 'Something went wrong; please try again' } }]);
   });
+
+  it('names the unavailable dependency in the error event when Redis drops mid-stream', async () => {
+    const runner = strictMock<ChatTurnRunner>({ run: jest.fn().mockRejectedValue(new Error('Connection is closed.')) });
+    const { sut } = build({ runner });
+    const events: ChatStreamEvent[] = [];
+    for await (const e of await sut.openStream(dto())) events.push(e);
+    expect(events).toEqual([
+      {
+        event: 'error',
+        data: { message: 'The session store is unavailable; please retry shortly', code: 'INFRA.REDIS_UNAVAILABLE' },
+      },
+    ]);
+  });
 });

@@ -7,6 +7,7 @@ import { navigateCta } from 'src/chat/pipeline/cta-navigation.step';
 import { ChatSessionAccess } from 'src/chat/session-access';
 import { EventQueue } from 'src/chat/streaming/event-queue';
 import { AppError } from 'src/common/errors/app-error';
+import { toUnavailableError } from 'src/common/errors/infra.errors';
 import { AppConfig } from 'src/config/app-config.service';
 import { SessionStore } from 'src/session/session-store.port';
 import { TenantService } from 'src/tenant/tenant.service';
@@ -45,7 +46,9 @@ export class ChatService {
         if (reply.sources?.length) queue.push({ event: 'sources', data: { sources: reply.sources } });
         queue.push({ event: 'done', data: reply });
       })
-      .catch((err: unknown) => {
+      .catch((thrown: unknown) => {
+        // The stream already answered 200, so an outage is reported in the error event with the same code as /chat.
+        const err = toUnavailableError(thrown) ?? thrown;
         if (!(err instanceof AppError))
           this.logger.error(
             { businessId: turn.business.businessId, err: (err as Error).message },

@@ -205,6 +205,12 @@ export class EnvSchema {
   @IsBoolean()
   KB_JOBS_WORKER = true;
 
+  /** How often a worker instance re-queues jobs still queued in Postgres (e.g. their enqueue failed); 0 disables. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  KB_JOB_SWEEP_MS = 30000;
+
   // --- RAG search infrastructure: vector index (src/rag/index) ---
   /** Tenants' vector indexes one instance keeps in memory; the least recently used beyond it reopen from disk. */
   @Transform(toInt)

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { isValidPhoneNumber } from 'libphonenumber-js';
+import { toUnavailableError } from 'src/common/errors/infra.errors';
 import { AppConfig } from 'src/config/app-config.service';
 import type { ContactFields } from 'src/crm/crm-adapter.port';
 import { CrmAdapterRegistry } from 'src/crm/crm-adapter.registry';
@@ -70,6 +71,9 @@ export class CrmToolsService extends CrmTools {
           return await this.createDeal(args, ctx);
       }
     } catch (err) {
+      // Without its outbox row the lead would be lost while the turn carries on; the turn fails with 503 instead.
+      const unavailable = toUnavailableError(err);
+      if (unavailable) throw unavailable;
       const code = (err as { code?: unknown }).code;
       this.logger.warn({ businessId: ctx.businessId, tool: name, code: typeof code === 'string' ? code : 'UNEXPECTED' }, 'CRM tool failed');
       return fail('The CRM could not be reached just now.');

@@ -1,5 +1,6 @@
 import type { DataSourceOptions } from 'typeorm';
 import { migrations } from 'migrations';
+import { SqlSafeTypeOrmLogger } from 'src/database/sql-safe.typeorm-logger';
 
 /** Shared by the app, `npm run migrate` and the test global setup so all three run the same migrations. */
 export function dataSourceOptions(url: string): DataSourceOptions {
@@ -10,6 +11,7 @@ export function dataSourceOptions(url: string): DataSourceOptions {
     migrationsTableName: 'schema_migrations',
     synchronize: false,
     logging: ['error'],
+    logger: new SqlSafeTypeOrmLogger(),
     extra: { max: 10, connectionTimeoutMillis: 5000 },
   };
 }

@@ -8,6 +8,7 @@ import { CrawlSource } from 'src/rag/jobs/crawl.source';
 import { InProcessKnowledgeJobQueue } from 'src/rag/jobs/in-process.knowledge-job-queue';
 import { KnowledgeJobQueue } from 'src/rag/jobs/knowledge-job-queue.port';
 import { KnowledgeJobRunner } from 'src/rag/jobs/knowledge-job.runner';
+import { KnowledgeJobSweeper } from 'src/rag/jobs/knowledge-job.sweeper';
 import { KnowledgeJobsService } from 'src/rag/jobs/knowledge-jobs.service';
 import { KnowledgeSourceReader } from 'src/rag/jobs/knowledge-source.reader';
 import { KnowledgeBaseService } from 'src/rag/knowledge-base.service';
@@ -58,6 +59,7 @@ import { TenantModule } from 'src/tenant/tenant.module';
     KnowledgeJobsService,
     KnowledgeSourceReader,
     KnowledgeJobRunner,
+    KnowledgeJobSweeper,
     KnowledgeTenantHooks,
     IndexLayoutMigration,
     CrawlSource,

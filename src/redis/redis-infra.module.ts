@@ -26,8 +26,10 @@ class RedisClientCloser implements OnApplicationShutdown {
 }
 
 /**
- * Redis when configured, in-process equivalents otherwise. Clients fail fast (one retry, 2 s command timeout)
- * so a Redis outage turns into quick errors instead of hung requests.
+ * Redis when configured, in-process equivalents otherwise. Clients fail fast so a Redis outage turns into quick
+ * errors (a 503 from the exception filter) instead of hung requests: a command waiting for the connection fails at
+ * the first failed reconnection attempt (half a second apart at most), and any command after 2 s. The offline queue
+ * stays on so a command issued during a blip (a restart, a failover) is sent once the reconnect succeeds.
  */
 @Global()
 @Module({})
@@ -43,9 +45,15 @@ export class RedisInfraModule {
               options: {
                 // The deployment's namespace on every key; see redis-namespace.ts for what it does not cover.
                 keyPrefix: config.get('REDIS_KEY_PREFIX'),
-                maxRetriesPerRequest: 1,
+                // 0: pending commands are failed when a reconnection attempt fails, not only after a second one;
+                // commands in flight when the connection dropped are still re-sent if the reconnect succeeds.
+                maxRetriesPerRequest: 0,
                 commandTimeout: 2000,
                 connectTimeout: 3000,
+                // Keeps reconnecting for as long as Redis is down, at most half a second apart, so requests during
+                // an outage fail within that and the app recovers by itself as soon as Redis is back (the default
+                // backs off to 2 s). A refused connection attempt costs next to nothing.
+                retryStrategy: (attempt: number) => Math.min(attempt * 50, 500),
                 // Lazy: nothing connects until first use, so a start-up that fails elsewhere leaves no socket behind.
                 lazyConnect: true,
                 // Commands issued by concurrent requests in one event-loop turn share one socket write (profiled:

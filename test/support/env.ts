@@ -2,11 +2,13 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TEST_ADMIN_KEY, TEST_DATABASE_URL, TEST_REDIS_KEY_PREFIX, TEST_REDIS_URL } from 'test/support/services';
+import { assertTestDatabase, suiteDatabaseUrl, suiteRedisUrl, TEST_ADMIN_KEY, TEST_REDIS_KEY_PREFIX } from 'test/support/services';
 
 process.env.NODE_ENV = 'test';
-process.env.DATABASE_URL ??= TEST_DATABASE_URL;
-process.env.REDIS_URL ??= TEST_REDIS_URL;
+process.env.DATABASE_URL = suiteDatabaseUrl();
+process.env.REDIS_URL = suiteRedisUrl();
+// Checked here as well as in global setup: this is where the URL every suite connects to is decided.
+assertTestDatabase(process.env.DATABASE_URL);
 process.env.REDIS_KEY_PREFIX = TEST_REDIS_KEY_PREFIX;
 process.env.ADMIN_API_KEY = TEST_ADMIN_KEY;
 process.env.LOG_LEVEL ??= 'silent';

@@ -6,16 +6,19 @@ import { DataSource } from 'typeorm';
 // Global setup runs outside Jest's module mapper, so the tsconfig path aliases are registered by hand.
 register({ baseUrl: join(__dirname, '..', '..'), paths: { 'src/*': ['src/*'], 'test/*': ['test/*'], migrations: ['migrations/index'] } });
 const { dataSourceOptions } = require('src/database/data-source.options') as typeof import('src/database/data-source.options');
-const { TEST_DATABASE_URL, TEST_REDIS_URL } = require('test/support/services') as typeof import('test/support/services');
+const { assertTestDatabase, suiteDatabaseUrl, suiteRedisUrl } =
+  require('test/support/services') as typeof import('test/support/services');
 
 /**
  * Runs once before the e2e suites: proves Postgres and Redis are reachable (a missing service is a failure,
- * never a skip) and applies the migrations. Refuses any database whose name does not contain "test".
+ * never a skip) and applies the migrations. Refuses any database whose name does not contain "test", checking the
+ * URL the suites will really use (a DATABASE_URL in the shell included).
  */
 export default async function globalSetup(): Promise<void> {
-  const url = process.env.DATABASE_URL_FOR_TESTS ?? TEST_DATABASE_URL;
-  const dbName = new URL(url).pathname.slice(1);
-  if (!dbName.includes('test')) throw new Error(`Refusing to run e2e tests against database "${dbName}"`);
+  // The same URLs test/support/env.ts hands the suites, so the guard and the migrations see their database.
+  const url = suiteDatabaseUrl();
+  const redisUrl = suiteRedisUrl();
+  assertTestDatabase(url);
   const ds = new DataSource(dataSourceOptions(url));
   try {
     await ds.initialize();
@@ -24,12 +27,12 @@ export default async function globalSetup(): Promise<void> {
   }
   await ds.runMigrations({ transaction: 'each' });
   await ds.destroy();
-  const redis = new Redis(TEST_REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 3000 });
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 3000 });
   try {
     await redis.connect();
     await redis.ping();
   } catch (err) {
-    throw new Error(`e2e tests need Redis at ${TEST_REDIS_URL}: ${(err as Error).message}`);
+    throw new Error(`e2e tests need Redis at ${redisUrl}: ${(err as Error).message}`);
   } finally {
     redis.disconnect();
   }

@@ -3,3 +3,30 @@ export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6
 /** The apps under test use this namespace; a raw client given it as `keyPrefix` sees the keys they see. */
 export const TEST_REDIS_KEY_PREFIX = 'concierge-test:';
 export const TEST_ADMIN_KEY = 'test-admin-key-0123456789abcdef0123456789';
+
+/**
+ * The database the suites really connect to: a DATABASE_URL in the shell wins over TEST_DATABASE_URL
+ * (test/support/env.ts keeps it), so that is the one the guard must check, not the default.
+ */
+export function suiteDatabaseUrl(env: NodeJS.ProcessEnv = process.env): string {
+  return env.DATABASE_URL || TEST_DATABASE_URL;
+}
+
+export function suiteRedisUrl(env: NodeJS.ProcessEnv = process.env): string {
+  return env.REDIS_URL || TEST_REDIS_URL;
+}
+
+/** The suites create and delete tenants freely: refuse any database whose name does not say it is for tests. */
+export function assertTestDatabase(url: string): void {
+  let name: string;
+  try {
+    name = decodeURIComponent(new URL(url).pathname.slice(1));
+  } catch {
+    throw new Error('Refusing to run e2e tests: the database URL cannot be parsed');
+  }
+  if (!name.includes('test')) {
+    throw new Error(
+      `Refusing to run e2e tests against database "${name}": its name must contain "test" (unset DATABASE_URL or use TEST_DATABASE_URL)`,
+    );
+  }
+}

@@ -4,7 +4,7 @@ import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import { AppModule } from 'src/app.module';
 import { configureApp, createApp, NEST_APP_OPTIONS } from 'src/bootstrap';
-import { TEST_ADMIN_KEY } from 'test/support/services';
+import { assertTestDatabase, TEST_ADMIN_KEY } from 'test/support/services';
 
 export interface TestApp {
   app: NestExpressApplication;
@@ -22,6 +22,8 @@ export type ProviderOverride = [token: unknown, value: unknown];
  * instance only (restored afterwards), so a suite can boot instances with different settings.
  */
 export async function bootTestApp(env: Record<string, string | undefined> = {}, overrides: ProviderOverride[] = []): Promise<TestApp> {
+  // A suite pointing one app at its own database (an outage test's private server) gets the same guard.
+  if (env.DATABASE_URL) assertTestDatabase(env.DATABASE_URL);
   const saved = { ...process.env };
   for (const [k, v] of Object.entries(env)) {
     if (v === undefined) delete process.env[k];

@@ -1,4 +1,5 @@
 import type { LlmRequest, LlmResponse } from 'src/chat/llm-provider.port';
+import { InfraErrors } from 'src/common/errors/infra.errors';
 import { MAX_MODEL_CALLS, ToolLoop } from 'src/chat/pipeline/tool-loop';
 import { CrmTools, ToolCallContext, ToolDeclaration, ToolResult } from 'src/crm/crm-tools.port';
 
@@ -88,6 +89,17 @@ describe(ToolLoop.name, () => {
       i === 0 ? call({ email: 'a@b.co' }) : text('Sorry'),
     );
     expect(out.executions[0].result).toEqual({ ok: false, error: 'The tool is temporarily unavailable' });
+  });
+
+  it('fails the turn when the database is down rather than telling the model the tool failed', async () => {
+    const outage = InfraErrors.databaseUnavailable();
+    const sut = new ToolLoop(new RecordingCrmTools(outage));
+    const model = jest
+      .fn()
+      .mockResolvedValueOnce(call({ email: 'a@b.co' }))
+      .mockResolvedValue(text('Saved!'));
+    await expect(sut.run(request, context, model)).rejects.toBe(outage);
+    expect(model).toHaveBeenCalledTimes(1);
   });
 
   it('stops at the cap, making the last call without tools', async () => {

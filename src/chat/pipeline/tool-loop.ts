@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import Ajv, { ValidateFunction } from 'ajv';
+import { isUnavailableError } from 'src/common/errors/infra.errors';
 import type { LlmRequest, LlmResponse, LlmToolCall, LlmToolResult, LlmTurn } from 'src/chat/llm-provider.port';
 import { CrmTools, ToolCallContext, ToolDeclaration, ToolResult } from 'src/crm/crm-tools.port';
 
@@ -95,6 +96,8 @@ export class ToolLoop {
     try {
       return await this.crmTools.execute(call.name, call.args ?? {}, context);
     } catch (err) {
+      // A write the visitor was told about must not be lost: an outage fails the turn instead of a tool error.
+      if (isUnavailableError(err)) throw err;
       this.logger.warn(
         { businessId: context.businessId, tool: call.name, err: (err as Error).message },
         'tool call failed',

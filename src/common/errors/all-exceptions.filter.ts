@@ -3,6 +3,8 @@ import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { AppError } from 'src/common/errors/app-error';
 import { reasonPhrase, statusForKind } from 'src/common/errors/http-status';
+import { toUnavailableError, unavailableDependencyOf } from 'src/common/errors/infra.errors';
+import { loggableError } from 'src/common/errors/loggable-error';
 
 export interface ErrorBody {
   statusCode: number;
@@ -31,16 +33,31 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const ctx = host.switchToHttp();
     const res = ctx.getResponse<Response>();
     const req = ctx.getRequest<Request & { id?: string }>();
-    const body = this.toBody(exception);
+    const error = this.classify(exception);
+    const body = this.toBody(error);
     body.requestId = typeof req.id === 'string' ? req.id : undefined;
-    if (exception instanceof AppError && exception.details?.retryAfterSeconds !== undefined) {
-      res.setHeader('Retry-After', String(exception.details.retryAfterSeconds));
+    if (error instanceof AppError && error.details?.retryAfterSeconds !== undefined) {
+      res.setHeader('Retry-After', String(error.details.retryAfterSeconds));
     }
     if (res.headersSent) {
       res.end();
       return;
     }
     res.status(body.statusCode).json(body);
+  }
+
+  /**
+   * The one place infrastructure outages (Redis, Postgres unreachable) become a coded 503 with Retry-After, whichever
+   * route or layer they surface from, instead of a bare 500.
+   */
+  classify(exception: unknown): unknown {
+    const unavailable = toUnavailableError(exception);
+    if (!unavailable) return exception;
+    this.logger.warn(
+      { dependency: unavailableDependencyOf(exception), code: unavailable.code },
+      'dependency unavailable',
+    );
+    return unavailable;
   }
 
   toBody(exception: unknown): ErrorBody {
@@ -61,7 +78,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
       return { statusCode: status, error: reasonPhrase[status] ?? 'Error', message: this.middlewareMessage(e!) };
     }
     const errorId = randomUUID();
-    this.logger.error({ errorId, err: exception }, 'unhandled error');
+    this.logger.error({ errorId, err: loggableError(exception) }, 'unhandled error');
     return { statusCode: 500, error: reasonPhrase[500], message: `Internal server error (error id ${errorId})` };
   }
 

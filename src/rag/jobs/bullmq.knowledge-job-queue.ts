@@ -17,6 +17,9 @@ export function knowledgeQueueName(databaseUrl: string | undefined): string {
   return `kb-ingest-${createHash('sha256').update(identity).digest('hex').slice(0, 12)}`;
 }
 
+/** Same budget as a command on the shared client. */
+const ENQUEUE_TIMEOUT_MS = 2000;
+
 /**
  * BullMQ needs connections without a per-command retry limit or timeout (its worker blocks on Redis), and it
  * batches its own commands, so the shared client's automatic pipelining is not carried over. It refuses an ioredis
@@ -59,10 +62,34 @@ export class BullMqKnowledgeJobQueue extends KnowledgeJobQueue implements OnAppl
       // Retries outlast JOB_STALE_AFTER_SECONDS, so a job whose worker died is taken over by a later attempt.
       defaultJobOptions: { attempts: 6, backoff: { type: 'exponential', delay: 15_000 }, removeOnComplete: 1000, removeOnFail: 1000 },
     });
+    // Without a listener BullMQ prints every reconnection failure to the console while Redis is down; one line per
+    // outage (the client retries twice a second) is enough.
+    let reported: string | undefined;
+    this.queue.on('error', (err) => {
+      if (err.message !== reported) this.logger.warn({ err: err.message }, 'knowledge queue error');
+      reported = err.message;
+    });
+    this.queueConnection.on('ready', () => (reported = undefined));
   }
 
+  /**
+   * Bounded: the queue's connection has no per-command retry limit (BullMQ needs that), so while Redis is down `add`
+   * would wait for it. The job row is already in Postgres, and KnowledgeJobSweeper enqueues it again later.
+   */
   async enqueue(jobId: string): Promise<void> {
-    await this.queue.add('ingest', { jobId }, { jobId });
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      const late = () => reject(new Error('the knowledge queue (Redis) did not answer in time'));
+      timer = setTimeout(late, ENQUEUE_TIMEOUT_MS);
+    });
+    const added = this.queue.add('ingest', { jobId }, { jobId });
+    // A late failure after the timeout already answered must not surface as an unhandled rejection.
+    added.catch(() => undefined);
+    try {
+      await Promise.race([added, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   async start(handler: KnowledgeJobHandler): Promise<void> {

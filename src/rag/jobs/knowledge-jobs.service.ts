@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from 'src/config/app-config.service';
 import { CrawlRequestDto, LegacyScrapeRequestDto } from 'src/rag/dto/knowledge-requests.dto';
 import { JobAcceptedDto, JobStatusDto, ScrapingStatusDto } from 'src/rag/dto/knowledge-responses.dto';
@@ -26,6 +26,8 @@ const DEFAULT_MAX_DEPTH = 3;
 /** Accepts ingestion requests: validates the input at once (nothing is written for a bad body), stores it, queues it. */
 @Injectable()
 export class KnowledgeJobsService {
+  private readonly logger = new Logger('KnowledgeJobs');
+
   constructor(
     private readonly tenants: TenantService,
     private readonly jobs: KbJobRepository,
@@ -93,7 +95,16 @@ export class KnowledgeJobsService {
 
   private async enqueue(businessId: string, kind: JobKind, input: object, fileData?: Buffer): Promise<JobAcceptedDto> {
     const job = await this.jobs.create(businessId, kind, input as Record<string, unknown>, fileData);
-    await this.queue.enqueue(job.id);
+    try {
+      await this.queue.enqueue(job.id);
+    } catch (err) {
+      // The job is durable in Postgres as queued, so it is accepted: KnowledgeJobSweeper delivers it once the queue
+      // (Redis) answers again.
+      this.logger.warn(
+        { businessId, jobId: job.id, err: (err as Error).message },
+        'knowledge job enqueue failed; the sweep will retry',
+      );
+    }
     return { jobId: job.id, status: job.status };
   }
 }
