@@ -56,8 +56,8 @@ export const ALL_ERRORS: readonly RegisteredErrorSpec[] = Object.values(ERROR_CA
 );
 
 /**
- * The HTTP status of every code. A code cannot lack one: its catalogue entry must name a kind, and `statusForKind`
- * is an exhaustive switch over kinds; the `Record` type makes a code missing from this map a compile error too.
+ * The HTTP status of every code. A code cannot lack one: the compiler refuses a catalogue entry without a kind, and
+ * `statusForKind` is an exhaustive switch over kinds. `src/error-codes.spec.ts` checks the keys are exactly the codes.
  */
 export const ERROR_STATUS: Readonly<Record<ErrorCode, HttpStatus>> = Object.freeze(
   Object.fromEntries(ALL_ERRORS.map((spec) => [spec.code, statusForKind(spec.kind)])) as Record<ErrorCode, HttpStatus>,
