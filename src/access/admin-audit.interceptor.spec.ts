@@ -1,10 +1,10 @@
 import type { CallHandler, ExecutionContext } from '@nestjs/common';
 import { BadRequestException } from '@nestjs/common';
 import { lastValueFrom, of, throwError } from 'rxjs';
+import { AccessErrors } from 'src/access/access.errors';
 import { AdminAuditInterceptor } from 'src/access/admin-audit.interceptor';
 import type { AdminAuditService } from 'src/access/admin-audit.service';
 import { type AdminAccessContext, PLATFORM_PRINCIPAL } from 'src/common/auth/admin-principal';
-import { AppError } from 'src/common/errors/app-error';
 import { strictMock } from 'test/support/strict-mock';
 
 const editor: AdminAccessContext = {
@@ -45,7 +45,7 @@ describe(AdminAuditInterceptor.name, () => {
 
   it('records a failed write with the status the error maps to, and rethrows it', async () => {
     const { sut, audit } = build();
-    const err = new AppError('CONFLICT', 'X.Y', 'taken');
+    const err = AccessErrors.tooManyKeys(5);
     await expect(
       lastValueFrom(sut.intercept(httpContext('POST', editor), handler(throwError(() => err)))),
     ).rejects.toBe(err);

@@ -1,16 +1,29 @@
 import { AppError } from 'src/common/errors/app-error';
+import { defineErrors } from 'src/common/errors/error-catalogue';
 
-export const ChatErrorCode = {
-  UNKNOWN_CTA: 'CHAT.UNKNOWN_CTA',
-  EMPTY_MESSAGE: 'CHAT.EMPTY_MESSAGE',
-  MESSAGE_TOO_LONG: 'CHAT.MESSAGE_TOO_LONG',
-} as const;
+export const ChatErrorCatalogue = defineErrors({
+  UNKNOWN_CTA: {
+    code: 'CHAT.UNKNOWN_CTA',
+    kind: 'VALIDATION',
+    meaning: '`cta_id` is not a button of this business.',
+  },
+  EMPTY_MESSAGE: {
+    code: 'CHAT.EMPTY_MESSAGE',
+    kind: 'VALIDATION',
+    meaning: '`message` is blank and no `cta_id` was given.',
+  },
+  MESSAGE_TOO_LONG: {
+    code: 'CHAT.MESSAGE_TOO_LONG',
+    kind: 'VALIDATION',
+    meaning: '`message` is longer than `MAX_MESSAGE_CHARS`.',
+  },
+});
 
 export const ChatErrors = {
   unknownCta: (ctaId: string) =>
-    new AppError('VALIDATION', ChatErrorCode.UNKNOWN_CTA, `cta_id "${ctaId}" is not a button of this business`),
+    new AppError(ChatErrorCatalogue.UNKNOWN_CTA, `cta_id "${ctaId}" is not a button of this business`),
   messageTooLong: (max: number) =>
-    new AppError('VALIDATION', ChatErrorCode.MESSAGE_TOO_LONG, `message must be at most ${max} characters`),
+    new AppError(ChatErrorCatalogue.MESSAGE_TOO_LONG, `message must be at most ${max} characters`),
   emptyMessage: () =>
-    new AppError('VALIDATION', ChatErrorCode.EMPTY_MESSAGE, 'message must not be blank unless cta_id is given'),
+    new AppError(ChatErrorCatalogue.EMPTY_MESSAGE, 'message must not be blank unless cta_id is given'),
 };

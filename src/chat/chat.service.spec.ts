@@ -1,4 +1,3 @@
-import { AppError } from 'src/common/errors/app-error';
 import type { AppConfig } from 'src/config/app-config.service';
 import type { ChatTurnRunner } from 'src/chat/chat-turn.runner';
 import { ChatService } from 'src/chat/chat.service';
@@ -7,6 +6,7 @@ import type { ChatSessionAccess } from 'src/chat/session-access';
 import { SessionErrors } from 'src/session/session.errors';
 import type { SessionStore } from 'src/session/session-store.port';
 import type { BusinessEntity } from 'src/tenant/entities/business.entity';
+import { TenantErrors } from 'src/tenant/tenant.errors';
 import type { TenantService } from 'src/tenant/tenant.service';
 import { strictMock } from 'test/support/strict-mock';
 
@@ -107,7 +107,7 @@ describe(ChatService.name, () => {
   });
 
   it('lets an unknown business fail with its 404 before anything is written', async () => {
-    const notFound = new AppError('NOT_FOUND', 'TENANT.NOT_FOUND', 'Business "x" not found');
+    const notFound = TenantErrors.notFound('x');
     const tenants = strictMock<TenantService>({ getCached: jest.fn().mockRejectedValue(notFound) });
     const { sut } = build({ tenants, store: strictMock<SessionStore>(), runner: strictMock<ChatTurnRunner>() });
     await expect(sut.openStream(dto())).rejects.toBe(notFound);

@@ -1,37 +1,50 @@
 import { AppError } from 'src/common/errors/app-error';
+import { defineErrors } from 'src/common/errors/error-catalogue';
 
-export const SessionErrorCode = {
-  NOT_FOUND: 'SESSION.NOT_FOUND',
-  BUSY: 'SESSION.BUSY',
+export const SessionErrorCatalogue = defineErrors({
+  NOT_FOUND: { code: 'SESSION.NOT_FOUND', kind: 'NOT_FOUND', meaning: 'No session with this id for this business.' },
+  BUSY: {
+    code: 'SESSION.BUSY',
+    kind: 'UNAVAILABLE',
+    meaning: 'Another message on the same conversation is still being answered; retry after `Retry-After` seconds.',
+  },
   // Lower case as published in issue 11 (clients match on them).
-  TOKEN_REQUIRED: 'session.token_required',
-  TOKEN_INVALID: 'session.token_invalid',
-  VOICE_ONLY: 'session.voice_only',
-} as const;
+  TOKEN_REQUIRED: {
+    code: 'session.token_required',
+    kind: 'FORBIDDEN',
+    meaning: 'Continuing an existing chat session needs its `session_token`; or omit `session_id` to start a new one.',
+  },
+  TOKEN_INVALID: {
+    code: 'session.token_invalid',
+    kind: 'FORBIDDEN',
+    meaning: '`session_token` does not belong to this session (another session, business or an older secret).',
+  },
+  VOICE_ONLY: {
+    code: 'session.voice_only',
+    kind: 'FORBIDDEN',
+    meaning: '`session_id` names a phone call (a Twilio CallSid), which chat never continues.',
+  },
+});
 
 export const SessionErrors = {
-  notFound: (sessionId: string) =>
-    new AppError('NOT_FOUND', SessionErrorCode.NOT_FOUND, `Session "${sessionId}" not found`),
+  notFound: (sessionId: string) => new AppError(SessionErrorCatalogue.NOT_FOUND, `Session "${sessionId}" not found`),
   busy: () =>
-    new AppError('UNAVAILABLE', SessionErrorCode.BUSY, 'This conversation is busy with another message; please retry', {
+    new AppError(SessionErrorCatalogue.BUSY, 'This conversation is busy with another message; please retry', {
       retryAfterSeconds: 2,
     }),
   tokenRequired: () =>
     new AppError(
-      'FORBIDDEN',
-      SessionErrorCode.TOKEN_REQUIRED,
+      SessionErrorCatalogue.TOKEN_REQUIRED,
       'This session already exists: send the session_token it was issued with (body session_token or header X-Session-Token), or omit session_id to start a new session',
     ),
   tokenInvalid: () =>
     new AppError(
-      'FORBIDDEN',
-      SessionErrorCode.TOKEN_INVALID,
+      SessionErrorCatalogue.TOKEN_INVALID,
       'session_token does not belong to this session; omit session_id to start a new session',
     ),
   voiceOnly: () =>
     new AppError(
-      'FORBIDDEN',
-      SessionErrorCode.VOICE_ONLY,
+      SessionErrorCatalogue.VOICE_ONLY,
       'This session_id belongs to the phone channel (Twilio CallSid ids are reserved for calls); omit session_id to start a chat session',
     ),
 };

@@ -1,16 +1,25 @@
 import { AppError } from 'src/common/errors/app-error';
+import { codesOf, defineErrors } from 'src/common/errors/error-catalogue';
 
-export const TenantErrorCode = {
-  NOT_FOUND: 'TENANT.NOT_FOUND',
-  INVALID_CONFIG: 'TENANT.INVALID_CONFIG',
-  /** A browser request from a page the tenant does not list in `allowedOrigins`. */
-  ORIGIN_NOT_ALLOWED: 'TENANT.ORIGIN_NOT_ALLOWED',
-} as const;
+export const TenantErrorCatalogue = defineErrors({
+  NOT_FOUND: { code: 'TENANT.NOT_FOUND', kind: 'NOT_FOUND', meaning: 'No business has this id.' },
+  INVALID_CONFIG: {
+    code: 'TENANT.INVALID_CONFIG',
+    kind: 'VALIDATION',
+    meaning: "The business's configuration is invalid (the message names the field); nothing was saved.",
+  },
+  ORIGIN_NOT_ALLOWED: {
+    code: 'TENANT.ORIGIN_NOT_ALLOWED',
+    kind: 'FORBIDDEN',
+    meaning: 'A browser request from a page the business does not list in `allowedOrigins`.',
+  },
+});
+
+export const TenantErrorCode = codesOf(TenantErrorCatalogue);
 
 export const TenantErrors = {
-  notFound: (businessId: string) =>
-    new AppError('NOT_FOUND', TenantErrorCode.NOT_FOUND, `Business "${businessId}" not found`),
-  invalid: (message: string) => new AppError('VALIDATION', TenantErrorCode.INVALID_CONFIG, message),
+  notFound: (businessId: string) => new AppError(TenantErrorCatalogue.NOT_FOUND, `Business "${businessId}" not found`),
+  invalid: (message: string) => new AppError(TenantErrorCatalogue.INVALID_CONFIG, message),
   originNotAllowed: () =>
-    new AppError('FORBIDDEN', TenantErrorCode.ORIGIN_NOT_ALLOWED, 'This origin is not allowed for this business'),
+    new AppError(TenantErrorCatalogue.ORIGIN_NOT_ALLOWED, 'This origin is not allowed for this business'),
 };

@@ -1,21 +1,48 @@
 import { AppError } from 'src/common/errors/app-error';
+import { codesOf, defineErrors, specsByCode } from 'src/common/errors/error-catalogue';
 
-export const LlmErrorCode = {
-  /** The model did not answer within the configured time. */
-  TIMEOUT: 'LLM.TIMEOUT',
-  /** The provider's quota or rate limit was hit and the suggested wait is longer than a chat turn can afford. */
-  RATE_LIMITED: 'LLM.RATE_LIMITED',
-  /** 5xx or network failures that outlasted the retries. */
-  UNAVAILABLE: 'LLM.UNAVAILABLE',
-  /** Recent calls failed so often that calls are refused for a while without trying. */
-  CIRCUIT_OPEN: 'LLM.CIRCUIT_OPEN',
-  /** The streamed answer broke off part way; what was streamed is incomplete. */
-  STREAM_INTERRUPTED: 'LLM.STREAM_INTERRUPTED',
-  /** The provider rejected the request itself (bad key, bad model, malformed request): retrying cannot help. */
-  REJECTED: 'LLM.REJECTED',
-  /** The caller aborted (client went away). */
-  CANCELLED: 'LLM.CANCELLED',
-} as const;
+// Chat turns catch these and answer with a polite fallback; they reach a client only where no fallback applies.
+export const LlmErrorCatalogue = defineErrors({
+  TIMEOUT: {
+    code: 'LLM.TIMEOUT',
+    kind: 'UNAVAILABLE',
+    meaning: 'The language model did not answer within the configured time.',
+  },
+  RATE_LIMITED: {
+    code: 'LLM.RATE_LIMITED',
+    kind: 'RATE_LIMITED',
+    meaning:
+      "The model provider's quota or rate limit was hit and its suggested wait is longer than a chat turn can afford.",
+  },
+  UNAVAILABLE: {
+    code: 'LLM.UNAVAILABLE',
+    kind: 'UNAVAILABLE',
+    meaning: 'The model provider failed (5xx or network) for longer than the retries.',
+  },
+  CIRCUIT_OPEN: {
+    code: 'LLM.CIRCUIT_OPEN',
+    kind: 'UNAVAILABLE',
+    meaning: 'Recent model calls failed so often that calls are refused for a while without trying.',
+  },
+  STREAM_INTERRUPTED: {
+    code: 'LLM.STREAM_INTERRUPTED',
+    kind: 'UNAVAILABLE',
+    meaning: "The model's streamed answer broke off part way.",
+  },
+  REJECTED: {
+    code: 'LLM.REJECTED',
+    kind: 'UNAVAILABLE',
+    meaning: 'The model provider rejected the request itself (bad key, model or request); retrying cannot help.',
+  },
+  CANCELLED: {
+    code: 'LLM.CANCELLED',
+    kind: 'UNAVAILABLE',
+    meaning: 'The model call was cancelled because the client went away.',
+  },
+});
+
+export const LlmErrorCode = codesOf(LlmErrorCatalogue);
+const LLM_ERRORS = specsByCode(LlmErrorCatalogue);
 
 export type LlmErrorCode = (typeof LlmErrorCode)[keyof typeof LlmErrorCode];
 
@@ -29,12 +56,7 @@ export class LlmError extends AppError {
     message: string,
     retryAfterSeconds?: number,
   ) {
-    super(
-      llmCode === LlmErrorCode.RATE_LIMITED ? 'RATE_LIMITED' : 'UNAVAILABLE',
-      llmCode,
-      message,
-      retryAfterSeconds !== undefined ? { retryAfterSeconds } : undefined,
-    );
+    super(LLM_ERRORS[llmCode], message, retryAfterSeconds !== undefined ? { retryAfterSeconds } : undefined);
     this.name = 'LlmError';
   }
 

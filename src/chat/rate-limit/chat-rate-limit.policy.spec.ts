@@ -1,5 +1,4 @@
 import type { AppConfig } from 'src/config/app-config.service';
-import { AppError } from 'src/common/errors/app-error';
 import {
   ANY_TENANT_IP_THROTTLER,
   ChatRateLimitPolicy,
@@ -10,6 +9,7 @@ import {
   trackerFor,
 } from 'src/chat/rate-limit/chat-rate-limit.policy';
 import type { BusinessEntity } from 'src/tenant/entities/business.entity';
+import { TenantErrors } from 'src/tenant/tenant.errors';
 import type { TenantService } from 'src/tenant/tenant.service';
 
 const SESSION = 'c3f1a9e2-5b7d-4e0a-9f3c-2d8b6a1e4f70';
@@ -107,7 +107,7 @@ describe('chat rate limit resolution', () => {
       const sut = new ChatRateLimitPolicy(
         config,
         tenants(async () => {
-          throw new AppError('NOT_FOUND', 'TENANT.NOT_FOUND', 'not found');
+          throw TenantErrors.notFound('ghost');
         }),
       );
       await expect(sut.limitsFor('ghost')).resolves.toEqual({ session: 5, ip: 60 });

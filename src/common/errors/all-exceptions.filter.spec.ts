@@ -1,17 +1,17 @@
 import { ArgumentsHost, BadRequestException } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
 import { AllExceptionsFilter } from 'src/common/errors/all-exceptions.filter';
-import { AppError } from 'src/common/errors/app-error';
+import { HttpErrors } from 'src/common/http/http.errors';
 
 describe(AllExceptionsFilter.name, () => {
   const sut = new AllExceptionsFilter();
 
   it('maps coded errors to their status', () => {
-    expect(sut.toBody(new AppError('NOT_FOUND', 'TENANT.NOT_FOUND', 'Business "x" not found'))).toEqual({
-      statusCode: 404,
-      error: 'Not Found',
-      message: 'Business "x" not found',
-      code: 'TENANT.NOT_FOUND',
+    expect(sut.toBody(HttpErrors.unsupportedMediaType('application/json'))).toEqual({
+      statusCode: 415,
+      error: 'Unsupported Media Type',
+      message: 'Content-Type must be application/json',
+      code: 'HTTP.UNSUPPORTED_MEDIA_TYPE',
     });
   });
 

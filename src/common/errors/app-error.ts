@@ -1,3 +1,5 @@
+import type { ErrorCode, RegisteredErrorSpec } from 'src/common/errors/error-catalogue';
+
 /**
  * The kinds of failure the platform distinguishes. The exception filter maps each to one HTTP
  * status in an exhaustive switch, so adding a kind without a mapping fails to compile.
@@ -14,15 +16,22 @@ export type ErrorKind =
   | 'UNAVAILABLE'
   | 'INTERNAL';
 
-/** Thrown by services; never HttpException. `code` is module-scoped, e.g. `TENANT.NOT_FOUND`. */
+/**
+ * Thrown by services; never HttpException. Built from a catalogue entry (`src/<module>/<module>.errors.ts`), so the
+ * code is one the registry declares and its kind, hence its HTTP status, is the one the README lists.
+ */
 export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly kind: ErrorKind;
+
   constructor(
-    readonly kind: ErrorKind,
-    readonly code: string,
+    spec: RegisteredErrorSpec,
     message: string,
     readonly details?: { retryAfterSeconds?: number },
   ) {
     super(message);
     this.name = 'AppError';
+    this.code = spec.code;
+    this.kind = spec.kind;
   }
 }

@@ -1,7 +1,7 @@
-import { AppError } from 'src/common/errors/app-error';
+import { CryptoErrors } from 'src/common/crypto/crypto.errors';
 import type { AppConfig } from 'src/config/app-config.service';
 import type { EnvSchema } from 'src/config/env.schema';
-import { CrmCallError } from 'src/crm/crm.errors';
+import { CrmCallError, CrmErrors } from 'src/crm/crm.errors';
 import type { CrmOutboxItemEntity } from 'src/crm/entities/crm-outbox-item.entity';
 import type { CrmOutboxRepository } from 'src/crm/outbox/crm-outbox.repository';
 import { CrmOutboxService } from 'src/crm/outbox/crm-outbox.service';
@@ -62,7 +62,7 @@ describe(CrmOutboxService.name, () => {
   });
 
   it('fails invalid data (a coded validation error) without retrying', async () => {
-    const { sut, outbox } = build(() => Promise.reject(new AppError('VALIDATION', 'CRM.INVALID_FIELD', 'phone: too long')));
+    const { sut, outbox } = build(() => Promise.reject(CrmErrors.invalidField('phone', 'too long')));
     expect(await sut.attempt(item(0))).toMatchObject({ status: 'failed' });
     expect(outbox.markFailed).toHaveBeenCalled();
   });
@@ -74,7 +74,7 @@ describe(CrmOutboxService.name, () => {
   });
 
   it('leaves an item it cannot decrypt to an instance holding the key, budget untouched', async () => {
-    const { sut, outbox } = build(() => Promise.reject(new AppError('INTERNAL', 'CRYPTO.UNKNOWN_KEY', 'unknown key id')));
+    const { sut, outbox } = build(() => Promise.reject(CryptoErrors.unknownKey('old-key')));
     expect(await sut.attempt(item(1))).toEqual({ status: 'queued', itemId: 'item-1' });
     expect((outbox.markRetry as jest.Mock).mock.calls[0][2]).toBe(1);
   });

@@ -2,8 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { FunctionResponse, GoogleGenAI, LiveConnectConfig, Modality, Session } from '@google/genai';
 import { BrokenCircuitError, circuitBreaker, CircuitBreakerPolicy, ConsecutiveBreaker, handleAll } from 'cockatiel';
 import { AppConfig } from 'src/config/app-config.service';
-import { AppError } from 'src/common/errors/app-error';
 import { GEMINI_INPUT_MIME } from 'src/voice/audio/call-audio';
+import { VoiceErrors } from 'src/voice/voice.errors';
 import { LiveModelConnector, LiveModelSession, LiveSessionCallbacks, LiveSessionOptions } from 'src/voice/live/live-model.port';
 
 /** After this many consecutive failed connects, calls get the apology at once for a while instead of waiting. */
@@ -34,11 +34,11 @@ export class GeminiLiveConnector extends LiveModelConnector {
 
   async connect(options: LiveSessionOptions, callbacks: LiveSessionCallbacks): Promise<LiveModelSession> {
     const ai = this.ai;
-    if (!ai) throw new AppError('UNAVAILABLE', 'VOICE.MODEL_UNAVAILABLE', 'GEMINI_API_KEY is not set');
+    if (!ai) throw VoiceErrors.modelUnavailable();
     try {
       return await this.breaker.execute(() => this.open(ai, options, callbacks));
     } catch (err) {
-      if (err instanceof BrokenCircuitError) throw new AppError('UNAVAILABLE', 'VOICE.MODEL_PAUSED', 'Live model paused after repeated failures');
+      if (err instanceof BrokenCircuitError) throw VoiceErrors.modelPaused();
       throw err;
     }
   }
@@ -59,7 +59,7 @@ export class GeminiLiveConnector extends LiveModelConnector {
           onclose: (e) => {
             if (settled) callbacks.onClose({ code: e.code, reason: e.reason });
             // Closed before setupComplete: the SDK's connect would wait forever, so fail now.
-            else closedEarly(new AppError('UNAVAILABLE', 'VOICE.MODEL_REFUSED', `Live model closed the connection (${e.code})`));
+            else closedEarly(VoiceErrors.modelRefused(e.code));
           },
         },
       })
@@ -70,7 +70,7 @@ export class GeminiLiveConnector extends LiveModelConnector {
       });
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new AppError('UNAVAILABLE', 'VOICE.MODEL_TIMEOUT', 'Live model did not answer in time')), timeoutMs);
+      timer = setTimeout(() => reject(VoiceErrors.modelTimeout()), timeoutMs);
     });
     try {
       const s = await Promise.race([connecting, timeout, earlyClose]).finally(() => clearTimeout(timer));

@@ -1,6 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from 'src/config/app-config.service';
-import { AppError } from 'src/common/errors/app-error';
 import { CallTicketStore } from 'src/voice/call/call-ticket.store';
 import { VoiceConfigService } from 'src/voice/config/voice-config.service';
 import { E164_PATTERN } from 'src/voice/dto/voice-config.dto';
@@ -79,7 +78,7 @@ export class VoiceWebhookService {
 
   baseUrl(): string {
     const base = this.config.get('PUBLIC_BASE_URL');
-    if (!base) throw new AppError('UNAVAILABLE', 'VOICE.NO_PUBLIC_BASE_URL', 'Voice needs PUBLIC_BASE_URL to verify Twilio signatures');
+    if (!base) throw VoiceErrors.noPublicBaseUrl();
     return base;
   }
 }
