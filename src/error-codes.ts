@@ -7,6 +7,7 @@ import { AuthErrorCatalogue } from 'src/common/auth/auth.errors';
 import { CryptoErrorCatalogue } from 'src/common/crypto/crypto.errors';
 import { ErrorCode, RegisteredErrorSpec } from 'src/common/errors/error-catalogue';
 import { statusForKind } from 'src/common/errors/http-status';
+import { InfraErrorCatalogue } from 'src/common/errors/infra.errors';
 import { HttpErrorCatalogue } from 'src/common/http/http.errors';
 import { CrmErrorCatalogue } from 'src/crm/crm.errors';
 import { SiteCrawlerErrorCatalogue } from 'src/rag/crawl/site-crawler.errors';
@@ -23,6 +24,7 @@ import { VoiceErrorCatalogue } from 'src/voice/voice.errors';
  */
 export const ERROR_CATALOGUES = {
   HTTP: HttpErrorCatalogue,
+  INFRA: InfraErrorCatalogue,
   AUTH: AuthErrorCatalogue,
   ACCESS: AccessErrorCatalogue,
   TENANT: TenantErrorCatalogue,

@@ -1,5 +1,5 @@
+import { HttpErrors } from 'src/common/http/http.errors';
 import { QueryFailedError } from 'typeorm';
-import { AppError } from 'src/common/errors/app-error';
 import { InfraErrorCode, toUnavailableError, unavailableDependencyOf } from 'src/common/errors/infra.errors';
 
 const socketError = (code: string) =>
@@ -41,7 +41,7 @@ describe('infrastructure error classification', () => {
   it.each([
     ['a constraint violation', new QueryFailedError('INSERT', [], pgError('23505', 'duplicate key'))],
     ['a syntax error', pgError('42601', 'syntax error')],
-    ['a coded application error', new AppError('UNAVAILABLE', 'CRM.UNAVAILABLE', 'down')],
+    ['a coded application error', HttpErrors.invalidJson()],
     [
       'a failed fetch (the cause is wrapped)',
       Object.assign(new TypeError('fetch failed'), { cause: socketError('ECONNREFUSED') }),

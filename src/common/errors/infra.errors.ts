@@ -1,24 +1,36 @@
 import { QueryFailedError } from 'typeorm';
 import { AppError } from 'src/common/errors/app-error';
+import { codesOf, defineErrors, type RegisteredErrorSpec } from 'src/common/errors/error-catalogue';
 
-export const InfraErrorCode = {
-  DATABASE_UNAVAILABLE: 'INFRA.DATABASE_UNAVAILABLE',
-  REDIS_UNAVAILABLE: 'INFRA.REDIS_UNAVAILABLE',
-} as const;
+/** The platform's own dependencies failing, whatever the route: answered 503 with Retry-After. */
+export const InfraErrorCatalogue = defineErrors({
+  DATABASE_UNAVAILABLE: {
+    code: 'INFRA.DATABASE_UNAVAILABLE',
+    kind: 'UNAVAILABLE',
+    meaning: 'PostgreSQL is not answering; nothing was written. Retry after `Retry-After` seconds.',
+  },
+  REDIS_UNAVAILABLE: {
+    code: 'INFRA.REDIS_UNAVAILABLE',
+    kind: 'UNAVAILABLE',
+    meaning: 'Redis (sessions, locks, limits) is not answering; nothing was written. Retry after `Retry-After` seconds.',
+  },
+});
+
+export const InfraErrorCode = codesOf(InfraErrorCatalogue);
 
 export type InfraDependency = 'database' | 'redis';
 
 /** Long enough for a restart or failover to finish, short enough that widgets retry promptly. */
 export const INFRA_RETRY_AFTER_SECONDS = 5;
 
-const unavailable = (code: string, message: string) =>
-  new AppError('UNAVAILABLE', code, message, { retryAfterSeconds: INFRA_RETRY_AFTER_SECONDS });
+const unavailable = (spec: RegisteredErrorSpec, message: string) =>
+  new AppError(spec, message, { retryAfterSeconds: INFRA_RETRY_AFTER_SECONDS });
 
 export const InfraErrors = {
   databaseUnavailable: () =>
-    unavailable(InfraErrorCode.DATABASE_UNAVAILABLE, 'The database is unavailable; please retry shortly'),
+    unavailable(InfraErrorCatalogue.DATABASE_UNAVAILABLE, 'The database is unavailable; please retry shortly'),
   redisUnavailable: () =>
-    unavailable(InfraErrorCode.REDIS_UNAVAILABLE, 'The session store is unavailable; please retry shortly'),
+    unavailable(InfraErrorCatalogue.REDIS_UNAVAILABLE, 'The session store is unavailable; please retry shortly'),
 };
 
 /**
