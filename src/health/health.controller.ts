@@ -1,9 +1,11 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckResult, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { PublicApi } from 'src/common/auth/public-api.decorator';
 import { RedisConnection } from 'src/redis/redis-connection';
 
 @ApiTags('health')
+@PublicApi()
 @Controller('health')
 export class HealthController {
   constructor(

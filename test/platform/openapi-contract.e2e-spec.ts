@@ -1,0 +1,54 @@
+import { readFile } from 'node:fs/promises';
+import { OPENAPI_FILE, serializeOpenApi } from 'src/common/http/openapi-file';
+import { bootTestApp, TestApp } from 'test/support/test-app';
+
+interface OpenApiDocument {
+  servers: { url: string }[];
+  paths: Record<string, Record<string, { security?: Record<string, string[]>[] }>>;
+}
+
+/** The first line where the two texts part, with a little context, so the failure shows what changed. */
+function firstDifference(expected: string, actual: string): string {
+  const a = expected.split('\n');
+  const b = actual.split('\n');
+  const line = a.findIndex((text, i) => text !== b[i]);
+  const at = line === -1 ? a.length : line;
+  return `line ${at + 1}: openapi.json has ${JSON.stringify(a[at] ?? '<end of file>')}, the app serves ${JSON.stringify(b[at] ?? '<end of document>')}`;
+}
+
+describe('OpenAPI contract', () => {
+  let t: TestApp;
+  let served: OpenApiDocument;
+
+  beforeAll(async () => {
+    t = await bootTestApp();
+    served = (await t.http.get('/docs-json').expect(200)).body as OpenApiDocument;
+  });
+  afterAll(async () => t.close());
+
+  it('serves exactly the checked-in openapi.json', async () => {
+    const checkedIn = await readFile(OPENAPI_FILE, 'utf8').catch(() => '');
+    const current = serializeOpenApi(served);
+    if (checkedIn !== current) {
+      throw new Error(
+        `openapi.json is out of date with the API the app serves (${firstDifference(checkedIn, current)}). ` +
+          'Run `npm run openapi` and commit openapi.json with the change.',
+      );
+    }
+  });
+
+  it('declares a key on every admin operation and an explicitly empty security list on every other one', () => {
+    const operations = Object.entries(served.paths).flatMap(([path, ops]) =>
+      Object.entries(ops).map(([method, op]) => ({ route: `${method} ${path}`, path, security: op.security })),
+    );
+    const admin = [{ 'admin-api-key': [] }, { 'admin-bearer': [] }];
+    const wrong = operations
+      .filter((op) => JSON.stringify(op.security) !== JSON.stringify(op.path.startsWith('/admin') ? admin : []))
+      .map((op) => op.route);
+    expect(wrong).toEqual([]);
+  });
+
+  it('names a relative server, so the document does not depend on where it was generated', () => {
+    expect(served.servers).toEqual([{ url: '/', description: 'This deployment' }]);
+  });
+});
