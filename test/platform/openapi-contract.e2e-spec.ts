@@ -1,4 +1,8 @@
 import { readFile } from 'node:fs/promises';
+import { ModulesContainer } from '@nestjs/core';
+import { DECORATORS } from '@nestjs/swagger';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
 import { OPENAPI_FILE, serializeOpenApi } from 'src/common/http/openapi-file';
 import { bootTestApp, TestApp } from 'test/support/test-app';
 
@@ -14,6 +18,41 @@ function firstDifference(expected: string, actual: string): string {
   const line = a.findIndex((text, i) => text !== b[i]);
   const at = line === -1 ? a.length : line;
   return `line ${at + 1}: openapi.json has ${JSON.stringify(a[at] ?? '<end of file>')}, the app serves ${JSON.stringify(b[at] ?? '<end of document>')}`;
+}
+
+type Dto = new () => object;
+
+const documentedProperties = (dto: Dto): string[] | undefined =>
+  (Reflect.getMetadata(DECORATORS.API_MODEL_PROPERTIES_ARRAY, dto.prototype) as string[] | undefined)?.map((p) =>
+    p.slice(1),
+  );
+
+/** A DTO filled from its own `@ApiProperty({ example })` values, nested DTOs included. */
+function documentedExample(dto: Dto): Record<string, unknown> {
+  const example: Record<string, unknown> = {};
+  for (const name of documentedProperties(dto) ?? []) {
+    const meta = Reflect.getMetadata(DECORATORS.API_MODEL_PROPERTIES, dto.prototype, name) as { example?: unknown; type?: unknown };
+    if (meta.example !== undefined) example[name] = meta.example;
+    else if (typeof meta.type === 'function' && documentedProperties(meta.type as Dto)) {
+      example[name] = documentedExample(meta.type as Dto);
+    }
+  }
+  return example;
+}
+
+/** Every documented class a handler takes as a parameter: its bodies and query strings. */
+function requestDtos(modules: ModulesContainer): Dto[] {
+  const dtos = new Set<Dto>();
+  for (const module of modules.values()) {
+    for (const { metatype } of module.controllers.values()) {
+      const prototype = (metatype as Dto).prototype;
+      for (const method of Object.getOwnPropertyNames(prototype)) {
+        const types = (Reflect.getMetadata('design:paramtypes', prototype, method) ?? []) as unknown[];
+        for (const type of types) if (typeof type === 'function' && documentedProperties(type as Dto)) dtos.add(type as Dto);
+      }
+    }
+  }
+  return [...dtos];
 }
 
 describe('OpenAPI contract', () => {
@@ -46,6 +85,18 @@ describe('OpenAPI contract', () => {
       .filter((op) => JSON.stringify(op.security) !== JSON.stringify(op.path.startsWith('/admin') ? admin : []))
       .map((op) => op.route);
     expect(wrong).toEqual([]);
+  });
+
+  it('documents request examples the API itself accepts', () => {
+    const dtos = requestDtos(t.app.get(ModulesContainer));
+    // The same options as the global ValidationPipe (src/bootstrap.ts).
+    const rejected = dtos.flatMap((dto) =>
+      validateSync(plainToInstance(dto, documentedExample(dto)), { whitelist: true, forbidNonWhitelisted: true }).map(
+        (error) => `${dto.name}.${error.property}`,
+      ),
+    );
+    expect(dtos.map((dto) => dto.name)).toEqual(expect.arrayContaining(['ChatRequestDto', 'UpsertBusinessDto']));
+    expect(rejected).toEqual([]);
   });
 
   it('names a relative server, so the document does not depend on where it was generated', () => {
