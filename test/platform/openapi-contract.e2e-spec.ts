@@ -31,7 +31,10 @@ const documentedProperties = (dto: Dto): string[] | undefined =>
 function documentedExample(dto: Dto): Record<string, unknown> {
   const example: Record<string, unknown> = {};
   for (const name of documentedProperties(dto) ?? []) {
-    const meta = Reflect.getMetadata(DECORATORS.API_MODEL_PROPERTIES, dto.prototype, name) as { example?: unknown; type?: unknown };
+    const meta = Reflect.getMetadata(DECORATORS.API_MODEL_PROPERTIES, dto.prototype, name) as {
+      example?: unknown;
+      type?: unknown;
+    };
     if (meta.example !== undefined) example[name] = meta.example;
     else if (typeof meta.type === 'function' && documentedProperties(meta.type as Dto)) {
       example[name] = documentedExample(meta.type as Dto);
@@ -48,7 +51,8 @@ function requestDtos(modules: ModulesContainer): Dto[] {
       const prototype = (metatype as Dto).prototype;
       for (const method of Object.getOwnPropertyNames(prototype)) {
         const types = (Reflect.getMetadata('design:paramtypes', prototype, method) ?? []) as unknown[];
-        for (const type of types) if (typeof type === 'function' && documentedProperties(type as Dto)) dtos.add(type as Dto);
+        for (const type of types)
+          if (typeof type === 'function' && documentedProperties(type as Dto)) dtos.add(type as Dto);
       }
     }
   }

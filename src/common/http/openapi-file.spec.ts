@@ -2,7 +2,11 @@ import { serializeOpenApi } from 'src/common/http/openapi-file';
 
 describe(serializeOpenApi.name, () => {
   it('sorts keys at every depth and keeps array order', () => {
-    const text = serializeOpenApi({ paths: { '/b': { post: {}, get: {} }, '/a': {} }, openapi: '3.0.0', tags: ['z', 'a'] });
+    const text = serializeOpenApi({
+      paths: { '/b': { post: {}, get: {} }, '/a': {} },
+      openapi: '3.0.0',
+      tags: ['z', 'a'],
+    });
 
     expect(text).toBe(
       [
