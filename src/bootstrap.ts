@@ -95,9 +95,13 @@ export function buildOpenApiDocument(app: INestApplication) {
     .setTitle('Concierge platform API')
     .setDescription('Multi-tenant AI assistant: web chat, voice, knowledge base, CRM. Admin endpoints need an admin API key: the platform key or a business\'s own key.')
     .setVersion('1.0')
+    // Relative, so the document is the same wherever it is generated and "try it out" calls the host serving it.
+    .addServer('/', 'This deployment')
     .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Admin-API-Key', description: ADMIN_KEY_DOC }, ADMIN_SECURITY_SCHEME)
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: `The same key as a bearer token. ${ADMIN_KEY_DOC}` }, ADMIN_BEARER_SCHEME)
     .build();
+  // The platform is proprietary (package.json: UNLICENSED); OpenAPI's license object needs a name, not a URL.
+  doc.info.license = { name: 'Proprietary' };
   return SwaggerModule.createDocument(app, doc, { operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}` });
 }
 

@@ -14,6 +14,7 @@ import {
 import type { Response } from 'express';
 import { ChatService } from 'src/chat/chat.service';
 import { SESSION_TOKEN_HEADER } from 'src/chat/session-access';
+import { PublicApi } from 'src/common/auth/public-api.decorator';
 import { JsonBodyGuard } from 'src/common/http/json-body.guard';
 import { ChatRequestDto } from 'src/chat/dto/chat-request.dto';
 import { ChatResponseDto } from 'src/chat/dto/chat-response.dto';
@@ -21,15 +22,16 @@ import { ChatRateLimitGuard } from 'src/chat/rate-limit/chat-rate-limit.guard';
 import { writeSse } from 'src/chat/streaming/sse';
 import { TenantOriginGuard } from 'src/tenant/tenant-origin.guard';
 
+// On each handler, not the controller: Swagger merges a handler's @ApiHeader with its @Headers() parameter of the
+// same name, whereas a controller-level one would list the header twice.
+const ApiSessionTokenHeader = () =>
+  ApiHeader({ name: SESSION_TOKEN_HEADER, required: false, description: 'Alternative to the body field session_token' });
+
 const FORBIDDEN_DESCRIPTION =
   'session.token_required: the session exists and no session_token was sent; session.token_invalid: the token does not belong to this session; session.voice_only: the session_id is a phone call (Twilio CallSid). Nothing is written.';
 
 @ApiTags('chat')
-@ApiHeader({
-  name: SESSION_TOKEN_HEADER,
-  required: false,
-  description: 'Alternative to the body field session_token',
-})
+@PublicApi()
 // In this order: the content type and the per-IP limit cost no tenant lookup; the origin check needs the tenant.
 @UseGuards(JsonBodyGuard, ChatRateLimitGuard, TenantOriginGuard)
 @ApiUnsupportedMediaTypeResponse({ description: 'Content-Type is not application/json' })
@@ -40,6 +42,7 @@ export class ChatController {
 
   @Post()
   @HttpCode(200)
+  @ApiSessionTokenHeader()
   @ApiOperation({ summary: 'Send a message (or a CTA click) and get the assistant reply' })
   @ApiOkResponse({ type: ChatResponseDto })
   @ApiBadRequestResponse({
@@ -57,6 +60,7 @@ export class ChatController {
 
   @Post('stream')
   @HttpCode(200)
+  @ApiSessionTokenHeader()
   @ApiOperation({
     summary: 'Same as POST /chat, streamed as Server-Sent Events',
     description:

@@ -3,8 +3,10 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckResult, HealthCheckService } from '@nestjs/terminus';
 import type { Response } from 'express';
 import { ReadinessProbe } from 'src/health/readiness.probe';
+import { PublicApi } from 'src/common/auth/public-api.decorator';
 
 @ApiTags('health')
+@PublicApi()
 @Controller('health')
 export class HealthController {
   constructor(

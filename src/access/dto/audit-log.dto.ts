@@ -39,13 +39,13 @@ export class AuditEntryDto {
   @ApiProperty({ example: '/admin/business/:id/crm', description: 'The route pattern, not the URL' })
   route: string;
 
-  @ApiProperty({ nullable: true, example: 'goaccel-website', description: 'The business the request named' })
+  @ApiProperty({ type: String, nullable: true, example: 'goaccel-website', description: 'The business the request named' })
   businessId: string | null;
 
   @ApiProperty({ example: 200, description: 'HTTP status of the answer; failed writes are recorded too' })
   status: number;
 
-  @ApiProperty({ nullable: true, example: '5d0f4c2e-8a1b-4c3d-9e8f-7a6b5c4d3e2f' })
+  @ApiProperty({ type: String, nullable: true, example: '5d0f4c2e-8a1b-4c3d-9e8f-7a6b5c4d3e2f' })
   requestId: string | null;
 }
 
@@ -57,6 +57,7 @@ export class AuditPageDto {
   entries: AuditEntryDto[];
 
   @ApiProperty({
+    type: String,
     nullable: true,
     example: '1000',
     description: 'Pass as cursor for older entries; null on the last page',

@@ -45,7 +45,7 @@ export class TenantKeyDto {
   @ApiProperty({ example: '2026-11-30T20:00:00.000Z' })
   createdAt: string;
 
-  @ApiProperty({ nullable: true, example: '2026-11-30T21:15:00.000Z', description: 'Last use, to the minute' })
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, example: '2026-11-30T21:15:00.000Z', description: 'Last use, to the minute' })
   lastUsedAt: string | null;
 
   @ApiProperty({ nullable: true, example: null })

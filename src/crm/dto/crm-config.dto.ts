@@ -51,7 +51,7 @@ export class CrmConfigResponseDto {
   @ApiProperty({ example: { pipeline: 'default', dealStage: 'appointmentscheduled' } })
   options: Record<string, unknown>;
 
-  @ApiProperty({ nullable: true, example: '2026-11-25T14:00:00.000Z' })
+  @ApiProperty({ type: Date, nullable: true, example: '2026-11-25T14:00:00.000Z' })
   updatedAt: Date | null;
 }
 

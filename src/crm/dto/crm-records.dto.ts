@@ -43,22 +43,22 @@ export class CrmContactDto {
   @ApiProperty({ description: "The contact's id in its CRM", example: '51' })
   externalId: string;
 
-  @ApiProperty({ nullable: true, example: 'sess-3f9a' })
+  @ApiProperty({ type: String, nullable: true, example: 'sess-3f9a' })
   sessionId: string | null;
 
-  @ApiProperty({ nullable: true, example: 'Ada' })
+  @ApiProperty({ type: String, nullable: true, example: 'Ada' })
   firstName: string | null;
 
-  @ApiProperty({ nullable: true, example: 'Lovelace' })
+  @ApiProperty({ type: String, nullable: true, example: 'Lovelace' })
   lastName: string | null;
 
-  @ApiProperty({ nullable: true, example: 'ada@example.com' })
+  @ApiProperty({ type: String, nullable: true, example: 'ada@example.com' })
   email: string | null;
 
-  @ApiProperty({ nullable: true, example: '+14155550100' })
+  @ApiProperty({ type: String, nullable: true, example: '+14155550100' })
   phone: string | null;
 
-  @ApiProperty({ nullable: true, example: 'Analytical Engines Ltd' })
+  @ApiProperty({ type: String, nullable: true, example: 'Analytical Engines Ltd' })
   company: string | null;
 
   @ApiProperty({ example: { message: 'Wants a quote' } })
@@ -75,7 +75,7 @@ export class CrmContactNoteDto {
   @ApiProperty({ example: 'd4e5f6a7-1111-4a2b-8c3d-123456789abc' })
   id: string;
 
-  @ApiProperty({ nullable: true, example: 'sess-3f9a' })
+  @ApiProperty({ type: String, nullable: true, example: 'sess-3f9a' })
   sessionId: string | null;
 
   @ApiProperty({ example: 'An unverified visitor (chat, session sess-3f9a) matched this contact and gave details that differ from it.' })
@@ -98,22 +98,22 @@ export class CrmDealDto {
   @ApiProperty({ example: 'c7d2e0b1-1111-4a2b-8c3d-123456789abc' })
   externalId: string;
 
-  @ApiProperty({ nullable: true, example: 'b3c1f6a2-3f0e-4d7c-9a55-0f1c2d3e4f50' })
+  @ApiProperty({ type: String, nullable: true, example: 'b3c1f6a2-3f0e-4d7c-9a55-0f1c2d3e4f50' })
   contactExternalId: string | null;
 
-  @ApiProperty({ nullable: true, example: 'sess-3f9a' })
+  @ApiProperty({ type: String, nullable: true, example: 'sess-3f9a' })
   sessionId: string | null;
 
   @ApiProperty({ example: 'Water heater replacement' })
   name: string;
 
-  @ApiProperty({ nullable: true, example: 'new' })
+  @ApiProperty({ type: String, nullable: true, example: 'new' })
   stage: string | null;
 
-  @ApiProperty({ nullable: true, example: 'default' })
+  @ApiProperty({ type: String, nullable: true, example: 'default' })
   pipeline: string | null;
 
-  @ApiProperty({ nullable: true, example: '1200.00' })
+  @ApiProperty({ type: String, nullable: true, example: '1200.00' })
   amount: string | null;
 
   @ApiProperty({ example: { source: 'chat' } })
@@ -133,7 +133,7 @@ export class CrmOutboxItemDto {
   @ApiProperty({ example: 'sess-3f9a:create_deal' })
   idempotencyKey: string;
 
-  @ApiProperty({ nullable: true, example: 'sess-3f9a' })
+  @ApiProperty({ type: String, nullable: true, example: 'sess-3f9a' })
   sessionId: string | null;
 
   @ApiProperty({ enum: ['upsert_contact', 'create_deal'], example: 'create_deal' })
@@ -148,7 +148,7 @@ export class CrmOutboxItemDto {
   @ApiProperty({ example: '2026-11-25T14:05:00.000Z' })
   nextAttemptAt: Date;
 
-  @ApiProperty({ nullable: true, example: 'CRM.UNAVAILABLE: HubSpot answered HTTP 503' })
+  @ApiProperty({ type: String, nullable: true, example: 'CRM.UNAVAILABLE: HubSpot answered HTTP 503' })
   lastError: string | null;
 
   @ApiProperty({ nullable: true, example: { dealId: '9001', contactId: '51' } })

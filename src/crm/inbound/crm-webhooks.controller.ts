@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, Param, Post, Req } from '@nestjs/common';
 import { ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiProperty, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { Request } from 'express';
+import { PublicApi } from 'src/common/auth/public-api.decorator';
 import { CrmInboundService } from 'src/crm/inbound/crm-inbound.service';
 
 export class CrmWebhookAckDto {
@@ -12,6 +13,7 @@ export class CrmWebhookAckDto {
 }
 
 @ApiTags('crm-webhooks')
+@PublicApi()
 @Controller('crm/webhooks')
 export class CrmWebhooksController {
   constructor(private readonly inbound: CrmInboundService) {}

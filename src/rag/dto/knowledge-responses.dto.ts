@@ -21,19 +21,19 @@ export class JobStatusDto {
   @ApiProperty({ example: 100, minimum: 0, maximum: 100 })
   progress: number;
 
-  @ApiProperty({ example: 'Completed: version 3 is active (12 chunks added, 2 removed)', nullable: true })
+  @ApiProperty({ type: String, example: 'Completed: version 3 is active (12 chunks added, 2 removed)', nullable: true })
   message: string | null;
 
   @ApiProperty({ example: { documents: 120, chunks: 78, added: 12, removed: 2, boilerplate: 80, duplicates: 0 } })
   counts: Record<string, number>;
 
-  @ApiProperty({ example: 3, nullable: true, description: 'Knowledge-base version the job created (null if none)' })
+  @ApiProperty({ type: Number, example: 3, nullable: true, description: 'Knowledge-base version the job created (null if none)' })
   version: number | null;
 
   @ApiProperty({ example: '2026-01-26T10:00:00.000Z' })
   createdAt: string;
 
-  @ApiProperty({ example: '2026-01-26T10:00:04.000Z', nullable: true })
+  @ApiProperty({ type: String, format: 'date-time', example: '2026-01-26T10:00:04.000Z', nullable: true })
   finishedAt: string | null;
 }
 
@@ -41,13 +41,13 @@ export class KnowledgeDocumentDto {
   @ApiProperty({ example: '6d0f7a9e-1b2c-4d3e-8f9a-0b1c2d3e4f5a' })
   documentId: string;
 
-  @ApiProperty({ example: 'https://acme.example.com/pricing', nullable: true })
+  @ApiProperty({ type: String, example: 'https://acme.example.com/pricing', nullable: true })
   url: string | null;
 
-  @ApiProperty({ example: 'Pricing', nullable: true })
+  @ApiProperty({ type: String, example: 'Pricing', nullable: true })
   title: string | null;
 
-  @ApiProperty({ example: 'Services', nullable: true })
+  @ApiProperty({ type: String, example: 'Services', nullable: true })
   category: string | null;
 
   @ApiProperty({ example: 'json', enum: ['json', 'ndjson', 'file', 'crawl'] })
@@ -64,7 +64,7 @@ export class KnowledgeDocumentDto {
 }
 
 export class KnowledgeDocumentListDto {
-  @ApiProperty({ example: 3, nullable: true })
+  @ApiProperty({ type: Number, example: 3, nullable: true })
   version: number | null;
 
   @ApiProperty({ example: 1 })
@@ -95,7 +95,7 @@ export class KnowledgeVersionDto {
   @ApiProperty({ example: 'ingest', enum: ['ingest', 'delete'] })
   reason: string;
 
-  @ApiProperty({ example: '3f1c2d5e-8a4b-4c1d-9e2f-7a6b5c4d3e2f', nullable: true })
+  @ApiProperty({ type: String, example: '3f1c2d5e-8a4b-4c1d-9e2f-7a6b5c4d3e2f', nullable: true })
   jobId: string | null;
 
   @ApiProperty({ example: 120 })
@@ -110,12 +110,12 @@ export class KnowledgeVersionDto {
   @ApiProperty({ example: '2026-01-26T10:00:04.000Z' })
   createdAt: string;
 
-  @ApiProperty({ example: '2026-01-26T10:00:04.000Z', nullable: true })
+  @ApiProperty({ type: String, format: 'date-time', example: '2026-01-26T10:00:04.000Z', nullable: true })
   activatedAt: string | null;
 }
 
 export class KnowledgeVersionListDto {
-  @ApiProperty({ example: 3, nullable: true })
+  @ApiProperty({ type: Number, example: 3, nullable: true })
   activeVersion: number | null;
 
   @ApiProperty({ type: [KnowledgeVersionDto] })
@@ -126,7 +126,7 @@ export class ActivateVersionResponseDto {
   @ApiProperty({ example: 2 })
   activeVersion: number;
 
-  @ApiProperty({ example: 3, nullable: true })
+  @ApiProperty({ type: Number, example: 3, nullable: true })
   previousVersion: number | null;
 }
 
@@ -143,12 +143,12 @@ export class KnowledgeIndexHealthDto {
   @ApiPropertyOptional({ example: 'missing', description: 'Why the index was last rebuilt, when it was' })
   rebuildReason?: string;
 
-  @ApiProperty({ example: '2026-01-26T10:00:04.000Z', nullable: true })
+  @ApiProperty({ type: String, format: 'date-time', example: '2026-01-26T10:00:04.000Z', nullable: true })
   lastPersistedAt: string | null;
 }
 
 export class KnowledgeHealthDto {
-  @ApiProperty({ example: 3, nullable: true })
+  @ApiProperty({ type: Number, example: 3, nullable: true })
   activeVersion: number | null;
 
   @ApiProperty({ example: 120 })
@@ -166,7 +166,7 @@ export class KnowledgeHealthDto {
   @ApiProperty({ type: KnowledgeIndexHealthDto, nullable: true })
   index: KnowledgeIndexHealthDto | null;
 
-  @ApiProperty({ example: '2026-01-26T10:00:04.000Z', nullable: true, description: 'When the last version was built' })
+  @ApiProperty({ type: String, format: 'date-time', example: '2026-01-26T10:00:04.000Z', nullable: true, description: 'When the last version was built' })
   lastBuildAt: string | null;
 
   @ApiProperty({ example: false, description: 'True when this instance found its index behind the active version' })
@@ -180,16 +180,16 @@ export class SearchResultDto {
   @ApiProperty({ example: '6d0f7a9e-1b2c-4d3e-8f9a-0b1c2d3e4f5a' })
   documentId: string;
 
-  @ApiProperty({ example: 'https://acme.example.com/pricing', nullable: true })
+  @ApiProperty({ type: String, example: 'https://acme.example.com/pricing', nullable: true })
   url: string | null;
 
-  @ApiProperty({ example: 'Pricing', nullable: true })
+  @ApiProperty({ type: String, example: 'Pricing', nullable: true })
   title: string | null;
 
   @ApiProperty({ example: 'Drain cleaning starts at $149.' })
   text: string;
 
-  @ApiProperty({ example: 'Services', nullable: true })
+  @ApiProperty({ type: String, example: 'Services', nullable: true })
   category: string | null;
 
   @ApiProperty({ example: 0.91 })
@@ -209,7 +209,7 @@ export class SearchResponseDto {
   @ApiProperty({ example: 0.72 })
   confidence: number;
 
-  @ApiProperty({ example: 3, nullable: true })
+  @ApiProperty({ type: Number, example: 3, nullable: true })
   version: number | null;
 }
 
@@ -224,10 +224,10 @@ export class ScrapingStatusDto {
   @ApiProperty({ example: 40 })
   progress: number;
 
-  @ApiProperty({ example: 'Crawled 20 of 50 pages', nullable: true })
+  @ApiProperty({ type: String, example: 'Crawled 20 of 50 pages', nullable: true })
   message: string | null;
 
-  @ApiProperty({ example: '3f1c2d5e-8a4b-4c1d-9e2f-7a6b5c4d3e2f', nullable: true })
+  @ApiProperty({ type: String, example: '3f1c2d5e-8a4b-4c1d-9e2f-7a6b5c4d3e2f', nullable: true })
   jobId: string | null;
 
   @ApiProperty({ example: { pagesCrawled: 20 } })

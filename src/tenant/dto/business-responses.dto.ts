@@ -3,19 +3,19 @@ import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
 export class BusinessConfigDto {
   @ApiProperty({ example: 'goaccel-website' }) businessId: string;
   @ApiProperty({ example: 'GoAccel' }) businessName: string;
-  @ApiPropertyOptional({ example: 'You are the AI concierge for GoAccel...', nullable: true }) systemPrompt: string | null;
-  @ApiPropertyOptional({ nullable: true, example: 'Book demos with home-services owners' }) primaryGoal: string | null;
-  @ApiPropertyOptional({ nullable: true, example: 'Friendly and knowledgeable' }) personality: string | null;
-  @ApiPropertyOptional({ nullable: true, example: 'Hi, welcome to GoAccel.' }) greetingMessage: string | null;
-  @ApiPropertyOptional({ nullable: true, example: 'Ask me anything or select an option below.' }) secondaryGreetingMessage: string | null;
-  @ApiPropertyOptional({ nullable: true, example: 'We only use your details to contact you.' }) privacyStatement: string | null;
-  @ApiPropertyOptional({ nullable: true, example: '#667eea' }) themeColor: string | null;
+  @ApiPropertyOptional({ type: String, example: 'You are the AI concierge for GoAccel...', nullable: true }) systemPrompt: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'Book demos with home-services owners' }) primaryGoal: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'Friendly and knowledgeable' }) personality: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'Hi, welcome to GoAccel.' }) greetingMessage: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'Ask me anything or select an option below.' }) secondaryGreetingMessage: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'We only use your details to contact you.' }) privacyStatement: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, example: '#667eea' }) themeColor: string | null;
   @ApiProperty({ example: 'center' }) widgetPosition: string;
-  @ApiPropertyOptional({ nullable: true, example: 'https://goaccel.ai/' }) websiteUrl: string | null;
-  @ApiPropertyOptional({ nullable: true, example: 'info@goaccel.com' }) contactEmail: string | null;
-  @ApiPropertyOptional({ nullable: true, example: '855.915.0747' }) contactPhone: string | null;
-  @ApiPropertyOptional({ nullable: true, example: 'Send' }) chatbotButtonText: string | null;
-  @ApiPropertyOptional({ nullable: true, example: 'https://goaccel.ai/logo.png' }) businessLogo: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'https://goaccel.ai/' }) websiteUrl: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'info@goaccel.com' }) contactEmail: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, example: '855.915.0747' }) contactPhone: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'Send' }) chatbotButtonText: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'https://goaccel.ai/logo.png' }) businessLogo: string | null;
   @ApiProperty({ example: false }) voiceEnabled: boolean;
   @ApiProperty({ example: 'US' }) defaultCountry: string;
   @ApiProperty({ example: {} }) ctaTree: Record<string, unknown>;
@@ -28,6 +28,35 @@ export class BusinessConfigDto {
   @ApiProperty({ example: '2026-11-25T15:30:00.000Z' }) updatedAt: string;
 }
 
+// A whole business as GET /admin/business lists it: the example must satisfy BusinessConfigDto's required fields.
+const BUSINESS_CONFIG_EXAMPLE: BusinessConfigDto = {
+  businessId: 'goaccel-website',
+  businessName: 'GoAccel',
+  systemPrompt: 'You are the AI concierge for GoAccel...',
+  primaryGoal: 'Book demos with home-services owners',
+  personality: 'Friendly and knowledgeable',
+  greetingMessage: 'Hi, welcome to GoAccel.',
+  secondaryGreetingMessage: null,
+  privacyStatement: null,
+  themeColor: '#667eea',
+  widgetPosition: 'center',
+  websiteUrl: 'https://goaccel.ai/',
+  contactEmail: 'info@goaccel.com',
+  contactPhone: null,
+  chatbotButtonText: null,
+  businessLogo: null,
+  voiceEnabled: false,
+  defaultCountry: 'US',
+  ctaTree: {},
+  rules: [],
+  experiments: {},
+  allowedOrigins: ['https://goaccel.ai'],
+  settings: {},
+  version: 3,
+  createdAt: '2026-11-25T14:00:00.000Z',
+  updatedAt: '2026-11-25T15:30:00.000Z',
+};
+
 export class BusinessConfigResponseDto {
   @ApiProperty({ example: true }) success: true;
   @ApiProperty({ type: BusinessConfigDto }) config: BusinessConfigDto;
@@ -39,11 +68,11 @@ export class BusinessListResponseDto {
     description: 'Businesses keyed by id',
     type: 'object',
     additionalProperties: { $ref: '#/components/schemas/BusinessConfigDto' },
-    example: { 'goaccel-website': { businessId: 'goaccel-website', businessName: 'GoAccel', version: 3 } },
+    example: { 'goaccel-website': BUSINESS_CONFIG_EXAMPLE },
   })
   businesses: Record<string, BusinessConfigDto>;
   @ApiProperty({ example: 2 }) total: number;
-  @ApiPropertyOptional({ example: 'goaccel-website', description: 'Pass as `cursor` for the next page', nullable: true })
+  @ApiPropertyOptional({ type: String, example: 'goaccel-website', description: 'Pass as `cursor` for the next page', nullable: true })
   nextCursor: string | null;
 }
 
@@ -64,7 +93,13 @@ export class PublicBusinessConfigDto extends PickType(BusinessConfigDto, [
   'voiceEnabled',
   'ctaTree',
 ] as const) {
-  @ApiProperty({ example: [{ id: 'sales_team', label: 'Sales Team', action: 'show_children' }] }) entryCtas: unknown[];
+  @ApiProperty({
+    description: 'The first CTA buttons to show: nodes of ctaTree ({id, label, action, children?, url?, message?})',
+    type: Object,
+    isArray: true,
+    example: [{ id: 'sales_team', label: 'Sales Team', action: 'show_children' }],
+  })
+  entryCtas: unknown[];
 }
 
 export class PublicBusinessConfigResponseDto {

@@ -71,43 +71,43 @@ export class UpsertBusinessDto {
   @MaxLength(200)
   businessName?: string;
 
-  @ApiPropertyOptional({ example: 'You are the AI concierge for GoAccel...' })
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'You are the AI concierge for GoAccel...' })
   @Clearable()
   @IsString()
   @MaxLength(20000)
   systemPrompt?: string | null;
 
-  @ApiPropertyOptional({ example: 'Book demos with home-services owners' })
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'Book demos with home-services owners' })
   @Clearable()
   @IsString()
   @MaxLength(2000)
   primaryGoal?: string | null;
 
-  @ApiPropertyOptional({ example: 'Friendly, knowledgeable, and growth-focused' })
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'Friendly, knowledgeable, and growth-focused' })
   @Clearable()
   @IsString()
   @MaxLength(2000)
   personality?: string | null;
 
-  @ApiPropertyOptional({ example: 'Hi, welcome to GoAccel.' })
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'Hi, welcome to GoAccel.' })
   @Clearable()
   @IsString()
   @MaxLength(2000)
   greetingMessage?: string | null;
 
-  @ApiPropertyOptional({ example: 'Ask me anything or select an option below.' })
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'Ask me anything or select an option below.' })
   @Clearable()
   @IsString()
   @MaxLength(2000)
   secondaryGreetingMessage?: string | null;
 
-  @ApiPropertyOptional({ example: 'We only use your details to contact you about your request.' })
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'We only use your details to contact you about your request.' })
   @Clearable()
   @IsString()
   @MaxLength(5000)
   privacyStatement?: string | null;
 
-  @ApiPropertyOptional({ example: '#667eea' })
+  @ApiPropertyOptional({ type: String, nullable: true, example: '#667eea' })
   @Clearable()
   @Matches(/^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$/, { message: 'themeColor must be a hex colour like #667eea' })
   themeColor?: string | null;
@@ -117,29 +117,29 @@ export class UpsertBusinessDto {
   @IsIn(['center', 'bottom-right', 'bottom-left'])
   widgetPosition?: 'center' | 'bottom-right' | 'bottom-left' | null;
 
-  @ApiPropertyOptional({ example: 'https://goaccel.ai/' })
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'https://goaccel.ai/' })
   @Clearable()
   @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false }, { message: 'websiteUrl must be an http(s) URL' })
   websiteUrl?: string | null;
 
-  @ApiPropertyOptional({ example: 'info@goaccel.com' })
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'info@goaccel.com' })
   @Clearable()
   @IsEmail({}, { message: 'contactEmail must be an email address' })
   contactEmail?: string | null;
 
-  @ApiPropertyOptional({ example: '855.915.0747' })
+  @ApiPropertyOptional({ type: String, nullable: true, example: '855.915.0747' })
   @Clearable()
   @IsString()
   @MaxLength(64)
   contactPhone?: string | null;
 
-  @ApiPropertyOptional({ example: 'Send' })
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'Send' })
   @Clearable()
   @IsString()
   @MaxLength(64)
   chatbotButtonText?: string | null;
 
-  @ApiPropertyOptional({ example: 'https://goaccel.ai/logo.png', description: `http(s) URL or data:image URI, at most ${MAX_LOGO_CHARS} characters` })
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'https://goaccel.ai/logo.png', description: `http(s) URL or data:image URI, at most ${MAX_LOGO_CHARS} characters` })
   @Clearable()
   @IsString()
   @MaxLength(MAX_LOGO_CHARS, { message: `businessLogo must be at most ${MAX_LOGO_CHARS} characters` })
@@ -153,7 +153,7 @@ export class UpsertBusinessDto {
   @IsBoolean()
   voiceEnabled?: boolean;
 
-  @ApiPropertyOptional({ example: 'US', description: 'ISO country used for phone numbers given without a country code' })
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'US', description: 'ISO country used for phone numbers given without a country code' })
   @Clearable()
   @Matches(/^[A-Z]{2}$/, { message: 'defaultCountry must be an ISO 3166-1 alpha-2 code like US' })
   defaultCountry?: string | null;
@@ -169,7 +169,13 @@ export class UpsertBusinessDto {
   @IsObject()
   ctaTree?: CtaTree | null;
 
-  @ApiPropertyOptional({ example: ['Never quote prices; offer a call instead.'], type: [Object] })
+  @ApiPropertyOptional({
+    description: 'Rules the assistant must follow, usually sentences; any other JSON value is given to it as JSON',
+    type: 'array',
+    items: {},
+    nullable: true,
+    example: ['Never quote prices; offer a call instead.'],
+  })
   @Clearable()
   @IsArray()
   rules?: unknown[] | null;
@@ -179,7 +185,7 @@ export class UpsertBusinessDto {
   @IsObject()
   experiments?: Record<string, unknown> | null;
 
-  @ApiPropertyOptional({ example: ['https://goaccel.ai'] })
+  @ApiPropertyOptional({ type: [String], nullable: true, example: ['https://goaccel.ai'] })
   @Clearable()
   @IsArray()
   @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false }, { each: true, message: 'allowedOrigins must be http(s) origins' })

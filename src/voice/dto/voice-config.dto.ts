@@ -69,10 +69,10 @@ export class VoiceConfigDto {
   @ApiProperty({ example: true }) enabled: boolean;
   @ApiProperty({ example: ['+14155550100'] }) phoneNumbers: string[];
   @ApiProperty({ example: '********', description: 'Always redacted' }) twilioAuthToken: string;
-  @ApiPropertyOptional({ example: 'Aoede', nullable: true }) voiceName: string | null;
-  @ApiPropertyOptional({ example: 'en-US', nullable: true }) language: string | null;
-  @ApiPropertyOptional({ example: 'Thanks for calling!', nullable: true }) greeting: string | null;
-  @ApiPropertyOptional({ example: 900, nullable: true }) maxCallSeconds: number | null;
+  @ApiPropertyOptional({ type: String, example: 'Aoede', nullable: true }) voiceName: string | null;
+  @ApiPropertyOptional({ type: String, example: 'en-US', nullable: true }) language: string | null;
+  @ApiPropertyOptional({ type: String, example: 'Thanks for calling!', nullable: true }) greeting: string | null;
+  @ApiPropertyOptional({ type: Number, example: 900, nullable: true }) maxCallSeconds: number | null;
   @ApiProperty({ example: '2026-11-25T14:00:00.000Z' }) updatedAt: string;
 }
 

@@ -1,12 +1,14 @@
 import { Body, Controller, Header, Headers, HttpCode, Post, Query, Req } from '@nestjs/common';
 import { ApiConsumes, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
+import { PublicApi } from 'src/common/auth/public-api.decorator';
 import { VoiceWebhookService } from 'src/voice/twilio/voice-webhook.service';
 
 /** Twilio posts every call parameter; they are checked by signature, not by a DTO (unknown fields are normal). */
 type TwilioForm = Record<string, string>;
 
 @ApiTags('voice')
+@PublicApi()
 @Controller('voice')
 export class VoiceWebhookController {
   constructor(private readonly webhooks: VoiceWebhookService) {}
