@@ -1,5 +1,5 @@
 import { assertChatMayLoad, ChatSessionAccess } from 'src/chat/session-access';
-import type { SessionState } from 'src/session/session-state';
+import type { SessionState } from 'src/conversation/session-state';
 import type { SessionStore } from 'src/session/session-store.port';
 import type { SessionTokens } from 'src/session/session-tokens';
 import type { TranscriptService } from 'src/session/transcript.service';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { isVoiceSessionId, newChatSessionId } from 'src/session/session-id';
-import type { Channel } from 'src/session/session-state';
+import type { Channel } from 'src/conversation/session-state';
 import { SessionStore } from 'src/session/session-store.port';
 import { SessionErrors } from 'src/session/session.errors';
 import { SessionTokens } from 'src/session/session-tokens';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import type { CapturedField, CapturedFields } from 'src/session/captured-fields';
+import type { CapturedField, CapturedFields } from 'src/conversation/captured-fields';
 import type { BusinessEntity } from 'src/tenant/entities/business.entity';
 
 const FIELD_LABELS: Record<CapturedField, string> = {
