@@ -22,7 +22,7 @@ import { TenantService } from 'src/tenant/tenant.service';
     TenantOriginsRegistry,
     TenantOriginGuard,
   ],
-  exports: [TenantService, TenantLifecycle, TenantConfigCache, TenantOriginsRegistry, TenantOriginGuard],
+  exports: [TenantService, TenantLifecycle, TenantOriginsRegistry, TenantOriginGuard],
 })
 export class TenantModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AuthErrors } from 'src/common/auth/auth.errors';
 import { BusinessRepository } from 'src/tenant/business.repository';
 import { normalizeCtaTree, validateCtaTree } from 'src/tenant/cta-tree';
@@ -79,6 +79,29 @@ export class TenantService {
     }
     this.cache.set(found);
     return found;
+  }
+
+  /**
+   * Sets the public `voiceEnabled` flag inside the caller's transaction, so the flag commits or rolls back with the
+   * phone configuration it describes. The row lock also serializes it with admin updates of the same business.
+   * Call `changed` once the caller's transaction has committed.
+   */
+  async setVoiceEnabled(businessId: string, enabled: boolean, em: EntityManager): Promise<void> {
+    const existing = await this.businesses.findByIdForUpdate(businessId, em);
+    if (!existing) throw TenantErrors.notFound(businessId);
+    if (existing.voiceEnabled === enabled) return;
+    existing.voiceEnabled = enabled;
+    await this.businesses.save(existing, em);
+  }
+
+  /** Drops the cached config on every instance after another module changed what belongs to this tenant. */
+  changed(businessId: string): Promise<void> {
+    return this.cache.invalidate(businessId);
+  }
+
+  /** Runs on every instance whenever a tenant's config changes, e.g. to drop a module's own per-tenant cache. */
+  onChange(listener: (businessId: string) => void): void {
+    this.cache.onChange(listener);
   }
 
   /** `onlyBusinessId` narrows the listing to one business (what a business's own key may see). */
