@@ -6,6 +6,7 @@ import { BusinessRepository } from 'src/tenant/business.repository';
 import { normalizeCtaTree, validateCtaTree } from 'src/tenant/cta-tree';
 import { UpsertBusinessDto } from 'src/tenant/dto/upsert-business.dto';
 import { BusinessEntity } from 'src/tenant/entities/business.entity';
+import { type TenantConfig, toTenantConfig } from 'src/tenant/tenant-config';
 import { TenantConfigCache } from 'src/tenant/tenant-config.cache';
 import { TenantLifecycle } from 'src/tenant/tenant-lifecycle';
 import { TenantErrors } from 'src/tenant/tenant.errors';
@@ -67,7 +68,7 @@ export class TenantService {
   }
 
   /** Hot-path read (chat, voice, widget): served from the per-instance cache, which also remembers misses briefly. */
-  async getCached(businessId: string): Promise<BusinessEntity> {
+  async getCached(businessId: string): Promise<TenantConfig> {
     const hit = this.cache.get(businessId);
     if (hit) return hit;
     if (this.cache.isKnownMissing(businessId)) throw TenantErrors.notFound(businessId);
@@ -77,8 +78,9 @@ export class TenantService {
       this.cache.setMissing(businessId, generation);
       throw TenantErrors.notFound(businessId);
     }
-    this.cache.set(found);
-    return found;
+    const config = toTenantConfig(found);
+    this.cache.set(config);
+    return config;
   }
 
   /**
