@@ -10,7 +10,7 @@ import type { TranscriptService } from 'src/session/transcript.service';
 import type { BusinessEntity } from 'src/tenant/entities/business.entity';
 import type { TenantService } from 'src/tenant/tenant.service';
 import { CallSession } from 'src/voice/call/call-session';
-import type { CallDeps } from 'src/voice/call/call-session.factory';
+import type { CallDeps } from 'src/voice/call/call-deps';
 import type { CallTicketStore } from 'src/voice/call/call-ticket.store';
 import type { VoiceConfigService, VoiceRuntimeConfig } from 'src/voice/config/voice-config.service';
 import { SAFE_LINE_PROMPT } from 'src/voice/call/spoken-leak';

@@ -5,7 +5,7 @@ import { newSessionState, SessionState } from 'src/conversation/session-state';
 import { InboundAudio, OutboundAudio } from 'src/voice/audio/call-audio';
 import { TWILIO_FRAME_BYTES } from 'src/voice/audio/frame-packer';
 import { AssistantTurn } from 'src/voice/call/assistant-turn';
-import type { CallDeps } from 'src/voice/call/call-session.factory';
+import type { CallDeps } from 'src/voice/call/call-deps';
 import type { CallOutcome } from 'src/voice/call/call-ticket.store';
 import { CallTools } from 'src/voice/call/call-tools';
 import { CallTranscript } from 'src/voice/call/call-transcript';
