@@ -61,10 +61,11 @@ export class TenantService {
     return result;
   }
 
-  async get(businessId: string): Promise<BusinessEntity> {
+  /** Fresh read (admin paths). Handed out read-only like the cached copy: the entity never leaves this module. */
+  async get(businessId: string): Promise<TenantConfig> {
     const found = await this.businesses.findById(businessId);
     if (!found) throw TenantErrors.notFound(businessId);
-    return found;
+    return toTenantConfig(found);
   }
 
   /** Hot-path read (chat, voice, widget): served from the per-instance cache, which also remembers misses briefly. */
