@@ -3,7 +3,7 @@ import type { BusinessEntity } from 'src/tenant/entities/business.entity';
 
 /**
  * A tenant as the hot path sees it. One snapshot per tenant is shared by every request on the instance through the
- * config cache, so it is deep-frozen: a caller that changed it would change it for every other tenant request.
+ * config cache, so it is deep-frozen: a caller that changed it would change it for every other request of that tenant.
  */
 export type TenantConfig = ReadonlyDeep<BusinessEntity>;
 
