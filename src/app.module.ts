@@ -2,7 +2,6 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { AccessModule } from 'src/access/access.module';
-import { AdminModule } from 'src/admin/admin.module';
 import { ChatEngineModule } from 'src/chat/chat-engine.module';
 import { AllExceptionsFilter } from 'src/common/errors/all-exceptions.filter';
 import { CommonModule } from 'src/common/common.module';
@@ -49,7 +48,6 @@ export class AppModule {
         CrmModule,
         VoiceModule,
         AccessModule,
-        AdminModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
     };

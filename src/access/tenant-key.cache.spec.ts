@@ -1,6 +1,6 @@
 import { CachedTenantKey, TENANT_KEY_REVOKED_CHANNEL, TenantKeyCache } from 'src/access/tenant-key.cache';
 import { LocalPubSub } from 'src/redis/local.pub-sub';
-import type { TenantConfigCache } from 'src/tenant/tenant-config.cache';
+import type { TenantService } from 'src/tenant/tenant.service';
 import { strictMock } from 'test/support/strict-mock';
 
 const key = (over: Partial<CachedTenantKey> = {}): CachedTenantKey => ({
@@ -16,7 +16,7 @@ describe(TenantKeyCache.name, () => {
   async function build() {
     const pubsub = new LocalPubSub();
     let tenantChanged: (businessId: string) => void = () => undefined;
-    const tenants = strictMock<TenantConfigCache>({ onChange: (l: (id: string) => void) => (tenantChanged = l) });
+    const tenants = strictMock<TenantService>({ onChange: (l: (id: string) => void) => (tenantChanged = l) });
     const sut = new TenantKeyCache(pubsub, tenants);
     await sut.onModuleInit();
     return { sut, pubsub, tenantChanged: (id: string) => tenantChanged(id) };

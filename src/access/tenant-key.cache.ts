@@ -2,7 +2,7 @@ import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/commo
 import { LRUCache } from 'lru-cache';
 import type { TenantKeyRole } from 'src/common/auth/admin-principal';
 import { PubSub, Unsubscribe } from 'src/redis/pub-sub.port';
-import { TenantConfigCache } from 'src/tenant/tenant-config.cache';
+import { TenantService } from 'src/tenant/tenant.service';
 
 export const TENANT_KEY_REVOKED_CHANNEL = 'access:key-revoked';
 /** Bounds staleness only if a revocation notice is ever missed (Redis down while revoking). */
@@ -31,7 +31,7 @@ export class TenantKeyCache implements OnModuleInit, OnModuleDestroy {
 
   constructor(
     private readonly pubsub: PubSub,
-    private readonly tenants: TenantConfigCache,
+    private readonly tenants: TenantService,
   ) {}
 
   async onModuleInit(): Promise<void> {

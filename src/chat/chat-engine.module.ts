@@ -6,8 +6,6 @@ import { llmProviderBinding } from 'src/chat/llm-provider.factory';
 import { GroundingStep } from 'src/chat/pipeline/grounding.step';
 import { ChatRateLimitModule } from 'src/chat/rate-limit/chat-rate-limit.module';
 import { ToolLoop } from 'src/chat/pipeline/tool-loop';
-import { SessionAdminController } from 'src/chat/session-admin.controller';
-import { SessionAdminService } from 'src/chat/session-admin.service';
 import { ChatSessionAccess } from 'src/chat/session-access';
 import { ConversationModule } from 'src/conversation/conversation.module';
 import { CrmModule } from 'src/crm/crm.module';
@@ -15,10 +13,10 @@ import { RagModule } from 'src/rag/rag.module';
 import { SessionModule } from 'src/session/session.module';
 import { TenantModule } from 'src/tenant/tenant.module';
 
-/** /chat and /chat/stream, the admin session endpoints, and the pieces the voice bridge reuses. */
+/** /chat and /chat/stream, and the pieces the voice bridge reuses. */
 @Module({
   imports: [TenantModule, SessionModule, RagModule, CrmModule, ChatRateLimitModule, ConversationModule],
-  controllers: [ChatController, SessionAdminController],
+  controllers: [ChatController],
   providers: [
     llmProviderBinding,
     GroundingStep,
@@ -26,7 +24,6 @@ import { TenantModule } from 'src/tenant/tenant.module';
     ChatTurnRunner,
     ChatService,
     ChatSessionAccess,
-    SessionAdminService,
   ],
   exports: [llmProviderBinding],
 })

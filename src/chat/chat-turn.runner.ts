@@ -7,7 +7,7 @@ import type { CtaOutcome } from 'src/chat/pipeline/cta-navigation.step';
 import { GroundingStep, sourcesOf } from 'src/chat/pipeline/grounding.step';
 import { applyHardGuards, isIntroToken } from 'src/chat/pipeline/hard-guards.step';
 import { appendWithinWindow, contextTurns } from 'src/chat/pipeline/history-window';
-import { captureLead, missingFields } from 'src/chat/pipeline/lead-capture.step';
+import { captureLead, missingFields } from 'src/conversation/lead-capture';
 import { recoverSession } from 'src/chat/pipeline/session-recovery';
 import { assertChatMayLoad } from 'src/chat/session-access';
 import { DEFAULT_MAX_REPLY_CHARS, ReplyPolicy, validateReply } from 'src/chat/pipeline/response-validator';
@@ -15,21 +15,21 @@ import { knowledgeBlock } from 'src/conversation/knowledge-excerpts';
 import { SystemInstructionBuilder } from 'src/conversation/system-instruction.builder';
 import { joinTexts, ToolLoop, ToolLoopOutcome } from 'src/chat/pipeline/tool-loop';
 import { SafeDeltaEmitter } from 'src/chat/streaming/safe-delta-emitter';
-import { TurnRecord } from 'src/chat/turn-record';
 import { isUnavailableError } from 'src/common/errors/infra.errors';
+import { TurnRecord } from 'src/session/turn-record';
 import { AppConfig } from 'src/config/app-config.service';
-import { newSessionState, SessionState } from 'src/session/session-state';
+import { newSessionState, SessionState } from 'src/conversation/session-state';
 import { SessionStore } from 'src/session/session-store.port';
 import { TranscriptService } from 'src/session/transcript.service';
 import type { CtaNode } from 'src/tenant/cta-tree';
-import type { BusinessEntity } from 'src/tenant/entities/business.entity';
+import type { TenantConfig } from 'src/tenant/tenant-config';
 
 export const PROVIDER_FALLBACK =
   "I'm sorry, I'm having trouble answering right now. Please try again in a moment, or leave your email and the team will get back to you.";
 
 /** A request that passed every check that can reject it; running it is what writes. */
 export interface PreparedTurn {
-  business: BusinessEntity;
+  business: TenantConfig;
   input: ChatTurnInput;
   cta: CtaOutcome;
   /** False when no valid session token came with the request: only a session that does not exist yet may run. */
@@ -112,7 +112,7 @@ export class ChatTurnRunner {
    * The live session; else one rebuilt from the durable transcript (after an eviction); else a new one. An existing
    * session is refused here, before anything is written, unless the request may continue it (see ChatSessionAccess).
    */
-  private async loadSession(business: BusinessEntity, sessionId: string, mayContinue: boolean): Promise<SessionState> {
+  private async loadSession(business: TenantConfig, sessionId: string, mayContinue: boolean): Promise<SessionState> {
     const live = await this.store.get(business.businessId, sessionId);
     if (live) {
       assertChatMayLoad(live.conversation.channel, mayContinue);
@@ -134,7 +134,7 @@ export class ChatTurnRunner {
     );
   }
 
-  private capture(state: SessionState, text: string, business: BusinessEntity, record: TurnRecord): void {
+  private capture(state: SessionState, text: string, business: TenantConfig, record: TurnRecord): void {
     const lead = captureLead(text, state, {
       defaultCountry: business.defaultCountry || 'US',
       awaitingField: state.conversation.awaitingField,

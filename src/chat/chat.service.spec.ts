@@ -5,8 +5,8 @@ import type { ChatStreamEvent } from 'src/chat/chat-turn.types';
 import type { ChatSessionAccess } from 'src/chat/session-access';
 import { SessionErrors } from 'src/session/session.errors';
 import type { SessionStore } from 'src/session/session-store.port';
-import type { BusinessEntity } from 'src/tenant/entities/business.entity';
 import { TenantErrors } from 'src/tenant/tenant.errors';
+import type { TenantConfig } from 'src/tenant/tenant-config';
 import type { TenantService } from 'src/tenant/tenant.service';
 import { strictMock } from 'test/support/strict-mock';
 
@@ -16,7 +16,7 @@ const business = {
     main_menu: { id: 'main_menu', label: 'Menu', action: 'show_children', children: ['faq'] },
     faq: { id: 'faq', label: 'FAQ', action: 'send' },
   },
-} as unknown as BusinessEntity;
+} as unknown as TenantConfig;
 const config = strictMock<AppConfig>({ get: () => 20 });
 const dto = (patch = {}) => ({ business_id: 'acme', session_id: 'session-123', message: 'hello there', ...patch });
 

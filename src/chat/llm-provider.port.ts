@@ -1,24 +1,10 @@
 import type { ToolDeclaration } from 'src/crm/crm-tools.port';
 import type { RetrievedPassage } from 'src/rag/knowledge-retriever.port';
-import type { CapturedField, CapturedFields } from 'src/session/captured-fields';
+import type { CapturedField, CapturedFields } from 'src/conversation/captured-fields';
+import type { LlmToolCall, LlmTurn } from 'src/conversation/conversation-turn';
 
-export interface LlmToolCall {
-  id?: string;
-  name: string;
-  args: Record<string, unknown>;
-}
-
-export interface LlmToolResult {
-  id?: string;
-  name: string;
-  response: Record<string, unknown>;
-}
-
-/** One turn of the conversation as the model sees it. User text is only ever in `user` turns. */
-export type LlmTurn =
-  | { role: 'user'; text: string }
-  | { role: 'model'; text?: string; toolCalls?: LlmToolCall[] }
-  | { role: 'tool'; results: LlmToolResult[] };
+// Chat's provider code names the turn types through its own port; their home is the conversation module.
+export type { LlmToolCall, LlmToolResult, LlmTurn } from 'src/conversation/conversation-turn';
 
 export interface LlmRequest {
   systemInstruction: string;

@@ -1,12 +1,12 @@
 import { assertChatMayLoad, ChatSessionAccess } from 'src/chat/session-access';
-import type { SessionState } from 'src/session/session-state';
+import type { SessionState } from 'src/conversation/session-state';
 import type { SessionStore } from 'src/session/session-store.port';
 import type { SessionTokens } from 'src/session/session-tokens';
 import type { TranscriptService } from 'src/session/transcript.service';
-import type { BusinessEntity } from 'src/tenant/entities/business.entity';
+import type { TenantConfig } from 'src/tenant/tenant-config';
 import { strictMock } from 'test/support/strict-mock';
 
-const business = (settings = {}) => ({ businessId: 'acme', settings }) as unknown as BusinessEntity;
+const business = (settings = {}) => ({ businessId: 'acme', settings }) as unknown as TenantConfig;
 const tokens = strictMock<SessionTokens>({
   issue: (b: string, s: string) => `tok:${b}:${s}`,
   verify: (b: string, s: string, t: string) => t === `tok:${b}:${s}`,

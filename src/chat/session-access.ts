@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { isVoiceSessionId, newChatSessionId } from 'src/session/session-id';
-import type { Channel } from 'src/session/session-state';
+import type { Channel } from 'src/conversation/session-state';
 import { SessionStore } from 'src/session/session-store.port';
 import { SessionErrors } from 'src/session/session.errors';
 import { SessionTokens } from 'src/session/session-tokens';
 import { TranscriptService } from 'src/session/transcript.service';
-import type { BusinessEntity } from 'src/tenant/entities/business.entity';
+import type { TenantConfig } from 'src/tenant/tenant-config';
 
 /** Where a client may send the token instead of the body field. */
 export const SESSION_TOKEN_HEADER = 'X-Session-Token';
@@ -33,7 +33,7 @@ export class ChatSessionAccess {
   ) {}
 
   async authorize(
-    business: BusinessEntity,
+    business: TenantConfig,
     sessionId: string | undefined,
     token: string | undefined,
   ): Promise<SessionGrant> {

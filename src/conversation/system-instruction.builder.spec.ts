@@ -1,5 +1,5 @@
 import { SystemInstructionBuilder } from 'src/conversation/system-instruction.builder';
-import type { BusinessEntity } from 'src/tenant/entities/business.entity';
+import type { TenantConfig } from 'src/tenant/tenant-config';
 
 const business = {
   businessId: 'acme',
@@ -9,7 +9,7 @@ const business = {
   personality: 'Warm',
   rules: ['Never quote prices.'],
   websiteUrl: 'https://acme.example.com',
-} as BusinessEntity;
+} as unknown as TenantConfig;
 
 describe(SystemInstructionBuilder.name, () => {
   const sut = new SystemInstructionBuilder();
@@ -40,7 +40,7 @@ describe(SystemInstructionBuilder.name, () => {
   it('protects the instructions without visitor details, and rebuilds them for a changed config', () => {
     expect(sut.protectedText(business, 'chat')).toBe(sut.build(business, {}, 'chat'));
     expect(sut.protectedText(business, 'chat')).not.toContain('jane@x.io');
-    const changed = { ...business, systemPrompt: 'Only talk about boilers.' } as BusinessEntity;
+    const changed = { ...business, systemPrompt: 'Only talk about boilers.' } as TenantConfig;
     expect(sut.build(changed, {}, 'chat')).toContain('Only talk about boilers.');
     expect(sut.build(business, {}, 'chat')).toContain('Focus on emergency repairs.');
   });

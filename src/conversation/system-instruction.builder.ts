@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import type { CapturedField, CapturedFields } from 'src/session/captured-fields';
-import type { BusinessEntity } from 'src/tenant/entities/business.entity';
+import type { CapturedField, CapturedFields } from 'src/conversation/captured-fields';
+import type { TenantConfig } from 'src/tenant/tenant-config';
 
 const FIELD_LABELS: Record<CapturedField, string> = {
   firstName: 'First name',
@@ -40,9 +40,9 @@ export class SystemInstructionBuilder {
 
   // Tenant configs are immutable cached objects (a change loads a new one), so the part of the instructions that
   // depends only on the business is built once per config and channel, not on every turn.
-  private readonly cached = new WeakMap<BusinessEntity, Partial<Record<Channel, { prefix: string; bare: string }>>>();
+  private readonly cached = new WeakMap<TenantConfig, Partial<Record<Channel, { prefix: string; bare: string }>>>();
 
-  build(business: BusinessEntity, captured: CapturedFields, channel: Channel): string {
+  build(business: TenantConfig, captured: CapturedFields, channel: Channel): string {
     return withVisitorDetails(this.forBusiness(business, channel).prefix, captured);
   }
 
@@ -50,11 +50,11 @@ export class SystemInstructionBuilder {
    * The instructions without any visitor details: the text a reply must never echo (visitor details it may). The
    * same string object every turn, so the response validator's index lookup does not re-read 3 kB of text.
    */
-  protectedText(business: BusinessEntity, channel: Channel): string {
+  protectedText(business: TenantConfig, channel: Channel): string {
     return this.forBusiness(business, channel).bare;
   }
 
-  private forBusiness(business: BusinessEntity, channel: Channel): { prefix: string; bare: string } {
+  private forBusiness(business: TenantConfig, channel: Channel): { prefix: string; bare: string } {
     let byChannel = this.cached.get(business);
     if (!byChannel) this.cached.set(business, (byChannel = {}));
     let entry = byChannel[channel];
@@ -65,7 +65,7 @@ export class SystemInstructionBuilder {
     return entry;
   }
 
-  private buildPrefix(business: BusinessEntity, channel: Channel): string {
+  private buildPrefix(business: TenantConfig, channel: Channel): string {
     const rules = BASE_RULES(business.businessName).map((rule, i) => `${i + 1}. ${rule}`);
     rules.push(`${rules.length + 1}. ${channel === 'voice' ? VOICE_FORMAT : CHAT_FORMAT}`);
     return [
@@ -74,7 +74,7 @@ export class SystemInstructionBuilder {
     ].join('\n\n');
   }
 
-  private tenantSection(b: BusinessEntity): string {
+  private tenantSection(b: TenantConfig): string {
     const lines: string[] = [];
     if (b.systemPrompt?.trim()) lines.push(b.systemPrompt.trim());
     if (b.primaryGoal?.trim()) lines.push(`Primary goal: ${b.primaryGoal.trim()}`);

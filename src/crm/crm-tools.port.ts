@@ -1,4 +1,4 @@
-import type { CapturedFields } from 'src/session/captured-fields';
+import type { CapturedFields } from 'src/conversation/captured-fields';
 
 /** A function the model may call, declared with a JSON schema (the subset Gemini accepts). */
 export interface ToolDeclaration {

@@ -10,7 +10,7 @@ import { CrmTools, ToolCallContext, ToolDeclaration, ToolResult } from 'src/crm/
 import { CrmOutboxRepository } from 'src/crm/outbox/crm-outbox.repository';
 import { CrmOutboxService, OutboxOutcome } from 'src/crm/outbox/crm-outbox.service';
 import type { CreateDealPayload, UpsertContactPayload } from 'src/crm/outbox/crm-write.executor';
-import type { CapturedField } from 'src/session/captured-fields';
+import type { CapturedField } from 'src/conversation/captured-fields';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const E164 = /^\+[1-9]\d{6,14}$/;

@@ -1,4 +1,4 @@
-import type { SessionState } from 'src/session/session-state';
+import type { SessionState } from 'src/conversation/session-state';
 
 /**
  * Short-lived conversation state, shared by chat and voice (voice uses the Twilio CallSid as session id).

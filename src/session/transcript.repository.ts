@@ -6,7 +6,7 @@ import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { AnalyticsEventEntity, AnalyticsEventType } from 'src/session/entities/analytics-event.entity';
 import { ConversationEntity } from 'src/session/entities/conversation.entity';
 import { MessageEntity, MessageRole } from 'src/session/entities/message.entity';
-import type { Channel } from 'src/session/session-state';
+import type { Channel } from 'src/conversation/session-state';
 
 export interface NewMessage {
   role: MessageRole;

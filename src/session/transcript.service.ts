@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { GroupCommit } from 'src/common/batching/group-commit';
 import type { AnalyticsEventType } from 'src/session/entities/analytics-event.entity';
 import type { MessageRole } from 'src/session/entities/message.entity';
-import type { Channel } from 'src/session/session-state';
+import type { Channel } from 'src/conversation/session-state';
 import type { ConversationEntity } from 'src/session/entities/conversation.entity';
 import { NewTurn, SessionKey, TranscriptRepository } from 'src/session/transcript.repository';
 

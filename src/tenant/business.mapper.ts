@@ -1,8 +1,8 @@
 import { entryCtas } from 'src/tenant/cta-tree';
 import type { BusinessConfigDto, PublicBusinessConfigDto } from 'src/tenant/dto/business-responses.dto';
-import type { BusinessEntity } from 'src/tenant/entities/business.entity';
+import type { TenantConfig } from 'src/tenant/tenant-config';
 
-export function toConfigDto(b: BusinessEntity): BusinessConfigDto {
+export function toConfigDto(b: TenantConfig): BusinessConfigDto {
   return {
     businessId: b.businessId,
     businessName: b.businessName,
@@ -22,9 +22,9 @@ export function toConfigDto(b: BusinessEntity): BusinessConfigDto {
     voiceEnabled: b.voiceEnabled,
     defaultCountry: b.defaultCountry,
     ctaTree: b.ctaTree,
-    rules: b.rules,
+    rules: [...b.rules],
     experiments: b.experiments,
-    allowedOrigins: b.allowedOrigins,
+    allowedOrigins: [...b.allowedOrigins],
     settings: b.settings as Record<string, unknown>,
     version: b.version,
     createdAt: b.createdAt.toISOString(),
@@ -33,7 +33,7 @@ export function toConfigDto(b: BusinessEntity): BusinessConfigDto {
 }
 
 /** What a widget may see: never the system prompt, rules, experiments or settings. */
-export function toPublicConfigDto(b: BusinessEntity): PublicBusinessConfigDto {
+export function toPublicConfigDto(b: TenantConfig): PublicBusinessConfigDto {
   return {
     businessId: b.businessId,
     businessName: b.businessName,

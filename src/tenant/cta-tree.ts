@@ -5,7 +5,7 @@ export interface CtaNode {
   id: string;
   label: string;
   action: CtaAction;
-  children?: string[];
+  children?: readonly string[];
   url?: string;
   message?: string;
 }

@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 import { PubSub, Unsubscribe } from 'src/redis/pub-sub.port';
-import type { BusinessEntity } from 'src/tenant/entities/business.entity';
+import type { TenantConfig } from 'src/tenant/tenant-config';
 
 export const TENANT_CHANGED_CHANNEL = 'tenant:changed';
 const TTL_MS = 60_000;
@@ -19,7 +19,7 @@ const MISS_MAX_ENTRIES = 10_000;
 @Injectable()
 export class TenantConfigCache implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('TenantConfigCache');
-  private readonly entries = new Map<string, { value: BusinessEntity; expiresAt: number }>();
+  private readonly entries = new Map<string, { value: TenantConfig; expiresAt: number }>();
   private readonly misses = new LRUCache<string, true>({ max: MISS_MAX_ENTRIES, ttl: MISS_TTL_MS });
   private readonly listeners = new Set<(businessId: string) => void>();
   /** Bumped on every eviction, so a lookup that raced a change does not cache what it read before it. */
@@ -36,7 +36,7 @@ export class TenantConfigCache implements OnModuleInit, OnModuleDestroy {
     await this.unsubscribe?.();
   }
 
-  get(businessId: string): BusinessEntity | undefined {
+  get(businessId: string): TenantConfig | undefined {
     const hit = this.entries.get(businessId);
     if (!hit) return undefined;
     if (hit.expiresAt < Date.now()) {
@@ -46,7 +46,7 @@ export class TenantConfigCache implements OnModuleInit, OnModuleDestroy {
     return hit.value;
   }
 
-  set(value: BusinessEntity): void {
+  set(value: TenantConfig): void {
     this.entries.set(value.businessId, { value, expiresAt: Date.now() + TTL_MS });
   }
 

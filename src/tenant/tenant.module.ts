@@ -1,7 +1,9 @@
-import { Module } from '@nestjs/common';
+import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { BusinessAdminController } from 'src/tenant/business-admin.controller';
 import { BusinessRepository } from 'src/tenant/business.repository';
 import { BusinessEntity } from 'src/tenant/entities/business.entity';
+import { LegacyKeysMiddleware } from 'src/tenant/legacy-keys.middleware';
 import { TenantConfigCache } from 'src/tenant/tenant-config.cache';
 import { TenantLifecycle } from 'src/tenant/tenant-lifecycle';
 import { TenantOriginGuard } from 'src/tenant/tenant-origin.guard';
@@ -11,7 +13,7 @@ import { TenantService } from 'src/tenant/tenant.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([BusinessEntity])],
-  controllers: [TenantController],
+  controllers: [TenantController, BusinessAdminController],
   providers: [
     BusinessRepository,
     TenantConfigCache,
@@ -20,6 +22,10 @@ import { TenantService } from 'src/tenant/tenant.service';
     TenantOriginsRegistry,
     TenantOriginGuard,
   ],
-  exports: [TenantService, TenantLifecycle, TenantConfigCache, TenantOriginsRegistry, TenantOriginGuard],
+  exports: [TenantService, TenantLifecycle, TenantOriginsRegistry, TenantOriginGuard],
 })
-export class TenantModule {}
+export class TenantModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(LegacyKeysMiddleware).forRoutes({ path: 'admin/business', method: RequestMethod.POST });
+  }
+}

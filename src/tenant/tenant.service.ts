@@ -1,11 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AuthErrors } from 'src/common/auth/auth.errors';
 import { BusinessRepository } from 'src/tenant/business.repository';
 import { normalizeCtaTree, validateCtaTree } from 'src/tenant/cta-tree';
 import { UpsertBusinessDto } from 'src/tenant/dto/upsert-business.dto';
 import { BusinessEntity } from 'src/tenant/entities/business.entity';
+import { type TenantConfig, toTenantConfig } from 'src/tenant/tenant-config';
 import { TenantConfigCache } from 'src/tenant/tenant-config.cache';
 import { TenantLifecycle } from 'src/tenant/tenant-lifecycle';
 import { TenantErrors } from 'src/tenant/tenant.errors';
@@ -60,14 +61,15 @@ export class TenantService {
     return result;
   }
 
-  async get(businessId: string): Promise<BusinessEntity> {
+  /** Fresh read (admin paths). Handed out read-only like the cached copy: the entity never leaves this module. */
+  async get(businessId: string): Promise<TenantConfig> {
     const found = await this.businesses.findById(businessId);
     if (!found) throw TenantErrors.notFound(businessId);
-    return found;
+    return toTenantConfig(found);
   }
 
   /** Hot-path read (chat, voice, widget): served from the per-instance cache, which also remembers misses briefly. */
-  async getCached(businessId: string): Promise<BusinessEntity> {
+  async getCached(businessId: string): Promise<TenantConfig> {
     const hit = this.cache.get(businessId);
     if (hit) return hit;
     if (this.cache.isKnownMissing(businessId)) throw TenantErrors.notFound(businessId);
@@ -77,8 +79,32 @@ export class TenantService {
       this.cache.setMissing(businessId, generation);
       throw TenantErrors.notFound(businessId);
     }
-    this.cache.set(found);
-    return found;
+    const config = toTenantConfig(found);
+    this.cache.set(config);
+    return config;
+  }
+
+  /**
+   * Sets the public `voiceEnabled` flag inside the caller's transaction, so the flag commits or rolls back with the
+   * phone configuration it describes. The row lock also serializes it with admin updates of the same business.
+   * Call `changed` once the caller's transaction has committed.
+   */
+  async setVoiceEnabled(businessId: string, enabled: boolean, em: EntityManager): Promise<void> {
+    const existing = await this.businesses.findByIdForUpdate(businessId, em);
+    if (!existing) throw TenantErrors.notFound(businessId);
+    if (existing.voiceEnabled === enabled) return;
+    existing.voiceEnabled = enabled;
+    await this.businesses.save(existing, em);
+  }
+
+  /** Drops the cached config on every instance after another module changed what belongs to this tenant. */
+  changed(businessId: string): Promise<void> {
+    return this.cache.invalidate(businessId);
+  }
+
+  /** Runs on every instance whenever a tenant's config changes, e.g. to drop a module's own per-tenant cache. */
+  onChange(listener: (businessId: string) => void): void {
+    this.cache.onChange(listener);
   }
 
   /** `onlyBusinessId` narrows the listing to one business (what a business's own key may see). */

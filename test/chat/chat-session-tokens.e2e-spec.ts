@@ -1,6 +1,6 @@
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
-import { newSessionState } from 'src/session/session-state';
+import { newSessionState } from 'src/conversation/session-state';
 import { SessionStore } from 'src/session/session-store.port';
 import { SessionTokens } from 'src/session/session-tokens';
 import { chatter, createTenant, newSessionId, parseSse } from 'test/chat/chat.support';

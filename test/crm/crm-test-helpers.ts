@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { ToolCallContext } from 'src/crm/crm-tools.port';
-import type { CapturedFields } from 'src/session/captured-fields';
+import type { CapturedFields } from 'src/conversation/captured-fields';
 import { businessFactory } from 'test/factories/business.factory';
 import type { TestApp } from 'test/support/test-app';
 

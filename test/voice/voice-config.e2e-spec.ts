@@ -34,6 +34,8 @@ describe('PUT/GET /admin/business/:id/voice', () => {
     const { twilioAuthToken: _omit, ...rest } = body;
     const again = await t.http.put(`/admin/business/${id}/voice`).set(t.admin).send({ ...rest, enabled: false }).expect(200);
     expect(again.body.voice.enabled).toBe(false);
+    const business = await t.http.get(`/api/business/${id}/config`).expect(200);
+    expect(business.body.config.voiceEnabled).toBe(false);
   });
 
   it('requires the token the first time', async () => {
@@ -54,6 +56,9 @@ describe('PUT/GET /admin/business/:id/voice', () => {
       .expect(409);
     expect(res.body.code).toBe('VOICE.NUMBER_TAKEN');
     await t.http.get(`/admin/business/${b}/voice`).set(t.admin).expect(404);
+    // The business's voice flag is written in the same transaction, so it rolled back with the rejected config.
+    const business = await t.http.get(`/api/business/${b}/config`).expect(200);
+    expect(business.body.config.voiceEnabled).toBe(false);
   });
 
   it('rejects a number that is not E.164, naming the field', async () => {

@@ -1,4 +1,4 @@
-import type { CapturedField } from 'src/session/captured-fields';
+import type { CapturedField } from 'src/conversation/captured-fields';
 
 const ASKS: [CapturedField, RegExp][] = [
   ['email', /\be-?mail\b/i],

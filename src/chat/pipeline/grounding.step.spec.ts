@@ -1,6 +1,6 @@
 import { GroundingStep, sourcesOf } from 'src/chat/pipeline/grounding.step';
 import { KnowledgeRetriever, RetrievedPassage, RetrievalResult } from 'src/rag/knowledge-retriever.port';
-import type { BusinessEntity } from 'src/tenant/entities/business.entity';
+import type { TenantConfig } from 'src/tenant/tenant-config';
 
 const passage = (n: number, url: string | null = `https://acme.example.com/p${n}`): RetrievedPassage => ({
   chunkId: `c${n}`,
@@ -22,7 +22,7 @@ class StubRetriever extends KnowledgeRetriever {
   }
 }
 
-const business = (settings = {}) => ({ businessId: 'acme', settings }) as BusinessEntity;
+const business = (settings = {}) => ({ businessId: 'acme', settings }) as TenantConfig;
 
 describe(GroundingStep.name, () => {
   it('returns the passages for the tenant when confidence clears the threshold', async () => {

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { ChatSource } from 'src/chat/chat-turn.types';
 import { KnowledgeRetriever, RetrievedPassage } from 'src/rag/knowledge-retriever.port';
-import type { BusinessEntity } from 'src/tenant/entities/business.entity';
+import type { TenantConfig } from 'src/tenant/tenant-config';
 
 /** Below this fused confidence the knowledge base is treated as having no answer, unless the tenant overrides it. */
 export const DEFAULT_MIN_CONFIDENCE = 0.2;
@@ -17,7 +17,7 @@ export class GroundingStep {
 
   constructor(private readonly retriever: KnowledgeRetriever) {}
 
-  async retrieve(business: BusinessEntity, query: string): Promise<RetrievedPassage[]> {
+  async retrieve(business: TenantConfig, query: string): Promise<RetrievedPassage[]> {
     if (!query.trim()) return [];
     try {
       const result = await this.retriever.retrieve(business.businessId, query, { k: PASSAGES_PER_TURN });

@@ -1,7 +1,7 @@
 import { applyHardGuards, asksForAppointment, bookingCta, isIntroToken } from 'src/chat/pipeline/hard-guards.step';
-import type { BusinessEntity } from 'src/tenant/entities/business.entity';
+import type { TenantConfig } from 'src/tenant/tenant-config';
 
-const business = (overrides: Partial<BusinessEntity> = {}): BusinessEntity =>
+const business = (overrides: Partial<TenantConfig> = {}): TenantConfig =>
   ({
     businessId: 'acme',
     businessName: 'Acme',
@@ -13,7 +13,7 @@ const business = (overrides: Partial<BusinessEntity> = {}): BusinessEntity =>
       book_call: { id: 'book_call', label: 'Book a call', action: 'link', url: 'https://cal.example.com/acme' },
     },
     ...overrides,
-  }) as BusinessEntity;
+  }) as TenantConfig;
 
 describe(applyHardGuards.name, () => {
   it.each([

@@ -1,4 +1,4 @@
-import type { BusinessEntity } from 'src/tenant/entities/business.entity';
+import type { TenantConfig } from 'src/tenant/tenant-config';
 import { CtaNode, entryCtas } from 'src/tenant/cta-tree';
 
 export const INTRO_TOKENS: ReadonlySet<string> = new Set([
@@ -38,14 +38,14 @@ export function asksForAppointment(message: string): boolean {
   return APPOINTMENT_PATTERN.test(message);
 }
 
-export function greetingText(business: BusinessEntity): string {
+export function greetingText(business: TenantConfig): string {
   const first = business.greetingMessage?.trim() || `Hi, welcome to ${business.businessName}!`;
   const second = business.secondaryGreetingMessage?.trim();
   return second ? `${first}\n\n${second}` : first;
 }
 
 /** The tenant's booking button: a link node whose id or label mentions booking, else the platform default link. */
-export function bookingCta(business: BusinessEntity, defaultLink: string): CtaNode {
+export function bookingCta(business: TenantConfig, defaultLink: string): CtaNode {
   const found = Object.values(business.ctaTree ?? {}).find(
     (n) => n.action === 'link' && !!n.url && /book|appointment/i.test(`${n.id} ${n.label}`),
   );
@@ -57,7 +57,7 @@ export function bookingCta(business: BusinessEntity, defaultLink: string): CtaNo
  * first message, and the booking link when the user asks to book.
  */
 export function applyHardGuards(
-  business: BusinessEntity,
+  business: TenantConfig,
   message: string,
   greeted: boolean,
   defaultAppointmentLink: string,

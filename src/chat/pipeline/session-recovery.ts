@@ -1,6 +1,6 @@
 import type { LlmTurn } from 'src/chat/llm-provider.port';
-import { captureLead } from 'src/chat/pipeline/lead-capture.step';
-import { newSessionState, SessionState } from 'src/session/session-state';
+import { captureLead } from 'src/conversation/lead-capture';
+import { newSessionState, SessionState } from 'src/conversation/session-state';
 import type { Transcript } from 'src/session/transcript.service';
 
 /**

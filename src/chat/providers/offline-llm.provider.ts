@@ -3,7 +3,7 @@ import type { LlmRequest, LlmResponse, LlmStreamEvent, LlmToolCall, LlmTurn } fr
 import { LlmProvider } from 'src/chat/llm-provider.port';
 import type { ToolDeclaration } from 'src/crm/crm-tools.port';
 import type { RetrievedPassage } from 'src/rag/knowledge-retriever.port';
-import type { CapturedField, CapturedFields } from 'src/session/captured-fields';
+import type { CapturedField, CapturedFields } from 'src/conversation/captured-fields';
 
 const QUESTIONS: Record<CapturedField, string> = {
   firstName: 'May I have your name?',

@@ -8,8 +8,8 @@ import {
   SESSION_THROTTLER,
   trackerFor,
 } from 'src/chat/rate-limit/chat-rate-limit.policy';
-import type { BusinessEntity } from 'src/tenant/entities/business.entity';
 import { TenantErrors } from 'src/tenant/tenant.errors';
+import type { TenantConfig } from 'src/tenant/tenant-config';
 import type { TenantService } from 'src/tenant/tenant.service';
 
 const SESSION = 'c3f1a9e2-5b7d-4e0a-9f3c-2d8b6a1e4f70';
@@ -98,7 +98,7 @@ describe('chat rate limit resolution', () => {
     it("applies the tenant's own limits", async () => {
       const sut = new ChatRateLimitPolicy(
         config,
-        tenants(async () => ({ settings: { chatRateLimitPerMinute: 2 } }) as BusinessEntity),
+        tenants(async () => ({ settings: { chatRateLimitPerMinute: 2 } }) as TenantConfig),
       );
       await expect(sut.limitsFor('acme')).resolves.toEqual({ session: 2, ip: 60 });
     });

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { normalizeIp } from '@nestjs/throttler';
 import { AppConfig } from 'src/config/app-config.service';
-import type { BusinessSettings } from 'src/tenant/entities/business.entity';
+import type { TenantConfig } from 'src/tenant/tenant-config';
 import { TenantService } from 'src/tenant/tenant.service';
 
 export const SESSION_THROTTLER = 'chat-session';
@@ -38,7 +38,7 @@ export function readTarget(body: unknown, ip: string | undefined): ChatRateLimit
 }
 
 /** A tenant's own setting wins over the platform default; only finite non-negative numbers count. */
-export function resolveLimits(defaults: ChatLimits, settings: BusinessSettings | undefined): ChatLimits {
+export function resolveLimits(defaults: ChatLimits, settings: TenantConfig['settings'] | undefined): ChatLimits {
   const pick = (own: number | undefined, fallback: number) =>
     typeof own === 'number' && Number.isFinite(own) && own >= 0 ? Math.floor(own) : fallback;
   return {

@@ -1,20 +1,8 @@
 import type { ErrorCode, RegisteredErrorSpec } from 'src/common/errors/error-catalogue';
+import type { ErrorKind } from 'src/common/errors/error-kind';
 
-/**
- * The kinds of failure the platform distinguishes. The exception filter maps each to one HTTP
- * status in an exhaustive switch, so adding a kind without a mapping fails to compile.
- */
-export type ErrorKind =
-  | 'VALIDATION'
-  | 'UNAUTHORIZED'
-  | 'FORBIDDEN'
-  | 'NOT_FOUND'
-  | 'CONFLICT'
-  | 'PAYLOAD_TOO_LARGE'
-  | 'UNSUPPORTED_MEDIA_TYPE'
-  | 'RATE_LIMITED'
-  | 'UNAVAILABLE'
-  | 'INTERNAL';
+export type { ErrorKind } from 'src/common/errors/error-kind';
+
 
 /**
  * Thrown by services; never HttpException. Built from a catalogue entry (`src/<module>/<module>.errors.ts`), so the

@@ -1,4 +1,4 @@
-import type { ErrorKind } from 'src/common/errors/app-error';
+import type { ErrorKind } from 'src/common/errors/error-kind';
 
 /** One error a module can answer with: its wire code, its kind (which fixes the HTTP status) and what it means. */
 export interface ErrorSpec<C extends string = string> {

@@ -1,5 +1,5 @@
 import { HttpStatus } from '@nestjs/common';
-import { ErrorKind } from 'src/common/errors/app-error';
+import type { ErrorKind } from 'src/common/errors/error-kind';
 
 export function statusForKind(kind: ErrorKind): HttpStatus {
   switch (kind) {

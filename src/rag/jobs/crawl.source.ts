@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { SiteCrawler } from 'src/rag/crawl/site-crawler';
-import type { CrawlInput, ReadProgress } from 'src/rag/jobs/knowledge-source.reader';
+import type { CrawlInput, ReadProgress } from 'src/rag/jobs/knowledge-source.types';
 import type { SourceDocument } from 'src/rag/processing/source-document';
 
 /** Progress reports are throttled: a crawl of hundreds of pages should not write a row per page. */

@@ -6,7 +6,8 @@ import { validateJsonDocuments } from 'src/rag/ingestion/json-documents.validato
 import { parseLegacyNdjson } from 'src/rag/ingestion/legacy-ndjson.parser';
 import { CrawlSource } from 'src/rag/jobs/crawl.source';
 import { KnowledgeJobQueue } from 'src/rag/jobs/knowledge-job-queue.port';
-import type { CrawlInput, DocumentsInput, FileInput } from 'src/rag/jobs/knowledge-source.reader';
+import type { DocumentsInput, FileInput } from 'src/rag/jobs/knowledge-source.reader';
+import type { CrawlInput } from 'src/rag/jobs/knowledge-source.types';
 import { KnowledgeErrors } from 'src/rag/knowledge.errors';
 import { DocumentParserErrors } from 'src/rag/parsing/document-parser.errors';
 import { detectFormat } from 'src/rag/parsing/format-detection';

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { KnowledgeErrors } from 'src/rag/knowledge.errors';
 import { CrawlSource } from 'src/rag/jobs/crawl.source';
+import type { CrawlInput, ReadProgress } from 'src/rag/jobs/knowledge-source.types';
 import { DocumentParser } from 'src/rag/parsing/document-parser';
 import type { SourceDocument } from 'src/rag/processing/source-document';
 import type { JobPayload, JobRow } from 'src/rag/storage/kb-job.repository';
@@ -15,21 +16,12 @@ export interface FileInput {
   category: string | null;
 }
 
-export interface CrawlInput {
-  url: string;
-  maxPages: number;
-  maxDepth: number;
-  category: string | null;
-}
-
 export interface ReadSources {
   documents: SourceDocument[];
   counts: Record<string, number>;
   /** Set when the source is a complete copy of everything under this URL prefix (a crawl that was not cut short). */
   replaceCrawledUnder?: string;
 }
-
-export type ReadProgress = (fraction: number, message: string, counts?: Record<string, number>) => Promise<void>;
 
 /** Turns a job's stored input into source documents: as given, parsed from the uploaded file, or crawled. */
 @Injectable()

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import type { Channel } from 'src/session/session-state';
+import type { Channel } from 'src/conversation/session-state';
 
 @Entity({ name: 'conversations' })
 export class ConversationEntity {

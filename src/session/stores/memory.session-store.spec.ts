@@ -1,4 +1,4 @@
-import { newSessionState } from 'src/session/session-state';
+import { newSessionState } from 'src/conversation/session-state';
 import { MemorySessionStore } from 'src/session/stores/memory.session-store';
 
 describe(MemorySessionStore.name, () => {

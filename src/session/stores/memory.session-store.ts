@@ -1,4 +1,4 @@
-import type { SessionState } from 'src/session/session-state';
+import type { SessionState } from 'src/conversation/session-state';
 import { SessionStore, sessionKey } from 'src/session/session-store.port';
 
 /**

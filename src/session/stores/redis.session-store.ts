@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type Redis from 'ioredis';
 import { scanKeys } from 'src/redis/redis-namespace';
-import type { SessionState } from 'src/session/session-state';
+import type { SessionState } from 'src/conversation/session-state';
 import { SessionErrors } from 'src/session/session.errors';
 import { SessionStore, sessionKey, sessionLockKey } from 'src/session/session-store.port';
 

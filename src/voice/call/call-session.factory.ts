@@ -8,6 +8,7 @@ import { TranscriptService } from 'src/session/transcript.service';
 import { TenantLifecycle } from 'src/tenant/tenant-lifecycle';
 import { TenantService } from 'src/tenant/tenant.service';
 import { renderApologyChime } from 'src/voice/call/apology-clip';
+import type { CallDeps } from 'src/voice/call/call-deps';
 import { CallSession } from 'src/voice/call/call-session';
 import { CallTicketStore } from 'src/voice/call/call-ticket.store';
 import { VoiceConfigService } from 'src/voice/config/voice-config.service';
@@ -16,25 +17,6 @@ import { publicUrl } from 'src/voice/twilio/twilio-signature';
 import type { CallTransport } from 'src/voice/twilio/twilio-media.types';
 import { MEDIA_STREAM_PATH } from 'src/voice/twilio/voice-webhook.service';
 import { VoiceMetrics } from 'src/voice/voice-metrics.service';
-
-/** Everything a call needs, injected once; each CallSession gets this read-only bundle and its own state. */
-export interface CallDeps {
-  tenants: TenantService;
-  voiceConfigs: VoiceConfigService;
-  tickets: CallTicketStore;
-  connector: LiveModelConnector;
-  instructions: SystemInstructionBuilder;
-  crmTools: CrmTools;
-  knowledge: KnowledgeRetriever;
-  transcripts: TranscriptService;
-  sessions: SessionStore;
-  metrics: VoiceMetrics;
-  apologyClip: Buffer;
-  startTimeoutMs: number;
-  streamUrl(): string;
-  /** Registers a call's wrap-up so shutdown can wait for transcripts to be written. */
-  track(wrapUp: Promise<void>): void;
-}
 
 /** How long shutdown waits for ending calls to write their transcripts. */
 const DRAIN_TIMEOUT_MS = 5000;

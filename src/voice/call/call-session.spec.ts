@@ -7,10 +7,10 @@ import type { CrmTools } from 'src/crm/crm-tools.port';
 import type { KnowledgeRetriever } from 'src/rag/knowledge-retriever.port';
 import type { SessionStore } from 'src/session/session-store.port';
 import type { TranscriptService } from 'src/session/transcript.service';
-import type { BusinessEntity } from 'src/tenant/entities/business.entity';
+import type { TenantConfig } from 'src/tenant/tenant-config';
 import type { TenantService } from 'src/tenant/tenant.service';
 import { CallSession } from 'src/voice/call/call-session';
-import type { CallDeps } from 'src/voice/call/call-session.factory';
+import type { CallDeps } from 'src/voice/call/call-deps';
 import type { CallTicketStore } from 'src/voice/call/call-ticket.store';
 import type { VoiceConfigService, VoiceRuntimeConfig } from 'src/voice/config/voice-config.service';
 import { SAFE_LINE_PROMPT } from 'src/voice/call/spoken-leak';
@@ -39,7 +39,7 @@ function setup(voice: Partial<VoiceRuntimeConfig> = {}, signedWith = TOKEN) {
   const outcomes: string[] = [];
   const recordTurn = jest.fn((_turn: unknown) => Promise.resolve());
   const deps: CallDeps = {
-    tenants: strictMock<TenantService>({ getCached: () => Promise.resolve({ businessId: 'acme', businessName: 'Acme', ctaTree: {}, defaultCountry: 'US', greetingMessage: 'Hi' } as BusinessEntity) }),
+    tenants: strictMock<TenantService>({ getCached: () => Promise.resolve({ businessId: 'acme', businessName: 'Acme', ctaTree: {}, defaultCountry: 'US', greetingMessage: 'Hi' } as TenantConfig) }),
     voiceConfigs: strictMock<VoiceConfigService>({
       runtimeConfig: () =>
         Promise.resolve({ businessId: 'acme', enabled: true, authToken: TOKEN, voiceName: null, language: null, greeting: null, maxCallSeconds: null, ...voice }),

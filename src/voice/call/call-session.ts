@@ -1,11 +1,11 @@
 import type { LiveServerMessage } from '@google/genai';
 import { Logger } from '@nestjs/common';
 import { type LeakPolicy, leaksInstructions } from 'src/conversation/instruction-leak';
-import { newSessionState, SessionState } from 'src/session/session-state';
+import { newSessionState, SessionState } from 'src/conversation/session-state';
 import { InboundAudio, OutboundAudio } from 'src/voice/audio/call-audio';
 import { TWILIO_FRAME_BYTES } from 'src/voice/audio/frame-packer';
 import { AssistantTurn } from 'src/voice/call/assistant-turn';
-import type { CallDeps } from 'src/voice/call/call-session.factory';
+import type { CallDeps } from 'src/voice/call/call-deps';
 import type { CallOutcome } from 'src/voice/call/call-ticket.store';
 import { CallTools } from 'src/voice/call/call-tools';
 import { CallTranscript } from 'src/voice/call/call-transcript';

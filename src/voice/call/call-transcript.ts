@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { captureLead } from 'src/chat/pipeline/lead-capture.step';
-import type { SessionState } from 'src/session/session-state';
+import { captureLead } from 'src/conversation/lead-capture';
+import type { SessionState } from 'src/conversation/session-state';
 import type { TranscriptService, TurnRecord } from 'src/session/transcript.service';
 
 /**

@@ -1,9 +1,9 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { SecretCipher } from 'src/common/crypto/secret-cipher';
-import type { TenantConfigCache } from 'src/tenant/tenant-config.cache';
 import type { TenantService } from 'src/tenant/tenant.service';
 import type { VoiceConfigRepository } from 'src/voice/config/voice-config.repository';
 import { RUNTIME_CACHE_MAX, VoiceConfigService } from 'src/voice/config/voice-config.service';
+import { PutVoiceConfigDto } from 'src/voice/dto/voice-config.dto';
 import type { VoiceConfigEntity } from 'src/voice/entities/voice-config.entity';
 import { strictMock } from 'test/support/strict-mock';
 
@@ -31,8 +31,59 @@ describe(VoiceConfigService.name, () => {
       strictMock<VoiceConfigRepository>({ findConfig }),
       strictMock<SecretCipher>({ decrypt: (_id: string, enc: string) => enc.replace('enc:', 'token:') }),
       strictMock<TenantService>(),
-      strictMock<TenantConfigCache>(),
     );
+  });
+
+  describe('put', () => {
+    it("sets the business's voice flag inside the transaction that saves the phone configuration", async () => {
+      const em = strictMock<EntityManager>();
+      const calls: unknown[][] = [];
+      const record =
+        (name: string, result?: unknown) =>
+        (...args: unknown[]) => {
+          calls.push([name, ...args]);
+          return Promise.resolve(result);
+        };
+      const saved = { ...stored('acme'), updatedAt: new Date('2026-11-30T00:00:00Z') } as VoiceConfigEntity;
+      const transaction = (work: (manager: EntityManager) => Promise<void>) =>
+        work(em).then(() => calls.push(['commit']));
+      sut = new VoiceConfigService(
+        strictMock<DataSource>({ transaction }),
+        strictMock<VoiceConfigRepository>({
+          findConfig: (_id: string, manager?: EntityManager) => Promise.resolve(manager ? null : saved),
+          numbersHeldByOthers: record('numbersHeldByOthers', []),
+          saveConfig: record('saveConfig'),
+          replaceNumbers: record('replaceNumbers'),
+          listNumbers: () => Promise.resolve(['+15550100']),
+        }),
+        strictMock<SecretCipher>({ encrypt: () => 'enc:acme' }),
+        strictMock<TenantService>({
+          setVoiceEnabled: record('setVoiceEnabled'),
+          changed: record('changed'),
+          get: () => Promise.resolve({ businessId: 'acme' }),
+        }),
+      );
+      const dto = Object.assign(new PutVoiceConfigDto(), {
+        enabled: true,
+        phoneNumbers: ['+15550100'],
+        twilioAuthToken: 'secret',
+      });
+
+      await expect(sut.put('acme', dto)).resolves.toMatchObject({ businessId: 'acme', enabled: true });
+
+      expect(calls.map((c) => c[0])).toEqual([
+        'setVoiceEnabled',
+        'numbersHeldByOthers',
+        'saveConfig',
+        'replaceNumbers',
+        'commit',
+        'changed',
+      ]);
+      expect(calls[0].slice(0, 3)).toEqual(['setVoiceEnabled', 'acme', true]);
+      // The transaction's own manager, not a fresh connection (compared by identity: the strict mock has no matchers).
+      expect(calls[0][3] === em).toBe(true);
+      expect(calls[5]).toEqual(['changed', 'acme']);
+    });
   });
 
   describe('runtimeConfig', () => {

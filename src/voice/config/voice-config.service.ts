@@ -3,8 +3,6 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { LRUCache } from 'lru-cache';
 import { DataSource, QueryFailedError } from 'typeorm';
 import { SecretCipher } from 'src/common/crypto/secret-cipher';
-import { UpsertBusinessDto } from 'src/tenant/dto/upsert-business.dto';
-import { TenantConfigCache } from 'src/tenant/tenant-config.cache';
 import { TenantService } from 'src/tenant/tenant.service';
 import { VoiceConfigRepository } from 'src/voice/config/voice-config.repository';
 import { PutVoiceConfigDto, VoiceConfigDto } from 'src/voice/dto/voice-config.dto';
@@ -40,17 +38,18 @@ export class VoiceConfigService implements OnModuleInit {
     private readonly repo: VoiceConfigRepository,
     private readonly cipher: SecretCipher,
     private readonly tenants: TenantService,
-    private readonly tenantCache: TenantConfigCache,
   ) {}
 
   onModuleInit(): void {
-    this.tenantCache.onChange((businessId) => this.runtime.delete(businessId));
+    this.tenants.onChange((businessId) => this.runtime.delete(businessId));
   }
 
   async put(businessId: string, dto: PutVoiceConfigDto): Promise<VoiceConfigDto> {
-    await this.tenants.get(businessId);
     try {
       await this.dataSource.transaction(async (em) => {
+        // The business's public `voiceEnabled` flag (shown by the widget) follows the phone configuration and commits
+        // with it. First, so the business row is locked before the voice rows, the order tenant deletion takes them in.
+        await this.tenants.setVoiceEnabled(businessId, dto.enabled, em);
         const existing = await this.repo.findConfig(businessId, em);
         if (!existing && !dto.twilioAuthToken) throw VoiceErrors.tokenRequired();
         const taken = await this.repo.numbersHeldByOthers(businessId, dto.phoneNumbers, em);
@@ -76,13 +75,7 @@ export class VoiceConfigService implements OnModuleInit {
       }
       throw err;
     }
-    // The business's public `voiceEnabled` flag (shown by the widget) follows the phone configuration.
-    const business = await this.tenants.get(businessId);
-    if (business.voiceEnabled !== dto.enabled) {
-      await this.tenants.upsert(Object.assign(new UpsertBusinessDto(), { businessId, voiceEnabled: dto.enabled }));
-    } else {
-      await this.tenantCache.invalidate(businessId);
-    }
+    await this.tenants.changed(businessId);
     this.logger.log({ businessId, enabled: dto.enabled, numbers: dto.phoneNumbers.length }, 'voice config saved');
     return this.get(businessId);
   }

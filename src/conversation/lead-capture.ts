@@ -1,5 +1,5 @@
 import { CountryCode, findPhoneNumbersInText, isSupportedCountry } from 'libphonenumber-js';
-import type { CapturedField, CapturedFields } from 'src/session/captured-fields';
+import type { CapturedField, CapturedFields } from 'src/conversation/captured-fields';
 
 export interface LeadCaptureContext {
   /** ISO country for numbers written without a country code. */

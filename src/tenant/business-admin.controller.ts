@@ -4,7 +4,7 @@ import type { Response } from 'express';
 import { AdminOnly } from 'src/common/auth/admin-api-key.guard';
 import { AdminAccess } from 'src/common/auth/admin-access.policy';
 import { type AdminPrincipal, CurrentAdmin } from 'src/common/auth/admin-principal';
-import { ListBusinessesQuery } from 'src/admin/dto/list-businesses.query';
+import { ListBusinessesQuery } from 'src/tenant/dto/list-businesses.query';
 import { toConfigDto } from 'src/tenant/business.mapper';
 import {
   BusinessConfigResponseDto,

@@ -1,5 +1,5 @@
-import type { LlmTurn } from 'src/chat/llm-provider.port';
-import type { CapturedField, CapturedFields } from 'src/session/captured-fields';
+import type { LlmTurn } from 'src/conversation/conversation-turn';
+import type { CapturedField, CapturedFields } from 'src/conversation/captured-fields';
 
 export type Channel = 'chat' | 'voice';
 

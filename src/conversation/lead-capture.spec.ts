@@ -1,4 +1,4 @@
-import { captureLead, extractLeadFields, missingFields } from 'src/chat/pipeline/lead-capture.step';
+import { captureLead, extractLeadFields, missingFields } from 'src/conversation/lead-capture';
 
 const ctx = { defaultCountry: 'US', awaitingField: null };
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { SessionDetailsDto } from 'src/chat/dto/session-details.dto';
+import { SessionDetailsDto } from 'src/session/dto/session-details.dto';
 import { SessionErrors } from 'src/session/session.errors';
 import { SessionStore } from 'src/session/session-store.port';
 import { TranscriptService } from 'src/session/transcript.service';
