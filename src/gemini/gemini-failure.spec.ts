@@ -1,5 +1,11 @@
 import { ApiError } from '@google/genai';
-import { classifyGeminiError, GeminiFailure, googleErrorMessage, retryDelaySeconds } from 'src/gemini/gemini-failure';
+import {
+  classifyGeminiError,
+  GeminiFailure,
+  googleErrorMessage,
+  liveCloseFailure,
+  retryDelaySeconds,
+} from 'src/gemini/gemini-failure';
 
 const apiError = (status: number, message = `{"error":{"code":${status},"message":"boom"}}`) =>
   new ApiError({ status, message });
@@ -48,6 +54,12 @@ describe(classifyGeminiError.name, () => {
     expect(failure.retryAfterSeconds).toBe(3);
     expect(failure.retryable(5_000)).toBe(true);
     expect(failure.retryable(2_000)).toBe(false);
+  });
+
+  it('treats a Live socket refused for a bad key or setup as a rejection and any other early close as an outage', () => {
+    expect([liveCloseFailure(1007).outage, liveCloseFailure(1008).outage]).toEqual([false, false]);
+    expect([liveCloseFailure(1011).outage, liveCloseFailure(1006).outage]).toEqual([true, true]);
+    expect(liveCloseFailure(1011).message).toBe('Live model closed the connection (1011)');
   });
 
   it('passes an already classified failure through unchanged', () => {

@@ -80,6 +80,16 @@ export function classifyGeminiError(err: unknown, context: FailureContext = {}):
   return new GeminiFailure('unavailable', `Gemini unreachable: ${message}`);
 }
 
+/**
+ * A Live socket closed before its setup completed. Gemini Live reports a bad key, model or setup message with 1007
+ * (invalid payload) or 1008 (policy violation): rejections, which must not pause every caller. Anything else (1011,
+ * an abnormal 1006) is an outage.
+ */
+export function liveCloseFailure(code: number): GeminiFailure {
+  const message = `Live model closed the connection (${code})`;
+  return new GeminiFailure(code === 1007 || code === 1008 ? 'rejected' : 'unavailable', message);
+}
+
 /** Seconds Google asks us to wait, from the RetryInfo detail of a 429 body (e.g. `"retryDelay": "13s"`). */
 export function retryDelaySeconds(message: string): number | undefined {
   const match = /"retryDelay"\s*:\s*"(\d+(?:\.\d+)?)s"/.exec(message);
