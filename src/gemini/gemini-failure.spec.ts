@@ -56,7 +56,7 @@ describe(classifyGeminiError.name, () => {
     expect(failure.retryable(2_000)).toBe(false);
   });
 
-  it('treats a Live socket refused for a bad key or setup as a rejection and any other early close as an outage', () => {
+  it('treats a Live socket refused for a bad key or setup as a rejection, any other early close as an outage', () => {
     expect([liveCloseFailure(1007).outage, liveCloseFailure(1008).outage]).toEqual([false, false]);
     expect([liveCloseFailure(1011).outage, liveCloseFailure(1006).outage]).toEqual([true, true]);
     expect(liveCloseFailure(1011).message).toBe('Live model closed the connection (1011)');

@@ -60,7 +60,10 @@ export class GeminiPolicy {
    * Runs `attempt` under retries and the breaker. `attempt` may throw a GeminiFailure it classified itself (it knows
    * about its deadline or stream phase); anything else is classified here.
    */
-  async execute<T>(attempt: (signal: AbortSignal | undefined) => Promise<T>, options: GeminiCallOptions = {}): Promise<T> {
+  async execute<T>(
+    attempt: (signal: AbortSignal | undefined) => Promise<T>,
+    options: GeminiCallOptions = {},
+  ): Promise<T> {
     const { signal } = options;
     const budget = options.retry ?? NO_RETRY;
     const classified = async () => {

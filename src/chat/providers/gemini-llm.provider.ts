@@ -87,7 +87,11 @@ export class GeminiLlmProvider extends LlmProvider {
         return { iterator, first, deadline, signal };
       } catch (err) {
         deadline.dispose();
-        throw classifyGeminiError(err, { cancelled: signal?.aborted, timedOut: deadline.timedOut, timeoutMs: deadline.ms });
+        throw classifyGeminiError(err, {
+          cancelled: signal?.aborted,
+          timedOut: deadline.timedOut,
+          timeoutMs: deadline.ms,
+        });
       }
     });
     const { iterator, deadline, signal } = opened;
@@ -163,7 +167,8 @@ export class GeminiLlmProvider extends LlmProvider {
     fn: (signal: AbortSignal) => Promise<GenerateContentResponse>,
   ): Promise<LlmResponse> {
     try {
-      return toLlmResponse(await this.policy.call(fn, { signal: callerSignal, retry: this.retry, timeoutMs: this.timeoutMs }));
+      const options = { signal: callerSignal, retry: this.retry, timeoutMs: this.timeoutMs };
+      return toLlmResponse(await this.policy.call(fn, options));
     } catch (err) {
       throw toLlmError(err);
     }

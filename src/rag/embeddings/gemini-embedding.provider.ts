@@ -61,15 +61,15 @@ export class GeminiEmbeddingProvider extends EmbeddingProvider {
       response = await this.policy.call(
         (abortSignal) =>
           this.client.ai.models.embedContent({
-          model: this.options.model,
-          // The API rejects empty parts; a single space embeds to a neutral vector and keeps positions aligned.
-          contents: texts.map((text) => ({ role: 'user', parts: [{ text: text.trim() === '' ? ' ' : text }] })),
-          config: {
-            taskType: purpose === 'query' ? 'RETRIEVAL_QUERY' : 'RETRIEVAL_DOCUMENT',
-            outputDimensionality: this.dimension,
-            abortSignal,
-          },
-        }),
+            model: this.options.model,
+            // The API rejects empty parts; a single space embeds to a neutral vector and keeps positions aligned.
+            contents: texts.map((text) => ({ role: 'user', parts: [{ text: text.trim() === '' ? ' ' : text }] })),
+            config: {
+              taskType: purpose === 'query' ? 'RETRIEVAL_QUERY' : 'RETRIEVAL_DOCUMENT',
+              outputDimensionality: this.dimension,
+              abortSignal,
+            },
+          }),
         { retry: this.retry, timeoutMs: this.timeoutMs },
       );
     } catch (error) {

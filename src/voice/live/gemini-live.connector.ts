@@ -62,7 +62,8 @@ export class GeminiLiveConnector extends LiveModelConnector {
         return s;
       });
     try {
-      const s = await withDeadline(Promise.race([connecting, earlyClose]), this.config.get('VOICE_MODEL_CONNECT_TIMEOUT_MS'), (): never => {
+      const timeoutMs = this.config.get('VOICE_MODEL_CONNECT_TIMEOUT_MS');
+      const s = await withDeadline(Promise.race([connecting, earlyClose]), timeoutMs, (): never => {
         throw new GeminiFailure('timeout', 'Live model did not answer in time');
       });
       settled = true;
