@@ -60,4 +60,15 @@ describe(TtlCache.name, () => {
 
     expect(sut.get('a')).toBeUndefined();
   });
+
+  it('drops every entry whose value matches, and keeps the others', () => {
+    const sut = build();
+    sut.set('k1', 'tenant-a');
+    sut.set('k2', 'tenant-b');
+    sut.set('k3', 'tenant-a');
+
+    sut.deleteWhere((value) => value === 'tenant-a');
+
+    expect([sut.get('k1'), sut.get('k2'), sut.get('k3')]).toEqual([undefined, 'tenant-b', undefined]);
+  });
 });

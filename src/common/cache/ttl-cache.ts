@@ -63,4 +63,9 @@ export class TtlCache<K extends NonNullable<unknown>, V> {
   delete(key: K): void {
     this.entries.delete(key);
   }
+
+  /** Drops every entry whose value matches, e.g. all cached keys of one tenant. */
+  deleteWhere(matches: (value: V) => boolean): void {
+    for (const [key, entry] of this.entries.entries()) if (matches(entry.value)) this.entries.delete(key);
+  }
 }
