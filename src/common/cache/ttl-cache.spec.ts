@@ -53,11 +53,12 @@ describe(TtlCache.name, () => {
     expect([sut.get('a'), sut.get('b'), sut.get('c')]).toEqual(['1', undefined, '3']);
   });
 
-  it('forgets a deleted entry', () => {
+  it('forgets a deleted entry and says whether there was one', () => {
     const sut = build();
     sut.set('a', '1');
-    sut.delete('a');
 
+    expect(sut.delete('a')).toBe(true);
+    expect(sut.delete('a')).toBe(false);
     expect(sut.get('a')).toBeUndefined();
   });
 
@@ -67,8 +68,9 @@ describe(TtlCache.name, () => {
     sut.set('k2', 'tenant-b');
     sut.set('k3', 'tenant-a');
 
-    sut.deleteWhere((value) => value === 'tenant-a');
+    const removed = sut.deleteWhere((value) => value === 'tenant-a');
 
+    expect(removed).toBe(2);
     expect([sut.get('k1'), sut.get('k2'), sut.get('k3')]).toEqual([undefined, 'tenant-b', undefined]);
   });
 });

@@ -60,12 +60,17 @@ export class TtlCache<K extends NonNullable<unknown>, V> {
     return hit?.value;
   }
 
-  delete(key: K): void {
-    this.entries.delete(key);
+  /** Whether an entry was there, live or not yet swept. */
+  delete(key: K): boolean {
+    return this.entries.delete(key);
   }
 
-  /** Drops every entry whose value matches, e.g. all cached keys of one tenant. */
-  deleteWhere(matches: (value: V) => boolean): void {
-    for (const [key, entry] of this.entries.entries()) if (matches(entry.value)) this.entries.delete(key);
+  /** Drops every entry that matches, e.g. all cached keys of one tenant; returns how many went. */
+  deleteWhere(matches: (value: V, key: K) => boolean): number {
+    let removed = 0;
+    for (const [key, entry] of [...this.entries.entries()]) {
+      if (matches(entry.value, key) && this.entries.delete(key)) removed++;
+    }
+    return removed;
   }
 }
