@@ -13,15 +13,16 @@ const ALLOWED = {
   common: [],
   database: [],
   redis: [],
+  gemini: [],
   health: ['redis'],
   tenant: ['redis'],
   access: ['tenant', 'redis'],
-  rag: ['tenant', 'redis'],
+  rag: ['tenant', 'redis', 'gemini'],
   conversation: ['tenant', 'rag'],
   session: ['conversation', 'tenant', 'redis'],
   crm: ['conversation', 'tenant'],
-  chat: ['conversation', 'session', 'tenant', 'rag', 'crm', 'redis'],
-  voice: ['conversation', 'session', 'tenant', 'rag', 'crm', 'redis'],
+  chat: ['conversation', 'session', 'tenant', 'rag', 'crm', 'redis', 'gemini'],
+  voice: ['conversation', 'session', 'tenant', 'rag', 'crm', 'redis', 'gemini'],
 };
 const KERNEL = ['common', 'config'];
 const MODULES = Object.keys(ALLOWED);
@@ -40,6 +41,8 @@ const EXTRA_PUBLIC = {
   ),
   session: ['session-id', 'session-tokens', 'turn-record'].map((f) => String.raw`${f}\.ts`),
   redis: ['redis-connection', 'redis-namespace'].map((f) => String.raw`${f}\.ts`),
+  // The shared client, its retry/breaker policy and the outage classifier are what the module is for.
+  gemini: ['gemini-client', 'gemini-policy', 'gemini-failure'].map((f) => String.raw`${f}\.ts`),
   database: [String.raw`embedded-postgres\.ts`],
 };
 const publicFiles = (module) => [

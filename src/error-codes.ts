@@ -10,6 +10,7 @@ import { statusForKind } from 'src/common/errors/http-status';
 import { InfraErrorCatalogue } from 'src/common/errors/infra.errors';
 import { HttpErrorCatalogue } from 'src/common/http/http.errors';
 import { CrmErrorCatalogue } from 'src/crm/crm.errors';
+import { GeminiErrorCatalogue } from 'src/gemini/gemini.errors';
 import { SiteCrawlerErrorCatalogue } from 'src/rag/crawl/site-crawler.errors';
 import { KnowledgeErrorCatalogue } from 'src/rag/knowledge.errors';
 import { DocumentParserErrorCatalogue } from 'src/rag/parsing/document-parser.errors';
@@ -32,6 +33,7 @@ export const ERROR_CATALOGUES = {
   RATE_LIMIT: RateLimitErrorCatalogue,
   SESSION: SessionErrorCatalogue,
   LLM: LlmErrorCatalogue,
+  GEMINI: GeminiErrorCatalogue,
   KB: KnowledgeErrorCatalogue,
   RAG_SEARCH: RagSearchErrorCatalogue,
   RAG_PARSING: DocumentParserErrorCatalogue,

@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import { LRUCache } from 'lru-cache';
 import type { TenantKeyRole } from 'src/common/auth/admin-principal';
+import { TtlCache } from 'src/common/cache/ttl-cache';
 import { PubSub, Unsubscribe } from 'src/redis/pub-sub.port';
 import { TenantService } from 'src/tenant/tenant.service';
 
@@ -24,7 +24,7 @@ export interface CachedTenantKey {
 @Injectable()
 export class TenantKeyCache implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('TenantKeyCache');
-  private readonly entries = new LRUCache<string, CachedTenantKey>({ max: 10_000, ttl: TTL_MS });
+  private readonly entries = new TtlCache<string, CachedTenantKey>({ max: 10_000, ttlMs: TTL_MS });
   /** Bumped by every eviction: a load that started before one must not store what it read. */
   private epoch = 0;
   private unsubscribe?: Unsubscribe;
@@ -66,7 +66,6 @@ export class TenantKeyCache implements OnModuleInit, OnModuleDestroy {
 
   private evictTenant(businessId: string): void {
     this.epoch++;
-    for (const [lookupId, key] of this.entries.entries())
-      if (key.businessId === businessId) this.entries.delete(lookupId);
+    this.entries.deleteWhere((key) => key.businessId === businessId);
   }
 }

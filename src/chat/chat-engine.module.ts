@@ -9,13 +9,14 @@ import { ToolLoop } from 'src/chat/pipeline/tool-loop';
 import { ChatSessionAccess } from 'src/chat/session-access';
 import { ConversationModule } from 'src/conversation/conversation.module';
 import { CrmModule } from 'src/crm/crm.module';
+import { GeminiModule } from 'src/gemini/gemini.module';
 import { RagModule } from 'src/rag/rag.module';
 import { SessionModule } from 'src/session/session.module';
 import { TenantModule } from 'src/tenant/tenant.module';
 
 /** /chat and /chat/stream, and the pieces the voice bridge reuses. */
 @Module({
-  imports: [TenantModule, SessionModule, RagModule, CrmModule, ChatRateLimitModule, ConversationModule],
+  imports: [TenantModule, SessionModule, RagModule, CrmModule, ChatRateLimitModule, ConversationModule, GeminiModule],
   controllers: [ChatController],
   providers: [
     llmProviderBinding,

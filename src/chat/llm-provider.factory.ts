@@ -3,18 +3,22 @@ import { AppConfig } from 'src/config/app-config.service';
 import { LlmProvider } from 'src/chat/llm-provider.port';
 import { GeminiLlmProvider } from 'src/chat/providers/gemini-llm.provider';
 import { OfflineLlmProvider } from 'src/chat/providers/offline-llm.provider';
+import { GeminiClient } from 'src/gemini/gemini-client';
+import { GeminiPolicy } from 'src/gemini/gemini-policy';
 
 /** LLM_PROVIDER picks the provider; validated config guarantees it is set and that `gemini` comes with a key. */
 export const llmProviderBinding: Provider = {
   provide: LlmProvider,
-  inject: [AppConfig],
-  useFactory: (config: AppConfig): LlmProvider => {
+  inject: [AppConfig, GeminiClient, GeminiPolicy],
+  useFactory: (config: AppConfig, client: GeminiClient, policy: GeminiPolicy): LlmProvider => {
     const provider = config.get('LLM_PROVIDER');
     switch (provider) {
       case 'offline':
         return new OfflineLlmProvider();
       case 'gemini':
-        return new GeminiLlmProvider({ apiKey: config.geminiApiKey, model: config.get('GEMINI_MODEL'), baseUrl: config.get('GEMINI_BASE_URL') });
+        // Read for its refusal: LLM_PROVIDER=gemini without a key must fail the start, not the first chat turn.
+        void config.geminiApiKey;
+        return new GeminiLlmProvider(client, policy, { model: config.get('GEMINI_MODEL') });
     }
   },
 };

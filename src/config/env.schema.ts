@@ -100,6 +100,17 @@ export class EnvSchema {
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] }, { message: 'GEMINI_BASE_URL must be an http(s) URL' })
   GEMINI_BASE_URL?: string;
 
+  /** Consecutive Gemini outages, across chat, embeddings, re-ranking and Live, that open the shared breaker. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  GEMINI_BREAKER_THRESHOLD = 5;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  GEMINI_BREAKER_HALF_OPEN_MS = 30000;
+
   @Transform(toInt)
   @IsInt()
   @Min(60)

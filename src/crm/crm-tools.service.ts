@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { isValidPhoneNumber } from 'libphonenumber-js';
+import { withDeadline } from 'src/common/deadline/deadline';
 import { toUnavailableError } from 'src/common/errors/infra.errors';
 import { AppConfig } from 'src/config/app-config.service';
 import type { ContactFields } from 'src/crm/crm-adapter.port';
@@ -89,7 +90,7 @@ export class CrmToolsService extends CrmTools {
     const lookup = async () =>
       (checked.email ? await adapter.searchContact({ email: checked.email }) : null) ??
       (checked.phone ? await adapter.searchContact({ phone: checked.phone }) : null);
-    const found = await withTimeout(lookup(), this.config.get('CRM_SYNC_TIMEOUT_MS'));
+    const found = await withDeadline(lookup(), this.config.get('CRM_SYNC_TIMEOUT_MS'), (): typeof TIMED_OUT => TIMED_OUT);
     if (found === TIMED_OUT) return fail('The CRM is slow to answer; continue without the lookup.');
     if (!found) return { ok: true, data: { found: false } };
     // The visitor is unverified (anyone can type someone else's email): the model learns that a record matched,
@@ -178,16 +179,6 @@ export class CrmToolsService extends CrmTools {
 }
 
 const TIMED_OUT = Symbol('timed out');
-
-async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
-  let timer: NodeJS.Timeout | undefined;
-  const t = new Promise<typeof TIMED_OUT>((resolve) => (timer = setTimeout(() => resolve(TIMED_OUT), ms)));
-  try {
-    return await Promise.race([p, t]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 function text(value: unknown): string | undefined {
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;

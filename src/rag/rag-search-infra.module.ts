@@ -1,5 +1,8 @@
 import { Module } from '@nestjs/common';
 import { AppConfig } from 'src/config/app-config.service';
+import { GeminiClient } from 'src/gemini/gemini-client';
+import { GeminiModule } from 'src/gemini/gemini.module';
+import { GeminiPolicy } from 'src/gemini/gemini-policy';
 import { EmbeddingProvider } from 'src/rag/embedding-provider.port';
 import { GeminiEmbeddingProvider } from 'src/rag/embeddings/gemini-embedding.provider';
 import { LocalEmbeddingProvider } from 'src/rag/embeddings/local-embedding.provider';
@@ -16,21 +19,20 @@ import { VectorIndexRegistry } from 'src/rag/vector-index.port';
  * embedding model id, so existing indexes are rebuilt on their next open rather than mixed.
  */
 @Module({
+  imports: [GeminiModule],
   providers: [
     {
       provide: EmbeddingProvider,
-      inject: [AppConfig],
-      useFactory: (config: AppConfig): EmbeddingProvider => {
+      inject: [AppConfig, GeminiClient, GeminiPolicy],
+      useFactory: (config: AppConfig, client: GeminiClient, policy: GeminiPolicy): EmbeddingProvider => {
         const provider = config.get('EMBEDDING_PROVIDER');
         switch (provider) {
           case 'local':
             return new LocalEmbeddingProvider();
           case 'gemini':
-            return new GeminiEmbeddingProvider({
-              apiKey: config.geminiApiKey,
-              model: config.get('GEMINI_EMBEDDING_MODEL'),
-              baseUrl: config.get('GEMINI_BASE_URL'),
-            });
+            // Read for its refusal: a Gemini embedder without a key fails the start, not the first ingestion.
+            void config.geminiApiKey;
+            return new GeminiEmbeddingProvider(client, policy, { model: config.get('GEMINI_EMBEDDING_MODEL') });
         }
       },
     },
@@ -42,18 +44,15 @@ import { VectorIndexRegistry } from 'src/rag/vector-index.port';
     },
     {
       provide: Reranker,
-      inject: [AppConfig],
-      useFactory: (config: AppConfig): Reranker => {
+      inject: [AppConfig, GeminiClient, GeminiPolicy],
+      useFactory: (config: AppConfig, client: GeminiClient, policy: GeminiPolicy): Reranker => {
         const provider = config.get('LLM_PROVIDER');
         switch (provider) {
           case 'offline':
             return new LexicalReranker();
           case 'gemini':
-            return new GeminiReranker({
-              apiKey: config.geminiApiKey,
-              model: config.get('GEMINI_MODEL'),
-              baseUrl: config.get('GEMINI_BASE_URL'),
-            });
+            void config.geminiApiKey;
+            return new GeminiReranker(client, policy, { model: config.get('GEMINI_MODEL') });
         }
       },
     },

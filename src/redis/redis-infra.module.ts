@@ -2,9 +2,12 @@ import { DynamicModule, Global, Inject, Injectable, Module, OnApplicationShutdow
 import { getRedisConnectionToken, RedisModule } from '@nestjs-modules/ioredis';
 import type Redis from 'ioredis';
 import { AppConfig } from 'src/config/app-config.service';
+import { KeyValueStore } from 'src/redis/key-value-store.port';
+import { LocalKeyValueStore } from 'src/redis/local.key-value-store';
 import { LocalPubSub } from 'src/redis/local.pub-sub';
 import { PubSub } from 'src/redis/pub-sub.port';
 import { RedisConnection } from 'src/redis/redis-connection';
+import { RedisKeyValueStore } from 'src/redis/redis.key-value-store';
 import { RedisPubSub } from 'src/redis/redis.pub-sub';
 
 /** The ioredis client token, bound only when REDIS_URL is set; modules choosing an adapter inject RedisConnection. */
@@ -76,8 +79,13 @@ export class RedisInfraModule {
           inject: [RedisConnection],
           useFactory: ({ client }: RedisConnection) => (client ? new RedisPubSub(client) : new LocalPubSub()),
         },
+        {
+          provide: KeyValueStore,
+          inject: [RedisConnection],
+          useFactory: ({ client }: RedisConnection) => (client ? new RedisKeyValueStore(client) : new LocalKeyValueStore()),
+        },
       ],
-      exports: [PubSub, RedisConnection, ...(redisUrl ? [RedisModule] : [])],
+      exports: [PubSub, KeyValueStore, RedisConnection, ...(redisUrl ? [RedisModule] : [])],
     };
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import { LRUCache } from 'lru-cache';
+import { TtlCache } from 'src/common/cache/ttl-cache';
 import { PubSub, Unsubscribe } from 'src/redis/pub-sub.port';
 import type { TenantConfig } from 'src/tenant/tenant-config';
 
@@ -11,6 +11,8 @@ const TTL_MS = 60_000;
  */
 const MISS_TTL_MS = 10_000;
 const MISS_MAX_ENTRIES = 10_000;
+/** Past this many tenants on one instance the least recently served are re-read from Postgres when next needed. */
+const MAX_ENTRIES = 50_000;
 
 /**
  * Per-instance cache of tenant configs for the hot path. A change publishes the tenant id so every
@@ -19,8 +21,8 @@ const MISS_MAX_ENTRIES = 10_000;
 @Injectable()
 export class TenantConfigCache implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('TenantConfigCache');
-  private readonly entries = new Map<string, { value: TenantConfig; expiresAt: number }>();
-  private readonly misses = new LRUCache<string, true>({ max: MISS_MAX_ENTRIES, ttl: MISS_TTL_MS });
+  private readonly entries = new TtlCache<string, TenantConfig>({ ttlMs: TTL_MS, max: MAX_ENTRIES });
+  private readonly misses = new TtlCache<string, true>({ ttlMs: MISS_TTL_MS, max: MISS_MAX_ENTRIES });
   private readonly listeners = new Set<(businessId: string) => void>();
   /** Bumped on every eviction, so a lookup that raced a change does not cache what it read before it. */
   private evictions = 0;
@@ -37,17 +39,11 @@ export class TenantConfigCache implements OnModuleInit, OnModuleDestroy {
   }
 
   get(businessId: string): TenantConfig | undefined {
-    const hit = this.entries.get(businessId);
-    if (!hit) return undefined;
-    if (hit.expiresAt < Date.now()) {
-      this.entries.delete(businessId);
-      return undefined;
-    }
-    return hit.value;
+    return this.entries.get(businessId);
   }
 
   set(value: TenantConfig): void {
-    this.entries.set(value.businessId, { value, expiresAt: Date.now() + TTL_MS });
+    this.entries.set(value.businessId, value);
   }
 
   /** Whether the id was recently looked up and not found (and nothing changed for it since). */

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { CryptoModule } from 'src/common/crypto/crypto.module';
 import { ConversationModule } from 'src/conversation/conversation.module';
 import { CrmModule } from 'src/crm/crm.module';
+import { GeminiModule } from 'src/gemini/gemini.module';
 import { RagModule } from 'src/rag/rag.module';
 import { SessionModule } from 'src/session/session.module';
 import { TenantModule } from 'src/tenant/tenant.module';
@@ -31,6 +32,7 @@ import { VoiceMetrics } from 'src/voice/voice-metrics.service';
     ConversationModule,
     CrmModule,
     RagModule,
+    GeminiModule,
   ],
   controllers: [VoiceAdminController, VoiceWebhookController, VoiceMetricsController],
   providers: [

@@ -2,6 +2,8 @@ import { GoogleGenAI } from '@google/genai';
 import type { LlmRequest, LlmStreamEvent } from 'src/chat/llm-provider.port';
 import { GeminiLlmProvider, GeminiLlmProviderOptions } from 'src/chat/providers/gemini-llm.provider';
 import { LlmError, LlmErrorCode } from 'src/chat/providers/llm.errors';
+import { GeminiClient } from 'src/gemini/gemini-client';
+import { GeminiPolicy, GeminiPolicyOptions } from 'src/gemini/gemini-policy';
 import { FakeGeminiServer } from 'test/fakes/fake-gemini.server';
 
 const API_KEY = 'test-gemini-key';
@@ -34,14 +36,16 @@ async function failure(promise: Promise<unknown>): Promise<LlmError> {
 
 describe('GeminiLlmProvider against the fake Gemini server', () => {
   let gemini: FakeGeminiServer;
-  const provider = (options: Partial<GeminiLlmProviderOptions> = {}) =>
-    new GeminiLlmProvider({
-      apiKey: API_KEY,
-      model: 'gemini-2.5-flash',
-      baseUrl: gemini.baseUrl,
-      retryInitialDelayMs: 10,
-      ...options,
-    });
+  const provider = ({
+    breakerThreshold,
+    breakerHalfOpenAfterMs,
+    ...options
+  }: Partial<GeminiLlmProviderOptions> & GeminiPolicyOptions = {}) =>
+    new GeminiLlmProvider(
+      new GeminiClient({ apiKey: API_KEY, baseUrl: gemini.baseUrl }),
+      new GeminiPolicy({ breakerThreshold, breakerHalfOpenAfterMs }),
+      { model: 'gemini-2.5-flash', retryInitialDelayMs: 10, ...options },
+    );
 
   beforeAll(async () => {
     gemini = await FakeGeminiServer.start();

@@ -1,5 +1,7 @@
 import { Logger } from '@nestjs/common';
-import { GeminiEmbeddingProvider } from 'src/rag/embeddings/gemini-embedding.provider';
+import { GeminiClient } from 'src/gemini/gemini-client';
+import { GeminiPolicy, GeminiPolicyOptions } from 'src/gemini/gemini-policy';
+import { GeminiEmbeddingOptions, GeminiEmbeddingProvider } from 'src/rag/embeddings/gemini-embedding.provider';
 import { GeminiReranker } from 'src/rag/rerank/gemini.reranker';
 import { businessFactory } from 'test/factories/business.factory';
 import { FakeGeminiServer } from 'test/fakes/fake-gemini.server';
@@ -10,11 +12,14 @@ const norm = (a: ArrayLike<number>) => Math.sqrt(Array.from(a).reduce((sum, valu
 
 describe('Gemini embeddings and re-ranking against the fake Gemini API', () => {
   let fake: FakeGeminiServer;
-  const provider = (overrides: Partial<ConstructorParameters<typeof GeminiEmbeddingProvider>[0]> = {}) =>
-    new GeminiEmbeddingProvider({
-      apiKey: 'test-key',
+  const client = () => new GeminiClient({ apiKey: 'test-key', baseUrl: fake.baseUrl });
+  const provider = ({
+    breakerThreshold,
+    breakerHalfOpenAfterMs,
+    ...overrides
+  }: Partial<GeminiEmbeddingOptions> & GeminiPolicyOptions = {}) =>
+    new GeminiEmbeddingProvider(client(), new GeminiPolicy({ breakerThreshold, breakerHalfOpenAfterMs }), {
       model: 'gemini-embedding-001',
-      baseUrl: fake.baseUrl,
       initialRetryDelaySeconds: 0.01,
       ...overrides,
     });
@@ -112,7 +117,7 @@ describe('Gemini embeddings and re-ranking against the fake Gemini API', () => {
 
   describe(GeminiReranker.name, () => {
     const reranker = () =>
-      new GeminiReranker({ apiKey: 'test-key', model: 'gemini-2.5-flash', baseUrl: fake.baseUrl, timeoutMs: 2000 });
+      new GeminiReranker(client(), new GeminiPolicy(), { model: 'gemini-2.5-flash', timeoutMs: 2000 });
     const candidates = [
       { id: 'ads', text: 'Google Ads management by service and location.', score: 0.9 },
       { id: 'reviews', text: 'We automate review requests after every job.', score: 0.5 },
@@ -141,13 +146,11 @@ describe('Gemini embeddings and re-ranking against the fake Gemini API', () => {
     });
 
     it('stops asking the model while it is failing and answers in the incoming order at once', async () => {
-      const sut = new GeminiReranker({
-        apiKey: 'test-key',
-        model: 'gemini-2.5-flash',
-        baseUrl: fake.baseUrl,
-        breakerThreshold: 1,
-        breakerHalfOpenAfterMs: 60_000,
-      });
+      const sut = new GeminiReranker(
+        client(),
+        new GeminiPolicy({ breakerThreshold: 1, breakerHalfOpenAfterMs: 60_000 }),
+        { model: 'gemini-2.5-flash' },
+      );
       fake.enqueue({ type: 'error', status: 503 }, { type: 'error', status: 503 });
       await sut.rerank('reviews?', candidates);
       const calls = fake.generateRequests.length;

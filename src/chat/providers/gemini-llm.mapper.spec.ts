@@ -1,9 +1,7 @@
 import {
   assemble,
-  googleErrorMessage,
   mapFinishReason,
   REPLAYED_CALL_SIGNATURE,
-  retryDelaySeconds,
   toGeminiContents,
 } from 'src/chat/providers/gemini-llm.mapper';
 
@@ -60,20 +58,5 @@ describe('gemini-llm.mapper', () => {
       finishReason: 'safety',
       provider: 'gemini',
     });
-  });
-
-  it('reads the RetryInfo delay of a 429 body, rounding up', () => {
-    const body = JSON.stringify({
-      error: { code: 429, details: [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '12.3s' }] },
-    });
-    expect(retryDelaySeconds(body)).toBe(13);
-    expect(retryDelaySeconds('{"error":{"code":429}}')).toBeUndefined();
-  });
-
-  it("extracts Google's error message from the JSON body and bounds its length", () => {
-    expect(
-      googleErrorMessage('{"error":{"code":503,"message":"The model is \\"overloaded\\".","status":"UNAVAILABLE"}}'),
-    ).toBe('The model is "overloaded".');
-    expect(googleErrorMessage(`{"error":{"message":"${'x'.repeat(500)}"}}`)).toHaveLength(201);
   });
 });

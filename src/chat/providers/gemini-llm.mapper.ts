@@ -102,16 +102,3 @@ export function assemble(text: string, toolCalls: LlmToolCall[], geminiReason: s
   if (finishReason === 'safety') return { text: '', toolCalls: [], finishReason, provider: 'gemini' };
   return { text, toolCalls, finishReason, provider: 'gemini' };
 }
-
-/** Seconds Google asks us to wait, from the RetryInfo detail of a 429 body (e.g. `"retryDelay": "13s"`). */
-export function retryDelaySeconds(message: string): number | undefined {
-  const match = /"retryDelay"\s*:\s*"(\d+(?:\.\d+)?)s"/.exec(message);
-  return match ? Math.ceil(Number(match[1])) : undefined;
-}
-
-/** Google's human-readable error message from an ApiError message (which is the JSON body), without the body. */
-export function googleErrorMessage(message: string): string {
-  const match = /"message"\s*:\s*"((?:[^"\\]|\\.)*)"/.exec(message);
-  const text = match ? match[1].replace(/\\(.)/g, '$1') : message;
-  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
-}

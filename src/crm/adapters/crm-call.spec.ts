@@ -1,4 +1,4 @@
-import { errorForStatus, parseRetryAfter, requireId, withDeadline } from 'src/crm/adapters/crm-call';
+import { errorForStatus, parseRetryAfter, requireId, crmDeadline } from 'src/crm/adapters/crm-call';
 import { CrmCallError } from 'src/crm/crm.errors';
 
 describe('CRM call helpers', () => {
@@ -37,6 +37,6 @@ describe('CRM call helpers', () => {
 
   it('turns a call that outlives its deadline into a retryable unavailable error', async () => {
     const never = () => new Promise<never>(() => undefined);
-    await expect(withDeadline('X', 10, never)).rejects.toMatchObject({ failure: 'unavailable', retryable: true });
+    await expect(crmDeadline('X', 10, never)).rejects.toMatchObject({ failure: 'unavailable', retryable: true });
   });
 });

@@ -1,16 +1,11 @@
+import { withDeadline } from 'src/common/deadline/deadline';
 import { CrmCallError } from 'src/crm/crm.errors';
 
 /** Rejects with an 'unavailable' CrmCallError after `ms`; the CRM's late answer, if any, is ignored. */
-export async function withDeadline<T>(crm: string, ms: number, call: () => Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new CrmCallError('unavailable', `${crm} did not answer within ${ms} ms`)), ms);
+export function crmDeadline<T>(crm: string, ms: number, call: () => Promise<T>): Promise<T> {
+  return withDeadline(call(), ms, (): never => {
+    throw new CrmCallError('unavailable', `${crm} did not answer within ${ms} ms`);
   });
-  try {
-    return await Promise.race([call(), deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /** Retry-After is either delta-seconds or an HTTP date. */

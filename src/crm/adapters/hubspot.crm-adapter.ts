@@ -20,7 +20,7 @@ import {
 } from 'src/crm/crm-adapter.port';
 import { differingNote, hasFields, HeldFields, mergeUnverified } from 'src/crm/contact-merge';
 import { CrmCallError } from 'src/crm/crm.errors';
-import { errorForStatus, nonPublicEndpoint, requireId, withDeadline } from 'src/crm/adapters/crm-call';
+import { errorForStatus, nonPublicEndpoint, requireId, crmDeadline } from 'src/crm/adapters/crm-call';
 import type { FieldMapper } from 'src/crm/field-mapper';
 
 /** Call-time SDK options, generic because each generated API module of the SDK has its own context classes. */
@@ -230,7 +230,7 @@ export class HubspotCrmAdapter extends CrmAdapter {
   private async call<T>(fn: () => Promise<T>): Promise<T> {
     if (this.settings.refused) throw nonPublicEndpoint(NAME, this.settings.refused.hostname);
     try {
-      return await withDeadline(NAME, this.settings.timeoutMs, fn);
+      return await crmDeadline(NAME, this.settings.timeoutMs, fn);
     } catch (err) {
       if (err instanceof CrmCallError) throw err;
       const e = err as SdkError;

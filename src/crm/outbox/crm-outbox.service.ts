@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { CryptoErrorCode } from 'src/common/crypto/crypto.errors';
 import { AppError } from 'src/common/errors/app-error';
+import { withDeadline } from 'src/common/deadline/deadline';
 import { AppConfig } from 'src/config/app-config.service';
 import { CrmCallError, CrmErrors } from 'src/crm/crm.errors';
 import type { CrmOutboxItemEntity, OutboxStatus } from 'src/crm/entities/crm-outbox-item.entity';
@@ -41,10 +42,7 @@ export class CrmOutboxService implements OnModuleDestroy {
     const created = await this.outbox.insertLeased(businessId, item, this.leaseMs);
     if (!created) return this.outcomeOf((await this.outbox.findByKey(businessId, item.idempotencyKey))!);
     const attempt = this.track(this.attempt(created));
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), waitMs)));
-    const finished = await Promise.race([attempt, timeout]);
-    clearTimeout(timer);
+    const finished = await withDeadline(attempt, waitMs, () => null);
     return finished ?? { status: 'queued', itemId: created.id };
   }
 

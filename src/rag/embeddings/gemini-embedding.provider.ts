@@ -1,16 +1,14 @@
-import { ApiError, GoogleGenAI } from '@google/genai';
-import { BrokenCircuitError } from 'cockatiel';
 import { EmbeddingProvider, EmbeddingPurpose } from 'src/rag/embedding-provider.port';
 import { l2Normalize } from 'src/rag/embeddings/local-embedding.provider';
-import { BreakerOptions, geminiBreaker } from 'src/rag/gemini-breaker';
+import { GeminiClient } from 'src/gemini/gemini-client';
+import { GeminiFailure } from 'src/gemini/gemini-failure';
+import { GeminiPolicy, GeminiRetryBudget } from 'src/gemini/gemini-policy';
 import { RagSearchErrors } from 'src/rag/rag-search.errors';
 
-export interface GeminiEmbeddingOptions extends BreakerOptions {
-  apiKey: string;
+export interface GeminiEmbeddingOptions {
   model: string;
-  baseUrl?: string;
   dimension?: number;
-  /** Attempts per batch including the first; retried on 408/429/5xx with exponential backoff and jitter. */
+  /** Attempts per batch including the first; retried on 408/429/5xx and network errors with backoff and jitter. */
   attempts?: number;
   /** Seconds before the first retry (doubles each time, capped at 20 s). */
   initialRetryDelaySeconds?: number;
@@ -21,38 +19,32 @@ export interface GeminiEmbeddingOptions extends BreakerOptions {
 export const GEMINI_EMBED_BATCH_LIMIT = 100;
 
 /**
- * gemini-embedding-001 through the official SDK. Vectors are truncated server-side to `outputDimensionality` (768):
- * Matryoshka-trained, so the prefix keeps most quality, but truncated vectors are no longer unit length, hence the
- * normalization here. Retries use the SDK's own policy (p-retry), configured once on the client; a circuit breaker
- * above them stops an ingestion job from waiting out every batch's retries while Gemini is down.
+ * gemini-embedding-001 through the shared GeminiClient. Vectors are truncated server-side to `outputDimensionality`
+ * (768): Matryoshka-trained, so the prefix keeps most quality, but truncated vectors are no longer unit length, hence
+ * the normalization here. Batches run under the shared GeminiPolicy with an ingestion-sized retry budget (patient:
+ * nobody is waiting on a single batch); the shared breaker stops an ingestion job from waiting out every batch's
+ * retries while Gemini is down, including when chat found out first.
  */
 export class GeminiEmbeddingProvider extends EmbeddingProvider {
   readonly modelId: string;
   readonly dimension: number;
-  private readonly client: GoogleGenAI;
-  private readonly breaker: ReturnType<typeof geminiBreaker>;
+  private readonly retry: GeminiRetryBudget;
+  private readonly timeoutMs: number;
 
-  constructor(private readonly options: GeminiEmbeddingOptions) {
+  constructor(
+    private readonly client: GeminiClient,
+    private readonly policy: GeminiPolicy,
+    private readonly options: GeminiEmbeddingOptions,
+  ) {
     super();
-    this.breaker = geminiBreaker(options);
     this.dimension = options.dimension ?? 768;
     this.modelId = `${options.model}@${this.dimension}`;
-    this.client = new GoogleGenAI({
-      apiKey: options.apiKey,
-      httpOptions: {
-        ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
-        timeout: options.timeoutMs ?? 30_000,
-        // Our own fetch: the SDK's default dispatcher looks up Undici's global through a realm symbol that Jest's
-        // sandbox (and some bundlers) hide; plain fetch behaves identically in production.
-        fetch: (input, init) => fetch(input, init),
-        retryOptions: {
-          attempts: options.attempts ?? 5,
-          initialDelay: options.initialRetryDelaySeconds ?? 1,
-          maxDelay: 20,
-          httpStatusCodes: [408, 429, 500, 502, 503, 504],
-        },
-      },
-    });
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.retry = {
+      attempts: options.attempts ?? 5,
+      initialDelayMs: (options.initialRetryDelaySeconds ?? 1) * 1000,
+      maxDelayMs: 20_000,
+    };
   }
 
   async embed(texts: string[], purpose: EmbeddingPurpose = 'document'): Promise<Float32Array[]> {
@@ -66,21 +58,22 @@ export class GeminiEmbeddingProvider extends EmbeddingProvider {
   private async embedBatch(texts: string[], purpose: EmbeddingPurpose): Promise<Float32Array[]> {
     let response;
     try {
-      response = await this.breaker.execute(() =>
-        this.client.models.embedContent({
-          model: this.options.model,
-          // The API rejects empty parts; a single space embeds to a neutral vector and keeps positions aligned.
-          contents: texts.map((text) => ({ role: 'user', parts: [{ text: text.trim() === '' ? ' ' : text }] })),
-          config: {
-            taskType: purpose === 'query' ? 'RETRIEVAL_QUERY' : 'RETRIEVAL_DOCUMENT',
-            outputDimensionality: this.dimension,
-          },
-        }),
+      response = await this.policy.call(
+        (abortSignal) =>
+          this.client.ai.models.embedContent({
+            model: this.options.model,
+            // The API rejects empty parts; a single space embeds to a neutral vector and keeps positions aligned.
+            contents: texts.map((text) => ({ role: 'user', parts: [{ text: text.trim() === '' ? ' ' : text }] })),
+            config: {
+              taskType: purpose === 'query' ? 'RETRIEVAL_QUERY' : 'RETRIEVAL_DOCUMENT',
+              outputDimensionality: this.dimension,
+              abortSignal,
+            },
+          }),
+        { retry: this.retry, timeoutMs: this.timeoutMs },
       );
     } catch (error) {
-      if (error instanceof BrokenCircuitError) throw RagSearchErrors.embeddingFailed('paused after repeated failures');
-      const status = error instanceof ApiError ? error.status : undefined;
-      throw RagSearchErrors.embeddingFailed(status ? `HTTP ${status}` : 'no response');
+      throw RagSearchErrors.embeddingFailed(describe(error));
     }
     const embeddings = response.embeddings ?? [];
     if (embeddings.length !== texts.length) {
@@ -94,4 +87,12 @@ export class GeminiEmbeddingProvider extends EmbeddingProvider {
       return l2Normalize(Float32Array.from(values));
     });
   }
+}
+
+/** Names the failure without Google's message, which may echo the input text. */
+function describe(error: unknown): string {
+  if (!(error instanceof GeminiFailure)) return 'no response';
+  if (error.reason === 'paused') return 'paused after repeated failures';
+  if (error.reason === 'timeout') return 'timed out';
+  return error.status ? `HTTP ${error.status}` : 'no response';
 }

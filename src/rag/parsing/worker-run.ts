@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
 import { Worker, type ResourceLimits } from 'node:worker_threads';
+import { withDeadline } from 'src/common/deadline/deadline';
 
 /**
  * Loads a worker module written in TypeScript. Built code (dist/) runs the compiled `.js` beside this file; under
@@ -58,31 +59,18 @@ export class WorkerFailure extends Error {
  * parser or fills the heap costs one thread for at most `timeoutMs`, never the process.
  */
 export function firstReply<T>(worker: Worker, timeoutMs: number, label: string): Promise<T> {
-  return new Promise<T>((resolvePromise, reject) => {
-    let settled = false;
-    const finish = (fn: () => void) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      void worker.terminate();
-      fn();
-    };
-    const timer = setTimeout(
-      () => finish(() => reject(new WorkerFailure('timeout', `${label} exceeded ${timeoutMs} ms`))),
-      timeoutMs,
-    );
-    worker.once('message', (reply: T) => finish(() => resolvePromise(reply)));
+  const reply = new Promise<T>((resolvePromise, reject) => {
+    worker.once('message', (message: T) => resolvePromise(message));
     worker.once('error', (err: NodeJS.ErrnoException) =>
-      finish(() =>
-        reject(
-          err.code === 'ERR_WORKER_OUT_OF_MEMORY'
-            ? new WorkerFailure('out-of-memory', `${label} ran out of its memory limit`)
-            : new WorkerFailure('crashed', `${label} failed: ${err.message}`),
-        ),
+      reject(
+        err.code === 'ERR_WORKER_OUT_OF_MEMORY'
+          ? new WorkerFailure('out-of-memory', `${label} ran out of its memory limit`)
+          : new WorkerFailure('crashed', `${label} failed: ${err.message}`),
       ),
     );
-    worker.once('exit', (code) =>
-      finish(() => reject(new WorkerFailure('crashed', `${label} exited with code ${code}`))),
-    );
+    worker.once('exit', (code) => reject(new WorkerFailure('crashed', `${label} exited with code ${code}`)));
   });
+  return withDeadline(reply, timeoutMs, (): never => {
+    throw new WorkerFailure('timeout', `${label} exceeded ${timeoutMs} ms`);
+  }).finally(() => void worker.terminate());
 }

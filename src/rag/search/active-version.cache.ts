@@ -1,4 +1,8 @@
+import { TtlCache } from 'src/common/cache/ttl-cache';
 import type { ActiveVersion } from 'src/rag/storage/kb-version.repository';
+
+/** Past this many tenants on one instance, the least recently searched re-read their version when next needed. */
+const MAX_ENTRIES = 50_000;
 
 /**
  * Each tenant's active knowledge-base version (or "none"), so a chat turn does not read kb_versions every time.
@@ -6,22 +10,21 @@ import type { ActiveVersion } from 'src/rag/storage/kb-version.repository';
  * (Redis reconnecting, a failed publish) could leave an instance on an older version.
  */
 export class ActiveVersionCache {
-  private readonly entries = new Map<string, { value: ActiveVersion | null; expiresAt: number }>();
+  private readonly entries: TtlCache<string, ActiveVersion | null>;
   /** Bumped on invalidation, so a read that started before a change cannot store what it read afterwards. */
   private readonly generations = new Map<string, number>();
 
-  constructor(
-    private readonly ttlMs: number,
-    private readonly now: () => number = Date.now,
-  ) {}
+  constructor(ttlMs: number, now?: () => number) {
+    this.entries = new TtlCache({ ttlMs, max: MAX_ENTRIES, now });
+  }
 
   async get(businessId: string, load: () => Promise<ActiveVersion | null>): Promise<ActiveVersion | null> {
-    const hit = this.entries.get(businessId);
-    if (hit && hit.expiresAt > this.now()) return hit.value;
+    const hit = this.entries.lookup(businessId);
+    if (hit) return hit.value;
     const generation = this.generations.get(businessId) ?? 0;
     const value = await load();
     if ((this.generations.get(businessId) ?? 0) === generation) {
-      this.entries.set(businessId, { value, expiresAt: this.now() + this.ttlMs });
+      this.entries.set(businessId, value);
     }
     return value;
   }

@@ -1,40 +1,34 @@
+import { TtlCache } from 'src/common/cache/ttl-cache';
 import type { SessionState } from 'src/conversation/session-state';
 import { SessionStore, sessionKey } from 'src/session/session-store.port';
+
+/**
+ * Bounds memory on a single instance: past this many live sessions the least recently used one is dropped, as
+ * Redis would under `maxmemory` with an LRU policy. Far above what one instance serves within a session TTL.
+ */
+const MAX_SESSIONS = 200_000;
 
 /**
  * The embedded single-instance default (no REDIS_URL). Same contract as Redis: TTL refreshed on write,
  * turns on one session serialized, here by chaining them on a per-session promise.
  */
 export class MemorySessionStore extends SessionStore {
-  private readonly entries = new Map<string, { json: string; expiresAt: number }>();
+  /** Stored as JSON so callers never share a mutable object with the store, exactly like Redis. */
+  private readonly entries: TtlCache<string, string>;
   private readonly tails = new Map<string, Promise<unknown>>();
-  private writesSincePrune = 0;
 
-  constructor(
-    private readonly ttlSeconds: number,
-    private readonly now: () => number = Date.now,
-  ) {
+  constructor(ttlSeconds: number, now?: () => number) {
     super();
+    this.entries = new TtlCache({ ttlMs: ttlSeconds * 1000, max: MAX_SESSIONS, now });
   }
 
   get(businessId: string, sessionId: string): Promise<SessionState | null> {
-    const key = sessionKey(businessId, sessionId);
-    const entry = this.entries.get(key);
-    if (!entry) return Promise.resolve(null);
-    if (entry.expiresAt <= this.now()) {
-      this.entries.delete(key);
-      return Promise.resolve(null);
-    }
-    // Stored as JSON so callers never share a mutable object with the store, exactly like Redis.
-    return Promise.resolve(JSON.parse(entry.json) as SessionState);
+    const json = this.entries.get(sessionKey(businessId, sessionId));
+    return Promise.resolve(json === undefined ? null : (JSON.parse(json) as SessionState));
   }
 
   save(state: SessionState): Promise<void> {
-    this.entries.set(sessionKey(state.businessId, state.sessionId), {
-      json: JSON.stringify(state),
-      expiresAt: this.now() + this.ttlSeconds * 1000,
-    });
-    if (++this.writesSincePrune >= 1000) this.prune();
+    this.entries.set(sessionKey(state.businessId, state.sessionId), JSON.stringify(state));
     return Promise.resolve();
   }
 
@@ -44,11 +38,7 @@ export class MemorySessionStore extends SessionStore {
 
   deleteAllForTenant(businessId: string): Promise<number> {
     const prefix = sessionKey(businessId, '');
-    let removed = 0;
-    for (const key of [...this.entries.keys()]) {
-      if (key.startsWith(prefix)) removed += this.entries.delete(key) ? 1 : 0;
-    }
-    return Promise.resolve(removed);
+    return Promise.resolve(this.entries.deleteWhere((_json, key) => key.startsWith(prefix)));
   }
 
   async withLock<T>(businessId: string, sessionId: string, fn: () => Promise<T>): Promise<T> {
@@ -65,11 +55,5 @@ export class MemorySessionStore extends SessionStore {
     } finally {
       if (this.tails.get(key) === tail) this.tails.delete(key);
     }
-  }
-
-  private prune(): void {
-    this.writesSincePrune = 0;
-    const now = this.now();
-    for (const [key, entry] of this.entries) if (entry.expiresAt <= now) this.entries.delete(key);
   }
 }

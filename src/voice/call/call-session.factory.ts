@@ -1,4 +1,5 @@
 import { Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { withDeadline } from 'src/common/deadline/deadline';
 import { AppConfig } from 'src/config/app-config.service';
 import { SystemInstructionBuilder } from 'src/conversation/system-instruction.builder';
 import { CrmTools } from 'src/crm/crm-tools.port';
@@ -74,10 +75,7 @@ export class CallSessionFactory implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<void>((r) => (timer = setTimeout(r, DRAIN_TIMEOUT_MS)));
-    await Promise.race([Promise.allSettled([...this.wrapUps]), timeout]);
-    clearTimeout(timer);
+    await withDeadline(Promise.allSettled([...this.wrapUps]), DRAIN_TIMEOUT_MS, () => undefined);
   }
 
   create(transport: CallTransport, signature: string, onAuthenticated?: () => void): CallSession {

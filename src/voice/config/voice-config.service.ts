@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { LRUCache } from 'lru-cache';
 import { DataSource, QueryFailedError } from 'typeorm';
+import { TtlCache } from 'src/common/cache/ttl-cache';
 import { SecretCipher } from 'src/common/crypto/secret-cipher';
 import { TenantService } from 'src/tenant/tenant.service';
 import { VoiceConfigRepository } from 'src/voice/config/voice-config.repository';
@@ -31,7 +31,7 @@ export class VoiceConfigService implements OnModuleInit {
   private readonly logger = new Logger('VoiceConfigService');
   // Only configs that exist are kept: ids come from unauthenticated webhooks and streams, so remembering misses would
   // let made-up ids grow the cache (or, bounded, push real tenants out of it).
-  private readonly runtime = new LRUCache<string, VoiceRuntimeConfig>({ max: RUNTIME_CACHE_MAX, ttl: RUNTIME_TTL_MS });
+  private readonly runtime = new TtlCache<string, VoiceRuntimeConfig>({ max: RUNTIME_CACHE_MAX, ttlMs: RUNTIME_TTL_MS });
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,

@@ -1,55 +1,49 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { FunctionResponse, GoogleGenAI, LiveConnectConfig, Modality, Session } from '@google/genai';
-import { BrokenCircuitError, circuitBreaker, CircuitBreakerPolicy, ConsecutiveBreaker, handleAll } from 'cockatiel';
+import { FunctionResponse, LiveConnectConfig, Modality, Session } from '@google/genai';
+import { withDeadline } from 'src/common/deadline/deadline';
+import { AppError } from 'src/common/errors/app-error';
 import { AppConfig } from 'src/config/app-config.service';
+import { GeminiClient } from 'src/gemini/gemini-client';
+import { classifyGeminiError, GeminiFailure, liveCloseFailure } from 'src/gemini/gemini-failure';
+import { GeminiPolicy } from 'src/gemini/gemini-policy';
 import { GEMINI_INPUT_MIME } from 'src/voice/audio/call-audio';
-import { VoiceErrors } from 'src/voice/voice.errors';
+import { VoiceErrorCatalogue, VoiceErrors } from 'src/voice/voice.errors';
 import { LiveModelConnector, LiveModelSession, LiveSessionCallbacks, LiveSessionOptions } from 'src/voice/live/live-model.port';
 
-/** After this many consecutive failed connects, calls get the apology at once for a while instead of waiting. */
-const BREAKER_THRESHOLD = 5;
-const BREAKER_HALF_OPEN_AFTER_MS = 15_000;
-
 /**
- * Gemini Live through @google/genai. `live.connect` never settles if the socket cannot open (the SDK only reports
- * it through onerror), so the connect is raced against a timeout and the half-open socket closed. A circuit breaker
- * spares callers the timeout while Gemini is down. No retries: a caller is waiting, and the apology is better than
- * silence.
+ * Gemini Live through the shared GeminiClient. `live.connect` never settles if the socket cannot open (the SDK only
+ * reports it through onerror), so the connect has a deadline and the half-open socket is closed. Connects run under
+ * the shared GeminiPolicy, so while chat or embeddings see Gemini down callers get the apology at once instead of
+ * waiting out the timeout, and failed connects here pause those too. No retries: a caller is waiting, and the
+ * apology is better than silence.
  */
 @Injectable()
 export class GeminiLiveConnector extends LiveModelConnector {
   private readonly logger = new Logger('GeminiLive');
-  private readonly ai: GoogleGenAI | null;
-  private readonly breaker: CircuitBreakerPolicy = circuitBreaker(handleAll, {
-    halfOpenAfter: BREAKER_HALF_OPEN_AFTER_MS,
-    breaker: new ConsecutiveBreaker(BREAKER_THRESHOLD),
-  });
 
-  constructor(private readonly config: AppConfig) {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly client: GeminiClient,
+    private readonly policy: GeminiPolicy,
+  ) {
     super();
-    const apiKey = config.get('GEMINI_API_KEY');
-    const baseUrl = config.get('GEMINI_BASE_URL');
-    this.ai = apiKey ? new GoogleGenAI({ apiKey, httpOptions: baseUrl ? { baseUrl } : undefined }) : null;
   }
 
   async connect(options: LiveSessionOptions, callbacks: LiveSessionCallbacks): Promise<LiveModelSession> {
-    const ai = this.ai;
-    if (!ai) throw VoiceErrors.modelUnavailable();
+    if (!this.client.configured) throw VoiceErrors.modelUnavailable();
     try {
-      return await this.breaker.execute(() => this.open(ai, options, callbacks));
+      return await this.policy.execute(() => this.open(options, callbacks));
     } catch (err) {
-      if (err instanceof BrokenCircuitError) throw VoiceErrors.modelPaused();
-      throw err;
+      throw toVoiceError(err);
     }
   }
 
-  private async open(ai: GoogleGenAI, options: LiveSessionOptions, callbacks: LiveSessionCallbacks): Promise<LiveModelSession> {
-    const timeoutMs = this.config.get('VOICE_MODEL_CONNECT_TIMEOUT_MS');
+  private async open(options: LiveSessionOptions, callbacks: LiveSessionCallbacks): Promise<LiveModelSession> {
     let settled = false;
     let session: Session | undefined;
     let closedEarly: (err: Error) => void = () => undefined;
     const earlyClose = new Promise<never>((_, reject) => (closedEarly = reject));
-    const connecting = ai.live
+    const connecting = this.client.ai.live
       .connect({
         model: this.config.get('GEMINI_LIVE_MODEL'),
         config: liveConfig(options),
@@ -59,7 +53,7 @@ export class GeminiLiveConnector extends LiveModelConnector {
           onclose: (e) => {
             if (settled) callbacks.onClose({ code: e.code, reason: e.reason });
             // Closed before setupComplete: the SDK's connect would wait forever, so fail now.
-            else closedEarly(VoiceErrors.modelRefused(e.code));
+            else closedEarly(liveCloseFailure(e.code));
           },
         },
       })
@@ -68,12 +62,11 @@ export class GeminiLiveConnector extends LiveModelConnector {
         if (settled) s.close();
         return s;
       });
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(VoiceErrors.modelTimeout()), timeoutMs);
-    });
     try {
-      const s = await Promise.race([connecting, timeout, earlyClose]).finally(() => clearTimeout(timer));
+      const timeoutMs = this.config.get('VOICE_MODEL_CONNECT_TIMEOUT_MS');
+      const s = await withDeadline(Promise.race([connecting, earlyClose]), timeoutMs, (): never => {
+        throw new GeminiFailure('timeout', 'Live model did not answer in time');
+      });
       settled = true;
       return wrap(s);
     } catch (err) {
@@ -83,6 +76,22 @@ export class GeminiLiveConnector extends LiveModelConnector {
       earlyClose.catch(() => undefined);
       throw err;
     }
+  }
+}
+
+function toVoiceError(err: unknown): AppError {
+  const failure = classifyGeminiError(err);
+  switch (failure.reason) {
+    case 'paused':
+      return VoiceErrors.modelPaused();
+    case 'timeout':
+      return VoiceErrors.modelTimeout();
+    case 'cancelled':
+    case 'rate_limited':
+    case 'unavailable':
+    case 'interrupted':
+    case 'rejected':
+      return new AppError(VoiceErrorCatalogue.MODEL_REFUSED, failure.message);
   }
 }
 

@@ -1,0 +1,10 @@
+/**
+ * Short-lived string values shared by every instance: Redis when REDIS_URL is set, in-process otherwise. Chosen
+ * once by RedisInfraModule, so no consumer decides between the two. Keys are namespaced by purpose and tenant.
+ */
+export abstract class KeyValueStore {
+  /** Stores `value` under `key`, replacing any previous one, for `ttlSeconds`. */
+  abstract set(key: string, value: string, ttlSeconds: number): Promise<void>;
+  /** The value, removed in the same step, so it is handed out at most once; `null` when absent or expired. */
+  abstract take(key: string): Promise<string | null>;
+}

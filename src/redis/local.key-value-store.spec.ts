@@ -1,0 +1,39 @@
+import { LocalKeyValueStore } from 'src/redis/local.key-value-store';
+
+describe(LocalKeyValueStore.name, () => {
+  let clock: number;
+  const build = () => new LocalKeyValueStore(() => clock);
+
+  beforeEach(() => (clock = 5_000));
+
+  it('hands a stored value out once', async () => {
+    const sut = build();
+    await sut.set('voice-ticket:b1:CA1', 'secret', 120);
+
+    expect(await sut.take('voice-ticket:b1:CA1')).toBe('secret');
+    expect(await sut.take('voice-ticket:b1:CA1')).toBeNull();
+  });
+
+  it('answers null once the TTL has passed', async () => {
+    const sut = build();
+    await sut.set('k', 'v', 2);
+
+    clock += 2000;
+
+    expect(await sut.take('k')).toBeNull();
+  });
+
+  it('replaces a value and its TTL when set again', async () => {
+    const sut = build();
+    await sut.set('k', 'old', 1);
+    await sut.set('k', 'new', 10);
+
+    clock += 5000;
+
+    expect(await sut.take('k')).toBe('new');
+  });
+
+  it('answers null for a key never set', async () => {
+    expect(await build().take('missing')).toBeNull();
+  });
+});
