@@ -23,7 +23,8 @@ const INTERNAL_MARKERS = [
   'knowledge base excerpts',
 ];
 
-const normalize = (text: string) =>
+/** Text reduced to lower-case words: tags, punctuation and case never hide (or fake) a match. */
+export const normalize = (text: string) =>
   text
     .replace(/<[^>]*>/g, ' ')
     .toLowerCase()

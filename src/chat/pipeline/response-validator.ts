@@ -1,5 +1,5 @@
 import sanitizeHtml from 'sanitize-html';
-import { LEAK_FALLBACK, type LeakPolicy, leaksInstructions } from 'src/conversation/instruction-leak';
+import { LEAK_FALLBACK, type LeakPolicy, leaksInstructions, normalize } from 'src/conversation/instruction-leak';
 
 export interface ReplyPolicy extends LeakPolicy {
   maxChars: number;
@@ -23,13 +23,6 @@ const SANITIZE: sanitizeHtml.IOptions = {
   allowProtocolRelative: false,
   transformTags: { strong: 'b', em: 'i' },
 };
-
-const normalize = (text: string) =>
-  text
-    .replace(/<[^>]*>/g, ' ')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, ' ')
-    .trim();
 
 function markdownToHtml(text: string): string {
   return text
