@@ -138,7 +138,7 @@ describe('validateEnv', () => {
     });
 
     it('is refused in production, whether set directly or through an alias', () => {
-      const production = { NODE_ENV: 'production', DATABASE_URL: 'postgres://db/app', REDIS_URL: 'redis://cache:6379', ADMIN_API_KEY: 'a'.repeat(40), CRM_ENCRYPTION_KEY: 'k'.repeat(44), SESSION_TOKEN_SECRET: 's'.repeat(32) };
+      const production = { NODE_ENV: 'production', DATABASE_URL: 'postgres://db/app', REDIS_URL: 'redis://cache:6379', ADMIN_API_KEY: 'a'.repeat(40), CRM_ENCRYPTION_KEY: 'k'.repeat(44), SESSION_TOKEN_SECRET: 's'.repeat(32), LLM_PROVIDER: 'offline', EMBEDDING_PROVIDER: 'local' };
       expect(validateEnv(production).OUTBOUND_ALLOW_PRIVATE_URLS).toBe(false);
       expect(() => validateEnv({ ...production, OUTBOUND_ALLOW_PRIVATE_URLS: 'true' })).toThrow(
         /- OUTBOUND_ALLOW_PRIVATE_URLS: must not be true when NODE_ENV=production/,
