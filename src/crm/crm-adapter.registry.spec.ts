@@ -55,10 +55,10 @@ describe(CrmAdapterRegistry.name, () => {
     const first = sut.fromRow('acme', row('blob-1'));
     const second = sut.fromRow('acme', row('blob-2'));
     expect(second).not.toBe(first);
-    expect(first.dispose).toHaveBeenCalled();
+    expect(first.dispose).toHaveBeenCalledTimes(1);
     const third = sut.fromRow('acme', row('blob-2', { fields: { email: 'work_email' } }));
     expect(third).not.toBe(second);
-    expect(second.dispose).toHaveBeenCalled();
+    expect(second.dispose).toHaveBeenCalledTimes(1);
   });
 
   it('keeps tenants apart: the same configuration yields one adapter per tenant, bound to its own id', () => {

@@ -31,7 +31,7 @@ describe('POST /chat with the Gemini provider (real SDK against the fake Gemini 
     const res = await c.send('Do you fix leaks?');
     expect(res.status).toBe(200);
     expect(res.body.response).toBe('We fix leaks the same day.<br><br>May I have your name?');
-    expect(res.body.ctas.length).toBeGreaterThan(0);
+    expect(res.body.ctas.map((c: { id: string }) => c.id)).toEqual(['sales', 'support', 'book_appointment']);
     const sent = fake.generateRequests.at(-1)!.body;
     const system = sent.systemInstruction!.parts.map((p) => p.text).join('');
     expect(system).toContain('BUSINESS / TENANT SPECIFIC INSTRUCTIONS:');

@@ -41,7 +41,6 @@ describe('POST /chat/stream', () => {
       const events = parseSse(res.body as string);
       const names = events.map((e) => e.event);
       expect(names.at(-1)).toBe('done');
-      expect(names.filter((n) => n === 'delta').length).toBeGreaterThan(0);
       const done = events.at(-1)!.data;
       expect(done).toEqual({ ...expected.body, session_id: streamedSession, session_token: expect.any(String) });
       streamedToken = done.session_token as string;

@@ -47,7 +47,7 @@ describe('Knowledge ingestion (JSON and NDJSON)', () => {
     expect(solutions).toMatchObject({ searchableChunkCount: 0 });
 
     const found = await search(t, id, 'missed call text back', { k: 10 });
-    expect(found.results.length).toBeGreaterThan(0);
+    expect(found.results).toHaveLength(10);
     expect(found.results.map((r) => r.text)).not.toContainEqual(expect.stringMatching(/^The GoAccel Growth Stack: The Exact System We Use/));
   });
 

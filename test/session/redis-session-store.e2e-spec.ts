@@ -130,12 +130,16 @@ describe(`${RedisSessionStore.name} against real Redis`, () => {
     const store = new RedisSessionStore(redis, 120, { ttlMs: 60, waitMs: 2000, retryMs: 5 });
     let secondStartedWhileFirstRan = false;
     let firstRunning = false;
+    let entered!: () => void;
+    const firstEntered = new Promise<void>((r) => (entered = r));
     const first = store.withLock(b, 'session-1', async () => {
       firstRunning = true;
+      entered();
+      // Four lock TTLs: the lock outlives them only by being renewed.
       await new Promise((r) => setTimeout(r, 250));
       firstRunning = false;
     });
-    await new Promise((r) => setTimeout(r, 10));
+    await firstEntered;
     const second = store.withLock(b, 'session-1', async () => {
       secondStartedWhileFirstRan = firstRunning;
     });

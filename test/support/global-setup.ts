@@ -26,6 +26,12 @@ export default async function globalSetup(): Promise<void> {
     throw new Error(`e2e tests need PostgreSQL at ${url}: ${(err as Error).message}`);
   }
   await ds.runMigrations({ transaction: 'each' });
+  // Outbox items an earlier run left due (its fake CRMs are gone) would be claimed by this run's workers before the
+  // items of the suite under test; they can never be delivered, so they are closed as failed.
+  await ds.query(
+    `UPDATE crm_outbox SET status = 'failed', locked_until = NULL, last_error = 'left by an earlier test run'
+     WHERE status IN ('pending', 'processing')`,
+  );
   await ds.destroy();
   const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 3000 });
   try {

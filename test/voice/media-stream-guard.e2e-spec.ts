@@ -1,5 +1,7 @@
 import { FAKE_LIVE_PORT } from 'test/voice/support/voice-test-env';
 import Redis from 'ioredis';
+import { CallSessionFactory } from 'src/voice/call/call-session.factory';
+import { TranscriptService } from 'src/session/transcript.service';
 import { TEST_REDIS_URL } from 'test/support/services';
 import { FakeGeminiLiveServer } from 'test/fakes/fake-gemini-live.server';
 import { callSid } from 'test/factories/voice.factory';
@@ -113,8 +115,9 @@ describe('WS /media-stream admission: signatures, tickets and malformed frames',
     await caller.waitClosed();
     expect(caller.closeCode).toBe(1000);
     expect(caller.closeReason).toBe('business deleted');
-    await new Promise((r) => setTimeout(r, 100));
-    // Nothing of the deleted tenant is written back after the hang-up.
+    // Nothing of the deleted tenant is written back once every call wrap-up and queued transcript write has settled.
+    await t.app.get(CallSessionFactory).onApplicationShutdown();
+    await t.app.get(TranscriptService).beforeApplicationShutdown();
     const redis = new Redis(TEST_REDIS_URL);
     try {
       expect(await redis.keys(`*${doomed.businessId}*`)).toEqual([]);
@@ -154,9 +157,18 @@ describe('WS /media-stream admission: signatures, tickets and malformed frames',
   });
 
   it('reports call metrics to the admin', async () => {
-    const res = await t.http.get('/admin/voice/metrics').set(t.admin).expect(200);
-    expect(res.body.metrics.callsTotal).toBeGreaterThan(0);
-    expect(res.body.metrics.rejectedSockets).toBeGreaterThan(0);
+    const metrics = async () => (await t.http.get('/admin/voice/metrics').set(t.admin).expect(200)).body.metrics as Record<string, number>;
+    const before = await metrics();
+    // One accepted call and one rejected socket of its own, so the figures do not depend on the tests before it.
+    const caller = await placeCall(t, tenant);
+    caller.start();
+    await caller.until(() => live.openSockets() > 0);
+    caller.stop();
+    await caller.waitClosed();
+    await expectPolicyClose(await placeCall(t, tenant, { signature: null }));
+    const after = await metrics();
+    expect(after.callsTotal - before.callsTotal).toBe(1);
+    expect(after.rejectedSockets - before.rejectedSockets).toBe(1);
     await t.http.get('/admin/voice/metrics').expect(401);
   });
 });

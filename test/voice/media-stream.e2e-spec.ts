@@ -67,7 +67,7 @@ describe('WS /media-stream ⇄ Gemini Live', () => {
     expect(metrics.body.metrics.framesOut).toBeGreaterThanOrEqual(45);
   });
 
-  it('clears Twilio within 50 ms of the model being interrupted and keeps only what the caller heard', async () => {
+  it('clears Twilio when the model is interrupted, drops the rest of that turn and keeps only what the caller heard', async () => {
     const tenant = await createVoiceTenant(t);
     const idx = live.sessions.length;
     const caller = await placeCall(t, tenant, { echoMarks: false });
@@ -83,17 +83,17 @@ describe('WS /media-stream ⇄ Gemini Live', () => {
     // Twilio has played half of the audio when the caller starts talking.
     caller.sendJson({ event: 'mark', streamSid: caller.streamSid, mark: { name: marks[4] } });
     await new Promise((r) => setTimeout(r, 50));
-    const interruptedAt = performance.now();
     session.send({ serverContent: { interrupted: true } });
     await caller.until(() => caller.received.some((m) => m.event === 'clear'));
-    const clear = caller.received.find((m) => m.event === 'clear')!;
-    expect(clear.at - interruptedAt).toBeLessThan(50);
-    // The rest of the interrupted turn is dropped.
+    // The rest of the interrupted turn is dropped: the next turn's 100 ms (five frames, then its mark) is all that
+    // follows, and had anything of the dropped 200 ms been played it would have arrived before that mark.
     const framesBefore = caller.media().length;
+    const marksBefore = caller.received.filter((m) => m.event === 'mark').length;
     session.sendAudio(sineTone({ freq: 500, rate: 24000, ms: 200 }));
     session.send({ serverContent: { turnComplete: true } });
-    await new Promise((r) => setTimeout(r, 100));
-    expect(caller.media().length).toBe(framesBefore);
+    session.sendAudio(sineTone({ freq: 500, rate: 24000, ms: 100 }));
+    await caller.until(() => caller.received.filter((m) => m.event === 'mark').length > marksBefore);
+    expect(caller.media().length).toBe(framesBefore + 5);
     caller.stop();
     await caller.waitClosed();
     const transcript = await waitTranscript(tenant.businessId, caller.o.callSid);

@@ -64,7 +64,7 @@ describe(CrmOutboxService.name, () => {
   it('fails invalid data (a coded validation error) without retrying', async () => {
     const { sut, outbox } = build(() => Promise.reject(CrmErrors.invalidField('phone', 'too long')));
     expect(await sut.attempt(item(0))).toMatchObject({ status: 'failed' });
-    expect(outbox.markFailed).toHaveBeenCalled();
+    expect(outbox.markFailed).toHaveBeenCalledWith('acme', 'item-1', 1, 'CRM.INVALID_FIELD: phone: too long');
   });
 
   it('waits for a pending contact without spending the deal budget', async () => {

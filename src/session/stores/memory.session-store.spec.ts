@@ -63,12 +63,16 @@ describe(MemorySessionStore.name, () => {
   it('does not serialize different sessions', async () => {
     const store = sut();
     const order: string[] = [];
+    // s1 holds its lock until s2's turn has run: were the two serialized, neither would finish.
+    let releaseS1!: () => void;
+    const s1Held = new Promise<void>((r) => (releaseS1 = r));
     const a = store.withLock('acme', 's1', async () => {
-      await new Promise((r) => setTimeout(r, 20));
+      await s1Held;
       order.push('s1');
     });
     const b = store.withLock('acme', 's2', async () => {
       order.push('s2');
+      releaseS1();
     });
     await Promise.all([a, b]);
     expect(order).toEqual(['s2', 's1']);
