@@ -14,13 +14,16 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Session } from 'node:inspector/promises';
+import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
+
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
+
 import { LlmProvider, LlmRequest, LlmResponse, LlmStreamEvent } from 'src/chat/llm-provider.port';
+
 import { ensureDatabase } from './support/ensure-database';
 
 function arg(name: string, fallback: number): number {
@@ -136,7 +139,7 @@ async function ingestKnowledge(base: string, businessId: string, admin: Record<s
   });
   if (accepted.status !== 202) throw new Error(`ingestion refused: ${accepted.status} ${await accepted.text()}`);
   const { jobId } = (await accepted.json()) as { jobId: string };
-  for (const deadline = Date.now() + 120_000; ; ) {
+  for (const deadline = Date.now() + 120_000; ;) {
     const job = (await (await fetch(`${url}/jobs/${jobId}`, { headers: admin })).json()) as { status: string };
     if (job.status === 'completed') return;
     if (job.status === 'failed' || Date.now() > deadline) throw new Error(`ingestion ${JSON.stringify(job)}`);

@@ -12,12 +12,14 @@
  *
  * Prints one JSON line (keys in /work/shared/BENCH.md).
  */
-import { Logger } from '@nestjs/common';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+
+import { Logger } from '@nestjs/common';
 import { BruteforceSearch, HierarchicalNSW } from 'hnswlib-node';
+
 import { LocalEmbeddingProvider } from 'src/rag/embeddings/local-embedding.provider';
 import { HNSW_PARAMS } from 'src/rag/index/hnsw-vector-index';
 import { HnswVectorIndexRegistry } from 'src/rag/index/hnsw-vector-index.registry';

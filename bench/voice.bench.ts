@@ -15,6 +15,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+
 import { ensureDatabase } from './support/ensure-database';
 
 function arg(name: string, fallback: number): number {
@@ -34,7 +35,14 @@ interface CallPlan {
 type WorkerMsg =
   | { type: 'live-ready'; port: number }
   | { type: 'calls-connected' }
-  | { type: 'done'; framesSent: number; framesReceived: number; modelFramesIn: number; badFrames: number; closedEarly: number };
+  | {
+      type: 'done';
+      framesSent: number;
+      framesReceived: number;
+      modelFramesIn: number;
+      badFrames: number;
+      closedEarly: number;
+    };
 
 async function runWorker(): Promise<void> {
   const { FakeGeminiLiveServer } = await import('test/fakes/fake-gemini-live.server');
@@ -44,7 +52,14 @@ async function runWorker(): Promise<void> {
   parentPort!.postMessage({ type: 'live-ready', port: Number(new URL(url).port) } satisfies WorkerMsg);
   parentPort!.once('message', async (msg: { appUrl: string; calls: CallPlan[]; seconds: number }) => {
     const callers = msg.calls.map(
-      (c) => new SimulatedCaller({ appUrl: msg.appUrl, authToken: c.token, businessId: c.businessId, callSid: c.callSid, ticket: c.ticket }),
+      (c) =>
+        new SimulatedCaller({
+          appUrl: msg.appUrl,
+          authToken: c.token,
+          businessId: c.businessId,
+          callSid: c.callSid,
+          ticket: c.ticket,
+        }),
     );
     await Promise.all(callers.map((c) => c.connect()));
     for (const c of callers) c.start();
@@ -66,7 +81,14 @@ async function runWorker(): Promise<void> {
     for (const c of callers) c.stop();
     await Promise.all(callers.map((c) => c.waitClosed(10_000).catch(() => undefined)));
     await live.stop();
-    parentPort!.postMessage({ type: 'done', framesSent: frames * callers.length, framesReceived, modelFramesIn, badFrames, closedEarly } satisfies WorkerMsg);
+    parentPort!.postMessage({
+      type: 'done',
+      framesSent: frames * callers.length,
+      framesReceived,
+      modelFramesIn,
+      badFrames,
+      closedEarly,
+    } satisfies WorkerMsg);
   });
 }
 
@@ -122,8 +144,18 @@ async function main(): Promise<void> {
       const b = businessFactory.build({ businessId: `bench-voice-${randomBytes(4).toString('hex')}` });
       await must(fetch(`${base}/admin/business`, { method: 'POST', headers: admin, body: JSON.stringify(b) }));
       const v = voiceConfigFactory.build();
-      await must(fetch(`${base}/admin/business/${b.businessId}/voice`, { method: 'PUT', headers: admin, body: JSON.stringify(v) }));
-      tenants.push({ businessId: b.businessId as string, token: v.twilioAuthToken as string, number: (v.phoneNumbers as string[])[0] });
+      await must(
+        fetch(`${base}/admin/business/${b.businessId}/voice`, {
+          method: 'PUT',
+          headers: admin,
+          body: JSON.stringify(v),
+        }),
+      );
+      tenants.push({
+        businessId: b.businessId as string,
+        token: v.twilioAuthToken as string,
+        number: (v.phoneNumbers as string[])[0],
+      });
     }
     const calls: CallPlan[] = [];
     for (let i = 0; i < CALLS; i++) {
@@ -133,7 +165,10 @@ async function main(): Promise<void> {
       const twiml = await must(
         fetch(`${base}/voice/incoming`, {
           method: 'POST',
-          headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilioSignature(tenant.token, `${PUBLIC_BASE_URL}/voice/incoming`, params) },
+          headers: {
+            'content-type': 'application/x-www-form-urlencoded',
+            'x-twilio-signature': twilioSignature(tenant.token, `${PUBLIC_BASE_URL}/voice/incoming`, params),
+          },
           body: new URLSearchParams(params).toString(),
         }),
       );
@@ -149,13 +184,16 @@ async function main(): Promise<void> {
     // Heap per call is read mid-run, with every call active and its buffers warm. The forced GC pauses the loop,
     // so lag sampling is off while it runs (the histogram keeps accumulating across disable/enable).
     const heapProbe = new Promise<number>((resolve) =>
-      setTimeout(() => {
-        lag.disable();
-        gc();
-        const heap = process.memoryUsage().heapUsed;
-        lag.enable();
-        resolve(heap);
-      }, (SECONDS * 1000) / 2),
+      setTimeout(
+        () => {
+          lag.disable();
+          gc();
+          const heap = process.memoryUsage().heapUsed;
+          lag.enable();
+          resolve(heap);
+        },
+        (SECONDS * 1000) / 2,
+      ),
     );
     const done = await next('done');
     lag.disable();
@@ -182,7 +220,10 @@ async function main(): Promise<void> {
       }),
     );
   } finally {
-    for (const t of tenants) await fetch(`${base}/admin/business/${t.businessId}`, { method: 'DELETE', headers: admin }).catch(() => undefined);
+    for (const t of tenants)
+      await fetch(`${base}/admin/business/${t.businessId}`, { method: 'DELETE', headers: admin }).catch(
+        () => undefined,
+      );
     await app.close();
     await worker.terminate();
   }
@@ -194,7 +235,6 @@ async function must(res: Promise<Response>): Promise<string> {
   if (!r.ok) throw new Error(`${r.url}: ${r.status} ${text}`);
   return text;
 }
-
 
 if (isMainThread) {
   main().then(

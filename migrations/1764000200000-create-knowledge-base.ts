@@ -83,7 +83,9 @@ export class CreateKnowledgeBase1764000200000 implements MigrationInterface {
         FOREIGN KEY (business_id, version) REFERENCES kb_versions(business_id, version) ON DELETE CASCADE
       )`);
     await q.query('CREATE INDEX kb_version_chunks_chunk_idx ON kb_version_chunks (chunk_id)');
-    await q.query('CREATE INDEX kb_version_chunks_document_idx ON kb_version_chunks (business_id, version, document_id)');
+    await q.query(
+      'CREATE INDEX kb_version_chunks_document_idx ON kb_version_chunks (business_id, version, document_id)',
+    );
     await q.query(`
       CREATE TABLE kb_jobs (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),

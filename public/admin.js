@@ -7,13 +7,26 @@
     sessionStorage.setItem('adminKey', $('key').value);
     const headers = { 'X-Admin-API-Key': $('key').value };
     if (body !== undefined && !raw) headers['Content-Type'] = 'application/json';
-    const res = await fetch(path, { method, headers, body: raw ? body : body === undefined ? undefined : JSON.stringify(body) });
+    const res = await fetch(path, {
+      method,
+      headers,
+      body: raw ? body : body === undefined ? undefined : JSON.stringify(body),
+    });
     const data = await res.json().catch(() => ({}));
     if (!res.ok) throw new Error(`${res.status}: ${data.message || res.statusText}`);
     return data;
   }
-  const show = (data) => { $('out').textContent = typeof data === 'string' ? data : JSON.stringify(data, null, 2); };
-  const run = (fn) => async () => { try { $('status').textContent = ''; await fn(); } catch (e) { $('status').textContent = e.message; } };
+  const show = (data) => {
+    $('out').textContent = typeof data === 'string' ? data : JSON.stringify(data, null, 2);
+  };
+  const run = (fn) => async () => {
+    try {
+      $('status').textContent = '';
+      await fn();
+    } catch (e) {
+      $('status').textContent = e.message;
+    }
+  };
   const base = () => `/admin/business/${encodeURIComponent(current)}`;
 
   async function loadList() {
@@ -44,7 +57,11 @@
   $('new').onclick = () => {
     current = null;
     $('current').textContent = 'New business';
-    $('config').value = JSON.stringify({ businessId: 'my-business', businessName: 'My Business', greetingMessage: 'Hi! How can I help?', ctaTree: {} }, null, 2);
+    $('config').value = JSON.stringify(
+      { businessId: 'my-business', businessName: 'My Business', greetingMessage: 'Hi! How can I help?', ctaTree: {} },
+      null,
+      2,
+    );
   };
   $('save').onclick = run(async () => {
     const { config } = await api('POST', '/admin/business', JSON.parse($('config').value));
@@ -65,15 +82,23 @@
   $('kbHealth').onclick = run(async () => show(await api('GET', `${base()}/knowledge/health`)));
   $('kbDocs').onclick = run(async () => show(await api('GET', `${base()}/knowledge/documents`)));
   $('kbVersions').onclick = run(async () => show(await api('GET', `${base()}/knowledge/versions`)));
-  $('kbSearch').onclick = run(async () => show(await api('GET', `${base()}/knowledge/search?q=${encodeURIComponent($('kbQuery').value)}&k=5`)));
-  $('kbCrawl').onclick = run(async () => poll(await api('POST', `${base()}/knowledge/crawl`, { url: $('kbUrl').value })));
+  $('kbSearch').onclick = run(async () =>
+    show(await api('GET', `${base()}/knowledge/search?q=${encodeURIComponent($('kbQuery').value)}&k=5`)),
+  );
+  $('kbCrawl').onclick = run(async () =>
+    poll(await api('POST', `${base()}/knowledge/crawl`, { url: $('kbUrl').value })),
+  );
   $('kbUpload').onclick = run(async () => {
     const file = $('kbFile').files[0];
     if (!file) return;
     let job;
     if (/\.(jsonl|ndjson)$/i.test(file.name)) {
       sessionStorage.setItem('adminKey', $('key').value);
-      const res = await fetch(`${base()}/knowledge/documents`, { method: 'POST', headers: { 'X-Admin-API-Key': $('key').value, 'Content-Type': 'application/x-ndjson' }, body: await file.text() });
+      const res = await fetch(`${base()}/knowledge/documents`, {
+        method: 'POST',
+        headers: { 'X-Admin-API-Key': $('key').value, 'Content-Type': 'application/x-ndjson' },
+        body: await file.text(),
+      });
       job = await res.json();
       if (!res.ok) throw new Error(`${res.status}: ${job.message}`);
     } else {
@@ -97,6 +122,10 @@
   $('crmContacts').onclick = run(async () => show(await api('GET', `${base()}/crm/contacts`)));
   $('crmDeals').onclick = run(async () => show(await api('GET', `${base()}/crm/deals`)));
   $('crmOutbox').onclick = run(async () => show(await api('GET', `${base()}/crm/outbox`)));
-  $('sessionGet').onclick = run(async () => show(await api('GET', `${base()}/sessions/${encodeURIComponent($('sessionId').value)}`)));
-  $('sessionDelete').onclick = run(async () => show(await api('DELETE', `${base()}/sessions/${encodeURIComponent($('sessionId').value)}`)));
+  $('sessionGet').onclick = run(async () =>
+    show(await api('GET', `${base()}/sessions/${encodeURIComponent($('sessionId').value)}`)),
+  );
+  $('sessionDelete').onclick = run(async () =>
+    show(await api('DELETE', `${base()}/sessions/${encodeURIComponent($('sessionId').value)}`)),
+  );
 })();

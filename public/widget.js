@@ -13,17 +13,25 @@
     try {
       const s = JSON.parse(localStorage.getItem(storageKey(id)) || 'null');
       return s && typeof s.id === 'string' && typeof s.token === 'string' ? s : null;
-    } catch { return null; }
+    } catch {
+      return null;
+    }
   }
   function keepSession(id, s) {
     session = s;
-    try { if (s) localStorage.setItem(storageKey(id), JSON.stringify(s)); else localStorage.removeItem(storageKey(id)); } catch { /* storage disabled: the session lasts as long as the page */ }
+    try {
+      if (s) localStorage.setItem(storageKey(id), JSON.stringify(s));
+      else localStorage.removeItem(storageKey(id));
+    } catch {
+      /* storage disabled: the session lasts as long as the page */
+    }
   }
 
   function bubble(kind, html) {
     const el = document.createElement('div');
     el.className = `msg ${kind}`;
-    if (kind === 'user') el.textContent = html; else el.innerHTML = html;
+    if (kind === 'user') el.textContent = html;
+    else el.innerHTML = html;
     $('log').appendChild(el);
     $('log').scrollTop = $('log').scrollHeight;
     return el;
@@ -35,11 +43,15 @@
     for (const cta of ctas || []) {
       if ((cta.action === 'link' || cta.action === 'redirect') && cta.url) {
         const a = document.createElement('a');
-        a.href = cta.url; a.target = '_blank'; a.rel = 'noopener'; a.textContent = cta.label;
+        a.href = cta.url;
+        a.target = '_blank';
+        a.rel = 'noopener';
+        a.textContent = cta.label;
         box.appendChild(a);
       } else {
         const b = document.createElement('button');
-        b.type = 'button'; b.textContent = cta.label;
+        b.type = 'button';
+        b.textContent = cta.label;
         b.onclick = () => send('', cta.id, cta.label);
         box.appendChild(b);
       }
@@ -50,7 +62,10 @@
     const body = { business_id: businessId, message };
     const headers = { 'Content-Type': 'application/json' };
     if (ctaId) body.cta_id = ctaId;
-    if (session) { body.session_id = session.id; headers['X-Session-Token'] = session.token; }
+    if (session) {
+      body.session_id = session.id;
+      headers['X-Session-Token'] = session.token;
+    }
     return fetch('/chat/stream', { method: 'POST', headers, body: JSON.stringify(body) });
   }
 
@@ -88,12 +103,20 @@
           const raw = buffer.slice(0, cut);
           buffer = buffer.slice(cut + 2);
           const event = /^event: (.*)$/m.exec(raw)?.[1] || 'message';
-          const data = raw.split('\n').filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n');
+          const data = raw
+            .split('\n')
+            .filter((l) => l.startsWith('data: '))
+            .map((l) => l.slice(6))
+            .join('\n');
           if (!data) continue;
           const payload = JSON.parse(data);
-          if (event === 'delta') { text += payload.text || ''; bot.textContent = text; }
+          if (event === 'delta') {
+            text += payload.text || '';
+            bot.textContent = text;
+          }
           if (event === 'done') {
-            if (payload.session_id && payload.session_token) keepSession(tenant, { id: payload.session_id, token: payload.session_token });
+            if (payload.session_id && payload.session_token)
+              keepSession(tenant, { id: payload.session_id, token: payload.session_token });
             bot.innerHTML = payload.response;
             if (payload.sources?.length) {
               const s = document.createElement('span');
@@ -117,7 +140,10 @@
   async function open(id) {
     $('status').textContent = 'Loading…';
     const res = await fetch(`/api/business/${encodeURIComponent(id)}/config`);
-    if (!res.ok) { $('status').textContent = (await res.json().catch(() => ({}))).message || `Error ${res.status}`; return; }
+    if (!res.ok) {
+      $('status').textContent = (await res.json().catch(() => ({}))).message || `Error ${res.status}`;
+      return;
+    }
     const { config } = await res.json();
     businessId = id;
     session = storedSession(id);
@@ -126,7 +152,10 @@
     w.className = `widget ${config.widgetPosition || 'bottom-right'}`;
     if (config.themeColor) w.style.setProperty('--theme', config.themeColor);
     $('title').textContent = config.businessName;
-    if (config.businessLogo) { $('logo').src = config.businessLogo; $('logo').hidden = false; }
+    if (config.businessLogo) {
+      $('logo').src = config.businessLogo;
+      $('logo').hidden = false;
+    }
     $('sendBtn').textContent = config.chatbotButtonText || 'Send';
     $('privacy').textContent = config.privacyStatement || '';
     $('log').replaceChildren();
@@ -136,9 +165,25 @@
     await send('action:click-intro', null, null, true);
   }
 
-  $('pick').onsubmit = (e) => { e.preventDefault(); open($('business').value.trim()); };
-  $('send').onsubmit = (e) => { e.preventDefault(); const m = $('msg').value.trim(); if (!m) return; $('msg').value = ''; send(m); };
-  $('reset').onclick = () => { if (!businessId) return; keepSession(businessId, null); open(businessId); };
+  $('pick').onsubmit = (e) => {
+    e.preventDefault();
+    open($('business').value.trim());
+  };
+  $('send').onsubmit = (e) => {
+    e.preventDefault();
+    const m = $('msg').value.trim();
+    if (!m) return;
+    $('msg').value = '';
+    send(m);
+  };
+  $('reset').onclick = () => {
+    if (!businessId) return;
+    keepSession(businessId, null);
+    open(businessId);
+  };
   const fromQuery = new URLSearchParams(location.search).get('business');
-  if (fromQuery) { $('business').value = fromQuery; open(fromQuery); }
+  if (fromQuery) {
+    $('business').value = fromQuery;
+    open(fromQuery);
+  }
 })();

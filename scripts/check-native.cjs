@@ -44,13 +44,17 @@ function npmConfig(key) {
 
 function missingTools() {
   const missing = [];
-  const python = [process.env.npm_config_python, process.env.PYTHON, 'python3'].filter((c) => typeof c === 'string' && c);
+  const python = [process.env.npm_config_python, process.env.PYTHON, 'python3'].filter(
+    (c) => typeof c === 'string' && c,
+  );
   if (!firstRunnable(/** @type {string[]} */ (python))) missing.push('python3');
   if (!firstRunnable(['make'])) missing.push('make');
   const cxx = [process.env.CXX, 'g++', 'c++', 'clang++'].filter((c) => typeof c === 'string' && c);
   if (!firstRunnable(/** @type {string[]} */ (cxx))) missing.push('a C++ compiler (g++)');
   if (!hasNodeHeaders()) {
-    missing.push(`Node ${process.versions.node} headers (node-gyp downloads them from nodejs.org unless npm's nodedir points at local ones)`);
+    missing.push(
+      `Node ${process.versions.node} headers (node-gyp downloads them from nodejs.org unless npm's nodedir points at local ones)`,
+    );
   }
   return missing;
 }
@@ -66,7 +70,9 @@ if (err) {
     const needs = missing.length ? `; its native build needs what is missing here: ${missing.join(', ')}` : '';
     console.error(`hnswlib-node is not installed (npm ci did not complete)${needs}`);
   } else if (missing.length) {
-    console.error(`hnswlib-node's native addon is not built; its build needs what is missing here: ${missing.join(', ')}; install them, ${REBUILD}`);
+    console.error(
+      `hnswlib-node's native addon is not built; its build needs what is missing here: ${missing.join(', ')}; install them, ${REBUILD}`,
+    );
   } else {
     console.error(`hnswlib-node's native addon does not load (${firstLine}); ${REBUILD} and read its output`);
   }

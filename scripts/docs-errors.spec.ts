@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
+
 import type { ErrorSpec } from 'src/common/errors/error-catalogue';
 import { ALL_ERRORS } from 'src/error-codes';
+
 import { README_PATH, renderErrorTable, TABLE_END, TABLE_START, withErrorTable } from './docs-errors';
 
 const specs: ErrorSpec[] = [

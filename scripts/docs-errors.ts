@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+
 import type { ErrorSpec } from 'src/common/errors/error-catalogue';
 import { reasonPhrase, statusForKind } from 'src/common/errors/http-status';
 import { ALL_ERRORS } from 'src/error-codes';

@@ -1,11 +1,15 @@
 import 'reflect-metadata';
+
+import { readFileSync } from 'node:fs';
+
 import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { readFileSync } from 'node:fs';
+
 import { AppModule } from 'src/app.module';
 import { UpsertBusinessDto } from 'src/tenant/dto/upsert-business.dto';
 import { camelizeTopLevelKeys } from 'src/tenant/legacy-business';
 import { TenantService } from 'src/tenant/tenant.service';
+
 import { CLI_APP_OPTIONS, runCli } from './support/cli';
 
 /**
@@ -32,13 +36,19 @@ async function main(): Promise<void> {
   const pipe = new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true });
   let dto: UpsertBusinessDto;
   try {
-    dto = (await pipe.transform(camelizeTopLevelKeys(raw as Record<string, unknown>), { type: 'body', metatype: UpsertBusinessDto })) as UpsertBusinessDto;
+    dto = (await pipe.transform(camelizeTopLevelKeys(raw as Record<string, unknown>), {
+      type: 'body',
+      metatype: UpsertBusinessDto,
+    })) as UpsertBusinessDto;
   } catch (err) {
     const response = (err as { getResponse?: () => { message?: unknown } }).getResponse?.();
     console.error(`Invalid business file: ${JSON.stringify(response?.message ?? (err as Error).message)}`);
     process.exit(2);
   }
-  const app = await NestFactory.createApplicationContext(AppModule.forRoot({ embeddedPostgres: 'attach' }), CLI_APP_OPTIONS);
+  const app = await NestFactory.createApplicationContext(
+    AppModule.forRoot({ embeddedPostgres: 'attach' }),
+    CLI_APP_OPTIONS,
+  );
   try {
     const { business, created } = await app.get(TenantService).upsert(dto);
     console.log(`${created ? 'Created' : 'Updated'} business "${business.businessId}" (version ${business.version}).`);

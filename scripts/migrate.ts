@@ -1,8 +1,11 @@
 import 'reflect-metadata';
+
 import { DataSource } from 'typeorm';
-import { loadEmbeddedPostgres } from 'src/database/embedded-postgres.loader';
-import { dataSourceOptions } from 'src/database/data-source.options';
+
 import { validateEnv } from 'src/config/env.schema';
+import { dataSourceOptions } from 'src/database/data-source.options';
+import { loadEmbeddedPostgres } from 'src/database/embedded-postgres.loader';
+
 import { runCli } from './support/cli';
 
 /** `npm run migrate`: applies pending migrations to DATABASE_URL, or to the embedded server under DATA_DIR. */

@@ -1,11 +1,15 @@
 import 'reflect-metadata';
+
 import { writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
+
 import { NestFactory } from '@nestjs/core';
+
 import { AppModule } from 'src/app.module';
 import { buildOpenApiDocument } from 'src/bootstrap';
 import { StacklessConsoleLogger } from 'src/common/errors/startup-error';
 import { OPENAPI_FILE, serializeOpenApi } from 'src/common/http/openapi-file';
+
 import { CLI_APP_OPTIONS, runCli } from './support/cli';
 
 /**

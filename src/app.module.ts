@@ -1,13 +1,14 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
+
 import { AccessModule } from 'src/access/access.module';
 import { ChatEngineModule } from 'src/chat/chat-engine.module';
-import { AllExceptionsFilter } from 'src/common/errors/all-exceptions.filter';
 import { CommonModule } from 'src/common/common.module';
+import { AllExceptionsFilter } from 'src/common/errors/all-exceptions.filter';
 import { loggerParams, prettyLogs } from 'src/common/logging';
-import { AppConfigModule } from 'src/config/config.module';
 import { AppConfig } from 'src/config/app-config.service';
+import { AppConfigModule } from 'src/config/config.module';
 import { validateEnv } from 'src/config/env.schema';
 import { CrmModule } from 'src/crm/crm.module';
 import { DatabaseModule } from 'src/database/database.module';
@@ -33,7 +34,8 @@ export class AppModule {
         AppConfigModule.forRoot(),
         LoggerModule.forRootAsync({
           inject: [AppConfig],
-          useFactory: (c: AppConfig) => loggerParams(c.get('LOG_LEVEL'), prettyLogs(c.get('NODE_ENV'), process.stdout.isTTY === true)),
+          useFactory: (c: AppConfig) =>
+            loggerParams(c.get('LOG_LEVEL'), prettyLogs(c.get('NODE_ENV'), process.stdout.isTTY === true)),
         }),
         CommonModule,
         DatabaseModule.forRoot(options.embeddedPostgres ?? 'own'),

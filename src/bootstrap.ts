@@ -1,16 +1,18 @@
+import { join } from 'node:path';
+
 import { INestApplication, NestApplicationOptions, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { NextFunction, Request, Response } from 'express';
 import { WsAdapter } from '@nestjs/platform-ws';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
-import { join } from 'node:path';
 import { Logger } from 'nestjs-pino';
 import serveStatic from 'serve-static';
+
 import { AppModule } from 'src/app.module';
-import { ADMIN_BEARER_SCHEME, ADMIN_SECURITY_SCHEME, presentedAdminKey } from 'src/common/auth/admin-api-key.guard';
 import { authorizeAdmin } from 'src/common/auth/admin-access.policy';
+import { ADMIN_BEARER_SCHEME, ADMIN_SECURITY_SCHEME, presentedAdminKey } from 'src/common/auth/admin-api-key.guard';
 import { AdminPrincipalResolver } from 'src/common/auth/admin-principal';
 import { bodyParsing } from 'src/common/http/body-parsing';
 import { AppConfig } from 'src/config/app-config.service';
@@ -48,7 +50,10 @@ export function configureApp(app: NestExpressApplication): void {
     // Platform-wide ALLOWED_ORIGINS plus every tenant's own widget origins.
     origin: (origin, done) => {
       if (!origin || origins.has('*') || origins.has(normalizeOrigin(origin))) return done(null, true);
-      tenantOrigins.isAllowed(origin).then((ok) => done(null, ok), () => done(null, false));
+      tenantOrigins.isAllowed(origin).then(
+        (ok) => done(null, ok),
+        () => done(null, false),
+      );
     },
     allowedHeaders: ['Content-Type', 'Authorization', 'X-Admin-API-Key', 'X-Request-Id', 'X-Session-Token'],
     exposedHeaders: ['X-Request-Id', 'Retry-After'],
@@ -63,7 +68,11 @@ export function configureApp(app: NestExpressApplication): void {
     mayUpload: async (req, businessId) => {
       const key = presentedAdminKey(req);
       if (!key) return false;
-      authorizeAdmin(await principals.resolve(key), { method: 'POST', params: { id: businessId }, body: undefined }, {});
+      authorizeAdmin(
+        await principals.resolve(key),
+        { method: 'POST', params: { id: businessId }, body: undefined },
+        {},
+      );
       return true;
     },
   });
@@ -93,16 +102,26 @@ const ADMIN_KEY_DOC =
 export function buildOpenApiDocument(app: INestApplication) {
   const doc = new DocumentBuilder()
     .setTitle('Concierge platform API')
-    .setDescription('Multi-tenant AI assistant: web chat, voice, knowledge base, CRM. Admin endpoints need an admin API key: the platform key or a business\'s own key.')
+    .setDescription(
+      "Multi-tenant AI assistant: web chat, voice, knowledge base, CRM. Admin endpoints need an admin API key: the platform key or a business's own key.",
+    )
     .setVersion('1.0')
     // Relative, so the document is the same wherever it is generated and "try it out" calls the host serving it.
     .addServer('/', 'This deployment')
-    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Admin-API-Key', description: ADMIN_KEY_DOC }, ADMIN_SECURITY_SCHEME)
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: `The same key as a bearer token. ${ADMIN_KEY_DOC}` }, ADMIN_BEARER_SCHEME)
+    .addApiKey(
+      { type: 'apiKey', in: 'header', name: 'X-Admin-API-Key', description: ADMIN_KEY_DOC },
+      ADMIN_SECURITY_SCHEME,
+    )
+    .addBearerAuth(
+      { type: 'http', scheme: 'bearer', description: `The same key as a bearer token. ${ADMIN_KEY_DOC}` },
+      ADMIN_BEARER_SCHEME,
+    )
     .build();
   // The platform is proprietary (package.json: UNLICENSED); OpenAPI's license object needs a name, not a URL.
   doc.info.license = { name: 'Proprietary' };
-  return SwaggerModule.createDocument(app, doc, { operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}` });
+  return SwaggerModule.createDocument(app, doc, {
+    operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}`,
+  });
 }
 
 function setupSwagger(app: INestApplication): void {

@@ -1,4 +1,5 @@
 import { HttpStatus } from '@nestjs/common';
+
 import { AllExceptionsFilter } from 'src/common/errors/all-exceptions.filter';
 import { AppError } from 'src/common/errors/app-error';
 import type { ErrorCode } from 'src/common/errors/error-catalogue';

@@ -1,4 +1,5 @@
 import { HttpStatus } from '@nestjs/common';
+
 import { AccessErrorCatalogue } from 'src/access/access.errors';
 import { ChatErrorCatalogue } from 'src/chat/chat.errors';
 import { LlmErrorCatalogue } from 'src/chat/providers/llm.errors';

@@ -1,5 +1,7 @@
 import 'reflect-metadata';
+
 import { Logger } from '@nestjs/common';
+
 import { createApp } from 'src/bootstrap';
 import { describeStartupError, StacklessConsoleLogger } from 'src/common/errors/startup-error';
 import { AppConfig } from 'src/config/app-config.service';

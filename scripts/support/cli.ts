@@ -1,4 +1,5 @@
 import type { NestApplicationContextOptions } from '@nestjs/common/interfaces/nest-application-context-options.interface';
+
 import { describeStartupError, StacklessConsoleLogger } from 'src/common/errors/startup-error';
 
 /**

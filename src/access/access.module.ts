@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
+
 import { AdminAuditController } from 'src/access/admin-audit.controller';
 import { AdminAuditInterceptor } from 'src/access/admin-audit.interceptor';
 import { AdminAuditRepository } from 'src/access/admin-audit.repository';

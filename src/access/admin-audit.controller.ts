@@ -1,9 +1,10 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+
 import { AdminAuditService } from 'src/access/admin-audit.service';
 import { AuditLogQueryDto, AuditPageDto } from 'src/access/dto/audit-log.dto';
-import { AdminOnly } from 'src/common/auth/admin-api-key.guard';
 import { AdminAccess } from 'src/common/auth/admin-access.policy';
+import { AdminOnly } from 'src/common/auth/admin-api-key.guard';
 
 @ApiTags('admin: audit log')
 @AdminOnly()

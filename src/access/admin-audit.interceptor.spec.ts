@@ -1,6 +1,7 @@
 import type { CallHandler, ExecutionContext } from '@nestjs/common';
 import { BadRequestException } from '@nestjs/common';
 import { lastValueFrom, of, throwError } from 'rxjs';
+
 import { AccessErrors } from 'src/access/access.errors';
 import { AdminAuditInterceptor } from 'src/access/admin-audit.interceptor';
 import type { AdminAuditService } from 'src/access/admin-audit.service';

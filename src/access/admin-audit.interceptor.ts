@@ -1,6 +1,7 @@
 import { CallHandler, ExecutionContext, HttpException, Injectable, NestInterceptor } from '@nestjs/common';
 import type { Response } from 'express';
 import { catchError, concatMap, from, Observable, throwError } from 'rxjs';
+
 import { AdminAuditService } from 'src/access/admin-audit.service';
 import { routePattern } from 'src/common/auth/admin-api-key.guard';
 import type { AdminRequest } from 'src/common/auth/admin-principal';

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, FindOptionsWhere, LessThan, QueryFailedError } from 'typeorm';
+
 import { AdminAuditEntryEntity } from 'src/access/entities/admin-audit-entry.entity';
 
 export type NewAuditEntry = Omit<AdminAuditEntryEntity, 'id' | 'businessId' | 'createdAt'>;

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+
 import { AdminAuditRepository, NewAuditEntry } from 'src/access/admin-audit.repository';
 import { AuditEntryDto, AuditPageDto } from 'src/access/dto/audit-log.dto';
 import { AdminAuditEntryEntity } from 'src/access/entities/admin-audit-entry.entity';

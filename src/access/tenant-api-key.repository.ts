@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
+
 import { TenantApiKeyEntity } from 'src/access/entities/tenant-api-key.entity';
 import type { TenantKeyRole } from 'src/common/auth/admin-principal';
 

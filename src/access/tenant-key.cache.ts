@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+
 import type { TenantKeyRole } from 'src/common/auth/admin-principal';
 import { TtlCache } from 'src/common/cache/ttl-cache';
 import { PubSub, Unsubscribe } from 'src/redis/pub-sub.port';

@@ -1,8 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
+
 import { parseTenantKey, sha256Hex } from 'src/access/api-key-secret';
-import { CachedTenantKey, TenantKeyCache } from 'src/access/tenant-key.cache';
 import { TenantApiKeyRepository } from 'src/access/tenant-api-key.repository';
+import { CachedTenantKey, TenantKeyCache } from 'src/access/tenant-key.cache';
 import { AdminKeyProvider } from 'src/common/auth/admin-key.provider';
 import { AdminPrincipal, AdminPrincipalResolver, PLATFORM_PRINCIPAL } from 'src/common/auth/admin-principal';
 import { AuthErrors } from 'src/common/auth/auth.errors';

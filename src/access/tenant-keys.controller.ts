@@ -9,6 +9,7 @@ import {
   ApiParam,
   ApiTags,
 } from '@nestjs/swagger';
+
 import {
   CreatedTenantKeyDto,
   CreateTenantKeyDto,
@@ -16,8 +17,8 @@ import {
   TenantKeyListDto,
 } from 'src/access/dto/tenant-key.dto';
 import { TenantKeysService } from 'src/access/tenant-keys.service';
-import { AdminOnly } from 'src/common/auth/admin-api-key.guard';
 import { AdminAccess } from 'src/common/auth/admin-access.policy';
+import { AdminOnly } from 'src/common/auth/admin-api-key.guard';
 
 @ApiTags('admin: access keys')
 @AdminOnly()

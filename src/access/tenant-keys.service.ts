@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+
 import { AccessErrors } from 'src/access/access.errors';
 import { displayPrefix, generateTenantKey } from 'src/access/api-key-secret';
 import { CreatedTenantKeyDto, CreateTenantKeyDto, TenantKeyDto } from 'src/access/dto/tenant-key.dto';

@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
+
 import { ChatController } from 'src/chat/chat.controller';
 import { ChatService } from 'src/chat/chat.service';
 import { ChatTurnRunner } from 'src/chat/chat-turn.runner';
 import { llmProviderBinding } from 'src/chat/llm-provider.factory';
 import { GroundingStep } from 'src/chat/pipeline/grounding.step';
-import { ChatRateLimitModule } from 'src/chat/rate-limit/chat-rate-limit.module';
 import { ToolLoop } from 'src/chat/pipeline/tool-loop';
+import { ChatRateLimitModule } from 'src/chat/rate-limit/chat-rate-limit.module';
 import { ChatSessionAccess } from 'src/chat/session-access';
 import { ConversationModule } from 'src/conversation/conversation.module';
 import { CrmModule } from 'src/crm/crm.module';
@@ -18,14 +19,7 @@ import { TenantModule } from 'src/tenant/tenant.module';
 @Module({
   imports: [TenantModule, SessionModule, RagModule, CrmModule, ChatRateLimitModule, ConversationModule, GeminiModule],
   controllers: [ChatController],
-  providers: [
-    llmProviderBinding,
-    GroundingStep,
-    ToolLoop,
-    ChatTurnRunner,
-    ChatService,
-    ChatSessionAccess,
-  ],
+  providers: [llmProviderBinding, GroundingStep, ToolLoop, ChatTurnRunner, ChatService, ChatSessionAccess],
   exports: [llmProviderBinding],
 })
 export class ChatEngineModule {}

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+
 import { ChatReply, ChatTurnInput } from 'src/chat/chat-turn.types';
 import { LlmProvider, LlmRequest, LlmResponse, LlmTurn } from 'src/chat/llm-provider.port';
 import { askedField } from 'src/chat/pipeline/asked-field';
@@ -7,20 +8,20 @@ import type { CtaOutcome } from 'src/chat/pipeline/cta-navigation.step';
 import { GroundingStep, sourcesOf } from 'src/chat/pipeline/grounding.step';
 import { applyHardGuards, isIntroToken } from 'src/chat/pipeline/hard-guards.step';
 import { appendWithinWindow, contextTurns } from 'src/chat/pipeline/history-window';
-import { captureLead, missingFields } from 'src/conversation/lead-capture';
-import { recoverSession } from 'src/chat/pipeline/session-recovery';
-import { assertChatMayLoad } from 'src/chat/session-access';
 import { DEFAULT_MAX_REPLY_CHARS, ReplyPolicy, validateReply } from 'src/chat/pipeline/response-validator';
-import { knowledgeBlock } from 'src/conversation/knowledge-excerpts';
-import { SystemInstructionBuilder } from 'src/conversation/system-instruction.builder';
+import { recoverSession } from 'src/chat/pipeline/session-recovery';
 import { joinTexts, ToolLoop, ToolLoopOutcome } from 'src/chat/pipeline/tool-loop';
+import { assertChatMayLoad } from 'src/chat/session-access';
 import { SafeDeltaEmitter } from 'src/chat/streaming/safe-delta-emitter';
 import { isUnavailableError } from 'src/common/errors/infra.errors';
-import { TurnRecord } from 'src/session/turn-record';
 import { AppConfig } from 'src/config/app-config.service';
+import { knowledgeBlock } from 'src/conversation/knowledge-excerpts';
+import { captureLead, missingFields } from 'src/conversation/lead-capture';
 import { newSessionState, SessionState } from 'src/conversation/session-state';
+import { SystemInstructionBuilder } from 'src/conversation/system-instruction.builder';
 import { SessionStore } from 'src/session/session-store.port';
 import { TranscriptService } from 'src/session/transcript.service';
+import { TurnRecord } from 'src/session/turn-record';
 import type { CtaNode } from 'src/tenant/cta-tree';
 import type { TenantConfig } from 'src/tenant/tenant-config';
 

@@ -12,20 +12,25 @@ import {
   ApiUnsupportedMediaTypeResponse,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
+
 import { ChatService } from 'src/chat/chat.service';
-import { SESSION_TOKEN_HEADER } from 'src/chat/session-access';
-import { PublicApi } from 'src/common/auth/public-api.decorator';
-import { JsonBodyGuard } from 'src/common/http/json-body.guard';
 import { ChatRequestDto } from 'src/chat/dto/chat-request.dto';
 import { ChatResponseDto } from 'src/chat/dto/chat-response.dto';
 import { ChatRateLimitGuard } from 'src/chat/rate-limit/chat-rate-limit.guard';
+import { SESSION_TOKEN_HEADER } from 'src/chat/session-access';
 import { writeSse } from 'src/chat/streaming/sse';
+import { PublicApi } from 'src/common/auth/public-api.decorator';
+import { JsonBodyGuard } from 'src/common/http/json-body.guard';
 import { TenantOriginGuard } from 'src/tenant/tenant-origin.guard';
 
 // On each handler, not the controller: Swagger merges a handler's @ApiHeader with its @Headers() parameter of the
 // same name, whereas a controller-level one would list the header twice.
 const ApiSessionTokenHeader = () =>
-  ApiHeader({ name: SESSION_TOKEN_HEADER, required: false, description: 'Alternative to the body field session_token' });
+  ApiHeader({
+    name: SESSION_TOKEN_HEADER,
+    required: false,
+    description: 'Alternative to the body field session_token',
+  });
 
 const FORBIDDEN_DESCRIPTION =
   'session.token_required: the session exists and no session_token was sent; session.token_invalid: the token does not belong to this session; session.voice_only: the session_id is a phone call (Twilio CallSid). Nothing is written.';

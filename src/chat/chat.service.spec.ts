@@ -1,13 +1,13 @@
-import type { AppConfig } from 'src/config/app-config.service';
-import type { ChatTurnRunner } from 'src/chat/chat-turn.runner';
 import { ChatService } from 'src/chat/chat.service';
+import type { ChatTurnRunner } from 'src/chat/chat-turn.runner';
 import type { ChatStreamEvent } from 'src/chat/chat-turn.types';
 import type { ChatSessionAccess } from 'src/chat/session-access';
+import type { AppConfig } from 'src/config/app-config.service';
 import { SessionErrors } from 'src/session/session.errors';
 import type { SessionStore } from 'src/session/session-store.port';
 import { TenantErrors } from 'src/tenant/tenant.errors';
-import type { TenantConfig } from 'src/tenant/tenant-config';
 import type { TenantService } from 'src/tenant/tenant.service';
+import type { TenantConfig } from 'src/tenant/tenant-config';
 import { strictMock } from 'test/support/strict-mock';
 
 const business = {

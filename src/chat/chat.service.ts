@@ -1,7 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
+
 import { ChatErrors } from 'src/chat/chat.errors';
-import { ChatReply, ChatStreamEvent } from 'src/chat/chat-turn.types';
 import { ChatTurnRunner, PreparedTurn } from 'src/chat/chat-turn.runner';
+import { ChatReply, ChatStreamEvent } from 'src/chat/chat-turn.types';
 import { ChatRequestDto } from 'src/chat/dto/chat-request.dto';
 import { navigateCta } from 'src/chat/pipeline/cta-navigation.step';
 import { ChatSessionAccess } from 'src/chat/session-access';

@@ -1,4 +1,5 @@
 import type { FactoryProvider } from '@nestjs/common';
+
 import { llmProviderBinding } from 'src/chat/llm-provider.factory';
 import { GeminiLlmProvider } from 'src/chat/providers/gemini-llm.provider';
 import { OfflineLlmProvider } from 'src/chat/providers/offline-llm.provider';
@@ -25,7 +26,9 @@ describe('llmProviderBinding', () => {
   });
 
   it('serves Gemini when LLM_PROVIDER=gemini', () => {
-    expect(build({ LLM_PROVIDER: 'gemini', GEMINI_API_KEY: 'k', GEMINI_MODEL: 'gemini-2.5-flash' })).toBeInstanceOf(GeminiLlmProvider);
+    expect(build({ LLM_PROVIDER: 'gemini', GEMINI_API_KEY: 'k', GEMINI_MODEL: 'gemini-2.5-flash' })).toBeInstanceOf(
+      GeminiLlmProvider,
+    );
   });
 
   it('refuses Gemini without a key rather than falling back to offline answers', () => {

@@ -1,8 +1,9 @@
 import type { Provider } from '@nestjs/common';
-import { AppConfig } from 'src/config/app-config.service';
+
 import { LlmProvider } from 'src/chat/llm-provider.port';
 import { GeminiLlmProvider } from 'src/chat/providers/gemini-llm.provider';
 import { OfflineLlmProvider } from 'src/chat/providers/offline-llm.provider';
+import { AppConfig } from 'src/config/app-config.service';
 import { GeminiClient } from 'src/gemini/gemini-client';
 import { GeminiPolicy } from 'src/gemini/gemini-policy';
 

@@ -1,7 +1,7 @@
-import type { ToolDeclaration } from 'src/crm/crm-tools.port';
-import type { RetrievedPassage } from 'src/rag/knowledge-retriever.port';
 import type { CapturedField, CapturedFields } from 'src/conversation/captured-fields';
 import type { LlmToolCall, LlmTurn } from 'src/conversation/conversation-turn';
+import type { ToolDeclaration } from 'src/crm/crm-tools.port';
+import type { RetrievedPassage } from 'src/rag/knowledge-retriever.port';
 
 // Chat's provider code names the turn types through its own port; their home is the conversation module.
 export type { LlmToolCall, LlmToolResult, LlmTurn } from 'src/conversation/conversation-turn';

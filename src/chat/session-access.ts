@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { isVoiceSessionId, newChatSessionId } from 'src/session/session-id';
+
 import type { Channel } from 'src/conversation/session-state';
-import { SessionStore } from 'src/session/session-store.port';
 import { SessionErrors } from 'src/session/session.errors';
+import { isVoiceSessionId, newChatSessionId } from 'src/session/session-id';
+import { SessionStore } from 'src/session/session-store.port';
 import { SessionTokens } from 'src/session/session-tokens';
 import { TranscriptService } from 'src/session/transcript.service';
 import type { TenantConfig } from 'src/tenant/tenant-config';

@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+
 import { AdminApiKeyGuard } from 'src/common/auth/admin-api-key.guard';
 import { AdminKeyProvider } from 'src/common/auth/admin-key.provider';
 

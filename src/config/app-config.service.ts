@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+
 import { EnvSchema } from 'src/config/env.schema';
 
 /** Typed, already-validated view of the environment; inject this rather than ConfigService. */

@@ -1,5 +1,6 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
+
 import { AppConfig } from 'src/config/app-config.service';
 import { validateEnv } from 'src/config/env.schema';
 
@@ -10,7 +11,9 @@ export class AppConfigModule {
   static forRoot(): DynamicModule {
     return {
       module: AppConfigModule,
-      imports: [ConfigModule.forRoot({ validate: validateEnv, cache: true, ignoreEnvFile: process.env.NODE_ENV === 'test' })],
+      imports: [
+        ConfigModule.forRoot({ validate: validateEnv, cache: true, ignoreEnvFile: process.env.NODE_ENV === 'test' }),
+      ],
       providers: [AppConfig],
       exports: [AppConfig],
     };

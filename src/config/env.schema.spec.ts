@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+
 import { validateEnv } from 'src/config/env.schema';
 
 describe('validateEnv', () => {
@@ -90,9 +91,9 @@ describe('validateEnv', () => {
   });
 
   it.each(['LLM_PROVIDER', 'EMBEDDING_PROVIDER'])('refuses %s=gemini without GEMINI_API_KEY', (key) => {
-    expect(() => validateEnv({ ...production, LLM_PROVIDER: 'offline', EMBEDDING_PROVIDER: 'local', [key]: 'gemini' })).toThrow(
-      `- ${key}: gemini needs GEMINI_API_KEY`,
-    );
+    expect(() =>
+      validateEnv({ ...production, LLM_PROVIDER: 'offline', EMBEDDING_PROVIDER: 'local', [key]: 'gemini' }),
+    ).toThrow(`- ${key}: gemini needs GEMINI_API_KEY`);
     expect(() => validateEnv({ [key]: 'gemini' })).toThrow(`- ${key}: gemini needs GEMINI_API_KEY`);
   });
 
@@ -105,8 +106,14 @@ describe('validateEnv', () => {
 
   it('outside production defaults to Gemini when a key is set and to the offline providers otherwise', () => {
     expect(validateEnv({})).toMatchObject({ LLM_PROVIDER: 'offline', EMBEDDING_PROVIDER: 'local' });
-    expect(validateEnv({ GEMINI_API_KEY: 'k' })).toMatchObject({ LLM_PROVIDER: 'gemini', EMBEDDING_PROVIDER: 'gemini' });
-    expect(validateEnv({ GEMINI_API_KEY: 'k', LLM_PROVIDER: 'offline' })).toMatchObject({ LLM_PROVIDER: 'offline', EMBEDDING_PROVIDER: 'gemini' });
+    expect(validateEnv({ GEMINI_API_KEY: 'k' })).toMatchObject({
+      LLM_PROVIDER: 'gemini',
+      EMBEDDING_PROVIDER: 'gemini',
+    });
+    expect(validateEnv({ GEMINI_API_KEY: 'k', LLM_PROVIDER: 'offline' })).toMatchObject({
+      LLM_PROVIDER: 'offline',
+      EMBEDDING_PROVIDER: 'gemini',
+    });
   });
 
   it('does not echo secret values in its messages', () => {
@@ -127,23 +134,42 @@ describe('validateEnv', () => {
       expect(validateEnv({ OUTBOUND_ALLOW_PRIVATE_URLS: 'true' }).OUTBOUND_ALLOW_PRIVATE_URLS).toBe(true);
     });
 
-    it.each(['CRM_ALLOW_PRIVATE_URLS', 'KB_CRAWL_ALLOW_PRIVATE'])('takes its value from the deprecated alias %s', (alias) => {
-      expect(validateEnv({ [alias]: 'true' }).OUTBOUND_ALLOW_PRIVATE_URLS).toBe(true);
-      expect(validateEnv({ [alias]: 'false' }).OUTBOUND_ALLOW_PRIVATE_URLS).toBe(false);
-    });
+    it.each(['CRM_ALLOW_PRIVATE_URLS', 'KB_CRAWL_ALLOW_PRIVATE'])(
+      'takes its value from the deprecated alias %s',
+      (alias) => {
+        expect(validateEnv({ [alias]: 'true' }).OUTBOUND_ALLOW_PRIVATE_URLS).toBe(true);
+        expect(validateEnv({ [alias]: 'false' }).OUTBOUND_ALLOW_PRIVATE_URLS).toBe(false);
+      },
+    );
 
     it('turns on for every outbound URL when either alias is true, and yields to the new name when both are set', () => {
-      expect(validateEnv({ CRM_ALLOW_PRIVATE_URLS: 'true', KB_CRAWL_ALLOW_PRIVATE: 'false' }).OUTBOUND_ALLOW_PRIVATE_URLS).toBe(true);
-      expect(validateEnv({ CRM_ALLOW_PRIVATE_URLS: 'true', OUTBOUND_ALLOW_PRIVATE_URLS: 'false' }).OUTBOUND_ALLOW_PRIVATE_URLS).toBe(false);
+      expect(
+        validateEnv({ CRM_ALLOW_PRIVATE_URLS: 'true', KB_CRAWL_ALLOW_PRIVATE: 'false' }).OUTBOUND_ALLOW_PRIVATE_URLS,
+      ).toBe(true);
+      expect(
+        validateEnv({ CRM_ALLOW_PRIVATE_URLS: 'true', OUTBOUND_ALLOW_PRIVATE_URLS: 'false' })
+          .OUTBOUND_ALLOW_PRIVATE_URLS,
+      ).toBe(false);
     });
 
     it('is refused in production, whether set directly or through an alias', () => {
-      const production = { NODE_ENV: 'production', DATABASE_URL: 'postgres://db/app', REDIS_URL: 'redis://cache:6379', ADMIN_API_KEY: 'a'.repeat(40), CRM_ENCRYPTION_KEY: 'k'.repeat(44), SESSION_TOKEN_SECRET: 's'.repeat(32), LLM_PROVIDER: 'offline', EMBEDDING_PROVIDER: 'local' };
+      const production = {
+        NODE_ENV: 'production',
+        DATABASE_URL: 'postgres://db/app',
+        REDIS_URL: 'redis://cache:6379',
+        ADMIN_API_KEY: 'a'.repeat(40),
+        CRM_ENCRYPTION_KEY: 'k'.repeat(44),
+        SESSION_TOKEN_SECRET: 's'.repeat(32),
+        LLM_PROVIDER: 'offline',
+        EMBEDDING_PROVIDER: 'local',
+      };
       expect(validateEnv(production).OUTBOUND_ALLOW_PRIVATE_URLS).toBe(false);
       expect(() => validateEnv({ ...production, OUTBOUND_ALLOW_PRIVATE_URLS: 'true' })).toThrow(
         /- OUTBOUND_ALLOW_PRIVATE_URLS: must not be true when NODE_ENV=production/,
       );
-      expect(() => validateEnv({ ...production, KB_CRAWL_ALLOW_PRIVATE: 'true' })).toThrow(/- KB_CRAWL_ALLOW_PRIVATE: must not be true when NODE_ENV=production/);
+      expect(() => validateEnv({ ...production, KB_CRAWL_ALLOW_PRIVATE: 'true' })).toThrow(
+        /- KB_CRAWL_ALLOW_PRIVATE: must not be true when NODE_ENV=production/,
+      );
     });
 
     it('warns once per process for each deprecated name, naming the replacement', () => {

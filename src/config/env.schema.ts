@@ -50,7 +50,8 @@ export class EnvSchema {
   // Every key and pub/sub channel starts with this, so deployments sharing a Redis (pub/sub ignores the db number)
   // never touch each other. No glob characters (it goes into SCAN patterns) and no braces (Cluster hash tags).
   @Matches(/^[A-Za-z0-9._-]+(:[A-Za-z0-9._-]+)*:$/, {
-    message: 'REDIS_KEY_PREFIX must be letters, digits, ".", "_" or "-" in ":"-separated parts ending with ":", e.g. concierge:',
+    message:
+      'REDIS_KEY_PREFIX must be letters, digits, ".", "_" or "-" in ":"-separated parts ending with ":", e.g. concierge:',
   })
   @MaxLength(64)
   REDIS_KEY_PREFIX = 'concierge:';
@@ -63,7 +64,9 @@ export class EnvSchema {
 
   @Transform(emptyToUndefined)
   @IsOptional()
-  @Matches(/^\s*\[.*\]\s*$/s, { message: 'ALLOWED_ORIGINS must be a JSON array of origins, e.g. ["https://example.com"]' })
+  @Matches(/^\s*\[.*\]\s*$/s, {
+    message: 'ALLOWED_ORIGINS must be a JSON array of origins, e.g. ["https://example.com"]',
+  })
   ALLOWED_ORIGINS = '[]';
 
   @Transform(emptyToUndefined)
@@ -399,16 +402,23 @@ export function validateEnv(raw: Record<string, unknown>): EnvSchema {
   const privateOutbound = foldOutboundAliases(env, raw);
   if (env.NODE_ENV === 'production') {
     if (env.OUTBOUND_ALLOW_PRIVATE_URLS) {
-      messages.push(`${privateOutbound}: must not be true when NODE_ENV=production (tenant URLs could reach the internal network)`);
+      messages.push(
+        `${privateOutbound}: must not be true when NODE_ENV=production (tenant URLs could reach the internal network)`,
+      );
     }
-    if (!env.DATABASE_URL) messages.push('DATABASE_URL: required when NODE_ENV=production (the embedded Postgres is for development only)');
-    if (!env.REDIS_URL) messages.push('REDIS_URL: required when NODE_ENV=production (the in-process session store does not survive restarts or scale out)');
+    if (!env.DATABASE_URL)
+      messages.push('DATABASE_URL: required when NODE_ENV=production (the embedded Postgres is for development only)');
+    if (!env.REDIS_URL)
+      messages.push(
+        'REDIS_URL: required when NODE_ENV=production (the in-process session store does not survive restarts or scale out)',
+      );
     if (!env.ADMIN_API_KEY) messages.push('ADMIN_API_KEY: required when NODE_ENV=production');
     if (!env.CRM_ENCRYPTION_KEY) messages.push('CRM_ENCRYPTION_KEY: required when NODE_ENV=production');
     if (!env.SESSION_TOKEN_SECRET) messages.push('SESSION_TOKEN_SECRET: required when NODE_ENV=production');
     // A missing key must not quietly switch customers to the offline answers: production names its providers.
     if (!env.LLM_PROVIDER) messages.push('LLM_PROVIDER: required when NODE_ENV=production (gemini or offline)');
-    if (!env.EMBEDDING_PROVIDER) messages.push('EMBEDDING_PROVIDER: required when NODE_ENV=production (gemini or local)');
+    if (!env.EMBEDDING_PROVIDER)
+      messages.push('EMBEDDING_PROVIDER: required when NODE_ENV=production (gemini or local)');
   }
   for (const key of ['LLM_PROVIDER', 'EMBEDDING_PROVIDER'] as const) {
     if (env[key] === 'gemini' && !env.GEMINI_API_KEY) messages.push(`${key}: gemini needs GEMINI_API_KEY`);

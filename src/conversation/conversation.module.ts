@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+
 import { SystemInstructionBuilder } from 'src/conversation/system-instruction.builder';
 
 /**

@@ -1,4 +1,5 @@
 import { CountryCode, findPhoneNumbersInText, isSupportedCountry } from 'libphonenumber-js';
+
 import type { CapturedField, CapturedFields } from 'src/conversation/captured-fields';
 
 export interface LeadCaptureContext {

@@ -1,5 +1,5 @@
-import type { LlmTurn } from 'src/conversation/conversation-turn';
 import type { CapturedField, CapturedFields } from 'src/conversation/captured-fields';
+import type { LlmTurn } from 'src/conversation/conversation-turn';
 
 export type Channel = 'chat' | 'voice';
 

@@ -1,5 +1,7 @@
-import { Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
+
+import { Injectable } from '@nestjs/common';
+
 import type { CapturedField, CapturedFields } from 'src/conversation/captured-fields';
 import type { TenantConfig } from 'src/tenant/tenant-config';
 

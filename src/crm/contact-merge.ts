@@ -53,7 +53,9 @@ export function hasFields(fields: ContactFields): boolean {
 
 /** The note text the adapters attach to the contact: plain lines a salesperson can read in any CRM. */
 export function differingNote(differing: ContactFields, context: { sessionId?: string; source?: string }): string {
-  const via = [context.source, context.sessionId ? `session ${context.sessionId}` : undefined].filter(Boolean).join(', ');
+  const via = [context.source, context.sessionId ? `session ${context.sessionId}` : undefined]
+    .filter(Boolean)
+    .join(', ');
   const lines = CLAIMS.filter((f) => differing[f]).map((f) => `${LABELS[f]}: ${differing[f]}`);
   return [
     `An unverified visitor${via ? ` (${via})` : ''} matched this contact and gave details that differ from it. The contact was not changed; check before using these:`,

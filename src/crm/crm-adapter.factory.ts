@@ -1,6 +1,6 @@
+import { CrmErrors } from 'src/crm/crm.errors';
 import type { CrmAdapter, CrmType } from 'src/crm/crm-adapter.port';
 import type { CrmCredentials, CrmOptions, ResolvedCrmConfig } from 'src/crm/crm-config.types';
-import { CrmErrors } from 'src/crm/crm.errors';
 
 export interface ValidatedConnection {
   credentials: CrmCredentials;
@@ -32,7 +32,8 @@ export function asObject(value: unknown, path: string, { required = false } = {}
 
 export function onlyKeys(obj: Obj, path: string, allowed: readonly string[]): void {
   const extra = Object.keys(obj).find((k) => !allowed.includes(k));
-  if (extra) throw CrmErrors.invalidConfig(`${path}.${extra}`, `unknown key (expected ${allowed.join(', ') || 'none'})`);
+  if (extra)
+    throw CrmErrors.invalidConfig(`${path}.${extra}`, `unknown key (expected ${allowed.join(', ') || 'none'})`);
 }
 
 export function str(obj: Obj, path: string, key: string, { required = false, max = 4096 } = {}): string | undefined {
@@ -55,7 +56,8 @@ export function httpUrl(obj: Obj, path: string, key: string, { required = false 
   } catch {
     throw CrmErrors.invalidConfig(`${path}.${key}`, 'must be an absolute http(s) URL');
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw CrmErrors.invalidConfig(`${path}.${key}`, 'must be an http(s) URL');
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw CrmErrors.invalidConfig(`${path}.${key}`, 'must be an http(s) URL');
   return value.replace(/\/+$/, '');
 }
 

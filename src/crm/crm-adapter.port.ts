@@ -1,5 +1,14 @@
 /** Lead fields the platform knows; tenants map each to a CRM field name. */
-export const PLATFORM_FIELDS = ['firstName', 'lastName', 'email', 'phone', 'company', 'message', 'source', 'sessionId'] as const;
+export const PLATFORM_FIELDS = [
+  'firstName',
+  'lastName',
+  'email',
+  'phone',
+  'company',
+  'message',
+  'source',
+  'sessionId',
+] as const;
 export type PlatformField = (typeof PLATFORM_FIELDS)[number];
 export type ContactFields = Partial<Record<PlatformField, string>>;
 

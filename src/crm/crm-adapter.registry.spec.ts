@@ -11,17 +11,31 @@ import type { CrmConfigEntity } from 'src/crm/entities/crm-config.entity';
 import { strictMock } from 'test/support/strict-mock';
 
 const fakeAdapter = (config: ResolvedCrmConfig) =>
-  Object.assign(Object.create(CrmAdapter.prototype) as CrmAdapter, { type: config.type, config, dispose: jest.fn().mockResolvedValue(undefined) });
+  Object.assign(Object.create(CrmAdapter.prototype) as CrmAdapter, {
+    type: config.type,
+    config,
+    dispose: jest.fn().mockResolvedValue(undefined),
+  });
 
 const factory = <T extends object>(type: string) =>
-  strictMock<T>({ type, create: jest.fn((c: ResolvedCrmConfig) => fakeAdapter(c)) } as Partial<Record<keyof T, unknown>>);
+  strictMock<T>({ type, create: jest.fn((c: ResolvedCrmConfig) => fakeAdapter(c)) } as Partial<
+    Record<keyof T, unknown>
+  >);
 
 const row = (blob: string, mapping = {}) =>
-  ({ businessId: 'acme', type: 'hubspot', credentialsEncrypted: blob, fieldMapping: mapping, options: {} }) as unknown as CrmConfigEntity;
+  ({
+    businessId: 'acme',
+    type: 'hubspot',
+    credentialsEncrypted: blob,
+    fieldMapping: mapping,
+    options: {},
+  }) as unknown as CrmConfigEntity;
 
 describe(CrmAdapterRegistry.name, () => {
   function build() {
-    const cipher = strictMock<SecretCipher>({ decrypt: jest.fn((_b: string, blob: string) => JSON.stringify({ accessToken: `token-of-${blob}` })) });
+    const cipher = strictMock<SecretCipher>({
+      decrypt: jest.fn((_b: string, blob: string) => JSON.stringify({ accessToken: `token-of-${blob}` })),
+    });
     const hubspot = factory<HubspotCrmAdapterFactory>('hubspot');
     const builtin = factory<BuiltinCrmAdapterFactory>('builtin');
     const sut = new CrmAdapterRegistry(
@@ -38,7 +52,13 @@ describe(CrmAdapterRegistry.name, () => {
   it('gives a tenant without a CRM connection the builtin adapter, without decrypting anything', () => {
     const { sut, builtin } = build();
     expect(sut.fromRow('acme', null).type).toBe('builtin');
-    expect(builtin.create).toHaveBeenCalledWith({ businessId: 'acme', type: 'builtin', credentials: {}, fieldMapping: {}, options: {} });
+    expect(builtin.create).toHaveBeenCalledWith({
+      businessId: 'acme',
+      type: 'builtin',
+      credentials: {},
+      fieldMapping: {},
+      options: {},
+    });
   });
 
   it('reuses the adapter while the configuration is unchanged and decrypts only once', () => {
@@ -64,7 +84,9 @@ describe(CrmAdapterRegistry.name, () => {
   it('keeps tenants apart: the same configuration yields one adapter per tenant, bound to its own id', () => {
     const { sut, cipher } = build();
     const a = sut.fromRow('acme', row('blob-1')) as unknown as { config: ResolvedCrmConfig };
-    const b = sut.fromRow('other', { ...row('blob-1'), businessId: 'other' } as CrmConfigEntity) as unknown as { config: ResolvedCrmConfig };
+    const b = sut.fromRow('other', { ...row('blob-1'), businessId: 'other' } as CrmConfigEntity) as unknown as {
+      config: ResolvedCrmConfig;
+    };
     expect(b).not.toBe(a);
     expect(a.config.businessId).toBe('acme');
     expect(b.config.businessId).toBe('other');

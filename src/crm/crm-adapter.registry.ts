@@ -1,12 +1,14 @@
-import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { createHash } from 'node:crypto';
+
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+
 import { SecretCipher } from 'src/common/crypto/secret-cipher';
 import { BuiltinCrmAdapterFactory } from 'src/crm/adapters/builtin.crm-adapter.factory';
 import { HubspotCrmAdapterFactory } from 'src/crm/adapters/hubspot.crm-adapter.factory';
 import { SalesforceCrmAdapterFactory } from 'src/crm/adapters/salesforce.crm-adapter.factory';
 import { WebhookCrmAdapterFactory } from 'src/crm/adapters/webhook.crm-adapter.factory';
-import { CrmAdapter, CrmType } from 'src/crm/crm-adapter.port';
 import { CrmAdapterFactory } from 'src/crm/crm-adapter.factory';
+import { CrmAdapter, CrmType } from 'src/crm/crm-adapter.port';
 import { CrmConfigRepository } from 'src/crm/crm-config.repository';
 import type { CrmCredentials, ResolvedCrmConfig } from 'src/crm/crm-config.types';
 import type { CrmConfigEntity } from 'src/crm/entities/crm-config.entity';
@@ -90,6 +92,8 @@ export class CrmAdapterRegistry implements OnModuleDestroy {
   }
 
   private disposeQuietly(businessId: string, adapter: CrmAdapter): void {
-    adapter.dispose().catch((err: Error) => this.logger.warn({ businessId, err: err.message }, 'CRM adapter dispose failed'));
+    adapter
+      .dispose()
+      .catch((err: Error) => this.logger.warn({ businessId, err: err.message }, 'CRM adapter dispose failed'));
   }
 }

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
+
 import { SecretCipher } from 'src/common/crypto/secret-cipher';
-import { CrmAdapterRegistry } from 'src/crm/crm-adapter.registry';
+import { CrmCallError, CrmErrors } from 'src/crm/crm.errors';
 import { ConnectionTestResult, CrmPipeline, CrmType } from 'src/crm/crm-adapter.port';
+import { CrmAdapterRegistry } from 'src/crm/crm-adapter.registry';
 import { CrmConfigRepository } from 'src/crm/crm-config.repository';
 import type { CrmCredentials, CrmOptions, FieldMapping } from 'src/crm/crm-config.types';
-import { CrmCallError, CrmErrors } from 'src/crm/crm.errors';
 import { validateFieldMapping } from 'src/crm/field-mapper';
 import { TenantService } from 'src/tenant/tenant.service';
 
@@ -39,7 +40,8 @@ export class CrmConfigService {
   async get(businessId: string): Promise<CrmConnectionView> {
     await this.tenants.getCached(businessId);
     const row = await this.configs.find(businessId);
-    if (!row) return { type: 'builtin', configured: false, credentials: {}, fieldMapping: {}, options: {}, updatedAt: null };
+    if (!row)
+      return { type: 'builtin', configured: false, credentials: {}, fieldMapping: {}, options: {}, updatedAt: null };
     const credentials = this.registry.decryptCredentials(businessId, row.credentialsEncrypted);
     return {
       type: row.type,
@@ -56,7 +58,8 @@ export class CrmConfigService {
     const factory = this.registry.factory(input.type);
     const previous = await this.configs.find(businessId);
     // A GET-edit-PUT round trip sends redacted placeholders back: they mean "keep the stored secret".
-    const stored = previous?.type === input.type ? this.registry.decryptCredentials(businessId, previous.credentialsEncrypted) : {};
+    const stored =
+      previous?.type === input.type ? this.registry.decryptCredentials(businessId, previous.credentialsEncrypted) : {};
     const credentials = restoreRedacted(input.credentials, stored, 'credentials');
     const options = restoreRedacted(input.options, previous?.type === input.type ? previous.options : {}, 'options');
     const fieldMapping = validateFieldMapping(input.fieldMapping);
@@ -107,7 +110,8 @@ function restoreRedacted(input: unknown, stored: Record<string, unknown>, path: 
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(input)) {
     if (v === REDACTED) {
-      if (stored[k] === undefined) throw CrmErrors.invalidConfig(`${path}.${k}`, 'is redacted but no stored value exists; send the real value');
+      if (stored[k] === undefined)
+        throw CrmErrors.invalidConfig(`${path}.${k}`, 'is redacted but no stored value exists; send the real value');
       out[k] = stored[k];
     } else out[k] = v;
   }

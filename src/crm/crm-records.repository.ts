@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, LessThan } from 'typeorm';
-import { CrmContactNoteEntity } from 'src/crm/entities/crm-contact-note.entity';
+
 import { CrmContactEntity } from 'src/crm/entities/crm-contact.entity';
+import { CrmContactNoteEntity } from 'src/crm/entities/crm-contact-note.entity';
 import { CrmDealEntity } from 'src/crm/entities/crm-deal.entity';
 
 export interface ContactColumns {
@@ -51,7 +52,11 @@ export class CrmRecordsRepository {
   findContactByEmail(businessId: string, crmType: string, email: string): Promise<CrmContactEntity | null> {
     return this.contacts()
       .createQueryBuilder('c')
-      .where('c.business_id = :businessId AND c.crm_type = :crmType AND lower(c.email) = lower(:email)', { businessId, crmType, email })
+      .where('c.business_id = :businessId AND c.crm_type = :crmType AND lower(c.email) = lower(:email)', {
+        businessId,
+        crmType,
+        email,
+      })
       .orderBy('c.created_at', 'ASC')
       .getOne();
   }
@@ -76,7 +81,9 @@ export class CrmRecordsRepository {
     { fillOnly = false }: { fillOnly?: boolean } = {},
   ): Promise<void> {
     const merge = (column: string) =>
-      fillOnly ? `COALESCE(crm_contacts.${column}, EXCLUDED.${column})` : `COALESCE(EXCLUDED.${column}, crm_contacts.${column})`;
+      fillOnly
+        ? `COALESCE(crm_contacts.${column}, EXCLUDED.${column})`
+        : `COALESCE(EXCLUDED.${column}, crm_contacts.${column})`;
     await this.dataSource.query(
       `INSERT INTO crm_contacts (business_id, crm_type, external_id, session_id, first_name, last_name, email, phone, company, fields)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb)
@@ -104,8 +111,20 @@ export class CrmRecordsRepository {
     );
   }
 
-  async addContactNote(businessId: string, crmType: string, contactExternalId: string, note: ContactNote): Promise<void> {
-    await this.notes().insert({ businessId, crmType, contactExternalId, sessionId: note.sessionId ?? null, body: note.body, values: note.values });
+  async addContactNote(
+    businessId: string,
+    crmType: string,
+    contactExternalId: string,
+    note: ContactNote,
+  ): Promise<void> {
+    await this.notes().insert({
+      businessId,
+      crmType,
+      contactExternalId,
+      sessionId: note.sessionId ?? null,
+      body: note.body,
+      values: note.values,
+    });
   }
 
   /** Notes of one contact row (by its local id), oldest first; null when the tenant has no such contact. */
@@ -147,7 +166,12 @@ export class CrmRecordsRepository {
   }
 
   /** Applies a change reported by the CRM itself; false when the record is not known here. */
-  async patchDeal(businessId: string, crmType: string, externalId: string, patch: { stage?: string; fields?: Record<string, unknown> }): Promise<boolean> {
+  async patchDeal(
+    businessId: string,
+    crmType: string,
+    externalId: string,
+    patch: { stage?: string; fields?: Record<string, unknown> },
+  ): Promise<boolean> {
     const result: [unknown[], number] = await this.dataSource.query(
       `UPDATE crm_deals SET stage = COALESCE($4, stage), fields = fields || $5::jsonb, updated_at = now()
        WHERE business_id = $1 AND crm_type = $2 AND external_id = $3`,
@@ -156,7 +180,12 @@ export class CrmRecordsRepository {
     return result[1] > 0;
   }
 
-  async patchContact(businessId: string, crmType: string, externalId: string, fields: Record<string, unknown>): Promise<boolean> {
+  async patchContact(
+    businessId: string,
+    crmType: string,
+    externalId: string,
+    fields: Record<string, unknown>,
+  ): Promise<boolean> {
     const result: [unknown[], number] = await this.dataSource.query(
       `UPDATE crm_contacts SET fields = fields || $4::jsonb, updated_at = now()
        WHERE business_id = $1 AND crm_type = $2 AND external_id = $3`,
@@ -165,8 +194,16 @@ export class CrmRecordsRepository {
     return result[1] > 0;
   }
 
-  findDealByName(businessId: string, crmType: string, contactExternalId: string, name: string): Promise<CrmDealEntity | null> {
-    return this.deals().findOne({ where: { businessId, crmType, contactExternalId, name }, order: { createdAt: 'ASC' } });
+  findDealByName(
+    businessId: string,
+    crmType: string,
+    contactExternalId: string,
+    name: string,
+  ): Promise<CrmDealEntity | null> {
+    return this.deals().findOne({
+      where: { businessId, crmType, contactExternalId, name },
+      order: { createdAt: 'ASC' },
+    });
   }
 
   listContacts(businessId: string, limit: number, before?: Date): Promise<CrmContactEntity[]> {

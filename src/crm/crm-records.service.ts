@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { CrmRecordsRepository } from 'src/crm/crm-records.repository';
+
 import { CrmErrors } from 'src/crm/crm.errors';
-import type { CrmContactNoteEntity } from 'src/crm/entities/crm-contact-note.entity';
+import { CrmRecordsRepository } from 'src/crm/crm-records.repository';
 import type { CrmContactEntity } from 'src/crm/entities/crm-contact.entity';
+import type { CrmContactNoteEntity } from 'src/crm/entities/crm-contact-note.entity';
 import type { CrmDealEntity } from 'src/crm/entities/crm-deal.entity';
 import { TenantService } from 'src/tenant/tenant.service';
 

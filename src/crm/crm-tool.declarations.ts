@@ -16,7 +16,8 @@ const contactProperties = {
 export const CRM_TOOL_DECLARATIONS: readonly ToolDeclaration[] = [
   {
     name: 'search_contact',
-    description: "Check whether the visitor is already in the business's CRM, using the email or phone they gave in this conversation.",
+    description:
+      "Check whether the visitor is already in the business's CRM, using the email or phone they gave in this conversation.",
     parameters: {
       type: 'object',
       properties: { email: contactProperties.email, phone: contactProperties.phone },
@@ -35,7 +36,8 @@ export const CRM_TOOL_DECLARATIONS: readonly ToolDeclaration[] = [
   },
   {
     name: 'create_deal',
-    description: 'Record a sales opportunity for the visitor (after their contact exists) when they show buying intent.',
+    description:
+      'Record a sales opportunity for the visitor (after their contact exists) when they show buying intent.',
     parameters: {
       type: 'object',
       properties: {
@@ -61,6 +63,8 @@ export function checkToolArgs(decl: ToolDeclaration, args: Record<string, unknow
       return `argument "${key}" must be a ${prop.type}`;
     }
   }
-  const missing = (decl.parameters.required ?? []).find((k) => args[k] === undefined || args[k] === null || args[k] === '');
+  const missing = (decl.parameters.required ?? []).find(
+    (k) => args[k] === undefined || args[k] === null || args[k] === '',
+  );
   return missing ? `argument "${missing}" is required` : null;
 }

@@ -1,9 +1,12 @@
-import { Injectable, Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
+
+import { Injectable, Logger } from '@nestjs/common';
 import { isValidPhoneNumber } from 'libphonenumber-js';
+
 import { withDeadline } from 'src/common/deadline/deadline';
 import { toUnavailableError } from 'src/common/errors/infra.errors';
 import { AppConfig } from 'src/config/app-config.service';
+import type { CapturedField } from 'src/conversation/captured-fields';
 import type { ContactFields } from 'src/crm/crm-adapter.port';
 import { CrmAdapterRegistry } from 'src/crm/crm-adapter.registry';
 import { checkToolArgs, CRM_TOOL_DECLARATIONS, CrmToolName } from 'src/crm/crm-tool.declarations';
@@ -11,7 +14,6 @@ import { CrmTools, ToolCallContext, ToolDeclaration, ToolResult } from 'src/crm/
 import { CrmOutboxRepository } from 'src/crm/outbox/crm-outbox.repository';
 import { CrmOutboxService, OutboxOutcome } from 'src/crm/outbox/crm-outbox.service';
 import type { CreateDealPayload, UpsertContactPayload } from 'src/crm/outbox/crm-write.executor';
-import type { CapturedField } from 'src/conversation/captured-fields';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const E164 = /^\+[1-9]\d{6,14}$/;
@@ -76,7 +78,10 @@ export class CrmToolsService extends CrmTools {
       const unavailable = toUnavailableError(err);
       if (unavailable) throw unavailable;
       const code = (err as { code?: unknown }).code;
-      this.logger.warn({ businessId: ctx.businessId, tool: name, code: typeof code === 'string' ? code : 'UNEXPECTED' }, 'CRM tool failed');
+      this.logger.warn(
+        { businessId: ctx.businessId, tool: name, code: typeof code === 'string' ? code : 'UNEXPECTED' },
+        'CRM tool failed',
+      );
       return fail('The CRM could not be reached just now.');
     }
     return fail(`unknown tool "${name}"`);
@@ -85,12 +90,17 @@ export class CrmToolsService extends CrmTools {
   private async search(args: Record<string, unknown>, ctx: ToolCallContext): Promise<ToolResult> {
     const checked = this.personalFields(args, ctx, ['email', 'phone']);
     if (typeof checked === 'string') return fail(checked);
-    if (!checked.email && !checked.phone) return fail('The visitor has not given an email or phone yet; ask for one first.');
+    if (!checked.email && !checked.phone)
+      return fail('The visitor has not given an email or phone yet; ask for one first.');
     const adapter = await this.registry.forTenant(ctx.businessId);
     const lookup = async () =>
       (checked.email ? await adapter.searchContact({ email: checked.email }) : null) ??
       (checked.phone ? await adapter.searchContact({ phone: checked.phone }) : null);
-    const found = await withDeadline(lookup(), this.config.get('CRM_SYNC_TIMEOUT_MS'), (): typeof TIMED_OUT => TIMED_OUT);
+    const found = await withDeadline(
+      lookup(),
+      this.config.get('CRM_SYNC_TIMEOUT_MS'),
+      (): typeof TIMED_OUT => TIMED_OUT,
+    );
     if (found === TIMED_OUT) return fail('The CRM is slow to answer; continue without the lookup.');
     if (!found) return { ok: true, data: { found: false } };
     // The visitor is unverified (anyone can type someone else's email): the model learns that a record matched,
@@ -101,8 +111,14 @@ export class CrmToolsService extends CrmTools {
   private async upsertContact(args: Record<string, unknown>, ctx: ToolCallContext): Promise<ToolResult> {
     const checked = this.personalFields(args, ctx, PERSONAL);
     if (typeof checked === 'string') return fail(checked);
-    if (!checked.email && !checked.phone) return fail('The visitor has not given an email or phone yet; ask for one first.');
-    const fields: ContactFields = { ...checked, message: text(args.message), source: ctx.channel, sessionId: ctx.sessionId };
+    if (!checked.email && !checked.phone)
+      return fail('The visitor has not given an email or phone yet; ask for one first.');
+    const fields: ContactFields = {
+      ...checked,
+      message: text(args.message),
+      source: ctx.channel,
+      sessionId: ctx.sessionId,
+    };
     const payload: UpsertContactPayload = { fields, contactId: ctx.crm.contactId };
     const key = `${ctx.sessionId}:upsert_contact:${digest(payload)}`;
     const outcome = await this.submit(ctx, key, 'upsert_contact', payload);
@@ -112,10 +128,12 @@ export class CrmToolsService extends CrmTools {
   private async createDeal(args: Record<string, unknown>, ctx: ToolCallContext): Promise<ToolResult> {
     if (!ctx.crm.contactId) {
       const pending = await this.outboxItems.findLatestForSession(ctx.businessId, ctx.sessionId, 'upsert_contact');
-      if (!pending || pending.status === 'failed') return fail('Create the contact first (create_contact), then the deal.');
+      if (!pending || pending.status === 'failed')
+        return fail('Create the contact first (create_contact), then the deal.');
     }
     const title = text(args.title)!.slice(0, 200);
-    const amount = typeof args.amount === 'number' && args.amount >= 0 ? Math.round(args.amount * 100) / 100 : undefined;
+    const amount =
+      typeof args.amount === 'number' && args.amount >= 0 ? Math.round(args.amount * 100) / 100 : undefined;
     const payload: CreateDealPayload = {
       contactId: ctx.crm.contactId,
       name: title,
@@ -145,7 +163,11 @@ export class CrmToolsService extends CrmTools {
         return { ok: true, contactId, dealId, data: { saved: true } };
       }
       case 'queued':
-        return { ok: true, queued: true, data: { saved: true, queued: true, note: 'Saved; it will reach the CRM shortly.' } };
+        return {
+          ok: true,
+          queued: true,
+          data: { saved: true, queued: true, note: 'Saved; it will reach the CRM shortly.' },
+        };
       case 'failed':
         return { ok: false, error: 'The CRM refused this record; the business will review it. Do not retry.' };
     }
@@ -155,7 +177,11 @@ export class CrmToolsService extends CrmTools {
    * The visitor's own details only: identity fields must be what the session captured, names and company must
    * not contradict it. Captured values fill in whatever the model left out.
    */
-  private personalFields(args: Record<string, unknown>, ctx: ToolCallContext, allowed: readonly CapturedField[]): ContactFields | string {
+  private personalFields(
+    args: Record<string, unknown>,
+    ctx: ToolCallContext,
+    allowed: readonly CapturedField[],
+  ): ContactFields | string {
     const out: ContactFields = {};
     for (const field of allowed) {
       const given = text(args[field]);

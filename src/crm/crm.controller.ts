@@ -8,10 +8,11 @@ import {
   ApiParam,
   ApiTags,
 } from '@nestjs/swagger';
+
 import { AdminOnly } from 'src/common/auth/admin-api-key.guard';
+import { toContactDto, toContactNoteDto, toDealDto, toOutboxItemDto } from 'src/crm/crm.mapper';
 import { CrmConfigService } from 'src/crm/crm-config.service';
 import { CrmRecordsService } from 'src/crm/crm-records.service';
-import { toContactDto, toContactNoteDto, toDealDto, toOutboxItemDto } from 'src/crm/crm.mapper';
 import { CrmConfigResponseDto, CrmPipelineDto, CrmTestResponseDto, PutCrmConfigDto } from 'src/crm/dto/crm-config.dto';
 import {
   CrmContactDto,
@@ -74,15 +75,23 @@ export class CrmController {
   }
 
   @Get('contacts')
-  @ApiOperation({ summary: 'Contacts of the builtin CRM and local mirrors of contacts written to a remote CRM, newest first' })
+  @ApiOperation({
+    summary: 'Contacts of the builtin CRM and local mirrors of contacts written to a remote CRM, newest first',
+  })
   @ApiOkResponse({ type: [CrmContactDto] })
   async listCrmContacts(@Param('id') id: string, @Query() q: CrmListQueryDto): Promise<CrmContactDto[]> {
     return (await this.records.contacts(id, q.limit ?? 50, q.before)).map(toContactDto);
   }
 
   @Get('contacts/:contactId/notes')
-  @ApiOperation({ summary: 'Notes on a builtin CRM contact, oldest first: details unverified visitors gave that differ from it' })
-  @ApiParam({ name: 'contactId', description: 'The contact row id from the contacts listing', example: 'b3c1f6a2-3f0e-4d7c-9a55-0f1c2d3e4f50' })
+  @ApiOperation({
+    summary: 'Notes on a builtin CRM contact, oldest first: details unverified visitors gave that differ from it',
+  })
+  @ApiParam({
+    name: 'contactId',
+    description: 'The contact row id from the contacts listing',
+    example: 'b3c1f6a2-3f0e-4d7c-9a55-0f1c2d3e4f50',
+  })
   @ApiOkResponse({ type: [CrmContactNoteDto] })
   async listCrmContactNotes(
     @Param('id') id: string,
@@ -92,7 +101,9 @@ export class CrmController {
   }
 
   @Get('deals')
-  @ApiOperation({ summary: 'Deals of the builtin CRM and local mirrors of remote deals (stage kept current by webhooks)' })
+  @ApiOperation({
+    summary: 'Deals of the builtin CRM and local mirrors of remote deals (stage kept current by webhooks)',
+  })
   @ApiOkResponse({ type: [CrmDealDto] })
   async listCrmDeals(@Param('id') id: string, @Query() q: CrmListQueryDto): Promise<CrmDealDto[]> {
     return (await this.records.deals(id, q.limit ?? 50, q.before)).map(toDealDto);

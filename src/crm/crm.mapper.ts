@@ -1,6 +1,6 @@
 import type { CrmContactDto, CrmContactNoteDto, CrmDealDto, CrmOutboxItemDto } from 'src/crm/dto/crm-records.dto';
-import type { CrmContactNoteEntity } from 'src/crm/entities/crm-contact-note.entity';
 import type { CrmContactEntity } from 'src/crm/entities/crm-contact.entity';
+import type { CrmContactNoteEntity } from 'src/crm/entities/crm-contact-note.entity';
 import type { CrmDealEntity } from 'src/crm/entities/crm-deal.entity';
 import type { CrmOutboxItemEntity } from 'src/crm/entities/crm-outbox-item.entity';
 

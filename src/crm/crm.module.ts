@@ -1,11 +1,13 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+
 import { CryptoModule } from 'src/common/crypto/crypto.module';
 import { BuiltinCrmAdapterFactory } from 'src/crm/adapters/builtin.crm-adapter.factory';
+import { CrmOutboundHttp } from 'src/crm/adapters/crm-outbound.http';
 import { HubspotCrmAdapterFactory } from 'src/crm/adapters/hubspot.crm-adapter.factory';
 import { SalesforceCrmAdapterFactory } from 'src/crm/adapters/salesforce.crm-adapter.factory';
-import { CrmOutboundHttp } from 'src/crm/adapters/crm-outbound.http';
 import { WebhookCrmAdapterFactory } from 'src/crm/adapters/webhook.crm-adapter.factory';
+import { CrmController } from 'src/crm/crm.controller';
 import { CrmAdapterRegistry } from 'src/crm/crm-adapter.registry';
 import { CrmConfigRepository } from 'src/crm/crm-config.repository';
 import { CrmConfigService } from 'src/crm/crm-config.service';
@@ -13,26 +15,31 @@ import { CrmRecordsRepository } from 'src/crm/crm-records.repository';
 import { CrmRecordsService } from 'src/crm/crm-records.service';
 import { CrmTools } from 'src/crm/crm-tools.port';
 import { CrmToolsService } from 'src/crm/crm-tools.service';
-import { CrmController } from 'src/crm/crm.controller';
-import { CrmInboundService } from 'src/crm/inbound/crm-inbound.service';
-import { CrmWebhooksController } from 'src/crm/inbound/crm-webhooks.controller';
 import { CrmConfigEntity } from 'src/crm/entities/crm-config.entity';
-import { CrmContactNoteEntity } from 'src/crm/entities/crm-contact-note.entity';
 import { CrmContactEntity } from 'src/crm/entities/crm-contact.entity';
+import { CrmContactNoteEntity } from 'src/crm/entities/crm-contact-note.entity';
 import { CrmDealEntity } from 'src/crm/entities/crm-deal.entity';
 import { CrmOutboxItemEntity } from 'src/crm/entities/crm-outbox-item.entity';
+import { CrmInboundService } from 'src/crm/inbound/crm-inbound.service';
+import { CrmWebhooksController } from 'src/crm/inbound/crm-webhooks.controller';
 import { CrmOutboxRepository } from 'src/crm/outbox/crm-outbox.repository';
 import { CrmOutboxService } from 'src/crm/outbox/crm-outbox.service';
 import { CrmOutboxWorker } from 'src/crm/outbox/crm-outbox.worker';
 import { CrmWriteExecutor } from 'src/crm/outbox/crm-write.executor';
-import { TenantLifecycle } from 'src/tenant/tenant-lifecycle';
 import { TenantModule } from 'src/tenant/tenant.module';
+import { TenantLifecycle } from 'src/tenant/tenant-lifecycle';
 
 @Module({
   imports: [
     CryptoModule,
     TenantModule,
-    TypeOrmModule.forFeature([CrmConfigEntity, CrmContactEntity, CrmContactNoteEntity, CrmDealEntity, CrmOutboxItemEntity]),
+    TypeOrmModule.forFeature([
+      CrmConfigEntity,
+      CrmContactEntity,
+      CrmContactNoteEntity,
+      CrmDealEntity,
+      CrmOutboxItemEntity,
+    ]),
   ],
   controllers: [CrmController, CrmWebhooksController],
   providers: [

@@ -1,5 +1,5 @@
-import { FieldMapper, validateFieldMapping } from 'src/crm/field-mapper';
 import { CrmErrorCode } from 'src/crm/crm.errors';
+import { FieldMapper, validateFieldMapping } from 'src/crm/field-mapper';
 
 const messageOf = (fn: () => unknown) => {
   try {
@@ -40,11 +40,15 @@ describe(validateFieldMapping.name, () => {
   });
 
   it('names a CRM field name with forbidden characters', () => {
-    expect(messageOf(() => validateFieldMapping({ fields: { email: 'e mail' } })).message).toContain('fieldMapping.fields.email');
+    expect(messageOf(() => validateFieldMapping({ fields: { email: 'e mail' } })).message).toContain(
+      'fieldMapping.fields.email',
+    );
   });
 
   it('names a constant whose value is an object', () => {
-    expect(messageOf(() => validateFieldMapping({ constants: { tier: { a: 1 } } })).message).toContain('fieldMapping.constants.tier');
+    expect(messageOf(() => validateFieldMapping({ constants: { tier: { a: 1 } } })).message).toContain(
+      'fieldMapping.constants.tier',
+    );
   });
 
   it('accepts a complete mapping unchanged', () => {

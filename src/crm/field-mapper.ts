@@ -1,6 +1,6 @@
+import { CrmErrors } from 'src/crm/crm.errors';
 import { ContactFields, PLATFORM_FIELDS, PlatformField } from 'src/crm/crm-adapter.port';
 import type { ConstantValue, FieldMapping } from 'src/crm/crm-config.types';
-import { CrmErrors } from 'src/crm/crm.errors';
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,99}$/;
 const MAX_CONSTANTS = 50;
@@ -30,10 +30,16 @@ export function validateFieldMapping(raw: unknown): FieldMapping {
     out.fields = {};
     for (const [key, value] of Object.entries(fields)) {
       if (!(PLATFORM_FIELDS as readonly string[]).includes(key)) {
-        throw CrmErrors.invalidConfig(`fieldMapping.fields.${key}`, `not a platform field (one of ${PLATFORM_FIELDS.join(', ')})`);
+        throw CrmErrors.invalidConfig(
+          `fieldMapping.fields.${key}`,
+          `not a platform field (one of ${PLATFORM_FIELDS.join(', ')})`,
+        );
       }
       if (value !== null && (typeof value !== 'string' || !NAME.test(value))) {
-        throw CrmErrors.invalidConfig(`fieldMapping.fields.${key}`, 'must be a CRM field name (letters, digits, _ . -) or null');
+        throw CrmErrors.invalidConfig(
+          `fieldMapping.fields.${key}`,
+          'must be a CRM field name (letters, digits, _ . -) or null',
+        );
       }
       out.fields[key as PlatformField] = value;
     }
@@ -43,12 +49,18 @@ export function validateFieldMapping(raw: unknown): FieldMapping {
       throw CrmErrors.invalidConfig('fieldMapping.constants', 'must be an object');
     }
     const entries = Object.entries(constants);
-    if (entries.length > MAX_CONSTANTS) throw CrmErrors.invalidConfig('fieldMapping.constants', `at most ${MAX_CONSTANTS} entries`);
+    if (entries.length > MAX_CONSTANTS)
+      throw CrmErrors.invalidConfig('fieldMapping.constants', `at most ${MAX_CONSTANTS} entries`);
     out.constants = {};
     for (const [key, value] of entries) {
       if (!NAME.test(key)) throw CrmErrors.invalidConfig(`fieldMapping.constants.${key}`, 'invalid CRM field name');
-      const ok = (typeof value === 'string' && value.length <= 1000) || typeof value === 'boolean' || Number.isFinite(value);
-      if (!ok) throw CrmErrors.invalidConfig(`fieldMapping.constants.${key}`, 'must be a string (≤1000 chars), number or boolean');
+      const ok =
+        (typeof value === 'string' && value.length <= 1000) || typeof value === 'boolean' || Number.isFinite(value);
+      if (!ok)
+        throw CrmErrors.invalidConfig(
+          `fieldMapping.constants.${key}`,
+          'must be a string (≤1000 chars), number or boolean',
+        );
       out.constants[key] = value as ConstantValue;
     }
   }
@@ -92,7 +104,9 @@ export class FieldMapper {
 
 export function checkValue(field: PlatformField, value: string): void {
   if (typeof value !== 'string') throw CrmErrors.invalidField(field, 'must be a string');
-  if (value.length > MAX_VALUE[field]) throw CrmErrors.invalidField(field, `longer than ${MAX_VALUE[field]} characters`);
+  if (value.length > MAX_VALUE[field])
+    throw CrmErrors.invalidField(field, `longer than ${MAX_VALUE[field]} characters`);
   // eslint-disable-next-line no-control-regex
-  if (field !== 'message' && /[\u0000-\u001f]/.test(value)) throw CrmErrors.invalidField(field, 'contains control characters');
+  if (field !== 'message' && /[\u0000-\u001f]/.test(value))
+    throw CrmErrors.invalidField(field, 'contains control characters');
 }

@@ -1,4 +1,5 @@
 import type { DataSourceOptions } from 'typeorm';
+
 import { migrations } from 'migrations';
 import { SqlSafeTypeOrmLogger } from 'src/database/sql-safe.typeorm-logger';
 

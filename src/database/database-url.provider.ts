@@ -1,4 +1,5 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+
 import { AppConfig } from 'src/config/app-config.service';
 import type { EmbeddedPostgresMode, EmbeddedPostgresServer } from 'src/database/embedded-postgres';
 import { loadEmbeddedPostgres } from 'src/database/embedded-postgres.loader';
@@ -28,7 +29,11 @@ export class DatabaseUrlProvider implements OnApplicationShutdown {
 
   private async startEmbedded(): Promise<string> {
     const { EmbeddedPostgresServer } = await loadEmbeddedPostgres();
-    this.embedded = new EmbeddedPostgresServer(this.config.get('DATA_DIR'), this.config.get('EMBEDDED_PG_PORT'), this.options.mode);
+    this.embedded = new EmbeddedPostgresServer(
+      this.config.get('DATA_DIR'),
+      this.config.get('EMBEDDED_PG_PORT'),
+      this.options.mode,
+    );
     return this.embedded.start();
   }
 

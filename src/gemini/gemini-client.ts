@@ -1,4 +1,5 @@
 import { GoogleGenAI } from '@google/genai';
+
 import { GeminiErrors } from 'src/gemini/gemini.errors';
 
 export interface GeminiClientOptions {

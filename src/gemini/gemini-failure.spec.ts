@@ -1,4 +1,5 @@
 import { ApiError } from '@google/genai';
+
 import {
   classifyGeminiError,
   GeminiFailure,

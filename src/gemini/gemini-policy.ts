@@ -8,6 +8,7 @@ import {
   IRetryBackoffContext,
   retry,
 } from 'cockatiel';
+
 import { Deadline } from 'src/common/deadline/deadline';
 import { classifyGeminiError, GeminiFailure } from 'src/gemini/gemini-failure';
 
@@ -86,10 +87,7 @@ export class GeminiPolicy {
   }
 
   /** One SDK call per attempt, each bounded by its own deadline whose signal the SDK call receives. */
-  call<T>(
-    fn: (signal: AbortSignal) => Promise<T>,
-    options: GeminiCallOptions & { timeoutMs: number },
-  ): Promise<T> {
+  call<T>(fn: (signal: AbortSignal) => Promise<T>, options: GeminiCallOptions & { timeoutMs: number }): Promise<T> {
     return this.execute(async (signal) => {
       const deadline = new Deadline(options.timeoutMs, signal);
       try {

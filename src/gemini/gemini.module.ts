@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+
 import { AppConfig } from 'src/config/app-config.service';
 import { GeminiClient } from 'src/gemini/gemini-client';
 import { GeminiPolicy } from 'src/gemini/gemini-policy';

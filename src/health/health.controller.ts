@@ -2,8 +2,9 @@ import { Controller, Get, HttpStatus, Res, ServiceUnavailableException } from '@
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckResult, HealthCheckService } from '@nestjs/terminus';
 import type { Response } from 'express';
-import { ReadinessProbe } from 'src/health/readiness.probe';
+
 import { PublicApi } from 'src/common/auth/public-api.decorator';
+import { ReadinessProbe } from 'src/health/readiness.probe';
 
 @ApiTags('health')
 @PublicApi()

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
+
 import { HealthController } from 'src/health/health.controller';
 import { ReadinessProbe } from 'src/health/readiness.probe';
 

@@ -1,6 +1,7 @@
 import { HealthIndicatorService } from '@nestjs/terminus';
 import type Redis from 'ioredis';
 import type { DataSource } from 'typeorm';
+
 import { DATABASE_PROBE_SQL, READINESS_TIMEOUT_MS, ReadinessProbe } from 'src/health/readiness.probe';
 import { RedisConnection } from 'src/redis/redis-connection';
 import { strictMock } from 'test/support/strict-mock';
@@ -31,7 +32,11 @@ describe(ReadinessProbe.name, () => {
 
   it('reports the database down once the query outlasts the timeout', async () => {
     jest.useFakeTimers();
-    const sut = new ReadinessProbe(database(jest.fn().mockReturnValue(new Promise(() => undefined))), indicators, inProcess);
+    const sut = new ReadinessProbe(
+      database(jest.fn().mockReturnValue(new Promise(() => undefined))),
+      indicators,
+      inProcess,
+    );
     const result = sut.checkDatabase();
     await jest.advanceTimersByTimeAsync(READINESS_TIMEOUT_MS);
     await expect(result).resolves.toEqual({ database: { status: 'down', message: 'timed out' } });

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+
 import {
   ActivateVersionResponseDto,
   DeleteDocumentResponseDto,
@@ -59,9 +60,17 @@ export class KnowledgeBaseService {
   async deleteDocument(businessId: string, documentId: string): Promise<DeleteDocumentResponseDto> {
     await this.tenants.getCached(businessId);
     const active = await this.versions.active(businessId);
-    const present = UUID.test(documentId) && !!active && (await this.versions.containsDocument(businessId, active.version, documentId));
+    const present =
+      UUID.test(documentId) &&
+      !!active &&
+      (await this.versions.containsDocument(businessId, active.version, documentId));
     if (!present) throw KnowledgeErrors.documentNotFound(documentId);
-    const result = await this.change.apply(businessId, { upsert: [], remove: [documentId], reason: 'delete', jobId: null });
+    const result = await this.change.apply(businessId, {
+      upsert: [],
+      remove: [documentId],
+      reason: 'delete',
+      jobId: null,
+    });
     return { documentId, version: result.version! };
   }
 
@@ -98,7 +107,8 @@ export class KnowledgeBaseService {
     await this.tenants.getCached(businessId);
     const active = await this.versions.active(businessId);
     const before = await this.registry.status(businessId);
-    const stale = !!active && !!before && (before.state.kbVersion !== active.version || before.state.checksum !== active.id);
+    const stale =
+      !!active && !!before && (before.state.kbVersion !== active.version || before.state.checksum !== active.id);
     if (active) await this.index.indexFor(businessId, active);
     const status = active ? await this.registry.status(businessId) : null;
     const docs = active ? await this.documents.listInVersion(businessId, active.version) : [];

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+
 import { AdminOnly } from 'src/common/auth/admin-api-key.guard';
 import { LegacyScrapeRequestDto } from 'src/rag/dto/knowledge-requests.dto';
 import { JobAcceptedDto, ScrapingStatusDto } from 'src/rag/dto/knowledge-responses.dto';

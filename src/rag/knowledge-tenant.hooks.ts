@@ -1,4 +1,5 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
+
 import { KnowledgeIndexService } from 'src/rag/search/knowledge-index.service';
 import { TenantLifecycle } from 'src/tenant/tenant-lifecycle';
 

@@ -1,4 +1,16 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Post, Query, UploadedFile, UseInterceptors } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  ParseIntPipe,
+  Post,
+  Query,
+  UploadedFile,
+  UseInterceptors,
+} from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import {
   ApiAcceptedResponse,
@@ -13,6 +25,7 @@ import {
   ApiTags,
   getSchemaPath,
 } from '@nestjs/swagger';
+
 import { AdminOnly } from 'src/common/auth/admin-api-key.guard';
 import { IngestDocumentsDto } from 'src/rag/dto/ingest-documents.dto';
 import { CrawlRequestDto, FileUploadFieldsDto, SearchQueryDto } from 'src/rag/dto/knowledge-requests.dto';
@@ -55,13 +68,19 @@ export class KnowledgeController {
 
   @Post('documents')
   @HttpCode(202)
-  @ApiOperation({ summary: 'Queue documents for ingestion: JSON {documents:[...]} or NDJSON in the legacy crawl format' })
+  @ApiOperation({
+    summary: 'Queue documents for ingestion: JSON {documents:[...]} or NDJSON in the legacy crawl format',
+  })
   @ApiConsumes('application/json', 'application/x-ndjson')
   @ApiBody({
     schema: {
       oneOf: [
         { $ref: getSchemaPath(IngestDocumentsDto) },
-        { type: 'string', description: 'NDJSON: one legacy crawl record per line', example: JSON.stringify(LEGACY_LINE) },
+        {
+          type: 'string',
+          description: 'NDJSON: one legacy crawl record per line',
+          example: JSON.stringify(LEGACY_LINE),
+        },
       ],
     },
   })
@@ -85,7 +104,11 @@ export class KnowledgeController {
   })
   @ApiAcceptedResponse({ type: JobAcceptedDto })
   @ApiBadRequestResponse({ description: 'No file, or an unsupported type' })
-  ingestFile(@Param('id') id: string, @UploadedFile() file: KnowledgeFile | undefined, @Body() fields: FileUploadFieldsDto): Promise<JobAcceptedDto> {
+  ingestFile(
+    @Param('id') id: string,
+    @UploadedFile() file: KnowledgeFile | undefined,
+    @Body() fields: FileUploadFieldsDto,
+  ): Promise<JobAcceptedDto> {
     return this.jobs.submitFile(id, file, fields.category);
   }
 
@@ -132,7 +155,10 @@ export class KnowledgeController {
   @ApiOperation({ summary: 'Roll back or forward to a version (no re-embedding)' })
   @ApiParam({ name: 'version', example: 2 })
   @ApiOkResponse({ type: ActivateVersionResponseDto })
-  activateVersion(@Param('id') id: string, @Param('version', ParseIntPipe) version: number): Promise<ActivateVersionResponseDto> {
+  activateVersion(
+    @Param('id') id: string,
+    @Param('version', ParseIntPipe) version: number,
+  ): Promise<ActivateVersionResponseDto> {
     return this.kb.activateVersion(id, version);
   }
 

@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
+
 import { AppConfig } from 'src/config/app-config.service';
-import { GeminiClient } from 'src/gemini/gemini-client';
 import { GeminiModule } from 'src/gemini/gemini.module';
+import { GeminiClient } from 'src/gemini/gemini-client';
 import { GeminiPolicy } from 'src/gemini/gemini-policy';
 import { EmbeddingProvider } from 'src/rag/embedding-provider.port';
 import { GeminiEmbeddingProvider } from 'src/rag/embeddings/gemini-embedding.provider';

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+
 import { SiteCrawler } from 'src/rag/crawl/site-crawler';
 import { DocumentParser } from 'src/rag/parsing/document-parser';
 

@@ -1,25 +1,26 @@
 import { Module } from '@nestjs/common';
 import { MulterModule } from '@nestjs/platform-express';
+
 import { AppConfig } from 'src/config/app-config.service';
 import { IndexLayoutMigration } from 'src/rag/index/index-layout.migration';
 import { KnowledgeChangeService } from 'src/rag/ingestion/knowledge-change.service';
 import { BullMqKnowledgeJobQueue, knowledgeQueueName } from 'src/rag/jobs/bullmq.knowledge-job-queue';
 import { CrawlSource } from 'src/rag/jobs/crawl.source';
 import { InProcessKnowledgeJobQueue } from 'src/rag/jobs/in-process.knowledge-job-queue';
-import { KnowledgeJobQueue } from 'src/rag/jobs/knowledge-job-queue.port';
 import { KnowledgeJobRunner } from 'src/rag/jobs/knowledge-job.runner';
 import { KnowledgeJobSweeper } from 'src/rag/jobs/knowledge-job.sweeper';
+import { KnowledgeJobQueue } from 'src/rag/jobs/knowledge-job-queue.port';
 import { KnowledgeJobsService } from 'src/rag/jobs/knowledge-jobs.service';
 import { KnowledgeSourceReader } from 'src/rag/jobs/knowledge-source.reader';
+import { KnowledgeController } from 'src/rag/knowledge.controller';
 import { KnowledgeBaseService } from 'src/rag/knowledge-base.service';
 import { KnowledgeLegacyController } from 'src/rag/knowledge-legacy.controller';
 import { KnowledgeRetriever } from 'src/rag/knowledge-retriever.port';
 import { KnowledgeTenantHooks } from 'src/rag/knowledge-tenant.hooks';
-import { KnowledgeController } from 'src/rag/knowledge.controller';
 import { RagSearchInfraModule } from 'src/rag/rag-search-infra.module';
 import { RagSourcesModule } from 'src/rag/rag-sources.module';
-import { KnowledgeIndexService } from 'src/rag/search/knowledge-index.service';
 import { ChunkViewCache } from 'src/rag/search/chunk-view.cache';
+import { KnowledgeIndexService } from 'src/rag/search/knowledge-index.service';
 import { KnowledgeSearchService } from 'src/rag/search/knowledge-search.service';
 import { ChunkEmbedder } from 'src/rag/storage/chunk-embedder';
 import { KbChunkRepository } from 'src/rag/storage/kb-chunk.repository';
@@ -41,7 +42,9 @@ import { TenantModule } from 'src/tenant/tenant.module';
     MulterModule.registerAsync({
       inject: [AppConfig],
       // In memory: the job stores the file in Postgres anyway, and the size is capped before buffering completes.
-      useFactory: (config: AppConfig) => ({ limits: { fileSize: config.get('KB_MAX_FILE_BYTES'), files: 1, fields: 10 } }),
+      useFactory: (config: AppConfig) => ({
+        limits: { fileSize: config.get('KB_MAX_FILE_BYTES'), files: 1, fields: 10 },
+      }),
     }),
   ],
   controllers: [KnowledgeController, KnowledgeLegacyController],
@@ -68,7 +71,12 @@ import { TenantModule } from 'src/tenant/tenant.module';
       inject: [KbJobRepository, AppConfig, RedisConnection],
       useFactory: (jobs: KbJobRepository, config: AppConfig, { client }: RedisConnection): KnowledgeJobQueue =>
         client
-          ? new BullMqKnowledgeJobQueue(client, jobs, config.get('KB_JOB_CONCURRENCY'), knowledgeQueueName(config.get('DATABASE_URL')))
+          ? new BullMqKnowledgeJobQueue(
+              client,
+              jobs,
+              config.get('KB_JOB_CONCURRENCY'),
+              knowledgeQueueName(config.get('DATABASE_URL')),
+            )
           : new InProcessKnowledgeJobQueue(jobs, config.get('KB_JOB_CONCURRENCY')),
     },
     { provide: KnowledgeRetriever, useExisting: KnowledgeSearchService },

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+
 import { PubSub, Unsubscribe } from 'src/redis/pub-sub.port';
 
 export class LocalPubSub extends PubSub {

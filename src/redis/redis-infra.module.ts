@@ -1,14 +1,15 @@
 import { DynamicModule, Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import { getRedisConnectionToken, RedisModule } from '@nestjs-modules/ioredis';
 import type Redis from 'ioredis';
+
 import { AppConfig } from 'src/config/app-config.service';
 import { KeyValueStore } from 'src/redis/key-value-store.port';
 import { LocalKeyValueStore } from 'src/redis/local.key-value-store';
 import { LocalPubSub } from 'src/redis/local.pub-sub';
 import { PubSub } from 'src/redis/pub-sub.port';
-import { RedisConnection } from 'src/redis/redis-connection';
 import { RedisKeyValueStore } from 'src/redis/redis.key-value-store';
 import { RedisPubSub } from 'src/redis/redis.pub-sub';
+import { RedisConnection } from 'src/redis/redis-connection';
 
 /** The ioredis client token, bound only when REDIS_URL is set; modules choosing an adapter inject RedisConnection. */
 export const REDIS = getRedisConnectionToken();
@@ -72,7 +73,10 @@ export class RedisInfraModule {
       imports,
       providers: [
         ...(redisUrl
-          ? [RedisClientCloser, { provide: RedisConnection, inject: [REDIS], useFactory: (redis: Redis) => new RedisConnection(redis) }]
+          ? [
+              RedisClientCloser,
+              { provide: RedisConnection, inject: [REDIS], useFactory: (redis: Redis) => new RedisConnection(redis) },
+            ]
           : [{ provide: RedisConnection, useValue: new RedisConnection(null) }]),
         {
           provide: PubSub,
@@ -82,7 +86,8 @@ export class RedisInfraModule {
         {
           provide: KeyValueStore,
           inject: [RedisConnection],
-          useFactory: ({ client }: RedisConnection) => (client ? new RedisKeyValueStore(client) : new LocalKeyValueStore()),
+          useFactory: ({ client }: RedisConnection) =>
+            client ? new RedisKeyValueStore(client) : new LocalKeyValueStore(),
         },
       ],
       exports: [PubSub, KeyValueStore, RedisConnection, ...(redisUrl ? [RedisModule] : [])],

@@ -1,4 +1,5 @@
 import type Redis from 'ioredis';
+
 import { KeyValueStore } from 'src/redis/key-value-store.port';
 
 /** KeyValueStore on the shared client; its keyPrefix namespaces every key. GETDEL makes `take` atomic. */

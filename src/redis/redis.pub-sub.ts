@@ -1,5 +1,6 @@
 import { Logger, OnApplicationShutdown } from '@nestjs/common';
 import type Redis from 'ioredis';
+
 import { PubSub, Unsubscribe } from 'src/redis/pub-sub.port';
 import { redisNamespace } from 'src/redis/redis-namespace';
 

@@ -1,8 +1,9 @@
 import { Controller, Delete, Get, Param } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+
+import { AdminOnly } from 'src/common/auth/admin-api-key.guard';
 import { DeleteSessionResponseDto, SessionDetailsDto } from 'src/session/dto/session-details.dto';
 import { SessionAdminService } from 'src/session/session-admin.service';
-import { AdminOnly } from 'src/common/auth/admin-api-key.guard';
 
 @ApiTags('admin: sessions')
 @AdminOnly()

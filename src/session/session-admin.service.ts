@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+
 import { SessionDetailsDto } from 'src/session/dto/session-details.dto';
 import { SessionErrors } from 'src/session/session.errors';
 import { SessionStore } from 'src/session/session-store.port';

@@ -1,4 +1,5 @@
 import type { Provider } from '@nestjs/common';
+
 import { AppConfig } from 'src/config/app-config.service';
 import { RedisConnection } from 'src/redis/redis-connection';
 import { SessionStore } from 'src/session/session-store.port';

@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+
 import { SessionStore } from 'src/session/session-store.port';
 import { TenantLifecycle } from 'src/tenant/tenant-lifecycle';
 

@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import type { AppConfig } from 'src/config/app-config.service';
 import type { EnvSchema } from 'src/config/env.schema';
 import { GENERATED_SESSION_TOKEN_SECRET_FILE, SessionTokens } from 'src/session/session-tokens';

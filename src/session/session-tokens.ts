@@ -1,5 +1,7 @@
-import { Injectable, Logger } from '@nestjs/common';
 import { createHmac } from 'node:crypto';
+
+import { Injectable, Logger } from '@nestjs/common';
+
 import { constantTimeEquals } from 'src/common/auth/constant-time';
 import { readOrCreateSecretFile } from 'src/common/crypto/generated-secret';
 import { AppConfig } from 'src/config/app-config.service';

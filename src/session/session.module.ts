@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+
 import { AnalyticsEventEntity } from 'src/session/entities/analytics-event.entity';
 import { ConversationEntity } from 'src/session/entities/conversation.entity';
 import { MessageEntity } from 'src/session/entities/message.entity';

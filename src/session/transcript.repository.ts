@@ -3,10 +3,11 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Pool } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+
+import type { Channel } from 'src/conversation/session-state';
 import { AnalyticsEventEntity, AnalyticsEventType } from 'src/session/entities/analytics-event.entity';
 import { ConversationEntity } from 'src/session/entities/conversation.entity';
 import { MessageEntity, MessageRole } from 'src/session/entities/message.entity';
-import type { Channel } from 'src/conversation/session-state';
 
 export interface NewMessage {
   role: MessageRole;

@@ -2,11 +2,12 @@ import { BeforeApplicationShutdown, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import DataLoader from 'dataloader';
 import { DataSource } from 'typeorm';
+
 import { GroupCommit } from 'src/common/batching/group-commit';
-import type { AnalyticsEventType } from 'src/session/entities/analytics-event.entity';
-import type { MessageRole } from 'src/session/entities/message.entity';
 import type { Channel } from 'src/conversation/session-state';
+import type { AnalyticsEventType } from 'src/session/entities/analytics-event.entity';
 import type { ConversationEntity } from 'src/session/entities/conversation.entity';
+import type { MessageRole } from 'src/session/entities/message.entity';
 import { NewTurn, SessionKey, TranscriptRepository } from 'src/session/transcript.repository';
 
 export type TurnRecord = NewTurn;

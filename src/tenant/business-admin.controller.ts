@@ -1,16 +1,25 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Response } from 'express';
-import { AdminOnly } from 'src/common/auth/admin-api-key.guard';
+
 import { AdminAccess } from 'src/common/auth/admin-access.policy';
+import { AdminOnly } from 'src/common/auth/admin-api-key.guard';
 import { type AdminPrincipal, CurrentAdmin } from 'src/common/auth/admin-principal';
-import { ListBusinessesQuery } from 'src/tenant/dto/list-businesses.query';
 import { toConfigDto } from 'src/tenant/business.mapper';
 import {
   BusinessConfigResponseDto,
   BusinessListResponseDto,
   DeleteBusinessResponseDto,
 } from 'src/tenant/dto/business-responses.dto';
+import { ListBusinessesQuery } from 'src/tenant/dto/list-businesses.query';
 import { UpsertBusinessDto } from 'src/tenant/dto/upsert-business.dto';
 import { TenantService } from 'src/tenant/tenant.service';
 
@@ -27,7 +36,7 @@ export class BusinessAdminController {
     summary: 'Create a business or partially update it',
     description:
       'Absent keys are kept; `null` or `""` clears an optional field. Accepts camelCase or legacy snake_case keys. Answers 201 on create, 200 on update. ' +
-      "A business key may update its own business (editor or owner) but only the platform key creates businesses.",
+      'A business key may update its own business (editor or owner) but only the platform key creates businesses.',
   })
   @ApiOkResponse({ type: BusinessConfigResponseDto, description: 'Updated' })
   @ApiCreatedResponse({ type: BusinessConfigResponseDto, description: 'Created' })
@@ -44,10 +53,17 @@ export class BusinessAdminController {
 
   @Get()
   @AdminAccess({ tenant: 'filtered' })
-  @ApiOperation({ summary: "All businesses keyed by id, paged by id (a business key sees only its own)" })
+  @ApiOperation({ summary: 'All businesses keyed by id, paged by id (a business key sees only its own)' })
   @ApiOkResponse({ type: BusinessListResponseDto })
-  async listBusinesses(@Query() query: ListBusinessesQuery, @CurrentAdmin() admin: AdminPrincipal): Promise<BusinessListResponseDto> {
-    const page = await this.tenants.list(query.limit, query.cursor, admin.kind === 'tenant' ? admin.businessId : undefined);
+  async listBusinesses(
+    @Query() query: ListBusinessesQuery,
+    @CurrentAdmin() admin: AdminPrincipal,
+  ): Promise<BusinessListResponseDto> {
+    const page = await this.tenants.list(
+      query.limit,
+      query.cursor,
+      admin.kind === 'tenant' ? admin.businessId : undefined,
+    );
     return {
       success: true,
       businesses: Object.fromEntries(page.items.map((b) => [b.businessId, toConfigDto(b)])),

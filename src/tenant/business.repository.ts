@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, MoreThan } from 'typeorm';
+
 import { BusinessEntity } from 'src/tenant/entities/business.entity';
 
 @Injectable()

@@ -1,6 +1,12 @@
 import { CtaTree, entryCtas, normalizeCtaTree, validateCtaTree } from 'src/tenant/cta-tree';
 
-const node = (id: string, extra: Record<string, unknown> = {}) => ({ id, label: id.toUpperCase(), action: 'send', message: 'hi', ...extra });
+const node = (id: string, extra: Record<string, unknown> = {}) => ({
+  id,
+  label: id.toUpperCase(),
+  action: 'send',
+  message: 'hi',
+  ...extra,
+});
 
 describe('validateCtaTree', () => {
   it('accepts a valid tree', () => {

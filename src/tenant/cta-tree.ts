@@ -25,7 +25,8 @@ const isHttpUrl = (value: unknown): boolean => {
 
 /** Returns one message per problem, each naming the node; empty when the tree is valid. */
 export function validateCtaTree(tree: unknown): string[] {
-  if (tree === null || typeof tree !== 'object' || Array.isArray(tree)) return ['ctaTree must be an object of id → node'];
+  if (tree === null || typeof tree !== 'object' || Array.isArray(tree))
+    return ['ctaTree must be an object of id → node'];
   const nodes = tree as Record<string, Partial<CtaNode> | null>;
   const errors: string[] = [];
   for (const [key, node] of Object.entries(nodes)) {
@@ -33,16 +34,22 @@ export function validateCtaTree(tree: unknown): string[] {
       errors.push(`ctaTree node "${key}" must be an object`);
       continue;
     }
-    if (node.id !== undefined && node.id !== key) errors.push(`ctaTree node "${key}" has id "${String(node.id)}"; they must match`);
-    if (typeof node.label !== 'string' || !node.label.trim()) errors.push(`ctaTree node "${key}" needs a non-empty label`);
+    if (node.id !== undefined && node.id !== key)
+      errors.push(`ctaTree node "${key}" has id "${String(node.id)}"; they must match`);
+    if (typeof node.label !== 'string' || !node.label.trim())
+      errors.push(`ctaTree node "${key}" needs a non-empty label`);
     if (!CTA_ACTIONS.includes(node.action as CtaAction)) {
-      errors.push(`ctaTree node "${key}" has unknown action "${String(node.action)}" (expected ${CTA_ACTIONS.join(', ')})`);
+      errors.push(
+        `ctaTree node "${key}" has unknown action "${String(node.action)}" (expected ${CTA_ACTIONS.join(', ')})`,
+      );
     }
     if ((node.action === 'link' || node.action === 'redirect') && !isHttpUrl(node.url)) {
       errors.push(`ctaTree node "${key}" (${node.action}) needs an http(s) url`);
     }
-    if (node.url !== undefined && node.url !== null && !isHttpUrl(node.url)) errors.push(`ctaTree node "${key}" has a url that is not http(s)`);
-    if (node.message !== undefined && typeof node.message !== 'string') errors.push(`ctaTree node "${key}" message must be a string`);
+    if (node.url !== undefined && node.url !== null && !isHttpUrl(node.url))
+      errors.push(`ctaTree node "${key}" has a url that is not http(s)`);
+    if (node.message !== undefined && typeof node.message !== 'string')
+      errors.push(`ctaTree node "${key}" message must be a string`);
     if (node.action === 'send' && (typeof node.message !== 'string' || !node.message.trim()) && !node.label) {
       errors.push(`ctaTree node "${key}" (send) needs a message`);
     }

@@ -1,5 +1,6 @@
 import { Injectable, NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
+
 import { camelizeTopLevelKeys } from 'src/tenant/legacy-business';
 
 /** Lets legacy admin clients post snake_case business configs; runs before validation. */
@@ -7,7 +8,8 @@ import { camelizeTopLevelKeys } from 'src/tenant/legacy-business';
 export class LegacyKeysMiddleware implements NestMiddleware {
   use(req: Request, _res: Response, next: NextFunction): void {
     const body: unknown = req.body;
-    if (body && typeof body === 'object' && !Array.isArray(body)) req.body = camelizeTopLevelKeys(body as Record<string, unknown>);
+    if (body && typeof body === 'object' && !Array.isArray(body))
+      req.body = camelizeTopLevelKeys(body as Record<string, unknown>);
     next();
   }
 }

@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+
 import { TtlCache } from 'src/common/cache/ttl-cache';
 import { PubSub, Unsubscribe } from 'src/redis/pub-sub.port';
 import type { TenantConfig } from 'src/tenant/tenant-config';
@@ -69,7 +70,10 @@ export class TenantConfigCache implements OnModuleInit, OnModuleDestroy {
   async invalidate(businessId: string): Promise<void> {
     this.evict(businessId);
     await this.pubsub.publish(TENANT_CHANGED_CHANNEL, businessId).catch((err: Error) => {
-      this.logger.warn({ businessId, err: err.message }, 'could not publish tenant change; other instances catch up by TTL');
+      this.logger.warn(
+        { businessId, err: err.message },
+        'could not publish tenant change; other instances catch up by TTL',
+      );
     });
   }
 

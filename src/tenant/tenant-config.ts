@@ -1,4 +1,5 @@
 import type { ReadonlyDeep } from 'type-fest';
+
 import type { BusinessEntity } from 'src/tenant/entities/business.entity';
 
 /**

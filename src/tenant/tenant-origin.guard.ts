@@ -1,10 +1,11 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
+
 import { AppConfig } from 'src/config/app-config.service';
 import { BUSINESS_ID_PATTERN } from 'src/tenant/dto/upsert-business.dto';
-import { normalizeOrigin } from 'src/tenant/tenant-origins.registry';
 import { TenantErrors } from 'src/tenant/tenant.errors';
 import { TenantService } from 'src/tenant/tenant.service';
+import { normalizeOrigin } from 'src/tenant/tenant-origins.registry';
 
 /**
  * When a tenant lists `allowedOrigins`, browser requests for it from any other page are refused. CORS alone cannot

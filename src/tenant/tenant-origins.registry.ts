@@ -1,4 +1,5 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
+
 import { BusinessRepository } from 'src/tenant/business.repository';
 import { TenantConfigCache } from 'src/tenant/tenant-config.cache';
 

@@ -7,11 +7,12 @@ import {
   ApiParam,
   ApiTags,
 } from '@nestjs/swagger';
+
 import { PublicApi } from 'src/common/auth/public-api.decorator';
 import { toPublicConfigDto } from 'src/tenant/business.mapper';
 import { PublicBusinessConfigResponseDto } from 'src/tenant/dto/business-responses.dto';
-import { TenantOriginGuard } from 'src/tenant/tenant-origin.guard';
 import { TenantService } from 'src/tenant/tenant.service';
+import { TenantOriginGuard } from 'src/tenant/tenant-origin.guard';
 
 @ApiTags('widget')
 @PublicApi()

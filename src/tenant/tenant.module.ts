@@ -1,15 +1,16 @@
 import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { BusinessAdminController } from 'src/tenant/business-admin.controller';
+
 import { BusinessRepository } from 'src/tenant/business.repository';
+import { BusinessAdminController } from 'src/tenant/business-admin.controller';
 import { BusinessEntity } from 'src/tenant/entities/business.entity';
 import { LegacyKeysMiddleware } from 'src/tenant/legacy-keys.middleware';
+import { TenantController } from 'src/tenant/tenant.controller';
+import { TenantService } from 'src/tenant/tenant.service';
 import { TenantConfigCache } from 'src/tenant/tenant-config.cache';
 import { TenantLifecycle } from 'src/tenant/tenant-lifecycle';
 import { TenantOriginGuard } from 'src/tenant/tenant-origin.guard';
 import { TenantOriginsRegistry } from 'src/tenant/tenant-origins.registry';
-import { TenantController } from 'src/tenant/tenant.controller';
-import { TenantService } from 'src/tenant/tenant.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([BusinessEntity])],

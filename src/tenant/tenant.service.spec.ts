@@ -1,10 +1,11 @@
 import type { DataSource } from 'typeorm';
+
 import type { PubSub } from 'src/redis/pub-sub.port';
 import type { BusinessRepository } from 'src/tenant/business.repository';
 import type { BusinessEntity } from 'src/tenant/entities/business.entity';
+import { TenantService } from 'src/tenant/tenant.service';
 import { TenantConfigCache } from 'src/tenant/tenant-config.cache';
 import type { TenantLifecycle } from 'src/tenant/tenant-lifecycle';
-import { TenantService } from 'src/tenant/tenant.service';
 import { businessFactory } from 'test/factories/business.factory';
 import { strictMock } from 'test/support/strict-mock';
 

@@ -1,17 +1,21 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+
 import { AuthErrors } from 'src/common/auth/auth.errors';
 import { BusinessRepository } from 'src/tenant/business.repository';
 import { normalizeCtaTree, validateCtaTree } from 'src/tenant/cta-tree';
 import { UpsertBusinessDto } from 'src/tenant/dto/upsert-business.dto';
 import { BusinessEntity } from 'src/tenant/entities/business.entity';
+import { TenantErrors } from 'src/tenant/tenant.errors';
 import { type TenantConfig, toTenantConfig } from 'src/tenant/tenant-config';
 import { TenantConfigCache } from 'src/tenant/tenant-config.cache';
 import { TenantLifecycle } from 'src/tenant/tenant-lifecycle';
-import { TenantErrors } from 'src/tenant/tenant.errors';
 
-type Defaults = Pick<BusinessEntity, 'widgetPosition' | 'defaultCountry' | 'ctaTree' | 'rules' | 'experiments' | 'allowedOrigins' | 'settings'>;
+type Defaults = Pick<
+  BusinessEntity,
+  'widgetPosition' | 'defaultCountry' | 'ctaTree' | 'rules' | 'experiments' | 'allowedOrigins' | 'settings'
+>;
 const DEFAULTS: Defaults = {
   widgetPosition: 'bottom-right',
   defaultCountry: 'US',
@@ -50,14 +54,18 @@ export class TenantService {
     const result = await this.dataSource.transaction(async (em) => {
       const existing = await this.businesses.findByIdForUpdate(dto.businessId, em);
       if (!existing && !mayCreate) throw AuthErrors.insufficientRole('the platform key to create a business');
-      if (!existing && !dto.businessName) throw TenantErrors.invalid('businessName is required when creating a business');
+      if (!existing && !dto.businessName)
+        throw TenantErrors.invalid('businessName is required when creating a business');
       const target = existing ?? this.businesses.create({ businessId: dto.businessId, ...DEFAULTS }, em);
       applyPatch(target, dto);
       const saved = await this.businesses.save(target, em);
       return { business: saved, created: !existing };
     });
     await this.cache.invalidate(dto.businessId);
-    this.logger.log({ businessId: dto.businessId, version: result.business.version, created: result.created }, 'business saved');
+    this.logger.log(
+      { businessId: dto.businessId, version: result.business.version, created: result.created },
+      'business saved',
+    );
     return result;
   }
 
@@ -108,10 +116,18 @@ export class TenantService {
   }
 
   /** `onlyBusinessId` narrows the listing to one business (what a business's own key may see). */
-  async list(limit: number, cursor?: string, onlyBusinessId?: string): Promise<{ items: BusinessEntity[]; total: number; nextCursor: string | null }> {
+  async list(
+    limit: number,
+    cursor?: string,
+    onlyBusinessId?: string,
+  ): Promise<{ items: BusinessEntity[]; total: number; nextCursor: string | null }> {
     if (onlyBusinessId !== undefined) {
       const own = await this.businesses.findById(onlyBusinessId);
-      return { items: own && (cursor === undefined || own.businessId > cursor) ? [own] : [], total: own ? 1 : 0, nextCursor: null };
+      return {
+        items: own && (cursor === undefined || own.businessId > cursor) ? [own] : [],
+        total: own ? 1 : 0,
+        nextCursor: null,
+      };
     }
     const [items, total] = await Promise.all([
       this.businesses.listAllForAdmin(limit, cursor),
@@ -164,8 +180,10 @@ function applyPatch(target: BusinessEntity, dto: UpsertBusinessDto): void {
     target[key] = cleared(value) ? null : (value as string);
   }
   if (dto.voiceEnabled !== undefined) target.voiceEnabled = dto.voiceEnabled;
-  if (dto.widgetPosition !== undefined) target.widgetPosition = cleared(dto.widgetPosition) ? DEFAULTS.widgetPosition : dto.widgetPosition!;
-  if (dto.defaultCountry !== undefined) target.defaultCountry = cleared(dto.defaultCountry) ? DEFAULTS.defaultCountry : dto.defaultCountry!;
+  if (dto.widgetPosition !== undefined)
+    target.widgetPosition = cleared(dto.widgetPosition) ? DEFAULTS.widgetPosition : dto.widgetPosition!;
+  if (dto.defaultCountry !== undefined)
+    target.defaultCountry = cleared(dto.defaultCountry) ? DEFAULTS.defaultCountry : dto.defaultCountry!;
   if (dto.ctaTree !== undefined) target.ctaTree = cleared(dto.ctaTree) ? {} : normalizeCtaTree(dto.ctaTree!);
   if (dto.rules !== undefined) target.rules = cleared(dto.rules) ? [] : dto.rules!;
   if (dto.experiments !== undefined) target.experiments = cleared(dto.experiments) ? {} : dto.experiments!;

@@ -80,7 +80,10 @@ export class VoiceMetrics {
       rejectedSockets: this.rejectedSockets,
       responseLatencyMs: { p50: this.latency.percentile(50), p95: this.latency.percentile(95) },
       frameProcessingMs: { p50: this.processing.percentile(50), p99: this.processing.percentile(99) },
-      outboundChunkProcessingMs: { p50: this.outboundProcessing.percentile(50), p99: this.outboundProcessing.percentile(99) },
+      outboundChunkProcessingMs: {
+        p50: this.outboundProcessing.percentile(50),
+        p99: this.outboundProcessing.percentile(99),
+      },
     };
   }
 }

@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
-import { issueKey, IssuedKey, keysPath } from 'test/access/access-test-helpers';
+
+import { IssuedKey, issueKey, keysPath } from 'test/access/access-test-helpers';
 import { chatter, createTenant } from 'test/chat/chat.support';
 import { tenantKeyFactory } from 'test/factories/tenant-key.factory';
 import { voiceConfigFactory } from 'test/factories/voice.factory';

@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import type Redis from 'ioredis';
+
 import { TENANT_KEY_REVOKED_CHANNEL } from 'src/access/tenant-key.cache';
 import { PubSub } from 'src/redis/pub-sub.port';
 import { REDIS } from 'src/redis/redis-infra.module';

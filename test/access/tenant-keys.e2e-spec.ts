@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
+
+import { IssuedKey, issueKey, keysPath } from 'test/access/access-test-helpers';
 import { createTenant } from 'test/chat/chat.support';
-import { issueKey, IssuedKey, keysPath } from 'test/access/access-test-helpers';
 import { businessFactory, uniqueBusinessId } from 'test/factories/business.factory';
 import { tenantKeyFactory } from 'test/factories/tenant-key.factory';
 import { voiceConfigFactory } from 'test/factories/voice.factory';

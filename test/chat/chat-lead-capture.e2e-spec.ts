@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+
 import { chatter, createTenant } from 'test/chat/chat.support';
 import { bootTestApp, TestApp } from 'test/support/test-app';
 

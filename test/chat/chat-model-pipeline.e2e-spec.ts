@@ -1,6 +1,6 @@
+import { PROVIDER_FALLBACK } from 'src/chat/chat-turn.runner';
 import { LlmProvider } from 'src/chat/llm-provider.port';
 import { LEAK_FALLBACK } from 'src/chat/pipeline/response-validator';
-import { PROVIDER_FALLBACK } from 'src/chat/chat-turn.runner';
 import { bootAppWith, chatter, createTenant, parseSse } from 'test/chat/chat.support';
 import { callTool, say, ScriptedLlm } from 'test/chat/scripted-llm';
 import type { TestApp } from 'test/support/test-app';

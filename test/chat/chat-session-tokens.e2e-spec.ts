@@ -1,5 +1,6 @@
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
+
 import { newSessionState } from 'src/conversation/session-state';
 import { SessionStore } from 'src/session/session-store.port';
 import { SessionTokens } from 'src/session/session-tokens';
@@ -301,14 +302,12 @@ describe('Session tokens on /chat and /chat/stream', () => {
         session_id: string;
         session_token: string;
       };
-      const next = await two.http
-        .post('/chat')
-        .send({
-          business_id: businessId,
-          session_id: sessionId,
-          session_token: token,
-          message: 'Do you work weekends?',
-        });
+      const next = await two.http.post('/chat').send({
+        business_id: businessId,
+        session_id: sessionId,
+        session_token: token,
+        message: 'Do you work weekends?',
+      });
       expect(next.status).toBe(200);
       // Under another secret the same token is refused: it is the secret, not any stored state, that makes it valid.
       const elsewhere = await t.http

@@ -1,4 +1,5 @@
 import Redis from 'ioredis';
+
 import { chatter, createTenant } from 'test/chat/chat.support';
 import { TEST_REDIS_KEY_PREFIX, TEST_REDIS_URL } from 'test/support/services';
 import { bootTestApp, TestApp } from 'test/support/test-app';

@@ -1,5 +1,6 @@
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
+
 import { createTenant, newSessionId } from 'test/chat/chat.support';
 import { TEST_REDIS_KEY_PREFIX, TEST_REDIS_URL } from 'test/support/services';
 import { bootTestApp, TestApp } from 'test/support/test-app';

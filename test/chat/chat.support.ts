@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+
 import type TestAgent from 'supertest/lib/agent';
+
 import { businessFactory } from 'test/factories/business.factory';
 import { bootTestApp, ProviderOverride, TestApp } from 'test/support/test-app';
 

@@ -1,4 +1,5 @@
 import { GoogleGenAI } from '@google/genai';
+
 import type { LlmRequest, LlmStreamEvent } from 'src/chat/llm-provider.port';
 import { GeminiLlmProvider, GeminiLlmProviderOptions } from 'src/chat/providers/gemini-llm.provider';
 import { LlmError, LlmErrorCode } from 'src/chat/providers/llm.errors';

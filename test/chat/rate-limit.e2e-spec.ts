@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+
 import type { Response } from 'supertest';
+
 import { businessFactory } from 'test/factories/business.factory';
 import { bootTestApp, TestApp } from 'test/support/test-app';
 
@@ -83,14 +85,12 @@ describe('chat rate limits', () => {
       const businessId = await createTenant(a);
       const sessionId = randomUUID();
       await sendMany(5, () => send(a, businessId, sessionId));
-      const res = await a.http
-        .post('/chat/stream')
-        .send({
-          business_id: businessId,
-          session_id: sessionId,
-          message: MESSAGE,
-          session_token: tokens.get(`${businessId}:${sessionId}`),
-        });
+      const res = await a.http.post('/chat/stream').send({
+        business_id: businessId,
+        session_id: sessionId,
+        message: MESSAGE,
+        session_token: tokens.get(`${businessId}:${sessionId}`),
+      });
       expectRateLimited(res, 'RATE_LIMIT.SESSION');
     });
 

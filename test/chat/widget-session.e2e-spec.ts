@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
+
 import { createTenant } from 'test/chat/chat.support';
 import { bootTestApp, TestApp } from 'test/support/test-app';
 

@@ -12,12 +12,19 @@ describe('Builtin CRM through the model tools', () => {
   });
   afterAll(async () => t.close());
 
-  const contacts = async (id: string) => (await t.http.get(`/admin/business/${id}/crm/contacts`).set(t.admin).expect(200)).body;
-  const deals = async (id: string) => (await t.http.get(`/admin/business/${id}/crm/deals`).set(t.admin).expect(200)).body;
+  const contacts = async (id: string) =>
+    (await t.http.get(`/admin/business/${id}/crm/contacts`).set(t.admin).expect(200)).body;
+  const deals = async (id: string) =>
+    (await t.http.get(`/admin/business/${id}/crm/deals`).set(t.admin).expect(200)).body;
 
   it('declares the four CRM tools without any tenant, CRM or contact id parameter', async () => {
     const decls = await tools.declarations('any');
-    expect(decls.map((d) => d.name).sort()).toEqual(['create_contact', 'create_deal', 'search_contact', 'update_contact']);
+    expect(decls.map((d) => d.name).sort()).toEqual([
+      'create_contact',
+      'create_deal',
+      'search_contact',
+      'update_contact',
+    ]);
     for (const d of decls) {
       expect(Object.keys(d.parameters.properties)).not.toEqual(expect.arrayContaining(['businessId']));
       expect(Object.keys(d.parameters.properties)).not.toContain('contactId');
@@ -30,21 +37,41 @@ describe('Builtin CRM through the model tools', () => {
     const ctx = toolContext(id, lead);
     const contact = await tools.execute('create_contact', { message: 'Needs a water heater' }, ctx);
     expect(contact).toMatchObject({ ok: true, contactId: expect.any(String) });
-    const deal = await tools.execute('create_deal', { title: 'Water heater', amount: 1200 }, { ...ctx, crm: { contactId: contact.contactId } });
+    const deal = await tools.execute(
+      'create_deal',
+      { title: 'Water heater', amount: 1200 },
+      { ...ctx, crm: { contactId: contact.contactId } },
+    );
     expect(deal).toMatchObject({ ok: true, dealId: expect.any(String) });
 
     const [listed] = await contacts(id);
-    expect(listed).toMatchObject({ crmType: 'builtin', externalId: contact.contactId, email: lead.email, phone: lead.phone, firstName: 'Ada' });
+    expect(listed).toMatchObject({
+      crmType: 'builtin',
+      externalId: contact.contactId,
+      email: lead.email,
+      phone: lead.phone,
+      firstName: 'Ada',
+    });
     expect(listed.fields).toMatchObject({ message: 'Needs a water heater', source: 'chat' });
     const [listedDeal] = await deals(id);
-    expect(listedDeal).toMatchObject({ externalId: deal.dealId, contactExternalId: contact.contactId, name: 'Water heater', stage: 'new', amount: '1200.00' });
+    expect(listedDeal).toMatchObject({
+      externalId: deal.dealId,
+      contactExternalId: contact.contactId,
+      name: 'Water heater',
+      stage: 'new',
+      amount: '1200.00',
+    });
   });
 
   it('fills the empty fields of the existing contact instead of duplicating when the same email comes back in a new session', async () => {
     const id = await createTenant(t);
     const lead = leadFactory.build();
     const first = await tools.execute('create_contact', {}, toolContext(id, { email: lead.email }));
-    const second = await tools.execute('create_contact', { company: 'New Co' }, toolContext(id, { email: lead.email.toUpperCase(), phone: lead.phone }));
+    const second = await tools.execute(
+      'create_contact',
+      { company: 'New Co' },
+      toolContext(id, { email: lead.email.toUpperCase(), phone: lead.phone }),
+    );
     expect(second.contactId).toBe(first.contactId);
     expect(second.data).toEqual({ saved: true });
     const list = await contacts(id);
@@ -71,16 +98,32 @@ describe('Builtin CRM through the model tools', () => {
     expect(await deals(id)).toHaveLength(1);
   });
 
-  it("refuses details the visitor did not give and a phone that is not E.164, writing nothing", async () => {
+  it('refuses details the visitor did not give and a phone that is not E.164, writing nothing', async () => {
     const id = await createTenant(t);
     const lead = leadFactory.build();
     const ctx = toolContext(id, { email: lead.email });
-    expect(await tools.execute('create_contact', { email: 'someone.else@example.com' }, ctx)).toMatchObject({ ok: false, error: expect.stringContaining('email') });
-    expect(await tools.execute('create_contact', { phone: '+14155550100' }, ctx)).toMatchObject({ ok: false, error: expect.stringContaining('phone') });
-    expect(await tools.execute('create_contact', {}, toolContext(id, { phone: '415 555 0100' }))).toMatchObject({ ok: false, error: expect.stringContaining('E.164') });
-    expect(await tools.execute('create_contact', {}, toolContext(id, { firstName: 'Ada' }))).toMatchObject({ ok: false });
-    expect(await tools.execute('create_contact', { businessId: 'other' }, ctx)).toMatchObject({ ok: false, error: expect.stringContaining('businessId') });
-    expect(await tools.execute('create_deal', { title: 'x' }, toolContext(id, { email: lead.email }))).toMatchObject({ ok: false });
+    expect(await tools.execute('create_contact', { email: 'someone.else@example.com' }, ctx)).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('email'),
+    });
+    expect(await tools.execute('create_contact', { phone: '+14155550100' }, ctx)).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('phone'),
+    });
+    expect(await tools.execute('create_contact', {}, toolContext(id, { phone: '415 555 0100' }))).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('E.164'),
+    });
+    expect(await tools.execute('create_contact', {}, toolContext(id, { firstName: 'Ada' }))).toMatchObject({
+      ok: false,
+    });
+    expect(await tools.execute('create_contact', { businessId: 'other' }, ctx)).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('businessId'),
+    });
+    expect(await tools.execute('create_deal', { title: 'x' }, toolContext(id, { email: lead.email }))).toMatchObject({
+      ok: false,
+    });
     expect(await contacts(id)).toHaveLength(0);
     expect(await deals(id)).toHaveLength(0);
   });
@@ -93,7 +136,11 @@ describe('Builtin CRM through the model tools', () => {
     const searchFromA = await tools.execute('search_contact', {}, toolContext(a, lead));
     expect(searchFromA).toMatchObject({ ok: true, data: { found: false } });
     const hijack = { ...lead, company: 'Hijack Ltd' };
-    const updateFromA = await tools.execute('update_contact', {}, toolContext(a, hijack, { crm: { contactId: inB.contactId } }));
+    const updateFromA = await tools.execute(
+      'update_contact',
+      {},
+      toolContext(a, hijack, { crm: { contactId: inB.contactId } }),
+    );
     expect(updateFromA.ok).toBe(true);
     expect(updateFromA.contactId).not.toBe(inB.contactId);
     expect(await contacts(a)).toHaveLength(1);

@@ -17,7 +17,11 @@ describe('Chat conversation to CRM lead', () => {
 
   beforeAll(async () => {
     hubspot = await FakeHubspotServer.start();
-    t = await bootAppWith([[LlmProvider, llm]], { CRM_OUTBOX_POLL_MS: '100', CRM_OUTBOX_BASE_DELAY_MS: '50', CRM_SYNC_TIMEOUT_MS: '800' });
+    t = await bootAppWith([[LlmProvider, llm]], {
+      CRM_OUTBOX_POLL_MS: '100',
+      CRM_OUTBOX_BASE_DELAY_MS: '50',
+      CRM_SYNC_TIMEOUT_MS: '800',
+    });
   });
   afterAll(async () => {
     await t.close();
@@ -32,7 +36,12 @@ describe('Chat conversation to CRM lead', () => {
       return last?.role === 'tool' && last.results.every((r) => r.response.ok === true);
     };
     llm.next(
-      (req) => callTool('create_contact', { firstName: req.grounding.captured.firstName, email: req.grounding.captured.email, message: 'Wants a boiler service' }),
+      (req) =>
+        callTool('create_contact', {
+          firstName: req.grounding.captured.firstName,
+          email: req.grounding.captured.email,
+          message: 'Wants a boiler service',
+        }),
       (req) => (lastToolOk(req) ? callTool('create_deal', { title: 'Boiler service' }) : say('contact failed')),
       (req) => say(lastToolOk(req) ? 'Thanks, <b>Ada</b>! Our team will call you.' : 'deal failed'),
     );
@@ -52,9 +61,23 @@ describe('Chat conversation to CRM lead', () => {
     const { c, res } = await converse(businessId);
     expect(res.body.response).toContain('Thanks, <b>Ada</b>!');
     const contacts = (await t.http.get(`/admin/business/${businessId}/crm/contacts`).set(t.admin)).body;
-    expect(contacts).toEqual([expect.objectContaining({ crmType: 'builtin', email: 'ada.chat@example.com', phone: '+14155552671', firstName: 'Ada', lastName: 'Lovelace' })]);
+    expect(contacts).toEqual([
+      expect.objectContaining({
+        crmType: 'builtin',
+        email: 'ada.chat@example.com',
+        phone: '+14155552671',
+        firstName: 'Ada',
+        lastName: 'Lovelace',
+      }),
+    ]);
     const deals = (await t.http.get(`/admin/business/${businessId}/crm/deals`).set(t.admin)).body;
-    expect(deals).toEqual([expect.objectContaining({ name: 'Boiler service', contactExternalId: contacts[0].externalId, sessionId: c.sessionId })]);
+    expect(deals).toEqual([
+      expect.objectContaining({
+        name: 'Boiler service',
+        contactExternalId: contacts[0].externalId,
+        sessionId: c.sessionId,
+      }),
+    ]);
     const session = (await t.http.get(`/admin/business/${businessId}/sessions/${c.sessionId}`).set(t.admin)).body;
     expect(session.crm).toEqual({ contactId: contacts[0].externalId, dealId: deals[0].externalId });
   });
@@ -64,14 +87,23 @@ describe('Chat conversation to CRM lead', () => {
     await t.http
       .put(`/admin/business/${businessId}/crm`)
       .set(t.admin)
-      .send({ type: 'hubspot', credentials: { accessToken: hubspot.accessToken }, options: { apiBaseUrl: hubspot.baseUrl } })
+      .send({
+        type: 'hubspot',
+        credentials: { accessToken: hubspot.accessToken },
+        options: { apiBaseUrl: hubspot.baseUrl },
+      })
       .expect(200);
-    hubspot.failNext({ kind: 'status', status: 503, body: { status: 'error', message: 'Service Unavailable' } }, { times: 3 });
+    hubspot.failNext(
+      { kind: 'status', status: 503, body: { status: 'error', message: 'Service Unavailable' } },
+      { times: 3 },
+    );
     const { res } = await converse(businessId);
     expect(res.body.response).toContain('Thanks, <b>Ada</b>!');
 
     const outbox = await eventually(async () => {
-      const items = (await t.http.get(`/admin/business/${businessId}/crm/outbox`).set(t.admin)).body as { status: string }[];
+      const items = (await t.http.get(`/admin/business/${businessId}/crm/outbox`).set(t.admin)).body as {
+        status: string;
+      }[];
       return items.length === 2 && items.every((i) => i.status === 'done') ? items : undefined;
     }, 20000);
     expect(outbox).toHaveLength(2);

@@ -1,6 +1,8 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
+
 import { DataSource } from 'typeorm';
+
 import { GENERATED_KEY_FILE } from 'src/common/crypto/secret-cipher';
 import { CrmTools } from 'src/crm/crm-tools.port';
 import { createTenant, leadFactory, toolContext } from 'test/crm/crm-test-helpers';
@@ -22,7 +24,8 @@ describe('CRM configuration API and credential encryption', () => {
     await hubspot.stop();
   });
 
-  const put = (id: string, body: Record<string, unknown>) => t.http.put(`/admin/business/${id}/crm`).set(t.admin).send(body);
+  const put = (id: string, body: Record<string, unknown>) =>
+    t.http.put(`/admin/business/${id}/crm`).set(t.admin).send(body);
   const hubspotBody = (accessToken = hubspot.accessToken) => ({
     type: 'hubspot',
     credentials: { accessToken, clientSecret: 'client-secret-CANARY' },
@@ -30,8 +33,11 @@ describe('CRM configuration API and credential encryption', () => {
     options: { apiBaseUrl: hubspot.baseUrl, pipeline: 'default' },
   });
   const storedBlob = async (id: string) =>
-    ((await db.query('SELECT credentials_encrypted FROM crm_configs WHERE business_id = $1', [id])) as { credentials_encrypted: string }[])[0]
-      .credentials_encrypted;
+    (
+      (await db.query('SELECT credentials_encrypted FROM crm_configs WHERE business_id = $1', [id])) as {
+        credentials_encrypted: string;
+      }[]
+    )[0].credentials_encrypted;
 
   it('stores credentials encrypted and returns the connection with every secret redacted', async () => {
     const id = await createTenant(t);
@@ -58,14 +64,26 @@ describe('CRM configuration API and credential encryption', () => {
   it('keeps stored secrets when the redacted placeholders are sent back, and tests the connection in plain words', async () => {
     const id = await createTenant(t);
     await put(id, hubspotBody()).expect(200);
-    const edited = { ...hubspotBody(), credentials: { accessToken: '********', clientSecret: '********' }, options: { apiBaseUrl: hubspot.baseUrl, pipeline: 'other' } };
+    const edited = {
+      ...hubspotBody(),
+      credentials: { accessToken: '********', clientSecret: '********' },
+      options: { apiBaseUrl: hubspot.baseUrl, pipeline: 'other' },
+    };
     await put(id, edited).expect(200);
     const ok = await t.http.post(`/admin/business/${id}/crm/test`).set(t.admin).expect(200);
-    expect(ok.body).toEqual({ type: 'hubspot', ok: true, message: 'Connected to HubSpot: the access token can read contacts.' });
+    expect(ok.body).toEqual({
+      type: 'hubspot',
+      ok: true,
+      message: 'Connected to HubSpot: the access token can read contacts.',
+    });
 
     await put(id, hubspotBody('pat-na1-wrong-CANARY')).expect(200);
     const bad = await t.http.post(`/admin/business/${id}/crm/test`).set(t.admin).expect(200);
-    expect(bad.body).toMatchObject({ type: 'hubspot', ok: false, message: expect.stringContaining('rejected the credentials (HTTP 401)') });
+    expect(bad.body).toMatchObject({
+      type: 'hubspot',
+      ok: false,
+      message: expect.stringContaining('rejected the credentials (HTTP 401)'),
+    });
     expect(bad.body.message).not.toContain('CANARY');
   });
 
@@ -81,8 +99,14 @@ describe('CRM configuration API and credential encryption', () => {
       [{ type: 'hubspot', credentials: {} }, 'credentials.accessToken'],
       [{ type: 'hubspot', credentials: { accessToken: 'a b' } }, 'credentials.accessToken'],
       [{ type: 'hubspot', credentials: { accessToken: 'x', password: 'y' } }, 'credentials.password'],
-      [{ type: 'hubspot', credentials: { accessToken: 'x' }, options: { apiBaseUrl: 'not a url' } }, 'options.apiBaseUrl'],
-      [{ type: 'hubspot', credentials: { accessToken: 'x' }, fieldMapping: { fields: { shoeSize: 'x' } } }, 'fieldMapping.fields.shoeSize'],
+      [
+        { type: 'hubspot', credentials: { accessToken: 'x' }, options: { apiBaseUrl: 'not a url' } },
+        'options.apiBaseUrl',
+      ],
+      [
+        { type: 'hubspot', credentials: { accessToken: 'x' }, fieldMapping: { fields: { shoeSize: 'x' } } },
+        'fieldMapping.fields.shoeSize',
+      ],
       [{ type: 'builtin', options: { defaultStage: 'maybe' } }, 'options.defaultStage'],
       [{ type: 'pipedrive' }, 'type'],
     ];
@@ -99,7 +123,10 @@ describe('CRM configuration API and credential encryption', () => {
     const b = await createTenant(t);
     await put(a, hubspotBody()).expect(200);
     await put(b, hubspotBody('pat-na1-tenant-b')).expect(200);
-    await db.query('UPDATE crm_configs SET credentials_encrypted = $2 WHERE business_id = $1', [b, await storedBlob(a)]);
+    await db.query('UPDATE crm_configs SET credentials_encrypted = $2 WHERE business_id = $1', [
+      b,
+      await storedBlob(a),
+    ]);
 
     const got = await t.http.get(`/admin/business/${b}/crm`).set(t.admin);
     expect(got.status).toBe(500);
@@ -129,7 +156,10 @@ describe('CRM configuration API and credential encryption', () => {
     const id = await createTenant(t);
     await put(id, hubspotBody()).expect(200);
     await t.http.delete(`/admin/business/${id}/crm`).set(t.admin).expect(204);
-    expect((await t.http.get(`/admin/business/${id}/crm`).set(t.admin)).body).toMatchObject({ type: 'builtin', configured: false });
+    expect((await t.http.get(`/admin/business/${id}/crm`).set(t.admin)).body).toMatchObject({
+      type: 'builtin',
+      configured: false,
+    });
     const res = await t.app.get(CrmTools).execute('create_contact', {}, toolContext(id, leadFactory.build()));
     expect(res).toMatchObject({ ok: true });
     expect((await t.http.get(`/admin/business/${id}/crm/contacts`).set(t.admin)).body[0].crmType).toBe('builtin');
@@ -149,7 +179,10 @@ describe('CRM configuration API and credential encryption', () => {
     const id = await createTenant(t);
     await put(id, hubspotBody()).expect(200);
     await t.app.get(CrmTools).execute('create_contact', {}, toolContext(id, leadFactory.build()));
-    await t.http.delete(`/admin/business/${id}`).set(t.admin).expect((r) => expect([200, 204]).toContain(r.status));
+    await t.http
+      .delete(`/admin/business/${id}`)
+      .set(t.admin)
+      .expect((r) => expect([200, 204]).toContain(r.status));
     const rows = await db.query(
       `SELECT (SELECT count(*) FROM crm_configs WHERE business_id = $1)::int AS configs,
               (SELECT count(*) FROM crm_contacts WHERE business_id = $1)::int AS contacts,

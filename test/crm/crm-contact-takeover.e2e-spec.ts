@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+
 import { DataSource } from 'typeorm';
+
 import { LlmProvider, LlmRequest, LlmToolResult } from 'src/chat/llm-provider.port';
 import { bootAppWith, chatter, createTenant } from 'test/chat/chat.support';
 import { callTool, say, ScriptedLlm } from 'test/chat/scripted-llm';
@@ -39,7 +41,12 @@ describe('Unverified visitors cannot take over a CRM contact', () => {
     await c.send(`My name is ${name}`).expect(200);
     llm.next(
       (req) => callTool('search_contact', { email: captured(req).email }),
-      (req) => callTool('create_contact', { firstName: captured(req).firstName, lastName: captured(req).lastName, message: 'Wants a kitchen quote' }),
+      (req) =>
+        callTool('create_contact', {
+          firstName: captured(req).firstName,
+          lastName: captured(req).lastName,
+          message: 'Wants a kitchen quote',
+        }),
       ...(deal ? [() => callTool('create_deal', { title: deal })] : []),
       () => say('Thanks, our team will be in touch.'),
     );
@@ -56,7 +63,10 @@ describe('Unverified visitors cannot take over a CRM contact', () => {
   async function outboxPayloads(businessId: string): Promise<Record<string, unknown>[]> {
     const rows: { payload: Record<string, unknown> }[] = await t.app
       .get(DataSource)
-      .query(`SELECT payload FROM crm_outbox WHERE business_id = $1 AND operation = 'upsert_contact' ORDER BY created_at`, [businessId]);
+      .query(
+        `SELECT payload FROM crm_outbox WHERE business_id = $1 AND operation = 'upsert_contact' ORDER BY created_at`,
+        [businessId],
+      );
     return rows.map((r) => r.payload);
   }
 
@@ -67,10 +77,20 @@ describe('Unverified visitors cannot take over a CRM contact', () => {
 
     const contacts = (await t.http.get(`/admin/business/${businessId}/crm/contacts`).set(t.admin).expect(200)).body;
     expect(contacts).toHaveLength(1);
-    expect(contacts[0]).toMatchObject({ firstName: 'Alice', lastName: 'Victim', email: 'alice.victim@example.com', phone: '+14155550100' });
-    const notes = (await t.http.get(`/admin/business/${businessId}/crm/contacts/${contacts[0].id}/notes`).set(t.admin).expect(200)).body;
+    expect(contacts[0]).toMatchObject({
+      firstName: 'Alice',
+      lastName: 'Victim',
+      email: 'alice.victim@example.com',
+      phone: '+14155550100',
+    });
+    const notes = (
+      await t.http.get(`/admin/business/${businessId}/crm/contacts/${contacts[0].id}/notes`).set(t.admin).expect(200)
+    ).body;
     expect(notes).toEqual([
-      expect.objectContaining({ sessionId: mallory.sessionId, values: { firstName: 'Mallory', lastName: 'Evil', phone: '+14155550199' } }),
+      expect.objectContaining({
+        sessionId: mallory.sessionId,
+        values: { firstName: 'Mallory', lastName: 'Evil', phone: '+14155550199' },
+      }),
     ]);
     expect(notes[0].body).toContain('Phone: +14155550199');
     const [, second] = await outboxPayloads(businessId);
@@ -84,7 +104,15 @@ describe('Unverified visitors cannot take over a CRM contact', () => {
     const mallory = await visitor(businessId, 'Mallory Evil', 'alice.victim@example.com or +1 415 555 0199');
 
     const seen = JSON.stringify(mallory.results.map((r) => r.response));
-    for (const secret of ['Alice', 'Victim', '0100', 'Secret kitchen remodel', 'stage', 'deals', aliceContact.externalId]) {
+    for (const secret of [
+      'Alice',
+      'Victim',
+      '0100',
+      'Secret kitchen remodel',
+      'stage',
+      'deals',
+      aliceContact.externalId,
+    ]) {
       expect(seen).not.toContain(secret);
     }
     expect(mallory.results.map((r) => r.response)).toEqual([
@@ -98,7 +126,11 @@ describe('Unverified visitors cannot take over a CRM contact', () => {
     await t.http
       .put(`/admin/business/${businessId}/crm`)
       .set(t.admin)
-      .send({ type: 'hubspot', credentials: { accessToken: hubspot.accessToken }, options: { apiBaseUrl: hubspot.baseUrl } })
+      .send({
+        type: 'hubspot',
+        credentials: { accessToken: hubspot.accessToken },
+        options: { apiBaseUrl: hubspot.baseUrl },
+      })
       .expect(200);
     const email = `alice.${randomBytes(4).toString('hex')}@example.com`;
     await visitor(businessId, 'Alice Victim', `${email} or +1 415 555 0100`);
@@ -115,7 +147,14 @@ describe('Unverified visitors cannot take over a CRM contact', () => {
     expect(notes[0].properties.hs_note_body).toContain(mallory.sessionId);
     // The local mirror keeps the contact's own values too.
     const mirrored = (await t.http.get(`/admin/business/${businessId}/crm/contacts`).set(t.admin)).body;
-    expect(mirrored).toEqual([expect.objectContaining({ externalId: remote[0].id, firstName: 'Alice', lastName: 'Victim', phone: '+14155550100' })]);
+    expect(mirrored).toEqual([
+      expect.objectContaining({
+        externalId: remote[0].id,
+        firstName: 'Alice',
+        lastName: 'Victim',
+        phone: '+14155550100',
+      }),
+    ]);
     const [, second] = await outboxPayloads(businessId);
     expect(second.differingValues).toEqual({ firstName: 'Mallory', lastName: 'Evil', phone: '+14155550199' });
     expect(JSON.stringify(mallory.results.map((r) => r.response))).not.toContain(remote[0].id);

@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+
 import { CrmTools } from 'src/crm/crm-tools.port';
 import { CrmOutboxWorker } from 'src/crm/outbox/crm-outbox.worker';
 import { createTenant, leadFactory, toolContext } from 'test/crm/crm-test-helpers';
@@ -14,7 +15,12 @@ describe('CRM outbox across instances', () => {
   beforeAll(async () => {
     hubspot = await FakeHubspotServer.start();
     // Both instances share the encryption key, as production instances do; their own pollers are off.
-    const env = { CRM_OUTBOX_POLL_MS: '0', CRM_ENCRYPTION_KEY: key, CRM_HTTP_TIMEOUT_MS: '400', CRM_SYNC_TIMEOUT_MS: '1000' };
+    const env = {
+      CRM_OUTBOX_POLL_MS: '0',
+      CRM_ENCRYPTION_KEY: key,
+      CRM_HTTP_TIMEOUT_MS: '400',
+      CRM_SYNC_TIMEOUT_MS: '1000',
+    };
     one = await bootTestApp(env);
     two = await bootTestApp(env);
   });
@@ -29,12 +35,18 @@ describe('CRM outbox across instances', () => {
     await one.http
       .put(`/admin/business/${id}/crm`)
       .set(one.admin)
-      .send({ type: 'hubspot', credentials: { accessToken: hubspot.accessToken }, options: { apiBaseUrl: hubspot.baseUrl } })
+      .send({
+        type: 'hubspot',
+        credentials: { accessToken: hubspot.accessToken },
+        options: { apiBaseUrl: hubspot.baseUrl },
+      })
       .expect(200);
     const leads = Array.from({ length: 6 }, () => leadFactory.build());
     hubspot.failNext({ kind: 'status', status: 503, body: { status: 'error', message: 'down' } }, { times: 6 });
     for (const lead of leads) {
-      expect(await one.app.get(CrmTools).execute('create_contact', {}, toolContext(id, lead))).toMatchObject({ queued: true });
+      expect(await one.app.get(CrmTools).execute('create_contact', {}, toolContext(id, lead))).toMatchObject({
+        queued: true,
+      });
     }
     await one.app.get(DataSource).query(`UPDATE crm_outbox SET next_attempt_at = now() WHERE business_id = $1`, [id]);
     const createsBefore = hubspot.count('POST', /^\/crm\/v3\/objects\/contacts$/);
@@ -42,7 +54,9 @@ describe('CRM outbox across instances', () => {
     // Both instances drain side by side, pass after pass: due items of other suites' tenants may take the first
     // passes, and each pass moves them past this suite's items, so the loop ends once this tenant's items are done.
     const statuses = async () =>
-      ((await one.http.get(`/admin/business/${id}/crm/outbox`).set(one.admin)).body as { status: string }[]).map((i) => i.status);
+      ((await one.http.get(`/admin/business/${id}/crm/outbox`).set(one.admin)).body as { status: string }[]).map(
+        (i) => i.status,
+      );
     for (let pass = 0; pass < 50 && (await statuses()).some((s) => s !== 'done'); pass++) {
       await Promise.all([one.app.get(CrmOutboxWorker).runOnce(), two.app.get(CrmOutboxWorker).runOnce()]);
     }
@@ -60,7 +74,9 @@ describe('CRM outbox across instances', () => {
     await tools.execute('create_contact', {}, toolContext(id, leadFactory.build()));
     await tools.execute('create_contact', {}, toolContext(id, leadFactory.build()));
     const db = one.app.get(DataSource);
-    const [old] = (await db.query(`SELECT id FROM crm_outbox WHERE business_id = $1 ORDER BY created_at LIMIT 1`, [id])) as { id: string }[];
+    const [old] = (await db.query(`SELECT id FROM crm_outbox WHERE business_id = $1 ORDER BY created_at LIMIT 1`, [
+      id,
+    ])) as { id: string }[];
     await db.query(`UPDATE crm_outbox SET updated_at = now() - interval '31 days' WHERE id = $1`, [old.id]);
 
     // A freshly booted worker purges on its first pass.

@@ -12,7 +12,11 @@ describe('CRM endpoints on non-public addresses (OUTBOUND_ALLOW_PRIVATE_URLS=fal
   let hubspot: FakeHubspotServer;
 
   beforeAll(async () => {
-    t = await bootTestApp({ OUTBOUND_ALLOW_PRIVATE_URLS: 'false', CRM_OUTBOX_POLL_MS: '0', CRM_HTTP_TIMEOUT_MS: '2000' });
+    t = await bootTestApp({
+      OUTBOUND_ALLOW_PRIVATE_URLS: 'false',
+      CRM_OUTBOX_POLL_MS: '0',
+      CRM_HTTP_TIMEOUT_MS: '2000',
+    });
     tools = t.app.get(CrmTools);
     crm = await FakeWebhookCrmServer.start({ type: 'bearer', token: 'bearer-123456' });
     hubspot = await FakeHubspotServer.start();
@@ -38,20 +42,27 @@ describe('CRM endpoints on non-public addresses (OUTBOUND_ALLOW_PRIVATE_URLS=fal
   it.each([
     ['a loopback IP', (port: string) => `http://127.0.0.1:${port}`],
     ['a hostname that resolves to loopback', (port: string) => `http://localhost:${port}`],
-  ])('refuses a webhook on %s: the test call says why, and a lead write fails without retries', async (_label, base) => {
-    const id = await createTenant(t);
-    const port = new URL(crm.baseUrl).port;
-    await t.http.put(`/admin/business/${id}/crm`).set(t.admin).send(webhookTo(base(port))).expect(200);
+  ])(
+    'refuses a webhook on %s: the test call says why, and a lead write fails without retries',
+    async (_label, base) => {
+      const id = await createTenant(t);
+      const port = new URL(crm.baseUrl).port;
+      await t.http
+        .put(`/admin/business/${id}/crm`)
+        .set(t.admin)
+        .send(webhookTo(base(port)))
+        .expect(200);
 
-    const test = await t.http.post(`/admin/business/${id}/crm/test`).set(t.admin).expect(200);
-    expect(test.body).toMatchObject({ ok: false, message: expect.stringContaining('non-public address') });
+      const test = await t.http.post(`/admin/business/${id}/crm/test`).set(t.admin).expect(200);
+      expect(test.body).toMatchObject({ ok: false, message: expect.stringContaining('non-public address') });
 
-    const res = await tools.execute('create_contact', {}, toolContext(id, leadFactory.build()));
-    expect(res.ok).toBe(false);
-    const [item] = (await t.http.get(`/admin/business/${id}/crm/outbox`).set(t.admin)).body;
-    expect(item).toMatchObject({ status: 'failed', attempts: 1 });
-    expect(crm.contacts.size).toBe(0);
-  });
+      const res = await tools.execute('create_contact', {}, toolContext(id, leadFactory.build()));
+      expect(res.ok).toBe(false);
+      const [item] = (await t.http.get(`/admin/business/${id}/crm/outbox`).set(t.admin)).body;
+      expect(item).toMatchObject({ status: 'failed', attempts: 1 });
+      expect(crm.contacts.size).toBe(0);
+    },
+  );
 
   it('refuses a Salesforce instance on the cloud metadata address', async () => {
     const id = await createTenant(t);
@@ -61,7 +72,11 @@ describe('CRM endpoints on non-public addresses (OUTBOUND_ALLOW_PRIVATE_URLS=fal
       .send({ type: 'salesforce', credentials: { instanceUrl: 'http://169.254.169.254', accessToken: 'token' } })
       .expect(200);
     const test = await t.http.post(`/admin/business/${id}/crm/test`).set(t.admin).expect(200);
-    expect(test.body).toMatchObject({ type: 'salesforce', ok: false, message: expect.stringContaining('non-public address') });
+    expect(test.body).toMatchObject({
+      type: 'salesforce',
+      ok: false,
+      message: expect.stringContaining('non-public address'),
+    });
   });
 
   it.each([
@@ -77,7 +92,11 @@ describe('CRM endpoints on non-public addresses (OUTBOUND_ALLOW_PRIVATE_URLS=fal
       .expect(200);
 
     const test = await t.http.post(`/admin/business/${id}/crm/test`).set(t.admin).expect(200);
-    expect(test.body).toMatchObject({ type: 'hubspot', ok: false, message: expect.stringContaining('non-public address') });
+    expect(test.body).toMatchObject({
+      type: 'hubspot',
+      ok: false,
+      message: expect.stringContaining('non-public address'),
+    });
 
     const res = await tools.execute('create_contact', {}, toolContext(id, leadFactory.build()));
     expect(res.ok).toBe(false);

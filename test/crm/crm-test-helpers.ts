@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import type { ToolCallContext } from 'src/crm/crm-tools.port';
+
 import type { CapturedFields } from 'src/conversation/captured-fields';
+import type { ToolCallContext } from 'src/crm/crm-tools.port';
 import { businessFactory } from 'test/factories/business.factory';
 import type { TestApp } from 'test/support/test-app';
 
@@ -26,7 +27,11 @@ export const leadFactory = {
   },
 };
 
-export const toolContext = (businessId: string, captured: CapturedFields, overrides: Partial<ToolCallContext> = {}): ToolCallContext => ({
+export const toolContext = (
+  businessId: string,
+  captured: CapturedFields,
+  overrides: Partial<ToolCallContext> = {},
+): ToolCallContext => ({
   businessId,
   sessionId: `sess-${randomBytes(6).toString('hex')}`,
   channel: 'chat',

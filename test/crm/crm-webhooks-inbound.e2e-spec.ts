@@ -1,4 +1,5 @@
 import { Signature } from '@hubspot/api-client';
+
 import { CrmTools } from 'src/crm/crm-tools.port';
 import { createTenant, leadFactory, toolContext } from 'test/crm/crm-test-helpers';
 import { FakeHubspotServer } from 'test/fakes/fake-hubspot.server';
@@ -28,7 +29,11 @@ describe('Inbound CRM webhooks', () => {
     await t.http
       .put(`/admin/business/${id}/crm`)
       .set(t.admin)
-      .send({ type: 'hubspot', credentials: { accessToken: hubspot.accessToken, clientSecret: CLIENT_SECRET }, options: { apiBaseUrl: hubspot.baseUrl } })
+      .send({
+        type: 'hubspot',
+        credentials: { accessToken: hubspot.accessToken, clientSecret: CLIENT_SECRET },
+        options: { apiBaseUrl: hubspot.baseUrl },
+      })
       .expect(200);
     return id;
   }
@@ -37,14 +42,24 @@ describe('Inbound CRM webhooks', () => {
     const id = await hubspotTenant();
     const ctx = toolContext(id, leadFactory.build());
     const contact = await tools.execute('create_contact', {}, ctx);
-    const deal = await tools.execute('create_deal', { title: 'Roof' }, { ...ctx, crm: { contactId: contact.contactId } });
+    const deal = await tools.execute(
+      'create_deal',
+      { title: 'Roof' },
+      { ...ctx, crm: { contactId: contact.contactId } },
+    );
     return { id, contactId: contact.contactId!, dealId: deal.dealId! };
   }
 
   const signed = (id: string, events: unknown[], { secret = CLIENT_SECRET, timestamp = Date.now() } = {}) => {
     const path = `/crm/webhooks/${id}/hubspot`;
     const body = JSON.stringify(events);
-    const signature = Signature.getSignature('POST', 'v3', { clientSecret: secret, requestBody: body, url: `${PUBLIC}${path}`, timestamp, signature: '' });
+    const signature = Signature.getSignature('POST', 'v3', {
+      clientSecret: secret,
+      requestBody: body,
+      url: `${PUBLIC}${path}`,
+      timestamp,
+      signature: '',
+    });
     return t.http
       .post(path)
       .set('Content-Type', 'application/json')
@@ -72,7 +87,11 @@ describe('Inbound CRM webhooks', () => {
     const res = await signed(id, [stageChange(dealId, 'closedwon'), stageChange('999999', 'closedlost')]).expect(200);
     expect(res.body).toEqual({ received: 2, applied: 1 });
     const [deal] = (await t.http.get(`/admin/business/${id}/crm/deals`).set(t.admin)).body;
-    expect(deal).toMatchObject({ externalId: dealId, stage: 'closedwon', fields: expect.objectContaining({ dealstage: 'closedwon' }) });
+    expect(deal).toMatchObject({
+      externalId: dealId,
+      stage: 'closedwon',
+      fields: expect.objectContaining({ dealstage: 'closedwon' }),
+    });
   });
 
   it('keeps the new stage in the mirror but out of what the model reads when it looks the visitor up', async () => {
@@ -80,7 +99,11 @@ describe('Inbound CRM webhooks', () => {
     const lead = leadFactory.build();
     const ctx = toolContext(id, lead);
     const contact = await tools.execute('create_contact', {}, ctx);
-    const deal = await tools.execute('create_deal', { title: 'Roof' }, { ...ctx, crm: { contactId: contact.contactId } });
+    const deal = await tools.execute(
+      'create_deal',
+      { title: 'Roof' },
+      { ...ctx, crm: { contactId: contact.contactId } },
+    );
     await signed(id, [stageChange(deal.dealId!, 'closedwon')]).expect(200);
     const found = await tools.execute('search_contact', {}, toolContext(id, { email: lead.email }));
     // The visitor is unverified: a lookup says that a record matched, never its deals or stages.
@@ -93,7 +116,10 @@ describe('Inbound CRM webhooks', () => {
     const { id, dealId } = await hubspotTenantWithDeal();
     await signed(id, [stageChange(dealId, 'closedwon')], { secret: 'not-the-secret' }).expect(401);
     await signed(id, [stageChange(dealId, 'closedwon')], { timestamp: Date.now() - 10 * 60 * 1000 }).expect(401);
-    await t.http.post(`/crm/webhooks/${id}/hubspot`).send([stageChange(dealId, 'closedwon')]).expect(401);
+    await t.http
+      .post(`/crm/webhooks/${id}/hubspot`)
+      .send([stageChange(dealId, 'closedwon')])
+      .expect(401);
     const [deal] = (await t.http.get(`/admin/business/${id}/crm/deals`).set(t.admin)).body;
     expect(deal.stage).toBeNull();
   });
@@ -109,7 +135,11 @@ describe('Inbound CRM webhooks', () => {
 
   it('404s a webhook for a CRM type the business does not use', async () => {
     const { id } = await hubspotTenantWithDeal();
-    await t.http.post(`/crm/webhooks/${id}/webhook`).set('X-CRM-Webhook-Secret', 'x'.repeat(20)).send({ events: [] }).expect(404);
+    await t.http
+      .post(`/crm/webhooks/${id}/webhook`)
+      .set('X-CRM-Webhook-Secret', 'x'.repeat(20))
+      .send({ events: [] })
+      .expect(404);
   });
 
   it('accepts generic webhook events with the shared secret and refuses them without it', async () => {
@@ -133,16 +163,37 @@ describe('Inbound CRM webhooks', () => {
         .expect(200);
       const ctx = toolContext(id, leadFactory.build());
       const contact = await tools.execute('create_contact', {}, ctx);
-      const deal = await tools.execute('create_deal', { title: 'Fence' }, { ...ctx, crm: { contactId: contact.contactId } });
-      const events = { events: [{ object: 'deal', id: deal.dealId, stage: 'won', properties: { probability: 1 } }, { object: 'contact', id: contact.contactId, properties: { tier: 'gold' } }] };
-      await t.http.post(`/crm/webhooks/${id}/webhook`).set('X-CRM-Webhook-Secret', 'wrong-secret-000000000').send(events).expect(401);
-      const ok = await t.http.post(`/crm/webhooks/${id}/webhook`).set('X-CRM-Webhook-Secret', 'inbound-shared-secret-123').send(events).expect(200);
+      const deal = await tools.execute(
+        'create_deal',
+        { title: 'Fence' },
+        { ...ctx, crm: { contactId: contact.contactId } },
+      );
+      const events = {
+        events: [
+          { object: 'deal', id: deal.dealId, stage: 'won', properties: { probability: 1 } },
+          { object: 'contact', id: contact.contactId, properties: { tier: 'gold' } },
+        ],
+      };
+      await t.http
+        .post(`/crm/webhooks/${id}/webhook`)
+        .set('X-CRM-Webhook-Secret', 'wrong-secret-000000000')
+        .send(events)
+        .expect(401);
+      const ok = await t.http
+        .post(`/crm/webhooks/${id}/webhook`)
+        .set('X-CRM-Webhook-Secret', 'inbound-shared-secret-123')
+        .send(events)
+        .expect(200);
       expect(ok.body).toEqual({ received: 2, applied: 2 });
       const [storedDeal] = (await t.http.get(`/admin/business/${id}/crm/deals`).set(t.admin)).body;
       expect(storedDeal).toMatchObject({ stage: 'won', fields: expect.objectContaining({ probability: 1 }) });
       const [storedContact] = (await t.http.get(`/admin/business/${id}/crm/contacts`).set(t.admin)).body;
       expect(storedContact.fields).toMatchObject({ tier: 'gold' });
-      await t.http.post(`/crm/webhooks/${id}/webhook`).set('X-CRM-Webhook-Secret', 'inbound-shared-secret-123').send({ events: [{ object: 'invoice', id: '1' }] }).expect(400);
+      await t.http
+        .post(`/crm/webhooks/${id}/webhook`)
+        .set('X-CRM-Webhook-Secret', 'inbound-shared-secret-123')
+        .send({ events: [{ object: 'invoice', id: '1' }] })
+        .expect(400);
     } finally {
       await crm.stop();
     }

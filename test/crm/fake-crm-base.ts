@@ -72,7 +72,13 @@ export abstract class FakeCrmServer {
     } catch {
       body = rawBody;
     }
-    const recorded: RecordedRequest = { method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers, rawBody, body };
+    const recorded: RecordedRequest = {
+      method: req.method ?? 'GET',
+      path: req.url ?? '/',
+      headers: req.headers,
+      rawBody,
+      body,
+    };
     this.requests.push(recorded);
     const line = `${recorded.method} ${recorded.path}`;
     const slot = this.faults.find((f) => f.remaining > 0 && (!f.match || f.match.test(line)));
@@ -92,7 +98,9 @@ export abstract class FakeCrmServer {
           res.writeHead(200, { 'content-type': 'application/json' }).end('<html>upstream proxy error</html>');
           return;
         case 'status':
-          res.writeHead(fault.status, { 'content-type': 'application/json', ...fault.headers }).end(JSON.stringify(fault.body ?? {}));
+          res
+            .writeHead(fault.status, { 'content-type': 'application/json', ...fault.headers })
+            .end(JSON.stringify(fault.body ?? {}));
           return;
       }
     }

@@ -36,12 +36,15 @@ describe('HubSpot CRM (real @hubspot/api-client against a fake HubSpot)', () => 
         ...extra,
       })
       .expect(200);
-  const outbox = async (id: string) => (await t.http.get(`/admin/business/${id}/crm/outbox`).set(t.admin).expect(200)).body;
+  const outbox = async (id: string) =>
+    (await t.http.get(`/admin/business/${id}/crm/outbox`).set(t.admin).expect(200)).body;
   const contactsIn = (email: string) => [...hubspot.contacts.values()].filter((c) => c.properties.email === email);
 
   it('creates the contact with mapped and constant fields, then an associated deal, and mirrors both locally', async () => {
     const id = await createTenant(t);
-    await connect(id, { fieldMapping: { fields: { sessionId: 'chat_session_id' }, constants: { lead_source_detail: 'ai_concierge' } } });
+    await connect(id, {
+      fieldMapping: { fields: { sessionId: 'chat_session_id' }, constants: { lead_source_detail: 'ai_concierge' } },
+    });
     const lead = leadFactory.build();
     const ctx = toolContext(id, lead);
     const contact = await tools.execute('create_contact', { message: 'Leaking boiler' }, ctx);
@@ -58,16 +61,29 @@ describe('HubSpot CRM (real @hubspot/api-client against a fake HubSpot)', () => 
       lead_source_detail: 'ai_concierge',
     });
 
-    const deal = await tools.execute('create_deal', { title: 'Boiler repair', amount: 450 }, { ...ctx, crm: { contactId: contact.contactId } });
+    const deal = await tools.execute(
+      'create_deal',
+      { title: 'Boiler repair', amount: 450 },
+      { ...ctx, crm: { contactId: contact.contactId } },
+    );
     expect(deal).toMatchObject({ ok: true, dealId: expect.any(String) });
     const remoteDeal = hubspot.deals.get(deal.dealId!)!;
-    expect(remoteDeal.properties).toMatchObject({ dealname: 'Boiler repair', amount: '450', pipeline: 'default', dealstage: 'appointmentscheduled' });
+    expect(remoteDeal.properties).toMatchObject({
+      dealname: 'Boiler repair',
+      amount: '450',
+      pipeline: 'default',
+      dealstage: 'appointmentscheduled',
+    });
     expect(remoteDeal.contactIds).toEqual([contact.contactId]);
 
     const mirrored = (await t.http.get(`/admin/business/${id}/crm/contacts`).set(t.admin)).body;
-    expect(mirrored).toEqual([expect.objectContaining({ crmType: 'hubspot', externalId: contact.contactId, email: lead.email })]);
+    expect(mirrored).toEqual([
+      expect.objectContaining({ crmType: 'hubspot', externalId: contact.contactId, email: lead.email }),
+    ]);
     const deals = (await t.http.get(`/admin/business/${id}/crm/deals`).set(t.admin)).body;
-    expect(deals).toEqual([expect.objectContaining({ crmType: 'hubspot', externalId: deal.dealId, contactExternalId: contact.contactId })]);
+    expect(deals).toEqual([
+      expect.objectContaining({ crmType: 'hubspot', externalId: deal.dealId, contactExternalId: contact.contactId }),
+    ]);
   });
 
   it('searches by email and then phone and fills the empty fields of the existing HubSpot contact instead of duplicating', async () => {
@@ -76,10 +92,17 @@ describe('HubSpot CRM (real @hubspot/api-client against a fake HubSpot)', () => 
     const lead = leadFactory.build();
     const first = await tools.execute('create_contact', {}, toolContext(id, { phone: lead.phone, firstName: 'Ada' }));
     const patchesBefore = hubspot.count('PATCH', /contacts\//);
-    const second = await tools.execute('create_contact', {}, toolContext(id, { email: lead.email, phone: lead.phone, company: 'Babbage & Co' }));
+    const second = await tools.execute(
+      'create_contact',
+      {},
+      toolContext(id, { email: lead.email, phone: lead.phone, company: 'Babbage & Co' }),
+    );
     expect(second).toEqual({ ok: true, contactId: first.contactId, data: { saved: true } });
     expect(hubspot.count('PATCH', /contacts\//)).toBe(patchesBefore + 1);
-    expect(hubspot.contacts.get(first.contactId!)!.properties).toMatchObject({ email: lead.email, company: 'Babbage & Co' });
+    expect(hubspot.contacts.get(first.contactId!)!.properties).toMatchObject({
+      email: lead.email,
+      company: 'Babbage & Co',
+    });
     expect([...hubspot.contacts.values()].filter((c) => c.properties.phone === lead.phone)).toHaveLength(1);
   });
 
@@ -90,7 +113,11 @@ describe('HubSpot CRM (real @hubspot/api-client against a fake HubSpot)', () => 
     await tools.execute('create_contact', {}, toolContext(id, { email: lead.email }));
     // The search index lags: HubSpot's search misses the contact, its create answers 409 with the existing id.
     hubspot.failNext({ kind: 'status', status: 200, body: { total: 0, results: [] } }, { match: /search/, times: 2 });
-    const again = await tools.execute('create_contact', {}, toolContext(id, { email: lead.email, company: 'Race Ltd' }));
+    const again = await tools.execute(
+      'create_contact',
+      {},
+      toolContext(id, { email: lead.email, company: 'Race Ltd' }),
+    );
     expect(again.ok).toBe(true);
     expect(contactsIn(lead.email)).toHaveLength(1);
     expect(contactsIn(lead.email)[0].properties.company).toBe('Race Ltd');
@@ -101,14 +128,28 @@ describe('HubSpot CRM (real @hubspot/api-client against a fake HubSpot)', () => 
     await connect(id);
     const lead = leadFactory.build();
     hubspot.failNext(
-      { kind: 'status', status: 429, headers: { 'Retry-After': '1' }, body: { status: 'error', message: 'You have reached your secondly limit.', errorType: 'RATE_LIMIT', policyName: 'SECONDLY' } },
+      {
+        kind: 'status',
+        status: 429,
+        headers: { 'Retry-After': '1' },
+        body: {
+          status: 'error',
+          message: 'You have reached your secondly limit.',
+          errorType: 'RATE_LIMIT',
+          policyName: 'SECONDLY',
+        },
+      },
       { match: /search/ },
     );
     const started = Date.now();
     const res = await tools.execute('create_contact', {}, toolContext(id, lead));
     expect(res).toMatchObject({ ok: true, queued: true });
     const [item] = await outbox(id);
-    expect(item).toMatchObject({ status: 'pending', attempts: 1, lastError: expect.stringContaining('CRM.RATE_LIMITED') });
+    expect(item).toMatchObject({
+      status: 'pending',
+      attempts: 1,
+      lastError: expect.stringContaining('CRM.RATE_LIMITED'),
+    });
     expect(new Date(item.nextAttemptAt).getTime()).toBeGreaterThanOrEqual(started + 900);
     const done = await eventually(async () => ((await outbox(id))[0].status === 'done' ? true : undefined));
     expect(done).toBe(true);
@@ -120,7 +161,10 @@ describe('HubSpot CRM (real @hubspot/api-client against a fake HubSpot)', () => 
     await connect(id);
     const lead = leadFactory.build();
     const ctx = toolContext(id, lead);
-    hubspot.failNext({ kind: 'status', status: 503, body: { status: 'error', message: 'Service Unavailable' } }, { match: /search/ });
+    hubspot.failNext(
+      { kind: 'status', status: 503, body: { status: 'error', message: 'Service Unavailable' } },
+      { match: /search/ },
+    );
     hubspot.failNext({ kind: 'hang' }, { match: /search/ });
     hubspot.failNext({ kind: 'malformed' }, { match: /search/ });
     hubspot.failNext({ kind: 'status', status: 502, body: {} }, { match: /POST \/crm\/v3\/objects\/deals/, times: 2 });
@@ -137,7 +181,9 @@ describe('HubSpot CRM (real @hubspot/api-client against a fake HubSpot)', () => 
     expect(contactsIn(lead.email)).toHaveLength(1);
     const deals = [...hubspot.deals.values()].filter((d) => d.contactIds.includes(contactsIn(lead.email)[0].id));
     expect(deals).toHaveLength(1);
-    expect(items.find((i: { operation: string }) => i.operation === 'create_deal').result).toMatchObject({ dealId: deals[0].id });
+    expect(items.find((i: { operation: string }) => i.operation === 'create_deal').result).toMatchObject({
+      dealId: deals[0].id,
+    });
   });
 
   it('does not duplicate a deal whose create succeeded but timed out: the retry finds it first', async () => {
@@ -147,10 +193,16 @@ describe('HubSpot CRM (real @hubspot/api-client against a fake HubSpot)', () => 
     const ctx = toolContext(id, lead);
     const contact = await tools.execute('create_contact', {}, ctx);
     hubspot.failNext({ kind: 'applyThenHang' }, { match: /^POST \/crm\/v3\/objects\/deals$/ });
-    const deal = await tools.execute('create_deal', { title: 'Gutters' }, { ...ctx, crm: { contactId: contact.contactId } });
+    const deal = await tools.execute(
+      'create_deal',
+      { title: 'Gutters' },
+      { ...ctx, crm: { contactId: contact.contactId } },
+    );
     expect(deal).toMatchObject({ ok: true, queued: true });
     const [item] = await eventually(async () => {
-      const items = (await outbox(id)).filter((i: { operation: string; status: string }) => i.operation === 'create_deal' && i.status === 'done');
+      const items = (await outbox(id)).filter(
+        (i: { operation: string; status: string }) => i.operation === 'create_deal' && i.status === 'done',
+      );
       return items.length ? items : undefined;
     });
     const deals = [...hubspot.deals.values()].filter((d) => d.contactIds.includes(contact.contactId!));
@@ -170,7 +222,11 @@ describe('HubSpot CRM (real @hubspot/api-client against a fake HubSpot)', () => 
     expect(res).toMatchObject({ ok: false });
     expect(res.error).not.toContain('pat-wrong');
     const [failed] = await outbox(id);
-    expect(failed).toMatchObject({ status: 'failed', attempts: 1, lastError: expect.stringContaining('CRM.AUTH_FAILED') });
+    expect(failed).toMatchObject({
+      status: 'failed',
+      attempts: 1,
+      lastError: expect.stringContaining('CRM.AUTH_FAILED'),
+    });
     expect(JSON.stringify(failed)).not.toContain('pat-wrong');
 
     await connect(id);
@@ -186,7 +242,14 @@ describe('HubSpot CRM (real @hubspot/api-client against a fake HubSpot)', () => 
     await connect(id);
     const res = await t.http.get(`/admin/business/${id}/crm/pipelines`).set(t.admin).expect(200);
     expect(res.body).toEqual([
-      { id: 'default', label: 'Sales Pipeline', stages: [{ id: 'appointmentscheduled', label: 'Appointment Scheduled' }, { id: 'closedwon', label: 'Closed Won' }] },
+      {
+        id: 'default',
+        label: 'Sales Pipeline',
+        stages: [
+          { id: 'appointmentscheduled', label: 'Appointment Scheduled' },
+          { id: 'closedwon', label: 'Closed Won' },
+        ],
+      },
     ]);
   });
 });

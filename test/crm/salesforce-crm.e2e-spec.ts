@@ -22,7 +22,11 @@ describe('Salesforce CRM (REST API against a fake org)', () => {
     t.http.put(`/admin/business/${id}/crm`).set(t.admin).send({ type: 'salesforce', credentials, options });
   const viaRefreshToken = async (options: Record<string, unknown> = {}) => {
     const id = await createTenant(t);
-    await put(id, { refreshToken: sf.oauth.refreshToken, clientId: sf.oauth.clientId, clientSecret: sf.oauth.clientSecret }, { loginUrl: sf.baseUrl, ...options }).expect(200);
+    await put(
+      id,
+      { refreshToken: sf.oauth.refreshToken, clientId: sf.oauth.clientId, clientSecret: sf.oauth.clientSecret },
+      { loginUrl: sf.baseUrl, ...options },
+    ).expect(200);
     return id;
   };
 
@@ -33,24 +37,60 @@ describe('Salesforce CRM (REST API against a fake org)', () => {
     const contact = await tools.execute('create_contact', { message: 'Needs a quote' }, ctx);
     expect(contact).toMatchObject({ ok: true, contactId: expect.stringMatching(/^00Q/) });
     const [stored] = sf.all('Lead').filter((l) => l.Email === lead.email);
-    expect(stored).toMatchObject({ FirstName: 'Grace', LastName: '[not provided]', Company: '[not provided]', Phone: lead.phone, Description: 'Needs a quote' });
+    expect(stored).toMatchObject({
+      FirstName: 'Grace',
+      LastName: '[not provided]',
+      Company: '[not provided]',
+      Phone: lead.phone,
+      Description: 'Needs a quote',
+    });
 
-    const deal = await tools.execute('create_deal', { title: 'Quote', amount: 300 }, { ...ctx, crm: { contactId: contact.contactId } });
+    const deal = await tools.execute(
+      'create_deal',
+      { title: 'Quote', amount: 300 },
+      { ...ctx, crm: { contactId: contact.contactId } },
+    );
     expect(deal).toMatchObject({ ok: true, dealId: expect.stringMatching(/^006/) });
-    expect(sf.objects.get('Opportunity')!.get(deal.dealId!)).toMatchObject({ Name: 'Quote', StageName: 'Prospecting', Amount: 300, Lead__c: contact.contactId });
+    expect(sf.objects.get('Opportunity')!.get(deal.dealId!)).toMatchObject({
+      Name: 'Quote',
+      StageName: 'Prospecting',
+      Amount: 300,
+      Lead__c: contact.contactId,
+    });
   });
 
   it("keeps the Lead's name and phone when another visitor gives its email, and opens a Task on it with their values", async () => {
     const id = await viaRefreshToken();
     const email = leadFactory.build().email;
-    const alice = await tools.execute('create_contact', {}, toolContext(id, { email, firstName: 'Alice', lastName: 'Victim', phone: '+14155550100' }));
-    const mallory = toolContext(id, { email, firstName: 'Mallory', lastName: 'Evil', phone: '+14155550199', company: 'Evil Corp' });
-    expect(await tools.execute('create_contact', {}, mallory)).toEqual({ ok: true, contactId: alice.contactId, data: { saved: true } });
+    const alice = await tools.execute(
+      'create_contact',
+      {},
+      toolContext(id, { email, firstName: 'Alice', lastName: 'Victim', phone: '+14155550100' }),
+    );
+    const mallory = toolContext(id, {
+      email,
+      firstName: 'Mallory',
+      lastName: 'Evil',
+      phone: '+14155550199',
+      company: 'Evil Corp',
+    });
+    expect(await tools.execute('create_contact', {}, mallory)).toEqual({
+      ok: true,
+      contactId: alice.contactId,
+      data: { saved: true },
+    });
 
     // Company held the "[not provided]" placeholder, so it is filled; the rest stays Alice's.
-    expect(sf.objects.get('Lead')!.get(alice.contactId!)).toMatchObject({ FirstName: 'Alice', LastName: 'Victim', Phone: '+14155550100', Company: 'Evil Corp' });
+    expect(sf.objects.get('Lead')!.get(alice.contactId!)).toMatchObject({
+      FirstName: 'Alice',
+      LastName: 'Victim',
+      Phone: '+14155550100',
+      Company: 'Evil Corp',
+    });
     const tasks = sf.all('Task').filter((task) => task.WhoId === alice.contactId);
-    expect(tasks).toEqual([expect.objectContaining({ Status: 'Not Started', Subject: 'Check details from an unverified visitor' })]);
+    expect(tasks).toEqual([
+      expect.objectContaining({ Status: 'Not Started', Subject: 'Check details from an unverified visitor' }),
+    ]);
     for (const line of ['First name: Mallory', 'Last name: Evil', 'Phone: +14155550199', mallory.sessionId]) {
       expect(tasks[0].Description).toContain(line);
     }
@@ -63,7 +103,9 @@ describe('Salesforce CRM (REST API against a fake org)', () => {
     const second = await tools.execute('create_contact', {}, toolContext(id, { email: lead.email, company: 'Acme' }));
     expect(second).toEqual({ ok: true, contactId: first.contactId, data: { saved: true } });
     // Company held Salesforce's "[not provided]" placeholder: empty, so the visitor's value fills it.
-    expect(sf.all('Lead').filter((l) => l.Email === lead.email)).toEqual([expect.objectContaining({ Company: 'Acme', LastName: "O'Neil" })]);
+    expect(sf.all('Lead').filter((l) => l.Email === lead.email)).toEqual([
+      expect.objectContaining({ Company: 'Acme', LastName: "O'Neil" }),
+    ]);
   });
 
   it('refreshes an expired session once and replays the call', async () => {
@@ -78,20 +120,44 @@ describe('Salesforce CRM (REST API against a fake org)', () => {
 
   it('uses a Contact and OpportunityContactRole with an access token and instance URL', async () => {
     const id = await createTenant(t);
-    await put(id, { instanceUrl: sf.baseUrl, accessToken: sf.accessToken }, { contactObject: 'Contact', opportunityStage: 'Qualification' }).expect(200);
+    await put(
+      id,
+      { instanceUrl: sf.baseUrl, accessToken: sf.accessToken },
+      { contactObject: 'Contact', opportunityStage: 'Qualification' },
+    ).expect(200);
     const ctx = toolContext(id, leadFactory.build());
     const contact = await tools.execute('create_contact', {}, ctx);
     expect(contact.contactId).toMatch(/^003/);
-    const deal = await tools.execute('create_deal', { title: 'Solar' }, { ...ctx, crm: { contactId: contact.contactId } });
+    const deal = await tools.execute(
+      'create_deal',
+      { title: 'Solar' },
+      { ...ctx, crm: { contactId: contact.contactId } },
+    );
     expect(sf.objects.get('Opportunity')!.get(deal.dealId!)).toMatchObject({ StageName: 'Qualification' });
-    expect(sf.all('OpportunityContactRole')).toEqual(expect.arrayContaining([expect.objectContaining({ OpportunityId: deal.dealId, ContactId: contact.contactId, IsPrimary: true })]));
+    expect(sf.all('OpportunityContactRole')).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ OpportunityId: deal.dealId, ContactId: contact.contactId, IsPrimary: true }),
+      ]),
+    );
     const pipelines = await t.http.get(`/admin/business/${id}/crm/pipelines`).set(t.admin).expect(200);
-    expect(pipelines.body[0].stages.map((s: { id: string }) => s.id)).toEqual(['Prospecting', 'Qualification', 'Closed Won']);
+    expect(pipelines.body[0].stages.map((s: { id: string }) => s.id)).toEqual([
+      'Prospecting',
+      'Qualification',
+      'Closed Won',
+    ]);
   });
 
   it('queues on REQUEST_LIMIT_EXCEEDED and delivers after the limit clears', async () => {
     const id = await viaRefreshToken();
-    sf.failNext({ kind: 'status', status: 403, headers: { 'Retry-After': '1' }, body: [{ message: 'TotalRequests Limit exceeded.', errorCode: 'REQUEST_LIMIT_EXCEEDED' }] }, { match: /query/ });
+    sf.failNext(
+      {
+        kind: 'status',
+        status: 403,
+        headers: { 'Retry-After': '1' },
+        body: [{ message: 'TotalRequests Limit exceeded.', errorCode: 'REQUEST_LIMIT_EXCEEDED' }],
+      },
+      { match: /query/ },
+    );
     const lead = leadFactory.build();
     const res = await tools.execute('create_contact', {}, toolContext(id, lead));
     expect(res).toMatchObject({ ok: true, queued: true });
@@ -100,9 +166,17 @@ describe('Salesforce CRM (REST API against a fake org)', () => {
 
   it('reports a revoked refresh token in plain words and fails the write without retrying', async () => {
     const id = await createTenant(t);
-    await put(id, { refreshToken: 'revoked', clientId: sf.oauth.clientId, clientSecret: sf.oauth.clientSecret }, { loginUrl: sf.baseUrl }).expect(200);
+    await put(
+      id,
+      { refreshToken: 'revoked', clientId: sf.oauth.clientId, clientSecret: sf.oauth.clientSecret },
+      { loginUrl: sf.baseUrl },
+    ).expect(200);
     const test = await t.http.post(`/admin/business/${id}/crm/test`).set(t.admin).expect(200);
-    expect(test.body).toMatchObject({ type: 'salesforce', ok: false, message: expect.stringContaining('rejected the credentials') });
+    expect(test.body).toMatchObject({
+      type: 'salesforce',
+      ok: false,
+      message: expect.stringContaining('rejected the credentials'),
+    });
     const res = await tools.execute('create_contact', {}, toolContext(id, leadFactory.build()));
     expect(res.ok).toBe(false);
   });
@@ -110,8 +184,13 @@ describe('Salesforce CRM (REST API against a fake org)', () => {
   it('validates Salesforce credentials naming the missing field', async () => {
     const id = await createTenant(t);
     expect((await put(id, { accessToken: 'x' }).expect(400)).body.message).toContain('credentials.instanceUrl');
-    expect((await put(id, { refreshToken: 'x', clientSecret: 'y' }).expect(400)).body.message).toContain('credentials.clientId');
+    expect((await put(id, { refreshToken: 'x', clientSecret: 'y' }).expect(400)).body.message).toContain(
+      'credentials.clientId',
+    );
     expect((await put(id, {}).expect(400)).body.message).toContain('credentials.accessToken');
-    expect((await put(id, { instanceUrl: sf.baseUrl, accessToken: 'x' }, { contactObject: 'Account' }).expect(400)).body.message).toContain('options.contactObject');
+    expect(
+      (await put(id, { instanceUrl: sf.baseUrl, accessToken: 'x' }, { contactObject: 'Account' }).expect(400)).body
+        .message,
+    ).toContain('options.contactObject');
   });
 });

@@ -9,11 +9,22 @@ const operations = (base: string) => ({
     method: 'POST',
     url: `${base}/api/contacts`,
     headers: { 'X-Source': 'concierge' },
-    body: { email: '{{email}}', phone: '{{phone}}', full_name: '{{firstName}} {{lastName}}', company: '{{company}}', extra: '{{fields}}' },
+    body: {
+      email: '{{email}}',
+      phone: '{{phone}}',
+      full_name: '{{firstName}} {{lastName}}',
+      company: '{{company}}',
+      extra: '{{fields}}',
+    },
     idPath: 'data.id',
   },
   updateContact: { method: 'PATCH', url: `${base}/api/contacts/{{contactId}}`, body: '{{fields}}', idPath: 'data.id' },
-  createDeal: { method: 'POST', url: `${base}/api/deals`, body: { contact: '{{contactId}}', title: '{{dealName}}', value: '{{amount}}' }, idPath: 'data.id' },
+  createDeal: {
+    method: 'POST',
+    url: `${base}/api/deals`,
+    body: { contact: '{{contactId}}', title: '{{dealName}}', value: '{{amount}}' },
+    idPath: 'data.id',
+  },
   testConnection: { method: 'GET', url: `${base}/api/ping` },
 });
 
@@ -39,32 +50,57 @@ describe('Generic webhook CRM connector', () => {
   }
 
   it('creates, deduplicates and merges contacts and creates deals with an API key, rendering the templates', async () => {
-    const { crm, id } = await connected({ type: 'api_key', header: 'X-Api-Token', apiKey: 'k-123456' }, { apiKey: 'k-123456' }, { type: 'api_key', header: 'X-Api-Token' });
+    const { crm, id } = await connected(
+      { type: 'api_key', header: 'X-Api-Token', apiKey: 'k-123456' },
+      { apiKey: 'k-123456' },
+      { type: 'api_key', header: 'X-Api-Token' },
+    );
     try {
       const lead = leadFactory.build();
       const ctx = toolContext(id, lead);
       const created = await tools.execute('create_contact', { message: 'hello' }, ctx);
       expect(created).toEqual({ ok: true, contactId: expect.stringMatching(/^c_/), data: { saved: true } });
       const stored = crm.contacts.get(created.contactId!)!;
-      expect(stored).toMatchObject({ email: lead.email, phone: lead.phone, full_name: 'Ada Lovelace', extra: expect.objectContaining({ message: 'hello', sessionId: ctx.sessionId }) });
+      expect(stored).toMatchObject({
+        email: lead.email,
+        phone: lead.phone,
+        full_name: 'Ada Lovelace',
+        extra: expect.objectContaining({ message: 'hello', sessionId: ctx.sessionId }),
+      });
       expect(crm.requests.find((r) => r.method === 'POST')!.headers['x-source']).toBe('concierge');
 
-      const again = await tools.execute('update_contact', {}, toolContext(id, { email: lead.email, company: 'Later Ltd' }));
+      const again = await tools.execute(
+        'update_contact',
+        {},
+        toolContext(id, { email: lead.email, company: 'Later Ltd' }),
+      );
       expect(again).toEqual({ ok: true, contactId: created.contactId, data: { saved: true } });
       expect(crm.contacts.size).toBe(1);
       // The search answer shows the company set: an unverified visitor does not replace it.
       expect(crm.contacts.get(created.contactId!)!.company).toBe('Analytical Engines');
 
-      const deal = await tools.execute('create_deal', { title: 'Kitchen refit', amount: 9000 }, { ...ctx, crm: { contactId: created.contactId } });
+      const deal = await tools.execute(
+        'create_deal',
+        { title: 'Kitchen refit', amount: 9000 },
+        { ...ctx, crm: { contactId: created.contactId } },
+      );
       expect(deal).toMatchObject({ ok: true, dealId: expect.stringMatching(/^d_/) });
-      expect(crm.deals.get(deal.dealId!)).toMatchObject({ contact: created.contactId, title: 'Kitchen refit', value: 9000 });
+      expect(crm.deals.get(deal.dealId!)).toMatchObject({
+        contact: created.contactId,
+        title: 'Kitchen refit',
+        value: 9000,
+      });
     } finally {
       await crm.stop();
     }
   });
 
   it('signs the body with HMAC (timestamped) and passes the CRM verification', async () => {
-    const { crm, id } = await connected({ type: 'hmac', header: 'X-Signature', secret: 'hmac-secret-abcdef' }, { hmacSecret: 'hmac-secret-abcdef' }, { type: 'hmac' });
+    const { crm, id } = await connected(
+      { type: 'hmac', header: 'X-Signature', secret: 'hmac-secret-abcdef' },
+      { hmacSecret: 'hmac-secret-abcdef' },
+      { type: 'hmac' },
+    );
     try {
       const res = await tools.execute('create_contact', {}, toolContext(id, leadFactory.build()));
       expect(res).toMatchObject({ ok: true, contactId: expect.any(String) });
@@ -75,7 +111,11 @@ describe('Generic webhook CRM connector', () => {
   });
 
   it('uses basic auth and reports a wrong password as a failed write, not retried', async () => {
-    const { crm, id } = await connected({ type: 'basic', username: 'u', password: 'right' }, { username: 'u', password: 'wrong-password' }, { type: 'basic' });
+    const { crm, id } = await connected(
+      { type: 'basic', username: 'u', password: 'right' },
+      { username: 'u', password: 'wrong-password' },
+      { type: 'basic' },
+    );
     try {
       const res = await tools.execute('create_contact', {}, toolContext(id, leadFactory.build()));
       expect(res.ok).toBe(false);
@@ -83,7 +123,11 @@ describe('Generic webhook CRM connector', () => {
       expect(item).toMatchObject({ status: 'failed', attempts: 1 });
       expect(JSON.stringify(item)).not.toContain('wrong-password');
       const test = await t.http.post(`/admin/business/${id}/crm/test`).set(t.admin).expect(200);
-      expect(test.body).toMatchObject({ type: 'webhook', ok: false, message: expect.stringContaining('rejected the credentials (HTTP 401)') });
+      expect(test.body).toMatchObject({
+        type: 'webhook',
+        ok: false,
+        message: expect.stringContaining('rejected the credentials (HTTP 401)'),
+      });
       expect(test.body.message).not.toContain('wrong-password');
     } finally {
       await crm.stop();
@@ -91,9 +135,16 @@ describe('Generic webhook CRM connector', () => {
   });
 
   it('queues on 429 with Retry-After, a timeout, a 500 and a malformed body, then delivers exactly once', async () => {
-    const { crm, id } = await connected({ type: 'bearer', token: 'tok-abcdef' }, { bearerToken: 'tok-abcdef' }, { type: 'bearer' });
+    const { crm, id } = await connected(
+      { type: 'bearer', token: 'tok-abcdef' },
+      { bearerToken: 'tok-abcdef' },
+      { type: 'bearer' },
+    );
     try {
-      crm.failNext({ kind: 'status', status: 429, headers: { 'Retry-After': '1' }, body: { error: 'rate_limited' } }, { match: /^GET \/api\/contacts/ });
+      crm.failNext(
+        { kind: 'status', status: 429, headers: { 'Retry-After': '1' }, body: { error: 'rate_limited' } },
+        { match: /^GET \/api\/contacts/ },
+      );
       crm.failNext({ kind: 'hang' }, { match: /^GET \/api\/contacts/ });
       crm.failNext({ kind: 'status', status: 500, body: { error: 'boom' } }, { match: /^POST \/api\/contacts/ });
       crm.failNext({ kind: 'malformed' }, { match: /^POST \/api\/contacts/ });
@@ -128,7 +179,13 @@ describe('Generic webhook CRM connector', () => {
               searchContact: operations(base).searchContact,
               createContact: {
                 url: `${base}/api/contacts`,
-                body: { email: '{{email}}', phone: '{{phone}}', firstName: '{{firstName}}', lastName: '{{lastName}}', company: '{{company}}' },
+                body: {
+                  email: '{{email}}',
+                  phone: '{{phone}}',
+                  firstName: '{{firstName}}',
+                  lastName: '{{lastName}}',
+                  company: '{{company}}',
+                },
                 idPath: 'data.id',
               },
               // No body template: the default body is the fields to fill plus differingValues.
@@ -138,13 +195,35 @@ describe('Generic webhook CRM connector', () => {
         })
         .expect(200);
       const email = leadFactory.build().email;
-      const alice = await tools.execute('create_contact', {}, toolContext(id, { email, firstName: 'Alice', lastName: 'Victim', phone: '+14155550100' }));
-      const mallory = toolContext(id, { email, firstName: 'Mallory', lastName: 'Evil', phone: '+14155550199', company: 'Evil Corp' });
-      expect(await tools.execute('create_contact', {}, mallory)).toEqual({ ok: true, contactId: alice.contactId, data: { saved: true } });
+      const alice = await tools.execute(
+        'create_contact',
+        {},
+        toolContext(id, { email, firstName: 'Alice', lastName: 'Victim', phone: '+14155550100' }),
+      );
+      const mallory = toolContext(id, {
+        email,
+        firstName: 'Mallory',
+        lastName: 'Evil',
+        phone: '+14155550199',
+        company: 'Evil Corp',
+      });
+      expect(await tools.execute('create_contact', {}, mallory)).toEqual({
+        ok: true,
+        contactId: alice.contactId,
+        data: { saved: true },
+      });
 
       const patch = crm.requests.find((r) => r.method === 'PATCH');
-      expect(patch?.body).toEqual({ company: 'Evil Corp', differingValues: { firstName: 'Mallory', lastName: 'Evil', phone: '+14155550199' } });
-      expect(crm.contacts.get(alice.contactId!)).toMatchObject({ firstName: 'Alice', lastName: 'Victim', phone: '+14155550100', company: 'Evil Corp' });
+      expect(patch?.body).toEqual({
+        company: 'Evil Corp',
+        differingValues: { firstName: 'Mallory', lastName: 'Evil', phone: '+14155550199' },
+      });
+      expect(crm.contacts.get(alice.contactId!)).toMatchObject({
+        firstName: 'Alice',
+        lastName: 'Victim',
+        phone: '+14155550100',
+        company: 'Evil Corp',
+      });
     } finally {
       await crm.stop();
     }
@@ -157,14 +236,38 @@ describe('Generic webhook CRM connector', () => {
     const base = 'https://crm.example.com';
     const cases: [unknown, unknown, string][] = [
       [{ operations: {} }, {}, 'options.operations.createContact'],
-      [{ operations: { createContact: { url: `${base}/c`, body: { n: '{{password}}' } } } }, {}, 'options.operations.createContact.body.n'],
-      [{ operations: { createContact: { url: 'ftp://crm.example.com/c' } } }, {}, 'options.operations.createContact.url'],
-      [{ operations: { createContact: { url: 'https://{{email}}.evil.com/c' } } }, {}, 'options.operations.createContact.url'],
+      [
+        { operations: { createContact: { url: `${base}/c`, body: { n: '{{password}}' } } } },
+        {},
+        'options.operations.createContact.body.n',
+      ],
+      [
+        { operations: { createContact: { url: 'ftp://crm.example.com/c' } } },
+        {},
+        'options.operations.createContact.url',
+      ],
+      [
+        { operations: { createContact: { url: 'https://{{email}}.evil.com/c' } } },
+        {},
+        'options.operations.createContact.url',
+      ],
       [{ auth: { type: 'api_key' }, operations: { createContact: { url: `${base}/c` } } }, {}, 'credentials.apiKey'],
       [{ auth: { type: 'magic' }, operations: { createContact: { url: `${base}/c` } } }, {}, 'options.auth.type'],
-      [{ operations: { createContact: { url: `${base}/c`, method: 'DELETE' } } }, {}, 'options.operations.createContact.method'],
-      [{ operations: { createContact: { url: `${base}/c`, headers: { 'X-A': 'a\r\nInjected: 1' } } } }, {}, 'options.operations.createContact.headers.X-A'],
-      [{ operations: { createContact: { url: `${base}/c`, headers: { Authorization: 'Bearer plain' } } } }, {}, 'options.operations.createContact.headers.Authorization'],
+      [
+        { operations: { createContact: { url: `${base}/c`, method: 'DELETE' } } },
+        {},
+        'options.operations.createContact.method',
+      ],
+      [
+        { operations: { createContact: { url: `${base}/c`, headers: { 'X-A': 'a\r\nInjected: 1' } } } },
+        {},
+        'options.operations.createContact.headers.X-A',
+      ],
+      [
+        { operations: { createContact: { url: `${base}/c`, headers: { Authorization: 'Bearer plain' } } } },
+        {},
+        'options.operations.createContact.headers.Authorization',
+      ],
     ];
     for (const [options, credentials, field] of cases) {
       const res = await put(options, credentials);

@@ -3,7 +3,9 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import request from 'supertest';
+
 import { businessFactory } from 'test/factories/business.factory';
 
 const ROOT = join(__dirname, '..', '..');
@@ -32,15 +34,32 @@ describe('Embedded defaults (no DATABASE_URL, REDIS_URL or keys)', () => {
   let output = '';
 
   const start = async () => {
-    const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'development', PORT: String(port), DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort), LOG_LEVEL: 'info' };
-    for (const k of ['DATABASE_URL', 'REDIS_URL', 'ADMIN_API_KEY', 'GEMINI_API_KEY', 'CRM_ENCRYPTION_KEY']) delete env[k];
-    child = spawn(process.execPath, [join(ROOT, 'dist', 'src', 'main.js')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      NODE_ENV: 'development',
+      PORT: String(port),
+      DATA_DIR: dataDir,
+      EMBEDDED_PG_PORT: String(pgPort),
+      LOG_LEVEL: 'info',
+    };
+    for (const k of ['DATABASE_URL', 'REDIS_URL', 'ADMIN_API_KEY', 'GEMINI_API_KEY', 'CRM_ENCRYPTION_KEY'])
+      delete env[k];
+    child = spawn(process.execPath, [join(ROOT, 'dist', 'src', 'main.js')], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
     const deadline = Date.now() + 90_000;
     while (Date.now() < deadline) {
       if (child.exitCode !== null) throw new Error(`app exited early:\n${output.slice(-3000)}`);
-      const ok = await request(`http://127.0.0.1:${port}`).get('/health/ready').then((r) => r.status === 200, () => false);
+      const ok = await request(`http://127.0.0.1:${port}`)
+        .get('/health/ready')
+        .then(
+          (r) => r.status === 200,
+          () => false,
+        );
       if (ok) return;
       await new Promise((r) => setTimeout(r, 250));
     }
@@ -56,7 +75,10 @@ describe('Embedded defaults (no DATABASE_URL, REDIS_URL or keys)', () => {
 
   beforeAll(async () => {
     // What `npm start` runs: the compiled build, so path rewriting and lazy imports are exercised for real.
-    execFileSync(process.execPath, [join(ROOT, 'node_modules', '@nestjs', 'cli', 'bin', 'nest.js'), 'build'], { cwd: ROOT, stdio: 'pipe' });
+    execFileSync(process.execPath, [join(ROOT, 'node_modules', '@nestjs', 'cli', 'bin', 'nest.js'), 'build'], {
+      cwd: ROOT,
+      stdio: 'pipe',
+    });
     port = await freePort();
     pgPort = await freePort();
     await start();
@@ -84,12 +106,18 @@ describe('Embedded defaults (no DATABASE_URL, REDIS_URL or keys)', () => {
   it('keeps tenants across a restart of the app and its embedded database', async () => {
     const key = readFileSync(join(dataDir, 'admin-api-key'), 'utf8').trim();
     const body = businessFactory.build();
-    await request(`http://127.0.0.1:${port}`).post('/admin/business').set('X-Admin-API-Key', key).send(body).expect(201);
+    await request(`http://127.0.0.1:${port}`)
+      .post('/admin/business')
+      .set('X-Admin-API-Key', key)
+      .send(body)
+      .expect(201);
 
     await stop();
     await start();
 
-    const res = await request(`http://127.0.0.1:${port}`).get(`/admin/business/${body.businessId}`).set('X-Admin-API-Key', key);
+    const res = await request(`http://127.0.0.1:${port}`)
+      .get(`/admin/business/${body.businessId}`)
+      .set('X-Admin-API-Key', key);
     expect(res.status).toBe(200);
     expect(res.body.config.businessName).toBe('Acme Plumbing');
   }, 180_000);

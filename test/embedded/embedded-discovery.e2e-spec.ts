@@ -4,7 +4,9 @@ import { createServer, Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+
 import request from 'supertest';
+
 import { businessFactory } from 'test/factories/business.factory';
 import { plumbingDocumentsFactory } from 'test/rag/knowledge-documents-factory';
 
@@ -37,8 +39,16 @@ describe('Embedded PostgreSQL shared by the app, its CLIs and other checkouts', 
   let output = '';
 
   const childEnv = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => {
-    const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'development', DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(takenPort), LOG_LEVEL: 'info', ...extra };
-    for (const k of ['DATABASE_URL', 'REDIS_URL', 'ADMIN_API_KEY', 'GEMINI_API_KEY', 'CRM_ENCRYPTION_KEY']) delete env[k];
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      NODE_ENV: 'development',
+      DATA_DIR: dataDir,
+      EMBEDDED_PG_PORT: String(takenPort),
+      LOG_LEVEL: 'info',
+      ...extra,
+    };
+    for (const k of ['DATABASE_URL', 'REDIS_URL', 'ADMIN_API_KEY', 'GEMINI_API_KEY', 'CRM_ENCRYPTION_KEY'])
+      delete env[k];
     return env;
   };
   const runScript = (script: string, args: string[]) =>
@@ -48,19 +58,31 @@ describe('Embedded PostgreSQL shared by the app, its CLIs and other checkouts', 
     );
 
   beforeAll(async () => {
-    execFileSync(process.execPath, [join(ROOT, 'node_modules', '@nestjs', 'cli', 'bin', 'nest.js'), 'build'], { cwd: ROOT, stdio: 'pipe' });
+    execFileSync(process.execPath, [join(ROOT, 'node_modules', '@nestjs', 'cli', 'bin', 'nest.js'), 'build'], {
+      cwd: ROOT,
+      stdio: 'pipe',
+    });
     // Another checkout's embedded server (or anything else) already holds the configured port.
     takenPort = await freePort();
     occupier = createServer();
     await new Promise<void>((resolve) => occupier.listen(takenPort, '127.0.0.1', resolve));
     appPort = await freePort();
-    app = spawn(process.execPath, [join(ROOT, 'dist', 'src', 'main.js')], { cwd: ROOT, env: childEnv({ PORT: String(appPort) }), stdio: ['ignore', 'pipe', 'pipe'] });
+    app = spawn(process.execPath, [join(ROOT, 'dist', 'src', 'main.js')], {
+      cwd: ROOT,
+      env: childEnv({ PORT: String(appPort) }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     app.stdout!.on('data', (d: Buffer) => (output += d.toString()));
     app.stderr!.on('data', (d: Buffer) => (output += d.toString()));
     const deadline = Date.now() + 90_000;
     while (Date.now() < deadline) {
       if (app.exitCode !== null) throw new Error(`app exited early:\n${output.slice(-3000)}`);
-      const ok = await request(`http://127.0.0.1:${appPort}`).get('/health/ready').then((r) => r.status === 200, () => false);
+      const ok = await request(`http://127.0.0.1:${appPort}`)
+        .get('/health/ready')
+        .then(
+          (r) => r.status === 200,
+          () => false,
+        );
       if (ok) return;
       await new Promise((r) => setTimeout(r, 250));
     }
@@ -78,14 +100,17 @@ describe('Embedded PostgreSQL shared by the app, its CLIs and other checkouts', 
   });
 
   it('starts its embedded database on a free port when EMBEDDED_PG_PORT is taken, and remembers it in DATA_DIR', () => {
-    const remembered = JSON.parse(readFileSync(join(dataDir, 'embedded-pg.port.json'), 'utf8')) as { requested: number; port: number };
+    const remembered = JSON.parse(readFileSync(join(dataDir, 'embedded-pg.port.json'), 'utf8')) as {
+      requested: number;
+      port: number;
+    };
     expect(remembered.requested).toBe(takenPort);
     expect(remembered.port).not.toBe(takenPort);
     const pid = readFileSync(join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n');
     expect(Number(pid[3])).toBe(remembered.port);
   });
 
-  it('lets business:import write through the running app\'s embedded database', async () => {
+  it("lets business:import write through the running app's embedded database", async () => {
     const business = businessFactory.build();
     const file = join(dataDir, 'business.json');
     writeFileSync(file, JSON.stringify(business));
@@ -93,7 +118,9 @@ describe('Embedded PostgreSQL shared by the app, its CLIs and other checkouts', 
     expect(result.out).toContain(`Created business "${business.businessId}"`);
     expect(result.code).toBe(0);
     const key = readFileSync(join(dataDir, 'admin-api-key'), 'utf8').trim();
-    const res = await request(`http://127.0.0.1:${appPort}`).get(`/admin/business/${business.businessId}`).set('X-Admin-API-Key', key);
+    const res = await request(`http://127.0.0.1:${appPort}`)
+      .get(`/admin/business/${business.businessId}`)
+      .set('X-Admin-API-Key', key);
     expect(res.status).toBe(200);
     expect(res.body.config.businessName).toBe(business.businessName);
   }, 90_000);
@@ -101,7 +128,11 @@ describe('Embedded PostgreSQL shared by the app, its CLIs and other checkouts', 
   it('lets kb:ingest add knowledge the running app then finds', async () => {
     const business = businessFactory.build();
     const key = readFileSync(join(dataDir, 'admin-api-key'), 'utf8').trim();
-    await request(`http://127.0.0.1:${appPort}`).post('/admin/business').set('X-Admin-API-Key', key).send(business).expect(201);
+    await request(`http://127.0.0.1:${appPort}`)
+      .post('/admin/business')
+      .set('X-Admin-API-Key', key)
+      .send(business)
+      .expect(201);
     const file = join(dataDir, 'kb.json');
     writeFileSync(file, JSON.stringify({ documents: plumbingDocumentsFactory.build() }));
     const result = await runScript('kb-ingest.ts', ['--business', business.businessId, '--file', file]);
@@ -115,7 +146,7 @@ describe('Embedded PostgreSQL shared by the app, its CLIs and other checkouts', 
     expect(res.body.results[0]).toMatchObject({ title: 'Warranty' });
   }, 90_000);
 
-  it('lets migrate run against the running app\'s embedded database', async () => {
+  it("lets migrate run against the running app's embedded database", async () => {
     const result = await runScript('migrate.ts', []);
     expect(result.out).toContain('Database is up to date.');
     expect(result.code).toBe(0);
@@ -123,7 +154,10 @@ describe('Embedded PostgreSQL shared by the app, its CLIs and other checkouts', 
 
   it('refuses a second server on the same DATA_DIR with one line naming the running database', async () => {
     const port = await freePort();
-    const second = await run(process.execPath, [join(ROOT, 'dist', 'src', 'main.js')], { cwd: ROOT, env: childEnv({ PORT: String(port) }) }).then(
+    const second = await run(process.execPath, [join(ROOT, 'dist', 'src', 'main.js')], {
+      cwd: ROOT,
+      env: childEnv({ PORT: String(port) }),
+    }).then(
       () => ({ code: 0, stderr: '' }),
       (e: { code: number; stderr: string }) => ({ code: e.code, stderr: e.stderr }),
     );

@@ -4,11 +4,27 @@ export const uniqueBusinessId = (prefix = 'biz') => `${prefix}-${randomBytes(5).
 
 export const ctaTreeFactory = {
   build: () => ({
-    main_menu: { id: 'main_menu', label: 'Menu', action: 'show_children', children: ['sales', 'support', 'book_appointment'] },
-    sales: { id: 'sales', label: 'Sales Team', action: 'show_children', children: ['pricing', 'book_appointment'], message: 'What interests you?' },
+    main_menu: {
+      id: 'main_menu',
+      label: 'Menu',
+      action: 'show_children',
+      children: ['sales', 'support', 'book_appointment'],
+    },
+    sales: {
+      id: 'sales',
+      label: 'Sales Team',
+      action: 'show_children',
+      children: ['pricing', 'book_appointment'],
+      message: 'What interests you?',
+    },
     pricing: { id: 'pricing', label: 'Pricing', action: 'send', message: 'How much does it cost?' },
     support: { id: 'support', label: 'Support', action: 'send', message: 'I need support.' },
-    book_appointment: { id: 'book_appointment', label: 'Book an Appointment', action: 'link', url: 'https://calendly.com/acme/demo' },
+    book_appointment: {
+      id: 'book_appointment',
+      label: 'Book an Appointment',
+      action: 'link',
+      url: 'https://calendly.com/acme/demo',
+    },
   }),
 };
 

@@ -1,5 +1,6 @@
-import { Document, HeadingLevel, Packer, Paragraph, TextRun } from 'docx';
 import { crc32, deflateRawSync } from 'node:zlib';
+
+import { Document, HeadingLevel, Packer, Paragraph, TextRun } from 'docx';
 
 export interface PdfLine {
   text: string;

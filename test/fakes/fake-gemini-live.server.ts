@@ -1,5 +1,7 @@
 import { createServer, request as httpRequest, Server } from 'node:http';
+
 import { WebSocket, WebSocketServer } from 'ws';
+
 import { pcm16FromBytes, pcm16ToBytes } from 'src/voice/audio/mulaw-codec';
 import { StreamingResampler } from 'src/voice/audio/streaming-resampler';
 
@@ -39,7 +41,13 @@ export class FakeLiveSession {
 
   /** Model speech: 24 kHz PCM16 as Live sends it, in one serverContent message. */
   sendAudio(pcm24k: Int16Array): void {
-    this.send({ serverContent: { modelTurn: { parts: [{ inlineData: { mimeType: 'audio/pcm;rate=24000', data: pcm16ToBytes(pcm24k).toString('base64') } }] } } });
+    this.send({
+      serverContent: {
+        modelTurn: {
+          parts: [{ inlineData: { mimeType: 'audio/pcm;rate=24000', data: pcm16ToBytes(pcm24k).toString('base64') } }],
+        },
+      },
+    });
   }
 
   /** Resolves with the next client message matching `pred`. */
@@ -109,10 +117,14 @@ export class FakeGeminiLiveServer {
         return;
       }
       const target = new URL(req.url ?? '/', upstream);
-      const proxied = httpRequest(target, { method: req.method, headers: { ...req.headers, host: target.host } }, (up) => {
-        res.writeHead(up.statusCode ?? 502, up.headers);
-        up.pipe(res);
-      });
+      const proxied = httpRequest(
+        target,
+        { method: req.method, headers: { ...req.headers, host: target.host } },
+        (up) => {
+          res.writeHead(up.statusCode ?? 502, up.headers);
+          up.pipe(res);
+        },
+      );
       proxied.on('error', () => res.writeHead(502).end());
       req.pipe(proxied);
     });

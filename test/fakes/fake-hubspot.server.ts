@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+
 import { FakeCrmServer, RecordedRequest, Reply } from 'test/crm/fake-crm-base';
 
 interface HubspotObject {
@@ -53,19 +54,29 @@ export class FakeHubspotServer extends FakeCrmServer {
     }
     const contact = /^\/crm\/v3\/objects\/contacts\/(\d+)$/.exec(p);
     if (req.method === 'PATCH' && contact) return this.updateContact(contact[1], body);
-    if (req.method === 'GET' && contact) return this.readContact(contact[1], url.searchParams.getAll('properties').flatMap((v) => v.split(',')));
+    if (req.method === 'GET' && contact)
+      return this.readContact(
+        contact[1],
+        url.searchParams.getAll('properties').flatMap((v) => v.split(',')),
+      );
     if (req.method === 'POST' && p === '/crm/v3/objects/notes') return this.createNote(body);
     if (req.method === 'POST' && p === '/crm/v3/objects/deals') return this.createDeal(body);
     if (req.method === 'POST' && p === '/crm/v3/objects/deals/search') return this.searchDeals(body);
-    if (req.method === 'GET' && p === '/crm/v3/pipelines/deals') return { status: 200, body: { results: [pipeline()] } };
+    if (req.method === 'GET' && p === '/crm/v3/pipelines/deals')
+      return { status: 200, body: { results: [pipeline()] } };
     return error(404, `Unable to route ${req.method} ${p}`, 'OBJECT_NOT_FOUND');
   }
 
   private search(body: Record<string, unknown>): Reply {
-    const groups = (body.filterGroups ?? []) as { filters: { propertyName: string; operator: string; value: string }[] }[];
+    const groups = (body.filterGroups ?? []) as {
+      filters: { propertyName: string; operator: string; value: string }[];
+    }[];
     const matches = [...this.contacts.values()].filter((c) =>
       groups.some((g) =>
-        g.filters.every((f) => f.operator === 'EQ' && (c.properties[f.propertyName] ?? '').toLowerCase() === String(f.value).toLowerCase()),
+        g.filters.every(
+          (f) =>
+            f.operator === 'EQ' && (c.properties[f.propertyName] ?? '').toLowerCase() === String(f.value).toLowerCase(),
+        ),
       ),
     );
     const limit = Number(body.limit ?? 10);
@@ -76,7 +87,11 @@ export class FakeHubspotServer extends FakeCrmServer {
     const properties = (body.properties ?? {}) as Record<string, string>;
     const invalid = Object.keys(properties).find((k) => !/^[a-z0-9_]+$/.test(k));
     if (invalid) {
-      return error(400, `Property values were not valid: [{"isValid":false,"message":"Property \\"${invalid}\\" does not exist","error":"PROPERTY_DOESNT_EXIST","name":"${invalid}"}]`, 'VALIDATION_ERROR');
+      return error(
+        400,
+        `Property values were not valid: [{"isValid":false,"message":"Property \\"${invalid}\\" does not exist","error":"PROPERTY_DOESNT_EXIST","name":"${invalid}"}]`,
+        'VALIDATION_ERROR',
+      );
     }
     const email = properties.email?.toLowerCase();
     const clash = email && [...this.contacts.values()].find((c) => c.properties.email?.toLowerCase() === email);
@@ -106,11 +121,16 @@ export class FakeHubspotServer extends FakeCrmServer {
   /** Notes need hs_timestamp; note → contact is association type 202. */
   private createNote(body: Record<string, unknown>): Reply {
     const properties = (body.properties ?? {}) as Record<string, string>;
-    if (!properties.hs_timestamp) return error(400, 'Property values were not valid: hs_timestamp is required', 'VALIDATION_ERROR');
-    const associations = (body.associations ?? []) as { to: { id: string }; types: { associationCategory: string; associationTypeId: number }[] }[];
+    if (!properties.hs_timestamp)
+      return error(400, 'Property values were not valid: hs_timestamp is required', 'VALIDATION_ERROR');
+    const associations = (body.associations ?? []) as {
+      to: { id: string };
+      types: { associationCategory: string; associationTypeId: number }[];
+    }[];
     const contactIds = associations.filter((a) => a.types.some((t) => t.associationTypeId === 202)).map((a) => a.to.id);
     const missing = contactIds.find((id) => !this.contacts.has(id));
-    if (missing) return error(400, `One or more associations are invalid: contact ${missing} does not exist`, 'VALIDATION_ERROR');
+    if (missing)
+      return error(400, `One or more associations are invalid: contact ${missing} does not exist`, 'VALIDATION_ERROR');
     const obj = { ...this.object(properties), contactIds };
     this.notes.set(obj.id, obj);
     const { contactIds: _omit, ...wire } = obj;
@@ -119,11 +139,15 @@ export class FakeHubspotServer extends FakeCrmServer {
 
   /** Supports EQ on properties and on the `associations.contact` pseudo-property. */
   private searchDeals(body: Record<string, unknown>): Reply {
-    const groups = (body.filterGroups ?? []) as { filters: { propertyName: string; operator: string; value: string }[] }[];
+    const groups = (body.filterGroups ?? []) as {
+      filters: { propertyName: string; operator: string; value: string }[];
+    }[];
     const matches = [...this.deals.values()].filter((d) =>
       groups.some((g) =>
         g.filters.every((f) =>
-          f.propertyName === 'associations.contact' ? d.contactIds.includes(String(f.value)) : d.properties[f.propertyName] === f.value,
+          f.propertyName === 'associations.contact'
+            ? d.contactIds.includes(String(f.value))
+            : d.properties[f.propertyName] === f.value,
         ),
       ),
     );
@@ -133,10 +157,14 @@ export class FakeHubspotServer extends FakeCrmServer {
 
   private createDeal(body: Record<string, unknown>): Reply {
     const properties = (body.properties ?? {}) as Record<string, string>;
-    const associations = (body.associations ?? []) as { to: { id: string }; types: { associationCategory: string; associationTypeId: number }[] }[];
+    const associations = (body.associations ?? []) as {
+      to: { id: string };
+      types: { associationCategory: string; associationTypeId: number }[];
+    }[];
     const contactIds = associations.filter((a) => a.types.some((t) => t.associationTypeId === 3)).map((a) => a.to.id);
     const missing = contactIds.find((id) => !this.contacts.has(id));
-    if (missing) return error(400, `One or more associations are invalid: contact ${missing} does not exist`, 'VALIDATION_ERROR');
+    if (missing)
+      return error(400, `One or more associations are invalid: contact ${missing} does not exist`, 'VALIDATION_ERROR');
     const obj = { ...this.object(properties), contactIds };
     this.deals.set(obj.id, obj);
     const { contactIds: _omit, ...wire } = obj;
@@ -146,7 +174,13 @@ export class FakeHubspotServer extends FakeCrmServer {
   private object(properties: Record<string, string>): HubspotObject {
     const id = String(this.nextId++);
     const now = new Date().toISOString();
-    return { id, properties: { ...properties, hs_object_id: id, createdate: now, lastmodifieddate: now }, createdAt: now, updatedAt: now, archived: false };
+    return {
+      id,
+      properties: { ...properties, hs_object_id: id, createdate: now, lastmodifieddate: now },
+      createdAt: now,
+      updatedAt: now,
+      archived: false,
+    };
   }
 }
 

@@ -1,9 +1,16 @@
 import { randomBytes } from 'node:crypto';
+
 import { FakeCrmServer, RecordedRequest, Reply } from 'test/crm/fake-crm-base';
 
 type SObject = Record<string, unknown> & { Id: string };
 
-const PREFIX: Record<string, string> = { Lead: '00Q', Contact: '003', Opportunity: '006', OpportunityContactRole: '00K', Task: '00T' };
+const PREFIX: Record<string, string> = {
+  Lead: '00Q',
+  Contact: '003',
+  Opportunity: '006',
+  OpportunityContactRole: '00K',
+  Task: '00T',
+};
 const REQUIRED: Record<string, string[]> = {
   Lead: ['LastName', 'Company'],
   Contact: ['LastName'],
@@ -26,7 +33,9 @@ export class FakeSalesforceServer extends FakeCrmServer {
   accessToken = `00D${randomBytes(8).toString('hex')}!session`;
   tokenRequests = 0;
 
-  constructor(readonly oauth = { clientId: 'sf-client-id', clientSecret: 'sf-client-secret', refreshToken: 'sf-refresh-token' }) {
+  constructor(
+    readonly oauth = { clientId: 'sf-client-id', clientSecret: 'sf-client-secret', refreshToken: 'sf-refresh-token' },
+  ) {
     super();
   }
 
@@ -47,14 +56,31 @@ export class FakeSalesforceServer extends FakeCrmServer {
     if (req.method === 'POST' && url.pathname === '/services/oauth2/token') return this.token(req.rawBody);
     const api = /^\/services\/data\/v\d+\.\d\/(.*)$/.exec(url.pathname);
     if (!api) return sfError(404, 'NOT_FOUND', 'The requested resource does not exist');
-    if (req.headers.authorization !== `Bearer ${this.accessToken}`) return sfError(401, 'INVALID_SESSION_ID', 'Session expired or invalid');
+    if (req.headers.authorization !== `Bearer ${this.accessToken}`)
+      return sfError(401, 'INVALID_SESSION_ID', 'Session expired or invalid');
     const rest = api[1];
     const body = (req.body ?? {}) as Record<string, unknown>;
-    if (req.method === 'GET' && rest === 'limits') return { status: 200, body: { DailyApiRequests: { Max: 15000, Remaining: 14990 } } };
+    if (req.method === 'GET' && rest === 'limits')
+      return { status: 200, body: { DailyApiRequests: { Max: 15000, Remaining: 14990 } } };
     if (req.method === 'GET' && rest === 'query') return this.query(url.searchParams.get('q') ?? '');
     if (req.method === 'GET' && rest === 'sobjects/Opportunity/describe') {
-      const picklistValues = ['Prospecting', 'Qualification', 'Closed Won'].map((v) => ({ value: v, label: v, active: true, defaultValue: false, validFor: null }));
-      return { status: 200, body: { name: 'Opportunity', fields: [{ name: 'Name', type: 'string' }, { name: 'StageName', type: 'picklist', picklistValues }] } };
+      const picklistValues = ['Prospecting', 'Qualification', 'Closed Won'].map((v) => ({
+        value: v,
+        label: v,
+        active: true,
+        defaultValue: false,
+        validFor: null,
+      }));
+      return {
+        status: 200,
+        body: {
+          name: 'Opportunity',
+          fields: [
+            { name: 'Name', type: 'string' },
+            { name: 'StageName', type: 'picklist', picklistValues },
+          ],
+        },
+      };
     }
     const create = /^sobjects\/(\w+)$/.exec(rest);
     if (req.method === 'POST' && create) return this.create(create[1], body);
@@ -72,7 +98,11 @@ export class FakeSalesforceServer extends FakeCrmServer {
   private token(raw: string): Reply {
     this.tokenRequests += 1;
     const form = new URLSearchParams(raw);
-    if (form.get('grant_type') !== 'refresh_token' || form.get('client_id') !== this.oauth.clientId || form.get('client_secret') !== this.oauth.clientSecret) {
+    if (
+      form.get('grant_type') !== 'refresh_token' ||
+      form.get('client_id') !== this.oauth.clientId ||
+      form.get('client_secret') !== this.oauth.clientSecret
+    ) {
       return { status: 400, body: { error: 'invalid_client', error_description: 'invalid client credentials' } };
     }
     if (form.get('refresh_token') !== this.oauth.refreshToken) {
@@ -109,12 +139,16 @@ export class FakeSalesforceServer extends FakeCrmServer {
     if (!existing) return sfError(404, 'NOT_FOUND', 'The requested resource does not exist');
     const names = fields ? fields.split(',') : Object.keys(existing);
     const record = Object.fromEntries(names.map((n) => [n, existing[n] ?? null]));
-    return { status: 200, body: { attributes: { type, url: `/services/data/v62.0/sobjects/${type}/${id}` }, ...record, Id: id } };
+    return {
+      status: 200,
+      body: { attributes: { type, url: `/services/data/v62.0/sobjects/${type}/${id}` }, ...record, Id: id },
+    };
   }
 
   private create(type: string, body: Record<string, unknown>): Reply {
     const missing = (REQUIRED[type] ?? []).filter((f) => body[f] === undefined || body[f] === '');
-    if (missing.length) return sfError(400, 'REQUIRED_FIELD_MISSING', `Required fields are missing: [${missing.join(', ')}]`, missing);
+    if (missing.length)
+      return sfError(400, 'REQUIRED_FIELD_MISSING', `Required fields are missing: [${missing.join(', ')}]`, missing);
     const id = `${PREFIX[type] ?? '001'}${randomBytes(6).toString('hex').toUpperCase()}AAA`.slice(0, 18);
     if (!this.objects.has(type)) this.objects.set(type, new Map());
     this.objects.get(type)!.set(id, { ...body, Id: id });

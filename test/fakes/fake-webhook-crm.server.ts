@@ -1,4 +1,5 @@
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+
 import { FakeCrmServer, RecordedRequest, Reply } from 'test/crm/fake-crm-base';
 
 export type FakeWebhookAuth =
@@ -78,7 +79,9 @@ export class FakeWebhookCrmServer extends FakeCrmServer {
       case 'basic':
         return header('authorization') === `Basic ${Buffer.from(`${a.username}:${a.password}`).toString('base64')}`;
       case 'hmac': {
-        const parts = Object.fromEntries((header(a.header) ?? '').split(',').map((p) => p.split('=') as [string, string]));
+        const parts = Object.fromEntries(
+          (header(a.header) ?? '').split(',').map((p) => p.split('=') as [string, string]),
+        );
         if (!parts.t || !parts.v1 || Math.abs(Date.now() / 1000 - Number(parts.t)) > 300) return false;
         const expected = createHmac('sha256', a.secret).update(`${parts.t}.${req.rawBody}`).digest();
         const given = Buffer.from(parts.v1, 'hex');

@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+
 import { LlmProvider } from 'src/chat/llm-provider.port';
 import { LlmErrorCode } from 'src/chat/providers/llm.errors';
 import { EmbeddingProvider } from 'src/rag/embedding-provider.port';
@@ -57,10 +58,12 @@ describe('one Gemini breaker shared by chat, embeddings, re-ranking and Live', (
       { id: 'second', score: 0.5 },
     ]);
     await expect(
-      t.app.get(LiveModelConnector).connect(
-        { systemInstruction: 'x', tools: [], voiceName: null, language: null },
-        { onMessage: () => undefined, onClose: () => undefined },
-      ),
+      t.app
+        .get(LiveModelConnector)
+        .connect(
+          { systemInstruction: 'x', tools: [], voiceName: null, language: null },
+          { onMessage: () => undefined, onClose: () => undefined },
+        ),
     ).rejects.toMatchObject({ code: 'VOICE.MODEL_PAUSED' });
 
     expect(chatRequests).toBe(3);

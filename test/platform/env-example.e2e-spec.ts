@@ -1,6 +1,8 @@
-import { getMetadataStorage } from 'class-validator';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+
+import { getMetadataStorage } from 'class-validator';
+
 import { EnvSchema, validateEnv } from 'src/config/env.schema';
 
 /** `.env.example` is the operator's reference: every variable the schema reads is there, with its default. */
@@ -12,7 +14,11 @@ describe('.env.example', () => {
       .filter((l) => /^[A-Z0-9_]+=/.test(l))
       .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)] as const),
   );
-  const schemaKeys = new Set(getMetadataStorage().getTargetValidationMetadatas(EnvSchema, '', true, false).map((m) => m.propertyName));
+  const schemaKeys = new Set(
+    getMetadataStorage()
+      .getTargetValidationMetadatas(EnvSchema, '', true, false)
+      .map((m) => m.propertyName),
+  );
   const defaults = validateEnv({}) as unknown as Record<string, unknown>;
 
   it('documents every variable the schema reads', () => {

@@ -1,10 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
+
+import { BusinessRepository } from 'src/tenant/business.repository';
 import { createTenant } from 'test/chat/chat.support';
 import { uniqueBusinessId } from 'test/factories/business.factory';
 import { bootTestApp, TestApp } from 'test/support/test-app';
-import { BusinessRepository } from 'src/tenant/business.repository';
 
 const ANY_TENANT_LIMIT = 20;
 const MESSAGE = 'What services do you offer?';

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
+
 import type {
   OpenAPIObject,
   OperationObject,
@@ -9,6 +10,7 @@ import type {
   SchemaObject,
 } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { DataSource } from 'typeorm';
+
 import { buildOpenApiDocument } from 'src/bootstrap';
 import { createTenant } from 'test/chat/chat.support';
 import { bootTestApp, TestApp } from 'test/support/test-app';

@@ -1,8 +1,10 @@
 import { readFile } from 'node:fs/promises';
+
 import { ModulesContainer } from '@nestjs/core';
 import { DECORATORS } from '@nestjs/swagger';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
+
 import { OPENAPI_FILE, serializeOpenApi } from 'src/common/http/openapi-file';
 import { bootTestApp, TestApp } from 'test/support/test-app';
 

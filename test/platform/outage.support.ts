@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+
 import type TestAgent from 'supertest/lib/agent';
 
 export interface TurnOutcome {

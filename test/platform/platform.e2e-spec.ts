@@ -19,7 +19,10 @@ describe('Platform', () => {
     it('serves the OpenAPI document with the admin security scheme on admin operations', async () => {
       const doc = await t.http.get('/docs-json');
       expect(doc.status).toBe(200);
-      expect(doc.body.components.securitySchemes['admin-api-key']).toMatchObject({ type: 'apiKey', name: 'X-Admin-API-Key' });
+      expect(doc.body.components.securitySchemes['admin-api-key']).toMatchObject({
+        type: 'apiKey',
+        name: 'X-Admin-API-Key',
+      });
       expect(doc.body.components.securitySchemes['admin-bearer']).toMatchObject({ type: 'http', scheme: 'bearer' });
       const upsert = doc.body.paths['/admin/business'].post;
       expect(upsert.security).toEqual([{ 'admin-api-key': [] }, { 'admin-bearer': [] }]);
@@ -34,10 +37,22 @@ describe('Platform', () => {
     it('documents every operation with a summary and every schema property with an example', async () => {
       const doc = (await t.http.get('/docs-json')).body as {
         paths: Record<string, Record<string, { summary?: string }>>;
-        components: { schemas: Record<string, { properties?: Record<string, { example?: unknown; $ref?: string; allOf?: unknown; items?: { $ref?: string } }> }> };
+        components: {
+          schemas: Record<
+            string,
+            {
+              properties?: Record<
+                string,
+                { example?: unknown; $ref?: string; allOf?: unknown; items?: { $ref?: string } }
+              >;
+            }
+          >;
+        };
       };
       const undocumented = Object.entries(doc.paths).flatMap(([path, ops]) =>
-        Object.entries(ops).filter(([, op]) => !op.summary).map(([method]) => `${method} ${path}`),
+        Object.entries(ops)
+          .filter(([, op]) => !op.summary)
+          .map(([method]) => `${method} ${path}`),
       );
       const withoutExample = Object.entries(doc.components.schemas).flatMap(([name, schema]) =>
         Object.entries(schema.properties ?? {})
@@ -71,15 +86,24 @@ describe('Platform', () => {
       const admin = await t.http.get('/admin.html');
       expect(admin.status).toBe(200);
       expect(admin.text).toContain('Admin API key');
-      await t.http.get('/widget.js').expect(200).expect('Content-Type', /javascript/);
+      await t.http
+        .get('/widget.js')
+        .expect(200)
+        .expect('Content-Type', /javascript/);
     });
 
-    it('allows CORS from a tenant\'s widget origin and not from strangers', async () => {
+    it("allows CORS from a tenant's widget origin and not from strangers", async () => {
       const body = businessFactory.build({ allowedOrigins: ['https://widget-host.example.com'] });
       await t.http.post('/admin/business').set(t.admin).send(body).expect(201);
-      const ok = await t.http.options('/chat').set('Origin', 'https://widget-host.example.com').set('Access-Control-Request-Method', 'POST');
+      const ok = await t.http
+        .options('/chat')
+        .set('Origin', 'https://widget-host.example.com')
+        .set('Access-Control-Request-Method', 'POST');
       expect(ok.headers['access-control-allow-origin']).toBe('https://widget-host.example.com');
-      const no = await t.http.options('/chat').set('Origin', 'https://evil.example.net').set('Access-Control-Request-Method', 'POST');
+      const no = await t.http
+        .options('/chat')
+        .set('Origin', 'https://evil.example.net')
+        .set('Access-Control-Request-Method', 'POST');
       expect(no.headers['access-control-allow-origin']).toBeUndefined();
     });
 
@@ -108,7 +132,11 @@ describe('Platform', () => {
       const before = await b.http.get(`/api/business/${body.businessId}/config`).expect(200);
       expect(before.body.config.greetingMessage).toBe('Hi, welcome to Acme Plumbing!');
 
-      await a.http.post('/admin/business').set(a.admin).send({ businessId: body.businessId, greetingMessage: 'Updated greeting' }).expect(200);
+      await a.http
+        .post('/admin/business')
+        .set(a.admin)
+        .send({ businessId: body.businessId, greetingMessage: 'Updated greeting' })
+        .expect(200);
       // Polls until the change arrives; how fast it arrives is not a property a shared CI machine can time.
       const deadline = Date.now() + 15_000;
       let seen = '';
@@ -144,14 +172,24 @@ describe('Platform', () => {
     });
 
     it('refuses production without Redis, a database URL, an admin key or an encryption key', async () => {
-      const attempt = bootTestApp({ NODE_ENV: 'production', REDIS_URL: undefined, DATABASE_URL: undefined, ADMIN_API_KEY: undefined, CRM_ENCRYPTION_KEY: undefined });
+      const attempt = bootTestApp({
+        NODE_ENV: 'production',
+        REDIS_URL: undefined,
+        DATABASE_URL: undefined,
+        ADMIN_API_KEY: undefined,
+        CRM_ENCRYPTION_KEY: undefined,
+      });
       await expect(attempt).rejects.toThrow(/REDIS_URL: required when NODE_ENV=production/);
-      await expect(bootTestApp({ NODE_ENV: 'production', REDIS_URL: undefined })).rejects.toThrow(/DATABASE_URL|REDIS_URL/);
+      await expect(bootTestApp({ NODE_ENV: 'production', REDIS_URL: undefined })).rejects.toThrow(
+        /DATABASE_URL|REDIS_URL/,
+      );
     });
 
     // Two retries a second apart, not TypeORM's default minute of retries: the test's own timeout is the bound.
     it('fails fast when the database is unreachable', async () => {
-      await expect(bootTestApp({ DATABASE_URL: 'postgres://postgres@127.0.0.1:1/test' })).rejects.toThrow(/ECONNREFUSED/);
+      await expect(bootTestApp({ DATABASE_URL: 'postgres://postgres@127.0.0.1:1/test' })).rejects.toThrow(
+        /ECONNREFUSED/,
+      );
     }, 20_000);
   });
 });

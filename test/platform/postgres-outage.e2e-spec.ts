@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+
 import { LlmProvider, LlmRequest, LlmResponse } from 'src/chat/llm-provider.port';
 import { bootAppWith, chatter, createTenant } from 'test/chat/chat.support';
 import { callTool, say, ScriptedLlm } from 'test/chat/scripted-llm';

@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+
 import { createTenant } from 'test/chat/chat.support';
 import { ChatLoad, okCount, summary, unavailableCount } from 'test/platform/outage.support';
 import { plumbingDocumentsFactory } from 'test/rag/knowledge-documents-factory';

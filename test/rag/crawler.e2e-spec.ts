@@ -1,7 +1,9 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+
 import { Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+
 import { AppError } from 'src/common/errors/app-error';
 import { AppConfig } from 'src/config/app-config.service';
 import { type EnvSchema, validateEnv } from 'src/config/env.schema';

@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+
 import { GeminiClient } from 'src/gemini/gemini-client';
 import { GeminiPolicy, GeminiPolicyOptions } from 'src/gemini/gemini-policy';
 import { GeminiEmbeddingOptions, GeminiEmbeddingProvider } from 'src/rag/embeddings/gemini-embedding.provider';
@@ -212,7 +213,7 @@ describe('Gemini embeddings and re-ranking against the fake Gemini API', () => {
         })
         .expect(202);
       const jobUrl = `/admin/business/${business.businessId}/knowledge/jobs/${(accepted.body as { jobId: string }).jobId}`;
-      for (let status = ''; status !== 'completed'; ) {
+      for (let status = ''; status !== 'completed';) {
         status = ((await t.http.get(jobUrl).set(t.admin).expect(200)).body as { status: string }).status;
         if (status === 'failed') throw new Error('ingestion failed');
         await new Promise((resolve) => setTimeout(resolve, 100));

@@ -1,6 +1,16 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmdirSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmdirSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { ADMIN_KEY_FILE } from 'src/common/auth/admin-key.provider';
 import { GENERATED_KEY_FILE } from 'src/common/crypto/secret-cipher';
 import { businessFactory } from 'test/factories/business.factory';
@@ -23,7 +33,10 @@ function snapshot(dir: string, prefix = ''): Record<string, string> {
 }
 
 async function deleteTenant(t: TestApp, businessId: string): Promise<void> {
-  await t.http.delete(`/admin/business/${businessId}`).set(t.admin).expect((res) => expect([200, 204, 404]).toContain(res.status));
+  await t.http
+    .delete(`/admin/business/${businessId}`)
+    .set(t.admin)
+    .expect((res) => expect([200, 204, 404]).toContain(res.status));
 }
 
 describe('Knowledge-base index files in DATA_DIR', () => {
@@ -50,7 +63,10 @@ describe('Knowledge-base index files in DATA_DIR', () => {
         expect(existsSync(join(dataDir, 'indexes', id, 'vectors.meta.json'))).toBe(true);
       }
       for (const id of COLLIDING_IDS) {
-        await t.http.delete(`/admin/business/${id}`).set(t.admin).expect((res) => expect([200, 204]).toContain(res.status));
+        await t.http
+          .delete(`/admin/business/${id}`)
+          .set(t.admin)
+          .expect((res) => expect([200, 204]).toContain(res.status));
         expect(existsSync(join(dataDir, 'indexes', id))).toBe(false);
       }
 
@@ -68,9 +84,12 @@ describe('Knowledge-base index files in DATA_DIR', () => {
     beforeAll(async () => (t = await bootTestApp()));
     afterAll(async () => t.close());
 
-    it.each(['..', '.', '../postgres', 'a/../..', '.hidden'])('refuses %p as a business id with 400', async (businessId) => {
-      await t.http.post('/admin/business').set(t.admin).send(businessFactory.build({ businessId })).expect(400);
-    });
+    it.each(['..', '.', '../postgres', 'a/../..', '.hidden'])(
+      'refuses %p as a business id with 400',
+      async (businessId) => {
+        await t.http.post('/admin/business').set(t.admin).send(businessFactory.build({ businessId })).expect(400);
+      },
+    );
   });
 
   it('moves index folders of the old layout under DATA_DIR/indexes on start and serves them without a rebuild', async () => {
@@ -87,7 +106,8 @@ describe('Knowledge-base index files in DATA_DIR', () => {
     // Recreate what an older release left: DATA_DIR/<id>/vectors.*, beside a database folder and an unknown folder.
     const legacyDir = join(dataDir, id);
     mkdirSync(legacyDir);
-    for (const file of readdirSync(join(dataDir, 'indexes', id))) renameSync(join(dataDir, 'indexes', id, file), join(legacyDir, file));
+    for (const file of readdirSync(join(dataDir, 'indexes', id)))
+      renameSync(join(dataDir, 'indexes', id, file), join(legacyDir, file));
     rmdirSync(join(dataDir, 'indexes', id));
     mkdirSync(join(dataDir, 'postgres'));
     writeFileSync(join(dataDir, 'postgres', 'PG_VERSION'), '16\n');

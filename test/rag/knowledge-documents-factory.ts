@@ -13,13 +13,17 @@ export const plumbingDocumentsFactory = {
       url: 'https://acme.example.com/hours',
       title: 'Opening hours',
       category: 'Contact',
-      text: overrides.hours ?? 'Our office is open Monday to Friday from 8am to 6pm. Emergency call-outs are available around the clock.',
+      text:
+        overrides.hours ??
+        'Our office is open Monday to Friday from 8am to 6pm. Emergency call-outs are available around the clock.',
     },
     {
       url: 'https://acme.example.com/warranty',
       title: 'Warranty',
       category: 'Legal',
-      text: overrides.warranty ?? 'All repairs carry a two-year labour warranty. Parts are covered by the manufacturer warranty.',
+      text:
+        overrides.warranty ??
+        'All repairs carry a two-year labour warranty. Parts are covered by the manufacturer warranty.',
     },
   ],
 };

@@ -1,5 +1,13 @@
-import { createTenant, goaccelNdjson, ingestDocuments, ingestNdjson, kbPath, search, waitForJob } from 'test/rag/knowledge-test-helpers';
 import { plumbingDocumentsFactory } from 'test/rag/knowledge-documents-factory';
+import {
+  createTenant,
+  goaccelNdjson,
+  ingestDocuments,
+  ingestNdjson,
+  kbPath,
+  search,
+  waitForJob,
+} from 'test/rag/knowledge-test-helpers';
 import { bootTestApp, TestApp } from 'test/support/test-app';
 
 describe('Knowledge ingestion (JSON and NDJSON)', () => {
@@ -12,7 +20,10 @@ describe('Knowledge ingestion (JSON and NDJSON)', () => {
 
   it('ingests JSON documents in a background job and makes them searchable with their metadata', async () => {
     const id = await createTenant(t);
-    const accepted = await t.http.post(kbPath(id, '/documents')).set(t.admin).send({ documents: plumbingDocumentsFactory.build() });
+    const accepted = await t.http
+      .post(kbPath(id, '/documents'))
+      .set(t.admin)
+      .send({ documents: plumbingDocumentsFactory.build() });
     expect(accepted.status).toBe(202);
     expect(accepted.body).toEqual({ jobId: expect.any(String), status: 'queued' });
 
@@ -29,7 +40,12 @@ describe('Knowledge ingestion (JSON and NDJSON)', () => {
 
     const docs = await t.http.get(kbPath(id, '/documents')).set(t.admin).expect(200);
     expect(docs.body).toMatchObject({ version: 1, total: 3, totalChunks: 3 });
-    expect(docs.body.documents[0]).toMatchObject({ url: 'https://acme.example.com/pricing', category: 'Services', sourceType: 'json', chunkCount: 1 });
+    expect(docs.body.documents[0]).toMatchObject({
+      url: 'https://acme.example.com/pricing',
+      category: 'Services',
+      sourceType: 'json',
+      chunkCount: 1,
+    });
   });
 
   it('ingests the legacy NDJSON crawl, rejoining split pages and dropping the blog list repeated on dozens of pages', async () => {
@@ -48,7 +64,9 @@ describe('Knowledge ingestion (JSON and NDJSON)', () => {
 
     const found = await search(t, id, 'missed call text back', { k: 10 });
     expect(found.results).toHaveLength(10);
-    expect(found.results.map((r) => r.text)).not.toContainEqual(expect.stringMatching(/^The GoAccel Growth Stack: The Exact System We Use/));
+    expect(found.results.map((r) => r.text)).not.toContainEqual(
+      expect.stringMatching(/^The GoAccel Growth Stack: The Exact System We Use/),
+    );
   });
 
   it('re-ingesting identical content creates no new version', async () => {
@@ -83,14 +101,22 @@ describe('Knowledge ingestion (JSON and NDJSON)', () => {
   it('rejects a malformed NDJSON body with 400 naming the line', async () => {
     const id = await createTenant(t);
     const body = `${JSON.stringify({ url: 'https://a.example/x', title: 'X', text: 'Fine line' })}\n{"url": "https://a.example/y", "text": 42}\n`;
-    const res = await t.http.post(kbPath(id, '/documents')).set(t.admin).set('Content-Type', 'application/x-ndjson').send(body);
+    const res = await t.http
+      .post(kbPath(id, '/documents'))
+      .set(t.admin)
+      .set('Content-Type', 'application/x-ndjson')
+      .send(body);
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ code: 'KB.INVALID_NDJSON' });
     expect(res.body.message).toContain('line 2');
   });
 
   it('returns 404 for an unknown business and for an unknown job', async () => {
-    await t.http.post(kbPath('no-such-biz-kb', '/documents')).set(t.admin).send({ documents: plumbingDocumentsFactory.build() }).expect(404);
+    await t.http
+      .post(kbPath('no-such-biz-kb', '/documents'))
+      .set(t.admin)
+      .send({ documents: plumbingDocumentsFactory.build() })
+      .expect(404);
     const id = await createTenant(t);
     const res = await t.http.get(kbPath(id, '/jobs/3f1c2d5e-8a4b-4c1d-9e2f-7a6b5c4d3e2f')).set(t.admin);
     expect(res.status).toBe(404);

@@ -1,9 +1,11 @@
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import type Redis from 'ioredis';
-import { REDIS } from 'src/redis/redis-infra.module';
+
 import { KbJobRepository } from 'src/rag/storage/kb-job.repository';
+import { REDIS } from 'src/redis/redis-infra.module';
 import { plumbingDocumentsFactory } from 'test/rag/knowledge-documents-factory';
 import { createTenant, ingestDocuments, kbPath, search, waitForJob } from 'test/rag/knowledge-test-helpers';
 import { bootTestApp } from 'test/support/test-app';
@@ -40,13 +42,20 @@ describe('Knowledge base across instances and restarts', () => {
 
       const docs = await a.http.get(kbPath(id, '/documents')).set(a.admin).expect(200);
       const hours = docs.body.documents.find((d: { url: string }) => d.url === 'https://acme.example.com/hours');
-      await a.http.delete(kbPath(id, `/documents/${hours.documentId}`)).set(a.admin).expect(200);
+      await a.http
+        .delete(kbPath(id, `/documents/${hours.documentId}`))
+        .set(a.admin)
+        .expect(200);
       await soonOnB(async () =>
-        expect((await search(b, id, 'When is the office open?', { k: 10 })).results.map((r) => r.url)).not.toContain('https://acme.example.com/hours'),
+        expect((await search(b, id, 'When is the office open?', { k: 10 })).results.map((r) => r.url)).not.toContain(
+          'https://acme.example.com/hours',
+        ),
       );
 
       await a.http.post(kbPath(id, '/versions/1/activate')).set(a.admin).expect(200);
-      await soonOnB(async () => expect((await search(b, id, 'When is the office open?')).results[0].text).toContain('Monday to Friday'));
+      await soonOnB(async () =>
+        expect((await search(b, id, 'When is the office open?')).results[0].text).toContain('Monday to Friday'),
+      );
     } finally {
       // @nestjs-modules/ioredis tracks connections in a static set that the first app's shutdown clears, so the
       // second app's client would stay open and keep Jest alive; closing it here is harmless if it is closed already.
@@ -115,7 +124,10 @@ describe('Knowledge base across instances and restarts', () => {
       await first.close();
     }
     // Nothing listens on port 9: every embedding call (query and re-embedding for the new model) fails.
-    const degraded = await bootTestApp({ GEMINI_API_KEY: 'test-key-embeddings-down', GEMINI_BASE_URL: 'http://127.0.0.1:9' });
+    const degraded = await bootTestApp({
+      GEMINI_API_KEY: 'test-key-embeddings-down',
+      GEMINI_BASE_URL: 'http://127.0.0.1:9',
+    });
     try {
       const found = await search(degraded, id, 'labour warranty on repairs');
       expect(found.results[0]).toMatchObject({ url: 'https://acme.example.com/warranty', vectorScore: 0 });
@@ -131,7 +143,9 @@ describe('Knowledge base across instances and restarts', () => {
       const id = await createTenant(t);
       // Written the way the endpoint writes it, but never handed to a queue: as if the process died right after.
       const jobs = t.app.get(KbJobRepository);
-      const orphan = await jobs.create(id, 'documents', { documents: [{ sourceType: 'json', title: 'Orphan', text: 'A job that outlived its process.' }] });
+      const orphan = await jobs.create(id, 'documents', {
+        documents: [{ sourceType: 'json', title: 'Orphan', text: 'A job that outlived its process.' }],
+      });
       await t.close();
 
       const restarted = await bootTestApp({ REDIS_URL: undefined });

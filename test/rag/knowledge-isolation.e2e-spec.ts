@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+
 import { DataSource } from 'typeorm';
+
 import { KnowledgeRetriever } from 'src/rag/knowledge-retriever.port';
 import { plumbingDocumentsFactory } from 'test/rag/knowledge-documents-factory';
 import { createTenant, ingestDocuments, kbPath, search } from 'test/rag/knowledge-test-helpers';
@@ -19,7 +21,11 @@ describe('Knowledge-base tenant isolation and result limits', () => {
     tenantB = await createTenant(t);
     await ingestDocuments(t, tenantA, plumbingDocumentsFactory.build());
     await ingestDocuments(t, tenantB, [
-      { url: 'https://b.example.com/secret', title: 'Secret pricing', text: `Our internal discount code is ${CANARY}. Drain cleaning for partners costs $10.` },
+      {
+        url: 'https://b.example.com/secret',
+        title: 'Secret pricing',
+        text: `Our internal discount code is ${CANARY}. Drain cleaning for partners costs $10.`,
+      },
       ...plumbingDocumentsFactory.build(),
     ]);
   });
@@ -39,9 +45,19 @@ describe('Knowledge-base tenant isolation and result limits', () => {
   it("does not expose another tenant's jobs, documents or versions", async () => {
     const bDocs = await t.http.get(kbPath(tenantB, '/documents')).set(t.admin).expect(200);
     const secret = bDocs.body.documents.find((d: { url: string }) => d.url === 'https://b.example.com/secret');
-    await t.http.delete(kbPath(tenantA, `/documents/${secret.documentId}`)).set(t.admin).expect(404);
-    const bJob = await t.http.post(kbPath(tenantB, '/documents')).set(t.admin).send({ documents: [{ text: 'Another note for B only.' }] }).expect(202);
-    await t.http.get(kbPath(tenantA, `/jobs/${bJob.body.jobId}`)).set(t.admin).expect(404);
+    await t.http
+      .delete(kbPath(tenantA, `/documents/${secret.documentId}`))
+      .set(t.admin)
+      .expect(404);
+    const bJob = await t.http
+      .post(kbPath(tenantB, '/documents'))
+      .set(t.admin)
+      .send({ documents: [{ text: 'Another note for B only.' }] })
+      .expect(202);
+    await t.http
+      .get(kbPath(tenantA, `/jobs/${bJob.body.jobId}`))
+      .set(t.admin)
+      .expect(404);
     const stillThere = await search(t, tenantB, CANARY);
     expect(stillThere.results[0].text).toContain(CANARY);
   });
@@ -64,7 +80,11 @@ describe('Knowledge-base tenant isolation and result limits', () => {
   it('answers an empty knowledge base with no results and zero confidence', async () => {
     const empty = await createTenant(t);
     expect(await search(t, empty, 'anything at all')).toEqual({ results: [], confidence: 0, version: null });
-    expect(await t.app.get(KnowledgeRetriever).retrieve(empty, 'anything')).toEqual({ passages: [], confidence: 0, kbVersion: null });
+    expect(await t.app.get(KnowledgeRetriever).retrieve(empty, 'anything')).toEqual({
+      passages: [],
+      confidence: 0,
+      kbVersion: null,
+    });
   });
 
   it("deletes a tenant's knowledge base, rows and index files, with the tenant", async () => {
@@ -74,11 +94,17 @@ describe('Knowledge-base tenant isolation and result limits', () => {
     const tenantDir = join(process.env.DATA_DIR!, 'indexes', doomed);
     expect(existsSync(tenantDir)).toBe(true);
 
-    await t.http.delete(`/admin/business/${doomed}`).set(t.admin).expect((res) => expect([200, 204]).toContain(res.status));
+    await t.http
+      .delete(`/admin/business/${doomed}`)
+      .set(t.admin)
+      .expect((res) => expect([200, 204]).toContain(res.status));
     await t.http.get(kbPath(doomed, '/search')).query({ q: 'warranty' }).set(t.admin).expect(404);
     const left: Array<{ n: number }> = await t.app
       .get(DataSource)
-      .query('SELECT (SELECT count(*) FROM kb_chunks WHERE business_id = $1)::int + (SELECT count(*) FROM kb_versions WHERE business_id = $1)::int AS n', [doomed]);
+      .query(
+        'SELECT (SELECT count(*) FROM kb_chunks WHERE business_id = $1)::int + (SELECT count(*) FROM kb_versions WHERE business_id = $1)::int AS n',
+        [doomed],
+      );
     expect(left[0].n).toBe(0);
     expect(existsSync(tenantDir)).toBe(false);
   });

@@ -30,7 +30,10 @@ describe('Knowledge endpoints in the OpenAPI document', () => {
       expect({ path, method, operationId: op?.operationId }).toEqual({ path, method, operationId });
       expect(op.security).toEqual([{ 'admin-api-key': [] }, { 'admin-bearer': [] }]);
     }
-    expect(Object.keys(doc.paths[`${base}/documents`].post.requestBody.content)).toEqual(['application/json', 'application/x-ndjson']);
+    expect(Object.keys(doc.paths[`${base}/documents`].post.requestBody.content)).toEqual([
+      'application/json',
+      'application/x-ndjson',
+    ]);
     expect(doc.components.schemas.SearchResultDto.properties.vectorScore.example).toBe(0.48);
     expect(doc.components.schemas.KnowledgeDocumentInputDto.properties.text.example).toContain('$149');
   });

@@ -1,5 +1,6 @@
 import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+
 import { buildDocx, buildHtmlPage, buildPdf, buildZipBombDocx } from 'test/factories/knowledge-file.factory';
 import { createTenant, kbPath, search, waitForJob } from 'test/rag/knowledge-test-helpers';
 import { bootTestApp, TestApp } from 'test/support/test-app';
@@ -7,24 +8,51 @@ import { bootTestApp, TestApp } from 'test/support/test-app';
 /** A tiny site with a sitemap, robots.txt and one disallowed page; paths in `gone` answer 404 and leave the sitemap. */
 function startSite(gone: Set<string>): Promise<{ server: Server; base: string }> {
   const pages: Record<string, string> = {
-    '/': buildHtmlPage({ title: 'Acme Plumbing', heading: 'Welcome', paragraphs: ['Family plumbers you can trust.'], links: ['/boilers', '/private'] }),
-    '/boilers': buildHtmlPage({ title: 'Boilers', heading: 'Boiler servicing', paragraphs: ['We service combi boilers every autumn for a fixed fee of $89.'] }),
-    '/leaks': buildHtmlPage({ title: 'Leaks', heading: 'Leak detection', paragraphs: ['Thermal cameras find hidden leaks behind walls without demolition.'] }),
-    '/private': buildHtmlPage({ title: 'Private', heading: 'Staff only', paragraphs: ['The staff wifi password is HIDDEN-ROBOTS-PAGE.'] }),
+    '/': buildHtmlPage({
+      title: 'Acme Plumbing',
+      heading: 'Welcome',
+      paragraphs: ['Family plumbers you can trust.'],
+      links: ['/boilers', '/private'],
+    }),
+    '/boilers': buildHtmlPage({
+      title: 'Boilers',
+      heading: 'Boiler servicing',
+      paragraphs: ['We service combi boilers every autumn for a fixed fee of $89.'],
+    }),
+    '/leaks': buildHtmlPage({
+      title: 'Leaks',
+      heading: 'Leak detection',
+      paragraphs: ['Thermal cameras find hidden leaks behind walls without demolition.'],
+    }),
+    '/private': buildHtmlPage({
+      title: 'Private',
+      heading: 'Staff only',
+      paragraphs: ['The staff wifi password is HIDDEN-ROBOTS-PAGE.'],
+    }),
   };
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     const base = `http://${req.headers.host}`;
-    if (path === '/robots.txt') return res.writeHead(200, { 'content-type': 'text/plain' }).end('User-agent: *\nDisallow: /private\n');
+    if (path === '/robots.txt')
+      return res.writeHead(200, { 'content-type': 'text/plain' }).end('User-agent: *\nDisallow: /private\n');
     if (path === '/sitemap.xml') {
-      const urls = ['/', '/boilers', '/leaks'].filter((p) => !gone.has(p)).map((p) => `<url><loc>${base}${p}</loc></url>`).join('');
-      return res.writeHead(200, { 'content-type': 'application/xml' }).end(`<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${urls}</urlset>`);
+      const urls = ['/', '/boilers', '/leaks']
+        .filter((p) => !gone.has(p))
+        .map((p) => `<url><loc>${base}${p}</loc></url>`)
+        .join('');
+      return res
+        .writeHead(200, { 'content-type': 'application/xml' })
+        .end(`<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${urls}</urlset>`);
     }
     const page = gone.has(path) ? undefined : pages[path];
     if (!page) return res.writeHead(404).end('not found');
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page);
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve({ server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }),
+    ),
+  );
 }
 
 describe('Knowledge ingestion from files, crawls and the legacy scrape endpoints', () => {
@@ -47,12 +75,61 @@ describe('Knowledge ingestion from files, crawls and the legacy scrape endpoints
   };
 
   it.each([
-    ['notes.txt', () => Buffer.from('Our vans carry spare parts for every common tap model.'), 'spare parts tap model', 'spare parts'],
-    ['faq.md', () => Buffer.from('# FAQ\n\n## Parking\n\nTechnicians need a parking space within fifty metres.'), 'parking space for technicians', 'fifty metres'],
-    ['page.html', () => Buffer.from(buildHtmlPage({ title: 'Gutters', heading: 'Gutter cleaning', paragraphs: ['Gutters are cleared with a vacuum pole from the ground.'] })), 'gutter vacuum pole', 'vacuum pole'],
-    ['rates.csv', () => Buffer.from('service,price\nTap washer replacement,$35\nToilet unblocking,$80\n'), 'toilet unblocking price', '$80'],
-    ['guide.pdf', () => buildPdf([[{ text: 'Frozen pipes', size: 18 }, { text: 'Thaw frozen pipes slowly with a hair dryer, never a blowtorch.' }]], 'Winter guide'), 'thaw frozen pipes', 'hair dryer'],
-    ['policy.docx', () => buildDocx('Cancellation policy', [{ heading: 'Notice', paragraphs: ['Cancel at least 24 hours ahead to avoid the callout fee.'] }]), 'cancel 24 hours callout fee', '24 hours'],
+    [
+      'notes.txt',
+      () => Buffer.from('Our vans carry spare parts for every common tap model.'),
+      'spare parts tap model',
+      'spare parts',
+    ],
+    [
+      'faq.md',
+      () => Buffer.from('# FAQ\n\n## Parking\n\nTechnicians need a parking space within fifty metres.'),
+      'parking space for technicians',
+      'fifty metres',
+    ],
+    [
+      'page.html',
+      () =>
+        Buffer.from(
+          buildHtmlPage({
+            title: 'Gutters',
+            heading: 'Gutter cleaning',
+            paragraphs: ['Gutters are cleared with a vacuum pole from the ground.'],
+          }),
+        ),
+      'gutter vacuum pole',
+      'vacuum pole',
+    ],
+    [
+      'rates.csv',
+      () => Buffer.from('service,price\nTap washer replacement,$35\nToilet unblocking,$80\n'),
+      'toilet unblocking price',
+      '$80',
+    ],
+    [
+      'guide.pdf',
+      () =>
+        buildPdf(
+          [
+            [
+              { text: 'Frozen pipes', size: 18 },
+              { text: 'Thaw frozen pipes slowly with a hair dryer, never a blowtorch.' },
+            ],
+          ],
+          'Winter guide',
+        ),
+      'thaw frozen pipes',
+      'hair dryer',
+    ],
+    [
+      'policy.docx',
+      () =>
+        buildDocx('Cancellation policy', [
+          { heading: 'Notice', paragraphs: ['Cancel at least 24 hours ahead to avoid the callout fee.'] },
+        ]),
+      'cancel 24 hours callout fee',
+      '24 hours',
+    ],
   ])('ingests an uploaded %s and finds it by its content', async (name, build, question, expected) => {
     const id = await createTenant(t);
     const res = await upload(id, name, await build(), 'Uploads');
@@ -121,7 +198,10 @@ describe('Knowledge ingestion from files, crawls and the legacy scrape endpoints
 
   it('crawls a site from its sitemap, respecting robots.txt, and serves the pages by URL', async () => {
     const id = await createTenant(t);
-    const res = await t.http.post(kbPath(id, '/crawl')).set(t.admin).send({ url: site.base, maxPages: 10, maxDepth: 2 });
+    const res = await t.http
+      .post(kbPath(id, '/crawl'))
+      .set(t.admin)
+      .send({ url: site.base, maxPages: 10, maxDepth: 2 });
     expect(res.status).toBe(202);
     const job = await waitForJob(t, id, res.body.jobId);
     expect(job).toMatchObject({ status: 'completed', kind: 'crawl' });
@@ -135,7 +215,11 @@ describe('Knowledge ingestion from files, crawls and the legacy scrape endpoints
   it('a complete re-crawl removes pages that disappeared from the site', async () => {
     const id = await createTenant(t);
     const crawl = async () => {
-      const res = await t.http.post(kbPath(id, '/crawl')).set(t.admin).send({ url: site.base, maxPages: 10 }).expect(202);
+      const res = await t.http
+        .post(kbPath(id, '/crawl'))
+        .set(t.admin)
+        .send({ url: site.base, maxPages: 10 })
+        .expect(202);
       return waitForJob(t, id, res.body.jobId);
     };
     await crawl();

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+
 import { businessFactory } from 'test/factories/business.factory';
 import type { TestApp } from 'test/support/test-app';
 
@@ -44,7 +45,10 @@ export async function createTenant(t: TestApp, overrides: Record<string, unknown
 export async function waitForJob(t: TestApp, businessId: string, jobId: string, timeoutMs = 60_000): Promise<JobBody> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const res = await t.http.get(kbPath(businessId, `/jobs/${jobId}`)).set(t.admin).expect(200);
+    const res = await t.http
+      .get(kbPath(businessId, `/jobs/${jobId}`))
+      .set(t.admin)
+      .expect(200);
     const job = res.body as JobBody;
     if (job.status === 'completed' || job.status === 'failed') return job;
     if (Date.now() > deadline) throw new Error(`job ${jobId} still ${job.status} after ${timeoutMs} ms`);
@@ -59,11 +63,25 @@ export async function ingestDocuments(t: TestApp, businessId: string, documents:
 }
 
 export async function ingestNdjson(t: TestApp, businessId: string, body: string): Promise<JobBody> {
-  const res = await t.http.post(kbPath(businessId, '/documents')).set(t.admin).set('Content-Type', 'application/x-ndjson').send(body).expect(202);
+  const res = await t.http
+    .post(kbPath(businessId, '/documents'))
+    .set(t.admin)
+    .set('Content-Type', 'application/x-ndjson')
+    .send(body)
+    .expect(202);
   return waitForJob(t, businessId, (res.body as { jobId: string }).jobId);
 }
 
-export async function search(t: TestApp, businessId: string, q: string, extra: Record<string, string | number> = {}): Promise<SearchBody> {
-  const res = await t.http.get(kbPath(businessId, '/search')).query({ q, ...extra }).set(t.admin).expect(200);
+export async function search(
+  t: TestApp,
+  businessId: string,
+  q: string,
+  extra: Record<string, string | number> = {},
+): Promise<SearchBody> {
+  const res = await t.http
+    .get(kbPath(businessId, '/search'))
+    .query({ q, ...extra })
+    .set(t.admin)
+    .expect(200);
   return res.body as SearchBody;
 }

@@ -22,18 +22,34 @@ describe('Knowledge versions, incremental updates, dedupe and delete', () => {
 
   it('re-ingesting a changed document replaces only its changed chunks and keeps the others untouched', async () => {
     const id = await createTenant(t);
-    const long = Array.from({ length: 8 }, (_, i) => `Section ${i + 1} of the service guide explains step ${i + 1} of a boiler service in detail. `.repeat(3)).join('\n\n');
-    const first = await ingestDocuments(t, id, [...plumbingDocumentsFactory.build(), { url: 'https://acme.example.com/guide', title: 'Guide', text: long }]);
+    const long = Array.from({ length: 8 }, (_, i) =>
+      `Section ${i + 1} of the service guide explains step ${i + 1} of a boiler service in detail. `.repeat(3),
+    ).join('\n\n');
+    const first = await ingestDocuments(t, id, [
+      ...plumbingDocumentsFactory.build(),
+      { url: 'https://acme.example.com/guide', title: 'Guide', text: long },
+    ]);
     const before = await search(t, id, 'boiler service guide section', { k: 50 });
-    const guideChunksBefore = before.results.filter((r) => r.url === 'https://acme.example.com/guide').map((r) => r.chunkId);
+    const guideChunksBefore = before.results
+      .filter((r) => r.url === 'https://acme.example.com/guide')
+      .map((r) => r.chunkId);
     expect(guideChunksBefore.length).toBeGreaterThan(2);
 
-    const second = await ingestDocuments(t, id, plumbingDocumentsFactory.build({ pricing: 'Drain cleaning now costs $99 flat. Estimates remain free.' }));
+    const second = await ingestDocuments(
+      t,
+      id,
+      plumbingDocumentsFactory.build({ pricing: 'Drain cleaning now costs $99 flat. Estimates remain free.' }),
+    );
     expect(second).toMatchObject({ status: 'completed', version: first.version! + 1 });
     expect(second.counts).toMatchObject({ added: 1, removed: 1, unchangedDocuments: 2 });
 
     const after = await search(t, id, 'boiler service guide section', { k: 50 });
-    expect(after.results.filter((r) => r.url === 'https://acme.example.com/guide').map((r) => r.chunkId).sort()).toEqual([...guideChunksBefore].sort());
+    expect(
+      after.results
+        .filter((r) => r.url === 'https://acme.example.com/guide')
+        .map((r) => r.chunkId)
+        .sort(),
+    ).toEqual([...guideChunksBefore].sort());
     const price = await search(t, id, 'How much does drain cleaning cost?');
     expect(price.results[0].text).toContain('$99');
     expect(price.results.map((r) => r.text).join(' ')).not.toContain('$149');
@@ -43,11 +59,13 @@ describe('Knowledge versions, incremental updates, dedupe and delete', () => {
     const id = await createTenant(t);
     const shared = 'Licensed and insured plumbers serving the whole Bay Area since 1998.';
     const footer = 'Home | Services | Pricing | Contact us | Careers | Privacy';
-    const pages = ['Kitchen sinks', 'Bathroom remodels', 'Sewer lines', 'Gas leaks', 'Water softeners'].map((topic, i) => ({
-      url: `https://acme.example.com/services/${i}`,
-      title: topic,
-      text: `## ${topic}\n\nWe handle ${topic.toLowerCase()} with care and a fixed quote before work starts.\n\n## Menu\n\n${footer}`,
-    }));
+    const pages = ['Kitchen sinks', 'Bathroom remodels', 'Sewer lines', 'Gas leaks', 'Water softeners'].map(
+      (topic, i) => ({
+        url: `https://acme.example.com/services/${i}`,
+        title: topic,
+        text: `## ${topic}\n\nWe handle ${topic.toLowerCase()} with care and a fixed quote before work starts.\n\n## Menu\n\n${footer}`,
+      }),
+    );
     const job = await ingestDocuments(t, id, [
       ...pages,
       { url: 'https://acme.example.com/about', title: 'About', text: shared },
@@ -85,7 +103,11 @@ describe('Knowledge versions, incremental updates, dedupe and delete', () => {
     const id = await createTenant(t);
     await ingestDocuments(t, id, plumbingDocumentsFactory.build());
     const original = await search(t, id, 'When is the office open?');
-    const v2 = await ingestDocuments(t, id, plumbingDocumentsFactory.build({ hours: 'We are now open seven days a week, 7am to 9pm.' }));
+    const v2 = await ingestDocuments(
+      t,
+      id,
+      plumbingDocumentsFactory.build({ hours: 'We are now open seven days a week, 7am to 9pm.' }),
+    );
     expect(v2.version).toBe(2);
 
     const listed = await t.http.get(kbPath(id, '/versions')).set(t.admin).expect(200);
@@ -117,9 +139,13 @@ describe('Knowledge versions, incremental updates, dedupe and delete', () => {
   it('builds the next version on the rolled-back one', async () => {
     const id = await createTenant(t);
     await ingestDocuments(t, id, plumbingDocumentsFactory.build());
-    await ingestDocuments(t, id, [{ url: 'https://acme.example.com/faq', title: 'FAQ', text: 'We accept credit cards and bank transfers.' }]);
+    await ingestDocuments(t, id, [
+      { url: 'https://acme.example.com/faq', title: 'FAQ', text: 'We accept credit cards and bank transfers.' },
+    ]);
     await t.http.post(kbPath(id, '/versions/1/activate')).set(t.admin).expect(200);
-    const v3 = await ingestDocuments(t, id, [{ url: 'https://acme.example.com/jobs', title: 'Jobs', text: 'We are hiring apprentice plumbers.' }]);
+    const v3 = await ingestDocuments(t, id, [
+      { url: 'https://acme.example.com/jobs', title: 'Jobs', text: 'We are hiring apprentice plumbers.' },
+    ]);
     expect(v3.version).toBe(3);
     const urls = (await documents(id)).map((d) => d.url).sort();
     expect(urls).toEqual([

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+
 import { contentTerms } from 'src/rag/embeddings/text-features';
 import { KbChunkRepository } from 'src/rag/storage/kb-chunk.repository';
 import { KbVersionRepository } from 'src/rag/storage/kb-version.repository';

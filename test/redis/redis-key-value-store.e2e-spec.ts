@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
+
 import Redis from 'ioredis';
+
 import { KeyValueStore } from 'src/redis/key-value-store.port';
-import { REDIS } from 'src/redis/redis-infra.module';
 import { RedisKeyValueStore } from 'src/redis/redis.key-value-store';
+import { REDIS } from 'src/redis/redis-infra.module';
 import { TEST_REDIS_URL } from 'test/support/services';
 import { bootTestApp } from 'test/support/test-app';
 

@@ -1,8 +1,10 @@
-import { mkdtempSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import Redis from 'ioredis';
+
 import { PubSub } from 'src/redis/pub-sub.port';
 import { REDIS } from 'src/redis/redis-infra.module';
 import { TENANT_CHANGED_CHANNEL } from 'src/tenant/tenant-config.cache';
@@ -54,11 +56,15 @@ describe('Two deployments sharing one Redis (REDIS_KEY_PREFIX)', () => {
     keysBefore = new Set(await allKeys(raw));
     // Pub/sub ignores the database number: this sees the whole server, so messages are picked out by tenant id.
     observer = new Redis(TEST_REDIS_URL);
-    observer.on('pmessage', (_pattern: string, channel: string, message: string) => published.push({ channel, message }));
+    observer.on('pmessage', (_pattern: string, channel: string, message: string) =>
+      published.push({ channel, message }),
+    );
     await observer.psubscribe('*');
     apps = [];
     for (const prefix of prefixes) {
-      apps.push(await bootTestApp({ REDIS_KEY_PREFIX: prefix, PUBLIC_BASE_URL, DATA_DIR: mkdtempSync(join(tmpdir(), 'ns-')) }));
+      apps.push(
+        await bootTestApp({ REDIS_KEY_PREFIX: prefix, PUBLIC_BASE_URL, DATA_DIR: mkdtempSync(join(tmpdir(), 'ns-')) }),
+      );
     }
   });
 

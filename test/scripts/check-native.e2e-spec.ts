@@ -7,22 +7,35 @@ const ROOT = join(__dirname, '..', '..');
 const SCRIPT = join(ROOT, 'scripts', 'check-native.cjs');
 
 /** A copy of the check beside an hnswlib-node whose addon failed to build, on a PATH with nothing but node. */
-function bareMachine(): { dir: string; run: (env?: NodeJS.ProcessEnv) => { status: number | null; stdout: string; stderr: string } } {
+function bareMachine(): {
+  dir: string;
+  run: (env?: NodeJS.ProcessEnv) => { status: number | null; stdout: string; stderr: string };
+} {
   const dir = mkdtempSync(join(tmpdir(), 'check-native-'));
   copyFileSync(SCRIPT, join(dir, 'check-native.cjs'));
   mkdirSync(join(dir, 'bin'));
   symlinkSync(process.execPath, join(dir, 'bin', 'node'));
   mkdirSync(join(dir, 'node_modules', 'hnswlib-node'), { recursive: true });
-  writeFileSync(join(dir, 'node_modules', 'hnswlib-node', 'index.js'), "throw new Error('Could not locate the bindings file.');\n");
+  writeFileSync(
+    join(dir, 'node_modules', 'hnswlib-node', 'index.js'),
+    "throw new Error('Could not locate the bindings file.');\n",
+  );
   const run = (env: NodeJS.ProcessEnv = {}) =>
-    spawnSync(join(dir, 'bin', 'node'), [join(dir, 'check-native.cjs')], { env: { HOME: dir, PATH: join(dir, 'bin'), ...env }, encoding: 'utf8' });
+    spawnSync(join(dir, 'bin', 'node'), [join(dir, 'check-native.cjs')], {
+      env: { HOME: dir, PATH: join(dir, 'bin'), ...env },
+      encoding: 'utf8',
+    });
   return { dir, run };
 }
 
 describe('node scripts/check-native.cjs', () => {
   it('is silent and succeeds when the addon loads', () => {
     const result = spawnSync(process.execPath, [SCRIPT], { cwd: ROOT, encoding: 'utf8' });
-    expect({ status: result.status, stdout: result.stdout, stderr: result.stderr }).toEqual({ status: 0, stdout: '', stderr: '' });
+    expect({ status: result.status, stdout: result.stdout, stderr: result.stderr }).toEqual({
+      status: 0,
+      stdout: '',
+      stderr: '',
+    });
   });
 
   it('ends with one line naming every build prerequisite the machine lacks', () => {
@@ -40,7 +53,7 @@ describe('node scripts/check-native.cjs', () => {
     }
   });
 
-  it('counts the headers under npm\'s nodedir as present', () => {
+  it("counts the headers under npm's nodedir as present", () => {
     const { dir, run } = bareMachine();
     try {
       mkdirSync(join(dir, 'headers', 'include', 'node'), { recursive: true });

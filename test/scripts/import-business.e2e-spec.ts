@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { createServer } from 'node:net';
+
 import { businessFactory } from 'test/factories/business.factory';
 import { bootTestApp, TestApp } from 'test/support/test-app';
 
@@ -29,7 +30,11 @@ describe('npm run business:import', () => {
     expect(result.code).toBe(0);
     const res = await t.http.get('/admin/business/goaccel-website').set(t.admin);
     expect(res.status).toBe(200);
-    expect(res.body.config).toMatchObject({ businessName: 'GoAccel', widgetPosition: 'center', contactEmail: 'info@goaccel.com' });
+    expect(res.body.config).toMatchObject({
+      businessName: 'GoAccel',
+      widgetPosition: 'center',
+      contactEmail: 'info@goaccel.com',
+    });
     expect(res.body.config.ctaTree.main_menu.children).toEqual(['sales_team', 'support_team', 'general_question']);
   }, 60_000);
 
@@ -51,9 +56,14 @@ describe('npm run business:import', () => {
     });
     const file = join(mkdtempSync(join(tmpdir(), 'import-')), 'business.json');
     writeFileSync(file, JSON.stringify(businessFactory.build()));
-    const result = await importBusiness(file, { ...process.env, DATABASE_URL: `postgres://postgres@127.0.0.1:${closed}/test_unreachable` });
+    const result = await importBusiness(file, {
+      ...process.env,
+      DATABASE_URL: `postgres://postgres@127.0.0.1:${closed}/test_unreachable`,
+    });
     expect(result.code).toBe(1);
-    expect(result.out.trim().split('\n').pop()).toBe(`Import failed: nothing accepts connections on 127.0.0.1:${closed}`);
+    expect(result.out.trim().split('\n').pop()).toBe(
+      `Import failed: nothing accepts connections on 127.0.0.1:${closed}`,
+    );
     expect(result.out).not.toMatch(/\n\s+at |undefined/);
   }, 60_000);
 });

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+
 import Redis from 'ioredis';
+
 import { newSessionState } from 'src/conversation/session-state';
 import { RedisSessionStore } from 'src/session/stores/redis.session-store';
 import { TEST_REDIS_URL } from 'test/support/services';

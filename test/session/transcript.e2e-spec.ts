@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
-import { SessionStore } from 'src/session/session-store.port';
+
 import { newSessionState } from 'src/conversation/session-state';
+import { SessionStore } from 'src/session/session-store.port';
 import { TranscriptService } from 'src/session/transcript.service';
 import { createTenant } from 'test/chat/chat.support';
 import { bootTestApp, TestApp } from 'test/support/test-app';

@@ -2,7 +2,14 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { assertTestDatabase, suiteDatabaseUrl, suiteRedisUrl, TEST_ADMIN_KEY, TEST_REDIS_KEY_PREFIX } from 'test/support/services';
+
+import {
+  assertTestDatabase,
+  suiteDatabaseUrl,
+  suiteRedisUrl,
+  TEST_ADMIN_KEY,
+  TEST_REDIS_KEY_PREFIX,
+} from 'test/support/services';
 
 process.env.NODE_ENV = 'test';
 process.env.DATABASE_URL = suiteDatabaseUrl();

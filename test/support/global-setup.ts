@@ -1,11 +1,16 @@
 import { join } from 'node:path';
+
 import Redis from 'ioredis';
 import { register } from 'tsconfig-paths';
 import { DataSource } from 'typeorm';
 
 // Global setup runs outside Jest's module mapper, so the tsconfig path aliases are registered by hand.
-register({ baseUrl: join(__dirname, '..', '..'), paths: { 'src/*': ['src/*'], 'test/*': ['test/*'], migrations: ['migrations/index'] } });
-const { dataSourceOptions } = require('src/database/data-source.options') as typeof import('src/database/data-source.options');
+register({
+  baseUrl: join(__dirname, '..', '..'),
+  paths: { 'src/*': ['src/*'], 'test/*': ['test/*'], migrations: ['migrations/index'] },
+});
+const { dataSourceOptions } =
+  require('src/database/data-source.options') as typeof import('src/database/data-source.options');
 const { assertTestDatabase, suiteDatabaseUrl, suiteRedisUrl } =
   require('test/support/services') as typeof import('test/support/services');
 

@@ -2,6 +2,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
+
 import { AppModule } from 'src/app.module';
 import { configureApp, createApp, NEST_APP_OPTIONS } from 'src/bootstrap';
 import { assertTestDatabase, TEST_ADMIN_KEY } from 'test/support/services';
@@ -21,7 +22,10 @@ export type ProviderOverride = [token: unknown, value: unknown];
  * Boots the real AppModule through the production bootstrap. `env` overrides process.env for this
  * instance only (restored afterwards), so a suite can boot instances with different settings.
  */
-export async function bootTestApp(env: Record<string, string | undefined> = {}, overrides: ProviderOverride[] = []): Promise<TestApp> {
+export async function bootTestApp(
+  env: Record<string, string | undefined> = {},
+  overrides: ProviderOverride[] = [],
+): Promise<TestApp> {
   // A suite pointing one app at its own database (an outage test's private server) gets the same guard.
   if (env.DATABASE_URL) assertTestDatabase(env.DATABASE_URL);
   const saved = { ...process.env };

@@ -16,7 +16,11 @@ describe('Business admin API', () => {
     const created = await create(body);
     expect(created.status).toBe(201);
     expect(created.body.success).toBe(true);
-    expect(created.body.config).toMatchObject({ businessId: body.businessId, businessName: 'Acme Plumbing', version: 1 });
+    expect(created.body.config).toMatchObject({
+      businessId: body.businessId,
+      businessName: 'Acme Plumbing',
+      version: 1,
+    });
     expect(created.body.config.ctaTree.sales.children).toEqual(['pricing', 'book_appointment']);
 
     const got = await t.http.get(`/admin/business/${body.businessId}`).set(t.admin);
@@ -24,7 +28,10 @@ describe('Business admin API', () => {
     expect(got.body.config.systemPrompt).toContain('SECRET-PROMPT-CANARY');
 
     // The shared test database holds many tenants; start the page just before this one (ids sort by id).
-    const list = await t.http.get('/admin/business').query({ limit: 1, cursor: body.businessId.slice(0, -1) }).set(t.admin);
+    const list = await t.http
+      .get('/admin/business')
+      .query({ limit: 1, cursor: body.businessId.slice(0, -1) })
+      .set(t.admin);
     expect(list.status).toBe(200);
     expect(list.body.businesses[body.businessId].businessName).toBe('Acme Plumbing');
     expect(list.body.total).toBeGreaterThanOrEqual(1);
@@ -52,7 +59,12 @@ describe('Business admin API', () => {
   it('partially updates, keeps absent fields, clears with null or "" and bumps the version', async () => {
     const body = businessFactory.build();
     await create(body);
-    const updated = await create({ businessId: body.businessId, personality: 'Upbeat', websiteUrl: null, contactPhone: '' });
+    const updated = await create({
+      businessId: body.businessId,
+      personality: 'Upbeat',
+      websiteUrl: null,
+      contactPhone: '',
+    });
     expect(updated.status).toBe(200);
     expect(updated.body.config).toMatchObject({
       businessName: 'Acme Plumbing',
@@ -73,10 +85,18 @@ describe('Business admin API', () => {
       business_name: 'Legacy Co',
       greeting_message: 'Hello from legacy',
       widget_position: 'center',
-      cta_tree: { main_menu: { id: 'main_menu', label: 'Menu', action: 'show_children', children: ['call_us'] }, call_us: { id: 'call_us', label: 'Call us', action: 'send', message: 'Call me' } },
+      cta_tree: {
+        main_menu: { id: 'main_menu', label: 'Menu', action: 'show_children', children: ['call_us'] },
+        call_us: { id: 'call_us', label: 'Call us', action: 'send', message: 'Call me' },
+      },
     });
     expect(res.status).toBe(201);
-    expect(res.body.config).toMatchObject({ businessId: id, businessName: 'Legacy Co', greetingMessage: 'Hello from legacy', widgetPosition: 'center' });
+    expect(res.body.config).toMatchObject({
+      businessId: id,
+      businessName: 'Legacy Co',
+      greetingMessage: 'Hello from legacy',
+      widgetPosition: 'center',
+    });
     expect(Object.keys(res.body.config.ctaTree).sort()).toEqual(['call_us', 'main_menu']);
   });
 
@@ -90,17 +110,26 @@ describe('Business admin API', () => {
     };
 
     it('rejects a bad business id', () => expect400(businessFactory.build({ businessId: 'Bad Id!' }), 'businessId'));
-    it('rejects an id that starts with a dash', () => expect400(businessFactory.build({ businessId: '-abc' }), 'businessId'));
+    it('rejects an id that starts with a dash', () =>
+      expect400(businessFactory.build({ businessId: '-abc' }), 'businessId'));
     it('rejects creation without a name', () => expect400({ businessId: uniqueBusinessId() }, 'businessName'));
-    it('rejects unknown fields', () => expect400(businessFactory.build({ favouriteColour: 'blue' }), 'favouriteColour'));
-    it('rejects a bad widget position', () => expect400(businessFactory.build({ widgetPosition: 'top' }), 'widgetPosition'));
-    it('rejects a non-http website', () => expect400(businessFactory.build({ websiteUrl: 'ftp://x.example.com' }), 'websiteUrl'));
+    it('rejects unknown fields', () =>
+      expect400(businessFactory.build({ favouriteColour: 'blue' }), 'favouriteColour'));
+    it('rejects a bad widget position', () =>
+      expect400(businessFactory.build({ widgetPosition: 'top' }), 'widgetPosition'));
+    it('rejects a non-http website', () =>
+      expect400(businessFactory.build({ websiteUrl: 'ftp://x.example.com' }), 'websiteUrl'));
     it('rejects an oversized logo', () =>
-      expect400(businessFactory.build({ businessLogo: `data:image/png;base64,${'A'.repeat(310_000)}` }), 'businessLogo'));
+      expect400(
+        businessFactory.build({ businessLogo: `data:image/png;base64,${'A'.repeat(310_000)}` }),
+        'businessLogo',
+      ));
 
     it('rejects a CTA tree with a dangling child, naming the node', () =>
       expect400(
-        businessFactory.build({ ctaTree: { menu: { id: 'menu', label: 'Menu', action: 'show_children', children: ['ghost'] } } }),
+        businessFactory.build({
+          ctaTree: { menu: { id: 'menu', label: 'Menu', action: 'show_children', children: ['ghost'] } },
+        }),
         'node "menu" has child "ghost"',
       ));
 
@@ -116,10 +145,18 @@ describe('Business admin API', () => {
       ));
 
     it('rejects a link node without an http(s) URL', () =>
-      expect400(businessFactory.build({ ctaTree: { book: { id: 'book', label: 'Book', action: 'link', url: 'javascript:alert(1)' } } }), 'node "book"'));
+      expect400(
+        businessFactory.build({
+          ctaTree: { book: { id: 'book', label: 'Book', action: 'link', url: 'javascript:alert(1)' } },
+        }),
+        'node "book"',
+      ));
 
     it('rejects an unknown action', () =>
-      expect400(businessFactory.build({ ctaTree: { x: { id: 'x', label: 'X', action: 'explode' } } }), 'unknown action "explode"'));
+      expect400(
+        businessFactory.build({ ctaTree: { x: { id: 'x', label: 'X', action: 'explode' } } }),
+        'unknown action "explode"',
+      ));
 
     it('writes nothing for a rejected request', async () => {
       const body = businessFactory.build({ widgetPosition: 'nowhere' });
@@ -128,7 +165,11 @@ describe('Business admin API', () => {
     });
 
     it('answers malformed JSON with 400 in the common error format', async () => {
-      const res = await t.http.post('/admin/business').set(t.admin).set('Content-Type', 'application/json').send('{"businessId":');
+      const res = await t.http
+        .post('/admin/business')
+        .set(t.admin)
+        .set('Content-Type', 'application/json')
+        .send('{"businessId":');
       expect(res.status).toBe(400);
       expect(res.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
       expect(res.body.message).toEqual(expect.stringMatching(/JSON/));
@@ -167,8 +208,15 @@ describe('Business admin API', () => {
       await create(body);
       const res = await t.http.get(`/api/business/${body.businessId}/config`);
       expect(res.status).toBe(200);
-      expect(res.body.config).toMatchObject({ businessName: 'Acme Plumbing', greetingMessage: 'Hi, welcome to Acme Plumbing!' });
-      expect(res.body.config.entryCtas.map((c: { id: string }) => c.id)).toEqual(['sales', 'support', 'book_appointment']);
+      expect(res.body.config).toMatchObject({
+        businessName: 'Acme Plumbing',
+        greetingMessage: 'Hi, welcome to Acme Plumbing!',
+      });
+      expect(res.body.config.entryCtas.map((c: { id: string }) => c.id)).toEqual([
+        'sales',
+        'support',
+        'book_appointment',
+      ]);
       const raw = JSON.stringify(res.body);
       expect(raw).not.toContain('SECRET-PROMPT-CANARY');
       expect(raw).not.toContain('Never quote prices');

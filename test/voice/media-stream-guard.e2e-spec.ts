@@ -1,13 +1,20 @@
-import { FAKE_LIVE_PORT } from 'test/voice/support/voice-test-env';
 import Redis from 'ioredis';
-import { CallSessionFactory } from 'src/voice/call/call-session.factory';
+
 import { TranscriptService } from 'src/session/transcript.service';
-import { TEST_REDIS_URL } from 'test/support/services';
-import { FakeGeminiLiveServer } from 'test/fakes/fake-gemini-live.server';
+import { CallSessionFactory } from 'src/voice/call/call-session.factory';
 import { callSid } from 'test/factories/voice.factory';
+import { FakeGeminiLiveServer } from 'test/fakes/fake-gemini-live.server';
+import { TEST_REDIS_URL } from 'test/support/services';
 import { bootTestApp, TestApp } from 'test/support/test-app';
 import { PUBLIC_BASE_URL, twilioSignature } from 'test/voice/support/twilio-signing';
-import { createVoiceTenant, openStream, placeCall, ringWebhook, VoiceTenant } from 'test/voice/support/voice-call-harness';
+import {
+  createVoiceTenant,
+  openStream,
+  placeCall,
+  ringWebhook,
+  VoiceTenant,
+} from 'test/voice/support/voice-call-harness';
+import { FAKE_LIVE_PORT } from 'test/voice/support/voice-test-env';
 
 describe('WS /media-stream admission: signatures, tickets and malformed frames', () => {
   let t: TestApp;
@@ -39,7 +46,9 @@ describe('WS /media-stream admission: signatures, tickets and malformed frames',
 
   it('closes with 1008 when the signature was made with the wrong token or for another URL', async () => {
     const before = live.connections;
-    const wrongToken = await placeCall(t, tenant, { signature: twilioSignature('f'.repeat(32), `${PUBLIC_BASE_URL.replace('https', 'wss')}/media-stream`) });
+    const wrongToken = await placeCall(t, tenant, {
+      signature: twilioSignature('f'.repeat(32), `${PUBLIC_BASE_URL.replace('https', 'wss')}/media-stream`),
+    });
     wrongToken.start();
     await expectPolicyClose(wrongToken);
     const wrongUrl = await placeCall(t, tenant, { signedUrl: 'wss://attacker.example.com/media-stream' });
@@ -75,12 +84,22 @@ describe('WS /media-stream admission: signatures, tickets and malformed frames',
 
   it.each([
     ['a binary frame', (c: Awaited<ReturnType<typeof placeCall>>) => c.sendRaw(Buffer.from([1, 2, 3]), true)],
-    ['a frame over 64 KiB', (c: Awaited<ReturnType<typeof placeCall>>) => c.sendRaw(JSON.stringify({ event: 'media', media: { payload: 'A'.repeat(70_000) } }))],
+    [
+      'a frame over 64 KiB',
+      (c: Awaited<ReturnType<typeof placeCall>>) =>
+        c.sendRaw(JSON.stringify({ event: 'media', media: { payload: 'A'.repeat(70_000) } })),
+    ],
     ['a frame that is not JSON', (c: Awaited<ReturnType<typeof placeCall>>) => c.sendRaw('{not json')],
-    ['a media frame whose payload is not base64', (c: Awaited<ReturnType<typeof placeCall>>) => c.sendJson({ event: 'media', media: { payload: '!!!' } })],
-    ['a flood of frames', (c: Awaited<ReturnType<typeof placeCall>>) => {
-      for (let i = 0; i < 400; i++) c.sendJson({ event: 'mark', mark: { name: `m${i}` } });
-    }],
+    [
+      'a media frame whose payload is not base64',
+      (c: Awaited<ReturnType<typeof placeCall>>) => c.sendJson({ event: 'media', media: { payload: '!!!' } }),
+    ],
+    [
+      'a flood of frames',
+      (c: Awaited<ReturnType<typeof placeCall>>) => {
+        for (let i = 0; i < 400; i++) c.sendJson({ event: 'mark', mark: { name: `m${i}` } });
+      },
+    ],
   ])('closes the call with 1008 on %s and stays healthy', async (_name, misbehave) => {
     const caller = await placeCall(t, tenant);
     caller.start();
@@ -101,7 +120,9 @@ describe('WS /media-stream admission: signatures, tickets and malformed frames',
     caller.dtmf('1');
     const asked = await session.next((m) => JSON.stringify(m.clientContent ?? '').includes('How much does it cost?'));
     expect(asked).toBeDefined();
-    expect(session.received.some((m) => JSON.stringify(m.clientContent ?? '').includes('press 1 for Pricing'))).toBe(true);
+    expect(session.received.some((m) => JSON.stringify(m.clientContent ?? '').includes('press 1 for Pricing'))).toBe(
+      true,
+    );
     caller.stop();
     await caller.waitClosed();
   });
@@ -140,7 +161,10 @@ describe('WS /media-stream admission: signatures, tickets and malformed frames',
       const calls = [await placeCall(capped, cappedTenant), await placeCall(capped, cappedTenant)];
       for (const c of calls) c.start();
       await calls[0].until(() => live.openSockets() >= 2);
-      const idle = [await openStream(capped, cappedTenant, callSid()), await openStream(capped, cappedTenant, callSid())];
+      const idle = [
+        await openStream(capped, cappedTenant, callSid()),
+        await openStream(capped, cappedTenant, callSid()),
+      ];
       const extra = await openStream(capped, cappedTenant, callSid());
       await extra.waitClosed();
       expect([extra.closeCode, extra.closeReason]).toEqual([1013, 'too many pending streams']);
@@ -157,7 +181,8 @@ describe('WS /media-stream admission: signatures, tickets and malformed frames',
   });
 
   it('reports call metrics to the admin', async () => {
-    const metrics = async () => (await t.http.get('/admin/voice/metrics').set(t.admin).expect(200)).body.metrics as Record<string, number>;
+    const metrics = async () =>
+      (await t.http.get('/admin/voice/metrics').set(t.admin).expect(200)).body.metrics as Record<string, number>;
     const before = await metrics();
     // One accepted call and one rejected socket of its own, so the figures do not depend on the tests before it.
     const caller = await placeCall(t, tenant);

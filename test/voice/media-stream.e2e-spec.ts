@@ -1,16 +1,22 @@
-import { FAKE_LIVE_PORT } from 'test/voice/support/voice-test-env';
+import { TranscriptService } from 'src/session/transcript.service';
 import { TWILIO_FRAME_BYTES } from 'src/voice/audio/frame-packer';
 import { sineTone } from 'src/voice/audio/tone';
-import { TranscriptService } from 'src/session/transcript.service';
+import { callSid } from 'test/factories/voice.factory';
 import { FakeGeminiServer } from 'test/fakes/fake-gemini.server';
 import { FakeGeminiLiveServer } from 'test/fakes/fake-gemini-live.server';
 import { plumbingDocumentsFactory } from 'test/rag/knowledge-documents-factory';
 import { ingestDocuments } from 'test/rag/knowledge-test-helpers';
-import { callSid } from 'test/factories/voice.factory';
 import { bootTestApp, TestApp } from 'test/support/test-app';
 import { toneSnrDb, zeroCrossingFrequency } from 'test/voice/support/signal-analysis';
-import { createVoiceTenant, openStream, placeCall, ringWebhook, ticketFrom } from 'test/voice/support/voice-call-harness';
 import { PUBLIC_BASE_URL, twilioSignature } from 'test/voice/support/twilio-signing';
+import {
+  createVoiceTenant,
+  openStream,
+  placeCall,
+  ringWebhook,
+  ticketFrom,
+} from 'test/voice/support/voice-call-harness';
+import { FAKE_LIVE_PORT } from 'test/voice/support/voice-test-env';
 
 describe('WS /media-stream ⇄ Gemini Live', () => {
   let t: TestApp;
@@ -74,7 +80,9 @@ describe('WS /media-stream ⇄ Gemini Live', () => {
     caller.start();
     const session = await live.session(idx);
     await session.next((m) => !!m.clientContent);
-    session.send({ serverContent: { outputTranscription: { text: 'one two three four five six seven eight nine ten' } } });
+    session.send({
+      serverContent: { outputTranscription: { text: 'one two three four five six seven eight nine ten' } },
+    });
     // Ten 100 ms chunks: each becomes five 20 ms frames followed by a mark.
     for (let i = 0; i < 10; i++) session.sendAudio(sineTone({ freq: 500, rate: 24000, ms: 100 }));
     await caller.until(() => caller.received.filter((m) => m.event === 'mark').length >= 10);
@@ -98,7 +106,11 @@ describe('WS /media-stream ⇄ Gemini Live', () => {
     await caller.waitClosed();
     const transcript = await waitTranscript(tenant.businessId, caller.o.callSid);
     expect(transcript?.messages).toEqual([
-      expect.objectContaining({ role: 'assistant', content: 'one two three four five…', payload: { interrupted: true } }),
+      expect.objectContaining({
+        role: 'assistant',
+        content: 'one two three four five…',
+        payload: { interrupted: true },
+      }),
     ]);
   });
 
@@ -122,11 +134,22 @@ describe('WS /media-stream ⇄ Gemini Live', () => {
     const caller = await placeCall(t, tenant);
     caller.start();
     const session = await live.session(idx);
-    session.send({ serverContent: { inputTranscription: { text: 'Hi, I am Jane Doe, my email is jane.voice@example.com' } } });
-    session.send({ toolCall: { functionCalls: [{ id: 'fc-1', name: 'create_contact', args: { email: 'jane.voice@example.com', firstName: 'Jane' } }] } });
+    session.send({
+      serverContent: { inputTranscription: { text: 'Hi, I am Jane Doe, my email is jane.voice@example.com' } },
+    });
+    session.send({
+      toolCall: {
+        functionCalls: [
+          { id: 'fc-1', name: 'create_contact', args: { email: 'jane.voice@example.com', firstName: 'Jane' } },
+        ],
+      },
+    });
     const reply = await session.next((m) => !!m.toolResponse);
-    const responses = (reply.toolResponse as { functionResponses: { id: string; response: { ok: boolean } }[] }).functionResponses;
-    expect(responses).toEqual([expect.objectContaining({ id: 'fc-1', response: expect.objectContaining({ ok: true }) })]);
+    const responses = (reply.toolResponse as { functionResponses: { id: string; response: { ok: boolean } }[] })
+      .functionResponses;
+    expect(responses).toEqual([
+      expect.objectContaining({ id: 'fc-1', response: expect.objectContaining({ ok: true }) }),
+    ]);
     const contacts = await t.http.get(`/admin/business/${tenant.businessId}/crm/contacts`).set(t.admin).expect(200);
     expect(JSON.stringify(contacts.body)).toContain('jane.voice@example.com');
     caller.stop();
@@ -143,7 +166,11 @@ describe('WS /media-stream ⇄ Gemini Live', () => {
       const caller = await placeCall(t, tenant);
       caller.start();
       const session = await live.session(idx);
-      session.send({ toolCall: { functionCalls: [{ id: 'kb-1', name: 'search_knowledge_base', args: { query: 'when is your office open' } }] } });
+      session.send({
+        toolCall: {
+          functionCalls: [{ id: 'kb-1', name: 'search_knowledge_base', args: { query: 'when is your office open' } }],
+        },
+      });
       const reply = await session.next((m) => !!m.toolResponse);
       caller.stop();
       await caller.waitClosed();
@@ -159,7 +186,9 @@ describe('WS /media-stream ⇄ Gemini Live', () => {
     const caller = await placeCall(t, tenant);
     caller.start();
     const session = await live.session(idx);
-    session.send({ serverContent: { inputTranscription: { text: 'my email is ann@example.com and my phone is +1 415 555 0142' } } });
+    session.send({
+      serverContent: { inputTranscription: { text: 'my email is ann@example.com and my phone is +1 415 555 0142' } },
+    });
     session.send({
       toolCall: {
         functionCalls: [
@@ -212,7 +241,12 @@ describe('WS /media-stream ⇄ Gemini Live', () => {
       expect(caller.media().length).toBeGreaterThan(10);
       expect(caller.received.some((m) => m.event === 'mark' && m.mark?.name === 'apology-end')).toBe(true);
       const path = `/voice/stream-ended?business_id=${tenant.businessId}`;
-      const res = await t.http.post(path).type('form').set('X-Twilio-Signature', twilioSignature(tenant.token, `${PUBLIC_BASE_URL}${path}`, params)).send(params).expect(200);
+      const res = await t.http
+        .post(path)
+        .type('form')
+        .set('X-Twilio-Signature', twilioSignature(tenant.token, `${PUBLIC_BASE_URL}${path}`, params))
+        .send(params)
+        .expect(200);
       expect(res.text).toMatch(/<Say>Sorry[^<]+<\/Say><Hangup\/>/);
     } finally {
       live.refuseSetup = false;
@@ -220,7 +254,10 @@ describe('WS /media-stream ⇄ Gemini Live', () => {
   });
 
   it('keeps two concurrent calls of different tenants apart: audio and transcripts never mix', async () => {
-    const [a, b] = [await createVoiceTenant(t, { systemPrompt: 'Tenant A prompt' }), await createVoiceTenant(t, { systemPrompt: 'Tenant B prompt' })];
+    const [a, b] = [
+      await createVoiceTenant(t, { systemPrompt: 'Tenant A prompt' }),
+      await createVoiceTenant(t, { systemPrompt: 'Tenant B prompt' }),
+    ];
     const idx = live.sessions.length;
     const callerA = await placeCall(t, a);
     callerA.start();
@@ -228,7 +265,10 @@ describe('WS /media-stream ⇄ Gemini Live', () => {
     const callerB = await placeCall(t, b);
     callerB.start();
     const sB = await live.session(idx + 1);
-    const byTenant = new Map([[sA.systemInstruction.includes('Tenant A') ? 'a' : 'b', sA], [sB.systemInstruction.includes('Tenant A') ? 'a' : 'b', sB]]);
+    const byTenant = new Map([
+      [sA.systemInstruction.includes('Tenant A') ? 'a' : 'b', sA],
+      [sB.systemInstruction.includes('Tenant A') ? 'a' : 'b', sB],
+    ]);
     expect(byTenant.size).toBe(2);
     await Promise.all([callerA.sendTone(600, 600, 2), callerB.sendTone(1400, 600, 2)]);
     await callerA.until(() => callerA.media().length >= 25);
@@ -238,7 +278,9 @@ describe('WS /media-stream ⇄ Gemini Live', () => {
     byTenant.get('a')!.send({ serverContent: { outputTranscription: { text: 'hello from A' }, turnComplete: true } });
     byTenant.get('b')!.send({ serverContent: { outputTranscription: { text: 'hello from B' }, turnComplete: true } });
     const [tA, tB] = await Promise.all(
-      [a, b].map(async (tenant, i) => JSON.stringify(await waitTranscript(tenant.businessId, [callerA, callerB][i].o.callSid))),
+      [a, b].map(async (tenant, i) =>
+        JSON.stringify(await waitTranscript(tenant.businessId, [callerA, callerB][i].o.callSid)),
+      ),
     );
     callerA.stop();
     callerB.stop();

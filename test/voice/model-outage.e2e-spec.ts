@@ -1,7 +1,7 @@
-import { FAKE_LIVE_PORT } from 'test/voice/support/voice-test-env';
 import { FakeGeminiLiveServer } from 'test/fakes/fake-gemini-live.server';
 import { bootTestApp, TestApp } from 'test/support/test-app';
 import { createVoiceTenant, placeCall } from 'test/voice/support/voice-call-harness';
+import { FAKE_LIVE_PORT } from 'test/voice/support/voice-test-env';
 
 describe('Gemini Live outage', () => {
   let t: TestApp;

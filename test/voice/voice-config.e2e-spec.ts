@@ -19,7 +19,12 @@ describe('PUT/GET /admin/business/:id/voice', () => {
     const id = await newBusiness();
     const body = voiceConfigFactory.build();
     const put = await t.http.put(`/admin/business/${id}/voice`).set(t.admin).send(body).expect(200);
-    expect(put.body.voice).toMatchObject({ businessId: id, enabled: true, phoneNumbers: body.phoneNumbers, twilioAuthToken: '********' });
+    expect(put.body.voice).toMatchObject({
+      businessId: id,
+      enabled: true,
+      phoneNumbers: body.phoneNumbers,
+      twilioAuthToken: '********',
+    });
     const get = await t.http.get(`/admin/business/${id}/voice`).set(t.admin).expect(200);
     expect(JSON.stringify(get.body)).not.toContain(body.twilioAuthToken);
     expect(get.body.voice.maxCallSeconds).toBe(600);
@@ -32,7 +37,11 @@ describe('PUT/GET /admin/business/:id/voice', () => {
     const body = voiceConfigFactory.build();
     await t.http.put(`/admin/business/${id}/voice`).set(t.admin).send(body).expect(200);
     const { twilioAuthToken: _omit, ...rest } = body;
-    const again = await t.http.put(`/admin/business/${id}/voice`).set(t.admin).send({ ...rest, enabled: false }).expect(200);
+    const again = await t.http
+      .put(`/admin/business/${id}/voice`)
+      .set(t.admin)
+      .send({ ...rest, enabled: false })
+      .expect(200);
     expect(again.body.voice.enabled).toBe(false);
     const business = await t.http.get(`/api/business/${id}/config`).expect(200);
     expect(business.body.config.voiceEnabled).toBe(false);
@@ -48,7 +57,11 @@ describe('PUT/GET /admin/business/:id/voice', () => {
   it('answers 409 when a number already belongs to another business, writing nothing', async () => {
     const [a, b] = [await newBusiness(), await newBusiness()];
     const shared = uniquePhoneNumber();
-    await t.http.put(`/admin/business/${a}/voice`).set(t.admin).send(voiceConfigFactory.build({ phoneNumbers: [shared] })).expect(200);
+    await t.http
+      .put(`/admin/business/${a}/voice`)
+      .set(t.admin)
+      .send(voiceConfigFactory.build({ phoneNumbers: [shared] }))
+      .expect(200);
     const res = await t.http
       .put(`/admin/business/${b}/voice`)
       .set(t.admin)
@@ -73,7 +86,10 @@ describe('PUT/GET /admin/business/:id/voice', () => {
 
   it('needs the admin key', async () => {
     const id = await newBusiness();
-    await t.http.put(`/admin/business/${id}/voice`).send(voiceConfigFactory.build({ twilioAuthToken: twilioAuthToken() })).expect(401);
+    await t.http
+      .put(`/admin/business/${id}/voice`)
+      .send(voiceConfigFactory.build({ twilioAuthToken: twilioAuthToken() }))
+      .expect(401);
     await t.http.get(`/admin/business/${id}/voice`).expect(401);
   });
 
@@ -84,15 +100,25 @@ describe('PUT/GET /admin/business/:id/voice', () => {
   it('frees the numbers when the business is deleted', async () => {
     const id = await newBusiness();
     const number = uniquePhoneNumber();
-    await t.http.put(`/admin/business/${id}/voice`).set(t.admin).send(voiceConfigFactory.build({ phoneNumbers: [number] })).expect(200);
+    await t.http
+      .put(`/admin/business/${id}/voice`)
+      .set(t.admin)
+      .send(voiceConfigFactory.build({ phoneNumbers: [number] }))
+      .expect(200);
     await t.http.delete(`/admin/business/${id}`).set(t.admin).expect(200);
     const other = await newBusiness();
-    await t.http.put(`/admin/business/${other}/voice`).set(t.admin).send(voiceConfigFactory.build({ phoneNumbers: [number] })).expect(200);
+    await t.http
+      .put(`/admin/business/${other}/voice`)
+      .set(t.admin)
+      .send(voiceConfigFactory.build({ phoneNumbers: [number] }))
+      .expect(200);
   });
 
   it('documents the voice endpoints in OpenAPI with stable operation ids', async () => {
     const doc = await t.http.get('/docs-json').expect(200);
-    const ops = Object.values(doc.body.paths as Record<string, Record<string, { operationId: string }>>).flatMap((p) => Object.values(p).map((o) => o.operationId));
+    const ops = Object.values(doc.body.paths as Record<string, Record<string, { operationId: string }>>).flatMap((p) =>
+      Object.values(p).map((o) => o.operationId),
+    );
     expect(ops).toEqual(
       expect.arrayContaining([
         'VoiceAdmin_putVoiceConfig',

@@ -1,4 +1,5 @@
 import 'test/voice/support/voice-test-env';
+
 import { businessFactory } from 'test/factories/business.factory';
 import { callSid, voiceConfigFactory } from 'test/factories/voice.factory';
 import { bootTestApp, TestApp } from 'test/support/test-app';
@@ -16,7 +17,11 @@ describe('POST /voice/incoming', () => {
     await t.http.post('/admin/business').set(t.admin).send(business).expect(201);
     const voice = voiceConfigFactory.build(overrides);
     await t.http.put(`/admin/business/${business.businessId}/voice`).set(t.admin).send(voice).expect(200);
-    return { businessId: business.businessId, token: voice.twilioAuthToken as string, number: (voice.phoneNumbers as string[])[0] };
+    return {
+      businessId: business.businessId,
+      token: voice.twilioAuthToken as string,
+      number: (voice.phoneNumbers as string[])[0],
+    };
   }
 
   function post(path: string, params: Record<string, string>, signature?: string) {
@@ -26,8 +31,17 @@ describe('POST /voice/incoming', () => {
 
   it('connects a signed call to the media stream, routing by the called number', async () => {
     const tenant = await tenantWithVoice();
-    const params = { CallSid: callSid(), To: tenant.number, From: '+14155550199', AccountSid: 'AC00000000000000000000000000000000' };
-    const res = await post('/voice/incoming', params, twilioSignature(tenant.token, `${PUBLIC_BASE_URL}/voice/incoming`, params)).expect(200);
+    const params = {
+      CallSid: callSid(),
+      To: tenant.number,
+      From: '+14155550199',
+      AccountSid: 'AC00000000000000000000000000000000',
+    };
+    const res = await post(
+      '/voice/incoming',
+      params,
+      twilioSignature(tenant.token, `${PUBLIC_BASE_URL}/voice/incoming`, params),
+    ).expect(200);
     expect(res.headers['content-type']).toContain('text/xml');
     expect(res.text).toContain('<Stream url="wss://voice.test.example.com/media-stream">');
     expect(res.text).toContain(`<Parameter name="businessId" value="${tenant.businessId}"/>`);
@@ -39,7 +53,9 @@ describe('POST /voice/incoming', () => {
     const tenant = await tenantWithVoice();
     const params = { CallSid: callSid(), To: '+14155550000' };
     const path = `/voice/incoming?business_id=${tenant.businessId}`;
-    const res = await post(path, params, twilioSignature(tenant.token, `${PUBLIC_BASE_URL}${path}`, params)).expect(200);
+    const res = await post(path, params, twilioSignature(tenant.token, `${PUBLIC_BASE_URL}${path}`, params)).expect(
+      200,
+    );
     expect(res.text).toContain(`value="${tenant.businessId}"`);
   });
 
@@ -53,14 +69,20 @@ describe('POST /voice/incoming', () => {
   it('answers 403 to a signature made for another URL (e.g. the Host header) or missing', async () => {
     const tenant = await tenantWithVoice();
     const params = { CallSid: callSid(), To: tenant.number };
-    await post('/voice/incoming', params, twilioSignature(tenant.token, 'http://127.0.0.1/voice/incoming', params)).expect(403);
+    await post(
+      '/voice/incoming',
+      params,
+      twilioSignature(tenant.token, 'http://127.0.0.1/voice/incoming', params),
+    ).expect(403);
     await post('/voice/incoming', params).expect(403);
   });
 
   it("answers 403 to a signature made with another tenant's token", async () => {
     const [a, b] = [await tenantWithVoice(), await tenantWithVoice()];
     const params = { CallSid: callSid(), To: a.number };
-    await post('/voice/incoming', params, twilioSignature(b.token, `${PUBLIC_BASE_URL}/voice/incoming`, params)).expect(403);
+    await post('/voice/incoming', params, twilioSignature(b.token, `${PUBLIC_BASE_URL}/voice/incoming`, params)).expect(
+      403,
+    );
   });
 
   it('politely hangs up on a number that belongs to no tenant', async () => {
@@ -73,7 +95,11 @@ describe('POST /voice/incoming', () => {
   it('politely hangs up when the tenant has voice disabled', async () => {
     const tenant = await tenantWithVoice({ enabled: false });
     const params = { CallSid: callSid(), To: tenant.number };
-    const res = await post('/voice/incoming', params, twilioSignature(tenant.token, `${PUBLIC_BASE_URL}/voice/incoming`, params)).expect(200);
+    const res = await post(
+      '/voice/incoming',
+      params,
+      twilioSignature(tenant.token, `${PUBLIC_BASE_URL}/voice/incoming`, params),
+    ).expect(200);
     expect(res.text).toMatch(/<Say>[^<]+<\/Say><Hangup\/>/);
   });
 });

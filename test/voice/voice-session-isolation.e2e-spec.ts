@@ -1,4 +1,3 @@
-import { FAKE_LIVE_PORT } from 'test/voice/support/voice-test-env';
 import { SessionStore } from 'src/session/session-store.port';
 import { SessionTokens } from 'src/session/session-tokens';
 import { TranscriptService } from 'src/session/transcript.service';
@@ -6,6 +5,7 @@ import { FakeGeminiServer } from 'test/fakes/fake-gemini.server';
 import { FakeGeminiLiveServer } from 'test/fakes/fake-gemini-live.server';
 import { bootTestApp, TestApp } from 'test/support/test-app';
 import { createVoiceTenant, placeCall } from 'test/voice/support/voice-call-harness';
+import { FAKE_LIVE_PORT } from 'test/voice/support/voice-test-env';
 
 /** Issue 11: a CallSid is logged, so it must not open the call's session (and the caller's details) through /chat. */
 describe('Voice sessions seen from /chat', () => {

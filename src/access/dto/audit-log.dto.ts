@@ -39,7 +39,12 @@ export class AuditEntryDto {
   @ApiProperty({ example: '/admin/business/:id/crm', description: 'The route pattern, not the URL' })
   route: string;
 
-  @ApiProperty({ type: String, nullable: true, example: 'goaccel-website', description: 'The business the request named' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'goaccel-website',
+    description: 'The business the request named',
+  })
   businessId: string | null;
 
   @ApiProperty({ example: 200, description: 'HTTP status of the answer; failed writes are recorded too' })

@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsString, MaxLength, MinLength } from 'class-validator';
+
 import { TENANT_KEY_ROLES, type TenantKeyRole } from 'src/common/auth/admin-principal';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -45,7 +46,13 @@ export class TenantKeyDto {
   @ApiProperty({ example: '2026-11-30T20:00:00.000Z' })
   createdAt: string;
 
-  @ApiProperty({ type: String, format: 'date-time', nullable: true, example: '2026-11-30T21:15:00.000Z', description: 'Last use, to the minute' })
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    example: '2026-11-30T21:15:00.000Z',
+    description: 'Last use, to the minute',
+  })
   lastUsedAt: string | null;
 
   @ApiProperty({ nullable: true, example: null })

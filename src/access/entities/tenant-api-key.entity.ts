@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
 import type { TenantKeyRole } from 'src/common/auth/admin-principal';
 
 @Entity({ name: 'tenant_api_keys' })

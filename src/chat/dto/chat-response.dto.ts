@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
 import { CTA_ACTIONS, CtaAction } from 'src/tenant/cta-tree';
 
 export class ChatCtaDto {

@@ -1,5 +1,5 @@
-import { AppError } from 'src/common/errors/app-error';
 import { navigateCta } from 'src/chat/pipeline/cta-navigation.step';
+import { AppError } from 'src/common/errors/app-error';
 import type { CtaTree } from 'src/tenant/cta-tree';
 
 const tree: CtaTree = {

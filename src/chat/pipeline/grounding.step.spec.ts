@@ -1,5 +1,5 @@
 import { GroundingStep, sourcesOf } from 'src/chat/pipeline/grounding.step';
-import { KnowledgeRetriever, RetrievedPassage, RetrievalResult } from 'src/rag/knowledge-retriever.port';
+import { KnowledgeRetriever, RetrievalResult, RetrievedPassage } from 'src/rag/knowledge-retriever.port';
 import type { TenantConfig } from 'src/tenant/tenant-config';
 
 const passage = (n: number, url: string | null = `https://acme.example.com/p${n}`): RetrievedPassage => ({

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+
 import type { ChatSource } from 'src/chat/chat-turn.types';
 import { KnowledgeRetriever, RetrievedPassage } from 'src/rag/knowledge-retriever.port';
 import type { TenantConfig } from 'src/tenant/tenant-config';

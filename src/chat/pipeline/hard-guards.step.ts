@@ -1,5 +1,5 @@
-import type { TenantConfig } from 'src/tenant/tenant-config';
 import { CtaNode, entryCtas } from 'src/tenant/cta-tree';
+import type { TenantConfig } from 'src/tenant/tenant-config';
 
 export const INTRO_TOKENS: ReadonlySet<string> = new Set([
   'hi',

@@ -1,4 +1,5 @@
 import sanitizeHtml from 'sanitize-html';
+
 import { LEAK_FALLBACK, type LeakPolicy, leaksInstructions, normalize } from 'src/conversation/instruction-leak';
 
 export interface ReplyPolicy extends LeakPolicy {

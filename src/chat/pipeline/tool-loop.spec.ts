@@ -1,6 +1,6 @@
 import type { LlmRequest, LlmResponse } from 'src/chat/llm-provider.port';
-import { InfraErrors } from 'src/common/errors/infra.errors';
 import { MAX_MODEL_CALLS, ToolLoop } from 'src/chat/pipeline/tool-loop';
+import { InfraErrors } from 'src/common/errors/infra.errors';
 import { CrmTools, ToolCallContext, ToolDeclaration, ToolResult } from 'src/crm/crm-tools.port';
 
 const createContact: ToolDeclaration = {

@@ -1,7 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import Ajv, { ValidateFunction } from 'ajv';
-import { isUnavailableError } from 'src/common/errors/infra.errors';
+
 import type { LlmRequest, LlmResponse, LlmToolCall, LlmToolResult, LlmTurn } from 'src/chat/llm-provider.port';
+import { isUnavailableError } from 'src/common/errors/infra.errors';
 import { CrmTools, ToolCallContext, ToolDeclaration, ToolResult } from 'src/crm/crm-tools.port';
 
 /** Model calls per turn; the last one is made without tools so the model has to answer in words. */

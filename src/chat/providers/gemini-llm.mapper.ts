@@ -1,4 +1,5 @@
 import type { Content, FunctionDeclaration, GenerateContentResponse, Part } from '@google/genai';
+
 import type { LlmResponse, LlmToolCall, LlmTurn } from 'src/chat/llm-provider.port';
 import type { ToolDeclaration } from 'src/crm/crm-tools.port';
 

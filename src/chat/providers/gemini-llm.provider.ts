@@ -1,4 +1,5 @@
 import { GenerateContentConfig, GenerateContentParameters, GenerateContentResponse } from '@google/genai';
+
 import { LlmProvider, LlmRequest, LlmResponse, LlmStreamEvent, LlmToolCall, LlmTurn } from 'src/chat/llm-provider.port';
 import {
   assemble,

@@ -88,7 +88,11 @@ describe(OfflineLlmProvider.name, () => {
   it('still answers a question that also carries a detail', async () => {
     const out = await sut.generate(
       request(
-        { passages: [passage('Our opening hours are 8am to 6pm, Monday to Friday.')], captured: { firstName: 'Jane' }, missing: ['email'] },
+        {
+          passages: [passage('Our opening hours are 8am to 6pm, Monday to Friday.')],
+          captured: { firstName: 'Jane' },
+          missing: ['email'],
+        },
         { turns: [{ role: 'user', text: "I'm Jane. What are your opening hours?" }] },
       ),
     );

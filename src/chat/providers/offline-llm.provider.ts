@@ -1,9 +1,10 @@
 import { LRUCache } from 'lru-cache';
+
 import type { LlmRequest, LlmResponse, LlmStreamEvent, LlmToolCall, LlmTurn } from 'src/chat/llm-provider.port';
 import { LlmProvider } from 'src/chat/llm-provider.port';
+import type { CapturedField, CapturedFields } from 'src/conversation/captured-fields';
 import type { ToolDeclaration } from 'src/crm/crm-tools.port';
 import type { RetrievedPassage } from 'src/rag/knowledge-retriever.port';
-import type { CapturedField, CapturedFields } from 'src/conversation/captured-fields';
 
 const QUESTIONS: Record<CapturedField, string> = {
   firstName: 'May I have your name?',

@@ -10,6 +10,7 @@ import {
   type ThrottlerStorage,
 } from '@nestjs/throttler';
 import type { Request } from 'express';
+
 import {
   ANY_TENANT_IP_THROTTLER,
   ChatLimits,

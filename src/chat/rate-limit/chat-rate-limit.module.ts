@@ -1,7 +1,8 @@
-import { Module } from '@nestjs/common';
 import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
+import { Module } from '@nestjs/common';
 import { ThrottlerModule } from '@nestjs/throttler';
 import type { Request } from 'express';
+
 import { ChatRateLimitGuard } from 'src/chat/rate-limit/chat-rate-limit.guard';
 import {
   ANY_TENANT_IP_THROTTLER,

@@ -1,4 +1,3 @@
-import type { AppConfig } from 'src/config/app-config.service';
 import {
   ANY_TENANT_IP_THROTTLER,
   ChatRateLimitPolicy,
@@ -8,9 +7,10 @@ import {
   SESSION_THROTTLER,
   trackerFor,
 } from 'src/chat/rate-limit/chat-rate-limit.policy';
+import type { AppConfig } from 'src/config/app-config.service';
 import { TenantErrors } from 'src/tenant/tenant.errors';
-import type { TenantConfig } from 'src/tenant/tenant-config';
 import type { TenantService } from 'src/tenant/tenant.service';
+import type { TenantConfig } from 'src/tenant/tenant-config';
 
 const SESSION = 'c3f1a9e2-5b7d-4e0a-9f3c-2d8b6a1e4f70';
 

@@ -1,8 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { normalizeIp } from '@nestjs/throttler';
+
 import { AppConfig } from 'src/config/app-config.service';
-import type { TenantConfig } from 'src/tenant/tenant-config';
 import { TenantService } from 'src/tenant/tenant.service';
+import type { TenantConfig } from 'src/tenant/tenant-config';
 
 export const SESSION_THROTTLER = 'chat-session';
 export const IP_THROTTLER = 'chat-ip';

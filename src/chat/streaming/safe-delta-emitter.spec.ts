@@ -1,5 +1,5 @@
-import { SafeDeltaEmitter } from 'src/chat/streaming/safe-delta-emitter';
 import { validateReply } from 'src/chat/pipeline/response-validator';
+import { SafeDeltaEmitter } from 'src/chat/streaming/safe-delta-emitter';
 
 const policy = { canary: 'cnry-xyz', protectedText: 'PLATFORM RULES', maxChars: 2000 };
 

@@ -1,4 +1,5 @@
 import type { Response } from 'express';
+
 import type { ChatStreamEvent } from 'src/chat/chat-turn.types';
 
 /**

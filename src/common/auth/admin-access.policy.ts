@@ -1,4 +1,5 @@
 import { SetMetadata } from '@nestjs/common';
+
 import { AdminPrincipal, TenantKeyRole } from 'src/common/auth/admin-principal';
 import { AuthErrors } from 'src/common/auth/auth.errors';
 

@@ -2,6 +2,7 @@ import { applyDecorators, CanActivate, ExecutionContext, Injectable, Logger, Use
 import { Reflector } from '@nestjs/core';
 import { ApiForbiddenResponse, ApiSecurity, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { Request } from 'express';
+
 import { ADMIN_ACCESS, AdminRouteAccess, authorizeAdmin, targetTenant } from 'src/common/auth/admin-access.policy';
 import { AdminPrincipalResolver, AdminRequest } from 'src/common/auth/admin-principal';
 import { AuthErrors } from 'src/common/auth/auth.errors';

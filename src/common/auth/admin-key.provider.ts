@@ -1,7 +1,9 @@
-import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+
 import { AppConfig } from 'src/config/app-config.service';
 
 export const ADMIN_KEY_FILE = 'admin-api-key';
@@ -32,7 +34,10 @@ export class AdminKeyProvider implements OnModuleInit {
     mkdirSync(dir, { recursive: true });
     this.key = randomBytes(32).toString('base64url');
     writeFileSync(file, `${this.key}\n`, { mode: 0o600, flag: 'wx' });
-    this.logger.warn({ file }, 'ADMIN_API_KEY is not set: generated an admin key and stored it in this file (mode 0600)');
+    this.logger.warn(
+      { file },
+      'ADMIN_API_KEY is not set: generated an admin key and stored it in this file (mode 0600)',
+    );
   }
 
   get value(): string {

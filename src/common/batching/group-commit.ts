@@ -68,7 +68,7 @@ export class GroupCommit<T> {
 
   private takeBatch(): Pending<T>[] {
     const batch: Pending<T>[] = [];
-    for (let i = 0; i < this.queue.length && batch.length < this.options.maxBatch; ) {
+    for (let i = 0; i < this.queue.length && batch.length < this.options.maxBatch;) {
       const key = this.options.keyOf(this.queue[i].item);
       // A key in flight (including one just taken into this batch) keeps its place for a later batch.
       if (this.keysInFlight.has(key)) {
@@ -87,9 +87,7 @@ export class GroupCommit<T> {
       for (const p of batch) p.resolve();
     } catch (err) {
       if (batch.length === 1) return batch[0].reject(err);
-      await Promise.all(
-        batch.map((p) => this.options.writeMany([p.item]).then(p.resolve, p.reject)),
-      );
+      await Promise.all(batch.map((p) => this.options.writeMany([p.item]).then(p.resolve, p.reject)));
     }
   }
 }

@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+
 import { SecretCipher } from 'src/common/crypto/secret-cipher';
 
 /** Global so any module storing tenant secrets (CRM, voice/Twilio) injects the same SecretCipher. */

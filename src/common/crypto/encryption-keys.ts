@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+
 import { CryptoErrors } from 'src/common/crypto/crypto.errors';
 
 export interface EncryptionKey {
@@ -11,7 +12,8 @@ export function parseKey(raw: string, variable: string): EncryptionKey {
   const value = raw.trim();
   let key: Buffer;
   if (/^[0-9a-fA-F]{64}$/.test(value)) key = Buffer.from(value, 'hex');
-  else if (/^[A-Za-z0-9+/_-]+={0,2}$/.test(value)) key = Buffer.from(value.replace(/\+/g, '-').replace(/\//g, '_'), 'base64url');
+  else if (/^[A-Za-z0-9+/_-]+={0,2}$/.test(value))
+    key = Buffer.from(value.replace(/\+/g, '-').replace(/\//g, '_'), 'base64url');
   else throw CryptoErrors.badKey(variable);
   if (key.length !== 32) throw CryptoErrors.badKey(variable);
   return { id: keyId(key), key };

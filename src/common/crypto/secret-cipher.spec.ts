@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+
 import { CryptoErrorCode } from 'src/common/crypto/crypto.errors';
 import { SecretCipher } from 'src/common/crypto/secret-cipher';
 import type { AppConfig } from 'src/config/app-config.service';

@@ -1,7 +1,9 @@
-import { Injectable, Logger } from '@nestjs/common';
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+
+import { Injectable, Logger } from '@nestjs/common';
+
 import { CryptoErrors } from 'src/common/crypto/crypto.errors';
 import { EncryptionKey, parseKey, parseKeyList } from 'src/common/crypto/encryption-keys';
 import { AppConfig } from 'src/config/app-config.service';
@@ -24,7 +26,10 @@ export class SecretCipher {
 
   constructor(config: AppConfig) {
     this.current = this.loadCurrentKey(config);
-    for (const k of [this.current, ...parseKeyList(config.get('CRM_ENCRYPTION_PREVIOUS_KEYS'), 'CRM_ENCRYPTION_PREVIOUS_KEYS')]) {
+    for (const k of [
+      this.current,
+      ...parseKeyList(config.get('CRM_ENCRYPTION_PREVIOUS_KEYS'), 'CRM_ENCRYPTION_PREVIOUS_KEYS'),
+    ]) {
       if (!this.byId.has(k.id)) this.byId.set(k.id, k.key);
     }
   }
@@ -39,7 +44,13 @@ export class SecretCipher {
     cipher.setAAD(aad(this.current.id, businessId));
     const ct = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
     const tag = cipher.getAuthTag();
-    return [VERSION, this.current.id, iv.toString('base64url'), tag.toString('base64url'), ct.toString('base64url')].join('.');
+    return [
+      VERSION,
+      this.current.id,
+      iv.toString('base64url'),
+      tag.toString('base64url'),
+      ct.toString('base64url'),
+    ].join('.');
   }
 
   decrypt(businessId: string, blob: string): string {
@@ -76,7 +87,10 @@ export class SecretCipher {
       mkdirSync(dir, { recursive: true });
       try {
         writeFileSync(file, `${randomBytes(32).toString('base64url')}\n`, { mode: 0o600, flag: 'wx' });
-        this.logger.warn({ file }, 'CRM_ENCRYPTION_KEY is not set: generated a key in this file (mode 0600); back it up');
+        this.logger.warn(
+          { file },
+          'CRM_ENCRYPTION_KEY is not set: generated a key in this file (mode 0600); back it up',
+        );
       } catch (err) {
         // Another instance sharing DATA_DIR created it first; use theirs.
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;

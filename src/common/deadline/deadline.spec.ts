@@ -60,7 +60,12 @@ describe(withDeadline.name, () => {
 
   it('rejects with the parent reason, not the timeout answer, when the caller cancels first', async () => {
     const parent = new AbortController();
-    const result = withDeadline((signal) => new Promise<string>(() => signal), 1000, () => 'fallback', parent.signal);
+    const result = withDeadline(
+      (signal) => new Promise<string>(() => signal),
+      1000,
+      () => 'fallback',
+      parent.signal,
+    );
 
     parent.abort(new Error('client went away'));
 

@@ -1,5 +1,6 @@
 import { ArgumentsHost, BadRequestException } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
+
 import { AllExceptionsFilter } from 'src/common/errors/all-exceptions.filter';
 import { HttpErrors } from 'src/common/http/http.errors';
 
@@ -29,7 +30,11 @@ describe(AllExceptionsFilter.name, () => {
   });
 
   it('keeps body-parser size errors as 413', () => {
-    const err = Object.assign(new Error('request entity too large'), { status: 413, type: 'entity.too.large', expose: true });
+    const err = Object.assign(new Error('request entity too large'), {
+      status: 413,
+      type: 'entity.too.large',
+      expose: true,
+    });
     expect(sut.toBody(err)).toMatchObject({ statusCode: 413, message: 'Request body is too large' });
   });
 

@@ -1,6 +1,8 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
+
 import { AppError } from 'src/common/errors/app-error';
 import { reasonPhrase, statusForKind } from 'src/common/errors/http-status';
 import { toUnavailableError, unavailableDependencyOf } from 'src/common/errors/infra.errors';

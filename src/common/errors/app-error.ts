@@ -3,7 +3,6 @@ import type { ErrorKind } from 'src/common/errors/error-kind';
 
 export type { ErrorKind } from 'src/common/errors/error-kind';
 
-
 /**
  * Thrown by services; never HttpException. Built from a catalogue entry (`src/<module>/<module>.errors.ts`), so the
  * code is one the registry declares and its kind, hence its HTTP status, is the one the README lists.

@@ -1,4 +1,5 @@
 import { HttpStatus } from '@nestjs/common';
+
 import type { ErrorKind } from 'src/common/errors/error-kind';
 
 export function statusForKind(kind: ErrorKind): HttpStatus {

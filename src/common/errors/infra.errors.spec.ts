@@ -1,6 +1,7 @@
-import { HttpErrors } from 'src/common/http/http.errors';
 import { QueryFailedError } from 'typeorm';
+
 import { InfraErrorCode, toUnavailableError, unavailableDependencyOf } from 'src/common/errors/infra.errors';
+import { HttpErrors } from 'src/common/http/http.errors';
 
 const socketError = (code: string) =>
   Object.assign(new Error(`connect ${code} 127.0.0.1:5432`), { code, syscall: 'connect', errno: -111 });

@@ -1,4 +1,5 @@
 import { QueryFailedError } from 'typeorm';
+
 import { AppError } from 'src/common/errors/app-error';
 import { codesOf, defineErrors, type RegisteredErrorSpec } from 'src/common/errors/error-catalogue';
 
@@ -12,7 +13,8 @@ export const InfraErrorCatalogue = defineErrors({
   REDIS_UNAVAILABLE: {
     code: 'INFRA.REDIS_UNAVAILABLE',
     kind: 'UNAVAILABLE',
-    meaning: 'Redis (sessions, locks, limits) is not answering; nothing was written. Retry after `Retry-After` seconds.',
+    meaning:
+      'Redis (sessions, locks, limits) is not answering; nothing was written. Retry after `Retry-After` seconds.',
   },
 });
 

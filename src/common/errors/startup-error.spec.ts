@@ -8,7 +8,12 @@ describe(describeStartupError.name, () => {
   });
 
   it('names a port that is already taken', () => {
-    const err = systemError('listen EADDRINUSE: address already in use 0.0.0.0:8000', { code: 'EADDRINUSE', syscall: 'listen', address: '0.0.0.0', port: 8000 });
+    const err = systemError('listen EADDRINUSE: address already in use 0.0.0.0:8000', {
+      code: 'EADDRINUSE',
+      syscall: 'listen',
+      address: '0.0.0.0',
+      port: 8000,
+    });
     expect(describeStartupError(err)).toBe('0.0.0.0:8000 is already in use by another process');
   });
 
@@ -18,7 +23,11 @@ describe(describeStartupError.name, () => {
   });
 
   it('names the path of a permission error', () => {
-    const err = systemError("EACCES: permission denied, mkdir '/var/lib/x'", { code: 'EACCES', syscall: 'mkdir', path: '/var/lib/x' });
+    const err = systemError("EACCES: permission denied, mkdir '/var/lib/x'", {
+      code: 'EACCES',
+      syscall: 'mkdir',
+      path: '/var/lib/x',
+    });
     expect(describeStartupError(err)).toBe('permission denied on /var/lib/x');
   });
 
@@ -27,7 +36,9 @@ describe(describeStartupError.name, () => {
       systemError('connect ECONNREFUSED ::1:5432', { code: 'ECONNREFUSED', address: '::1', port: 5432 }),
       systemError('connect ECONNREFUSED 127.0.0.1:5432', { code: 'ECONNREFUSED', address: '127.0.0.1', port: 5432 }),
     ]);
-    expect(describeStartupError(err)).toBe('nothing accepts connections on ::1:5432; nothing accepts connections on 127.0.0.1:5432');
+    expect(describeStartupError(err)).toBe(
+      'nothing accepts connections on ::1:5432; nothing accepts connections on 127.0.0.1:5432',
+    );
   });
 
   it('keeps a multi-line message and its cause on one line', () => {

@@ -22,7 +22,8 @@ export function describeStartupError(err: unknown): string {
   const e = err as SystemError;
   const where = e.port !== undefined ? `${e.address ?? ''}:${e.port}` : undefined;
   if (e.code === 'EADDRINUSE' && where) return `${where} is already in use by another process`;
-  if (e.code === 'EACCES' && e.syscall === 'listen' && where) return `not permitted to listen on ${where} (ports below 1024 need privileges)`;
+  if (e.code === 'EACCES' && e.syscall === 'listen' && where)
+    return `not permitted to listen on ${where} (ports below 1024 need privileges)`;
   if (e.code === 'ECONNREFUSED' && where) return `nothing accepts connections on ${where}`;
   if ((e.code === 'EACCES' || e.code === 'EPERM') && e.path) return `permission denied on ${e.path}`;
   const message = oneLine(e.message) || e.code || e.name;

@@ -1,5 +1,5 @@
-import { HttpErrorCode } from 'src/common/http/http.errors';
 import { inspectBody, MAX_BODY_DEPTH } from 'src/common/http/body-inspection';
+import { HttpErrorCode } from 'src/common/http/http.errors';
 
 const nested = (levels: number): unknown => {
   let value: unknown = 'leaf';

@@ -1,3 +1,6 @@
+import { isUtf8 } from 'node:buffer';
+import type { IncomingMessage } from 'node:http';
+
 import bytes from 'bytes';
 import {
   type ErrorRequestHandler,
@@ -9,8 +12,7 @@ import {
   text,
   urlencoded,
 } from 'express';
-import type { IncomingMessage } from 'node:http';
-import { isUtf8 } from 'node:buffer';
+
 import { AppError } from 'src/common/errors/app-error';
 import { inspectBody } from 'src/common/http/body-inspection';
 import { HttpErrors } from 'src/common/http/http.errors';
@@ -64,7 +66,8 @@ export function bodyParsing(options: BodyParsingOptions): (RequestHandler | Erro
   const isKbUpload = (req: Request) => uploaders.has(req) && KB_UPLOAD_PATH.test(req.path);
   const isKbFile = (req: Request) => uploaders.has(req) && KB_FILES_PATH.test(req.path);
   const authorizeUpload: RequestHandler = (req: Request, _res: Response, next: NextFunction) => {
-    const businessId = req.method === 'POST' ? (KB_UPLOAD_PATH.exec(req.path) ?? KB_FILES_PATH.exec(req.path))?.[1] : undefined;
+    const businessId =
+      req.method === 'POST' ? (KB_UPLOAD_PATH.exec(req.path) ?? KB_FILES_PATH.exec(req.path))?.[1] : undefined;
     if (!businessId) return next();
     let id: string;
     try {

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+
 import { configure } from 'safe-stable-stringify';
 
 /** The checked-in contract (`npm run openapi` writes it; test/platform/openapi-contract.e2e-spec.ts compares it). */

@@ -1,4 +1,9 @@
-import { ForbiddenAddressError, isPublicAddress, nonPublicAddressOf, publicOnlyLookup } from 'src/common/net/address-guard';
+import {
+  ForbiddenAddressError,
+  isPublicAddress,
+  nonPublicAddressOf,
+  publicOnlyLookup,
+} from 'src/common/net/address-guard';
 
 describe('isPublicAddress', () => {
   it.each([
@@ -41,7 +46,10 @@ describe('publicOnlyLookup', () => {
 describe('nonPublicAddressOf', () => {
   it('names the non-public address a literal or a resolved host stands for, and passes public literals', async () => {
     expect(await nonPublicAddressOf(new URL('http://[::1]:8080/x'))).toMatchObject({ hostname: '::1', address: '::1' });
-    expect(await nonPublicAddressOf(new URL('http://localhost/'))).toMatchObject({ hostname: 'localhost', address: expect.stringMatching(/^(127\.0\.0\.1|::1)$/) });
+    expect(await nonPublicAddressOf(new URL('http://localhost/'))).toMatchObject({
+      hostname: 'localhost',
+      address: expect.stringMatching(/^(127\.0\.0\.1|::1)$/),
+    });
     expect(await nonPublicAddressOf(new URL('https://8.8.8.8/'))).toBeUndefined();
   });
 });

@@ -1,4 +1,5 @@
 import dns from 'node:dns';
+
 import ipaddr from 'ipaddr.js';
 
 /**

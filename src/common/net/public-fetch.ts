@@ -1,7 +1,9 @@
 import http from 'node:http';
 import https from 'node:https';
+
 import ipaddr from 'ipaddr.js';
 import { Agent, fetch, type RequestInit, type Response } from 'undici';
+
 import { ForbiddenAddressError, hostOf, isPublicAddress, publicOnlyLookup } from 'src/common/net/address-guard';
 
 export type OutboundFetch = (url: string, init: RequestInit) => Promise<Response>;

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { CrmAdapter } from 'src/crm/crm-adapter.port';
+
+import { BUILTIN_STAGES, BuiltinCrmAdapter } from 'src/crm/adapters/builtin.crm-adapter';
+import { CrmErrors } from 'src/crm/crm.errors';
 import { asObject, CrmAdapterFactory, onlyKeys, str, ValidatedConnection } from 'src/crm/crm-adapter.factory';
+import { CrmAdapter } from 'src/crm/crm-adapter.port';
 import type { ResolvedCrmConfig } from 'src/crm/crm-config.types';
 import { CrmRecordsRepository } from 'src/crm/crm-records.repository';
-import { CrmErrors } from 'src/crm/crm.errors';
-import { BUILTIN_STAGES, BuiltinCrmAdapter } from 'src/crm/adapters/builtin.crm-adapter';
 import { FieldMapper } from 'src/crm/field-mapper';
 
 @Injectable()
@@ -27,7 +28,10 @@ export class BuiltinCrmAdapterFactory extends CrmAdapterFactory {
   }
 
   create(config: ResolvedCrmConfig): CrmAdapter {
-    const mapper = new FieldMapper({ message: 'message', source: 'source', sessionId: 'sessionId' }, config.fieldMapping);
+    const mapper = new FieldMapper(
+      { message: 'message', source: 'source', sessionId: 'sessionId' },
+      config.fieldMapping,
+    );
     const stage = typeof config.options.defaultStage === 'string' ? config.options.defaultStage : 'new';
     return new BuiltinCrmAdapter(config.businessId, this.records, mapper, stage);
   }

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+
+import { differingNote, hasFields, HeldFields, mergeUnverified } from 'src/crm/contact-merge';
 import {
   ConnectionTestResult,
   ContactFields,
@@ -10,7 +12,6 @@ import {
   DealInput,
 } from 'src/crm/crm-adapter.port';
 import type { CrmRecordsRepository } from 'src/crm/crm-records.repository';
-import { differingNote, hasFields, HeldFields, mergeUnverified } from 'src/crm/contact-merge';
 import type { CrmContactEntity } from 'src/crm/entities/crm-contact.entity';
 import { FieldMapper } from 'src/crm/field-mapper';
 
@@ -48,7 +49,8 @@ export class BuiltinCrmAdapter extends CrmAdapter {
     if (!existing) return this.createContact(fields);
     this.mapper.toCrm(fields); // validates every value before anything is written
     const { fill, differing } = mergeUnverified(this.current(existing), fields);
-    if (hasFields(fill)) await this.records.upsertContact(this.businessId, this.type, id, this.columns(fill), { fillOnly: true });
+    if (hasFields(fill))
+      await this.records.upsertContact(this.businessId, this.type, id, this.columns(fill), { fillOnly: true });
     if (hasFields(differing)) {
       await this.records.addContactNote(this.businessId, this.type, id, {
         sessionId: fields.sessionId,
@@ -80,7 +82,11 @@ export class BuiltinCrmAdapter extends CrmAdapter {
 
   listPipelines(): Promise<CrmPipeline[]> {
     return Promise.resolve([
-      { id: 'default', label: 'Default pipeline', stages: BUILTIN_STAGES.map((s) => ({ id: s, label: s[0].toUpperCase() + s.slice(1) })) },
+      {
+        id: 'default',
+        label: 'Default pipeline',
+        stages: BUILTIN_STAGES.map((s) => ({ id: s, label: s[0].toUpperCase() + s.slice(1) })),
+      },
     ]);
   }
 

@@ -1,4 +1,4 @@
-import { errorForStatus, parseRetryAfter, requireId, crmDeadline } from 'src/crm/adapters/crm-call';
+import { crmDeadline, errorForStatus, parseRetryAfter, requireId } from 'src/crm/adapters/crm-call';
 import { CrmCallError } from 'src/crm/crm.errors';
 
 describe('CRM call helpers', () => {

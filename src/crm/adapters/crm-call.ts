@@ -18,10 +18,17 @@ export function parseRetryAfter(value: string | null | undefined): number | unde
 }
 
 /** Maps an HTTP status to the failure kinds the outbox acts on. */
-export function errorForStatus(crm: string, status: number, detail: string | undefined, retryAfter?: string | null): CrmCallError {
+export function errorForStatus(
+  crm: string,
+  status: number,
+  detail: string | undefined,
+  retryAfter?: string | null,
+): CrmCallError {
   const suffix = detail ? `: ${detail.slice(0, 200)}` : '';
-  if (status === 401 || status === 403) return new CrmCallError('auth', `${crm} refused the credentials${suffix}`, status);
-  if (status === 429) return new CrmCallError('rate_limited', `${crm} is rate-limiting requests`, status, parseRetryAfter(retryAfter));
+  if (status === 401 || status === 403)
+    return new CrmCallError('auth', `${crm} refused the credentials${suffix}`, status);
+  if (status === 429)
+    return new CrmCallError('rate_limited', `${crm} is rate-limiting requests`, status, parseRetryAfter(retryAfter));
   if (status >= 500 || status === 408) return new CrmCallError('unavailable', `${crm} answered HTTP ${status}`, status);
   return new CrmCallError('rejected', `${crm} rejected the request (HTTP ${status})${suffix}`, status);
 }

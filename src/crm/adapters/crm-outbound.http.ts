@@ -1,5 +1,7 @@
-import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import type http from 'node:http';
+
+import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+
 import type { ForbiddenAddressError } from 'src/common/net/address-guard';
 import { allowsPrivateOutbound } from 'src/common/net/outbound-policy';
 import { createPublicFetch, forbiddenLiteral, OutboundFetch, PublicFetch } from 'src/common/net/public-fetch';

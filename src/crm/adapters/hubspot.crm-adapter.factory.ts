@@ -1,11 +1,20 @@
 import { Injectable } from '@nestjs/common';
+
 import { AppConfig } from 'src/config/app-config.service';
-import { CrmAdapter } from 'src/crm/crm-adapter.port';
-import { asObject, compact, CrmAdapterFactory, httpUrl, onlyKeys, str, ValidatedConnection } from 'src/crm/crm-adapter.factory';
-import type { ResolvedCrmConfig } from 'src/crm/crm-config.types';
-import { CrmErrors } from 'src/crm/crm.errors';
 import { CrmOutboundHttp } from 'src/crm/adapters/crm-outbound.http';
 import { HUBSPOT_API, HubspotCrmAdapter } from 'src/crm/adapters/hubspot.crm-adapter';
+import { CrmErrors } from 'src/crm/crm.errors';
+import {
+  asObject,
+  compact,
+  CrmAdapterFactory,
+  httpUrl,
+  onlyKeys,
+  str,
+  ValidatedConnection,
+} from 'src/crm/crm-adapter.factory';
+import { CrmAdapter } from 'src/crm/crm-adapter.port';
+import type { ResolvedCrmConfig } from 'src/crm/crm-config.types';
 import { FieldMapper } from 'src/crm/field-mapper';
 
 const DEFAULT_FIELDS = {

@@ -1,4 +1,5 @@
 import type http from 'node:http';
+
 import { Client } from '@hubspot/api-client';
 import { FilterOperatorEnum } from '@hubspot/api-client/lib/codegen/crm/contacts';
 import {
@@ -6,7 +7,11 @@ import {
   FilterOperatorEnum as DealFilterOperatorEnum,
 } from '@hubspot/api-client/lib/codegen/crm/deals';
 import { AssociationSpecAssociationCategoryEnum as NoteAssociationCategoryEnum } from '@hubspot/api-client/lib/codegen/crm/objects/notes';
+
 import { FORBIDDEN_ADDRESS_CODE, type ForbiddenAddressError } from 'src/common/net/address-guard';
+import { crmDeadline, errorForStatus, nonPublicEndpoint, requireId } from 'src/crm/adapters/crm-call';
+import { differingNote, hasFields, HeldFields, mergeUnverified } from 'src/crm/contact-merge';
+import { CrmCallError } from 'src/crm/crm.errors';
 import {
   ConnectionTestResult,
   ContactFields,
@@ -18,9 +23,6 @@ import {
   DealInput,
   PLATFORM_FIELDS,
 } from 'src/crm/crm-adapter.port';
-import { differingNote, hasFields, HeldFields, mergeUnverified } from 'src/crm/contact-merge';
-import { CrmCallError } from 'src/crm/crm.errors';
-import { errorForStatus, nonPublicEndpoint, requireId, crmDeadline } from 'src/crm/adapters/crm-call';
 import type { FieldMapper } from 'src/crm/field-mapper';
 
 /** Call-time SDK options, generic because each generated API module of the SDK has its own context classes. */
@@ -69,7 +71,11 @@ export class HubspotCrmAdapter extends CrmAdapter {
     private readonly mapper: FieldMapper,
   ) {
     super();
-    this.client = new Client({ accessToken: settings.accessToken, basePath: settings.basePath, numberOfApiCallRetries: 0 });
+    this.client = new Client({
+      accessToken: settings.accessToken,
+      basePath: settings.basePath,
+      numberOfApiCallRetries: 0,
+    });
     const agent = settings.httpAgent;
     // The SDK (13.x) drops the middleware its own `httpAgent` option installs (only call-time middleware runs), so
     // the guarded agent is attached to every call here.
@@ -94,12 +100,15 @@ export class HubspotCrmAdapter extends CrmAdapter {
     const property = this.mapper.nameOf(field);
     if (!value || !property) return null;
     const page = await this.call(() =>
-      this.client.crm.contacts.searchApi.doSearch({
-        filterGroups: [{ filters: [{ propertyName: property, operator: FilterOperatorEnum.Eq, value }] }],
-        properties: [property],
-        limit: 1,
-        sorts: ['createdate'],
-      }, this.perCall),
+      this.client.crm.contacts.searchApi.doSearch(
+        {
+          filterGroups: [{ filters: [{ propertyName: property, operator: FilterOperatorEnum.Eq, value }] }],
+          properties: [property],
+          limit: 1,
+          sorts: ['createdate'],
+        },
+        this.perCall,
+      ),
     );
     if (!Array.isArray(page?.results)) throw new CrmCallError('malformed', `${NAME} search answer has no results list`);
     return page.results.length ? { id: requireId(NAME, page.results[0].id) } : null;
@@ -114,7 +123,10 @@ export class HubspotCrmAdapter extends CrmAdapter {
       return { id: requireId(NAME, created?.id), action: 'created', written: fields, differing: {} };
     } catch (err) {
       // A create racing another (or a search index lagging behind) meets HubSpot's unique email: merge into that one.
-      const existing = err instanceof CrmCallError && err.httpStatus === 409 ? /Existing ID:\s*(\d+)/.exec(err.message)?.[1] : undefined;
+      const existing =
+        err instanceof CrmCallError && err.httpStatus === 409
+          ? /Existing ID:\s*(\d+)/.exec(err.message)?.[1]
+          : undefined;
       if (existing) return this.mergeContact(existing, fields);
       throw err;
     }
@@ -127,7 +139,8 @@ export class HubspotCrmAdapter extends CrmAdapter {
       this.client.crm.contacts.basicApi.getById(id, names, undefined, undefined, false, undefined, this.perCall),
     );
     const held = contact?.properties;
-    if (!held || typeof held !== 'object') throw new CrmCallError('malformed', `${NAME} contact answer has no properties`);
+    if (!held || typeof held !== 'object')
+      throw new CrmCallError('malformed', `${NAME} contact answer has no properties`);
     const current: HeldFields = {};
     for (const field of PLATFORM_FIELDS) {
       const name = this.mapper.nameOf(field);
@@ -137,7 +150,12 @@ export class HubspotCrmAdapter extends CrmAdapter {
     const { fill, differing } = mergeUnverified(current, fields);
     if (hasFields(fill)) {
       await this.call(() =>
-        this.client.crm.contacts.basicApi.update(id, { properties: this.properties(fill, { withConstants: false }) }, undefined, this.perCall),
+        this.client.crm.contacts.basicApi.update(
+          id,
+          { properties: this.properties(fill, { withConstants: false }) },
+          undefined,
+          this.perCall,
+        ),
       );
     }
     if (hasFields(differing)) await this.addNote(id, differingNote(differing, fields));
@@ -153,7 +171,9 @@ export class HubspotCrmAdapter extends CrmAdapter {
           associations: [
             {
               to: { id: contactId },
-              types: [{ associationCategory: NoteAssociationCategoryEnum.HubspotDefined, associationTypeId: NOTE_TO_CONTACT }],
+              types: [
+                { associationCategory: NoteAssociationCategoryEnum.HubspotDefined, associationTypeId: NOTE_TO_CONTACT },
+              ],
             },
           ],
         },
@@ -171,15 +191,23 @@ export class HubspotCrmAdapter extends CrmAdapter {
     if (input.amount !== undefined) properties.amount = String(input.amount);
     if (input.fields.message) properties.description = input.fields.message;
     const created = await this.call(() =>
-      this.client.crm.deals.basicApi.create({
-        properties,
-        associations: [
-          {
-            to: { id: input.contactId },
-            types: [{ associationCategory: AssociationSpecAssociationCategoryEnum.HubspotDefined, associationTypeId: DEAL_TO_CONTACT }],
-          },
-        ],
-      }, this.perCall),
+      this.client.crm.deals.basicApi.create(
+        {
+          properties,
+          associations: [
+            {
+              to: { id: input.contactId },
+              types: [
+                {
+                  associationCategory: AssociationSpecAssociationCategoryEnum.HubspotDefined,
+                  associationTypeId: DEAL_TO_CONTACT,
+                },
+              ],
+            },
+          ],
+        },
+        this.perCall,
+      ),
     );
     return { id: requireId(NAME, created?.id) };
   }
@@ -187,26 +215,31 @@ export class HubspotCrmAdapter extends CrmAdapter {
   override async findDeal(query: { contactId: string; name: string }): Promise<CrmRecordRef | null> {
     // `associations.contact` is HubSpot's search pseudo-property for "associated with this contact".
     const page = await this.call(() =>
-      this.client.crm.deals.searchApi.doSearch({
-        filterGroups: [
-          {
-            filters: [
-              { propertyName: 'dealname', operator: DealFilterOperatorEnum.Eq, value: query.name },
-              { propertyName: 'associations.contact', operator: DealFilterOperatorEnum.Eq, value: query.contactId },
-            ],
-          },
-        ],
-        properties: ['dealname'],
-        limit: 1,
-      }, this.perCall),
+      this.client.crm.deals.searchApi.doSearch(
+        {
+          filterGroups: [
+            {
+              filters: [
+                { propertyName: 'dealname', operator: DealFilterOperatorEnum.Eq, value: query.name },
+                { propertyName: 'associations.contact', operator: DealFilterOperatorEnum.Eq, value: query.contactId },
+              ],
+            },
+          ],
+          properties: ['dealname'],
+          limit: 1,
+        },
+        this.perCall,
+      ),
     );
-    if (!Array.isArray(page?.results)) throw new CrmCallError('malformed', `${NAME} deal search answer has no results list`);
+    if (!Array.isArray(page?.results))
+      throw new CrmCallError('malformed', `${NAME} deal search answer has no results list`);
     return page.results.length ? { id: requireId(NAME, page.results[0].id) } : null;
   }
 
   async listPipelines(): Promise<CrmPipeline[]> {
     const res = await this.call(() => this.client.crm.pipelines.pipelinesApi.getAll('deals', this.perCall));
-    if (!Array.isArray(res?.results)) throw new CrmCallError('malformed', `${NAME} pipelines answer has no results list`);
+    if (!Array.isArray(res?.results))
+      throw new CrmCallError('malformed', `${NAME} pipelines answer has no results list`);
     return res.results.map((p) => ({
       id: p.id,
       label: p.label,
@@ -219,7 +252,8 @@ export class HubspotCrmAdapter extends CrmAdapter {
     const page = await this.call(() =>
       contacts.getPage(1, undefined, undefined, undefined, undefined, undefined, this.perCall),
     );
-    if (!Array.isArray(page?.results)) throw new CrmCallError('malformed', `${NAME} contacts answer has no results list`);
+    if (!Array.isArray(page?.results))
+      throw new CrmCallError('malformed', `${NAME} contacts answer has no results list`);
     return { ok: true, message: 'Connected to HubSpot: the access token can read contacts.' };
   }
 
@@ -235,13 +269,19 @@ export class HubspotCrmAdapter extends CrmAdapter {
       if (err instanceof CrmCallError) throw err;
       const e = err as SdkError;
       if (typeof e.code === 'number' && e.code >= 400) {
-        throw errorForStatus(NAME, e.code, typeof e.body?.message === 'string' ? e.body.message : undefined, e.headers?.['retry-after']);
+        throw errorForStatus(
+          NAME,
+          e.code,
+          typeof e.body?.message === 'string' ? e.body.message : undefined,
+          e.headers?.['retry-after'],
+        );
       }
       if ((err as { code?: unknown }).code === FORBIDDEN_ADDRESS_CODE) {
         throw nonPublicEndpoint(NAME, new URL(this.settings.basePath ?? HUBSPOT_API).hostname);
       }
       // node-fetch network failures (refused, reset) vs. answers the SDK could not parse.
-      if (e.name === 'FetchError' || e.type === 'system') throw new CrmCallError('unavailable', `${NAME} could not be reached`);
+      if (e.name === 'FetchError' || e.type === 'system')
+        throw new CrmCallError('unavailable', `${NAME} could not be reached`);
       throw new CrmCallError('malformed', `${NAME} answered with an unreadable response`);
     }
   }

@@ -1,15 +1,37 @@
 import { Injectable } from '@nestjs/common';
+
 import { AppConfig } from 'src/config/app-config.service';
-import { CrmAdapter } from 'src/crm/crm-adapter.port';
-import { asObject, compact, CrmAdapterFactory, httpUrl, onlyKeys, str, ValidatedConnection } from 'src/crm/crm-adapter.factory';
-import type { ResolvedCrmConfig } from 'src/crm/crm-config.types';
-import { CrmErrors } from 'src/crm/crm.errors';
 import { CrmOutboundHttp } from 'src/crm/adapters/crm-outbound.http';
 import { SalesforceCrmAdapter } from 'src/crm/adapters/salesforce.crm-adapter';
+import { CrmErrors } from 'src/crm/crm.errors';
+import {
+  asObject,
+  compact,
+  CrmAdapterFactory,
+  httpUrl,
+  onlyKeys,
+  str,
+  ValidatedConnection,
+} from 'src/crm/crm-adapter.factory';
+import { CrmAdapter } from 'src/crm/crm-adapter.port';
+import type { ResolvedCrmConfig } from 'src/crm/crm-config.types';
 import { FieldMapper } from 'src/crm/field-mapper';
 
-const LEAD_FIELDS = { firstName: 'FirstName', lastName: 'LastName', email: 'Email', phone: 'Phone', company: 'Company', message: 'Description' };
-const CONTACT_FIELDS = { firstName: 'FirstName', lastName: 'LastName', email: 'Email', phone: 'Phone', message: 'Description' };
+const LEAD_FIELDS = {
+  firstName: 'FirstName',
+  lastName: 'LastName',
+  email: 'Email',
+  phone: 'Phone',
+  company: 'Company',
+  message: 'Description',
+};
+const CONTACT_FIELDS = {
+  firstName: 'FirstName',
+  lastName: 'LastName',
+  email: 'Email',
+  phone: 'Phone',
+  message: 'Description',
+};
 const API_NAME = /^[A-Za-z][A-Za-z0-9_]{0,79}$/;
 
 @Injectable()
@@ -33,19 +55,32 @@ export class SalesforceCrmAdapterFactory extends CrmAdapterFactory {
       str(c, 'credentials', 'clientId', { required: true, max: 512 });
       str(c, 'credentials', 'clientSecret', { required: true, max: 512 });
     } else {
-      if (!accessToken) throw CrmErrors.invalidConfig('credentials.accessToken', 'is required (or give refreshToken + clientId + clientSecret)');
+      if (!accessToken)
+        throw CrmErrors.invalidConfig(
+          'credentials.accessToken',
+          'is required (or give refreshToken + clientId + clientSecret)',
+        );
       if (!instanceUrl) throw CrmErrors.invalidConfig('credentials.instanceUrl', 'is required with an access token');
     }
     const o = asObject(options, 'options');
     onlyKeys(o, 'options', ['contactObject', 'opportunityStage', 'opportunityLeadField', 'apiVersion', 'loginUrl']);
     const contactObject = str(o, 'options', 'contactObject') ?? 'Lead';
-    if (contactObject !== 'Lead' && contactObject !== 'Contact') throw CrmErrors.invalidConfig('options.contactObject', 'must be Lead or Contact');
+    if (contactObject !== 'Lead' && contactObject !== 'Contact')
+      throw CrmErrors.invalidConfig('options.contactObject', 'must be Lead or Contact');
     const apiVersion = str(o, 'options', 'apiVersion');
-    if (apiVersion && !/^\d{2,3}\.0$/.test(apiVersion)) throw CrmErrors.invalidConfig('options.apiVersion', 'must look like 62.0');
+    if (apiVersion && !/^\d{2,3}\.0$/.test(apiVersion))
+      throw CrmErrors.invalidConfig('options.apiVersion', 'must look like 62.0');
     const leadField = str(o, 'options', 'opportunityLeadField');
-    if (leadField && !API_NAME.test(leadField)) throw CrmErrors.invalidConfig('options.opportunityLeadField', 'must be a Salesforce field API name');
+    if (leadField && !API_NAME.test(leadField))
+      throw CrmErrors.invalidConfig('options.opportunityLeadField', 'must be a Salesforce field API name');
     return {
-      credentials: compact({ instanceUrl, accessToken, refreshToken, clientId: c.clientId as string | undefined, clientSecret: c.clientSecret as string | undefined }),
+      credentials: compact({
+        instanceUrl,
+        accessToken,
+        refreshToken,
+        clientId: c.clientId as string | undefined,
+        clientSecret: c.clientSecret as string | undefined,
+      }),
       options: compact({
         contactObject,
         opportunityStage: str(o, 'options', 'opportunityStage', { max: 120 }),
@@ -65,7 +100,12 @@ export class SalesforceCrmAdapterFactory extends CrmAdapterFactory {
         instanceUrl: c.instanceUrl,
         accessToken: c.accessToken,
         refresh: c.refreshToken
-          ? { loginUrl: o.loginUrl ?? 'https://login.salesforce.com', refreshToken: c.refreshToken, clientId: c.clientId, clientSecret: c.clientSecret }
+          ? {
+              loginUrl: o.loginUrl ?? 'https://login.salesforce.com',
+              refreshToken: c.refreshToken,
+              clientId: c.clientId,
+              clientSecret: c.clientSecret,
+            }
           : undefined,
         apiVersion: o.apiVersion ?? '62.0',
         contactObject,

@@ -1,5 +1,9 @@
 import type { RequestInit, Response } from 'undici';
+
 import { forbiddenAddressOf, OutboundFetch } from 'src/common/net/public-fetch';
+import { errorForStatus, nonPublicEndpoint, parseRetryAfter, requireId } from 'src/crm/adapters/crm-call';
+import { differingNote, hasFields, HeldFields, mergeUnverified } from 'src/crm/contact-merge';
+import { CrmCallError } from 'src/crm/crm.errors';
 import {
   ConnectionTestResult,
   ContactFields,
@@ -11,9 +15,6 @@ import {
   DealInput,
   PLATFORM_FIELDS,
 } from 'src/crm/crm-adapter.port';
-import { differingNote, hasFields, HeldFields, mergeUnverified } from 'src/crm/contact-merge';
-import { CrmCallError } from 'src/crm/crm.errors';
-import { errorForStatus, nonPublicEndpoint, parseRetryAfter, requireId } from 'src/crm/adapters/crm-call';
 import type { FieldMapper } from 'src/crm/field-mapper';
 
 const NAME = 'Salesforce';
@@ -71,7 +72,12 @@ export class SalesforceCrmAdapter extends CrmAdapter {
 
   async createContact(fields: ContactFields): Promise<ContactWrite> {
     const res = await this.api('POST', `/sobjects/${this.settings.contactObject}`, this.record(fields));
-    return { id: requireId(NAME, (res.body as { id?: unknown })?.id), action: 'created', written: fields, differing: {} };
+    return {
+      id: requireId(NAME, (res.body as { id?: unknown })?.id),
+      action: 'created',
+      written: fields,
+      differing: {},
+    };
   }
 
   async mergeContact(id: string, fields: ContactFields): Promise<ContactWrite> {
@@ -80,7 +86,8 @@ export class SalesforceCrmAdapter extends CrmAdapter {
     const columns = PLATFORM_FIELDS.flatMap((f) => this.mapper.nameOf(f) ?? []);
     const res = await this.api('GET', `${path}?fields=${encodeURIComponent(columns.join(','))}`);
     const held = res.body as Record<string, unknown> | undefined;
-    if (!held || typeof held !== 'object') throw new CrmCallError('malformed', `${NAME} record answer is not an object`);
+    if (!held || typeof held !== 'object')
+      throw new CrmCallError('malformed', `${NAME} record answer is not an object`);
     const current: HeldFields = {};
     for (const field of PLATFORM_FIELDS) {
       const column = this.mapper.nameOf(field);
@@ -114,18 +121,25 @@ export class SalesforceCrmAdapter extends CrmAdapter {
     };
     if (input.amount !== undefined) body.Amount = input.amount;
     if (input.fields.message) body.Description = input.fields.message;
-    if (this.settings.contactObject === 'Lead' && this.settings.opportunityLeadField) body[this.settings.opportunityLeadField] = input.contactId;
+    if (this.settings.contactObject === 'Lead' && this.settings.opportunityLeadField)
+      body[this.settings.opportunityLeadField] = input.contactId;
     const res = await this.api('POST', '/sobjects/Opportunity', body);
     const id = requireId(NAME, (res.body as { id?: unknown })?.id);
     if (this.settings.contactObject === 'Contact') {
-      await this.api('POST', '/sobjects/OpportunityContactRole', { OpportunityId: id, ContactId: input.contactId, IsPrimary: true });
+      await this.api('POST', '/sobjects/OpportunityContactRole', {
+        OpportunityId: id,
+        ContactId: input.contactId,
+        IsPrimary: true,
+      });
     }
     return { id };
   }
 
   async listPipelines(): Promise<CrmPipeline[]> {
     const res = await this.api('GET', '/sobjects/Opportunity/describe');
-    const fields = (res.body as { fields?: { name: string; picklistValues?: { value: string; label: string; active: boolean }[] }[] })?.fields;
+    const fields = (
+      res.body as { fields?: { name: string; picklistValues?: { value: string; label: string; active: boolean }[] }[] }
+    )?.fields;
     if (!Array.isArray(fields)) throw new CrmCallError('malformed', `${NAME} describe answer has no fields`);
     const stage = fields.find((f) => f.name === 'StageName');
     const stages = (stage?.picklistValues ?? []).filter((v) => v.active).map((v) => ({ id: v.value, label: v.label }));
@@ -171,7 +185,12 @@ export class SalesforceCrmAdapter extends CrmAdapter {
   private async refreshSession(): Promise<{ instanceUrl: string; accessToken: string }> {
     const r = this.settings.refresh;
     if (!r) throw new CrmCallError('auth', `${NAME} access token is invalid and no refresh token is configured`);
-    const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: r.refreshToken, client_id: r.clientId, client_secret: r.clientSecret });
+    const form = new URLSearchParams({
+      grant_type: 'refresh_token',
+      refresh_token: r.refreshToken,
+      client_id: r.clientId,
+      client_secret: r.clientSecret,
+    });
     const res = await this.fetch(`${r.loginUrl}/services/oauth2/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
@@ -179,9 +198,11 @@ export class SalesforceCrmAdapter extends CrmAdapter {
     });
     const token = res.body as { access_token?: unknown; instance_url?: unknown; error_description?: unknown };
     // OAuth refusals (invalid_grant, invalid_client) come back as 400: they are credential problems, not retryable.
-    if (res.status === 400 || res.status === 401) throw new CrmCallError('auth', `${NAME} refused the refresh token`, res.status);
+    if (res.status === 400 || res.status === 401)
+      throw new CrmCallError('auth', `${NAME} refused the refresh token`, res.status);
     if (res.status >= 400) throw salesforceError(res);
-    if (typeof token?.access_token !== 'string') throw new CrmCallError('malformed', `${NAME} token answer has no access_token`);
+    if (typeof token?.access_token !== 'string')
+      throw new CrmCallError('malformed', `${NAME} token answer has no access_token`);
     const instanceUrl = typeof token.instance_url === 'string' ? token.instance_url : this.settings.instanceUrl;
     if (!instanceUrl) throw new CrmCallError('malformed', `${NAME} token answer has no instance_url`);
     return { instanceUrl: instanceUrl.replace(/\/+$/, ''), accessToken: token.access_token };
@@ -191,7 +212,11 @@ export class SalesforceCrmAdapter extends CrmAdapter {
     let res: Response;
     let text: string;
     try {
-      res = await this.settings.fetch(url, { ...init, signal: AbortSignal.timeout(this.settings.timeoutMs), redirect: 'error' });
+      res = await this.settings.fetch(url, {
+        ...init,
+        signal: AbortSignal.timeout(this.settings.timeoutMs),
+        redirect: 'error',
+      });
       text = await res.text();
     } catch (err) {
       const forbidden = forbiddenAddressOf(err);
@@ -199,7 +224,9 @@ export class SalesforceCrmAdapter extends CrmAdapter {
       const name = (err as Error).name;
       throw new CrmCallError(
         'unavailable',
-        name === 'TimeoutError' || name === 'AbortError' ? `${NAME} did not answer within ${this.settings.timeoutMs} ms` : `${NAME} could not be reached`,
+        name === 'TimeoutError' || name === 'AbortError'
+          ? `${NAME} did not answer within ${this.settings.timeoutMs} ms`
+          : `${NAME} could not be reached`,
       );
     }
     if (!text.trim()) return { status: res.status, body: undefined, retryAfter: res.headers.get('retry-after') };
@@ -207,7 +234,11 @@ export class SalesforceCrmAdapter extends CrmAdapter {
       return { status: res.status, body: JSON.parse(text) as unknown, retryAfter: res.headers.get('retry-after') };
     } catch {
       if (res.status >= 500) return { status: res.status, body: undefined, retryAfter: null };
-      throw new CrmCallError('malformed', `${NAME} answered HTTP ${res.status} with a body that is not JSON`, res.status);
+      throw new CrmCallError(
+        'malformed',
+        `${NAME} answered HTTP ${res.status} with a body that is not JSON`,
+        res.status,
+      );
     }
   }
 }
@@ -217,7 +248,12 @@ function salesforceError(res: SfAnswer & { retryAfter?: string | null }): CrmCal
   const code = typeof first?.errorCode === 'string' ? first.errorCode : undefined;
   // Salesforce reports an exhausted API allowance as 403 REQUEST_LIMIT_EXCEEDED rather than 429.
   if (code === 'REQUEST_LIMIT_EXCEEDED') {
-    return new CrmCallError('rate_limited', `${NAME} API request limit exceeded`, res.status, parseRetryAfter(res.retryAfter) ?? 60_000);
+    return new CrmCallError(
+      'rate_limited',
+      `${NAME} API request limit exceeded`,
+      res.status,
+      parseRetryAfter(res.retryAfter) ?? 60_000,
+    );
   }
   const detail = code ? `${code}${typeof first?.message === 'string' ? ` ${first.message}` : ''}` : undefined;
   return errorForStatus(NAME, res.status, detail, res.retryAfter);

@@ -5,17 +5,28 @@ describe('webhook templates', () => {
     expect(renderUrl('https://crm.example.com/c?email={{email}}', { email: 'a+b@x.com&admin=1' })).toBe(
       'https://crm.example.com/c?email=a%2Bb%40x.com%26admin%3D1',
     );
-    expect(renderUrl('https://crm.example.com/c/{{contactId}}', { contactId: '../admin' })).toBe('https://crm.example.com/c/..%2Fadmin');
+    expect(renderUrl('https://crm.example.com/c/{{contactId}}', { contactId: '../admin' })).toBe(
+      'https://crm.example.com/c/..%2Fadmin',
+    );
   });
 
   it('keeps the type of a value that fills a whole string and interpolates text otherwise', () => {
-    const out = renderBody({ value: '{{amount}}', name: '{{firstName}} {{lastName}}', props: '{{fields}}', missing: '{{company}}', list: ['{{email}}'] }, {
-      amount: 12.5,
-      firstName: 'Ada',
-      lastName: 'L',
-      fields: { a: 1 },
-      email: 'e@x.com',
-    });
+    const out = renderBody(
+      {
+        value: '{{amount}}',
+        name: '{{firstName}} {{lastName}}',
+        props: '{{fields}}',
+        missing: '{{company}}',
+        list: ['{{email}}'],
+      },
+      {
+        amount: 12.5,
+        firstName: 'Ada',
+        lastName: 'L',
+        fields: { a: 1 },
+        email: 'e@x.com',
+      },
+    );
     expect(out).toEqual({ value: 12.5, name: 'Ada L', props: { a: 1 }, missing: null, list: ['e@x.com'] });
   });
 

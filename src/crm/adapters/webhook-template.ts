@@ -31,11 +31,15 @@ export function checkTemplate(value: unknown, path: string): void {
   if (typeof value === 'string') {
     for (const m of value.matchAll(PLACEHOLDER)) {
       if (!(TEMPLATE_VARS as readonly string[]).includes(m[1])) {
-        throw CrmErrors.invalidConfig(path, `unknown template variable {{${m[1]}}} (known: ${TEMPLATE_VARS.join(', ')})`);
+        throw CrmErrors.invalidConfig(
+          path,
+          `unknown template variable {{${m[1]}}} (known: ${TEMPLATE_VARS.join(', ')})`,
+        );
       }
     }
   } else if (Array.isArray(value)) value.forEach((v, i) => checkTemplate(v, `${path}[${i}]`));
-  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) checkTemplate(v, `${path}.${k}`);
+  else if (value && typeof value === 'object')
+    for (const [k, v] of Object.entries(value)) checkTemplate(v, `${path}.${k}`);
 }
 
 /** URL templates: every substituted value is percent-encoded so a field can never change the path or host. */

@@ -1,6 +1,12 @@
 import { createHmac } from 'node:crypto';
+
 import type { Response } from 'undici';
+
 import { forbiddenAddressOf, OutboundFetch } from 'src/common/net/public-fetch';
+import { errorForStatus, nonPublicEndpoint, requireId } from 'src/crm/adapters/crm-call';
+import { readPath, renderBody, renderUrl, TemplateVars } from 'src/crm/adapters/webhook-template';
+import { hasFields, HeldFields, mergeUnverified } from 'src/crm/contact-merge';
+import { CrmCallError } from 'src/crm/crm.errors';
 import {
   ConnectionTestResult,
   ContactFields,
@@ -12,10 +18,6 @@ import {
   DealInput,
   PLATFORM_FIELDS,
 } from 'src/crm/crm-adapter.port';
-import { hasFields, HeldFields, mergeUnverified } from 'src/crm/contact-merge';
-import { CrmCallError } from 'src/crm/crm.errors';
-import { errorForStatus, nonPublicEndpoint, requireId } from 'src/crm/adapters/crm-call';
-import { readPath, renderBody, renderUrl, TemplateVars } from 'src/crm/adapters/webhook-template';
 import type { FieldMapper } from 'src/crm/field-mapper';
 
 const NAME = 'The CRM endpoint';
@@ -91,7 +93,12 @@ export class WebhookCrmAdapter extends CrmAdapter {
     );
     // Many APIs answer an update with 204 or without the id: the id we sent is the id.
     const returned = readPath(answer, spec.idPath ?? 'id');
-    return { id: returned === undefined || returned === null ? id : requireId(NAME, returned), action: 'merged', written: fill, differing };
+    return {
+      id: returned === undefined || returned === null ? id : requireId(NAME, returned),
+      action: 'merged',
+      written: fill,
+      differing,
+    };
   }
 
   /** The contact as the search operation shows it, in platform terms; null when it cannot be found that way. */
@@ -101,7 +108,8 @@ export class WebhookCrmAdapter extends CrmAdapter {
     const answer = await this.send(spec, { email: fields.email, phone: fields.phone }, { notFoundIsEmpty: true });
     const idPath = (spec.idPath ?? 'id').split('.');
     const record = answer === undefined ? undefined : readPath(answer, idPath.slice(0, -1).join('.'));
-    if (!record || typeof record !== 'object' || String((record as Record<string, unknown>)[idPath.at(-1)!]) !== id) return null;
+    if (!record || typeof record !== 'object' || String((record as Record<string, unknown>)[idPath.at(-1)!]) !== id)
+      return null;
     const held: HeldFields = {};
     for (const field of PLATFORM_FIELDS) {
       const name = this.mapper.nameOf(field);
@@ -122,7 +130,13 @@ export class WebhookCrmAdapter extends CrmAdapter {
       stage: input.stage,
       amount: input.amount,
     };
-    const defaultBody = { contactId: input.contactId, name: input.name, stage: input.stage, amount: input.amount, ...this.mapper.toCrm(input.fields, { withConstants: false }) };
+    const defaultBody = {
+      contactId: input.contactId,
+      name: input.name,
+      stage: input.stage,
+      amount: input.amount,
+      ...this.mapper.toCrm(input.fields, { withConstants: false }),
+    };
     return { id: requireId(NAME, readPath(await this.send(spec, vars, { defaultBody }), spec.idPath ?? 'id')) };
   }
 
@@ -132,7 +146,11 @@ export class WebhookCrmAdapter extends CrmAdapter {
 
   async testConnection(): Promise<ConnectionTestResult> {
     const spec = this.settings.operations.testConnection;
-    if (!spec) return { ok: true, message: 'No test operation is configured; the settings are valid but the endpoint was not called.' };
+    if (!spec)
+      return {
+        ok: true,
+        message: 'No test operation is configured; the settings are valid but the endpoint was not called.',
+      };
     await this.send(spec, {});
     return { ok: true, message: 'The CRM endpoint answered the test request successfully.' };
   }
@@ -148,17 +166,32 @@ export class WebhookCrmAdapter extends CrmAdapter {
   ): Promise<unknown> {
     const url = renderUrl(spec.url, vars);
     const hasBody = spec.method !== 'GET';
-    const body = hasBody ? JSON.stringify(spec.body === undefined ? (defaultBody ?? vars.fields) : renderBody(spec.body, vars)) : undefined;
-    const headers: Record<string, string> = { accept: 'application/json', ...spec.headers, ...this.authHeaders(body ?? '') };
+    const body = hasBody
+      ? JSON.stringify(spec.body === undefined ? (defaultBody ?? vars.fields) : renderBody(spec.body, vars))
+      : undefined;
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      ...spec.headers,
+      ...this.authHeaders(body ?? ''),
+    };
     if (hasBody) headers['content-type'] = 'application/json';
     let res: Response;
     try {
-      res = await this.settings.fetch(url, { method: spec.method, headers, body, signal: AbortSignal.timeout(this.settings.timeoutMs), redirect: 'error' });
+      res = await this.settings.fetch(url, {
+        method: spec.method,
+        headers,
+        body,
+        signal: AbortSignal.timeout(this.settings.timeoutMs),
+        redirect: 'error',
+      });
     } catch (err) {
       const forbidden = forbiddenAddressOf(err);
       if (forbidden) throw nonPublicEndpoint(NAME, forbidden.hostname);
       const timedOut = (err as Error).name === 'TimeoutError' || (err as Error).name === 'AbortError';
-      throw new CrmCallError('unavailable', timedOut ? `${NAME} did not answer within ${this.settings.timeoutMs} ms` : `${NAME} could not be reached`);
+      throw new CrmCallError(
+        'unavailable',
+        timedOut ? `${NAME} did not answer within ${this.settings.timeoutMs} ms` : `${NAME} could not be reached`,
+      );
     }
     let text: string;
     try {
@@ -172,7 +205,11 @@ export class WebhookCrmAdapter extends CrmAdapter {
     try {
       return JSON.parse(text) as unknown;
     } catch {
-      throw new CrmCallError('malformed', `${NAME} answered HTTP ${res.status} with a body that is not JSON`, res.status);
+      throw new CrmCallError(
+        'malformed',
+        `${NAME} answered HTTP ${res.status} with a body that is not JSON`,
+        res.status,
+      );
     }
   }
 

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsObject, IsOptional } from 'class-validator';
+
 import { CRM_TYPES, CrmType } from 'src/crm/crm-adapter.port';
 
 export class PutCrmConfigDto {
@@ -27,7 +28,8 @@ export class PutCrmConfigDto {
   fieldMapping?: Record<string, unknown>;
 
   @ApiPropertyOptional({
-    description: 'Per type, e.g. hubspot {pipeline, dealStage, apiBaseUrl}; webhook {auth, operations}; salesforce {contactObject, opportunityStage}',
+    description:
+      'Per type, e.g. hubspot {pipeline, dealStage, apiBaseUrl}; webhook {auth, operations}; salesforce {contactObject, opportunityStage}',
     example: { pipeline: 'default', dealStage: 'appointmentscheduled' },
   })
   @IsOptional()
@@ -39,7 +41,10 @@ export class CrmConfigResponseDto {
   @ApiProperty({ enum: CRM_TYPES, example: 'hubspot' })
   type: CrmType;
 
-  @ApiProperty({ description: 'False when the tenant uses the default builtin CRM without a stored connection', example: true })
+  @ApiProperty({
+    description: 'False when the tenant uses the default builtin CRM without a stored connection',
+    example: true,
+  })
   configured: boolean;
 
   @ApiProperty({ description: 'Every value redacted', example: { accessToken: '********' } })

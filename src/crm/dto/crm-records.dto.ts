@@ -11,7 +11,10 @@ export class CrmListQueryDto {
   @Max(200)
   limit?: number;
 
-  @ApiPropertyOptional({ description: 'Only records created before this time (paging)', example: '2026-11-25T14:00:00.000Z' })
+  @ApiPropertyOptional({
+    description: 'Only records created before this time (paging)',
+    example: '2026-11-25T14:00:00.000Z',
+  })
   @IsOptional()
   @Type(() => Date)
   @IsDate()
@@ -78,7 +81,10 @@ export class CrmContactNoteDto {
   @ApiProperty({ type: String, nullable: true, example: 'sess-3f9a' })
   sessionId: string | null;
 
-  @ApiProperty({ example: 'An unverified visitor (chat, session sess-3f9a) matched this contact and gave details that differ from it.' })
+  @ApiProperty({
+    example:
+      'An unverified visitor (chat, session sess-3f9a) matched this contact and gave details that differ from it.',
+  })
   body: string;
 
   @ApiProperty({ description: 'The differing values by platform field', example: { phone: '+14155550199' } })

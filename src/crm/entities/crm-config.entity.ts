@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+
 import type { CrmType } from 'src/crm/crm-adapter.port';
 import type { CrmOptions, FieldMapping } from 'src/crm/crm-config.types';
 

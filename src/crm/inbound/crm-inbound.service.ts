@@ -1,12 +1,13 @@
-import { Injectable, Logger } from '@nestjs/common';
 import { Signature } from '@hubspot/api-client';
+import { Injectable, Logger } from '@nestjs/common';
+
 import { constantTimeEquals } from 'src/common/auth/constant-time';
 import { AppConfig } from 'src/config/app-config.service';
-import { CrmAdapterRegistry } from 'src/crm/crm-adapter.registry';
+import { CrmErrors } from 'src/crm/crm.errors';
 import type { CrmType } from 'src/crm/crm-adapter.port';
+import { CrmAdapterRegistry } from 'src/crm/crm-adapter.registry';
 import { CrmConfigRepository } from 'src/crm/crm-config.repository';
 import { CrmRecordsRepository } from 'src/crm/crm-records.repository';
-import { CrmErrors } from 'src/crm/crm.errors';
 
 /** HubSpot rejects (and so do we) signatures older than five minutes: replay protection. */
 const MAX_SKEW_MS = 5 * 60 * 1000;
@@ -49,14 +50,21 @@ export class CrmInboundService {
 
   async receive(businessId: string, type: string, req: InboundRequest): Promise<{ received: number; applied: number }> {
     const row = await this.configs.find(businessId);
-    if (!row || row.type !== type || (type !== 'hubspot' && type !== 'webhook')) throw CrmErrors.webhookTypeMismatch(type);
+    if (!row || row.type !== type || (type !== 'hubspot' && type !== 'webhook'))
+      throw CrmErrors.webhookTypeMismatch(type);
     const credentials = this.registry.decryptCredentials(businessId, row.credentialsEncrypted);
-    const changes = type === 'hubspot' ? this.fromHubspot(credentials.clientSecret, req) : this.fromWebhook(credentials.inboundSecret, req);
+    const changes =
+      type === 'hubspot'
+        ? this.fromHubspot(credentials.clientSecret, req)
+        : this.fromWebhook(credentials.inboundSecret, req);
     let applied = 0;
     for (const change of changes) {
       const ok =
         change.object === 'deal'
-          ? await this.records.patchDeal(businessId, type as CrmType, change.id, { stage: change.stage, fields: change.properties })
+          ? await this.records.patchDeal(businessId, type as CrmType, change.id, {
+              stage: change.stage,
+              fields: change.properties,
+            })
           : await this.records.patchContact(businessId, type as CrmType, change.id, change.properties);
       if (ok) applied += 1;
     }
@@ -70,14 +78,32 @@ export class CrmInboundService {
     if (!clientSecret || !signature || !Number.isFinite(timestamp) || Math.abs(Date.now() - timestamp) > MAX_SKEW_MS) {
       throw CrmErrors.webhookUnauthorized();
     }
-    const url = hubspotDecode(`${this.config.get('PUBLIC_BASE_URL')?.replace(/\/+$/, '') ?? req.origin}${req.originalUrl}`);
-    const expected = Signature.getSignature(req.method, 'v3', { clientSecret, requestBody: req.rawBody, url, timestamp, signature });
+    const url = hubspotDecode(
+      `${this.config.get('PUBLIC_BASE_URL')?.replace(/\/+$/, '') ?? req.origin}${req.originalUrl}`,
+    );
+    const expected = Signature.getSignature(req.method, 'v3', {
+      clientSecret,
+      requestBody: req.rawBody,
+      url,
+      timestamp,
+      signature,
+    });
     if (!constantTimeEquals(signature, expected)) throw CrmErrors.webhookUnauthorized();
-    if (!Array.isArray(req.body)) throw CrmErrors.invalidField('body', 'HubSpot webhook body must be an array of events');
+    if (!Array.isArray(req.body))
+      throw CrmErrors.invalidField('body', 'HubSpot webhook body must be an array of events');
     return (req.body as unknown[]).slice(0, MAX_EVENTS).flatMap((e): RecordChange[] => {
-      const ev = e as { subscriptionType?: unknown; objectId?: unknown; propertyName?: unknown; propertyValue?: unknown };
+      const ev = e as {
+        subscriptionType?: unknown;
+        objectId?: unknown;
+        propertyName?: unknown;
+        propertyValue?: unknown;
+      };
       const [object, action] = typeof ev.subscriptionType === 'string' ? ev.subscriptionType.split('.') : [];
-      if ((object !== 'deal' && object !== 'contact') || (typeof ev.objectId !== 'number' && typeof ev.objectId !== 'string')) return [];
+      if (
+        (object !== 'deal' && object !== 'contact') ||
+        (typeof ev.objectId !== 'number' && typeof ev.objectId !== 'string')
+      )
+        return [];
       const id = String(ev.objectId);
       if (action === 'deletion') return [{ object, id, properties: { deletedInCrm: true } }];
       if (action !== 'propertyChange' || typeof ev.propertyName !== 'string') return [];
@@ -97,14 +123,25 @@ export class CrmInboundService {
     const given = header(req, 'x-crm-webhook-secret');
     if (!secret || !given || !constantTimeEquals(given, secret)) throw CrmErrors.webhookUnauthorized();
     const events = (req.body as { events?: unknown })?.events;
-    if (!Array.isArray(events)) throw CrmErrors.invalidField('events', 'must be an array of {object, id, stage?, properties?}');
+    if (!Array.isArray(events))
+      throw CrmErrors.invalidField('events', 'must be an array of {object, id, stage?, properties?}');
     return events.slice(0, MAX_EVENTS).flatMap((e: unknown, i: number): RecordChange[] => {
       const ev = e as { object?: unknown; id?: unknown; stage?: unknown; properties?: unknown };
       if ((ev.object !== 'deal' && ev.object !== 'contact') || typeof ev.id !== 'string' || !ev.id) {
         throw CrmErrors.invalidField(`events[${i}]`, 'needs object "deal" or "contact" and a string id');
       }
-      const properties = ev.properties && typeof ev.properties === 'object' && !Array.isArray(ev.properties) ? (ev.properties as Record<string, unknown>) : {};
-      return [{ object: ev.object, id: ev.id, stage: typeof ev.stage === 'string' ? ev.stage.slice(0, 128) : undefined, properties }];
+      const properties =
+        ev.properties && typeof ev.properties === 'object' && !Array.isArray(ev.properties)
+          ? (ev.properties as Record<string, unknown>)
+          : {};
+      return [
+        {
+          object: ev.object,
+          id: ev.id,
+          stage: typeof ev.stage === 'string' ? ev.stage.slice(0, 128) : undefined,
+          properties,
+        },
+      ];
     });
   }
 }
@@ -117,8 +154,18 @@ function header(req: InboundRequest, name: string): string | undefined {
 /** HubSpot signs the URI with these characters percent-decoded (and no others). */
 function hubspotDecode(url: string): string {
   const map: Record<string, string> = {
-    '%3A': ':', '%2F': '/', '%3F': '?', '%40': '@', '%21': '!', '%24': '$', '%27': "'",
-    '%28': '(', '%29': ')', '%2A': '*', '%2C': ',', '%3B': ';',
+    '%3A': ':',
+    '%2F': '/',
+    '%3F': '?',
+    '%40': '@',
+    '%21': '!',
+    '%24': '$',
+    '%27': "'",
+    '%28': '(',
+    '%29': ')',
+    '%2A': '*',
+    '%2C': ',',
+    '%3B': ';',
   };
   return url.replace(/%(3A|2F|3F|40|21|24|27|28|29|2A|2C|3B)/gi, (m) => map[m.toUpperCase()]);
 }

@@ -1,6 +1,16 @@
 import { Body, Controller, HttpCode, Param, Post, Req } from '@nestjs/common';
-import { ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiProperty, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import {
+  ApiBody,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiProperty,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import type { Request } from 'express';
+
 import { PublicApi } from 'src/common/auth/public-api.decorator';
 import { CrmInboundService } from 'src/crm/inbound/crm-inbound.service';
 
@@ -21,7 +31,8 @@ export class CrmWebhooksController {
   @Post(':business_id/:type')
   @HttpCode(200)
   @ApiOperation({
-    summary: 'Inbound CRM events (e.g. deal stage changes). HubSpot: signature v3 with the app client secret. webhook: X-CRM-Webhook-Secret.',
+    summary:
+      'Inbound CRM events (e.g. deal stage changes). HubSpot: signature v3 with the app client secret. webhook: X-CRM-Webhook-Secret.',
   })
   @ApiParam({ name: 'business_id', example: 'goaccel-website' })
   @ApiParam({ name: 'type', enum: ['hubspot', 'webhook'], example: 'hubspot' })
@@ -29,8 +40,18 @@ export class CrmWebhooksController {
   @ApiHeader({ name: 'X-HubSpot-Request-Timestamp', required: false })
   @ApiHeader({ name: 'X-CRM-Webhook-Secret', required: false })
   @ApiBody({
-    description: 'HubSpot: its array of events. webhook: {events: [{object: "deal"|"contact", id, stage?, properties?}]}',
-    schema: { example: [{ subscriptionType: 'deal.propertyChange', objectId: 1001, propertyName: 'dealstage', propertyValue: 'closedwon' }] },
+    description:
+      'HubSpot: its array of events. webhook: {events: [{object: "deal"|"contact", id, stage?, properties?}]}',
+    schema: {
+      example: [
+        {
+          subscriptionType: 'deal.propertyChange',
+          objectId: 1001,
+          propertyName: 'dealstage',
+          propertyValue: 'closedwon',
+        },
+      ],
+    },
   })
   @ApiOkResponse({ type: CrmWebhookAckDto })
   @ApiUnauthorizedResponse({ description: 'Signature or secret missing or invalid' })
@@ -41,7 +62,11 @@ export class CrmWebhooksController {
     @Body() body: unknown,
   ): Promise<CrmWebhookAckDto> {
     // Signatures cover the exact bytes: rawBody when the app keeps it, else compact JSON (what HubSpot sends).
-    const rawBody = Buffer.isBuffer(req.rawBody) ? req.rawBody.toString('utf8') : body === undefined ? '' : JSON.stringify(body);
+    const rawBody = Buffer.isBuffer(req.rawBody)
+      ? req.rawBody.toString('utf8')
+      : body === undefined
+        ? ''
+        : JSON.stringify(body);
     return this.inbound.receive(businessId, type, {
       method: req.method,
       originalUrl: req.originalUrl,

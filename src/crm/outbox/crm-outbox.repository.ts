@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+
 import { CrmOutboxItemEntity, OutboxOperation, OutboxStatus } from 'src/crm/entities/crm-outbox-item.entity';
 
 export interface NewOutboxItem {
@@ -28,7 +29,14 @@ export class CrmOutboxRepository {
        VALUES ($1, $2, $3, $4, $5::jsonb, 'processing', 0, now() + make_interval(secs => $6))
        ON CONFLICT (business_id, idempotency_key) DO NOTHING
        RETURNING id`,
-      [businessId, item.idempotencyKey, item.sessionId, item.operation, JSON.stringify(item.payload), Math.ceil(leaseMs / 1000)],
+      [
+        businessId,
+        item.idempotencyKey,
+        item.sessionId,
+        item.operation,
+        JSON.stringify(item.payload),
+        Math.ceil(leaseMs / 1000),
+      ],
     );
     return rows.length ? this.findById(businessId, rows[0].id) : null;
   }
@@ -42,7 +50,11 @@ export class CrmOutboxRepository {
   }
 
   /** The session's most recent contact write: a deal queued before its contact exists waits on it. */
-  findLatestForSession(businessId: string, sessionId: string, operation: OutboxOperation): Promise<CrmOutboxItemEntity | null> {
+  findLatestForSession(
+    businessId: string,
+    sessionId: string,
+    operation: OutboxOperation,
+  ): Promise<CrmOutboxItemEntity | null> {
     return this.repo().findOne({ where: { businessId, sessionId, operation }, order: { createdAt: 'DESC' } });
   }
 
@@ -88,7 +100,11 @@ export class CrmOutboxRepository {
   }
 
   /** Keeps what an unverified visitor gave that differs from the matched contact with the write, for review. */
-  async recordDifferingValues(businessId: string, id: string, differing: Record<string, string | undefined>): Promise<void> {
+  async recordDifferingValues(
+    businessId: string,
+    id: string,
+    differing: Record<string, string | undefined>,
+  ): Promise<void> {
     await this.dataSource.query(
       `UPDATE crm_outbox SET payload = payload || jsonb_build_object('differingValues', $3::jsonb), updated_at = now()
        WHERE business_id = $1 AND id = $2`,
@@ -96,8 +112,17 @@ export class CrmOutboxRepository {
     );
   }
 
-  async markRetry(businessId: string, id: string, attempts: number, nextAttemptAt: Date, lastError: string): Promise<void> {
-    await this.repo().update({ businessId, id }, { status: 'pending', attempts, nextAttemptAt, lockedUntil: null, lastError });
+  async markRetry(
+    businessId: string,
+    id: string,
+    attempts: number,
+    nextAttemptAt: Date,
+    lastError: string,
+  ): Promise<void> {
+    await this.repo().update(
+      { businessId, id },
+      { status: 'pending', attempts, nextAttemptAt, lockedUntil: null, lastError },
+    );
   }
 
   async markFailed(businessId: string, id: string, attempts: number, lastError: string): Promise<void> {

@@ -9,9 +9,14 @@ import { CrmWriteExecutor, DependencyPendingError } from 'src/crm/outbox/crm-wri
 import type { TenantService } from 'src/tenant/tenant.service';
 import { strictMock } from 'test/support/strict-mock';
 
-const env: Partial<EnvSchema> = { CRM_OUTBOX_MAX_ATTEMPTS: 3, CRM_OUTBOX_BASE_DELAY_MS: 1000, CRM_HTTP_TIMEOUT_MS: 1000 };
+const env: Partial<EnvSchema> = {
+  CRM_OUTBOX_MAX_ATTEMPTS: 3,
+  CRM_OUTBOX_BASE_DELAY_MS: 1000,
+  CRM_HTTP_TIMEOUT_MS: 1000,
+};
 const config = strictMock<AppConfig>({ get: (k: keyof EnvSchema) => env[k] });
-const item = (attempts = 0) => ({ id: 'item-1', businessId: 'acme', operation: 'upsert_contact', attempts }) as CrmOutboxItemEntity;
+const item = (attempts = 0) =>
+  ({ id: 'item-1', businessId: 'acme', operation: 'upsert_contact', attempts }) as CrmOutboxItemEntity;
 
 describe(CrmOutboxService.name, () => {
   function build(outcome: () => Promise<Record<string, unknown>>) {
@@ -32,10 +37,18 @@ describe(CrmOutboxService.name, () => {
   });
 
   it('schedules a retryable failure with exponential backoff and jitter', async () => {
-    const { sut, outbox } = build(() => Promise.reject(new CrmCallError('unavailable', 'HubSpot answered HTTP 503', 503)));
+    const { sut, outbox } = build(() =>
+      Promise.reject(new CrmCallError('unavailable', 'HubSpot answered HTTP 503', 503)),
+    );
     const before = Date.now();
     expect(await sut.attempt(item(1))).toEqual({ status: 'queued', itemId: 'item-1' });
-    const [, , attempts, at, error] = (outbox.markRetry as jest.Mock).mock.calls[0] as [string, string, number, Date, string];
+    const [, , attempts, at, error] = (outbox.markRetry as jest.Mock).mock.calls[0] as [
+      string,
+      string,
+      number,
+      Date,
+      string,
+    ];
     expect(attempts).toBe(2);
     // base 1000 ms doubled once = 2000 ms, equal jitter keeps it within [1000, 2000]
     expect(at.getTime() - before).toBeGreaterThanOrEqual(1000);
@@ -54,7 +67,12 @@ describe(CrmOutboxService.name, () => {
   it('fails at once on a non-retryable refusal and after the budget on retryable ones', async () => {
     const auth = build(() => Promise.reject(new CrmCallError('auth', 'refused the credentials', 401)));
     expect(await auth.sut.attempt(item(0))).toMatchObject({ status: 'failed' });
-    expect(auth.outbox.markFailed).toHaveBeenCalledWith('acme', 'item-1', 1, 'CRM.AUTH_FAILED: refused the credentials');
+    expect(auth.outbox.markFailed).toHaveBeenCalledWith(
+      'acme',
+      'item-1',
+      1,
+      'CRM.AUTH_FAILED: refused the credentials',
+    );
 
     const exhausted = build(() => Promise.reject(new CrmCallError('unavailable', 'timeout')));
     expect(await exhausted.sut.attempt(item(2))).toMatchObject({ status: 'failed' });

@@ -1,7 +1,8 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+
 import { CryptoErrorCode } from 'src/common/crypto/crypto.errors';
-import { AppError } from 'src/common/errors/app-error';
 import { withDeadline } from 'src/common/deadline/deadline';
+import { AppError } from 'src/common/errors/app-error';
 import { AppConfig } from 'src/config/app-config.service';
 import { CrmCallError, CrmErrors } from 'src/crm/crm.errors';
 import type { CrmOutboxItemEntity, OutboxStatus } from 'src/crm/entities/crm-outbox-item.entity';
@@ -55,7 +56,10 @@ export class CrmOutboxService implements OnModuleDestroy {
     } catch (err) {
       return this.recordFailure(item, err).catch((dbErr: Error) => {
         // The lease expires and the worker tries again; the item is not lost.
-        this.logger.error({ businessId: item.businessId, itemId: item.id, err: dbErr.message }, 'could not record CRM outcome');
+        this.logger.error(
+          { businessId: item.businessId, itemId: item.id, err: dbErr.message },
+          'could not record CRM outcome',
+        );
         return { status: 'queued', itemId: item.id } as const;
       });
     }
@@ -94,7 +98,10 @@ export class CrmOutboxService implements OnModuleDestroy {
     if (err instanceof AppError && err.code === CryptoErrorCode.UNKNOWN_KEY) {
       // This instance lacks the key the credentials were written with (a rollout in progress): leave the item,
       // budget untouched, to an instance that has it instead of failing the lead.
-      this.logger.error({ businessId, itemId: id, error: err.message }, 'cannot decrypt CRM credentials on this instance');
+      this.logger.error(
+        { businessId, itemId: id, error: err.message },
+        'cannot decrypt CRM credentials on this instance',
+      );
       await this.outbox.markRetry(businessId, id, item.attempts, this.nextAt(1), err.message);
       return { status: 'queued', itemId: id };
     }
@@ -105,7 +112,10 @@ export class CrmOutboxService implements OnModuleDestroy {
     // The CRM's own wording can echo the visitor's details: it goes to the admin-only outbox row, not to the logs.
     const code = err instanceof AppError ? err.code : 'UNEXPECTED';
     const httpStatus = err instanceof CrmCallError ? err.httpStatus : undefined;
-    this.logger.warn({ businessId, itemId: id, operation: item.operation, attempts, retryable, code, httpStatus }, 'CRM write failed');
+    this.logger.warn(
+      { businessId, itemId: id, operation: item.operation, attempts, retryable, code, httpStatus },
+      'CRM write failed',
+    );
     if (!retryable || attempts >= budget) {
       await this.outbox.markFailed(businessId, id, attempts, message);
       return { status: 'failed', itemId: id, error: message };
@@ -130,6 +140,7 @@ export class CrmOutboxService implements OnModuleDestroy {
 }
 
 function describe(err: unknown): string {
-  const text = err instanceof AppError ? `${err.code}: ${err.message}` : err instanceof Error ? err.message : String(err);
+  const text =
+    err instanceof AppError ? `${err.code}: ${err.message}` : err instanceof Error ? err.message : String(err);
   return text.slice(0, 500);
 }

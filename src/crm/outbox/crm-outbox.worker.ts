@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+
 import { AppConfig } from 'src/config/app-config.service';
 import { CrmOutboxRepository } from 'src/crm/outbox/crm-outbox.repository';
 import { CrmOutboxService } from 'src/crm/outbox/crm-outbox.service';

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
+
+import { hasFields } from 'src/crm/contact-merge';
+import { CrmCallError } from 'src/crm/crm.errors';
 import { ContactFields, CrmAdapter } from 'src/crm/crm-adapter.port';
 import { CrmAdapterRegistry } from 'src/crm/crm-adapter.registry';
-import { hasFields } from 'src/crm/contact-merge';
 import { CrmRecordsRepository } from 'src/crm/crm-records.repository';
-import { CrmCallError } from 'src/crm/crm.errors';
 import type { CrmOutboxItemEntity } from 'src/crm/entities/crm-outbox-item.entity';
 import { CrmOutboxRepository } from 'src/crm/outbox/crm-outbox.repository';
 
@@ -66,14 +67,22 @@ export class CrmWriteExecutor {
     if (!existing && fields.phone) existing = await adapter.searchContact({ phone: fields.phone });
     const write = existing ? await adapter.mergeContact(existing.id, fields) : await adapter.createContact(fields);
     const merged = write.action === 'merged';
-    if (merged && hasFields(write.differing)) await this.outbox.recordDifferingValues(businessId, item.id, write.differing);
+    if (merged && hasFields(write.differing))
+      await this.outbox.recordDifferingValues(businessId, item.id, write.differing);
     if (adapter.type !== 'builtin') {
       const w = write.written;
       await this.records.upsertContact(
         businessId,
         adapter.type,
         write.id,
-        { sessionId: w.sessionId, firstName: w.firstName, lastName: w.lastName, email: w.email, phone: w.phone, company: w.company },
+        {
+          sessionId: w.sessionId,
+          firstName: w.firstName,
+          lastName: w.lastName,
+          email: w.email,
+          phone: w.phone,
+          company: w.company,
+        },
         { fillOnly: merged },
       );
     }
@@ -101,7 +110,8 @@ export class CrmWriteExecutor {
       ? await this.outbox.findLatestForSession(item.businessId, item.sessionId, 'upsert_contact')
       : null;
     if (!contact) throw new CrmCallError('rejected', 'The deal has no contact: create the contact first');
-    if (contact.status === 'failed') throw new CrmCallError('rejected', 'The contact of this deal could not be written to the CRM');
+    if (contact.status === 'failed')
+      throw new CrmCallError('rejected', 'The contact of this deal could not be written to the CRM');
     const id = contact.status === 'done' ? contact.result?.contactId : undefined;
     if (typeof id !== 'string') throw new DependencyPendingError();
     return id;

@@ -1,4 +1,5 @@
 import { loadBuffer } from 'cheerio';
+
 import { normalizeUrl } from 'src/rag/crawl/url-normalizer';
 import { extractHtmlContent } from 'src/rag/parsing/html-content';
 

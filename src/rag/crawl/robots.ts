@@ -1,4 +1,5 @@
 import robotsParser from 'robots-parser';
+
 import { FetchSkipped, type SafeFetcher } from 'src/rag/crawl/safe-fetcher';
 
 export interface RobotsRules {

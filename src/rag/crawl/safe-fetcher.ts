@@ -1,5 +1,7 @@
 import { gunzipSync } from 'node:zlib';
+
 import { Agent, fetch } from 'undici';
+
 import { AppError } from 'src/common/errors/app-error';
 import { ForbiddenAddressError, publicOnlyLookup } from 'src/common/net/address-guard';
 import { assertPublicUrl } from 'src/rag/crawl/address-guard';

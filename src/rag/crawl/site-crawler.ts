@@ -1,5 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+
 import { Injectable, Logger } from '@nestjs/common';
+
 import { AppError } from 'src/common/errors/app-error';
 import { allowsPrivateOutbound } from 'src/common/net/outbound-policy';
 import { AppConfig } from 'src/config/app-config.service';

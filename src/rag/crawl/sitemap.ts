@@ -1,4 +1,5 @@
 import { load } from 'cheerio';
+
 import { AppError } from 'src/common/errors/app-error';
 import { FetchSkipped, type SafeFetcher } from 'src/rag/crawl/safe-fetcher';
 

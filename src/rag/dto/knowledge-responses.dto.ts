@@ -27,7 +27,12 @@ export class JobStatusDto {
   @ApiProperty({ example: { documents: 120, chunks: 78, added: 12, removed: 2, boilerplate: 80, duplicates: 0 } })
   counts: Record<string, number>;
 
-  @ApiProperty({ type: Number, example: 3, nullable: true, description: 'Knowledge-base version the job created (null if none)' })
+  @ApiProperty({
+    type: Number,
+    example: 3,
+    nullable: true,
+    description: 'Knowledge-base version the job created (null if none)',
+  })
   version: number | null;
 
   @ApiProperty({ example: '2026-01-26T10:00:00.000Z' })
@@ -166,7 +171,13 @@ export class KnowledgeHealthDto {
   @ApiProperty({ type: KnowledgeIndexHealthDto, nullable: true })
   index: KnowledgeIndexHealthDto | null;
 
-  @ApiProperty({ type: String, format: 'date-time', example: '2026-01-26T10:00:04.000Z', nullable: true, description: 'When the last version was built' })
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    example: '2026-01-26T10:00:04.000Z',
+    nullable: true,
+    description: 'When the last version was built',
+  })
   lastBuildAt: string | null;
 
   @ApiProperty({ example: false, description: 'True when this instance found its index behind the active version' })

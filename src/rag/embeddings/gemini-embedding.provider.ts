@@ -1,8 +1,8 @@
-import { EmbeddingProvider, EmbeddingPurpose } from 'src/rag/embedding-provider.port';
-import { l2Normalize } from 'src/rag/embeddings/local-embedding.provider';
 import { GeminiClient } from 'src/gemini/gemini-client';
 import { GeminiFailure } from 'src/gemini/gemini-failure';
 import { GeminiPolicy, GeminiRetryBudget } from 'src/gemini/gemini-policy';
+import { EmbeddingProvider, EmbeddingPurpose } from 'src/rag/embedding-provider.port';
+import { l2Normalize } from 'src/rag/embeddings/local-embedding.provider';
 import { RagSearchErrors } from 'src/rag/rag-search.errors';
 
 export interface GeminiEmbeddingOptions {

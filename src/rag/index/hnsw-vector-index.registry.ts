@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { HierarchicalNSW } from 'hnswlib-node';
+
 import { HnswVectorIndex } from 'src/rag/index/hnsw-vector-index';
 import { IndexFiles, UnusableReason } from 'src/rag/index/index-files';
 import { indexesRoot } from 'src/rag/index/index-paths';

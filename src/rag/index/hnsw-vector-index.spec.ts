@@ -1,9 +1,11 @@
-import { Logger } from '@nestjs/common';
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HnswVectorIndexRegistry } from 'src/rag/index/hnsw-vector-index.registry';
+
+import { Logger } from '@nestjs/common';
+
 import { HNSW_PARAMS } from 'src/rag/index/hnsw-vector-index';
+import { HnswVectorIndexRegistry } from 'src/rag/index/hnsw-vector-index.registry';
 import { OpenVectorIndexOptions, VectorRow } from 'src/rag/vector-index.port';
 
 const DIM = 16;

@@ -1,7 +1,8 @@
 import { HierarchicalNSW } from 'hnswlib-node';
+
+import { IndexFiles, IndexMeta } from 'src/rag/index/index-files';
 import { RagSearchErrors } from 'src/rag/rag-search.errors';
 import { VectorHit, VectorIndex, VectorIndexState, VectorRow, VectorRowLoader } from 'src/rag/vector-index.port';
-import { IndexFiles, IndexMeta } from 'src/rag/index/index-files';
 
 /**
  * HNSW parameters. M=16 / efConstruction=100 build 100k×768 vectors in 80–160 s on 2 shared cores

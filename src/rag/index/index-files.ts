@@ -2,7 +2,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+
 import { HierarchicalNSW } from 'hnswlib-node';
+
 import { isDirectChild, tenantIndexDir } from 'src/rag/index/index-paths';
 import { RagSearchErrors } from 'src/rag/rag-search.errors';
 

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+
 import { indexesRoot, isDirectChild, tenantIndexDir } from 'src/rag/index/index-paths';
 
 describe('index paths', () => {

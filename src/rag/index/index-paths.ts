@@ -1,4 +1,5 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
+
 import { RagSearchErrors } from 'src/rag/rag-search.errors';
 
 /**

@@ -1,6 +1,7 @@
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { migrateLegacyIndexLayout } from 'src/rag/index/legacy-index-layout';
 
 describe(migrateLegacyIndexLayout.name, () => {

@@ -1,7 +1,8 @@
 import type { Dirent } from 'node:fs';
 import { lstat, mkdir, readdir, rename, rmdir, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { indexesRoot, INDEXES_FOLDER, SAFE_TENANT_DIR, tenantIndexDir } from 'src/rag/index/index-paths';
+
+import { INDEXES_FOLDER, indexesRoot, SAFE_TENANT_DIR, tenantIndexDir } from 'src/rag/index/index-paths';
 
 /** Written in this order, as IndexFiles.write does: meta last, so a crash between leaves a pair that is rebuilt. */
 const INDEX_FILE = 'vectors.hnsw';

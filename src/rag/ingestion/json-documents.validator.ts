@@ -1,5 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
+
 import { IngestDocumentsDto } from 'src/rag/dto/ingest-documents.dto';
 import { KnowledgeErrors } from 'src/rag/knowledge.errors';
 import type { SourceDocument } from 'src/rag/processing/source-document';
@@ -10,7 +11,9 @@ import type { SourceDocument } from 'src/rag/processing/source-document';
  */
 export function validateJsonDocuments(body: unknown): SourceDocument[] {
   if (!body || typeof body !== 'object' || Array.isArray(body)) {
-    throw KnowledgeErrors.invalidDocuments('Body must be {"documents": [...]} (JSON) or NDJSON lines (application/x-ndjson)');
+    throw KnowledgeErrors.invalidDocuments(
+      'Body must be {"documents": [...]} (JSON) or NDJSON lines (application/x-ndjson)',
+    );
   }
   const dto = plainToInstance(IngestDocumentsDto, body);
   const errors = validateSync(dto, { whitelist: true, forbidNonWhitelisted: true });

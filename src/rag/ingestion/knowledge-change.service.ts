@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+
 import { AppConfig } from 'src/config/app-config.service';
 import { KnowledgeErrors } from 'src/rag/knowledge.errors';
 import { planSearchable } from 'src/rag/processing/chunk-planner';
@@ -67,21 +68,33 @@ export class KnowledgeChangeService {
     private readonly config: AppConfig,
   ) {}
 
-  async apply(businessId: string, change: ChangeRequest, progress: ProgressFn = () => Promise.resolve()): Promise<ChangeResult> {
+  async apply(
+    businessId: string,
+    change: ChangeRequest,
+    progress: ProgressFn = () => Promise.resolve(),
+  ): Promise<ChangeResult> {
     // Document and chunk rows are idempotent upserts, so they are written once, before any retry of the commit.
     const incoming = new Map<string, number[]>();
     for (const [i, doc] of change.upsert.entries()) {
       const stored = await this.documents.upsert(businessId, doc);
       incoming.set(stored.id, await this.chunks.upsertForDocument(businessId, stored.id, doc));
-      if (i % 20 === 19) await progress((0.3 * (i + 1)) / change.upsert.length, `Stored ${i + 1} of ${change.upsert.length} documents`);
+      if (i % 20 === 19)
+        await progress((0.3 * (i + 1)) / change.upsert.length, `Stored ${i + 1} of ${change.upsert.length} documents`);
     }
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       const base = await this.versions.active(businessId);
       const baseRows = base ? await this.versions.rows(businessId, base.version) : [];
       const vanished = change.replaceCrawledUnder
-        ? await this.documents.crawledUnder(businessId, [...new Set(baseRows.map((r) => r.documentId))], change.replaceCrawledUnder)
+        ? await this.documents.crawledUnder(
+            businessId,
+            [...new Set(baseRows.map((r) => r.documentId))],
+            change.replaceCrawledUnder,
+          )
         : [];
-      const plan = await this.plan(businessId, baseRows, incoming, [...change.remove, ...vanished.filter((id) => !incoming.has(id))]);
+      const plan = await this.plan(businessId, baseRows, incoming, [
+        ...change.remove,
+        ...vanished.filter((id) => !incoming.has(id)),
+      ]);
       if (!plan.changed) {
         return { version: null, counts: { ...plan.counts, unchangedDocuments: countUnchanged(baseRows, incoming) } };
       }
@@ -107,12 +120,22 @@ export class KnowledgeChangeService {
     const kept = baseRows.filter((r) => !removedDocs.has(r.documentId));
     const orders = await this.documentOrders(businessId, baseRows, incoming);
     const fresh = [...incoming.entries()].flatMap(([documentId, ids]) =>
-      ids.map((chunkId, chunkIndex) => ({ chunkId, documentId, chunkIndex, documentOrder: orders.get(documentId)!, contentHash: '' })),
+      ids.map((chunkId, chunkIndex) => ({
+        chunkId,
+        documentId,
+        chunkIndex,
+        documentOrder: orders.get(documentId)!,
+        contentHash: '',
+      })),
     );
     await this.fillHashes(businessId, fresh);
     const all = [...kept, ...fresh];
     const { searchable, boilerplate, duplicates } = planSearchable(all);
-    const rows = uniqueRows(all).map((r) => ({ chunkId: r.chunkId, documentId: r.documentId, searchable: searchable.has(r.chunkId) }));
+    const rows = uniqueRows(all).map((r) => ({
+      chunkId: r.chunkId,
+      documentId: r.documentId,
+      searchable: searchable.has(r.chunkId),
+    }));
     const before = new Map(baseRows.map((r) => [r.chunkId, r.searchable]));
     const changed = rows.length !== baseRows.length || rows.some((r) => before.get(r.chunkId) !== r.searchable);
     const wasServed = new Set(baseRows.filter((r) => r.searchable).map((r) => r.chunkId));
@@ -153,15 +176,23 @@ export class KnowledgeChangeService {
     });
   }
 
-  private async documentOrders(businessId: string, baseRows: VersionRow[], incoming: Map<string, number[]>): Promise<Map<string, number>> {
+  private async documentOrders(
+    businessId: string,
+    baseRows: VersionRow[],
+    incoming: Map<string, number[]>,
+  ): Promise<Map<string, number>> {
     const orders = new Map(baseRows.map((r) => [r.documentId, r.documentOrder]));
     const missing = [...incoming.keys()].filter((id) => !orders.has(id));
-    if (missing.length) for (const [id, ordinal] of await this.documents.ordinals(businessId, missing)) orders.set(id, ordinal);
+    if (missing.length)
+      for (const [id, ordinal] of await this.documents.ordinals(businessId, missing)) orders.set(id, ordinal);
     return orders;
   }
 
   private async fillHashes(businessId: string, rows: Array<{ chunkId: number; contentHash: string }>): Promise<void> {
-    const hashes = await this.chunks.contentHashes(businessId, rows.map((r) => r.chunkId));
+    const hashes = await this.chunks.contentHashes(
+      businessId,
+      rows.map((r) => r.chunkId),
+    );
     for (const r of rows) r.contentHash = hashes.get(r.chunkId)!;
   }
 }

@@ -19,9 +19,13 @@ const MAX_LINES = 100_000;
  * page is re-chunked by our own rules and re-ingesting the same crawl is recognised as unchanged.
  */
 export function parseLegacyNdjson(body: string): SourceDocument[] {
-  const pages = new Map<string, { first: LegacyLine; parts: Array<{ order: number; text: string }>; fetchedAt?: number }>();
+  const pages = new Map<
+    string,
+    { first: LegacyLine; parts: Array<{ order: number; text: string }>; fetchedAt?: number }
+  >();
   const lines = body.split(/\r?\n/);
-  if (lines.length > MAX_LINES) throw KnowledgeErrors.invalidNdjson(MAX_LINES + 1, `at most ${MAX_LINES} lines per upload`);
+  if (lines.length > MAX_LINES)
+    throw KnowledgeErrors.invalidNdjson(MAX_LINES + 1, `at most ${MAX_LINES} lines per upload`);
   lines.forEach((raw, i) => {
     const lineNo = i + 1;
     if (!raw.trim()) return;
@@ -31,9 +35,11 @@ export function parseLegacyNdjson(body: string): SourceDocument[] {
     } catch {
       throw KnowledgeErrors.invalidNdjson(lineNo, 'not valid JSON');
     }
-    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw KnowledgeErrors.invalidNdjson(lineNo, 'must be a JSON object');
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+      throw KnowledgeErrors.invalidNdjson(lineNo, 'must be a JSON object');
     const line = parsed as LegacyLine;
-    if (typeof line.text !== 'string' || !line.text.trim()) throw KnowledgeErrors.invalidNdjson(lineNo, 'text must be a non-empty string');
+    if (typeof line.text !== 'string' || !line.text.trim())
+      throw KnowledgeErrors.invalidNdjson(lineNo, 'text must be a non-empty string');
     for (const key of ['url', 'title', 'category', 'chunk_id'] as const) {
       if (line[key] !== undefined && line[key] !== null && typeof line[key] !== 'string') {
         throw KnowledgeErrors.invalidNdjson(lineNo, `${key} must be a string`);

@@ -1,9 +1,11 @@
-import { Logger, OnApplicationShutdown } from '@nestjs/common';
 import { createHash } from 'node:crypto';
+
+import { Logger, OnApplicationShutdown } from '@nestjs/common';
 import { Queue, Worker } from 'bullmq';
 import type Redis from 'ioredis';
-import { KbJobRepository } from 'src/rag/storage/kb-job.repository';
+
 import { JOB_STALE_AFTER_SECONDS, KnowledgeJobHandler, KnowledgeJobQueue } from 'src/rag/jobs/knowledge-job-queue.port';
+import { KbJobRepository } from 'src/rag/storage/kb-job.repository';
 import { redisNamespace } from 'src/redis/redis-namespace';
 
 /**
@@ -60,7 +62,12 @@ export class BullMqKnowledgeJobQueue extends KnowledgeJobQueue implements OnAppl
       connection: this.queueConnection,
       prefix: this.prefix,
       // Retries outlast JOB_STALE_AFTER_SECONDS, so a job whose worker died is taken over by a later attempt.
-      defaultJobOptions: { attempts: 6, backoff: { type: 'exponential', delay: 15_000 }, removeOnComplete: 1000, removeOnFail: 1000 },
+      defaultJobOptions: {
+        attempts: 6,
+        backoff: { type: 'exponential', delay: 15_000 },
+        removeOnComplete: 1000,
+        removeOnFail: 1000,
+      },
     });
     // Without a listener BullMQ prints every reconnection failure to the console while Redis is down; one line per
     // outage (the client retries twice a second) is enough.
@@ -107,8 +114,6 @@ export class BullMqKnowledgeJobQueue extends KnowledgeJobQueue implements OnAppl
   async onApplicationShutdown(): Promise<void> {
     await this.worker?.close().catch(() => undefined);
     await this.queue.close().catch(() => undefined);
-    await Promise.all(
-      [this.workerConnection, this.queueConnection].map((c) => c?.quit().catch(() => c.disconnect())),
-    );
+    await Promise.all([this.workerConnection, this.queueConnection].map((c) => c?.quit().catch(() => c.disconnect())));
   }
 }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+
 import { SiteCrawler } from 'src/rag/crawl/site-crawler';
 import type { CrawlInput, ReadProgress } from 'src/rag/jobs/knowledge-source.types';
 import type { SourceDocument } from 'src/rag/processing/source-document';
@@ -24,9 +25,15 @@ export class CrawlSource {
       const now = Date.now();
       if (now - lastReport < REPORT_EVERY_MS) return;
       lastReport = now;
-      pending = pending.then(() => progress(done / Math.max(total, 1), `Crawled ${done} of ${total} pages`, { pagesCrawled: documents.length }));
+      pending = pending.then(() =>
+        progress(done / Math.max(total, 1), `Crawled ${done} of ${total} pages`, { pagesCrawled: documents.length }),
+      );
     };
-    for await (const page of this.crawler.crawl(input.url, { maxPages: input.maxPages, maxDepth: input.maxDepth }, onProgress)) {
+    for await (const page of this.crawler.crawl(
+      input.url,
+      { maxPages: input.maxPages, maxDepth: input.maxDepth },
+      onProgress,
+    )) {
       documents.push({
         sourceType: 'crawl',
         url: page.url,

@@ -1,6 +1,12 @@
 import { Logger, OnApplicationShutdown } from '@nestjs/common';
+
+import {
+  JOB_STALE_AFTER_SECONDS,
+  JobBusyError,
+  KnowledgeJobHandler,
+  KnowledgeJobQueue,
+} from 'src/rag/jobs/knowledge-job-queue.port';
 import { KbJobRepository } from 'src/rag/storage/kb-job.repository';
-import { JOB_STALE_AFTER_SECONDS, JobBusyError, KnowledgeJobHandler, KnowledgeJobQueue } from 'src/rag/jobs/knowledge-job-queue.port';
 
 /**
  * Single-instance queue for the embedded default (no Redis). Postgres holds each job and its input, so on start the

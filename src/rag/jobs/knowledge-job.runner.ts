@@ -1,11 +1,18 @@
-import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+
 import { AppError } from 'src/common/errors/app-error';
 import { AppConfig } from 'src/config/app-config.service';
-import { KnowledgeErrors } from 'src/rag/knowledge.errors';
 import { KnowledgeChangeService } from 'src/rag/ingestion/knowledge-change.service';
+import {
+  JOB_HEARTBEAT_SECONDS,
+  JOB_STALE_AFTER_SECONDS,
+  JobBusyError,
+  KnowledgeJobQueue,
+} from 'src/rag/jobs/knowledge-job-queue.port';
 import { KnowledgeSourceReader } from 'src/rag/jobs/knowledge-source.reader';
-import { JOB_HEARTBEAT_SECONDS, JOB_STALE_AFTER_SECONDS, JobBusyError, KnowledgeJobQueue } from 'src/rag/jobs/knowledge-job-queue.port';
+import { KnowledgeErrors } from 'src/rag/knowledge.errors';
 import { prepareDocument } from 'src/rag/processing/source-document';
 import { KbJobRepository } from 'src/rag/storage/kb-job.repository';
 
@@ -45,11 +52,15 @@ export class KnowledgeJobRunner implements OnApplicationBootstrap {
     const report = (percent: number, message: string, counts?: Record<string, number>) =>
       this.jobs.progress(businessId, jobId, percent, message, counts);
     try {
-      const sources = await this.reader.read(job, (fraction, message, counts) => report(fraction * READ_SHARE, message, counts));
+      const sources = await this.reader.read(job, (fraction, message, counts) =>
+        report(fraction * READ_SHARE, message, counts),
+      );
       const prepared = sources.documents.map((d) => prepareDocument(d)).filter((d) => d.chunks.length > 0);
       if (!prepared.length) throw KnowledgeErrors.noContent(job.kind === 'crawl' ? 'The crawl' : 'The upload');
-      const result = await this.change.apply(businessId, { upsert: prepared, remove: [], reason: 'ingest', jobId, replaceCrawledUnder: sources.replaceCrawledUnder }, (fraction, message) =>
-        report(READ_SHARE + fraction * (100 - READ_SHARE), message),
+      const result = await this.change.apply(
+        businessId,
+        { upsert: prepared, remove: [], reason: 'ingest', jobId, replaceCrawledUnder: sources.replaceCrawledUnder },
+        (fraction, message) => report(READ_SHARE + fraction * (100 - READ_SHARE), message),
       );
       const counts = { ...sources.counts, ...result.counts };
       const message =
@@ -57,7 +68,14 @@ export class KnowledgeJobRunner implements OnApplicationBootstrap {
           ? 'Completed: the knowledge base already had this content'
           : `Completed: version ${result.version} is active (${counts.added} chunks added, ${counts.removed} removed)`;
       await this.jobs.finish(businessId, jobId, 'completed', message, counts, result.version);
-      this.logger.log({ event: 'kb_job_completed', businessId, jobId, kind: job.kind, ms: Date.now() - started, version: result.version });
+      this.logger.log({
+        event: 'kb_job_completed',
+        businessId,
+        jobId,
+        kind: job.kind,
+        ms: Date.now() - started,
+        version: result.version,
+      });
     } catch (err) {
       const known = err instanceof AppError;
       const ref = randomUUID().slice(0, 8);

@@ -1,6 +1,6 @@
 import type { AppConfig } from 'src/config/app-config.service';
-import { JOB_STALE_AFTER_SECONDS, KnowledgeJobQueue } from 'src/rag/jobs/knowledge-job-queue.port';
 import { KnowledgeJobSweeper } from 'src/rag/jobs/knowledge-job.sweeper';
+import { JOB_STALE_AFTER_SECONDS, KnowledgeJobQueue } from 'src/rag/jobs/knowledge-job-queue.port';
 import type { KbJobRepository } from 'src/rag/storage/kb-job.repository';
 import { strictMock } from 'test/support/strict-mock';
 

@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+
 import { AppConfig } from 'src/config/app-config.service';
 import { JOB_STALE_AFTER_SECONDS, KnowledgeJobQueue } from 'src/rag/jobs/knowledge-job-queue.port';
 import { KbJobRepository } from 'src/rag/storage/kb-job.repository';

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+
 import { AppConfig } from 'src/config/app-config.service';
 import { CrawlRequestDto, LegacyScrapeRequestDto } from 'src/rag/dto/knowledge-requests.dto';
 import { JobAcceptedDto, JobStatusDto, ScrapingStatusDto } from 'src/rag/dto/knowledge-responses.dto';
@@ -52,7 +53,11 @@ export class KnowledgeJobsService {
     if (file.size === 0) throw DocumentParserErrors.empty(file.originalname);
     // Refuses unsupported types now; the (possibly slow) parsing happens in the job.
     detectFormat(file.buffer, file.originalname, file.mimetype);
-    const input: FileInput = { filename: file.originalname.slice(0, 255), mimetype: file.mimetype, category: category ?? null };
+    const input: FileInput = {
+      filename: file.originalname.slice(0, 255),
+      mimetype: file.mimetype,
+      category: category ?? null,
+    };
     return this.enqueue(businessId, 'files', input, file.buffer);
   }
 

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { KnowledgeErrors } from 'src/rag/knowledge.errors';
+
 import { CrawlSource } from 'src/rag/jobs/crawl.source';
 import type { CrawlInput, ReadProgress } from 'src/rag/jobs/knowledge-source.types';
+import { KnowledgeErrors } from 'src/rag/knowledge.errors';
 import { DocumentParser } from 'src/rag/parsing/document-parser';
 import type { SourceDocument } from 'src/rag/processing/source-document';
 import type { JobPayload, JobRow } from 'src/rag/storage/kb-job.repository';
@@ -39,7 +40,8 @@ export class KnowledgeSourceReader {
       }
       case 'files': {
         const input = job.input as unknown as FileInput;
-        if (!job.fileData) throw KnowledgeErrors.invalidFile('The uploaded file is no longer available; upload it again');
+        if (!job.fileData)
+          throw KnowledgeErrors.invalidFile('The uploaded file is no longer available; upload it again');
         await progress(0.1, `Parsing ${input.filename}`);
         const parsed = await this.parser.parse(job.fileData, input.filename, input.mimetype);
         return {

@@ -1,5 +1,6 @@
 import { load, loadBuffer } from 'cheerio';
 import mammoth from 'mammoth';
+
 import { extractHtmlContent } from 'src/rag/parsing/html-content';
 import { documentTitle, elementsToText, removeNonContent } from 'src/rag/parsing/html-text';
 import { assertZipWithinLimits, type ZipLimits } from 'src/rag/parsing/zip-limits';

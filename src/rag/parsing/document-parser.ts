@@ -1,11 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
+
 import { AppError } from 'src/common/errors/app-error';
 import { AppConfig } from 'src/config/app-config.service';
 import { csvToText } from 'src/rag/parsing/csv-text';
-import { DocumentParserErrors } from 'src/rag/parsing/document-parser.errors';
-import { decodeText, type DocumentFormat, detectFormat } from 'src/rag/parsing/format-detection';
 import type { ExtractedText } from 'src/rag/parsing/document-extract';
+import { DocumentParserErrors } from 'src/rag/parsing/document-parser.errors';
 import { type DocumentWorkerLimits, extractInWorker } from 'src/rag/parsing/document-worker';
+import { decodeText, detectFormat, type DocumentFormat } from 'src/rag/parsing/format-detection';
 import { markdownToText } from 'src/rag/parsing/markdown-text';
 import { rawPdfToText } from 'src/rag/parsing/pdf-text';
 import { extractPdfInWorker } from 'src/rag/parsing/pdf-worker';

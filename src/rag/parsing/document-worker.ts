@@ -9,8 +9,7 @@ export interface DocumentWorkerInput {
 }
 
 export type DocumentWorkerReply =
-  | { ok: true; result: ExtractedText }
-  | { ok: false; reason: 'too-large' | 'unreadable'; detail: string };
+  { ok: true; result: ExtractedText } | { ok: false; reason: 'too-large' | 'unreadable'; detail: string };
 
 export interface DocumentWorkerLimits {
   timeoutMs: number;

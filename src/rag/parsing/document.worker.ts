@@ -1,4 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
+
 import { docxToText, htmlToText } from 'src/rag/parsing/document-extract';
 import type { DocumentWorkerInput, DocumentWorkerReply } from 'src/rag/parsing/document-worker';
 import { ZipTooLargeError } from 'src/rag/parsing/zip-limits';

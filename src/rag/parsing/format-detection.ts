@@ -1,4 +1,5 @@
 import { extname } from 'node:path';
+
 import { DocumentParserErrors } from 'src/rag/parsing/document-parser.errors';
 
 export type DocumentFormat = 'pdf' | 'docx' | 'html' | 'markdown' | 'txt' | 'csv';

@@ -1,5 +1,6 @@
 import { load } from 'cheerio';
 import MarkdownIt from 'markdown-it';
+
 import { documentTitle, elementsToText, removeNonContent } from 'src/rag/parsing/html-text';
 
 // Raw HTML in Markdown is common (READMEs, CMS exports); rendering it is safe because the result only becomes text.

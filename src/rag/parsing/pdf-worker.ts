@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+
 import type { RawPdf } from 'src/rag/parsing/pdf-text';
 import { firstReply } from 'src/rag/parsing/worker-run';
 

@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
-import { Worker, type ResourceLimits } from 'node:worker_threads';
+import { type ResourceLimits, Worker } from 'node:worker_threads';
+
 import { withDeadline } from 'src/common/deadline/deadline';
 
 /**

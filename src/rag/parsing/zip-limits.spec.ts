@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+
 import { assertZipWithinLimits, type ZipLimits, ZipTooLargeError } from 'src/rag/parsing/zip-limits';
 import { buildDocx, buildZip, buildZipBombDocx } from 'test/factories/knowledge-file.factory';
 

@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+
 import { fromBufferPromise } from 'yauzl';
 
 export interface ZipLimits {

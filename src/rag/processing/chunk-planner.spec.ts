@@ -1,6 +1,12 @@
-import { planSearchable, PlannedChunk } from 'src/rag/processing/chunk-planner';
+import { PlannedChunk, planSearchable } from 'src/rag/processing/chunk-planner';
 
-const chunk = (chunkId: number, documentId: string, contentHash: string, documentOrder: number, chunkIndex = 0): PlannedChunk => ({
+const chunk = (
+  chunkId: number,
+  documentId: string,
+  contentHash: string,
+  documentOrder: number,
+  chunkIndex = 0,
+): PlannedChunk => ({
   chunkId,
   documentId,
   contentHash,
@@ -16,7 +22,10 @@ describe(planSearchable.name, () => {
   });
 
   it('drops a chunk repeated on at least four documents as boilerplate, everywhere', () => {
-    const chunks = ['a', 'b', 'c', 'd'].flatMap((doc, i) => [chunk(i * 10, doc, 'footer', i), chunk(i * 10 + 1, doc, `body-${doc}`, i, 1)]);
+    const chunks = ['a', 'b', 'c', 'd'].flatMap((doc, i) => [
+      chunk(i * 10, doc, 'footer', i),
+      chunk(i * 10 + 1, doc, `body-${doc}`, i, 1),
+    ]);
     const plan = planSearchable(chunks);
     expect([...plan.searchable].sort((x, y) => x - y)).toEqual([1, 11, 21, 31]);
     expect(plan.boilerplate).toBe(4);

@@ -27,7 +27,10 @@ export interface SearchablePlan {
  * boilerplate is a property of the site, not of one page: a footer becomes boilerplate when the fifth page carrying
  * it arrives, and every earlier copy must leave the index with it.
  */
-export function planSearchable(chunks: PlannedChunk[], policy: BoilerplatePolicy = DEFAULT_BOILERPLATE): SearchablePlan {
+export function planSearchable(
+  chunks: PlannedChunk[],
+  policy: BoilerplatePolicy = DEFAULT_BOILERPLATE,
+): SearchablePlan {
   const docsByHash = new Map<string, Set<string>>();
   const documents = new Set<string>();
   for (const c of chunks) {
@@ -37,7 +40,9 @@ export function planSearchable(chunks: PlannedChunk[], policy: BoilerplatePolicy
     docs.add(c.documentId);
   }
   const threshold = Math.max(policy.minDocuments, Math.ceil(documents.size * policy.minShare));
-  const ordered = [...chunks].sort((a, b) => a.documentOrder - b.documentOrder || a.chunkIndex - b.chunkIndex || a.chunkId - b.chunkId);
+  const ordered = [...chunks].sort(
+    (a, b) => a.documentOrder - b.documentOrder || a.chunkIndex - b.chunkIndex || a.chunkId - b.chunkId,
+  );
   const seen = new Set<string>();
   const searchable = new Set<number>();
   let boilerplate = 0;

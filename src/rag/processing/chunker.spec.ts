@@ -17,7 +17,10 @@ describe(chunkText.name, () => {
   });
 
   it('packs paragraphs up to the target size and overlaps consecutive chunks of a section by whole sentences', () => {
-    const paragraphs = Array.from({ length: 6 }, (_, i) => `Paragraph ${i} talks about topic ${i}. It has a second sentence ${i}.`);
+    const paragraphs = Array.from(
+      { length: 6 },
+      (_, i) => `Paragraph ${i} talks about topic ${i}. It has a second sentence ${i}.`,
+    );
     const chunks = chunkText(paragraphs.join('\n\n'), options);
     expect(chunks.length).toBeGreaterThan(1);
     for (const c of chunks) expect(c.text.length).toBeLessThanOrEqual(options.targetChars + options.maxChars);
@@ -29,7 +32,8 @@ describe(chunkText.name, () => {
 
   it('cuts a paragraph longer than the maximum at sentence ends, and a run-on text at spaces', () => {
     const long = Array.from({ length: 20 }, (_, i) => `Sentence number ${i} is here.`).join(' ');
-    for (const c of chunkText(long, options)) expect(c.text.length).toBeLessThanOrEqual(options.maxChars + options.overlapChars + 1);
+    for (const c of chunkText(long, options))
+      expect(c.text.length).toBeLessThanOrEqual(options.maxChars + options.overlapChars + 1);
     const runOn = 'word '.repeat(300).trim();
     const pieces = chunkText(runOn, options);
     expect(pieces.length).toBeGreaterThan(3);

@@ -76,7 +76,9 @@ function toBlocks(text: string, options: ChunkingOptions): Block[] {
       const match = HEADING.exec(line);
       if (!match) {
         const rest = lines.slice(i).join('\n').trim();
-        if (rest) for (const piece of splitLong(rest, options.maxChars)) blocks.push({ text: piece, heading, isHeading: false });
+        if (rest)
+          for (const piece of splitLong(rest, options.maxChars))
+            blocks.push({ text: piece, heading, isHeading: false });
         break;
       }
       heading = match[1].trim();

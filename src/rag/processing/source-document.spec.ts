@@ -1,7 +1,13 @@
 import { canonicalUrl, prepareDocument } from 'src/rag/processing/source-document';
 
 describe(prepareDocument.name, () => {
-  const base = { sourceType: 'json' as const, url: 'https://a.example/p?utm_source=x#top', title: ' Pricing ', text: 'One.\n\nTwo.', category: 'Services' };
+  const base = {
+    sourceType: 'json' as const,
+    url: 'https://a.example/p?utm_source=x#top',
+    title: ' Pricing ',
+    text: 'One.\n\nTwo.',
+    category: 'Services',
+  };
 
   it('keys a document by its canonical URL and gives identical input identical chunk identities', () => {
     const a = prepareDocument(base);

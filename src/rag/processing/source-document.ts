@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { chunkText, ChunkingOptions, DEFAULT_CHUNKING } from 'src/rag/processing/chunker';
+
+import { ChunkingOptions, chunkText, DEFAULT_CHUNKING } from 'src/rag/processing/chunker';
 import { normalizeInline, normalizeText } from 'src/rag/processing/text-normalizer';
 
 export type SourceType = 'json' | 'ndjson' | 'file' | 'crawl';
@@ -76,7 +77,11 @@ export function prepareDocument(doc: SourceDocument, options: ChunkingOptions = 
       text: c.text,
       contentHash,
       embedHash: sha256(embeddingInput(title, c.text)),
-      rowKey: sha256([sourceKey, chunkIndex, contentHash, title ?? '', url ?? '', category ?? '', stableJson(chunkMeta)].join('\u0000')),
+      rowKey: sha256(
+        [sourceKey, chunkIndex, contentHash, title ?? '', url ?? '', category ?? '', stableJson(chunkMeta)].join(
+          '\u0000',
+        ),
+      ),
       metadata: chunkMeta,
     };
   });

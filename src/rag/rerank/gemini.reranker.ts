@@ -1,8 +1,9 @@
-import { Logger } from '@nestjs/common';
 import { Type } from '@google/genai';
+import { Logger } from '@nestjs/common';
+
 import { GeminiClient } from 'src/gemini/gemini-client';
 import { GeminiPolicy, GeminiRetryBudget } from 'src/gemini/gemini-policy';
-import { Reranker, RerankCandidate, RerankResult } from 'src/rag/rerank/reranker.port';
+import { RerankCandidate, Reranker, RerankResult } from 'src/rag/rerank/reranker.port';
 
 export interface GeminiRerankerOptions {
   model: string;

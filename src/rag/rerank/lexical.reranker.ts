@@ -1,5 +1,5 @@
 import { contentTerms, termStats } from 'src/rag/embeddings/text-features';
-import { Reranker, RerankCandidate, RerankResult } from 'src/rag/rerank/reranker.port';
+import { RerankCandidate, Reranker, RerankResult } from 'src/rag/rerank/reranker.port';
 
 /** Share of the final score kept from the retrieval stage; the rest comes from lexical evidence. */
 const INCOMING_WEIGHT = 0.6;

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
+
 import { ChunkView, KbChunkRepository } from 'src/rag/storage/kb-chunk.repository';
 import type { ActiveVersion } from 'src/rag/storage/kb-version.repository';
 

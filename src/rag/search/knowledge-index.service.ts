@@ -1,10 +1,11 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { PubSub, Unsubscribe } from 'src/redis/pub-sub.port';
+
 import { ActiveVersionCache } from 'src/rag/search/active-version.cache';
 import { ChunkEmbedder } from 'src/rag/storage/chunk-embedder';
 import { KbChunkRepository } from 'src/rag/storage/kb-chunk.repository';
 import { ActiveVersion, KbVersionRepository } from 'src/rag/storage/kb-version.repository';
 import { VectorIndex, VectorIndexRegistry, VectorIndexState, VectorRow } from 'src/rag/vector-index.port';
+import { PubSub, Unsubscribe } from 'src/redis/pub-sub.port';
 
 /** Cross-instance notice: a tenant's active knowledge-base version changed (null: the tenant was deleted). */
 export const KB_VERSION_CHANNEL = 'kb:version-changed';
@@ -77,9 +78,11 @@ export class KnowledgeIndexService implements OnApplicationBootstrap, BeforeAppl
   async announce(businessId: string, version: number | null): Promise<void> {
     // Locally first: this instance's own notice comes back asynchronously, after the caller may have answered.
     this.activeVersions.invalidate(businessId);
-    await this.pubsub.publish(KB_VERSION_CHANNEL, JSON.stringify({ businessId, version } satisfies VersionNotice)).catch((err: Error) => {
-      this.logger.warn({ businessId, err: err.message }, 'knowledge-base version notice not published');
-    });
+    await this.pubsub
+      .publish(KB_VERSION_CHANNEL, JSON.stringify({ businessId, version } satisfies VersionNotice))
+      .catch((err: Error) => {
+        this.logger.warn({ businessId, err: err.message }, 'knowledge-base version notice not published');
+      });
   }
 
   async drop(businessId: string): Promise<void> {
@@ -120,7 +123,13 @@ export class KnowledgeIndexService implements OnApplicationBootstrap, BeforeAppl
     await index.remove(removed);
     await index.upsert(await this.vectorsFor(businessId, added));
     await index.commit(target);
-    this.logger.log({ event: 'vector_index_synced', businessId, version: target.kbVersion, added: added.length, removed: removed.length });
+    this.logger.log({
+      event: 'vector_index_synced',
+      businessId,
+      version: target.kbVersion,
+      added: added.length,
+      removed: removed.length,
+    });
     return true;
   }
 
@@ -146,7 +155,9 @@ export class KnowledgeIndexService implements OnApplicationBootstrap, BeforeAppl
     this.activeVersions.invalidate(notice.businessId);
     if (!this.unsubscribe) return;
     const work = (notice.version === null ? this.registry.drop(notice.businessId) : this.warm(notice.businessId))
-      .catch((err: Error) => this.logger.warn({ businessId: notice.businessId, err: err.message }, 'knowledge index catch-up failed'))
+      .catch((err: Error) =>
+        this.logger.warn({ businessId: notice.businessId, err: err.message }, 'knowledge index catch-up failed'),
+      )
       .finally(() => this.catchUps.delete(work));
     this.catchUps.add(work);
   }

@@ -18,7 +18,9 @@ describe(confidenceOf.name, () => {
   });
 
   it('is high when a passage holds every query word and is close in embedding space', () => {
-    expect(confidenceOf('emergency plumbing', [hit('We offer emergency plumbing around the clock.', 0.5)])).toBeGreaterThan(0.9);
+    expect(
+      confidenceOf('emergency plumbing', [hit('We offer emergency plumbing around the clock.', 0.5)]),
+    ).toBeGreaterThan(0.9);
   });
 
   it('is near 0 for an unrelated question', () => {
@@ -28,6 +30,8 @@ describe(confidenceOf.name, () => {
   it('takes the best of the top three passages, not only the first', () => {
     const first = hit('Unrelated opening text.', 0.12);
     const third = hit('Boiler servicing costs $89.', 0.45, 'Boilers');
-    expect(confidenceOf('boiler servicing cost', [first, first, third])).toBeGreaterThan(confidenceOf('boiler servicing cost', [first]));
+    expect(confidenceOf('boiler servicing cost', [first, first, third])).toBeGreaterThan(
+      confidenceOf('boiler servicing cost', [first]),
+    );
   });
 });

@@ -1,10 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
+
 import { contentTerms, termStats } from 'src/rag/embeddings/text-features';
-import { KnowledgeRetriever, RetrievalOptions, RetrievalResult } from 'src/rag/knowledge-retriever.port';
 import { KnowledgeErrors } from 'src/rag/knowledge.errors';
+import { KnowledgeRetriever, RetrievalOptions, RetrievalResult } from 'src/rag/knowledge-retriever.port';
 import { Reranker } from 'src/rag/rerank/reranker.port';
-import { KnowledgeIndexService } from 'src/rag/search/knowledge-index.service';
 import { ChunkViewCache, withTitle } from 'src/rag/search/chunk-view.cache';
+import { KnowledgeIndexService } from 'src/rag/search/knowledge-index.service';
 import { expandQuery } from 'src/rag/search/query-expansion';
 import { reciprocalRankFusion } from 'src/rag/search/reciprocal-rank-fusion';
 import { ChunkEmbedder } from 'src/rag/storage/chunk-embedder';
@@ -68,7 +69,14 @@ export class KnowledgeSearchService extends KnowledgeRetriever {
   async retrieve(businessId: string, query: string, options: RetrievalOptions = {}): Promise<RetrievalResult> {
     const outcome = await this.search(businessId, query, options);
     return {
-      passages: outcome.results.map(({ chunkId, documentId, url, title, text, score }) => ({ chunkId, documentId, url, title, text, score })),
+      passages: outcome.results.map(({ chunkId, documentId, url, title, text, score }) => ({
+        chunkId,
+        documentId,
+        url,
+        title,
+        text,
+        score,
+      })),
       confidence: outcome.confidence,
       kbVersion: outcome.version,
     };
@@ -77,23 +85,40 @@ export class KnowledgeSearchService extends KnowledgeRetriever {
   async search(businessId: string, rawQuery: string, options: SearchOptions = {}): Promise<SearchOutcome> {
     const query = rawQuery.trim();
     if (!query) throw KnowledgeErrors.invalidQuery('q must not be empty');
-    if (query.length > MAX_QUERY_CHARS) throw KnowledgeErrors.invalidQuery(`q must be at most ${MAX_QUERY_CHARS} characters`);
+    if (query.length > MAX_QUERY_CHARS)
+      throw KnowledgeErrors.invalidQuery(`q must be at most ${MAX_QUERY_CHARS} characters`);
     const k = Math.min(Math.max(Math.trunc(options.k ?? 5), 1), MAX_K);
     const active = await this.index.activeVersion(businessId);
     if (!active) return { results: [], confidence: 0, version: null };
 
-    const filter: ChunkFilter = { category: options.category || undefined, source: options.source || undefined, updatedSince: options.updatedSince };
+    const filter: ChunkFilter = {
+      category: options.category || undefined,
+      source: options.source || undefined,
+      updatedSince: options.updatedSince,
+    };
     const filtered = filter.category || filter.source || filter.updatedSince;
     const pool = Math.max(k * 4, 40);
     const expansion = expandQuery(query);
-    const allowed = filtered ? this.chunks.filteredIds(businessId, active.version, filter).then((ids) => new Set(ids)) : Promise.resolve(null);
+    const allowed = filtered
+      ? this.chunks.filteredIds(businessId, active.version, filter).then((ids) => new Set(ids))
+      : Promise.resolve(null);
     const [vectorHits, keywordHits] = await Promise.all([
       allowed.then((ids) => this.vectorCandidates(businessId, active, query, pool, ids)),
-      expansion.tsquery ? this.chunks.keywordSearch(businessId, active.version, expansion.tsquery, pool, filter) : Promise.resolve([]),
+      expansion.tsquery
+        ? this.chunks.keywordSearch(businessId, active.version, expansion.tsquery, pool, filter)
+        : Promise.resolve([]),
     ]);
     const fused = reciprocalRankFusion([vectorHits.map((h) => h.label), keywordHits.map((h) => h.id)]);
     const shortlist = [...fused.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, Math.max(k * 3, 20));
-    const views = new Map((await this.views.inVersion(businessId, active, shortlist.map(([id]) => id))).map((v) => [v.id, v]));
+    const views = new Map(
+      (
+        await this.views.inVersion(
+          businessId,
+          active,
+          shortlist.map(([id]) => id),
+        )
+      ).map((v) => [v.id, v]),
+    );
     const candidates = shortlist.filter(([id]) => views.has(id));
     const reranked = await this.reranker.rerank(
       query,
@@ -127,10 +152,19 @@ export class KnowledgeSearchService extends KnowledgeRetriever {
    * Nearest chunks by embedding. When the embedder or the index is unavailable (e.g. the embedding API is down), the
    * search degrades to keyword candidates instead of failing the chat turn.
    */
-  private async vectorCandidates(businessId: string, active: ActiveVersion, query: string, pool: number, allowed: Set<number> | null): Promise<VectorHit[]> {
+  private async vectorCandidates(
+    businessId: string,
+    active: ActiveVersion,
+    query: string,
+    pool: number,
+    allowed: Set<number> | null,
+  ): Promise<VectorHit[]> {
     if (allowed && allowed.size === 0) return [];
     try {
-      const [index, vector] = await Promise.all([this.index.indexFor(businessId, active), this.embedder.embedQuery(query)]);
+      const [index, vector] = await Promise.all([
+        this.index.indexFor(businessId, active),
+        this.embedder.embedQuery(query),
+      ]);
       return await index.search(vector, pool, allowed ? (label) => allowed.has(label) : undefined);
     } catch (err) {
       this.logger.warn({ event: 'kb_vector_search_degraded', businessId, err: (err as Error).message });
@@ -145,7 +179,11 @@ export class KnowledgeSearchService extends KnowledgeRetriever {
  * 0.1 and paraphrases reach 0.4+ with the local embedder, hence the rescaling. An unrelated question ("capital of
  * France?") scores near 0; the chat engine's default threshold is 0.2.
  */
-export function confidenceOf(query: string, results: SearchHit[], textOf: (hit: SearchHit) => string = withTitle): number {
+export function confidenceOf(
+  query: string,
+  results: SearchHit[],
+  textOf: (hit: SearchHit) => string = withTitle,
+): number {
   const top = results.slice(0, 3);
   if (!top.length) return 0;
   const terms = [...new Set(contentTerms(query))];
@@ -158,6 +196,5 @@ export function confidenceOf(query: string, results: SearchHit[], textOf: (hit: 
   const semantic = Math.min(Math.max((Math.max(...top.map((r) => r.vectorScore)) - 0.1) / 0.3, 0), 1);
   return round(0.5 * coverage + 0.5 * semantic);
 }
-
 
 const round = (n: number) => Math.round(n * 10000) / 10000;

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+
 import { EmbeddingProvider } from 'src/rag/embedding-provider.port';
 import { embeddingInput } from 'src/rag/processing/source-document';
 import { KbChunkRepository } from 'src/rag/storage/kb-chunk.repository';
@@ -25,7 +26,11 @@ export class ChunkEmbedder {
   }
 
   /** Returns how many chunks were embedded by the model (not copied). */
-  async ensure(businessId: string, ids: number[], onProgress?: (done: number, total: number) => Promise<void>): Promise<number> {
+  async ensure(
+    businessId: string,
+    ids: number[],
+    onProgress?: (done: number, total: number) => Promise<void>,
+  ): Promise<number> {
     const model = this.embeddings.modelId;
     await this.chunks.copyKnownEmbeddings(businessId, ids, model);
     const missing = await this.chunks.withoutEmbedding(businessId, ids, model);
@@ -39,7 +44,9 @@ export class ChunkEmbedder {
         batch.map((c) => embeddingInput(c.title, c.text)),
         'document',
       );
-      const rows = batch.flatMap((c, j) => byHash.get(c.embedHash)!.map((same) => ({ id: same.id, vector: vectors[j] })));
+      const rows = batch.flatMap((c, j) =>
+        byHash.get(c.embedHash)!.map((same) => ({ id: same.id, vector: vectors[j] })),
+      );
       await this.chunks.saveEmbeddings(businessId, rows, model, this.embeddings.dimension);
       await onProgress?.(Math.min(i + BATCH, unique.length), unique.length);
     }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+
 import type { PreparedDocument } from 'src/rag/processing/source-document';
 
 export interface ChunkToEmbed {
@@ -54,7 +55,12 @@ export class KbChunkRepository {
   }
 
   /** Stores the document's chunks, reusing rows whose identity (row key) already exists. Ids come back in order. */
-  async upsertForDocument(businessId: string, documentId: string, doc: PreparedDocument, em?: EntityManager): Promise<number[]> {
+  async upsertForDocument(
+    businessId: string,
+    documentId: string,
+    doc: PreparedDocument,
+    em?: EntityManager,
+  ): Promise<number[]> {
     if (!doc.chunks.length) return [];
     const c = doc.chunks;
     const rows: Array<{ id: number; row_key: string }> = await this.q(em).query(
@@ -107,7 +113,12 @@ export class KbChunkRepository {
     );
   }
 
-  async withoutEmbedding(businessId: string, ids: number[], model: string, em?: EntityManager): Promise<ChunkToEmbed[]> {
+  async withoutEmbedding(
+    businessId: string,
+    ids: number[],
+    model: string,
+    em?: EntityManager,
+  ): Promise<ChunkToEmbed[]> {
     if (!ids.length) return [];
     const rows: Array<{ id: number; title: string | null; text: string; embed_hash: string }> = await this.q(em).query(
       `SELECT id, title, text, embed_hash FROM kb_chunks
@@ -118,13 +129,25 @@ export class KbChunkRepository {
     return rows.map((r) => ({ id: r.id, title: r.title, text: r.text, embedHash: r.embed_hash }));
   }
 
-  async saveEmbeddings(businessId: string, vectors: ChunkVector[], model: string, dim: number, em?: EntityManager): Promise<void> {
+  async saveEmbeddings(
+    businessId: string,
+    vectors: ChunkVector[],
+    model: string,
+    dim: number,
+    em?: EntityManager,
+  ): Promise<void> {
     if (!vectors.length) return;
     await this.q(em).query(
       `UPDATE kb_chunks c SET embedding = v.embedding, embedding_model = $2, embedding_dim = $3
          FROM unnest($4::int[], $5::bytea[]) AS v(id, embedding)
         WHERE c.business_id = $1 AND c.id = v.id`,
-      [businessId, model, dim, vectors.map((v) => v.id), vectors.map((v) => Buffer.from(v.vector.buffer, v.vector.byteOffset, v.vector.byteLength))],
+      [
+        businessId,
+        model,
+        dim,
+        vectors.map((v) => v.id),
+        vectors.map((v) => Buffer.from(v.vector.buffer, v.vector.byteOffset, v.vector.byteLength)),
+      ],
     );
   }
 
@@ -139,7 +162,13 @@ export class KbChunkRepository {
   }
 
   /** Full-text candidates among the version's served chunks, best first (ts_rank_cd, title weighted above body). */
-  async keywordSearch(businessId: string, version: number, tsquery: string, limit: number, filter: ChunkFilter): Promise<KeywordHit[]> {
+  async keywordSearch(
+    businessId: string,
+    version: number,
+    tsquery: string,
+    limit: number,
+    filter: ChunkFilter,
+  ): Promise<KeywordHit[]> {
     const rows: Array<{ id: number; rank: number }> = await this.q().query(
       `SELECT c.id, ts_rank_cd(c.tsv, q, 1 | 32) AS rank
          FROM kb_version_chunks vc
@@ -152,7 +181,15 @@ export class KbChunkRepository {
           AND ($7::timestamptz IS NULL OR d.updated_at >= $7)
         ORDER BY rank DESC, c.id
         LIMIT $4`,
-      [businessId, version, tsquery, limit, filter.category ?? null, filter.source ?? null, filter.updatedSince ?? null],
+      [
+        businessId,
+        version,
+        tsquery,
+        limit,
+        filter.category ?? null,
+        filter.source ?? null,
+        filter.updatedSince ?? null,
+      ],
     );
     return rows.map((r) => ({ id: r.id, rank: Number(r.rank) }));
   }

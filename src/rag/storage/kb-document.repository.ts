@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+
 import type { PreparedDocument, SourceType } from 'src/rag/processing/source-document';
 
 export interface DocumentSummaryRow {
@@ -37,7 +38,16 @@ export class KbDocumentRepository {
          metadata = EXCLUDED.metadata, content_hash = EXCLUDED.content_hash,
          updated_at = CASE WHEN kb_documents.content_hash = EXCLUDED.content_hash THEN kb_documents.updated_at ELSE now() END
        RETURNING id, ordinal`,
-      [businessId, doc.sourceKey, doc.sourceType, doc.url, doc.title, doc.category, JSON.stringify(doc.metadata), doc.contentHash],
+      [
+        businessId,
+        doc.sourceKey,
+        doc.sourceType,
+        doc.url,
+        doc.title,
+        doc.category,
+        JSON.stringify(doc.metadata),
+        doc.contentHash,
+      ],
     );
     return { id: rows[0].id, ordinal: Number(rows[0].ordinal) };
   }

@@ -29,7 +29,8 @@ export interface JobPayload {
   fileData: Buffer | null;
 }
 
-const COLUMNS = 'id, business_id, kind, status, progress, message, counts, version, attempts, created_at, started_at, finished_at';
+const COLUMNS =
+  'id, business_id, kind, status, progress, message, counts, version, attempts, created_at, started_at, finished_at';
 
 function toJob(r: Record<string, unknown>): JobRow {
   return {
@@ -92,23 +93,38 @@ export class KbJobRepository {
       [jobId, staleAfterSeconds],
     )) as [Array<Record<string, unknown>>, number];
     const r = rows[0];
-    if (r) return { ...toJob(r), input: r.input as Record<string, unknown> | null, fileData: r.file_data as Buffer | null };
-    const still: unknown[] = await this.dataSource.query(`SELECT 1 FROM kb_jobs WHERE id = $1 AND status = 'running'`, [jobId]);
+    if (r)
+      return { ...toJob(r), input: r.input as Record<string, unknown> | null, fileData: r.file_data as Buffer | null };
+    const still: unknown[] = await this.dataSource.query(`SELECT 1 FROM kb_jobs WHERE id = $1 AND status = 'running'`, [
+      jobId,
+    ]);
     return still.length ? 'busy' : null;
   }
 
   async heartbeat(businessId: string, jobId: string): Promise<void> {
-    await this.dataSource.query(`UPDATE kb_jobs SET heartbeat_at = now() WHERE business_id = $1 AND id = $2 AND status = 'running'`, [
-      businessId,
-      jobId,
-    ]);
+    await this.dataSource.query(
+      `UPDATE kb_jobs SET heartbeat_at = now() WHERE business_id = $1 AND id = $2 AND status = 'running'`,
+      [businessId, jobId],
+    );
   }
 
-  async progress(businessId: string, jobId: string, progress: number, message: string, counts?: JobCounts): Promise<void> {
+  async progress(
+    businessId: string,
+    jobId: string,
+    progress: number,
+    message: string,
+    counts?: JobCounts,
+  ): Promise<void> {
     await this.dataSource.query(
       `UPDATE kb_jobs SET progress = $3, message = $4, counts = coalesce($5::jsonb, counts), heartbeat_at = now()
         WHERE business_id = $1 AND id = $2 AND status = 'running'`,
-      [businessId, jobId, Math.max(0, Math.min(100, Math.round(progress))), message, counts ? JSON.stringify(counts) : null],
+      [
+        businessId,
+        jobId,
+        Math.max(0, Math.min(100, Math.round(progress))),
+        message,
+        counts ? JSON.stringify(counts) : null,
+      ],
     );
   }
 

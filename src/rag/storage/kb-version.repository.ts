@@ -116,7 +116,13 @@ export class KbVersionRepository {
       await em.query(
         `INSERT INTO kb_version_chunks (business_id, version, chunk_id, document_id, searchable)
          SELECT $1, $2, r.chunk_id, r.document_id, r.searchable FROM unnest($3::int[], $4::uuid[], $5::bool[]) AS r(chunk_id, document_id, searchable)`,
-        [businessId, version, v.rows.map((r) => r.chunkId), v.rows.map((r) => r.documentId), v.rows.map((r) => r.searchable)],
+        [
+          businessId,
+          version,
+          v.rows.map((r) => r.chunkId),
+          v.rows.map((r) => r.documentId),
+          v.rows.map((r) => r.searchable),
+        ],
       );
     }
     return created[0];
@@ -125,10 +131,10 @@ export class KbVersionRepository {
   /** Call under lockTenant. */
   async activate(businessId: string, version: number, em: EntityManager): Promise<void> {
     await em.query('UPDATE kb_versions SET is_active = false WHERE business_id = $1 AND is_active', [businessId]);
-    await em.query('UPDATE kb_versions SET is_active = true, activated_at = now() WHERE business_id = $1 AND version = $2', [
-      businessId,
-      version,
-    ]);
+    await em.query(
+      'UPDATE kb_versions SET is_active = true, activated_at = now() WHERE business_id = $1 AND version = $2',
+      [businessId, version],
+    );
   }
 
   async list(businessId: string, limit: number): Promise<VersionSummaryRow[]> {

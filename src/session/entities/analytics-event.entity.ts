@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
 import type { Channel } from 'src/conversation/session-state';
 
 export const ANALYTICS_EVENT_TYPES = ['user_message', 'assistant_message', 'cta_clicked', 'lead_captured'] as const;

@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
 import type { Channel } from 'src/conversation/session-state';
 
 @Entity({ name: 'conversations' })

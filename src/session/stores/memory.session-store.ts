@@ -1,6 +1,6 @@
 import { TtlCache } from 'src/common/cache/ttl-cache';
 import type { SessionState } from 'src/conversation/session-state';
-import { SessionStore, sessionKey } from 'src/session/session-store.port';
+import { sessionKey, SessionStore } from 'src/session/session-store.port';
 
 /**
  * Bounds memory on a single instance: past this many live sessions the least recently used one is dropped, as

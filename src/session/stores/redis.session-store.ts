@@ -1,11 +1,13 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+
 import type Redis from 'ioredis';
-import { scanKeys } from 'src/redis/redis-namespace';
+
 import type { SessionState } from 'src/conversation/session-state';
+import { scanKeys } from 'src/redis/redis-namespace';
 import { SessionErrors } from 'src/session/session.errors';
-import { SessionStore, sessionKey, sessionLockKey } from 'src/session/session-store.port';
+import { sessionKey, sessionLockKey, SessionStore } from 'src/session/session-store.port';
 
 // Deletes the lock only if it still holds our token, so a turn that outlived its lock never frees someone else's.
 const RELEASE_SCRIPT = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;

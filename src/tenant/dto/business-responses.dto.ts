@@ -3,19 +3,26 @@ import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
 export class BusinessConfigDto {
   @ApiProperty({ example: 'goaccel-website' }) businessId: string;
   @ApiProperty({ example: 'GoAccel' }) businessName: string;
-  @ApiPropertyOptional({ type: String, example: 'You are the AI concierge for GoAccel...', nullable: true }) systemPrompt: string | null;
-  @ApiPropertyOptional({ type: String, nullable: true, example: 'Book demos with home-services owners' }) primaryGoal: string | null;
-  @ApiPropertyOptional({ type: String, nullable: true, example: 'Friendly and knowledgeable' }) personality: string | null;
-  @ApiPropertyOptional({ type: String, nullable: true, example: 'Hi, welcome to GoAccel.' }) greetingMessage: string | null;
-  @ApiPropertyOptional({ type: String, nullable: true, example: 'Ask me anything or select an option below.' }) secondaryGreetingMessage: string | null;
-  @ApiPropertyOptional({ type: String, nullable: true, example: 'We only use your details to contact you.' }) privacyStatement: string | null;
+  @ApiPropertyOptional({ type: String, example: 'You are the AI concierge for GoAccel...', nullable: true })
+  systemPrompt: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'Book demos with home-services owners' }) primaryGoal:
+    string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'Friendly and knowledgeable' }) personality:
+    string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'Hi, welcome to GoAccel.' }) greetingMessage:
+    string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'Ask me anything or select an option below.' })
+  secondaryGreetingMessage: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'We only use your details to contact you.' })
+  privacyStatement: string | null;
   @ApiPropertyOptional({ type: String, nullable: true, example: '#667eea' }) themeColor: string | null;
   @ApiProperty({ example: 'center' }) widgetPosition: string;
   @ApiPropertyOptional({ type: String, nullable: true, example: 'https://goaccel.ai/' }) websiteUrl: string | null;
   @ApiPropertyOptional({ type: String, nullable: true, example: 'info@goaccel.com' }) contactEmail: string | null;
   @ApiPropertyOptional({ type: String, nullable: true, example: '855.915.0747' }) contactPhone: string | null;
   @ApiPropertyOptional({ type: String, nullable: true, example: 'Send' }) chatbotButtonText: string | null;
-  @ApiPropertyOptional({ type: String, nullable: true, example: 'https://goaccel.ai/logo.png' }) businessLogo: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'https://goaccel.ai/logo.png' }) businessLogo:
+    string | null;
   @ApiProperty({ example: false }) voiceEnabled: boolean;
   @ApiProperty({ example: 'US' }) defaultCountry: string;
   @ApiProperty({ example: {} }) ctaTree: Record<string, unknown>;
@@ -72,7 +79,12 @@ export class BusinessListResponseDto {
   })
   businesses: Record<string, BusinessConfigDto>;
   @ApiProperty({ example: 2 }) total: number;
-  @ApiPropertyOptional({ type: String, example: 'goaccel-website', description: 'Pass as `cursor` for the next page', nullable: true })
+  @ApiPropertyOptional({
+    type: String,
+    example: 'goaccel-website',
+    description: 'Pass as `cursor` for the next page',
+    nullable: true,
+  })
   nextCursor: string | null;
 }
 

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
 import {
   IsArray,
   IsBoolean,
@@ -17,7 +18,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { Type } from 'class-transformer';
+
 import type { CtaTree } from 'src/tenant/cta-tree';
 
 /** `null` and `""` mean "clear this field", so they skip validation; `undefined` means "leave as is". */
@@ -39,7 +40,10 @@ export class BusinessSettingsDto {
   @Min(0)
   ipRateLimitPerMinute?: number;
 
-  @ApiPropertyOptional({ example: 0.2, description: 'Below this retrieval confidence the knowledge base is treated as having no answer' })
+  @ApiPropertyOptional({
+    example: 0.2,
+    description: 'Below this retrieval confidence the knowledge base is treated as having no answer',
+  })
   @IsOptional()
   @IsNumber()
   @Min(0)
@@ -101,7 +105,11 @@ export class UpsertBusinessDto {
   @MaxLength(2000)
   secondaryGreetingMessage?: string | null;
 
-  @ApiPropertyOptional({ type: String, nullable: true, example: 'We only use your details to contact you about your request.' })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: 'We only use your details to contact you about your request.',
+  })
   @Clearable()
   @IsString()
   @MaxLength(5000)
@@ -109,7 +117,9 @@ export class UpsertBusinessDto {
 
   @ApiPropertyOptional({ type: String, nullable: true, example: '#667eea' })
   @Clearable()
-  @Matches(/^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$/, { message: 'themeColor must be a hex colour like #667eea' })
+  @Matches(/^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$/, {
+    message: 'themeColor must be a hex colour like #667eea',
+  })
   themeColor?: string | null;
 
   @ApiPropertyOptional({ enum: ['center', 'bottom-right', 'bottom-left'], example: 'bottom-right' })
@@ -119,7 +129,10 @@ export class UpsertBusinessDto {
 
   @ApiPropertyOptional({ type: String, nullable: true, example: 'https://goaccel.ai/' })
   @Clearable()
-  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false }, { message: 'websiteUrl must be an http(s) URL' })
+  @IsUrl(
+    { protocols: ['http', 'https'], require_protocol: true, require_tld: false },
+    { message: 'websiteUrl must be an http(s) URL' },
+  )
   websiteUrl?: string | null;
 
   @ApiPropertyOptional({ type: String, nullable: true, example: 'info@goaccel.com' })
@@ -139,7 +152,12 @@ export class UpsertBusinessDto {
   @MaxLength(64)
   chatbotButtonText?: string | null;
 
-  @ApiPropertyOptional({ type: String, nullable: true, example: 'https://goaccel.ai/logo.png', description: `http(s) URL or data:image URI, at most ${MAX_LOGO_CHARS} characters` })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: 'https://goaccel.ai/logo.png',
+    description: `http(s) URL or data:image URI, at most ${MAX_LOGO_CHARS} characters`,
+  })
   @Clearable()
   @IsString()
   @MaxLength(MAX_LOGO_CHARS, { message: `businessLogo must be at most ${MAX_LOGO_CHARS} characters` })
@@ -153,7 +171,12 @@ export class UpsertBusinessDto {
   @IsBoolean()
   voiceEnabled?: boolean;
 
-  @ApiPropertyOptional({ type: String, nullable: true, example: 'US', description: 'ISO country used for phone numbers given without a country code' })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: 'US',
+    description: 'ISO country used for phone numbers given without a country code',
+  })
   @Clearable()
   @Matches(/^[A-Z]{2}$/, { message: 'defaultCountry must be an ISO 3166-1 alpha-2 code like US' })
   defaultCountry?: string | null;
@@ -188,7 +211,10 @@ export class UpsertBusinessDto {
   @ApiPropertyOptional({ type: [String], nullable: true, example: ['https://goaccel.ai'] })
   @Clearable()
   @IsArray()
-  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false }, { each: true, message: 'allowedOrigins must be http(s) origins' })
+  @IsUrl(
+    { protocols: ['http', 'https'], require_protocol: true, require_tld: false },
+    { each: true, message: 'allowedOrigins must be http(s) origins' },
+  )
   allowedOrigins?: string[] | null;
 
   @ApiPropertyOptional({ type: BusinessSettingsDto })

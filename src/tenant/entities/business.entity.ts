@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn, VersionColumn } from 'typeorm';
+
 import type { CtaTree } from 'src/tenant/cta-tree';
 
 export type WidgetPosition = 'center' | 'bottom-right' | 'bottom-left';

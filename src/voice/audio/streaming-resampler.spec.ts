@@ -36,7 +36,10 @@ describe(StreamingResampler.name, () => {
   });
 
   it('gives identical output whether the stream is fed whole or in arbitrary pieces', () => {
-    const input = concatInt16([sineTone({ freq: 700, rate: 24000, ms: 300 }), sineTone({ freq: 1900, rate: 24000, ms: 300 })]);
+    const input = concatInt16([
+      sineTone({ freq: 700, rate: 24000, ms: 300 }),
+      sineTone({ freq: 1900, rate: 24000, ms: 300 }),
+    ]);
     const whole = new StreamingResampler(24000, 8000).process(input);
     const pieces = feedInPieces(new StreamingResampler(24000, 8000), input, [1, 479, 7, 960, 0, 333, 2]);
     expect(Buffer.from(pieces.buffer).equals(Buffer.from(whole.buffer))).toBe(true);

@@ -1,4 +1,5 @@
 import { Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+
 import { withDeadline } from 'src/common/deadline/deadline';
 import { AppConfig } from 'src/config/app-config.service';
 import { SystemInstructionBuilder } from 'src/conversation/system-instruction.builder';
@@ -6,16 +7,16 @@ import { CrmTools } from 'src/crm/crm-tools.port';
 import { KnowledgeRetriever } from 'src/rag/knowledge-retriever.port';
 import { SessionStore } from 'src/session/session-store.port';
 import { TranscriptService } from 'src/session/transcript.service';
-import { TenantLifecycle } from 'src/tenant/tenant-lifecycle';
 import { TenantService } from 'src/tenant/tenant.service';
+import { TenantLifecycle } from 'src/tenant/tenant-lifecycle';
 import { renderApologyChime } from 'src/voice/call/apology-clip';
 import type { CallDeps } from 'src/voice/call/call-deps';
 import { CallSession } from 'src/voice/call/call-session';
 import { CallTicketStore } from 'src/voice/call/call-ticket.store';
 import { VoiceConfigService } from 'src/voice/config/voice-config.service';
 import { LiveModelConnector } from 'src/voice/live/live-model.port';
-import { publicUrl } from 'src/voice/twilio/twilio-signature';
 import type { CallTransport } from 'src/voice/twilio/twilio-media.types';
+import { publicUrl } from 'src/voice/twilio/twilio-signature';
 import { MEDIA_STREAM_PATH } from 'src/voice/twilio/voice-webhook.service';
 import { VoiceMetrics } from 'src/voice/voice-metrics.service';
 
@@ -69,7 +70,9 @@ export class CallSessionFactory implements OnModuleInit, OnApplicationShutdown {
     // A deleted tenant's calls end at once (on this instance); its rows go with the cascade, its tickets expire.
     this.lifecycle.onDelete('voice', {
       afterCommit: async (businessId) => {
-        await Promise.all([...this.active].filter((c) => c.businessId === businessId).map((c) => c.terminateForDeletedTenant()));
+        await Promise.all(
+          [...this.active].filter((c) => c.businessId === businessId).map((c) => c.terminateForDeletedTenant()),
+        );
       },
     });
   }

@@ -1,5 +1,6 @@
 import type { LiveServerMessage } from '@google/genai';
 import { Logger } from '@nestjs/common';
+
 import { type LeakPolicy, leaksInstructions } from 'src/conversation/instruction-leak';
 import { newSessionState, SessionState } from 'src/conversation/session-state';
 import { InboundAudio, OutboundAudio } from 'src/voice/audio/call-audio';
@@ -12,10 +13,10 @@ import { CallTranscript } from 'src/voice/call/call-transcript';
 import { DtmfMenu } from 'src/voice/call/dtmf-menu';
 import { ModelLink } from 'src/voice/call/model-link';
 import { SAFE_LINE_PROMPT } from 'src/voice/call/spoken-leak';
-import { isValidTwilioSignature } from 'src/voice/twilio/twilio-signature';
-import { STREAM_PARAM_BUSINESS, STREAM_PARAM_CALL, STREAM_PARAM_TICKET } from 'src/voice/twilio/twiml';
 import type { CallTransport, StartFrame, TwilioInboundFrame } from 'src/voice/twilio/twilio-media.types';
 import { WS_NORMAL, WS_POLICY_VIOLATION } from 'src/voice/twilio/twilio-media.types';
+import { isValidTwilioSignature } from 'src/voice/twilio/twilio-signature';
+import { STREAM_PARAM_BUSINESS, STREAM_PARAM_CALL, STREAM_PARAM_TICKET } from 'src/voice/twilio/twiml';
 
 type Phase = 'awaiting_start' | 'starting' | 'live' | 'ending' | 'ended';
 const CALL_SID = /^CA[0-9a-fA-F]{32}$/;
@@ -139,9 +140,11 @@ export class CallSession {
     }
     const voice = await this.deps.voiceConfigs.runtimeConfig(businessId);
     // The upgrade signature is checked with the tenant's token before anything else happens for this call.
-    if (!voice || !isValidTwilioSignature(voice.authToken, this.signature, this.deps.streamUrl(), {})) return this.reject('bad stream signature');
+    if (!voice || !isValidTwilioSignature(voice.authToken, this.signature, this.deps.streamUrl(), {}))
+      return this.reject('bad stream signature');
     const ticket = frame.start.customParameters[STREAM_PARAM_TICKET] ?? '';
-    if (!voice.enabled || !(await this.deps.tickets.consume(businessId, callSid, ticket))) return this.reject('no valid call ticket');
+    if (!voice.enabled || !(await this.deps.tickets.consume(businessId, callSid, ticket)))
+      return this.reject('no valid call ticket');
     if (this.phase !== 'starting') return;
     this.authenticated = true;
     this.onAuthenticated();
@@ -239,7 +242,8 @@ export class CallSession {
   /** Frames then a mark: Twilio echoes the mark once everything before it was played. */
   private sendFrames(frames: Buffer[]): void {
     if (!frames.length) return;
-    for (const f of frames) this.transport.send({ event: 'media', streamSid: this.streamSid, media: { payload: f.toString('base64') } });
+    for (const f of frames)
+      this.transport.send({ event: 'media', streamSid: this.streamSid, media: { payload: f.toString('base64') } });
     this.turn.framesSent += frames.length;
     this.deps.metrics.framesOut += frames.length;
     this.transport.send({ event: 'mark', streamSid: this.streamSid, mark: { name: this.turn.markName() } });
@@ -309,7 +313,11 @@ export class CallSession {
     this.transport.send({ event: 'clear', streamSid: this.streamSid });
     const clip = this.deps.apologyClip;
     for (let o = 0; o < clip.length; o += TWILIO_FRAME_BYTES) {
-      this.transport.send({ event: 'media', streamSid: this.streamSid, media: { payload: clip.subarray(o, o + TWILIO_FRAME_BYTES).toString('base64') } });
+      this.transport.send({
+        event: 'media',
+        streamSid: this.streamSid,
+        media: { payload: clip.subarray(o, o + TWILIO_FRAME_BYTES).toString('base64') },
+      });
     }
     this.transport.send({ event: 'mark', streamSid: this.streamSid, mark: { name: APOLOGY_MARK } });
     // If Twilio never echoes the mark (caller gone), end anyway once the clip would have played.
@@ -342,12 +350,15 @@ export class CallSession {
     this.deps.metrics.callsActive--;
     if (this.forget) return;
     const heard = this.turn.heardTranscript();
-    if (heard || call.transcript.pendingCallerText) call.transcript.recordTurn(heard, this.turn.framesPlayed < this.turn.framesSent);
+    if (heard || call.transcript.pendingCallerText)
+      call.transcript.recordTurn(heard, this.turn.framesPlayed < this.turn.framesSent);
     await call.transcript.drained();
     await Promise.all([
       this.deps.tickets.recordOutcome(call.businessId, call.callSid, outcome),
       this.deps.sessions.save({ ...call.state, updatedAt: new Date().toISOString() }),
-    ]).catch((err: Error) => this.logger.error({ businessId: call.businessId, err: err.message }, 'call wrap-up failed'));
+    ]).catch((err: Error) =>
+      this.logger.error({ businessId: call.businessId, err: err.message }, 'call wrap-up failed'),
+    );
     this.logger.log({ businessId: call.businessId, callSid: call.callSid, outcome }, 'call ended');
   }
 

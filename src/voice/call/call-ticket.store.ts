@@ -1,5 +1,7 @@
-import { Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
+
+import { Injectable } from '@nestjs/common';
+
 import { constantTimeEquals } from 'src/common/auth/constant-time';
 import { KeyValueStore } from 'src/redis/key-value-store.port';
 

@@ -1,6 +1,7 @@
 import type { FunctionCall, FunctionResponse } from '@google/genai';
-import type { CrmTools, ToolCallContext, ToolDeclaration } from 'src/crm/crm-tools.port';
+
 import { knowledgeBlock } from 'src/conversation/knowledge-excerpts';
+import type { CrmTools, ToolCallContext, ToolDeclaration } from 'src/crm/crm-tools.port';
 import type { KnowledgeRetriever } from 'src/rag/knowledge-retriever.port';
 
 export const SEARCH_KNOWLEDGE_TOOL: ToolDeclaration = {
@@ -69,7 +70,11 @@ export class CallTools {
       }
       const result = await this.crm.execute(name, args, ctx);
       if (result.contactId || result.dealId) this.onCrmIds({ contactId: result.contactId, dealId: result.dealId });
-      return { ok: result.ok, ...(result.data ? { data: result.data } : {}), ...(result.error ? { error: result.error } : {}) };
+      return {
+        ok: result.ok,
+        ...(result.data ? { data: result.data } : {}),
+        ...(result.error ? { error: result.error } : {}),
+      };
     } catch {
       // The model only learns that it failed; details stay in our logs via the adapters.
       return { error: 'the tool failed; apologise and offer to take a message' };

@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+
 import { captureLead } from 'src/conversation/lead-capture';
 import type { SessionState } from 'src/conversation/session-state';
 import type { TranscriptService, TurnRecord } from 'src/session/transcript.service';
@@ -72,10 +73,18 @@ export class CallTranscript {
 
   private write(messages: TurnRecord['messages'], events: TurnRecord['events']): void {
     if (!messages.length && !events.length) return;
-    const turn: TurnRecord = { businessId: this.businessId, sessionId: this.callSid, channel: 'voice', messages, events };
+    const turn: TurnRecord = {
+      businessId: this.businessId,
+      sessionId: this.callSid,
+      channel: 'voice',
+      messages,
+      events,
+    };
     // Serialised so transcript rows keep the order of the conversation.
     this.chain = this.chain
       .then(() => this.transcripts.recordTurn(turn))
-      .catch((err: Error) => this.logger.error({ businessId: this.businessId, err: err.message }, 'transcript write failed'));
+      .catch((err: Error) =>
+        this.logger.error({ businessId: this.businessId, err: err.message }, 'transcript write failed'),
+      );
   }
 }

@@ -9,7 +9,9 @@ describe(DtmfMenu.name, () => {
     const sut = new DtmfMenu(tree);
     const top = sut.press('#');
     expect(top).toMatchObject({ kind: 'announce' });
-    expect((top as { prompt: string }).prompt).toContain('press 1 for Sales Team, press 2 for Support, press 3 for Book an Appointment');
+    expect((top as { prompt: string }).prompt).toContain(
+      'press 1 for Sales Team, press 2 for Support, press 3 for Book an Appointment',
+    );
     const sales = sut.press('1');
     expect((sales as { prompt: string }).prompt).toContain('press 1 for Pricing');
   });

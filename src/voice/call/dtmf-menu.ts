@@ -5,7 +5,11 @@ export type MenuAction =
   | { kind: 'request'; text: string; ctaId: string }
   | { kind: 'ignore' };
 
-const optionsSentence = (nodes: CtaNode[]) => nodes.slice(0, 9).map((n, i) => `press ${i + 1} for ${n.label}`).join(', ');
+const optionsSentence = (nodes: CtaNode[]) =>
+  nodes
+    .slice(0, 9)
+    .map((n, i) => `press ${i + 1} for ${n.label}`)
+    .join(', ');
 
 /**
  * The tenant's CTA tree as a keypad menu: 1–9 pick a child of the current node, 0 or * go back to the top,
@@ -30,7 +34,10 @@ export class DtmfMenu {
     switch (node.action) {
       case 'show_children':
         this.current = node.id;
-        return this.announce(`The caller chose "${node.label}".${node.message ? ` Say: ${node.message}` : ''}`, node.id);
+        return this.announce(
+          `The caller chose "${node.label}".${node.message ? ` Say: ${node.message}` : ''}`,
+          node.id,
+        );
       case 'send':
         return { kind: 'request', text: node.message?.trim() || node.label, ctaId: node.id };
       case 'link':
@@ -45,7 +52,9 @@ export class DtmfMenu {
 
   private announce(lead: string, ctaId: string | null = this.current): MenuAction {
     const options = this.children();
-    const list = options.length ? ` Read these keypad options to the caller: ${optionsSentence(options)}; press 0 to go back.` : '';
+    const list = options.length
+      ? ` Read these keypad options to the caller: ${optionsSentence(options)}; press 0 to go back.`
+      : '';
     return { kind: 'announce', prompt: `${lead}${list}`, ctaId };
   }
 }

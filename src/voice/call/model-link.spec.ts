@@ -1,11 +1,18 @@
 import type { LiveServerMessage } from '@google/genai';
+
 import { ModelLink } from 'src/voice/call/model-link';
-import { LiveModelConnector, LiveModelSession, LiveSessionCallbacks, LiveSessionOptions } from 'src/voice/live/live-model.port';
+import {
+  LiveModelConnector,
+  LiveModelSession,
+  LiveSessionCallbacks,
+  LiveSessionOptions,
+} from 'src/voice/live/live-model.port';
 import { VoiceMetrics } from 'src/voice/voice-metrics.service';
 
 /** Records every session it opens; tests drive the model side through the captured callbacks. */
 class FakeConnector extends LiveModelConnector {
-  readonly opened: { options: LiveSessionOptions; callbacks: LiveSessionCallbacks; sent: Buffer[]; closed: boolean }[] = [];
+  readonly opened: { options: LiveSessionOptions; callbacks: LiveSessionCallbacks; sent: Buffer[]; closed: boolean }[] =
+    [];
   failNext = false;
 
   connect(options: LiveSessionOptions, callbacks: LiveSessionCallbacks): Promise<LiveModelSession> {

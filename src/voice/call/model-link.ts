@@ -1,5 +1,6 @@
 import type { FunctionResponse, LiveServerMessage } from '@google/genai';
 import { Logger } from '@nestjs/common';
+
 import type { LiveModelConnector, LiveModelSession, LiveSessionOptions } from 'src/voice/live/live-model.port';
 import type { VoiceMetrics } from 'src/voice/voice-metrics.service';
 

@@ -8,6 +8,7 @@ import {
   ApiParam,
   ApiTags,
 } from '@nestjs/swagger';
+
 import { AdminOnly } from 'src/common/auth/admin-api-key.guard';
 import { VoiceConfigService } from 'src/voice/config/voice-config.service';
 import { PutVoiceConfigDto, VoiceConfigResponseDto } from 'src/voice/dto/voice-config.dto';
@@ -19,7 +20,9 @@ export class VoiceAdminController {
   constructor(private readonly voice: VoiceConfigService) {}
 
   @Put()
-  @ApiOperation({ summary: "Set the business's phone assistant: numbers, Twilio token (encrypted at rest), voice and limits" })
+  @ApiOperation({
+    summary: "Set the business's phone assistant: numbers, Twilio token (encrypted at rest), voice and limits",
+  })
   @ApiParam({ name: 'id', example: 'acme-plumbing' })
   @ApiOkResponse({ type: VoiceConfigResponseDto })
   @ApiBadRequestResponse({ description: 'Invalid field (named in the message), or no token on first configuration' })

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, Not } from 'typeorm';
+
 import { VoiceConfigEntity } from 'src/voice/entities/voice-config.entity';
 import { VoiceNumberEntity } from 'src/voice/entities/voice-number.entity';
 
@@ -41,7 +42,8 @@ export class VoiceConfigRepository {
 
   async replaceNumbers(businessId: string, phoneNumbers: string[], em?: EntityManager): Promise<void> {
     await this.numbers(em).delete({ businessId });
-    if (phoneNumbers.length) await this.numbers(em).insert(phoneNumbers.map((phoneNumber) => ({ businessId, phoneNumber })));
+    if (phoneNumbers.length)
+      await this.numbers(em).insert(phoneNumbers.map((phoneNumber) => ({ businessId, phoneNumber })));
   }
 
   /** Crosses tenants by design: a call arrives for a number, and the number names its tenant. */

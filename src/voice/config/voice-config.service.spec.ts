@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+
 import type { SecretCipher } from 'src/common/crypto/secret-cipher';
 import type { TenantService } from 'src/tenant/tenant.service';
 import type { VoiceConfigRepository } from 'src/voice/config/voice-config.repository';

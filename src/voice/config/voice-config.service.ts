@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, QueryFailedError } from 'typeorm';
+
 import { TtlCache } from 'src/common/cache/ttl-cache';
 import { SecretCipher } from 'src/common/crypto/secret-cipher';
 import { TenantService } from 'src/tenant/tenant.service';
@@ -31,7 +32,10 @@ export class VoiceConfigService implements OnModuleInit {
   private readonly logger = new Logger('VoiceConfigService');
   // Only configs that exist are kept: ids come from unauthenticated webhooks and streams, so remembering misses would
   // let made-up ids grow the cache (or, bounded, push real tenants out of it).
-  private readonly runtime = new TtlCache<string, VoiceRuntimeConfig>({ max: RUNTIME_CACHE_MAX, ttlMs: RUNTIME_TTL_MS });
+  private readonly runtime = new TtlCache<string, VoiceRuntimeConfig>({
+    max: RUNTIME_CACHE_MAX,
+    ttlMs: RUNTIME_TTL_MS,
+  });
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -58,7 +62,9 @@ export class VoiceConfigService implements OnModuleInit {
           businessId,
           {
             enabled: dto.enabled,
-            twilioAuthTokenEnc: dto.twilioAuthToken ? this.cipher.encrypt(businessId, dto.twilioAuthToken) : existing!.twilioAuthTokenEnc,
+            twilioAuthTokenEnc: dto.twilioAuthToken
+              ? this.cipher.encrypt(businessId, dto.twilioAuthToken)
+              : existing!.twilioAuthTokenEnc,
             voiceName: dto.voiceName ?? null,
             language: dto.language ?? null,
             greeting: dto.greeting ?? null,

@@ -21,7 +21,10 @@ export class PutVoiceConfigDto {
   @IsBoolean()
   enabled: boolean;
 
-  @ApiProperty({ example: ['+14155550100'], description: 'E.164 numbers pointed at /voice/incoming; each belongs to one business at most' })
+  @ApiProperty({
+    example: ['+14155550100'],
+    description: 'E.164 numbers pointed at /voice/incoming; each belongs to one business at most',
+  })
   @IsArray()
   @ArrayMaxSize(50)
   @ArrayUnique()
@@ -30,7 +33,8 @@ export class PutVoiceConfigDto {
 
   @ApiPropertyOptional({
     example: '0123456789abcdef0123456789abcdef',
-    description: 'Twilio auth token used to verify webhook signatures. Required the first time; omit to keep the stored one. Stored encrypted, never returned.',
+    description:
+      'Twilio auth token used to verify webhook signatures. Required the first time; omit to keep the stored one. Stored encrypted, never returned.',
   })
   @IsOptional()
   @IsString()
@@ -50,7 +54,10 @@ export class PutVoiceConfigDto {
   @Matches(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, { message: 'language must be a BCP-47 code like en-US' })
   language?: string;
 
-  @ApiPropertyOptional({ example: 'Thanks for calling Acme Plumbing, how can I help?', description: 'Spoken first; defaults to the chat greeting' })
+  @ApiPropertyOptional({
+    example: 'Thanks for calling Acme Plumbing, how can I help?',
+    description: 'Spoken first; defaults to the chat greeting',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(500)

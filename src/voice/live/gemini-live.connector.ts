@@ -1,5 +1,6 @@
-import { Injectable, Logger } from '@nestjs/common';
 import { FunctionResponse, LiveConnectConfig, Modality, Session } from '@google/genai';
+import { Injectable, Logger } from '@nestjs/common';
+
 import { withDeadline } from 'src/common/deadline/deadline';
 import { AppError } from 'src/common/errors/app-error';
 import { AppConfig } from 'src/config/app-config.service';
@@ -7,8 +8,13 @@ import { GeminiClient } from 'src/gemini/gemini-client';
 import { classifyGeminiError, GeminiFailure, liveCloseFailure } from 'src/gemini/gemini-failure';
 import { GeminiPolicy } from 'src/gemini/gemini-policy';
 import { GEMINI_INPUT_MIME } from 'src/voice/audio/call-audio';
+import {
+  LiveModelConnector,
+  LiveModelSession,
+  LiveSessionCallbacks,
+  LiveSessionOptions,
+} from 'src/voice/live/live-model.port';
 import { VoiceErrorCatalogue, VoiceErrors } from 'src/voice/voice.errors';
-import { LiveModelConnector, LiveModelSession, LiveSessionCallbacks, LiveSessionOptions } from 'src/voice/live/live-model.port';
 
 /**
  * Gemini Live through the shared GeminiClient. `live.connect` never settles if the socket cannot open (the SDK only
@@ -49,7 +55,8 @@ export class GeminiLiveConnector extends LiveModelConnector {
         config: liveConfig(options),
         callbacks: {
           onmessage: (m) => callbacks.onMessage(m),
-          onerror: (e) => this.logger.warn({ err: (e as { message?: string }).message ?? 'socket error' }, 'live socket error'),
+          onerror: (e) =>
+            this.logger.warn({ err: (e as { message?: string }).message ?? 'socket error' }, 'live socket error'),
           onclose: (e) => {
             if (settled) callbacks.onClose({ code: e.code, reason: e.reason });
             // Closed before setupComplete: the SDK's connect would wait forever, so fail now.
@@ -100,7 +107,15 @@ function liveConfig(o: LiveSessionOptions): LiveConnectConfig {
     responseModalities: [Modality.AUDIO],
     systemInstruction: o.systemInstruction,
     tools: o.tools.length
-      ? [{ functionDeclarations: o.tools.map((t) => ({ name: t.name, description: t.description, parametersJsonSchema: t.parameters })) }]
+      ? [
+          {
+            functionDeclarations: o.tools.map((t) => ({
+              name: t.name,
+              description: t.description,
+              parametersJsonSchema: t.parameters,
+            })),
+          },
+        ]
       : undefined,
     speechConfig: {
       ...(o.voiceName ? { voiceConfig: { prebuiltVoiceConfig: { voiceName: o.voiceName } } } : {}),

@@ -1,4 +1,5 @@
 import type { FunctionResponse, LiveServerMessage } from '@google/genai';
+
 import type { ToolDeclaration } from 'src/crm/crm-tools.port';
 
 export interface LiveSessionOptions {

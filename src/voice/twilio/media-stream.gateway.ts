@@ -1,7 +1,9 @@
+import type { IncomingMessage } from 'node:http';
+
 import { Logger } from '@nestjs/common';
 import { OnGatewayConnection, WebSocketGateway } from '@nestjs/websockets';
-import type { IncomingMessage } from 'node:http';
 import type { RawData, WebSocket } from 'ws';
+
 import { AppConfig } from 'src/config/app-config.service';
 import { CallSessionFactory } from 'src/voice/call/call-session.factory';
 import { FrameGuard } from 'src/voice/twilio/frame-guard';
@@ -55,7 +57,10 @@ export class MediaStreamGateway implements OnGatewayConnection {
       counted = false;
     };
     const call = this.calls.create(transport, signature, settle);
-    const guard = new FrameGuard(this.config.get('VOICE_MAX_FRAME_BYTES'), this.config.get('VOICE_MAX_FRAMES_PER_SECOND'));
+    const guard = new FrameGuard(
+      this.config.get('VOICE_MAX_FRAME_BYTES'),
+      this.config.get('VOICE_MAX_FRAMES_PER_SECOND'),
+    );
     client.on('message', (data: RawData, isBinary: boolean) => {
       const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : data.byteLength;
       const refused = guard.check(size, isBinary);

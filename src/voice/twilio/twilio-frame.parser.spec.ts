@@ -3,14 +3,30 @@ import { parseTwilioFrame } from 'src/voice/twilio/twilio-frame.parser';
 describe('parseTwilioFrame', () => {
   it('reads a start frame with its custom parameters', () => {
     const r = parseTwilioFrame(
-      JSON.stringify({ event: 'start', streamSid: 'MZ1', start: { streamSid: 'MZ1', callSid: 'CA1', customParameters: { businessId: 'acme', n: 3 } } }),
+      JSON.stringify({
+        event: 'start',
+        streamSid: 'MZ1',
+        start: { streamSid: 'MZ1', callSid: 'CA1', customParameters: { businessId: 'acme', n: 3 } },
+      }),
     );
-    expect(r).toEqual({ ok: true, frame: { event: 'start', streamSid: 'MZ1', start: { streamSid: 'MZ1', callSid: 'CA1', customParameters: { businessId: 'acme' } } } });
+    expect(r).toEqual({
+      ok: true,
+      frame: {
+        event: 'start',
+        streamSid: 'MZ1',
+        start: { streamSid: 'MZ1', callSid: 'CA1', customParameters: { businessId: 'acme' } },
+      },
+    });
   });
 
   it('reads inbound media and ignores other tracks', () => {
-    expect(parseTwilioFrame('{"event":"media","streamSid":"MZ1","media":{"track":"inbound","payload":"//8="}}')).toMatchObject({ ok: true, frame: { media: { payload: '//8=' } } });
-    expect(parseTwilioFrame('{"event":"media","media":{"track":"outbound","payload":"//8="}}')).toEqual({ ok: true, frame: null });
+    expect(
+      parseTwilioFrame('{"event":"media","streamSid":"MZ1","media":{"track":"inbound","payload":"//8="}}'),
+    ).toMatchObject({ ok: true, frame: { media: { payload: '//8=' } } });
+    expect(parseTwilioFrame('{"event":"media","media":{"track":"outbound","payload":"//8="}}')).toEqual({
+      ok: true,
+      frame: null,
+    });
   });
 
   it.each([

@@ -1,6 +1,7 @@
 import type { TwilioInboundFrame } from 'src/voice/twilio/twilio-media.types';
 
-export type ParseResult = { ok: true; frame: TwilioInboundFrame } | { ok: true; frame: null } | { ok: false; reason: string };
+export type ParseResult =
+  { ok: true; frame: TwilioInboundFrame } | { ok: true; frame: null } | { ok: false; reason: string };
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isStr = (v: unknown, max = 256): v is string => typeof v === 'string' && v.length <= max;
@@ -30,13 +31,24 @@ export function parseTwilioFrame(text: string): ParseResult {
       const params = isObj(s.customParameters) ? s.customParameters : {};
       const customParameters: Record<string, string> = {};
       for (const [k, v] of Object.entries(params)) if (isStr(v, 512)) customParameters[k] = v;
-      return { ok: true, frame: { event: 'start', streamSid: s.streamSid, start: { streamSid: s.streamSid, callSid: s.callSid, customParameters } } };
+      return {
+        ok: true,
+        frame: {
+          event: 'start',
+          streamSid: s.streamSid,
+          start: { streamSid: s.streamSid, callSid: s.callSid, customParameters },
+        },
+      };
     }
     case 'media': {
       const m = raw.media;
-      if (!isObj(m) || !isStr(m.payload, MAX_PAYLOAD_CHARS) || !BASE64.test(m.payload)) return bad('payload must be base64 audio');
+      if (!isObj(m) || !isStr(m.payload, MAX_PAYLOAD_CHARS) || !BASE64.test(m.payload))
+        return bad('payload must be base64 audio');
       if (m.track !== undefined && m.track !== 'inbound') return { ok: true, frame: null };
-      return { ok: true, frame: { event: 'media', streamSid: String(raw.streamSid ?? ''), media: { payload: m.payload } } };
+      return {
+        ok: true,
+        frame: { event: 'media', streamSid: String(raw.streamSid ?? ''), media: { payload: m.payload } },
+      };
     }
     case 'mark': {
       const m = raw.mark;

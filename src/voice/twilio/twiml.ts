@@ -1,4 +1,5 @@
 import twilio from 'twilio';
+
 import type { CallOutcome } from 'src/voice/call/call-ticket.store';
 
 /** Custom parameter names on <Stream>; Twilio drops query strings on stream URLs, so ids travel here. */
@@ -18,7 +19,13 @@ export function unavailableTwiml(): string {
   return r.toString();
 }
 
-export function connectStreamTwiml(opts: { streamUrl: string; actionUrl: string; businessId: string; callSid: string; ticket: string }): string {
+export function connectStreamTwiml(opts: {
+  streamUrl: string;
+  actionUrl: string;
+  businessId: string;
+  callSid: string;
+  ticket: string;
+}): string {
   const r = new twilio.twiml.VoiceResponse();
   // When the stream ends Twilio fetches `action`; its answer says goodbye or apologises depending on how it ended.
   const connect = r.connect({ action: opts.actionUrl, method: 'POST' });

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+
 import { AppConfig } from 'src/config/app-config.service';
 import { CallTicketStore } from 'src/voice/call/call-ticket.store';
 import { VoiceConfigService } from 'src/voice/config/voice-config.service';

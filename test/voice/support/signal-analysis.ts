@@ -16,21 +16,44 @@ export function zeroCrossingFrequency(samples: Int16Array, rate: number): number
  */
 export function toneSnrDb(samples: Int16Array, rate: number, freq: number): number {
   const n = samples.length;
-  let ss = 0, cc = 0, sc = 0, sy = 0, cy = 0, s1 = 0, c1 = 0, y1 = 0;
+  let ss = 0,
+    cc = 0,
+    sc = 0,
+    sy = 0,
+    cy = 0,
+    s1 = 0,
+    c1 = 0,
+    y1 = 0;
   for (let i = 0; i < n; i++) {
     const w = (2 * Math.PI * freq * i) / rate;
-    const s = Math.sin(w), c = Math.cos(w), y = samples[i];
-    ss += s * s; cc += c * c; sc += s * c; sy += s * y; cy += c * y; s1 += s; c1 += c; y1 += y;
+    const s = Math.sin(w),
+      c = Math.cos(w),
+      y = samples[i];
+    ss += s * s;
+    cc += c * c;
+    sc += s * c;
+    sy += s * y;
+    cy += c * y;
+    s1 += s;
+    c1 += c;
+    y1 += y;
   }
   // Solve the 3×3 normal equations by Cramer's rule.
-  const m = [[ss, sc, s1], [sc, cc, c1], [s1, c1, n]];
+  const m = [
+    [ss, sc, s1],
+    [sc, cc, c1],
+    [s1, c1, n],
+  ];
   const r = [sy, cy, y1];
   const det = (a: number[][]) =>
-    a[0][0] * (a[1][1] * a[2][2] - a[1][2] * a[2][1]) - a[0][1] * (a[1][0] * a[2][2] - a[1][2] * a[2][0]) + a[0][2] * (a[1][0] * a[2][1] - a[1][1] * a[2][0]);
+    a[0][0] * (a[1][1] * a[2][2] - a[1][2] * a[2][1]) -
+    a[0][1] * (a[1][0] * a[2][2] - a[1][2] * a[2][0]) +
+    a[0][2] * (a[1][0] * a[2][1] - a[1][1] * a[2][0]);
   const d = det(m);
   const col = (k: number) => m.map((row, i) => row.map((v, j) => (j === k ? r[i] : v)));
   const [a, b, c] = [det(col(0)) / d, det(col(1)) / d, det(col(2)) / d];
-  let sig = 0, noise = 0;
+  let sig = 0,
+    noise = 0;
   for (let i = 0; i < n; i++) {
     const w = (2 * Math.PI * freq * i) / rate;
     const fit = a * Math.sin(w) + b * Math.cos(w) + c;

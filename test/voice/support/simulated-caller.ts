@@ -1,4 +1,5 @@
 import WebSocket from 'ws';
+
 import { decodeMulaw, encodeMulaw } from 'src/voice/audio/mulaw-codec';
 import { sineTone } from 'src/voice/audio/tone';
 import { PUBLIC_BASE_URL, twilioSignature } from 'test/voice/support/twilio-signing';
@@ -37,13 +38,17 @@ export class SimulatedCaller {
 
   async connect(): Promise<void> {
     const signedUrl = this.o.signedUrl ?? `${PUBLIC_BASE_URL.replace(/^https/, 'wss')}/media-stream`;
-    const signature = this.o.signature === undefined ? twilioSignature(this.o.authToken, signedUrl, {}) : this.o.signature;
-    this.ws = new WebSocket(`${this.o.appUrl}/media-stream`, { headers: signature ? { 'X-Twilio-Signature': signature } : {} });
+    const signature =
+      this.o.signature === undefined ? twilioSignature(this.o.authToken, signedUrl, {}) : this.o.signature;
+    this.ws = new WebSocket(`${this.o.appUrl}/media-stream`, {
+      headers: signature ? { 'X-Twilio-Signature': signature } : {},
+    });
     this.ws.on('message', (data) => {
       const msg = JSON.parse(data.toString()) as Received;
       msg.at = performance.now();
       this.received.push(msg);
-      if (msg.event === 'mark' && (this.o.echoMarks ?? true)) this.sendJson({ event: 'mark', streamSid: this.streamSid, mark: msg.mark });
+      if (msg.event === 'mark' && (this.o.echoMarks ?? true))
+        this.sendJson({ event: 'mark', streamSid: this.streamSid, mark: msg.mark });
       for (const w of this.waiters.splice(0)) w();
     });
     this.ws.on('close', (code, reason) => {
@@ -70,7 +75,12 @@ export class SimulatedCaller {
         accountSid: 'AC00000000000000000000000000000000',
         tracks: ['inbound'],
         mediaFormat: { encoding: 'audio/x-mulaw', sampleRate: 8000, channels: 1 },
-        customParameters: { businessId: this.o.businessId, callSid: this.o.callSid, ...(this.o.ticket ? { ticket: this.o.ticket } : {}), ...params },
+        customParameters: {
+          businessId: this.o.businessId,
+          callSid: this.o.callSid,
+          ...(this.o.ticket ? { ticket: this.o.ticket } : {}),
+          ...params,
+        },
       },
     });
   }
@@ -79,7 +89,16 @@ export class SimulatedCaller {
   async sendTone(freq: number, ms: number, paceMs = 0, amplitude = 8000): Promise<void> {
     const mulaw = encodeMulaw(sineTone({ freq, rate: 8000, ms, amplitude }));
     for (let o = 0, seq = 0; o < mulaw.length; o += 160, seq++) {
-      this.sendJson({ event: 'media', streamSid: this.streamSid, media: { track: 'inbound', chunk: String(seq), timestamp: String(seq * 20), payload: Buffer.from(mulaw.subarray(o, o + 160)).toString('base64') } });
+      this.sendJson({
+        event: 'media',
+        streamSid: this.streamSid,
+        media: {
+          track: 'inbound',
+          chunk: String(seq),
+          timestamp: String(seq * 20),
+          payload: Buffer.from(mulaw.subarray(o, o + 160)).toString('base64'),
+        },
+      });
       if (paceMs) await new Promise((r) => setTimeout(r, paceMs));
     }
   }
@@ -122,7 +141,9 @@ export class SimulatedCaller {
 
   waitClosed(timeoutMs = 5000): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<void>((_, rej) => (timer = setTimeout(() => rej(new Error('socket not closed in time')), timeoutMs)));
+    const timeout = new Promise<void>(
+      (_, rej) => (timer = setTimeout(() => rej(new Error('socket not closed in time')), timeoutMs)),
+    );
     return Promise.race([this.closed, timeout]).finally(() => clearTimeout(timer));
   }
 

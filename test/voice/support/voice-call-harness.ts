@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+
 import { businessFactory } from 'test/factories/business.factory';
 import { callSid as newCallSid, voiceConfigFactory } from 'test/factories/voice.factory';
 import type { TestApp } from 'test/support/test-app';
@@ -11,12 +12,20 @@ export interface VoiceTenant {
   number: string;
 }
 
-export async function createVoiceTenant(t: TestApp, business: Record<string, unknown> = {}, voice: Record<string, unknown> = {}): Promise<VoiceTenant> {
+export async function createVoiceTenant(
+  t: TestApp,
+  business: Record<string, unknown> = {},
+  voice: Record<string, unknown> = {},
+): Promise<VoiceTenant> {
   const b = businessFactory.build(business);
   await t.http.post('/admin/business').set(t.admin).send(b).expect(201);
   const v = voiceConfigFactory.build(voice);
   await t.http.put(`/admin/business/${b.businessId}/voice`).set(t.admin).send(v).expect(200);
-  return { businessId: b.businessId as string, token: v.twilioAuthToken as string, number: (v.phoneNumbers as string[])[0] };
+  return {
+    businessId: b.businessId as string,
+    token: v.twilioAuthToken as string,
+    number: (v.phoneNumbers as string[])[0],
+  };
 }
 
 type StreamOptions = { echoMarks?: boolean; signature?: string | null; signedUrl?: string; ticket?: string };
@@ -54,7 +63,13 @@ export async function openStream(
   opts: StreamOptions = {},
 ): Promise<SimulatedCaller> {
   const port = (t.app.getHttpServer().address() as AddressInfo).port;
-  const caller = new SimulatedCaller({ appUrl: `ws://127.0.0.1:${port}`, authToken: tenant.token, businessId: tenant.businessId, callSid, ...opts });
+  const caller = new SimulatedCaller({
+    appUrl: `ws://127.0.0.1:${port}`,
+    authToken: tenant.token,
+    businessId: tenant.businessId,
+    callSid,
+    ...opts,
+  });
   await caller.connect();
   return caller;
 }

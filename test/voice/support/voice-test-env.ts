@@ -1,11 +1,13 @@
 // Imported FIRST by voice e2e files: the app's config is validated once when its module is first loaded, so
 // per-file settings (public URL, the fake Gemini Live endpoint) must be in process.env before that import.
 import { execFileSync } from 'node:child_process';
+
 import { PUBLIC_BASE_URL } from 'test/voice/support/twilio-signing';
 
 /** A free port found synchronously, so the fake Live server's URL is known before the app module loads. */
 function freePort(): number {
-  const script = "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{process.stdout.write(String(s.address().port));s.close()})";
+  const script =
+    "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{process.stdout.write(String(s.address().port));s.close()})";
   return Number(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }));
 }
 
