@@ -36,7 +36,6 @@ module.exports = {
     // `global` is what no module entry covers: the files directly under src/ (app.module.ts, bootstrap.ts).
     global: { statements: 95, branches: 80 },
     './src/access/': { statements: 91, branches: 75 },
-    './src/admin/': { statements: 97, branches: 95 },
     './src/chat/': { statements: 93, branches: 82 },
     './src/common/': { statements: 88, branches: 75 },
     './src/config/': { statements: 94, branches: 91 },
@@ -44,7 +43,8 @@ module.exports = {
     './src/crm/': { statements: 88, branches: 77 },
     // Embedded Postgres start-up runs only in test/embedded's own app process, outside Jest's counters.
     './src/database/': { statements: 12 },
-    './src/health/': { statements: 89, branches: 45 },
+    './src/gemini/': { statements: 93, branches: 89 },
+    './src/health/': { statements: 95, branches: 75 },
     './src/rag/': { statements: 90, branches: 76 },
     './src/redis/': { statements: 91, branches: 83 },
     './src/session/': { statements: 92, branches: 83 },
