@@ -2,13 +2,13 @@ import { TranscriptService } from 'src/session/transcript.service';
 import { TWILIO_FRAME_BYTES } from 'src/voice/audio/frame-packer';
 import { sineTone } from 'src/voice/audio/tone';
 import { callSid } from 'test/factories/voice.factory';
-import { FakeGeminiServer } from 'test/fakes/fake-gemini.server';
 import { FakeGeminiLiveServer } from 'test/fakes/fake-gemini-live.server';
 import { plumbingDocumentsFactory } from 'test/rag/knowledge-documents-factory';
 import { ingestDocuments } from 'test/rag/knowledge-test-helpers';
-import { bootTestApp, TestApp } from 'test/support/test-app';
+import type { TestApp } from 'test/support/test-app';
 import { toneSnrDb, zeroCrossingFrequency } from 'test/voice/support/signal-analysis';
 import { PUBLIC_BASE_URL, twilioSignature } from 'test/voice/support/twilio-signing';
+import { startVoiceApp, type VoiceApp } from 'test/voice/support/voice-app';
 import {
   createVoiceTenant,
   openStream,
@@ -20,16 +20,12 @@ import { FAKE_LIVE_PORT } from 'test/voice/support/voice-test-env';
 
 describe('WS /media-stream ⇄ Gemini Live', () => {
   let t: TestApp;
+  let app: VoiceApp;
   const live = new FakeGeminiLiveServer({ port: FAKE_LIVE_PORT });
 
-  let rest: FakeGeminiServer;
-
   beforeAll(async () => {
-    // Embeddings and other REST calls share GEMINI_BASE_URL with Live; the Live fake forwards them to the REST fake.
-    rest = await FakeGeminiServer.start();
-    await live.start(rest.baseUrl);
-    t = await bootTestApp();
-    await t.app.listen(0, '127.0.0.1');
+    app = await startVoiceApp(live);
+    t = app.t;
   });
   async function waitTranscript(businessId: string, sessionId: string) {
     const transcripts = t.app.get(TranscriptService);
@@ -41,11 +37,7 @@ describe('WS /media-stream ⇄ Gemini Live', () => {
     return null;
   }
 
-  afterAll(async () => {
-    await t.close();
-    await live.stop();
-    await rest.close();
-  });
+  afterAll(async () => app.close());
 
   it('bridges caller audio to the model and model audio back as 160-byte μ-law frames of the same tone', async () => {
     const tenant = await createVoiceTenant(t);

@@ -1,11 +1,10 @@
 import { LEAK_FALLBACK } from 'src/conversation/instruction-leak';
 import { KNOWLEDGE_HEADER } from 'src/conversation/knowledge-excerpts';
-import { TranscriptService } from 'src/session/transcript.service';
 import { sineTone } from 'src/voice/audio/tone';
-import { FakeGeminiServer } from 'test/fakes/fake-gemini.server';
 import { FakeGeminiLiveServer, FakeLiveSession } from 'test/fakes/fake-gemini-live.server';
 import { ingestDocuments } from 'test/rag/knowledge-test-helpers';
-import { bootTestApp, TestApp } from 'test/support/test-app';
+import type { TestApp } from 'test/support/test-app';
+import { startVoiceApp, type VoiceApp, waitForTranscript } from 'test/voice/support/voice-app';
 import { createVoiceTenant, placeCall } from 'test/voice/support/voice-call-harness';
 import { FAKE_LIVE_PORT } from 'test/voice/support/voice-test-env';
 
@@ -13,31 +12,18 @@ const text = (m: Record<string, unknown>) => JSON.stringify(m);
 
 describe('Voice calls get the chat channel’s injection defences', () => {
   let t: TestApp;
-  let rest: FakeGeminiServer;
+  let app: VoiceApp;
   const live = new FakeGeminiLiveServer({ port: FAKE_LIVE_PORT, echo: false });
 
   beforeAll(async () => {
-    rest = await FakeGeminiServer.start();
-    await live.start(rest.baseUrl);
-    t = await bootTestApp();
-    await t.app.listen(0, '127.0.0.1');
+    app = await startVoiceApp(live);
+    t = app.t;
   });
 
-  afterAll(async () => {
-    await t.close();
-    await live.stop();
-    await rest.close();
-  });
+  afterAll(async () => app.close());
 
-  async function transcriptOf(businessId: string, sessionId: string, minMessages: number) {
-    const transcripts = t.app.get(TranscriptService);
-    for (let i = 0; i < 100; i++) {
-      const found = await transcripts.get(businessId, sessionId);
-      if ((found?.messages.length ?? 0) >= minMessages) return found;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error('transcript never written');
-  }
+  const transcriptOf = (businessId: string, sessionId: string, minMessages: number) =>
+    waitForTranscript(t, businessId, sessionId, (found) => found.messages.length >= minMessages, 'written');
 
   /** The model speaks: transcription and 100 ms of audio in one message, as Live interleaves them. */
   function speak(session: FakeLiveSession, words: string): void {

@@ -1,39 +1,32 @@
 import { SessionStore } from 'src/session/session-store.port';
 import { SessionTokens } from 'src/session/session-tokens';
 import { TranscriptService } from 'src/session/transcript.service';
-import { FakeGeminiServer } from 'test/fakes/fake-gemini.server';
 import { FakeGeminiLiveServer } from 'test/fakes/fake-gemini-live.server';
-import { bootTestApp, TestApp } from 'test/support/test-app';
+import type { TestApp } from 'test/support/test-app';
+import { startVoiceApp, type VoiceApp, waitForTranscript } from 'test/voice/support/voice-app';
 import { createVoiceTenant, placeCall } from 'test/voice/support/voice-call-harness';
 import { FAKE_LIVE_PORT } from 'test/voice/support/voice-test-env';
 
 /** Issue 11: a CallSid is logged, so it must not open the call's session (and the caller's details) through /chat. */
 describe('Voice sessions seen from /chat', () => {
   let t: TestApp;
+  let app: VoiceApp;
   const live = new FakeGeminiLiveServer({ port: FAKE_LIVE_PORT });
-  let rest: FakeGeminiServer;
 
   beforeAll(async () => {
-    rest = await FakeGeminiServer.start();
-    await live.start(rest.baseUrl);
-    t = await bootTestApp();
-    await t.app.listen(0, '127.0.0.1');
+    app = await startVoiceApp(live);
+    t = app.t;
   });
-  afterAll(async () => {
-    await t.close();
-    await live.stop();
-    await rest.close();
-  });
+  afterAll(async () => app.close());
 
-  async function transcriptWith(businessId: string, callSid: string, text: string) {
-    const transcripts = t.app.get(TranscriptService);
-    for (let i = 0; i < 100; i++) {
-      const found = await transcripts.get(businessId, callSid);
-      if (JSON.stringify(found?.messages ?? []).includes(text)) return found!;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error(`transcript of ${callSid} never contained "${text}"`);
-  }
+  const transcriptWith = (businessId: string, callSid: string, text: string) =>
+    waitForTranscript(
+      t,
+      businessId,
+      callSid,
+      (found) => JSON.stringify(found.messages).includes(text),
+      `contained "${text}"`,
+    );
 
   const chatAs = (businessId: string, callSid: string, extra: Record<string, unknown> = {}) =>
     t.http.post('/chat').send({ business_id: businessId, session_id: callSid, message: 'what is my email?', ...extra });
