@@ -1,0 +1,117 @@
+/**
+ * HTTP layer benchmark: `npm run bench:http [-- --seconds 10 --connections 32 --rounds 2]`.
+ *
+ * Boots the real AppModule through the production bootstrap (options and `configureApp`, as bench:chat does, on real
+ * Postgres and Redis) and, in the same process, a bare NestJS app with one `/health` controller built from the
+ * project's own node_modules (same Nest and Express versions, no middleware, no global pipes or filters). autocannon
+ * loads `GET /health` on each from a worker thread at the same concurrency and duration, alternating app and bare app
+ * for several rounds so drift on a shared machine affects both sides of the ratio alike. The ratio says what the
+ * app's middleware stack (request ids, logging, helmet, CORS, body parsers, static lookup, guards) costs per request.
+ *
+ * Prints one JSON line (keys in /work/shared/BENCH.md).
+ */
+import { randomBytes } from 'node:crypto';
+
+import { Controller, Get, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+
+import { ensureDatabase } from './support/ensure-database';
+import { getLoad, LoadResult } from './support/load';
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  const value = i >= 0 ? Number(process.argv[i + 1]) : fallback;
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} must be a positive integer`);
+  return value;
+}
+
+const SECONDS = arg('seconds', 10);
+const CONNECTIONS = arg('connections', 32);
+const ROUNDS = arg('rounds', 2);
+const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/bench';
+
+Object.assign(process.env, {
+  NODE_ENV: 'development',
+  DATABASE_URL,
+  REDIS_URL: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/0',
+  ADMIN_API_KEY: randomBytes(24).toString('hex'),
+  LOG_LEVEL: 'warn',
+});
+
+@Controller('health')
+class BareHealthController {
+  @Get()
+  live(): { status: string } {
+    return { status: 'ok' };
+  }
+}
+
+@Module({ controllers: [BareHealthController] })
+class BareModule {}
+
+async function main(): Promise<void> {
+  await ensureDatabase(DATABASE_URL);
+  // Imported after the environment is set: the app reads it when its modules are built.
+  const { createApp, configureApp } = await import('src/bootstrap');
+  const app = await createApp();
+  configureApp(app);
+  await app.listen(0, '127.0.0.1');
+  const bare = await NestFactory.create<NestExpressApplication>(BareModule, { logger: false });
+  await bare.listen(0, '127.0.0.1');
+
+  try {
+    const appUrl = `${await app.getUrl()}/health`;
+    const bareUrl = `${await bare.getUrl()}/health`;
+    for (const url of [appUrl, bareUrl]) {
+      const res = await fetch(url);
+      if (res.status !== 200) throw new Error(`${url} answered ${res.status}`);
+    }
+    // Warm-up: JIT and connection set-up on both, not measured.
+    await getLoad(appUrl, CONNECTIONS, 2);
+    await getLoad(bareUrl, CONNECTIONS, 2);
+
+    const appRuns: LoadResult[] = [];
+    const bareRuns: LoadResult[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      // Alternating which side goes first cancels a steady drift in the machine's load.
+      if (round % 2 === 0) {
+        appRuns.push(await getLoad(appUrl, CONNECTIONS, SECONDS));
+        bareRuns.push(await getLoad(bareUrl, CONNECTIONS, SECONDS));
+      } else {
+        bareRuns.push(await getLoad(bareUrl, CONNECTIONS, SECONDS));
+        appRuns.push(await getLoad(appUrl, CONNECTIONS, SECONDS));
+      }
+    }
+    const round = (n: number) => Math.round(n * 100) / 100;
+    const mean = (runs: LoadResult[], key: 'rps' | 'p50' | 'p99') => runs.reduce((s, r) => s + r[key], 0) / runs.length;
+    const appRps = mean(appRuns, 'rps');
+    const bareNestRps = mean(bareRuns, 'rps');
+    console.log(
+      JSON.stringify({
+        appRps: round(appRps),
+        bareNestRps: round(bareNestRps),
+        ratio: round(appRps / bareNestRps),
+        appP99Ms: round(mean(appRuns, 'p99')),
+        bareNestP99Ms: round(mean(bareRuns, 'p99')),
+        appP50Ms: round(mean(appRuns, 'p50')),
+        bareNestP50Ms: round(mean(bareRuns, 'p50')),
+        errors: [...appRuns, ...bareRuns].reduce((s, r) => s + r.errors, 0),
+        concurrency: CONNECTIONS,
+        seconds: SECONDS,
+        rounds: ROUNDS,
+      }),
+    );
+  } finally {
+    await bare.close();
+    await app.close();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
