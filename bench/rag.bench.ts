@@ -1,5 +1,5 @@
 /**
- * Vector search benchmark: `npm run bench:rag [-- --vectors N --queries Q]`.
+ * Vector search benchmark: `npm run bench:rag [-- --vectors N --queries Q --under-load --connections C]`.
  *
  * Builds one tenant's HNSW index through the production registry (upserts in batches of 1,000, the way ingestion
  * feeds it, so capacity doubling is included), persists it, reopens it from disk, and measures search latency and
@@ -9,6 +9,9 @@
  * Synthetic vectors are not uniform noise (which no ANN index handles and no embedding model produces): each is a
  * random projection of a 128-dimension latent point drawn around one of 1,000 topic centres, plus a little isotropic
  * noise, which gives 768-dimension vectors with low intrinsic dimension and topic clusters, like real embeddings.
+ *
+ * `--under-load` then also rebuilds a `vectors`-sized index inside the running app while `/health` is under load
+ * (bench/support/rag-under-load.ts) and adds the app's event-loop lag and `/health` latency during the build.
  *
  * Prints one JSON line (keys in /work/shared/BENCH.md).
  */
@@ -23,11 +26,16 @@ import { BruteforceSearch, HierarchicalNSW } from 'hnswlib-node';
 import { LocalEmbeddingProvider } from 'src/rag/embeddings/local-embedding.provider';
 import { HNSW_PARAMS } from 'src/rag/index/hnsw-vector-index';
 import { HnswVectorIndexRegistry } from 'src/rag/index/hnsw-vector-index.registry';
+import { IndexFiles } from 'src/rag/index/index-files';
+import { indexesRoot } from 'src/rag/index/index-paths';
+
+import { measureRebuildUnderLoad } from './support/rag-under-load';
 
 const DIM = 768;
 const LATENT = 128;
 const TOPICS = 1000;
 const BATCH = 1000;
+const UNDER_LOAD = process.argv.includes('--under-load');
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -93,6 +101,8 @@ async function main(): Promise<void> {
   const queries = arg('queries', 200);
   const dataDir = await mkdtemp(join(tmpdir(), 'rag-bench-'));
   const registry = new HnswVectorIndexRegistry(dataDir);
+  // Where the registry keeps the tenant's file (under DATA_DIR/indexes/ since the index layout migration).
+  const indexFile = new IndexFiles(indexesRoot(dataDir), 'bench').indexPath;
   const modelId = 'bench-synthetic';
   const stream = makeGenerator(42);
 
@@ -120,7 +130,7 @@ async function main(): Promise<void> {
     exact.initIndex(vectors);
     const replay = stream(1);
     for (let label = 0; label < vectors; label++) exact.addPoint(Array.from(replay()), label);
-    const fileBytes = (await stat(join(dataDir, 'bench', 'vectors.hnsw'))).size;
+    const fileBytes = (await stat(indexFile)).size;
 
     await registry.invalidate('bench');
     const t1 = performance.now();
@@ -147,7 +157,7 @@ async function main(): Promise<void> {
 
     // Recall at other ef values, on a plain hnswlib index read from the same file, to show why ef was chosen.
     const probe = new HierarchicalNSW('cosine', DIM);
-    await probe.readIndex(join(dataDir, 'bench', 'vectors.hnsw'));
+    await probe.readIndex(indexFile);
     const recallByEf: Record<string, number> = {};
     for (const ef of [16, 32, 64, 96, 128, 200]) {
       probe.setEf(ef);
@@ -165,6 +175,16 @@ async function main(): Promise<void> {
     const e0 = performance.now();
     for (let i = 0; i < texts.length; i += 100) await embedder.embed(texts.slice(i, i + 100), 'document');
     const ingestChunksPerSec = texts.length / ((performance.now() - e0) / 1000);
+
+    // Its own stream of points (seed 3): the same model, not the vectors measured above.
+    const underLoad = UNDER_LOAD
+      ? await measureRebuildUnderLoad({
+          vectors,
+          dimension: DIM,
+          connections: arg('connections', 32),
+          nextVector: stream(3),
+        })
+      : {};
 
     const round = (n: number, digits = 3) => Number(n.toFixed(digits));
     console.log(
@@ -185,6 +205,7 @@ async function main(): Promise<void> {
         efConstruction: HNSW_PARAMS.efConstruction,
         queries,
         recallByEf,
+        ...underLoad,
       }),
     );
   } finally {
@@ -192,7 +213,11 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+main().then(
+  // Exits explicitly: a driver left behind by the app booted for --under-load must not keep the bench alive.
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  },
+);
