@@ -4,6 +4,7 @@ export interface LoadResult {
   rps: number;
   p50: number;
   p99: number;
+  max: number;
   errors: number;
   total: number;
 }
@@ -23,7 +24,7 @@ const instance = autocannon(opts, (err, raw) => {
   // Inside a worker thread autocannon hands back raw histograms, as it does to its own workers.
   const r = raw.latency && raw.latency.p50 !== undefined ? raw : autocannon.aggregateResult([raw], opts);
   const elapsed = (new Date(r.finish) - new Date(r.start)) / 1000 || seconds;
-  parentPort.postMessage({ rps: r.requests.total / elapsed, p50: r.latency.p50, p99: r.latency.p99,
+  parentPort.postMessage({ rps: r.requests.total / elapsed, p50: r.latency.p50, p99: r.latency.p99, max: r.latency.max,
     errors: r.errors + r.timeouts + r.non2xx, total: r.requests.total });
 });
 parentPort.on('message', (m) => { if (m === 'stop') instance.stop(); });

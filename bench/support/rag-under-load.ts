@@ -10,6 +10,7 @@ import { ensureDatabase } from './ensure-database';
 import { startGetLoad } from './load';
 
 const SEED_BATCH = 2000;
+const TICK_MS = 10;
 
 export interface UnderLoadOptions {
   vectors: number;
@@ -70,21 +71,26 @@ export async function measureRebuildUnderLoad(options: UnderLoadOptions): Promis
     const knowledge = app.get(KnowledgeIndexService);
     await getLoadWarm(`${base}/health`, options.connections);
     const lag = monitorEventLoopDelay({ resolution: 10 });
+    const stalls = new StallSampler();
     const load = startGetLoad(`${base}/health`, options.connections, 3600);
     // Lets the load reach the app before the build starts, so the figures cover the whole build.
     await new Promise((resolve) => setTimeout(resolve, 500));
     lag.enable();
+    stalls.start();
     const t0 = performance.now();
     const index = await knowledge.indexFor(business.businessId, active);
     const buildMs = performance.now() - t0;
     lag.disable();
+    stalls.stop();
     const health = await load.stop();
     if (index.size !== options.vectors) throw new Error(`rebuilt ${index.size} of ${options.vectors} vectors`);
     const round = (n: number) => Math.round(n * 100) / 100;
     return {
-      loopLagP99MsDuringBuild: round(lag.percentile(99) / 1e6),
+      loopLagP99MsDuringBuild: round(stalls.timeWeightedPercentile(99)),
+      loopLagP99MsPerSampleDuringBuild: round(lag.percentile(99) / 1e6),
       loopLagMaxMsDuringBuild: round(lag.max / 1e6),
       healthP99MsDuringBuild: health.p99,
+      healthMaxMsDuringBuild: health.max,
       healthRpsDuringBuild: round(health.rps),
       healthErrorsDuringBuild: health.errors,
       buildSecondsInApp: round(buildMs / 1000),
@@ -97,6 +103,48 @@ export async function measureRebuildUnderLoad(options: UnderLoadOptions): Promis
     await db.end();
     await app.close();
     await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Event-loop lag weighted by wall time. monitorEventLoopDelay records one sample per timer tick, so a stall of a
+ * minute is one sample among thousands taken while the loop was free and barely moves its p99; here each tick counts
+ * for the time it covered, so the p99 is the lag that 99 % of the build's wall time stayed under (what a request or
+ * audio frame arriving at a random moment would meet).
+ */
+class StallSampler {
+  private readonly ticks: Array<{ lag: number; span: number }> = [];
+  private timer?: NodeJS.Timeout;
+  private last = 0;
+
+  start(): void {
+    this.last = performance.now();
+    const tick = () => {
+      const now = performance.now();
+      const span = now - this.last;
+      this.ticks.push({ lag: Math.max(0, span - TICK_MS), span });
+      this.last = now;
+      this.timer = setTimeout(tick, TICK_MS);
+    };
+    this.timer = setTimeout(tick, TICK_MS);
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+    // The span since the last tick counts too: a build that ends in a stall must not drop that stall.
+    const span = performance.now() - this.last;
+    this.ticks.push({ lag: Math.max(0, span - TICK_MS), span });
+  }
+
+  timeWeightedPercentile(p: number): number {
+    const sorted = [...this.ticks].sort((a, b) => a.lag - b.lag);
+    const total = sorted.reduce((sum, t) => sum + t.span, 0);
+    let covered = 0;
+    for (const t of sorted) {
+      covered += t.span;
+      if (covered >= (p / 100) * total) return t.lag;
+    }
+    return sorted.at(-1)?.lag ?? 0;
   }
 }
 
