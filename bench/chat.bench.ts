@@ -24,19 +24,13 @@ import { Test } from '@nestjs/testing';
 
 import { LlmProvider, LlmRequest, LlmResponse, LlmStreamEvent } from 'src/chat/llm-provider.port';
 
+import { positiveIntArg } from './support/cli-args';
 import { ensureDatabase } from './support/ensure-database';
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  const value = i >= 0 ? Number(process.argv[i + 1]) : fallback;
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} must be a positive integer`);
-  return value;
-}
-
-const SECONDS = arg('seconds', 15);
-const CONNECTIONS = arg('connections', 32);
-const TENANTS = arg('tenants', 8);
-const SESSIONS = arg('sessions', 2048);
+const SECONDS = positiveIntArg('seconds', 15);
+const CONNECTIONS = positiveIntArg('connections', 32);
+const TENANTS = positiveIntArg('tenants', 8);
+const SESSIONS = positiveIntArg('sessions', 2048);
 const ADMIN_KEY = randomBytes(24).toString('hex');
 // `--profile <file>` writes a CPU profile of the app's thread during the measured chat run only (not start-up).
 // `--llm offline` runs the platform's own offline provider (the default without GEMINI_API_KEY) instead of the fake;

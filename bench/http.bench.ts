@@ -16,19 +16,13 @@ import { Controller, Get, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 
+import { positiveIntArg } from './support/cli-args';
 import { ensureDatabase } from './support/ensure-database';
 import { getLoad, LoadResult } from './support/load';
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  const value = i >= 0 ? Number(process.argv[i + 1]) : fallback;
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} must be a positive integer`);
-  return value;
-}
-
-const SECONDS = arg('seconds', 10);
-const CONNECTIONS = arg('connections', 32);
-const ROUNDS = arg('rounds', 2);
+const SECONDS = positiveIntArg('seconds', 10);
+const CONNECTIONS = positiveIntArg('connections', 32);
+const ROUNDS = positiveIntArg('rounds', 2);
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/bench';
 
 Object.assign(process.env, {

@@ -29,6 +29,7 @@ import { HnswVectorIndexRegistry } from 'src/rag/index/hnsw-vector-index.registr
 import { IndexFiles } from 'src/rag/index/index-files';
 import { indexesRoot } from 'src/rag/index/index-paths';
 
+import { positiveIntArg } from './support/cli-args';
 import { measureRebuildUnderLoad } from './support/rag-under-load';
 
 const DIM = 768;
@@ -36,13 +37,6 @@ const LATENT = 128;
 const TOPICS = 1000;
 const BATCH = 1000;
 const UNDER_LOAD = process.argv.includes('--under-load');
-
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  const value = i >= 0 ? Number(process.argv[i + 1]) : fallback;
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} must be a positive integer`);
-  return value;
-}
 
 /** Seeded PRNG (mulberry32) with Box–Muller normals, so runs are comparable. */
 function rng(seed: number) {
@@ -97,8 +91,8 @@ function realishTexts(count: number): string[] {
 
 async function main(): Promise<void> {
   Logger.overrideLogger(false);
-  const vectors = arg('vectors', 100_000);
-  const queries = arg('queries', 200);
+  const vectors = positiveIntArg('vectors', 100_000);
+  const queries = positiveIntArg('queries', 200);
   const dataDir = await mkdtemp(join(tmpdir(), 'rag-bench-'));
   const registry = new HnswVectorIndexRegistry(dataDir);
   // Where the registry keeps the tenant's file (under DATA_DIR/indexes/ since the index layout migration).
@@ -181,7 +175,7 @@ async function main(): Promise<void> {
       ? await measureRebuildUnderLoad({
           vectors,
           dimension: DIM,
-          connections: arg('connections', 32),
+          connections: positiveIntArg('connections', 32),
           nextVector: stream(3),
         })
       : {};

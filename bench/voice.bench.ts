@@ -16,14 +16,8 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 
+import { positiveIntArg } from './support/cli-args';
 import { ensureDatabase } from './support/ensure-database';
-
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  const value = i >= 0 ? Number(process.argv[i + 1]) : fallback;
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} must be a positive integer`);
-  return value;
-}
 
 interface CallPlan {
   businessId: string;
@@ -93,9 +87,9 @@ async function runWorker(): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const CALLS = arg('calls', 50);
-  const SECONDS = arg('seconds', 60);
-  const TENANTS = Math.min(arg('tenants', 10), CALLS);
+  const CALLS = positiveIntArg('calls', 50);
+  const SECONDS = positiveIntArg('seconds', 60);
+  const TENANTS = Math.min(positiveIntArg('tenants', 10), CALLS);
   const ADMIN_KEY = randomBytes(24).toString('hex');
   setFlagsFromString('--expose_gc');
   const gc = runInNewContext('gc') as () => void;
