@@ -149,6 +149,39 @@ describe('HTTP edge: body parsing, content types, origins and the per-IP limit',
       expect((await rawPost(a, '/chat', { ...type, 'X-Forwarded-For': clientIp() }, ndjson)).status).toBe(413);
     });
 
+    it("takes the NDJSON upload with the business's own editor key, not a viewer's or another business's", async () => {
+      const businessId = await createTenant(a);
+      const other = await createTenant(a);
+      const keyFor = async (id: string, role: string) =>
+        (
+          await a.http
+            .post(`/admin/business/${id}/keys`)
+            .set(a.admin)
+            .send({ name: `edge ${role}`, role })
+            .expect(201)
+        ).body.key as string;
+      const ndjson = Buffer.from(
+        Array.from({ length: 120 }, (_, i) =>
+          JSON.stringify({
+            url: `https://acme.example.com/k${i}`,
+            title: `Key page ${i}`,
+            text: `Gutters ${i}. `.repeat(200),
+          }),
+        ).join('\n'),
+      );
+      expect(ndjson.length).toBeGreaterThan(250_000);
+      const upload = (key: string) =>
+        rawPost(
+          a,
+          `/admin/business/${businessId}/knowledge/documents`,
+          { 'Content-Type': 'application/x-ndjson', 'X-Admin-API-Key': key },
+          ndjson,
+        );
+      expect((await upload(await keyFor(businessId, 'viewer'))).status).toBe(413);
+      expect((await upload(await keyFor(other, 'owner'))).status).toBe(413);
+      expect((await upload(await keyFor(businessId, 'editor'))).status).toBe(202);
+    });
+
     it('takes a knowledge file over BODY_LIMIT (up to KB_MAX_FILE_BYTES) only with the admin key', async () => {
       const businessId = await createTenant(a);
       const file = Buffer.from('Drain cleaning is available on weekends.\n'.repeat(8000));
