@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 
 import type { CapturedFields } from 'src/conversation/captured-fields';
-import type { ToolCallContext } from 'src/crm/crm-tools.port';
+import type { CrmTools, ToolCallContext } from 'src/crm/crm-tools.port';
 import { businessFactory } from 'test/factories/business.factory';
 import type { TestApp } from 'test/support/test-app';
 
@@ -49,4 +49,25 @@ export async function eventually<T>(check: () => Promise<T | undefined>, ms = 15
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((r) => setTimeout(r, every));
   }
+}
+
+/**
+ * The reported takeover: Alice's contact is created, then another visitor (Mallory) gives Alice's email with their
+ * own name, phone and company. Returns Alice's result and Mallory's context; the caller checks what the CRM kept.
+ */
+export async function contactTakeoverAttempt(tools: CrmTools, businessId: string) {
+  const email = leadFactory.build().email;
+  const alice = await tools.execute(
+    'create_contact',
+    {},
+    toolContext(businessId, { email, firstName: 'Alice', lastName: 'Victim', phone: '+14155550100' }),
+  );
+  const mallory = toolContext(businessId, {
+    email,
+    firstName: 'Mallory',
+    lastName: 'Evil',
+    phone: '+14155550199',
+    company: 'Evil Corp',
+  });
+  return { email, alice, mallory, malloryResult: await tools.execute('create_contact', {}, mallory) };
 }

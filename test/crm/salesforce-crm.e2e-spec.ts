@@ -1,5 +1,5 @@
 import { CrmTools } from 'src/crm/crm-tools.port';
-import { createTenant, eventually, leadFactory, toolContext } from 'test/crm/crm-test-helpers';
+import { contactTakeoverAttempt, createTenant, eventually, leadFactory, toolContext } from 'test/crm/crm-test-helpers';
 import { FakeSalesforceServer } from 'test/fakes/fake-salesforce.server';
 import { bootTestApp, TestApp } from 'test/support/test-app';
 
@@ -61,20 +61,8 @@ describe('Salesforce CRM (REST API against a fake org)', () => {
 
   it("keeps the Lead's name and phone when another visitor gives its email, and opens a Task on it with their values", async () => {
     const id = await viaRefreshToken();
-    const email = leadFactory.build().email;
-    const alice = await tools.execute(
-      'create_contact',
-      {},
-      toolContext(id, { email, firstName: 'Alice', lastName: 'Victim', phone: '+14155550100' }),
-    );
-    const mallory = toolContext(id, {
-      email,
-      firstName: 'Mallory',
-      lastName: 'Evil',
-      phone: '+14155550199',
-      company: 'Evil Corp',
-    });
-    expect(await tools.execute('create_contact', {}, mallory)).toEqual({
+    const { alice, mallory, malloryResult } = await contactTakeoverAttempt(tools, id);
+    expect(malloryResult).toEqual({
       ok: true,
       contactId: alice.contactId,
       data: { saved: true },

@@ -1,5 +1,5 @@
 import { CrmTools } from 'src/crm/crm-tools.port';
-import { createTenant, eventually, leadFactory, toolContext } from 'test/crm/crm-test-helpers';
+import { contactTakeoverAttempt, createTenant, eventually, leadFactory, toolContext } from 'test/crm/crm-test-helpers';
 import { FakeWebhookAuth, FakeWebhookCrmServer } from 'test/fakes/fake-webhook-crm.server';
 import { bootTestApp, TestApp } from 'test/support/test-app';
 
@@ -194,20 +194,8 @@ describe('Generic webhook CRM connector', () => {
           },
         })
         .expect(200);
-      const email = leadFactory.build().email;
-      const alice = await tools.execute(
-        'create_contact',
-        {},
-        toolContext(id, { email, firstName: 'Alice', lastName: 'Victim', phone: '+14155550100' }),
-      );
-      const mallory = toolContext(id, {
-        email,
-        firstName: 'Mallory',
-        lastName: 'Evil',
-        phone: '+14155550199',
-        company: 'Evil Corp',
-      });
-      expect(await tools.execute('create_contact', {}, mallory)).toEqual({
+      const { alice, malloryResult } = await contactTakeoverAttempt(tools, id);
+      expect(malloryResult).toEqual({
         ok: true,
         contactId: alice.contactId,
         data: { saved: true },

@@ -128,3 +128,16 @@ export function summary(outcomes: TurnOutcome[]): string {
 
 export const okCount = (outcomes: TurnOutcome[]) => outcomes.filter((o) => o.status === 200).length;
 export const unavailableCount = (outcomes: TurnOutcome[]) => outcomes.filter((o) => o.status === 503).length;
+
+/** Every turn that was not answered 200 got the outage's coded 503 with Retry-After — and there was at least one. */
+export function expectOnlyUnavailable(outcomes: TurnOutcome[], code: string): void {
+  const failures = outcomes.filter((o) => o.status !== 200);
+  expect(failures.length).toBeGreaterThan(0);
+  for (const failure of failures) {
+    expect({ status: failure.status, code: failure.code, retryAfter: failure.retryAfter }).toEqual({
+      status: 503,
+      code,
+      retryAfter: '5',
+    });
+  }
+}
