@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { INestApplication, NestApplicationOptions, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { WsAdapter } from '@nestjs/platform-ws';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
@@ -15,7 +14,9 @@ import { authorizeAdmin } from 'src/common/auth/admin-access.policy';
 import { ADMIN_BEARER_SCHEME, ADMIN_SECURITY_SCHEME, presentedAdminKey } from 'src/common/auth/admin-api-key.guard';
 import { AdminPrincipalResolver } from 'src/common/auth/admin-principal';
 import { bodyParsing } from 'src/common/http/body-parsing';
+import { RoleAwareWsAdapter, workerRoutesOnly } from 'src/common/http/role-gate';
 import { AppConfig } from 'src/config/app-config.service';
+import { AppRole } from 'src/config/app-role';
 import { normalizeOrigin, TenantOriginsRegistry } from 'src/tenant/tenant-origins.registry';
 
 const STATIC_FILE = /\.[A-Za-z0-9]+$/;
@@ -37,8 +38,10 @@ export async function createApp(): Promise<NestExpressApplication> {
 
 export function configureApp(app: NestExpressApplication): void {
   const config = app.get(AppConfig);
+  const role = app.get(AppRole);
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
+  if (!role.servesApi) app.use(workerRoutesOnly());
   const proxies = config.trustedProxies;
   // Client IPs (rate limits) come from X-Forwarded-For only when the hop is a configured proxy.
   app.set('trust proxy', proxies.length ? proxies : false);
@@ -77,8 +80,7 @@ export function configureApp(app: NestExpressApplication): void {
     },
   });
   for (const parser of parsers) app.use(parser);
-  // Twilio Media Streams speak plain WebSocket JSON frames, not socket.io.
-  app.useWebSocketAdapter(new WsAdapter(app));
+  app.useWebSocketAdapter(new RoleAwareWsAdapter(app, role.servesApi));
   app.useGlobalPipes(
     new ValidationPipe({
       whitelist: true,
@@ -93,7 +95,7 @@ export function configureApp(app: NestExpressApplication): void {
   app.use((req: Request, res: Response, next: NextFunction) =>
     req.path === '/' || STATIC_FILE.test(req.path) ? assets(req, res, next) : next(),
   );
-  setupSwagger(app);
+  if (role.servesApi) setupSwagger(app);
 }
 
 const ADMIN_KEY_DOC =

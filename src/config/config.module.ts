@@ -2,6 +2,7 @@ import { DynamicModule, Global, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 
 import { AppConfig } from 'src/config/app-config.service';
+import { AppRole } from 'src/config/app-role';
 import { validateEnv } from 'src/config/env.schema';
 
 @Global()
@@ -14,8 +15,8 @@ export class AppConfigModule {
       imports: [
         ConfigModule.forRoot({ validate: validateEnv, cache: true, ignoreEnvFile: process.env.NODE_ENV === 'test' }),
       ],
-      providers: [AppConfig],
-      exports: [AppConfig],
+      providers: [AppConfig, AppRole],
+      exports: [AppConfig, AppRole],
     };
   }
 }

@@ -45,6 +45,24 @@ describe('validateEnv', () => {
     expect(() => validateEnv(raw)).toThrow(new RegExp(`- ${name}:`));
   });
 
+  it('defaults APP_ROLE to all and accepts api and worker with Redis', () => {
+    expect(validateEnv({}).APP_ROLE).toBe('all');
+    for (const role of ['api', 'worker'])
+      expect(validateEnv({ APP_ROLE: role, REDIS_URL: 'redis://r:6379/0' }).APP_ROLE).toBe(role);
+  });
+
+  it('refuses an unknown APP_ROLE', () => {
+    expect(() => validateEnv({ APP_ROLE: 'cron' })).toThrow(
+      /- APP_ROLE: APP_ROLE must be one of the following values: all, api, worker/,
+    );
+  });
+
+  it.each(['api', 'worker'])('refuses APP_ROLE=%s without REDIS_URL, saying why', (role) => {
+    expect(() => validateEnv({ APP_ROLE: role })).toThrow(
+      new RegExp(`- APP_ROLE: ${role} needs REDIS_URL \\(without it queues and caches are in-process`),
+    );
+  });
+
   it('requires real services and keys in production', () => {
     expect(() => validateEnv({ NODE_ENV: 'production' })).toThrow(
       /DATABASE_URL: required[\s\S]*REDIS_URL: required[\s\S]*ADMIN_API_KEY: required[\s\S]*CRM_ENCRYPTION_KEY: required/,

@@ -21,6 +21,8 @@ const toInt = ({ value }: { value: unknown }) => (value === undefined || value =
 const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
 
 export const LLM_PROVIDERS = ['gemini', 'offline'] as const;
+export const APP_ROLES = ['all', 'api', 'worker'] as const;
+export type AppRoleName = (typeof APP_ROLES)[number];
 export const EMBEDDING_PROVIDERS = ['gemini', 'local'] as const;
 
 /**
@@ -36,6 +38,13 @@ export class EnvSchema {
   @Min(0)
   @Max(65535)
   PORT = 8000;
+
+  /**
+   * What this process does (src/config/app-role.ts): `api` serves HTTP and media streams and runs no background loop,
+   * `worker` runs the background loops and serves only the health probes, `all` does both (a single instance).
+   */
+  @IsIn(APP_ROLES)
+  APP_ROLE: AppRoleName = 'all';
 
   @Transform(emptyToUndefined)
   @IsOptional()
@@ -398,6 +407,12 @@ export function validateEnv(raw: Record<string, unknown>): EnvSchema {
     } catch {
       messages.push(`${key}: must be a JSON array of strings`);
     }
+  }
+  if (env.APP_ROLE !== 'all' && !env.REDIS_URL && !errors.some((e) => e.property === 'APP_ROLE')) {
+    // Without Redis the ingestion queue lives in one process: an api instance's jobs would never reach a worker.
+    messages.push(
+      `APP_ROLE: ${env.APP_ROLE} needs REDIS_URL (without it queues and caches are in-process, so jobs an api instance enqueues never reach a worker); use APP_ROLE=all for a single instance`,
+    );
   }
   const privateOutbound = foldOutboundAliases(env, raw);
   if (env.NODE_ENV === 'production') {

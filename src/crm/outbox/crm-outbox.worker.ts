@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 
 import { AppConfig } from 'src/config/app-config.service';
+import { AppRole } from 'src/config/app-role';
 import { CrmOutboxRepository } from 'src/crm/outbox/crm-outbox.repository';
 import { CrmOutboxService } from 'src/crm/outbox/crm-outbox.service';
 
@@ -8,7 +9,7 @@ const BATCH = 20;
 const PURGE_EVERY_MS = 60 * 60 * 1000;
 
 /**
- * Polls Postgres for due outbox items on every instance. Claims are made with SKIP LOCKED and leased, so instances
+ * Polls Postgres for due outbox items on every instance whose role runs background work (APP_ROLE worker or all). Claims are made with SKIP LOCKED and leased, so instances
  * share the work without duplicates and an item held by a crashed instance is retried when its lease expires.
  */
 @Injectable()
@@ -23,11 +24,12 @@ export class CrmOutboxWorker implements OnApplicationBootstrap, OnModuleDestroy 
     private readonly outbox: CrmOutboxRepository,
     private readonly service: CrmOutboxService,
     private readonly config: AppConfig,
+    private readonly role: AppRole,
   ) {}
 
   onApplicationBootstrap(): void {
     const every = this.config.get('CRM_OUTBOX_POLL_MS');
-    if (every > 0) this.schedule(every);
+    if (this.role.runsLoop('CRM outbox dispatcher and retention purge', every > 0)) this.schedule(every);
   }
 
   async onModuleDestroy(): Promise<void> {

@@ -4,6 +4,7 @@ import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 
 import { AppError } from 'src/common/errors/app-error';
 import { AppConfig } from 'src/config/app-config.service';
+import { AppRole } from 'src/config/app-role';
 import { KnowledgeChangeService } from 'src/rag/ingestion/knowledge-change.service';
 import {
   JOB_HEARTBEAT_SECONDS,
@@ -33,10 +34,12 @@ export class KnowledgeJobRunner implements OnApplicationBootstrap {
     private readonly reader: KnowledgeSourceReader,
     private readonly change: KnowledgeChangeService,
     private readonly config: AppConfig,
+    private readonly role: AppRole,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    if (this.config.get('KB_JOBS_WORKER')) await this.queue.start((jobId) => this.run(jobId));
+    if (this.role.runsLoop('knowledge job consumer', this.config.get('KB_JOBS_WORKER')))
+      await this.queue.start((jobId) => this.run(jobId));
   }
 
   async run(jobId: string): Promise<void> {

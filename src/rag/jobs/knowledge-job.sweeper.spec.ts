@@ -1,11 +1,17 @@
 import type { AppConfig } from 'src/config/app-config.service';
+import { AppRole } from 'src/config/app-role';
+import type { AppRoleName } from 'src/config/env.schema';
 import { KnowledgeJobSweeper } from 'src/rag/jobs/knowledge-job.sweeper';
 import { JOB_STALE_AFTER_SECONDS, KnowledgeJobQueue } from 'src/rag/jobs/knowledge-job-queue.port';
 import type { KbJobRepository } from 'src/rag/storage/kb-job.repository';
 import { strictMock } from 'test/support/strict-mock';
 
-const settings = (sweepMs: number, worker = true) =>
-  strictMock<AppConfig>({ get: (key: string) => ({ KB_JOB_SWEEP_MS: sweepMs, KB_JOBS_WORKER: worker })[key] });
+const settings = (sweepMs: number, worker = true, role: AppRoleName = 'all') =>
+  strictMock<AppConfig>({
+    get: (key: string) => ({ KB_JOB_SWEEP_MS: sweepMs, KB_JOBS_WORKER: worker, APP_ROLE: role })[key],
+  });
+const sweeper = (jobs: KbJobRepository, queue: KnowledgeJobQueue, config: AppConfig) =>
+  new KnowledgeJobSweeper(jobs, queue, config, new AppRole(config));
 
 describe(KnowledgeJobSweeper.name, () => {
   afterEach(() => jest.useRealTimers());
@@ -15,7 +21,7 @@ describe(KnowledgeJobSweeper.name, () => {
       listResumableAnyTenant: jest.fn().mockResolvedValue(['job-1', 'job-2']),
     });
     const queue = strictMock<KnowledgeJobQueue>({ enqueue: jest.fn().mockResolvedValue(undefined) });
-    const sut = new KnowledgeJobSweeper(jobs, queue, settings(1000));
+    const sut = sweeper(jobs, queue, settings(1000));
     await expect(sut.sweepOnce()).resolves.toBe(2);
     expect(jobs.listResumableAnyTenant).toHaveBeenCalledWith(JOB_STALE_AFTER_SECONDS);
     expect(queue.enqueue).toHaveBeenNthCalledWith(1, 'job-1');
@@ -29,7 +35,7 @@ describe(KnowledgeJobSweeper.name, () => {
       .mockRejectedValueOnce(new Error('Connection is closed.'))
       .mockResolvedValue(['job-1']);
     const enqueue = jest.fn().mockResolvedValue(undefined);
-    const sut = new KnowledgeJobSweeper(
+    const sut = sweeper(
       strictMock<KbJobRepository>({ listResumableAnyTenant }),
       strictMock<KnowledgeJobQueue>({ enqueue }),
       settings(1000),
@@ -46,10 +52,11 @@ describe(KnowledgeJobSweeper.name, () => {
   it.each([
     ['the interval is 0', settings(0)],
     ['this instance runs no jobs', settings(1000, false)],
+    ['this instance has the api role', settings(1000, true, 'api')],
   ])('does not sweep when %s', async (_label, config) => {
     jest.useFakeTimers();
     const listResumableAnyTenant = jest.fn().mockResolvedValue([]);
-    const sut = new KnowledgeJobSweeper(
+    const sut = sweeper(
       strictMock<KbJobRepository>({ listResumableAnyTenant }),
       strictMock<KnowledgeJobQueue>(),
       config,

@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 
 import { AppConfig } from 'src/config/app-config.service';
+import { AppRole } from 'src/config/app-role';
 import { JOB_STALE_AFTER_SECONDS, KnowledgeJobQueue } from 'src/rag/jobs/knowledge-job-queue.port';
 import { KbJobRepository } from 'src/rag/storage/kb-job.repository';
 
@@ -22,11 +23,13 @@ export class KnowledgeJobSweeper implements OnApplicationBootstrap, OnModuleDest
     private readonly jobs: KbJobRepository,
     private readonly queue: KnowledgeJobQueue,
     private readonly config: AppConfig,
+    private readonly role: AppRole,
   ) {}
 
   onApplicationBootstrap(): void {
     const every = this.config.get('KB_JOB_SWEEP_MS');
-    if (every > 0 && this.config.get('KB_JOBS_WORKER')) this.schedule(every);
+    if (this.role.runsLoop('knowledge job sweeper', every > 0 && this.config.get('KB_JOBS_WORKER')))
+      this.schedule(every);
   }
 
   async onModuleDestroy(): Promise<void> {
