@@ -10,6 +10,7 @@ import { EventQueue } from 'src/chat/streaming/event-queue';
 import { AppError } from 'src/common/errors/app-error';
 import { toUnavailableError } from 'src/common/errors/infra.errors';
 import { AppConfig } from 'src/config/app-config.service';
+import { metadataProblem, type SessionMetadata } from 'src/conversation/session-metadata';
 import { SessionStore } from 'src/session/session-store.port';
 import { TenantService } from 'src/tenant/tenant.service';
 
@@ -66,6 +67,10 @@ export class ChatService {
     const max = this.config.get('MAX_MESSAGE_CHARS');
     if (dto.message.length > max) throw ChatErrors.messageTooLong(max);
     if (!dto.message.trim() && dto.cta_id === undefined) throw ChatErrors.emptyMessage();
+    if (dto.metadata !== undefined) {
+      const problem = metadataProblem(dto.metadata);
+      if (problem) throw ChatErrors.invalidMetadata(problem);
+    }
     const business = await this.tenants.getCached(dto.business_id);
     const cta = navigateCta(business.ctaTree ?? {}, dto.cta_id);
     // An empty token is no token: clients that keep an empty slot still start new sessions.
@@ -73,7 +78,13 @@ export class ChatService {
     const session = await this.access.authorize(business, dto.session_id, token);
     return {
       business,
-      input: { businessId: business.businessId, sessionId: session.sessionId, message: dto.message, ctaId: dto.cta_id },
+      input: {
+        businessId: business.businessId,
+        sessionId: session.sessionId,
+        message: dto.message,
+        ctaId: dto.cta_id,
+        ...(dto.metadata ? { metadata: dto.metadata as SessionMetadata } : {}),
+      },
       cta,
       mayContinue: session.mayContinue,
       sessionToken: session.token,

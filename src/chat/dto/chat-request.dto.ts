@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
+import { IsNotEmpty, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
 
 /** Upper bound enforced by the DTO; the configured MAX_MESSAGE_CHARS (lower) is enforced by ChatService. */
 export const ABSOLUTE_MAX_MESSAGE_CHARS = 100_000;
@@ -36,6 +36,18 @@ export class ChatRequestDto {
   @IsString()
   @MaxLength(ABSOLUTE_MAX_MESSAGE_CHARS)
   message: string;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }] },
+    example: { page: 'https://goaccel.ai/pricing', plan: 'pro', locale: 'en-US' },
+    description:
+      'Facts about the session (page URL, plan, locale, referrer…), merged into it key by key, later values winning; rules read them as metadata.<key>. At most 20 keys matching ^[A-Za-z0-9_.-]{1,40}$, values string/number/boolean, 2 KB as JSON.',
+  })
+  // Checked in depth by ChatService (one coded error naming the problem); here only "present means an object".
+  @ValidateIf((_o, v) => v !== undefined)
+  @IsObject()
+  metadata?: Record<string, unknown>;
 
   @ApiPropertyOptional({ example: 'sales', description: 'Id of the clicked CTA button' })
   @IsOptional()

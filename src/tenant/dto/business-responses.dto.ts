@@ -27,6 +27,9 @@ export class BusinessConfigDto {
   @ApiProperty({ example: 'US' }) defaultCountry: string;
   @ApiProperty({ example: {} }) ctaTree: Record<string, unknown>;
   @ApiProperty({ example: [] }) rules: unknown[];
+  @ApiProperty({ example: [{ name: 'industries', examples: ['Do you work with plumbers?'] }] })
+  intents: Array<{ name: string; description?: string; examples: string[] }>;
+  @ApiProperty({ example: 'America/New_York' }) timezone: string;
   @ApiProperty({ example: {} }) experiments: Record<string, unknown>;
   @ApiProperty({ example: [] }) allowedOrigins: string[];
   @ApiProperty({ example: {} }) settings: Record<string, unknown>;
@@ -56,6 +59,8 @@ const BUSINESS_CONFIG_EXAMPLE: BusinessConfigDto = {
   defaultCountry: 'US',
   ctaTree: {},
   rules: [],
+  intents: [],
+  timezone: 'America/New_York',
   experiments: {},
   allowedOrigins: ['https://goaccel.ai'],
   settings: {},
