@@ -9,6 +9,7 @@ import { GroundingStep, sourcesOf } from 'src/chat/pipeline/grounding.step';
 import { applyHardGuards, isIntroToken } from 'src/chat/pipeline/hard-guards.step';
 import { appendWithinWindow, contextTurns } from 'src/chat/pipeline/history-window';
 import { DEFAULT_MAX_REPLY_CHARS, ReplyPolicy, validateReply } from 'src/chat/pipeline/response-validator';
+import { retrievalQuery } from 'src/chat/pipeline/retrieval-query';
 import { recoverSession } from 'src/chat/pipeline/session-recovery';
 import { joinTexts, ToolLoop, ToolLoopOutcome } from 'src/chat/pipeline/tool-loop';
 import { assertChatMayLoad } from 'src/chat/session-access';
@@ -214,7 +215,7 @@ export class ChatTurnRunner {
     const { business } = turn;
     const text = context.message;
     const [passages, declarations] = await Promise.all([
-      this.grounding.retrieve(business, text),
+      this.grounding.retrieve(business, retrievalQuery(text, business.businessName)),
       this.tools.declarations(business.businessId),
     ]);
     const instruction = this.instructions.build(business, state.captured, 'chat');
