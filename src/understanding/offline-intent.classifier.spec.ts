@@ -11,6 +11,32 @@ const goaccel = {
 describe(OfflineIntentClassifier.name, () => {
   const sut = new OfflineIntentClassifier();
 
+  it('is certain of an exact example, whatever the case and punctuation', async () => {
+    expect((await sut.classify(goaccel, 'DO YOU WORK WITH PLUMBERS')).intent).toEqual({
+      name: 'industries',
+      confidence: 1,
+      source: 'offline',
+    });
+  });
+
+  it('answers other for an empty message and for one no intent comes near', async () => {
+    expect((await sut.classify(goaccel, '  ?! ')).intent.name).toBe('other');
+    const far = (await sut.classify(goaccel, 'zxqv wplk')).intent;
+    expect(far.name).toBe('other');
+    expect(far.confidence).toBeGreaterThan(0.5);
+  });
+
+  it("uses a tenant's new examples once its config version changes", async () => {
+    const before = { ...goaccel, intents: [] } as unknown as TenantConfig;
+    const after = {
+      ...goaccel,
+      version: 2,
+      intents: [{ name: 'franchise', examples: ['can I open a franchise location'] }],
+    } as unknown as TenantConfig;
+    expect((await sut.classify(before, 'can I open a franchise location')).intent.name).not.toBe('franchise');
+    expect((await sut.classify(after, 'can I open a franchise location')).intent.name).toBe('franchise');
+  });
+
   it('names the intent of ≥ 85% of the labelled GoAccel messages (offline accuracy, printed)', async () => {
     expect(LABELLED_MESSAGES.length).toBeGreaterThanOrEqual(150);
     const misses: string[] = [];
