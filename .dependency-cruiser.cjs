@@ -37,9 +37,14 @@ const MODULES = Object.keys(ALLOWED);
 const CONVENTION = String.raw`[^/]+\.(module|port|service|types)\.ts|dto/.+`;
 const EXTRA_PUBLIC = {
   conversation: [String.raw`[^/]+\.ts`],
-  tenant: ['cta-tree', 'intents', 'tenant-config', 'tenant-lifecycle', 'tenant-origin.guard', 'tenant-origins.registry'].map(
-    (f) => String.raw`${f}\.ts`,
-  ),
+  tenant: [
+    'cta-tree',
+    'intents',
+    'tenant-config',
+    'tenant-lifecycle',
+    'tenant-origin.guard',
+    'tenant-origins.registry',
+  ].map((f) => String.raw`${f}\.ts`),
   session: ['session-id', 'session-tokens', 'turn-record'].map((f) => String.raw`${f}\.ts`),
   redis: ['redis-connection', 'redis-namespace'].map((f) => String.raw`${f}\.ts`),
   // The shared client, its retry/breaker policy and the outage classifier are what the module is for.

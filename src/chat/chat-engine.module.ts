@@ -18,7 +18,16 @@ import { UnderstandingModule } from 'src/understanding/understanding.module';
 
 /** /chat and /chat/stream, and the pieces the voice bridge reuses. */
 @Module({
-  imports: [TenantModule, SessionModule, RagModule, CrmModule, ChatRateLimitModule, ConversationModule, GeminiModule, UnderstandingModule],
+  imports: [
+    TenantModule,
+    SessionModule,
+    RagModule,
+    CrmModule,
+    ChatRateLimitModule,
+    ConversationModule,
+    GeminiModule,
+    UnderstandingModule,
+  ],
   controllers: [ChatController],
   providers: [llmProviderBinding, GroundingStep, ToolLoop, ChatTurnRunner, ChatService, ChatSessionAccess],
   exports: [llmProviderBinding],

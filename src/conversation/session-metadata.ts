@@ -16,7 +16,8 @@ export function metadataProblem(value: unknown): string | null {
   const entries = Object.entries(value);
   if (entries.length > MAX_METADATA_KEYS) return `metadata may have at most ${MAX_METADATA_KEYS} keys`;
   for (const [key, v] of entries) {
-    if (!METADATA_KEY_PATTERN.test(key)) return `metadata key "${key.slice(0, 40)}" must match ${METADATA_KEY_PATTERN.source}`;
+    if (!METADATA_KEY_PATTERN.test(key))
+      return `metadata key "${key.slice(0, 40)}" must match ${METADATA_KEY_PATTERN.source}`;
     const ok = typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
     if (!ok) return `metadata.${key} must be a string, a finite number or a boolean`;
   }

@@ -17,9 +17,7 @@ describe(validateIntents.name, () => {
   });
 
   it('reports every problem, each naming its intent', () => {
-    expect(
-      validateIntents([{ name: 'Bad', examples: [] }, { name: 'ok', examples: ['a'.repeat(501)] }, 7]),
-    ).toEqual([
+    expect(validateIntents([{ name: 'Bad', examples: [] }, { name: 'ok', examples: ['a'.repeat(501)] }, 7])).toEqual([
       'intent "Bad": name must match ^[a-z][a-z0-9_]{0,39}$',
       'intent "Bad": examples must be an array of 1–200 strings',
       'intent "ok": every example must be a non-empty string of at most 500 characters',
@@ -29,6 +27,8 @@ describe(validateIntents.name, () => {
 });
 
 describe(isValidTimezone.name, () => {
-  it.each(['UTC', 'Europe/Paris', 'America/New_York'])('accepts %s', (zone) => expect(isValidTimezone(zone)).toBe(true));
+  it.each(['UTC', 'Europe/Paris', 'America/New_York'])('accepts %s', (zone) =>
+    expect(isValidTimezone(zone)).toBe(true),
+  );
   it.each(['', 'Mars/Olympus', 'x'.repeat(65)])('refuses "%s"', (zone) => expect(isValidTimezone(zone)).toBe(false));
 });

@@ -64,9 +64,7 @@ export function validateIntents(value: unknown): string[] {
     const examples = intent.examples;
     if (!Array.isArray(examples) || examples.length < 1 || examples.length > MAX_INTENT_EXAMPLES) {
       errors.push(`${label}: examples must be an array of 1–${MAX_INTENT_EXAMPLES} strings`);
-    } else if (
-      examples.some((e) => typeof e !== 'string' || !e.trim() || (e as string).length > MAX_EXAMPLE_CHARS)
-    ) {
+    } else if (examples.some((e) => typeof e !== 'string' || !e.trim() || (e as string).length > MAX_EXAMPLE_CHARS)) {
       errors.push(`${label}: every example must be a non-empty string of at most ${MAX_EXAMPLE_CHARS} characters`);
     }
   });

@@ -67,7 +67,9 @@ export class TenantService {
       if (errors.length) throw TenantErrors.invalid(errors.join('; '));
     }
     if (dto.timezone && !isValidTimezone(dto.timezone))
-      throw TenantErrors.invalid(`timezone "${dto.timezone}" is not an IANA time zone (e.g. Europe/Paris, America/New_York, UTC)`);
+      throw TenantErrors.invalid(
+        `timezone "${dto.timezone}" is not an IANA time zone (e.g. Europe/Paris, America/New_York, UTC)`,
+      );
     const result = await this.dataSource.transaction(async (em) => {
       const existing = await this.businesses.findByIdForUpdate(dto.businessId, em);
       if (!existing && !mayCreate) throw AuthErrors.insufficientRole('the platform key to create a business');

@@ -105,14 +105,24 @@ function intentCatalogue(business: TenantConfig): Array<{ name: string; summary:
     const summary =
       name === 'other'
         ? 'none of the others'
-        : (own.get(name)?.description ?? `e.g. ${examples.slice(0, EXAMPLES_IN_PROMPT).map((e) => JSON.stringify(e)).join(', ')}`);
+        : (own.get(name)?.description ??
+          `e.g. ${examples
+            .slice(0, EXAMPLES_IN_PROMPT)
+            .map((e) => JSON.stringify(e))
+            .join(', ')}`);
     return { name, summary };
   });
   const custom = [...own.values()]
     .filter((i) => !(BUILTIN_INTENTS as readonly string[]).includes(i.name))
     .map((i) => ({
       name: i.name,
-      summary: [i.description, `e.g. ${i.examples.slice(0, EXAMPLES_IN_PROMPT).map((e) => JSON.stringify(e)).join(', ')}`]
+      summary: [
+        i.description,
+        `e.g. ${i.examples
+          .slice(0, EXAMPLES_IN_PROMPT)
+          .map((e) => JSON.stringify(e))
+          .join(', ')}`,
+      ]
         .filter(Boolean)
         .join('; '),
     }));

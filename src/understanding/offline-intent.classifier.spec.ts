@@ -42,11 +42,15 @@ describe(OfflineIntentClassifier.name, () => {
     const misses: string[] = [];
     for (const [text, expected] of LABELLED_MESSAGES) {
       const { intent } = await sut.classify(goaccel, text);
-      if (intent.name !== expected) misses.push(`  "${text}": expected ${expected}, got ${intent.name} (${intent.confidence})`);
+      if (intent.name !== expected)
+        misses.push(`  "${text}": expected ${expected}, got ${intent.name} (${intent.confidence})`);
     }
     const accuracy = 1 - misses.length / LABELLED_MESSAGES.length;
     console.log(
-      [`offline intent accuracy ${accuracy.toFixed(3)} over ${LABELLED_MESSAGES.length} messages; misses:`, ...misses].join('\n'),
+      [
+        `offline intent accuracy ${accuracy.toFixed(3)} over ${LABELLED_MESSAGES.length} messages; misses:`,
+        ...misses,
+      ].join('\n'),
     );
     expect(accuracy).toBeGreaterThanOrEqual(0.85);
   });

@@ -21,7 +21,11 @@ const SHORT_MESSAGE_TOKENS = 5;
  * likely that intent whatever its nearest example. `short` cues count only in short messages.
  */
 const CUES: Array<{ intent: string; pattern: RegExp; short?: boolean }> = [
-  { intent: 'greeting', pattern: /^(hi|hello|hey|hiya|howdy|greetings|yo|good (morning|afternoon|evening))\b/, short: true },
+  {
+    intent: 'greeting',
+    pattern: /^(hi|hello|hey|hiya|howdy|greetings|yo|good (morning|afternoon|evening))\b/,
+    short: true,
+  },
   { intent: 'thanks', pattern: /\b(thanks|thank you|thx|ty|cheers|appreciate[ds]?)\b/, short: true },
   {
     intent: 'goodbye',
@@ -37,7 +41,11 @@ const CUES: Array<{ intent: string; pattern: RegExp; short?: boolean }> = [
     intent: 'appointment',
     pattern: /\b(book|booking|schedule|reschedule|appointment|demo|consultation|meeting|time slot)\b/,
   },
-  { intent: 'pricing', pattern: /\b(price|prices|pricing|cost|costs|how much|fee|fees|charge|quote|rates?|discount|free (plan|trial))\b|\$/ },
+  {
+    intent: 'pricing',
+    pattern:
+      /\b(price|prices|pricing|cost|costs|how much|fee|fees|charge|quote|rates?|discount|free (plan|trial))\b|\$/,
+  },
   {
     intent: 'complaint',
     pattern:
@@ -45,7 +53,8 @@ const CUES: Array<{ intent: string; pattern: RegExp; short?: boolean }> = [
   },
   {
     intent: 'smalltalk',
-    pattern: /\b(how are you|how'?s it going|who are you|are you (a |an )?(bot|robot|human|real|ai)|your name|who am i (talking|speaking) to|joke|weather|haha+|lol)\b/,
+    pattern:
+      /\b(how are you|how'?s it going|who are you|are you (a |an )?(bot|robot|human|real|ai)|your name|who am i (talking|speaking) to|joke|weather|haha+|lol)\b/,
   },
 ];
 

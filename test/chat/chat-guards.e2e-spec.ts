@@ -16,7 +16,9 @@ describe('POST /chat guards and CTA navigation', () => {
     const first = await c.send('Do you fix leaking taps?');
     expect(first.status).toBe(200);
     expect(first.body.session_id).toBe(c.sessionId);
-    expect(first.body.response).toMatch(/^Hi, welcome to Acme Plumbing!\n\nAsk me anything or pick an option below\.\n\n\S/);
+    expect(first.body.response).toMatch(
+      /^Hi, welcome to Acme Plumbing!\n\nAsk me anything or pick an option below\.\n\n\S/,
+    );
     expect(first.body.ctas.map((x: { id: string }) => x.id)).toEqual(['sales', 'support', 'book_appointment']);
 
     const second = await c.send('Do you fix leaking taps?');

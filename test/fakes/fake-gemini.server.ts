@@ -84,7 +84,9 @@ export class FakeGeminiServer {
    * precedes every turn: from `understandingSteps` when queued, else from this default.
    */
   understandingReply: (req: RecordedGeminiRequest) => FakeGeminiStep = () =>
-    FakeGeminiServer.text(JSON.stringify({ intent: 'other', confidence: 0.5, sentiment: 'neutral', sentimentScore: 0 }));
+    FakeGeminiServer.text(
+      JSON.stringify({ intent: 'other', confidence: 0.5, sentiment: 'neutral', sentimentScore: 0 }),
+    );
   readonly understandingSteps: FakeGeminiStep[] = [];
   /** When set, requests with another key get Google's 400 API_KEY_INVALID. */
   expectedApiKey: string | undefined;

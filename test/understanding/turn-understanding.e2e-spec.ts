@@ -2,8 +2,8 @@ import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 
 import { chatter, createTenant, parseSse } from 'test/chat/chat.support';
-import { FakeGeminiServer } from 'test/fakes/fake-gemini.server';
 import { businessFactory } from 'test/factories/business.factory';
+import { FakeGeminiServer } from 'test/fakes/fake-gemini.server';
 import { TEST_REDIS_KEY_PREFIX, TEST_REDIS_URL } from 'test/support/services';
 import { bootTestApp, TestApp } from 'test/support/test-app';
 import { GOACCEL_INTENTS } from 'test/understanding/goaccel-intents';
@@ -127,7 +127,9 @@ describe('Intents, sentiment, session metadata and the first message (offline)',
     it('is merged into the session key by key and survives a Redis eviction', async () => {
       const c = chatter(t.http, businessId);
       await c.send('hi', { metadata: { page: 'https://acme.example/', plan: 'free', returning: false } }).expect(200);
-      await c.send('What are your hours?', { metadata: { page: 'https://acme.example/pricing', visits: 3 } }).expect(200);
+      await c
+        .send('What are your hours?', { metadata: { page: 'https://acme.example/pricing', visits: 3 } })
+        .expect(200);
       const expected = { page: 'https://acme.example/pricing', plan: 'free', returning: false, visits: 3 };
       expect((await t.http.get(session(businessId, c.sessionId)).set(t.admin)).body.clientMetadata).toEqual(expected);
 
@@ -154,16 +156,19 @@ describe('Intents, sentiment, session metadata and the first message (offline)',
       ['a null value', { plan: null }, /metadata.plan must be/],
       ['21 keys', Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`k${i}`, i])), /at most 20 keys/],
       ['more than 2 KB', { a: 'x'.repeat(2100) }, /at most 2048 bytes/],
-    ])('is refused with 400 CHAT.INVALID_METADATA for %s, on /chat and /chat/stream, writing nothing', async (_what, metadata, message) => {
-      const c = chatter(t.http, businessId);
-      for (const path of ['/chat', '/chat/stream']) {
-        const res = await t.http.post(path).send(c.body('hello', { metadata }));
-        expect(res.status).toBe(400);
-        expect(res.body.code).toBe('CHAT.INVALID_METADATA');
-        expect(res.body.message).toMatch(message);
-      }
-      expect((await t.http.get(session(businessId, c.sessionId)).set(t.admin)).status).toBe(404);
-    });
+    ])(
+      'is refused with 400 CHAT.INVALID_METADATA for %s, on /chat and /chat/stream, writing nothing',
+      async (_what, metadata, message) => {
+        const c = chatter(t.http, businessId);
+        for (const path of ['/chat', '/chat/stream']) {
+          const res = await t.http.post(path).send(c.body('hello', { metadata }));
+          expect(res.status).toBe(400);
+          expect(res.body.code).toBe('CHAT.INVALID_METADATA');
+          expect(res.body.message).toMatch(message);
+        }
+        expect((await t.http.get(session(businessId, c.sessionId)).set(t.admin)).status).toBe(404);
+      },
+    );
 
     it('is refused with 400 when it is not an object', async () => {
       const c = chatter(t.http, businessId);
@@ -201,31 +206,51 @@ describe('Business intents and timezone configuration', () => {
     ['no examples', [{ name: 'faq', examples: [] }], /intent "faq": examples must be an array of 1–200 strings/],
     ['201 examples', [{ name: 'faq', examples: Array.from({ length: 201 }, (_, i) => `q${i}`) }], /1–200/],
     ['a blank example', [{ name: 'faq', examples: ['  '] }], /every example must be a non-empty string/],
-    ['a duplicate name', [{ name: 'faq', examples: ['a'] }, { name: 'faq', examples: ['b'] }], /intent "faq": duplicate name/],
+    [
+      'a duplicate name',
+      [
+        { name: 'faq', examples: ['a'] },
+        { name: 'faq', examples: ['b'] },
+      ],
+      /intent "faq": duplicate name/,
+    ],
     ['the reserved name other', [{ name: 'other', examples: ['a'] }], /"other" is what no intent matches/],
     ['an unknown field', [{ name: 'faq', examples: ['a'], when: {} }], /intent "faq": unknown field "when"/],
     ['a non-object entry', ['faq'], /intents\[0\] must be an object/],
-    ['a description that is not a string', [{ name: 'faq', examples: ['a'], description: 3 }], /description must be a string/],
-  ])('refuses intents with %s: 400 TENANT.INVALID_CONFIG naming the problem, nothing saved', async (_what, intents, message) => {
-    const body = businessFactory.build({ intents });
-    const res = await t.http.post('/admin/business').set(t.admin).send(body);
-    expect(res.status).toBe(400);
-    expect(res.body.code).toBe('TENANT.INVALID_CONFIG');
-    expect(res.body.message).toMatch(message);
-    expect((await t.http.get(`/admin/business/${body.businessId}`).set(t.admin)).status).toBe(404);
-  });
+    [
+      'a description that is not a string',
+      [{ name: 'faq', examples: ['a'], description: 3 }],
+      /description must be a string/,
+    ],
+  ])(
+    'refuses intents with %s: 400 TENANT.INVALID_CONFIG naming the problem, nothing saved',
+    async (_what, intents, message) => {
+      const body = businessFactory.build({ intents });
+      const res = await t.http.post('/admin/business').set(t.admin).send(body);
+      expect(res.status).toBe(400);
+      expect(res.body.code).toBe('TENANT.INVALID_CONFIG');
+      expect(res.body.message).toMatch(message);
+      expect((await t.http.get(`/admin/business/${body.businessId}`).set(t.admin)).status).toBe(404);
+    },
+  );
 
   it('refuses intents that are not an array', async () => {
-    const res = await t.http.post('/admin/business').set(t.admin).send(businessFactory.build({ intents: { a: 1 } }));
+    const res = await t.http
+      .post('/admin/business')
+      .set(t.admin)
+      .send(businessFactory.build({ intents: { a: 1 } }));
     expect(res.status).toBe(400);
   });
 
-  it.each(['Mars/Olympus', 'GMT+25', 'not a zone'])('refuses the timezone "%s" with 400 naming it', async (timezone) => {
-    const res = await t.http.post('/admin/business').set(t.admin).send(businessFactory.build({ timezone }));
-    expect(res.status).toBe(400);
-    expect(res.body.code).toBe('TENANT.INVALID_CONFIG');
-    expect(res.body.message).toContain(`timezone "${timezone}"`);
-  });
+  it.each(['Mars/Olympus', 'GMT+25', 'not a zone'])(
+    'refuses the timezone "%s" with 400 naming it',
+    async (timezone) => {
+      const res = await t.http.post('/admin/business').set(t.admin).send(businessFactory.build({ timezone }));
+      expect(res.status).toBe(400);
+      expect(res.body.code).toBe('TENANT.INVALID_CONFIG');
+      expect(res.body.message).toContain(`timezone "${timezone}"`);
+    },
+  );
 });
 
 describe('Intents and sentiment with Gemini (real SDK against the fake Gemini server)', () => {
@@ -249,11 +274,13 @@ describe('Intents and sentiment with Gemini (real SDK against the fake Gemini se
   beforeEach(() => fake.reset());
 
   const userRows = async (sessionId: string) =>
-    ((await t.http.get(session(businessId, sessionId)).set(t.admin)).body.transcript as Array<{
-      role: string;
-      intent: { name: string; confidence: number };
-      sentiment: { label: string; score: number };
-    }>).filter((m) => m.role === 'user');
+    (
+      (await t.http.get(session(businessId, sessionId)).set(t.admin)).body.transcript as Array<{
+        role: string;
+        intent: { name: string; confidence: number };
+        sentiment: { label: string; score: number };
+      }>
+    ).filter((m) => m.role === 'user');
 
   it("records the model's structured reading, asked with the tenant's intents as an enum", async () => {
     const c = chatter(t.http, businessId);
@@ -277,7 +304,12 @@ describe('Intents and sentiment with Gemini (real SDK against the fake Gemini se
 
   it.each([
     ['an error status', { type: 'error', status: 500 } as const],
-    ['an intent that is not in the list', FakeGeminiServer.text(JSON.stringify({ intent: 'weather', confidence: 1, sentiment: 'neutral', sentimentScore: 0 }))],
+    [
+      'an intent that is not in the list',
+      FakeGeminiServer.text(
+        JSON.stringify({ intent: 'weather', confidence: 1, sentiment: 'neutral', sentimentScore: 0 }),
+      ),
+    ],
     ['malformed JSON', FakeGeminiServer.text('{"intent": "pri')],
   ])('falls back to the offline reading on %s, and the turn is answered', async (_what, step) => {
     const c = chatter(t.http, businessId);

@@ -1,8 +1,8 @@
 import { TranscriptService } from 'src/session/transcript.service';
-import { FakeGeminiServer } from 'test/fakes/fake-gemini.server';
 import { TWILIO_FRAME_BYTES } from 'src/voice/audio/frame-packer';
 import { sineTone } from 'src/voice/audio/tone';
 import { callSid } from 'test/factories/voice.factory';
+import { FakeGeminiServer } from 'test/fakes/fake-gemini.server';
 import { FakeGeminiLiveServer } from 'test/fakes/fake-gemini-live.server';
 import { plumbingDocumentsFactory } from 'test/rag/knowledge-documents-factory';
 import { ingestDocuments } from 'test/rag/knowledge-test-helpers';

@@ -24,7 +24,8 @@ const SMALL_TALK: Record<string, { reply: (business: string) => string; ask: boo
   thanks: { reply: () => "You're welcome! I'm glad I could help.", ask: true },
   goodbye: { reply: (b) => `Thanks for chatting with ${b}. Have a great day!`, ask: false },
   smalltalk: {
-    reply: (b) => `I'm the ${b} virtual assistant, and I'm doing well, thanks for asking! I'm here to help with anything about ${b}.`,
+    reply: (b) =>
+      `I'm the ${b} virtual assistant, and I'm doing well, thanks for asking! I'm here to help with anything about ${b}.`,
     ask: true,
   },
 };

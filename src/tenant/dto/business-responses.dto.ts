@@ -27,7 +27,19 @@ export class BusinessConfigDto {
   @ApiProperty({ example: 'US' }) defaultCountry: string;
   @ApiProperty({ example: {} }) ctaTree: Record<string, unknown>;
   @ApiProperty({ example: [] }) rules: unknown[];
-  @ApiProperty({ example: [{ name: 'industries', examples: ['Do you work with plumbers?'] }] })
+  @ApiProperty({
+    type: 'array',
+    items: {
+      type: 'object',
+      required: ['name', 'examples'],
+      properties: {
+        name: { type: 'string' },
+        description: { type: 'string' },
+        examples: { type: 'array', items: { type: 'string' } },
+      },
+    },
+    example: [{ name: 'industries', examples: ['Do you work with plumbers?'] }],
+  })
   intents: Array<{ name: string; description?: string; examples: string[] }>;
   @ApiProperty({ example: 'America/New_York' }) timezone: string;
   @ApiProperty({ example: {} }) experiments: Record<string, unknown>;

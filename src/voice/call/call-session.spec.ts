@@ -4,10 +4,10 @@ import type { LiveServerMessage } from '@google/genai';
 import { Logger } from '@nestjs/common';
 
 import { LEAK_FALLBACK } from 'src/conversation/instruction-leak';
+import type { SessionState } from 'src/conversation/session-state';
 import type { SystemInstructionBuilder } from 'src/conversation/system-instruction.builder';
 import type { CrmTools } from 'src/crm/crm-tools.port';
 import type { KnowledgeRetriever } from 'src/rag/knowledge-retriever.port';
-import type { SessionState } from 'src/conversation/session-state';
 import type { SessionStore } from 'src/session/session-store.port';
 import type { TranscriptService } from 'src/session/transcript.service';
 import type { TenantService } from 'src/tenant/tenant.service';
@@ -184,7 +184,7 @@ describe(CallSession.name, () => {
     expect(withheld.saved.at(-1)!.clientMetadata).toEqual({ to: '+18559150747' });
   });
 
-  it("records each caller turn with its intent and sentiment, in the transcript and the analytics event", async () => {
+  it('records each caller turn with its intent and sentiment, in the transcript and the analytics event', async () => {
     const { fromModel, recordTurn, start, understand } = setup();
     start();
     await flush();
@@ -192,7 +192,10 @@ describe(CallSession.name, () => {
     fromModel({ serverContent: { outputTranscription: { text: 'I am sorry to hear that.' } } });
     fromModel({ serverContent: { turnComplete: true } });
     await flush();
-    expect(understand).toHaveBeenCalledWith(expect.objectContaining({ businessId: 'acme' }), "I'm not happy with the service");
+    expect(understand).toHaveBeenCalledWith(
+      expect.objectContaining({ businessId: 'acme' }),
+      "I'm not happy with the service",
+    );
     expect(recordTurn).toHaveBeenCalledWith(
       expect.objectContaining({
         messages: [

@@ -65,7 +65,11 @@ export class CallTranscript {
     // The turn count as it stands now: the reading resolves later, inside the write chain.
     const turnCount = this.state.conversation.turnCount;
     if (assistantText) this.state.conversation.turnCount += 1;
-    if (!caller) return this.write(assistant, assistant.map(() => ({ type: 'assistant_message' })));
+    if (!caller)
+      return this.write(
+        assistant,
+        assistant.map(() => ({ type: 'assistant_message' })),
+      );
     // The caller's words are read (intent, sentiment) off the audio path; the rows still go out in call order.
     this.write(async () => {
       const understood = await this.reading.understand(caller);
@@ -114,9 +118,7 @@ export class CallTranscript {
     events: TurnRecord['events'] = [],
   ): void {
     if (Array.isArray(rowsOrLater) && !rowsOrLater.length && !events.length) return;
-    const rows = Array.isArray(rowsOrLater)
-      ? () => Promise.resolve({ messages: rowsOrLater, events })
-      : rowsOrLater;
+    const rows = Array.isArray(rowsOrLater) ? () => Promise.resolve({ messages: rowsOrLater, events }) : rowsOrLater;
     // Serialised so transcript rows keep the order of the conversation.
     this.chain = this.chain
       .then(rows)
