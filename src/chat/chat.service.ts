@@ -14,6 +14,8 @@ import { metadataProblem, type SessionMetadata } from 'src/conversation/session-
 import { SessionStore } from 'src/session/session-store.port';
 import { TenantService } from 'src/tenant/tenant.service';
 
+const NEW_SESSION = 'new';
+
 /**
  * Entry point of /chat and /chat/stream. Everything that can reject a request runs before the session lock and
  * before any write; the turn itself runs under the per-session lock so concurrent messages are serialized.
@@ -75,7 +77,9 @@ export class ChatService {
     const cta = navigateCta(business.ctaTree ?? {}, dto.cta_id);
     // An empty token is no token: clients that keep an empty slot still start new sessions.
     const token = dto.session_token || headerToken || undefined;
-    const session = await this.access.authorize(business, dto.session_id, token);
+    // "new" is how widgets and the API's own examples ask for a fresh session: the same as omitting the id.
+    const requested = dto.session_id === NEW_SESSION ? undefined : dto.session_id;
+    const session = await this.access.authorize(business, requested, token);
     return {
       business,
       input: {

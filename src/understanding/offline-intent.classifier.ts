@@ -90,8 +90,8 @@ export class OfflineIntentClassifier extends IntentClassifier {
     return Promise.resolve({ intent: { ...this.score(this.examplesOf(business), text), source: 'offline' } });
   }
 
-  /** Best intent and its confidence; exposed for the quality test, which prints the scores it misses. */
-  score(examples: Example[], text: string): { name: string; confidence: number } {
+  /** Best intent and its confidence. */
+  private score(examples: Example[], text: string): { name: string; confidence: number } {
     const exact = normalize(text);
     if (!exact) return { name: 'other', confidence: 1 };
     const hit = examples.find((e) => e.exact === exact);
@@ -120,7 +120,7 @@ export class OfflineIntentClassifier extends IntentClassifier {
     return { name, confidence: round(Math.min(1, top)) };
   }
 
-  examplesOf(business: TenantConfig): Example[] {
+  private examplesOf(business: TenantConfig): Example[] {
     const key = `${business.businessId}:${business.version}`;
     let examples = this.tenants.get(key);
     if (!examples) {

@@ -70,6 +70,30 @@ describe('Intents, sentiment, session metadata and the first message (offline)',
       expect(res.body.ctas.map((x: { id: string }) => x.id)).toEqual(['book_appointment']);
     });
 
+    it.each(['/chat', '/chat/stream'])(
+      'with session_id "new" on %s starts a session and gets the greeting AND the answer',
+      async (path) => {
+        const res = await t.http
+          .post(path)
+          .send({ business_id: businessId, session_id: 'new', message: 'What are your prices?' })
+          .buffer(true)
+          .parse((r, done) => {
+            let text = '';
+            r.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+            r.on('end', () => done(null, text));
+          });
+        expect(res.status).toBe(200);
+        const reply = (
+          path === '/chat'
+            ? JSON.parse(res.body as string)
+            : parseSse(res.body as string).find((e) => e.event === 'done')!.data
+        ) as { response: string; session_id: string };
+        expect(reply.session_id).toMatch(/^[0-9a-f-]{36}$/);
+        expect(reply.response.startsWith(`${GREETING}\n\n`)).toBe(true);
+        expect(reply.response.length).toBeGreaterThan(GREETING.length + 20);
+      },
+    );
+
     it('gets only the greeting when it is just a hello', async () => {
       const c = chatter(t.http, businessId);
       const res = await c.send('hey there!').expect(200);

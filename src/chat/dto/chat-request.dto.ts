@@ -14,12 +14,14 @@ export class ChatRequestDto {
   @ApiPropertyOptional({
     example: '3f1c2b9e-7d4a-4e55-9a51-0c6f3f2d8b10',
     description:
-      'Omit to start a new session (the server generates the id and returns it). 8–128 chars of [A-Za-z0-9_-]; a client-made id should be a random UUID. An id the server has never seen starts a new session; an existing one needs its session_token. Ids shaped like a Twilio CallSid (CA + 32 hex) are refused with 403.',
+      'Omit (or send "new") to start a new session (the server generates the id and returns it). 8–128 chars of [A-Za-z0-9_-]; a client-made id should be a random UUID. An id the server has never seen starts a new session; an existing one needs its session_token. Ids shaped like a Twilio CallSid (CA + 32 hex) are refused with 403.',
   })
   // Absent is allowed, null is not: a null id must not become a session called "null".
   @ValidateIf((_o, v) => v !== undefined)
   @IsString()
-  @Matches(/^[A-Za-z0-9_-]{8,128}$/, { message: 'session_id must be 8–128 characters of A-Z, a-z, 0-9, _ or -' })
+  @Matches(/^(?:new|[A-Za-z0-9_-]{8,128})$/, {
+    message: 'session_id must be "new" or 8–128 characters of A-Z, a-z, 0-9, _ or -',
+  })
   session_id?: string;
 
   @ApiPropertyOptional({
