@@ -21,8 +21,9 @@ const ALLOWED = {
   conversation: ['tenant', 'rag'],
   session: ['conversation', 'tenant', 'redis'],
   crm: ['conversation', 'tenant'],
-  chat: ['conversation', 'session', 'tenant', 'rag', 'crm', 'redis', 'gemini'],
-  voice: ['conversation', 'session', 'tenant', 'rag', 'crm', 'redis', 'gemini'],
+  understanding: ['conversation', 'tenant', 'rag', 'gemini'],
+  chat: ['conversation', 'session', 'tenant', 'rag', 'crm', 'redis', 'gemini', 'understanding'],
+  voice: ['conversation', 'session', 'tenant', 'rag', 'crm', 'redis', 'gemini', 'understanding'],
 };
 const KERNEL = ['common', 'config'];
 const MODULES = Object.keys(ALLOWED);
@@ -36,15 +37,24 @@ const MODULES = Object.keys(ALLOWED);
 const CONVENTION = String.raw`[^/]+\.(module|port|service|types)\.ts|dto/.+`;
 const EXTRA_PUBLIC = {
   conversation: [String.raw`[^/]+\.ts`],
-  tenant: ['cta-tree', 'tenant-config', 'tenant-lifecycle', 'tenant-origin.guard', 'tenant-origins.registry'].map(
-    (f) => String.raw`${f}\.ts`,
-  ),
+  tenant: [
+    'cta-tree',
+    'intents',
+    'tenant-config',
+    'tenant-lifecycle',
+    'tenant-origin.guard',
+    'tenant-origins.registry',
+  ].map((f) => String.raw`${f}\.ts`),
   session: ['session-id', 'session-tokens', 'turn-record'].map((f) => String.raw`${f}\.ts`),
   redis: ['redis-connection', 'redis-namespace'].map((f) => String.raw`${f}\.ts`),
   // The shared client, its retry/breaker policy and the outage classifier are what the module is for.
   gemini: ['gemini-client', 'gemini-policy', 'gemini-failure'].map((f) => String.raw`${f}\.ts`),
   // The migration runner and schema check are also the production image's migrate command (src/migrate.ts).
   database: [String.raw`embedded-postgres\.ts`, String.raw`schema-migrations\.ts`],
+  // The offline intent classifier embeds with the same local embedder and tokenizer as retrieval, so "booking" and
+  // "book" meet the same way in both; the classes are stateless and safe to share.
+  rag: [String.raw`embeddings/local-embedding\.provider\.ts`, String.raw`embeddings/text-features\.ts`],
+  understanding: [String.raw`turn-context\.ts`],
 };
 const publicFiles = (module) => [
   `^src/${module}/(${[CONVENTION, ...(EXTRA_PUBLIC[module] ?? [])].join('|')})$`,

@@ -6,6 +6,7 @@ import { CreateCrm1764000300000 } from './1764000300000-create-crm';
 import { CreateVoiceConfig1764000400000 } from './1764000400000-create-voice-config';
 import { CrmContactNotes1764000700000 } from './1764000700000-crm-contact-notes';
 import { CreateAccess1764001000000 } from './1764001000000-create-access';
+import { IntentsSentimentTimezone1764107000000 } from './1764107000000-intents-sentiment-timezone';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the same list works from
@@ -20,4 +21,5 @@ export const migrations = [
   CreateVoiceConfig1764000400000,
   CrmContactNotes1764000700000,
   CreateAccess1764001000000,
+  IntentsSentimentTimezone1764107000000,
 ];

@@ -14,10 +14,20 @@ import { GeminiModule } from 'src/gemini/gemini.module';
 import { RagModule } from 'src/rag/rag.module';
 import { SessionModule } from 'src/session/session.module';
 import { TenantModule } from 'src/tenant/tenant.module';
+import { UnderstandingModule } from 'src/understanding/understanding.module';
 
 /** /chat and /chat/stream, and the pieces the voice bridge reuses. */
 @Module({
-  imports: [TenantModule, SessionModule, RagModule, CrmModule, ChatRateLimitModule, ConversationModule, GeminiModule],
+  imports: [
+    TenantModule,
+    SessionModule,
+    RagModule,
+    CrmModule,
+    ChatRateLimitModule,
+    ConversationModule,
+    GeminiModule,
+    UnderstandingModule,
+  ],
   controllers: [ChatController],
   providers: [llmProviderBinding, GroundingStep, ToolLoop, ChatTurnRunner, ChatService, ChatSessionAccess],
   exports: [llmProviderBinding],

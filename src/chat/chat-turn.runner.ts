@@ -9,6 +9,7 @@ import { GroundingStep, sourcesOf } from 'src/chat/pipeline/grounding.step';
 import { applyHardGuards, isIntroToken } from 'src/chat/pipeline/hard-guards.step';
 import { appendWithinWindow, contextTurns } from 'src/chat/pipeline/history-window';
 import { DEFAULT_MAX_REPLY_CHARS, ReplyPolicy, validateReply } from 'src/chat/pipeline/response-validator';
+import { retrievalQuery } from 'src/chat/pipeline/retrieval-query';
 import { recoverSession } from 'src/chat/pipeline/session-recovery';
 import { joinTexts, ToolLoop, ToolLoopOutcome } from 'src/chat/pipeline/tool-loop';
 import { assertChatMayLoad } from 'src/chat/session-access';
@@ -17,13 +18,17 @@ import { isUnavailableError } from 'src/common/errors/infra.errors';
 import { AppConfig } from 'src/config/app-config.service';
 import { knowledgeBlock } from 'src/conversation/knowledge-excerpts';
 import { captureLead, missingFields } from 'src/conversation/lead-capture';
+import { mergeMetadata } from 'src/conversation/session-metadata';
 import { newSessionState, SessionState } from 'src/conversation/session-state';
 import { SystemInstructionBuilder } from 'src/conversation/system-instruction.builder';
 import { SessionStore } from 'src/session/session-store.port';
 import { TranscriptService } from 'src/session/transcript.service';
 import { TurnRecord } from 'src/session/turn-record';
-import type { CtaNode } from 'src/tenant/cta-tree';
+import { type CtaNode, entryCtas } from 'src/tenant/cta-tree';
 import type { TenantConfig } from 'src/tenant/tenant-config';
+import { buildTurnContext, type TurnContext } from 'src/understanding/turn-context';
+import { UnderstandingService } from 'src/understanding/understanding.service';
+import type { MessageUnderstanding } from 'src/understanding/understanding.types';
 
 export const PROVIDER_FALLBACK =
   "I'm sorry, I'm having trouble answering right now. Please try again in a moment, or leave your email and the team will get back to you.";
@@ -45,11 +50,34 @@ export interface TurnSink {
 
 interface Outgoing {
   text: string;
+  /** The greeting a new session's first message gets before its answer (see `greetsAndAnswers`). */
+  greeting?: string;
   ctas: CtaNode[] | undefined;
   sources?: ChatReply['sources'];
   meta: Record<string, unknown>;
   /** Already validated against the model policy (and streamed) by the model path. */
   modelReply?: boolean;
+  greetingStreamed?: boolean;
+}
+
+const GREETING_SEPARATOR = '\n\n';
+
+/**
+ * A new session's first message gets the greeting; when it is more than a hello ("What are your prices?"), it gets
+ * the greeting and an answer in one reply. A bare greeting ("hey there") gets the greeting alone, as before.
+ */
+function greetsAndAnswers(context: TurnContext): boolean {
+  return context.intent.name !== 'greeting';
+}
+
+/** The reading as analytics events carry it: flat, so event queries can group by it. */
+function readingEvent(reading: MessageUnderstanding): Record<string, unknown> {
+  return {
+    intent: reading.intent.name,
+    intentConfidence: reading.intent.confidence,
+    sentiment: reading.sentiment.label,
+    sentimentScore: reading.sentiment.score,
+  };
 }
 
 /**
@@ -68,45 +96,73 @@ export class ChatTurnRunner {
     private readonly grounding: GroundingStep,
     private readonly tools: ToolLoop,
     private readonly config: AppConfig,
+    private readonly understanding: UnderstandingService,
   ) {}
 
   async run(turn: PreparedTurn, sink: TurnSink = {}): Promise<ChatReply> {
     const { business, input, cta } = turn;
+    const text = cta.kind === 'send' ? cta.message : input.message.trim();
+    // Read while the session loads (with Gemini it is a network call); a menu click carries no words of the visitor.
+    const reading = cta.kind === 'reply' ? null : this.understanding.understand(business, text);
+    reading?.catch(() => undefined);
     let state = await this.loadSession(business, input.sessionId, turn.mayContinue);
     const record = new TurnRecord();
+    // Stored with the message that sent it, so a session rebuilt from the transcript has it too.
+    const sent = input.metadata && Object.keys(input.metadata).length ? { metadata: input.metadata } : {};
     if (cta.kind !== 'none') {
       record.event('cta_clicked', { ctaId: cta.node.id, action: cta.node.action });
       // A button click means the visitor already saw the widget's greeting and buttons.
       state.conversation.greeted = true;
     }
     if (cta.kind === 'reply') {
-      record.user(cta.node.label, { ctaId: cta.node.id });
+      this.applyMetadata(state, input);
+      record.user(cta.node.label, { ctaId: cta.node.id, ...sent });
       if (cta.node.action === 'show_children') state.conversation.currentCtaId = cta.node.id;
       return this.finish(turn, state, record, sink, { text: cta.text, ctas: cta.ctas, meta: { cta: cta.node.id } });
     }
 
-    const text = cta.kind === 'send' ? cta.message : input.message.trim();
-    record.user(text, cta.kind === 'send' ? { ctaId: cta.node.id } : undefined);
-    record.event('user_message', { chars: text.length, ...(cta.kind === 'send' ? { ctaId: cta.node.id } : {}) });
+    const understood = await reading!;
+    const ctaId = cta.kind === 'send' ? cta.node.id : undefined;
+    record.user(text, ctaId || sent.metadata ? { ...(ctaId ? { ctaId } : {}), ...sent } : undefined, {
+      intent: { name: understood.intent.name, confidence: understood.intent.confidence },
+      sentiment: understood.sentiment,
+    });
+    record.event('user_message', { chars: text.length, ...(ctaId ? { ctaId } : {}), ...readingEvent(understood) });
 
     if (isIntroToken(text)) state = resetConversation(state);
     else this.capture(state, text, business, record);
+    this.applyMetadata(state, input);
+    const context = buildTurnContext({
+      message: text,
+      state,
+      understanding: understood,
+      ctaId,
+      timezone: business.timezone,
+    });
 
-    const guard = applyHardGuards(
-      business,
-      text,
-      state.conversation.greeted,
-      this.config.get('DEFAULT_APPOINTMENT_LINK'),
-    );
+    const defaultLink = this.config.get('DEFAULT_APPOINTMENT_LINK');
+    let guard = applyHardGuards(business, text, state.conversation.greeted, defaultLink);
+    let greeting: string | undefined;
+    if (guard?.guard === 'first_message' && greetsAndAnswers(context)) {
+      // The question is answered in the same reply as the greeting, instead of being lost behind it.
+      greeting = guard.text;
+      guard = applyHardGuards(business, text, true, defaultLink);
+    }
     if (guard) {
       state.conversation.greeted = true;
       return this.finish(turn, state, record, sink, {
         text: guard.text,
+        greeting,
         ctas: guard.ctas,
-        meta: { guard: guard.guard },
+        meta: { guard: guard.guard, ...(greeting ? { greeted: true } : {}) },
       });
     }
-    return this.modelTurn(turn, state, record, sink, text);
+    state.conversation.greeted = true;
+    return this.modelTurn(turn, state, record, sink, context, greeting);
+  }
+
+  private applyMetadata(state: SessionState, input: ChatTurnInput): void {
+    if (input.metadata) state.clientMetadata = mergeMetadata(state.clientMetadata, input.metadata);
   }
 
   /**
@@ -153,11 +209,13 @@ export class ChatTurnRunner {
     state: SessionState,
     record: TurnRecord,
     sink: TurnSink,
-    text: string,
+    context: TurnContext,
+    greeting: string | undefined,
   ): Promise<ChatReply> {
     const { business } = turn;
+    const text = context.message;
     const [passages, declarations] = await Promise.all([
-      this.grounding.retrieve(business, text),
+      this.grounding.retrieve(business, retrievalQuery(text, business.businessName)),
       this.tools.declarations(business.businessId),
     ]);
     const instruction = this.instructions.build(business, state.captured, 'chat');
@@ -170,8 +228,17 @@ export class ChatTurnRunner {
       systemInstruction: `${instruction}\n\n${knowledgeBlock(passages)}`,
       turns: [...contextTurns(state), userTurn],
       tools: declarations,
-      grounding: { passages, captured: state.captured, missing, businessName: business.businessName, crm: state.crm },
+      grounding: {
+        passages,
+        captured: state.captured,
+        missing,
+        businessName: business.businessName,
+        crm: state.crm,
+        intent: context.intent.name,
+      },
     };
+    // The greeting streams first; the model's deltas follow it, so the deltas add up to the final reply.
+    if (greeting) sink.delta?.(`${greeting}${GREETING_SEPARATOR}`);
     const emitter = sink.delta ? new SafeDeltaEmitter(policy, sink.delta) : null;
     let outcome: ToolLoopOutcome;
     try {
@@ -197,6 +264,9 @@ export class ChatTurnRunner {
       state.metadata.lastProviderError = new Date().toISOString();
       return this.finish(turn, state, record, sink, {
         text: PROVIDER_FALLBACK,
+        greeting,
+        // Already streamed with the model's deltas, so only the fallback text remains to be sent.
+        greetingStreamed: true,
         ctas: undefined,
         meta: { fallback: 'provider_error' },
       });
@@ -226,7 +296,8 @@ export class ChatTurnRunner {
     state.conversation.awaitingField = askedField(validated.text, missing);
     return this.finish(turn, state, record, sink, {
       text: validated.text,
-      ctas: undefined,
+      greeting,
+      ctas: greeting ? [...entryCtas(business.ctaTree ?? {})] : undefined,
       sources: sourcesOf(passages),
       meta: { provider: outcome.final.provider, ...(validated.replaced ? { replaced: validated.replaced } : {}) },
       modelReply: true,
@@ -260,14 +331,17 @@ export class ChatTurnRunner {
   ): Promise<ChatReply> {
     const { business, input } = turn;
     // Guard and menu texts come from tenant config, but every reply passes the same validator.
-    const text = out.modelReply
+    const body = out.modelReply
       ? out.text
       : validateReply(out.text, {
           protectedText: '',
           canary: this.instructions.canary,
           maxChars: DEFAULT_MAX_REPLY_CHARS,
         }).text;
-    if (!out.modelReply && sink.delta) sink.delta(text);
+    if (!out.modelReply && sink.delta) {
+      sink.delta(out.greeting && !out.greetingStreamed ? `${out.greeting}${GREETING_SEPARATOR}${body}` : body);
+    }
+    const text = out.greeting ? `${out.greeting}${GREETING_SEPARATOR}${body}` : body;
     // Only a model reply asks for a lead field; after a menu or guard reply the next message is not an answer to one.
     if (!out.modelReply) state.conversation.awaitingField = null;
     const ctas = attachCtas(text, business.ctaTree ?? {}, out.ctas);
@@ -299,6 +373,7 @@ function resetConversation(state: SessionState): SessionState {
     locks: state.locks,
     crm: state.crm,
     metadata: state.metadata,
+    clientMetadata: state.clientMetadata,
     createdAt: state.createdAt,
   };
 }

@@ -1,3 +1,4 @@
+import type { SessionMetadata } from 'src/conversation/session-metadata';
 import type { CtaAction, CtaNode } from 'src/tenant/cta-tree';
 
 /** A button as the client receives it: always in `ctas`, never inside the response text. */
@@ -20,6 +21,8 @@ export interface ChatTurnInput {
   sessionId: string;
   message: string;
   ctaId?: string;
+  /** Validated client metadata sent with this message. */
+  metadata?: SessionMetadata;
 }
 
 export interface ChatReply {

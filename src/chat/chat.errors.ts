@@ -17,6 +17,12 @@ export const ChatErrorCatalogue = defineErrors({
     kind: 'VALIDATION',
     meaning: '`message` is longer than `MAX_MESSAGE_CHARS`.',
   },
+  INVALID_METADATA: {
+    code: 'CHAT.INVALID_METADATA',
+    kind: 'VALIDATION',
+    meaning:
+      '`metadata` is not a flat object of at most 20 keys matching `^[A-Za-z0-9_.-]{1,40}$` with string, number or boolean values, 2 KB at most as JSON.',
+  },
 });
 
 export const ChatErrors = {
@@ -24,6 +30,7 @@ export const ChatErrors = {
     new AppError(ChatErrorCatalogue.UNKNOWN_CTA, `cta_id "${ctaId}" is not a button of this business`),
   messageTooLong: (max: number) =>
     new AppError(ChatErrorCatalogue.MESSAGE_TOO_LONG, `message must be at most ${max} characters`),
+  invalidMetadata: (problem: string) => new AppError(ChatErrorCatalogue.INVALID_METADATA, problem),
   emptyMessage: () =>
     new AppError(ChatErrorCatalogue.EMPTY_MESSAGE, 'message must not be blank unless cta_id is given'),
 };

@@ -10,8 +10,11 @@ import { EventQueue } from 'src/chat/streaming/event-queue';
 import { AppError } from 'src/common/errors/app-error';
 import { toUnavailableError } from 'src/common/errors/infra.errors';
 import { AppConfig } from 'src/config/app-config.service';
+import { metadataProblem, type SessionMetadata } from 'src/conversation/session-metadata';
 import { SessionStore } from 'src/session/session-store.port';
 import { TenantService } from 'src/tenant/tenant.service';
+
+const NEW_SESSION = 'new';
 
 /**
  * Entry point of /chat and /chat/stream. Everything that can reject a request runs before the session lock and
@@ -66,14 +69,26 @@ export class ChatService {
     const max = this.config.get('MAX_MESSAGE_CHARS');
     if (dto.message.length > max) throw ChatErrors.messageTooLong(max);
     if (!dto.message.trim() && dto.cta_id === undefined) throw ChatErrors.emptyMessage();
+    if (dto.metadata !== undefined) {
+      const problem = metadataProblem(dto.metadata);
+      if (problem) throw ChatErrors.invalidMetadata(problem);
+    }
     const business = await this.tenants.getCached(dto.business_id);
     const cta = navigateCta(business.ctaTree ?? {}, dto.cta_id);
     // An empty token is no token: clients that keep an empty slot still start new sessions.
     const token = dto.session_token || headerToken || undefined;
-    const session = await this.access.authorize(business, dto.session_id, token);
+    // "new" is how widgets and the API's own examples ask for a fresh session: the same as omitting the id.
+    const requested = dto.session_id === NEW_SESSION ? undefined : dto.session_id;
+    const session = await this.access.authorize(business, requested, token);
     return {
       business,
-      input: { businessId: business.businessId, sessionId: session.sessionId, message: dto.message, ctaId: dto.cta_id },
+      input: {
+        businessId: business.businessId,
+        sessionId: session.sessionId,
+        message: dto.message,
+        ctaId: dto.cta_id,
+        ...(dto.metadata ? { metadata: dto.metadata as SessionMetadata } : {}),
+      },
       cta,
       mayContinue: session.mayContinue,
       sessionToken: session.token,

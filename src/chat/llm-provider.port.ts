@@ -18,6 +18,8 @@ export interface LlmRequest {
     businessName: string;
     /** CRM records the session already has, so a rule-based provider does not create the contact twice. */
     crm?: { contactId?: string; dealId?: string };
+    /** The user message's intent (turn context `intent.name`): a rule-based provider answers small talk with small talk. */
+    intent?: string;
   };
   signal?: AbortSignal;
 }

@@ -145,12 +145,21 @@ describe('validateEnv', () => {
     });
   });
 
-  it.each(['LLM_PROVIDER', 'EMBEDDING_PROVIDER'])('refuses %s=gemini without GEMINI_API_KEY', (key) => {
-    expect(() =>
-      validateEnv({ ...production, LLM_PROVIDER: 'offline', EMBEDDING_PROVIDER: 'local', [key]: 'gemini' }),
-    ).toThrow(`- ${key}: gemini needs GEMINI_API_KEY`);
-    expect(() => validateEnv({ [key]: 'gemini' })).toThrow(`- ${key}: gemini needs GEMINI_API_KEY`);
+  it('lets INTENT_PROVIDER follow LLM_PROVIDER unless set', () => {
+    expect(validateEnv({}).INTENT_PROVIDER).toBe('offline');
+    expect(validateEnv({ GEMINI_API_KEY: 'k' }).INTENT_PROVIDER).toBe('gemini');
+    expect(validateEnv({ GEMINI_API_KEY: 'k', INTENT_PROVIDER: 'offline' }).INTENT_PROVIDER).toBe('offline');
   });
+
+  it.each(['LLM_PROVIDER', 'EMBEDDING_PROVIDER', 'INTENT_PROVIDER'])(
+    'refuses %s=gemini without GEMINI_API_KEY',
+    (key) => {
+      expect(() =>
+        validateEnv({ ...production, LLM_PROVIDER: 'offline', EMBEDDING_PROVIDER: 'local', [key]: 'gemini' }),
+      ).toThrow(`- ${key}: gemini needs GEMINI_API_KEY`);
+      expect(() => validateEnv({ [key]: 'gemini' })).toThrow(`- ${key}: gemini needs GEMINI_API_KEY`);
+    },
+  );
 
   it.each([
     [{ LLM_PROVIDER: 'openai' }, 'LLM_PROVIDER'],

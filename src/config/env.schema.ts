@@ -124,6 +124,12 @@ export class EnvSchema {
   @IsIn(LLM_PROVIDERS)
   LLM_PROVIDER!: (typeof LLM_PROVIDERS)[number];
 
+  /** Who reads each user message's intent and sentiment. Unset: follows LLM_PROVIDER. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsIn(LLM_PROVIDERS)
+  INTENT_PROVIDER!: (typeof LLM_PROVIDERS)[number];
+
   /** Who embeds knowledge-base chunks and questions. Required in production; elsewhere follows GEMINI_API_KEY. */
   @Transform(emptyToUndefined)
   @IsOptional()
@@ -471,7 +477,9 @@ export function validateEnv(raw: Record<string, unknown>): EnvSchema {
     if (!env.EMBEDDING_PROVIDER)
       messages.push('EMBEDDING_PROVIDER: required when NODE_ENV=production (gemini or local)');
   }
-  for (const key of ['LLM_PROVIDER', 'EMBEDDING_PROVIDER'] as const) {
+  // After LLM_PROVIDER's own default, so one switch moves chat and understanding together unless told otherwise.
+  env.INTENT_PROVIDER ??= env.LLM_PROVIDER;
+  for (const key of ['LLM_PROVIDER', 'EMBEDDING_PROVIDER', 'INTENT_PROVIDER'] as const) {
     if (env[key] === 'gemini' && !env.GEMINI_API_KEY) messages.push(`${key}: gemini needs GEMINI_API_KEY`);
   }
   if (messages.length) throw new InvalidConfigError(`Invalid configuration:\n  - ${messages.join('\n  - ')}`);

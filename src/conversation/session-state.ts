@@ -1,5 +1,6 @@
 import type { CapturedField, CapturedFields } from 'src/conversation/captured-fields';
 import type { LlmTurn } from 'src/conversation/conversation-turn';
+import type { SessionMetadata } from 'src/conversation/session-metadata';
 
 export type Channel = 'chat' | 'voice';
 
@@ -14,6 +15,8 @@ export interface ConversationState {
   awaitingField: CapturedField | null;
   /** The CTA node whose children are on screen, if any. */
   currentCtaId: string | null;
+  /** Labels recorded on the session (by rules); the turn context's `tags`. Absent in sessions stored before them. */
+  tags?: string[];
 }
 
 /** Everything a session keeps between turns. Stored as one JSON document under `chat:{business_id}:{session_id}`. */
@@ -25,8 +28,14 @@ export interface SessionState {
   /** A locked field was validated from the user's own words; it is only replaced by an explicit correction. */
   locks: Partial<Record<CapturedField, boolean>>;
   crm: { contactId?: string; dealId?: string };
-  /** Free-form per-session attributes (provider used, offline replies, client hints). */
+  /** The engine's own per-session notes (provider used, offline replies, recovery). */
   metadata: Record<string, unknown>;
+  /**
+   * What the client said about the session (`metadata` of /chat, Twilio's from/to/country for calls): the turn
+   * context's `metadata.*`. Kept apart from `metadata` so a client can never overwrite the engine's notes. Absent in
+   * sessions stored before it.
+   */
+  clientMetadata?: SessionMetadata;
   conversation: ConversationState;
   /** The last turns the model sees verbatim (bounded by MAX_HISTORY_TURNS). */
   history: LlmTurn[];
@@ -51,7 +60,8 @@ export function newSessionState(
     locks: {},
     crm: {},
     metadata: {},
-    conversation: { channel, greeted: false, turnCount: 0, awaitingField: null, currentCtaId: null },
+    clientMetadata: {},
+    conversation: { channel, greeted: false, turnCount: 0, awaitingField: null, currentCtaId: null, tags: [] },
     history: [],
     summary: null,
     createdAt: at,

@@ -31,6 +31,7 @@ export class SessionAdminService {
       locks: (state?.locks ?? {}) as Record<string, boolean>,
       crm: state?.crm ?? {},
       metadata: state?.metadata ?? {},
+      clientMetadata: state?.clientMetadata ?? {},
       conversation: state ? { ...state.conversation } : null,
       summary: state?.summary ?? null,
       transcript: transcript?.messages ?? [],

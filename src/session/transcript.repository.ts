@@ -14,6 +14,9 @@ export interface NewMessage {
   content: string;
   toolName?: string;
   payload?: Record<string, unknown>;
+  /** How a user message was read (user rows only). */
+  intent?: { name: string; confidence: number };
+  sentiment?: { label: string; score: number };
 }
 
 export interface NewAnalyticsEvent {
@@ -49,13 +52,16 @@ const APPEND_TURNS_SQL = `WITH input AS (
    RETURNING id, business_id, session_id
  ),
  new_messages AS (
-   INSERT INTO messages (business_id, conversation_id, role, content, tool_name, payload)
-   SELECT i.business_id, c.id, m.role, m.content, m.tool_name, m.payload
+   INSERT INTO messages (business_id, conversation_id, role, content, tool_name, payload,
+                         intent, intent_confidence, sentiment, sentiment_score)
+   SELECT i.business_id, c.id, m.role, m.content, m.tool_name, m.payload,
+          m.intent, m.intent_confidence, m.sentiment, m.sentiment_score
    FROM input i
    JOIN conversation c ON c.business_id = i.business_id AND c.session_id = i.session_id
    CROSS JOIN LATERAL ROWS FROM (
-     jsonb_to_recordset(i.messages) AS (role text, content text, tool_name text, payload jsonb)
-   ) WITH ORDINALITY AS m(role, content, tool_name, payload, ord)
+     jsonb_to_recordset(i.messages) AS (role text, content text, tool_name text, payload jsonb,
+                                        intent text, intent_confidence real, sentiment text, sentiment_score real)
+   ) WITH ORDINALITY AS m(role, content, tool_name, payload, intent, intent_confidence, sentiment, sentiment_score, ord)
    ORDER BY i.ord, m.ord
  ),
  new_events AS (
@@ -89,6 +95,10 @@ export class TranscriptRepository {
         content: m.content,
         tool_name: m.toolName ?? null,
         payload: m.payload ?? null,
+        intent: m.intent?.name ?? null,
+        intent_confidence: m.intent?.confidence ?? null,
+        sentiment: m.sentiment?.label ?? null,
+        sentiment_score: m.sentiment?.score ?? null,
       })),
       events: t.events.map((e) => ({ type: e.type, payload: e.payload ?? {} })),
     }));

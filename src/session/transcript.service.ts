@@ -17,6 +17,9 @@ export interface TranscriptMessage {
   content: string;
   toolName: string | null;
   payload: Record<string, unknown> | null;
+  /** User messages: the intent and sentiment they were read with (null on other rows and older messages). */
+  intent: { name: string; confidence: number } | null;
+  sentiment: { label: string; score: number } | null;
   createdAt: string;
 }
 
@@ -93,6 +96,8 @@ export class TranscriptService implements BeforeApplicationShutdown {
         content: m.content,
         toolName: m.toolName,
         payload: m.payload,
+        intent: m.intent === null ? null : { name: m.intent, confidence: m.intentConfidence ?? 0 },
+        sentiment: m.sentiment === null ? null : { label: m.sentiment, score: m.sentimentScore ?? 0 },
         createdAt: m.createdAt.toISOString(),
       })),
     };

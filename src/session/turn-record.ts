@@ -6,8 +6,9 @@ export class TurnRecord {
   readonly messages: NewMessage[] = [];
   readonly events: NewAnalyticsEvent[] = [];
 
-  user(content: string, payload?: Record<string, unknown>): void {
-    this.messages.push({ role: 'user', content, ...(payload ? { payload } : {}) });
+  /** `reading`: the message's intent and sentiment, stored in their own columns. */
+  user(content: string, payload?: Record<string, unknown>, reading?: Pick<NewMessage, 'intent' | 'sentiment'>): void {
+    this.messages.push({ role: 'user', content, ...(payload ? { payload } : {}), ...(reading ?? {}) });
   }
 
   assistant(content: string, payload?: Record<string, unknown>): void {

@@ -7,6 +7,7 @@ import { BusinessRepository } from 'src/tenant/business.repository';
 import { normalizeCtaTree, validateCtaTree } from 'src/tenant/cta-tree';
 import { UpsertBusinessDto } from 'src/tenant/dto/upsert-business.dto';
 import { BusinessEntity } from 'src/tenant/entities/business.entity';
+import { isValidTimezone, type TenantIntent, validateIntents } from 'src/tenant/intents';
 import { TenantErrors } from 'src/tenant/tenant.errors';
 import { type TenantConfig, toTenantConfig } from 'src/tenant/tenant-config';
 import { TenantConfigCache } from 'src/tenant/tenant-config.cache';
@@ -14,13 +15,23 @@ import { TenantLifecycle } from 'src/tenant/tenant-lifecycle';
 
 type Defaults = Pick<
   BusinessEntity,
-  'widgetPosition' | 'defaultCountry' | 'ctaTree' | 'rules' | 'experiments' | 'allowedOrigins' | 'settings'
+  | 'widgetPosition'
+  | 'defaultCountry'
+  | 'ctaTree'
+  | 'rules'
+  | 'intents'
+  | 'timezone'
+  | 'experiments'
+  | 'allowedOrigins'
+  | 'settings'
 >;
 const DEFAULTS: Defaults = {
   widgetPosition: 'bottom-right',
   defaultCountry: 'US',
   ctaTree: {},
   rules: [],
+  intents: [],
+  timezone: 'UTC',
   experiments: {},
   allowedOrigins: [],
   settings: {},
@@ -51,6 +62,14 @@ export class TenantService {
       const errors = validateCtaTree(dto.ctaTree);
       if (errors.length) throw TenantErrors.invalid(errors.join('; '));
     }
+    if (dto.intents) {
+      const errors = validateIntents(dto.intents);
+      if (errors.length) throw TenantErrors.invalid(errors.join('; '));
+    }
+    if (dto.timezone && !isValidTimezone(dto.timezone))
+      throw TenantErrors.invalid(
+        `timezone "${dto.timezone}" is not an IANA time zone (e.g. Europe/Paris, America/New_York, UTC)`,
+      );
     const result = await this.dataSource.transaction(async (em) => {
       const existing = await this.businesses.findByIdForUpdate(dto.businessId, em);
       if (!existing && !mayCreate) throw AuthErrors.insufficientRole('the platform key to create a business');
@@ -186,6 +205,8 @@ function applyPatch(target: BusinessEntity, dto: UpsertBusinessDto): void {
     target.defaultCountry = cleared(dto.defaultCountry) ? DEFAULTS.defaultCountry : dto.defaultCountry!;
   if (dto.ctaTree !== undefined) target.ctaTree = cleared(dto.ctaTree) ? {} : normalizeCtaTree(dto.ctaTree!);
   if (dto.rules !== undefined) target.rules = cleared(dto.rules) ? [] : dto.rules!;
+  if (dto.intents !== undefined) target.intents = cleared(dto.intents) ? [] : (dto.intents as TenantIntent[]);
+  if (dto.timezone !== undefined) target.timezone = cleared(dto.timezone) ? DEFAULTS.timezone : dto.timezone!;
   if (dto.experiments !== undefined) target.experiments = cleared(dto.experiments) ? {} : dto.experiments!;
   if (dto.allowedOrigins !== undefined) target.allowedOrigins = cleared(dto.allowedOrigins) ? [] : dto.allowedOrigins!;
   if (dto.settings !== undefined) target.settings = cleared(dto.settings) ? {} : { ...dto.settings };

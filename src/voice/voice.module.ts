@@ -8,6 +8,7 @@ import { GeminiModule } from 'src/gemini/gemini.module';
 import { RagModule } from 'src/rag/rag.module';
 import { SessionModule } from 'src/session/session.module';
 import { TenantModule } from 'src/tenant/tenant.module';
+import { UnderstandingModule } from 'src/understanding/understanding.module';
 import { CallSessionFactory } from 'src/voice/call/call-session.factory';
 import { CallTicketStore } from 'src/voice/call/call-ticket.store';
 import { VoiceAdminController } from 'src/voice/config/voice-admin.controller';
@@ -34,6 +35,7 @@ import { VoiceMetrics } from 'src/voice/voice-metrics.service';
     CrmModule,
     RagModule,
     GeminiModule,
+    UnderstandingModule,
   ],
   controllers: [VoiceAdminController, VoiceWebhookController, VoiceMetricsController],
   providers: [

@@ -68,11 +68,26 @@ const STATUS_NAMES: Record<number, string> = {
 
 const DEFAULT_EMBEDDING_DIM = 3072;
 
+function isUnderstanding(body: GeminiRequestBody): boolean {
+  const schema = body.generationConfig?.responseSchema as { properties?: Record<string, unknown> } | undefined;
+  return !!schema?.properties && 'intent' in schema.properties;
+}
+
 export class FakeGeminiServer {
   readonly requests: RecordedGeminiRequest[] = [];
   /** Answers generation requests when no step is queued. */
   defaultReply: (req: RecordedGeminiRequest) => FakeGeminiStep = () =>
     FakeGeminiServer.text('Happy to help with that.');
+  /**
+   * Intent/sentiment classification calls (structured output whose schema has an `intent` property) are answered
+   * apart from the chat script, so a test's scripted chat replies are not consumed by the classification that now
+   * precedes every turn: from `understandingSteps` when queued, else from this default.
+   */
+  understandingReply: (req: RecordedGeminiRequest) => FakeGeminiStep = () =>
+    FakeGeminiServer.text(
+      JSON.stringify({ intent: 'other', confidence: 0.5, sentiment: 'neutral', sentimentScore: 0 }),
+    );
+  readonly understandingSteps: FakeGeminiStep[] = [];
   /** When set, requests with another key get Google's 400 API_KEY_INVALID. */
   expectedApiKey: string | undefined;
   private readonly steps: FakeGeminiStep[] = [];
@@ -124,8 +139,15 @@ export class FakeGeminiServer {
     return this.steps.length;
   }
 
+  /** Chat (and re-rank) generation requests; intent classifications are in `understandingRequests`. */
   get generateRequests(): RecordedGeminiRequest[] {
-    return this.requests.filter((r) => r.action === 'generateContent' || r.action === 'streamGenerateContent');
+    return this.requests.filter(
+      (r) => (r.action === 'generateContent' || r.action === 'streamGenerateContent') && !isUnderstanding(r.body),
+    );
+  }
+
+  get understandingRequests(): RecordedGeminiRequest[] {
+    return this.requests.filter((r) => r.action === 'generateContent' && isUnderstanding(r.body));
   }
 
   get embedRequests(): RecordedGeminiRequest[] {
@@ -136,6 +158,7 @@ export class FakeGeminiServer {
     this.requests.length = 0;
     this.steps.length = 0;
     this.embedErrors.length = 0;
+    this.understandingSteps.length = 0;
   }
 
   async close(): Promise<void> {
@@ -192,7 +215,9 @@ export class FakeGeminiServer {
       case 'streamGenerateContent': {
         const invalid = validateGenerateBody(body);
         if (invalid) return sendError(res, 400, invalid);
-        const step = this.steps.shift() ?? this.defaultReply(record);
+        const step = isUnderstanding(body)
+          ? (this.understandingSteps.shift() ?? this.understandingReply(record))
+          : (this.steps.shift() ?? this.defaultReply(record));
         return record.action === 'generateContent' ? this.answerUnary(step, res) : this.answerStream(step, res);
       }
       case 'batchEmbedContents':

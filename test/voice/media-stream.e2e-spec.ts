@@ -2,6 +2,7 @@ import { TranscriptService } from 'src/session/transcript.service';
 import { TWILIO_FRAME_BYTES } from 'src/voice/audio/frame-packer';
 import { sineTone } from 'src/voice/audio/tone';
 import { callSid } from 'test/factories/voice.factory';
+import { FakeGeminiServer } from 'test/fakes/fake-gemini.server';
 import { FakeGeminiLiveServer } from 'test/fakes/fake-gemini-live.server';
 import { plumbingDocumentsFactory } from 'test/rag/knowledge-documents-factory';
 import { ingestDocuments } from 'test/rag/knowledge-test-helpers';
@@ -104,6 +105,39 @@ describe('WS /media-stream ⇄ Gemini Live', () => {
         payload: { interrupted: true },
       }),
     ]);
+  });
+
+  it("records the caller's intent and sentiment per turn and keeps from, to and the caller's country on the session", async () => {
+    const tenant = await createVoiceTenant(t);
+    const idx = live.sessions.length;
+    const caller = await placeCall(t, tenant);
+    // With a Gemini key, the reading is Gemini's structured output (the REST fake's scripted answer).
+    app.rest.understandingSteps.push(
+      FakeGeminiServer.text(
+        JSON.stringify({ intent: 'complaint', confidence: 0.9, sentiment: 'negative', sentimentScore: -0.7 }),
+      ),
+    );
+    caller.start({ from: '+14155550123', to: tenant.number, callerCountry: 'US' });
+    const session = await live.session(idx);
+    await session.next((m) => !!m.clientContent);
+    session.send({ serverContent: { inputTranscription: { text: 'I am not happy, nobody called me back.' } } });
+    session.send({ serverContent: { outputTranscription: { text: 'I am sorry to hear that.' } } });
+    session.send({ serverContent: { turnComplete: true } });
+    caller.stop();
+    await caller.waitClosed();
+    const transcript = await waitTranscript(tenant.businessId, caller.o.callSid);
+    expect(transcript?.messages[0]).toMatchObject({
+      role: 'user',
+      content: 'I am not happy, nobody called me back.',
+      intent: { name: 'complaint' },
+      sentiment: { label: 'negative' },
+    });
+    const view = await t.http
+      .get(`/admin/business/${tenant.businessId}/sessions/${caller.o.callSid}`)
+      .set(t.admin)
+      .expect(200);
+    expect(view.body.clientMetadata).toEqual({ from: '+14155550123', to: tenant.number, callerCountry: 'US' });
+    expect(view.body.transcript[0].intent.name).toBe('complaint');
   });
 
   it('apologises and ends the call when the model drops mid-call with nothing to resume', async () => {

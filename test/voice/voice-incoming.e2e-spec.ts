@@ -35,6 +35,7 @@ describe('POST /voice/incoming', () => {
       CallSid: callSid(),
       To: tenant.number,
       From: '+14155550199',
+      CallerCountry: 'US',
       AccountSid: 'AC00000000000000000000000000000000',
     };
     const res = await post(
@@ -47,6 +48,10 @@ describe('POST /voice/incoming', () => {
     expect(res.text).toContain(`<Parameter name="businessId" value="${tenant.businessId}"/>`);
     expect(res.text).toContain(`<Parameter name="callSid" value="${params.CallSid}"/>`);
     expect(res.text).toMatch(/<Parameter name="ticket" value="[A-Za-z0-9_-]{24}"\/>/);
+    // The session metadata of the call (turn context metadata.from / .to / .callerCountry) rides on the stream.
+    expect(res.text).toContain('<Parameter name="from" value="+14155550199"/>');
+    expect(res.text).toContain(`<Parameter name="to" value="${tenant.number}"/>`);
+    expect(res.text).toContain('<Parameter name="callerCountry" value="US"/>');
   });
 
   it('routes by the business_id query parameter, which is part of the signed URL', async () => {

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
+import { IsNotEmpty, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
 
 /** Upper bound enforced by the DTO; the configured MAX_MESSAGE_CHARS (lower) is enforced by ChatService. */
 export const ABSOLUTE_MAX_MESSAGE_CHARS = 100_000;
@@ -14,12 +14,14 @@ export class ChatRequestDto {
   @ApiPropertyOptional({
     example: '3f1c2b9e-7d4a-4e55-9a51-0c6f3f2d8b10',
     description:
-      'Omit to start a new session (the server generates the id and returns it). 8–128 chars of [A-Za-z0-9_-]; a client-made id should be a random UUID. An id the server has never seen starts a new session; an existing one needs its session_token. Ids shaped like a Twilio CallSid (CA + 32 hex) are refused with 403.',
+      'Omit (or send "new") to start a new session (the server generates the id and returns it). 8–128 chars of [A-Za-z0-9_-]; a client-made id should be a random UUID. An id the server has never seen starts a new session; an existing one needs its session_token. Ids shaped like a Twilio CallSid (CA + 32 hex) are refused with 403.',
   })
   // Absent is allowed, null is not: a null id must not become a session called "null".
   @ValidateIf((_o, v) => v !== undefined)
   @IsString()
-  @Matches(/^[A-Za-z0-9_-]{8,128}$/, { message: 'session_id must be 8–128 characters of A-Z, a-z, 0-9, _ or -' })
+  @Matches(/^(?:new|[A-Za-z0-9_-]{8,128})$/, {
+    message: 'session_id must be "new" or 8–128 characters of A-Z, a-z, 0-9, _ or -',
+  })
   session_id?: string;
 
   @ApiPropertyOptional({
@@ -36,6 +38,18 @@ export class ChatRequestDto {
   @IsString()
   @MaxLength(ABSOLUTE_MAX_MESSAGE_CHARS)
   message: string;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }] },
+    example: { page: 'https://goaccel.ai/pricing', plan: 'pro', locale: 'en-US' },
+    description:
+      'Facts about the session (page URL, plan, locale, referrer…), merged into it key by key, later values winning; rules read them as metadata.<key>. At most 20 keys matching ^[A-Za-z0-9_.-]{1,40}$, values string/number/boolean, 2 KB as JSON.',
+  })
+  // Checked in depth by ChatService (one coded error naming the problem); here only "present means an object".
+  @ValidateIf((_o, v) => v !== undefined)
+  @IsObject()
+  metadata?: Record<string, unknown>;
 
   @ApiPropertyOptional({ example: 'sales', description: 'Id of the clicked CTA button' })
   @IsOptional()

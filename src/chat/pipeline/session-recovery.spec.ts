@@ -10,6 +10,8 @@ const msg = (
   content,
   toolName: role === 'tool' ? 'create_contact' : null,
   payload,
+  intent: null,
+  sentiment: null,
   createdAt: '2026-11-25T10:00:00.000Z',
 });
 
@@ -42,6 +44,22 @@ describe(recoverSession.name, () => {
     expect(state.crm).toEqual({ contactId: 'ct_9' });
     expect(state.conversation).toMatchObject({ greeted: true, turnCount: 3 });
     expect(state.metadata.recoveredFromTranscript).toBe(true);
+  });
+
+  it('merges the client metadata each user message sent, later values winning, and skips malformed ones', () => {
+    const state = recoverSession(
+      'acme',
+      'session-1',
+      transcript([
+        msg('user', 'hi', { metadata: { page: '/home', plan: 'free' } }),
+        msg('assistant', 'Welcome!'),
+        msg('user', 'prices?', { metadata: { page: '/pricing' } }),
+        msg('user', 'hm', { metadata: { 'bad key!': 1 } }),
+      ]),
+      'US',
+      20,
+    );
+    expect(state.clientMetadata).toEqual({ plan: 'free', page: '/pricing' });
   });
 
   it('keeps only the last MAX_HISTORY_TURNS exchanges for the model', () => {

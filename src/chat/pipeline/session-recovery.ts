@@ -1,12 +1,13 @@
 import type { LlmTurn } from 'src/chat/llm-provider.port';
 import { captureLead } from 'src/conversation/lead-capture';
+import { mergeMetadata, metadataProblem, type SessionMetadata } from 'src/conversation/session-metadata';
 import { newSessionState, SessionState } from 'src/conversation/session-state';
 import type { Transcript } from 'src/session/transcript.service';
 
 /**
  * Rebuilds a session whose live state is gone (Redis eviction or restart) from its durable transcript: the lead
  * fields are re-derived from the user's own messages by the same deterministic capture, the CRM ids come from the
- * stored tool results, and the model window is the last `maxTurns` stored exchanges. Nothing is re-sent to a model.
+ * stored tool results, the client metadata from the user messages that sent it, and the model window is the last `maxTurns` stored exchanges. Nothing is re-sent to a model.
  */
 export function recoverSession(
   businessId: string,
@@ -23,6 +24,10 @@ export function recoverSession(
       state.captured = lead.captured;
       state.locks = lead.locks;
       turns.push({ role: 'user', text: message.content });
+      // Client metadata is stored with the message that sent it; re-checked, as anything read back from storage.
+      const metadata = message.payload?.metadata;
+      if (metadata !== undefined && metadataProblem(metadata) === null)
+        state.clientMetadata = mergeMetadata(state.clientMetadata, metadata as SessionMetadata);
     } else if (message.role === 'assistant') {
       turns.push({ role: 'model', text: message.content });
       state.conversation.turnCount += 1;

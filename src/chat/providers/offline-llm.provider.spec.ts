@@ -1,5 +1,5 @@
 import type { LlmRequest } from 'src/chat/llm-provider.port';
-import { OfflineLlmProvider } from 'src/chat/providers/offline-llm.provider';
+import { isBoilerplate, OfflineLlmProvider } from 'src/chat/providers/offline-llm.provider';
 import type { ToolDeclaration } from 'src/crm/crm-tools.port';
 
 const createContact: ToolDeclaration = {
@@ -146,6 +146,74 @@ describe(OfflineLlmProvider.name, () => {
       ),
     );
     expect(out.text).toMatch(/^Thank you, <b>Ann<\/b>\. I've passed your details/);
+  });
+
+  it('answers the question asked on the turn the contact is created, after thanking the visitor', async () => {
+    const out = await sut.generate(
+      request(
+        {
+          captured: { firstName: 'Ann' },
+          missing: [],
+          passages: [passage('We work with HVAC companies across the country. Our office has parking.')],
+        },
+        {
+          turns: [
+            { role: 'user', text: 'Do you work with HVAC companies?' },
+            { role: 'model', toolCalls: [{ name: 'create_contact', args: {} }] },
+            { role: 'tool', results: [{ name: 'create_contact', response: { ok: true } }] },
+          ],
+        },
+      ),
+    );
+    expect(out.text).toMatch(/^Thank you, <b>Ann<\/b>\. I've passed your details[\s\S]*We work with HVAC companies/);
+    expect(out.text).not.toContain('parking');
+  });
+
+  it.each([
+    ['thanks', /^You're welcome! I'm glad I could help\.<br><br>May I have your name\?$/],
+    ['goodbye', /^Thanks for chatting with Acme\. Have a great day!$/],
+    ['greeting', /^Hello! How can I help you today\?/],
+    ['smalltalk', /^I'm the Acme virtual assistant/],
+  ])('answers the %s intent with small talk, without searching the passages', async (intent, expected) => {
+    const out = await sut.generate(request({ intent, passages: [passage('We are open Monday to Friday.')] }));
+    expect(out.text).toMatch(expected);
+  });
+
+  it('prefaces the answer to a complaint with an apology', async () => {
+    const out = await sut.generate(
+      request({ intent: 'complaint', passages: [passage('Our opening hours are Monday to Friday from 8am to 6pm.')] }),
+    );
+    expect(out.text).toMatch(/^I'm sorry to hear that, and I want to help\. Here is what I found: Our opening hours/);
+  });
+
+  it('never answers with navigation or listing boilerplate, even when it shares the question words', async () => {
+    const out = await sut.generate(
+      request(
+        {
+          passages: [
+            passage(
+              'GoAccel Explained: The All-In-One Growth System by goawayhacker | Jan 1, 2026 | Uncategorized | 0 comments Submit a Comment Cancel reply',
+            ),
+            passage('GoAccel helps service businesses grow faster with marketing and software. Contact us today.'),
+          ],
+          businessName: 'GoAccel',
+        },
+        { turns: [{ role: 'user', text: 'What does GoAccel do?' }] },
+      ),
+    );
+    expect(out.text).toMatch(/^Here is what I found: GoAccel helps service businesses grow faster/);
+    expect(out.text).not.toMatch(/goawayhacker|Uncategorized/);
+  });
+
+  it.each([
+    ['by goawayhacker | Jan 1, 2026 | Uncategorized | 0 comments', true],
+    ['Home | About | Services | Contact', true],
+    ['HVAC Contractor High Performance Website System HVAC Contractor Customer Acquisition System', true],
+    ['Submit a Comment Cancel reply', true],
+    ['We answer calls within five minutes, every day of the week.', false],
+    ['Our HVAC Growth Plan includes a website and Google Ads.', false],
+  ])('isBoilerplate("%s") is %s', (sentence, expected) => {
+    expect(isBoilerplate(sentence)).toBe(expected);
   });
 
   it('streams the same text it generates', async () => {

@@ -14,6 +14,26 @@ const QUESTIONS: Record<CapturedField, string> = {
   company: 'Which company are you with?',
 };
 const CLOSING_QUESTION = 'Is there anything else I can help you with?';
+
+/**
+ * Small talk gets small talk (by the message's intent), not a knowledge-base search: "thanks" is not a question the
+ * site answers. `ask` says whether the usual follow-up question (next lead field, or "anything else?") comes after.
+ */
+const SMALL_TALK: Record<string, { reply: (business: string) => string; ask: boolean }> = {
+  greeting: { reply: () => 'Hello! How can I help you today?', ask: true },
+  thanks: { reply: () => "You're welcome! I'm glad I could help.", ask: true },
+  goodbye: { reply: (b) => `Thanks for chatting with ${b}. Have a great day!`, ask: false },
+  smalltalk: {
+    reply: (b) =>
+      `I'm the ${b} virtual assistant, and I'm doing well, thanks for asking! I'm here to help with anything about ${b}.`,
+    ask: true,
+  },
+};
+/** Said before the answer, so the visitor hears they were understood. */
+const PREFACE: Record<string, string> = {
+  complaint: "I'm sorry to hear that, and I want to help.",
+  human_handoff: "I understand you'd like to talk to a person; the team can follow up with you directly.",
+};
 const MAX_ANSWER_SENTENCES = 2;
 const MAX_SUMMARY_CHARS = 1200;
 const STOPWORDS = new Set(
@@ -79,18 +99,23 @@ export class OfflineLlmProvider extends LlmProvider {
   private compose(request: LlmRequest): string {
     const lastTool = [...request.turns].reverse().find((t) => t.role !== 'model');
     const question = request.grounding.missing.length ? QUESTIONS[request.grounding.missing[0]] : CLOSING_QUESTION;
-    if (lastTool?.role === 'tool') {
-      const ok = lastTool.results.every((r) => r.response.ok === true);
-      const name = request.grounding.captured.firstName;
-      const body = ok
-        ? `Thank you${name ? `, <b>${escapeHtml(name)}</b>` : ''}. I've passed your details to the ${escapeHtml(request.grounding.businessName)} team and someone will be in touch soon.`
-        : `Thank you${name ? `, <b>${escapeHtml(name)}</b>` : ''}. I couldn't save your details just now, but the ${escapeHtml(request.grounding.businessName)} team can still help you.`;
-      return `${body}<br><br>${question}`;
-    }
     const lastUser = [...request.turns]
       .reverse()
       .find((t): t is Extract<LlmTurn, { role: 'user' }> => t.role === 'user');
     const text = lastUser?.text ?? '';
+    const { businessName, intent } = request.grounding;
+    if (lastTool?.role === 'tool') {
+      const ok = lastTool.results.every((r) => r.response.ok === true);
+      const name = request.grounding.captured.firstName;
+      const body = ok
+        ? `Thank you${name ? `, <b>${escapeHtml(name)}</b>` : ''}. I've passed your details to the ${escapeHtml(businessName)} team and someone will be in touch soon.`
+        : `Thank you${name ? `, <b>${escapeHtml(name)}</b>` : ''}. I couldn't save your details just now, but the ${escapeHtml(businessName)} team can still help you.`;
+      // The contact may be created on a later turn than the one that gave the details (a booking reply came first):
+      // the question this turn asked still deserves its answer.
+      const pending = looksLikeQuestion(text) && !valuesGiven(text, request.grounding.captured).length;
+      const answer = pending ? `<br><br>${this.answer(text, request.grounding.passages, businessName)}` : '';
+      return `${body}${answer}<br><br>${question}`;
+    }
     // "I'm Jane, jane@x.com" is not a question: searching the knowledge base for it only returns noise.
     const given = valuesGiven(text, request.grounding.captured);
     if (given.length && !looksLikeQuestion(text)) {
@@ -99,20 +124,32 @@ export class OfflineLlmProvider extends LlmProvider {
       const thanks = `Thanks${name ? `, <b>${escapeHtml(name)}</b>` : ''}.`;
       return `${noted.length ? `${thanks} I've noted ${noted.join(' and ')}.` : thanks}<br><br>${question}`;
     }
-    return `${this.answer(text, request.grounding.passages, request.grounding.businessName)}<br><br>${question}`;
+    const smallTalk = intent ? SMALL_TALK[intent] : undefined;
+    if (smallTalk) {
+      const reply = escapeHtml(smallTalk.reply(businessName));
+      return smallTalk.ask ? `${reply}<br><br>${question}` : reply;
+    }
+    const preface = intent && PREFACE[intent] ? `${PREFACE[intent]} ` : '';
+    return `${preface}${this.answer(text, request.grounding.passages, businessName)}<br><br>${question}`;
   }
 
   private answer(question: string, passages: RetrievedPassage[], businessName: string): string {
     const wanted = terms(question);
+    // "What does GoAccel do?": the name is the only content word, so sentences that say what the business is or
+    // does ("GoAccel delivers…", "We help…") are the answer, not every sentence that happens to mention it.
+    const aboutBusiness = [...terms(businessName)].some((t) => wanted.has(t));
+    const definition = definitionPattern(businessName);
     const best = passages
       .flatMap((p, rank) => {
         // A title that matches the question ("Opening hours") vouches for its page's sentences.
         const titleScore = overlap(wanted, terms(p.title ?? '')) * 0.5;
         return sentencesOf(p.text).map(({ s, have }, position) => {
+          if (isBoilerplate(s)) return { s, score: 0 };
           const own = overlap(wanted, have);
           // Beyond its opening sentence, a page's sentences must match the question themselves.
           const relevant = own > 0 || (titleScore > 0 && position === 0);
-          return { s, score: relevant ? own + titleScore - rank * 0.01 - position * 0.001 : 0 };
+          const defines = aboutBusiness && definition.test(s) ? 1 : 0;
+          return { s, score: relevant ? own + titleScore + defines - rank * 0.01 - position * 0.001 : 0 };
         });
       })
       .filter((c) => c.score > 0)
@@ -138,6 +175,31 @@ function valuesGiven(text: string, captured: CapturedFields): string[] {
       if (value.startsWith('+')) return digits.length >= 7 && value.replace(/\D/g, '').endsWith(digits.slice(-7));
       return lower.includes(value.toLowerCase());
     });
+}
+
+/**
+ * Navigation, listing and comment-form text that crawls keep ("by goawayhacker | Jan 1, 2026 | Uncategorized |
+ * 0 comments Submit a Comment Cancel reply", "Home | About | Contact"): never an answer, whatever words it shares
+ * with the question.
+ */
+const BOILERPLATE =
+  /\bby [\w.-]+ \||\|\s*\d+ comments?\b|submit a comment|cancel reply|leave a (reply|comment)|read more\b|skip to (main )?content|all rights reserved|\buncategorized\b|posted in\b|previous post|next post/i;
+
+export function isBoilerplate(sentence: string): boolean {
+  if (BOILERPLATE.test(sentence)) return true;
+  if ((sentence.match(/\|/g) ?? []).length >= 2) return true;
+  // Menus and button rows: a run of capitalised words with hardly a lower-case word in between.
+  const words = sentence.split(/\s+/).filter((w) => /[A-Za-z]/.test(w));
+  const capitalised = words.filter((w) => /^[A-Z0-9]/.test(w)).length;
+  return words.length >= 6 && capitalised / words.length >= 0.8;
+}
+
+function definitionPattern(businessName: string): RegExp {
+  const name = businessName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(
+    `^(?:[^.]{0,40}\\b)?(?:${name}|we)(?:'s)?\\s+(?:is|are|helps?|delivers?|provides?|offers?|builds?|gives?|makes?|combines?|works?)\\b`,
+    'i',
+  );
 }
 
 function looksLikeQuestion(text: string): boolean {

@@ -18,6 +18,20 @@ export class TranscriptMessageDto {
   @ApiProperty({ example: 'What are your opening hours?' }) content: string;
   @ApiProperty({ nullable: true, type: String, example: null }) toolName: string | null;
   @ApiProperty({ nullable: true, type: Object, example: null }) payload: Record<string, unknown> | null;
+  @ApiProperty({
+    nullable: true,
+    type: Object,
+    example: { name: 'pricing', confidence: 0.82 },
+    description: 'User messages: the intent the message was read with',
+  })
+  intent: { name: string; confidence: number } | null;
+  @ApiProperty({
+    nullable: true,
+    type: Object,
+    example: { label: 'neutral', score: 0 },
+    description: 'User messages: positive | neutral | negative, score -1..1',
+  })
+  sentiment: { label: string; score: number } | null;
   @ApiProperty({ example: '2026-11-25T14:30:00.000Z' }) createdAt: string;
 }
 
@@ -32,6 +46,11 @@ export class SessionDetailsDto {
   locks: Record<string, boolean>;
   @ApiProperty({ type: SessionCrmDto }) crm: SessionCrmDto;
   @ApiProperty({ example: { provider: 'offline', offline: true } }) metadata: Record<string, unknown>;
+  @ApiProperty({
+    example: { page: 'https://goaccel.ai/pricing', plan: 'pro' },
+    description: 'What the client sent as `metadata` (calls: from, to, callerCountry); the turn context `metadata.*`',
+  })
+  clientMetadata: Record<string, string | number | boolean>;
   @ApiProperty({ example: { greeted: true, turnCount: 4, awaitingField: 'phone', currentCtaId: null } })
   conversation: Record<string, unknown> | null;
   @ApiProperty({ nullable: true, type: String, example: 'The visitor asked about pricing.' }) summary: string | null;

@@ -25,6 +25,19 @@ export class MessageEntity {
   @Column({ type: 'jsonb', nullable: true })
   payload: Record<string, unknown> | null;
 
+  /** User rows: the intent and sentiment the message was read with; null on other rows and older ones. */
+  @Column({ type: 'varchar', length: 40, nullable: true })
+  intent: string | null;
+
+  @Column({ name: 'intent_confidence', type: 'real', nullable: true })
+  intentConfidence: number | null;
+
+  @Column({ type: 'varchar', length: 8, nullable: true })
+  sentiment: string | null;
+
+  @Column({ name: 'sentiment_score', type: 'real', nullable: true })
+  sentimentScore: number | null;
+
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 }

@@ -27,6 +27,21 @@ export class BusinessConfigDto {
   @ApiProperty({ example: 'US' }) defaultCountry: string;
   @ApiProperty({ example: {} }) ctaTree: Record<string, unknown>;
   @ApiProperty({ example: [] }) rules: unknown[];
+  @ApiProperty({
+    type: 'array',
+    items: {
+      type: 'object',
+      required: ['name', 'examples'],
+      properties: {
+        name: { type: 'string' },
+        description: { type: 'string' },
+        examples: { type: 'array', items: { type: 'string' } },
+      },
+    },
+    example: [{ name: 'industries', examples: ['Do you work with plumbers?'] }],
+  })
+  intents: Array<{ name: string; description?: string; examples: string[] }>;
+  @ApiProperty({ example: 'America/New_York' }) timezone: string;
   @ApiProperty({ example: {} }) experiments: Record<string, unknown>;
   @ApiProperty({ example: [] }) allowedOrigins: string[];
   @ApiProperty({ example: {} }) settings: Record<string, unknown>;
@@ -56,6 +71,8 @@ const BUSINESS_CONFIG_EXAMPLE: BusinessConfigDto = {
   defaultCountry: 'US',
   ctaTree: {},
   rules: [],
+  intents: [],
+  timezone: 'America/New_York',
   experiments: {},
   allowedOrigins: ['https://goaccel.ai'],
   settings: {},

@@ -203,6 +203,37 @@ export class UpsertBusinessDto {
   @IsArray()
   rules?: unknown[] | null;
 
+  @ApiPropertyOptional({
+    description:
+      'Intents of this business on top of the built-ins (greeting, thanks, goodbye, human_handoff, appointment, pricing, complaint, smalltalk, other). Names match ^[a-z][a-z0-9_]{0,39}$, unique, 1–200 examples each; a built-in name adds examples to that built-in, and "other" takes none.',
+    type: 'array',
+    nullable: true,
+    items: {
+      type: 'object',
+      required: ['name', 'examples'],
+      properties: {
+        name: { type: 'string', pattern: '^[a-z][a-z0-9_]{0,39}$' },
+        description: { type: 'string' },
+        examples: { type: 'array', items: { type: 'string' }, minItems: 1, maxItems: 200 },
+      },
+    },
+    example: [{ name: 'industries', examples: ['Do you work with plumbers?', 'Is this for HVAC companies?'] }],
+  })
+  @Clearable()
+  @IsArray()
+  intents?: unknown[] | null;
+
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: 'America/New_York',
+    description: 'IANA time zone of the business (default UTC): the local time rules and flows see',
+  })
+  @Clearable()
+  @IsString()
+  @MaxLength(64)
+  timezone?: string | null;
+
   @ApiPropertyOptional({ example: { greetingVariant: 'b' } })
   @Clearable()
   @IsObject()

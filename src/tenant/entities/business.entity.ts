@@ -1,6 +1,7 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn, VersionColumn } from 'typeorm';
 
 import type { CtaTree } from 'src/tenant/cta-tree';
+import type { TenantIntent } from 'src/tenant/intents';
 
 export type WidgetPosition = 'center' | 'bottom-right' | 'bottom-left';
 
@@ -71,6 +72,14 @@ export class BusinessEntity {
 
   @Column({ type: 'jsonb', default: () => "'[]'::jsonb" })
   rules: unknown[];
+
+  /** The business's own intents, on top of the built-ins (see src/tenant/intents.ts). */
+  @Column({ type: 'jsonb', default: () => "'[]'::jsonb" })
+  intents: TenantIntent[];
+
+  /** IANA zone of the business: the turn context's local time (`time.*`). */
+  @Column({ type: 'varchar', length: 64, default: 'UTC' })
+  timezone: string;
 
   @Column({ type: 'jsonb', default: () => "'{}'::jsonb" })
   experiments: Record<string, unknown>;

@@ -4,6 +4,7 @@ import type { KnowledgeRetriever } from 'src/rag/knowledge-retriever.port';
 import type { SessionStore } from 'src/session/session-store.port';
 import type { TranscriptService } from 'src/session/transcript.service';
 import type { TenantService } from 'src/tenant/tenant.service';
+import type { UnderstandingService } from 'src/understanding/understanding.service';
 import type { CallTicketStore } from 'src/voice/call/call-ticket.store';
 import type { VoiceConfigService } from 'src/voice/config/voice-config.service';
 import type { LiveModelConnector } from 'src/voice/live/live-model.port';
@@ -21,6 +22,8 @@ export interface CallDeps {
   transcripts: TranscriptService;
   sessions: SessionStore;
   metrics: VoiceMetrics;
+  /** Reads each caller turn's intent and sentiment for the transcript and analytics. */
+  understanding: UnderstandingService;
   apologyClip: Buffer;
   startTimeoutMs: number;
   streamUrl(): string;

@@ -12,6 +12,7 @@ import { SessionStore } from 'src/session/session-store.port';
 import { TranscriptService } from 'src/session/transcript.service';
 import { TenantService } from 'src/tenant/tenant.service';
 import { TenantLifecycle } from 'src/tenant/tenant-lifecycle';
+import { UnderstandingService } from 'src/understanding/understanding.service';
 import { renderApologyChime } from 'src/voice/call/apology-clip';
 import type { CallDeps } from 'src/voice/call/call-deps';
 import { CallSession } from 'src/voice/call/call-session';
@@ -50,6 +51,7 @@ export class CallSessionFactory implements OnModuleInit, OnApplicationShutdown {
     instructions: SystemInstructionBuilder,
     crmTools: CrmTools,
     knowledge: KnowledgeRetriever,
+    understanding: UnderstandingService,
   ) {
     const apologyClip = renderApologyChime();
     this.deps = {
@@ -63,6 +65,7 @@ export class CallSessionFactory implements OnModuleInit, OnApplicationShutdown {
       transcripts,
       sessions,
       metrics,
+      understanding,
       apologyClip,
       startTimeoutMs: config.get('VOICE_START_TIMEOUT_MS'),
       track: (p) => {

@@ -4,6 +4,7 @@ import type { LiveServerMessage } from '@google/genai';
 import { Logger } from '@nestjs/common';
 
 import { LEAK_FALLBACK } from 'src/conversation/instruction-leak';
+import type { SessionState } from 'src/conversation/session-state';
 import type { SystemInstructionBuilder } from 'src/conversation/system-instruction.builder';
 import type { CrmTools } from 'src/crm/crm-tools.port';
 import type { KnowledgeRetriever } from 'src/rag/knowledge-retriever.port';
@@ -11,6 +12,8 @@ import type { SessionStore } from 'src/session/session-store.port';
 import type { TranscriptService } from 'src/session/transcript.service';
 import type { TenantService } from 'src/tenant/tenant.service';
 import type { TenantConfig } from 'src/tenant/tenant-config';
+import type { UnderstandingService } from 'src/understanding/understanding.service';
+import type { MessageUnderstanding } from 'src/understanding/understanding.types';
 import type { CallDeps } from 'src/voice/call/call-deps';
 import { CallSession } from 'src/voice/call/call-session';
 import type { CallTicketStore } from 'src/voice/call/call-ticket.store';
@@ -48,6 +51,13 @@ function setup(voice: Partial<VoiceRuntimeConfig> = {}, signedWith = TOKEN) {
   })();
   const outcomes: string[] = [];
   const recordTurn = jest.fn((_turn: unknown) => Promise.resolve());
+  const saved: SessionState[] = [];
+  const understand = jest.fn((_business: unknown, text: string) =>
+    Promise.resolve<MessageUnderstanding>({
+      intent: { name: /happy/.test(text) ? 'complaint' : 'other', confidence: 0.7, source: 'offline' },
+      sentiment: /happy/.test(text) ? { label: 'negative', score: -0.6 } : { label: 'neutral', score: 0 },
+    }),
+  );
   const deps: CallDeps = {
     tenants: strictMock<TenantService>({
       getCached: () =>
@@ -88,25 +98,32 @@ function setup(voice: Partial<VoiceRuntimeConfig> = {}, signedWith = TOKEN) {
     crmTools: strictMock<CrmTools>({ declarations: () => Promise.resolve([]) }),
     knowledge: strictMock<KnowledgeRetriever>(),
     transcripts: strictMock<TranscriptService>({ recordTurn }),
-    sessions: strictMock<SessionStore>({ get: () => Promise.resolve(null), save: () => Promise.resolve() }),
+    sessions: strictMock<SessionStore>({
+      get: () => Promise.resolve(null),
+      save: (state: SessionState) => {
+        saved.push(state);
+        return Promise.resolve();
+      },
+    }),
     metrics: new VoiceMetrics(),
+    understanding: strictMock<UnderstandingService>({ understand }),
     apologyClip: Buffer.alloc(800, 0xff),
     startTimeoutMs: 1000,
     streamUrl: () => STREAM_URL,
     track: () => undefined,
   };
   const sut = new CallSession(deps, transport, twilioSignature(signedWith, STREAM_URL));
-  const start = (ticket = 'good') =>
+  const start = (ticket = 'good', extra: Record<string, string> = {}) =>
     sut.handle({
       event: 'start',
       streamSid: 'MZ1',
-      start: { streamSid: 'MZ1', callSid, customParameters: { businessId: 'acme', callSid, ticket } },
+      start: { streamSid: 'MZ1', callSid, customParameters: { businessId: 'acme', callSid, ticket, ...extra } },
     });
   const fromModel = (m: ModelMessage) =>
     (connector.connect.mock.calls[0] as unknown as [unknown, LiveSessionCallbacks])[1].onMessage(
       m as LiveServerMessage,
     );
-  return { sut, sent, closes, connector, model, deps, outcomes, start, fromModel, recordTurn };
+  return { sut, sent, closes, connector, model, deps, outcomes, start, fromModel, recordTurn, saved, understand };
 }
 
 const flush = async () => {
@@ -149,6 +166,56 @@ describe(CallSession.name, () => {
     expect(closes).toEqual([{ code: 1000, reason: 'call ended' }]);
     expect(model.close).toHaveBeenCalledTimes(1);
     expect(outcomes).toEqual(['time_limit']);
+  });
+
+  it("keeps the caller's number, the number called and the country as session metadata, dropping malformed ones", async () => {
+    const { saved, start, sut } = setup();
+    start('good', { from: '+14155552671', to: '+18559150747', callerCountry: 'US' });
+    await flush();
+    sut.handle({ event: 'stop', streamSid: 'MZ1' });
+    await flush();
+    expect(saved.at(-1)!.clientMetadata).toEqual({ from: '+14155552671', to: '+18559150747', callerCountry: 'US' });
+
+    const withheld = setup();
+    withheld.start('good', { from: 'anonymous', to: '+18559150747', callerCountry: 'somewhere' });
+    await flush();
+    withheld.sut.handle({ event: 'stop', streamSid: 'MZ1' });
+    await flush();
+    expect(withheld.saved.at(-1)!.clientMetadata).toEqual({ to: '+18559150747' });
+  });
+
+  it('records each caller turn with its intent and sentiment, in the transcript and the analytics event', async () => {
+    const { fromModel, recordTurn, start, understand } = setup();
+    start();
+    await flush();
+    fromModel({ serverContent: { inputTranscription: { text: "I'm not happy with the service" } } });
+    fromModel({ serverContent: { outputTranscription: { text: 'I am sorry to hear that.' } } });
+    fromModel({ serverContent: { turnComplete: true } });
+    await flush();
+    expect(understand).toHaveBeenCalledWith(
+      expect.objectContaining({ businessId: 'acme' }),
+      "I'm not happy with the service",
+    );
+    expect(recordTurn).toHaveBeenCalledWith(
+      expect.objectContaining({
+        messages: [
+          {
+            role: 'user',
+            content: "I'm not happy with the service",
+            intent: { name: 'complaint', confidence: 0.7 },
+            sentiment: { label: 'negative', score: -0.6 },
+          },
+          { role: 'assistant', content: 'I am sorry to hear that.' },
+        ],
+        events: [
+          {
+            type: 'user_message',
+            payload: { intent: 'complaint', intentConfidence: 0.7, sentiment: 'negative', sentimentScore: -0.6 },
+          },
+          { type: 'assistant_message' },
+        ],
+      }),
+    );
   });
 
   it('plays the apology when the model cannot be reached and ends when Twilio echoes its mark', async () => {

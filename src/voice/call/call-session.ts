@@ -2,6 +2,7 @@ import type { LiveServerMessage } from '@google/genai';
 import { Logger } from '@nestjs/common';
 
 import { type LeakPolicy, leaksInstructions } from 'src/conversation/instruction-leak';
+import { mergeMetadata, type SessionMetadata } from 'src/conversation/session-metadata';
 import { newSessionState, SessionState } from 'src/conversation/session-state';
 import { InboundAudio, OutboundAudio } from 'src/voice/audio/call-audio';
 import { TWILIO_FRAME_BYTES } from 'src/voice/audio/frame-packer';
@@ -16,7 +17,14 @@ import { SAFE_LINE_PROMPT } from 'src/voice/call/spoken-leak';
 import type { CallTransport, StartFrame, TwilioInboundFrame } from 'src/voice/twilio/twilio-media.types';
 import { WS_NORMAL, WS_POLICY_VIOLATION, WS_TRY_AGAIN_LATER } from 'src/voice/twilio/twilio-media.types';
 import { isValidTwilioSignature } from 'src/voice/twilio/twilio-signature';
-import { STREAM_PARAM_BUSINESS, STREAM_PARAM_CALL, STREAM_PARAM_TICKET } from 'src/voice/twilio/twiml';
+import {
+  STREAM_PARAM_BUSINESS,
+  STREAM_PARAM_CALL,
+  STREAM_PARAM_CALLER_COUNTRY,
+  STREAM_PARAM_FROM,
+  STREAM_PARAM_TICKET,
+  STREAM_PARAM_TO,
+} from 'src/voice/twilio/twiml';
 
 type Phase = 'awaiting_start' | 'starting' | 'live' | 'ending' | 'ended';
 const CALL_SID = /^CA[0-9a-fA-F]{32}$/;
@@ -170,6 +178,7 @@ export class CallSession {
     this.onAuthenticated();
     const business = await this.deps.tenants.getCached(businessId);
     const state = (await this.deps.sessions.get(businessId, callSid)) ?? newSessionState(businessId, callSid, 'voice');
+    state.clientMetadata = mergeMetadata(state.clientMetadata, callerMetadata(frame.start.customParameters));
     const tools = new CallTools(
       this.deps.crmTools,
       this.deps.knowledge,
@@ -191,7 +200,10 @@ export class CallSession {
       this.deps.metrics,
       { businessId, callSid },
     );
-    const transcript = new CallTranscript(this.deps.transcripts, businessId, callSid, state, business.defaultCountry);
+    const transcript = new CallTranscript(this.deps.transcripts, businessId, callSid, state, business.defaultCountry, {
+      understand: (text) => this.deps.understanding.understand(business, text),
+      timezone: business.timezone,
+    });
     const leakPolicy: LeakPolicy = {
       protectedText: this.deps.instructions.protectedText(business, 'voice'),
       canary: this.deps.instructions.canary,
@@ -401,6 +413,25 @@ export class CallSession {
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
   }
+}
+
+const E164 = /^\+[1-9]\d{6,14}$/;
+const COUNTRY = /^[A-Z]{2}$/;
+
+/**
+ * The turn context's `metadata.from`, `metadata.to` and `metadata.callerCountry`: what Twilio's signed webhook said,
+ * carried on the authenticated stream. Anything not shaped like a number or a country code is left out (withheld
+ * caller ids arrive as "anonymous" or empty).
+ */
+function callerMetadata(params: Record<string, string>): SessionMetadata {
+  const metadata: SessionMetadata = {};
+  const from = params[STREAM_PARAM_FROM];
+  const to = params[STREAM_PARAM_TO];
+  const country = params[STREAM_PARAM_CALLER_COUNTRY];
+  if (from && E164.test(from)) metadata.from = from;
+  if (to && E164.test(to)) metadata.to = to;
+  if (country && COUNTRY.test(country)) metadata.callerCountry = country;
+  return metadata;
 }
 
 function isVoiced(pcmLittleEndian: Buffer): boolean {

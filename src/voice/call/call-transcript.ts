@@ -3,6 +3,13 @@ import { Logger } from '@nestjs/common';
 import { captureLead } from 'src/conversation/lead-capture';
 import type { SessionState } from 'src/conversation/session-state';
 import type { TranscriptService, TurnRecord } from 'src/session/transcript.service';
+import { buildTurnContext } from 'src/understanding/turn-context';
+import type { MessageUnderstanding } from 'src/understanding/understanding.types';
+
+export interface CallReading {
+  understand(text: string): Promise<MessageUnderstanding>;
+  timezone: string;
+}
 
 /**
  * The call's durable record: caller words (Gemini's input transcription) and assistant words (output transcription,
@@ -20,6 +27,7 @@ export class CallTranscript {
     private readonly callSid: string,
     private readonly state: SessionState,
     private readonly defaultCountry: string,
+    private readonly reading: CallReading,
   ) {}
 
   get pendingCallerText(): string {
@@ -50,16 +58,49 @@ export class CallTranscript {
     this.captureLead();
     const caller = this.callerText.trim();
     this.callerText = '';
-    const messages: TurnRecord['messages'] = [];
-    if (caller) messages.push({ role: 'user', content: caller });
     const payload = { ...(interrupted ? { interrupted: true } : {}), ...(replaced ? { replaced } : {}) };
-    if (assistantText) {
-      messages.push({ role: 'assistant', content: assistantText, ...(Object.keys(payload).length ? { payload } : {}) });
-    }
-    this.write(
-      messages,
-      messages.map((m) => ({ type: m.role === 'user' ? 'user_message' : 'assistant_message' })),
-    );
+    const assistant: TurnRecord['messages'] = assistantText
+      ? [{ role: 'assistant', content: assistantText, ...(Object.keys(payload).length ? { payload } : {}) }]
+      : [];
+    // The turn count as it stands now: the reading resolves later, inside the write chain.
+    const turnCount = this.state.conversation.turnCount;
+    if (assistantText) this.state.conversation.turnCount += 1;
+    if (!caller)
+      return this.write(
+        assistant,
+        assistant.map(() => ({ type: 'assistant_message' })),
+      );
+    // The caller's words are read (intent, sentiment) off the audio path; the rows still go out in call order.
+    this.write(async () => {
+      const understood = await this.reading.understand(caller);
+      const context = buildTurnContext({
+        message: caller,
+        state: { ...this.state, conversation: { ...this.state.conversation, turnCount } },
+        understanding: understood,
+        timezone: this.reading.timezone,
+      });
+      const user: TurnRecord['messages'][number] = {
+        role: 'user',
+        content: caller,
+        intent: context.intent,
+        sentiment: context.sentiment,
+      };
+      return {
+        messages: [user, ...assistant],
+        events: [
+          {
+            type: 'user_message',
+            payload: {
+              intent: context.intent.name,
+              intentConfidence: context.intent.confidence,
+              sentiment: context.sentiment.label,
+              sentimentScore: context.sentiment.score,
+            },
+          },
+          ...assistant.map(() => ({ type: 'assistant_message' as const })),
+        ],
+      };
+    });
   }
 
   recordCta(ctaId: string): void {
@@ -71,18 +112,25 @@ export class CallTranscript {
     return this.chain;
   }
 
-  private write(messages: TurnRecord['messages'], events: TurnRecord['events']): void {
-    if (!messages.length && !events.length) return;
-    const turn: TurnRecord = {
-      businessId: this.businessId,
-      sessionId: this.callSid,
-      channel: 'voice',
-      messages,
-      events,
-    };
+  /** Rows now, or a function producing them once earlier writes are done (so slow reads keep the call order). */
+  private write(
+    rowsOrLater: TurnRecord['messages'] | (() => Promise<Pick<TurnRecord, 'messages' | 'events'>>),
+    events: TurnRecord['events'] = [],
+  ): void {
+    if (Array.isArray(rowsOrLater) && !rowsOrLater.length && !events.length) return;
+    const rows = Array.isArray(rowsOrLater) ? () => Promise.resolve({ messages: rowsOrLater, events }) : rowsOrLater;
     // Serialised so transcript rows keep the order of the conversation.
     this.chain = this.chain
-      .then(() => this.transcripts.recordTurn(turn))
+      .then(rows)
+      .then(({ messages, events: turnEvents }) =>
+        this.transcripts.recordTurn({
+          businessId: this.businessId,
+          sessionId: this.callSid,
+          channel: 'voice',
+          messages,
+          events: turnEvents,
+        }),
+      )
       .catch((err: Error) =>
         this.logger.error({ businessId: this.businessId, err: err.message }, 'transcript write failed'),
       );

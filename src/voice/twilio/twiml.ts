@@ -6,6 +6,10 @@ import type { CallOutcome } from 'src/voice/call/call-ticket.store';
 export const STREAM_PARAM_BUSINESS = 'businessId';
 export const STREAM_PARAM_CALL = 'callSid';
 export const STREAM_PARAM_TICKET = 'ticket';
+/** The caller's number, the number called and the caller's country, from Twilio's signed webhook: session metadata. */
+export const STREAM_PARAM_FROM = 'from';
+export const STREAM_PARAM_TO = 'to';
+export const STREAM_PARAM_CALLER_COUNTRY = 'callerCountry';
 
 const VOICE_UNAVAILABLE =
   'Sorry, this line is not taking calls right now. Please try again later or visit our website. Goodbye.';
@@ -25,6 +29,7 @@ export function connectStreamTwiml(opts: {
   businessId: string;
   callSid: string;
   ticket: string;
+  caller?: { from?: string; to?: string; country?: string };
 }): string {
   const r = new twilio.twiml.VoiceResponse();
   // When the stream ends Twilio fetches `action`; its answer says goodbye or apologises depending on how it ended.
@@ -33,6 +38,10 @@ export function connectStreamTwiml(opts: {
   stream.parameter({ name: STREAM_PARAM_BUSINESS, value: opts.businessId });
   stream.parameter({ name: STREAM_PARAM_CALL, value: opts.callSid });
   stream.parameter({ name: STREAM_PARAM_TICKET, value: opts.ticket });
+  const caller = opts.caller ?? {};
+  if (caller.from) stream.parameter({ name: STREAM_PARAM_FROM, value: caller.from });
+  if (caller.to) stream.parameter({ name: STREAM_PARAM_TO, value: caller.to });
+  if (caller.country) stream.parameter({ name: STREAM_PARAM_CALLER_COUNTRY, value: caller.country });
   return r.toString();
 }
 

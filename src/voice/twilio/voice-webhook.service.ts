@@ -53,6 +53,7 @@ export class VoiceWebhookService {
       businessId,
       callSid,
       ticket,
+      caller: { from: input.params.From, to: input.params.To, country: input.params.CallerCountry },
     });
   }
 

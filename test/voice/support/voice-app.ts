@@ -8,6 +8,8 @@ import { bootTestApp } from 'test/support/test-app';
 /** The real app listening on a port, with the fake Gemini REST and Live servers its calls talk to. */
 export interface VoiceApp {
   t: TestApp;
+  /** The REST fake behind Live: scripts generateContent calls such as intent classification. */
+  rest: FakeGeminiServer;
   close(): Promise<void>;
 }
 
@@ -22,6 +24,7 @@ export async function startVoiceApp(live: FakeGeminiLiveServer): Promise<VoiceAp
   await t.app.listen(0, '127.0.0.1');
   return {
     t,
+    rest,
     close: async () => {
       await t.close();
       await live.stop();

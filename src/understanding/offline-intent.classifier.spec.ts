@@ -1,0 +1,57 @@
+import type { TenantConfig } from 'src/tenant/tenant-config';
+import { OfflineIntentClassifier } from 'src/understanding/offline-intent.classifier';
+import { GOACCEL_INTENTS, LABELLED_MESSAGES } from 'test/understanding/goaccel-intents';
+
+const goaccel = {
+  businessId: 'goaccel-website',
+  version: 1,
+  intents: GOACCEL_INTENTS,
+} as unknown as TenantConfig;
+
+describe(OfflineIntentClassifier.name, () => {
+  const sut = new OfflineIntentClassifier();
+
+  it('is certain of an exact example, whatever the case and punctuation', async () => {
+    expect((await sut.classify(goaccel, 'DO YOU WORK WITH PLUMBERS')).intent).toEqual({
+      name: 'industries',
+      confidence: 1,
+      source: 'offline',
+    });
+  });
+
+  it('answers other for an empty message and for one no intent comes near', async () => {
+    expect((await sut.classify(goaccel, '  ?! ')).intent.name).toBe('other');
+    const far = (await sut.classify(goaccel, 'zxqv wplk')).intent;
+    expect(far.name).toBe('other');
+    expect(far.confidence).toBeGreaterThan(0.5);
+  });
+
+  it("uses a tenant's new examples once its config version changes", async () => {
+    const before = { ...goaccel, intents: [] } as unknown as TenantConfig;
+    const after = {
+      ...goaccel,
+      version: 2,
+      intents: [{ name: 'franchise', examples: ['can I open a franchise location'] }],
+    } as unknown as TenantConfig;
+    expect((await sut.classify(before, 'can I open a franchise location')).intent.name).not.toBe('franchise');
+    expect((await sut.classify(after, 'can I open a franchise location')).intent.name).toBe('franchise');
+  });
+
+  it('names the intent of ≥ 85% of the labelled GoAccel messages (offline accuracy, printed)', async () => {
+    expect(LABELLED_MESSAGES.length).toBeGreaterThanOrEqual(150);
+    const misses: string[] = [];
+    for (const [text, expected] of LABELLED_MESSAGES) {
+      const { intent } = await sut.classify(goaccel, text);
+      if (intent.name !== expected)
+        misses.push(`  "${text}": expected ${expected}, got ${intent.name} (${intent.confidence})`);
+    }
+    const accuracy = 1 - misses.length / LABELLED_MESSAGES.length;
+    console.log(
+      [
+        `offline intent accuracy ${accuracy.toFixed(3)} over ${LABELLED_MESSAGES.length} messages; misses:`,
+        ...misses,
+      ].join('\n'),
+    );
+    expect(accuracy).toBeGreaterThanOrEqual(0.85);
+  });
+});
