@@ -1,5 +1,5 @@
 /**
- * HTTP layer benchmark: `npm run bench:http [-- --seconds 10 --connections 32 --rounds 2]`.
+ * HTTP layer benchmark: `npm run bench:http [-- --seconds 10 --connections 32 --rounds 2 --profile file.cpuprofile]`.
  *
  * Boots the real AppModule through the production bootstrap (options and `configureApp`, as bench:chat does, on real
  * Postgres and Redis) and, in the same process, a bare NestJS app with one `/health` controller built from the
@@ -11,6 +11,9 @@
  * Prints one JSON line (keys in /work/shared/BENCH.md).
  */
 import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { performance } from 'node:perf_hooks';
 
 import { Controller, Get, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -20,9 +23,25 @@ import { positiveIntArg } from './support/cli-args';
 import { ensureDatabase } from './support/ensure-database';
 import { getLoad, LoadResult } from './support/load';
 
+interface Run extends LoadResult {
+  /** Busy time of this (the servers') event loop per request: steadier on a shared machine than rates are. */
+  loopMsPerRequest: number;
+}
+
+/** One load run, with the main thread's busy time per request measured alongside. */
+async function measure(url: string): Promise<Run> {
+  const elu = performance.eventLoopUtilization();
+  const result = await getLoad(url, CONNECTIONS, SECONDS);
+  const busy = performance.eventLoopUtilization(elu);
+  return { ...result, loopMsPerRequest: busy.active / Math.max(1, result.total) };
+}
+
 const SECONDS = positiveIntArg('seconds', 10);
 const CONNECTIONS = positiveIntArg('connections', 32);
 const ROUNDS = positiveIntArg('rounds', 2);
+// `--profile <file>` writes a CPU profile of this thread during one extra app-only run after the measured rounds,
+// so the profiler's own cost never touches the printed figures.
+const PROFILE_FILE = process.argv.includes('--profile') ? process.argv[process.argv.indexOf('--profile') + 1] : null;
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/bench';
 
 Object.assign(process.env, {
@@ -47,9 +66,9 @@ class BareModule {}
 async function main(): Promise<void> {
   await ensureDatabase(DATABASE_URL);
   // Imported after the environment is set: the app reads it when its modules are built.
-  const { createApp, configureApp } = await import('src/bootstrap');
+  const { createApp } = await import('src/bootstrap');
+  // createApp already runs configureApp: configuring twice would stack every middleware twice.
   const app = await createApp();
-  configureApp(app);
   await app.listen(0, '127.0.0.1');
   const bare = await NestFactory.create<NestExpressApplication>(BareModule, { logger: false });
   await bare.listen(0, '127.0.0.1');
@@ -65,20 +84,22 @@ async function main(): Promise<void> {
     await getLoad(appUrl, CONNECTIONS, 2);
     await getLoad(bareUrl, CONNECTIONS, 2);
 
-    const appRuns: LoadResult[] = [];
-    const bareRuns: LoadResult[] = [];
+    const appRuns: Run[] = [];
+    const bareRuns: Run[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       // Alternating which side goes first cancels a steady drift in the machine's load.
       if (round % 2 === 0) {
-        appRuns.push(await getLoad(appUrl, CONNECTIONS, SECONDS));
-        bareRuns.push(await getLoad(bareUrl, CONNECTIONS, SECONDS));
+        appRuns.push(await measure(appUrl));
+        bareRuns.push(await measure(bareUrl));
       } else {
-        bareRuns.push(await getLoad(bareUrl, CONNECTIONS, SECONDS));
-        appRuns.push(await getLoad(appUrl, CONNECTIONS, SECONDS));
+        bareRuns.push(await measure(bareUrl));
+        appRuns.push(await measure(appUrl));
       }
     }
+    if (PROFILE_FILE) await profileAppRun(appUrl, PROFILE_FILE);
     const round = (n: number) => Math.round(n * 100) / 100;
-    const mean = (runs: LoadResult[], key: 'rps' | 'p50' | 'p99') => runs.reduce((s, r) => s + r[key], 0) / runs.length;
+    const mean = (runs: Run[], key: 'rps' | 'p50' | 'p99' | 'loopMsPerRequest') =>
+      runs.reduce((s, r) => s + r[key], 0) / runs.length;
     const appRps = mean(appRuns, 'rps');
     const bareNestRps = mean(bareRuns, 'rps');
     console.log(
@@ -90,6 +111,8 @@ async function main(): Promise<void> {
         bareNestP99Ms: round(mean(bareRuns, 'p99')),
         appP50Ms: round(mean(appRuns, 'p50')),
         bareNestP50Ms: round(mean(bareRuns, 'p50')),
+        appLoopMsPerRequest: Math.round(mean(appRuns, 'loopMsPerRequest') * 1000) / 1000,
+        bareNestLoopMsPerRequest: Math.round(mean(bareRuns, 'loopMsPerRequest') * 1000) / 1000,
         errors: [...appRuns, ...bareRuns].reduce((s, r) => s + r.errors, 0),
         concurrency: CONNECTIONS,
         seconds: SECONDS,
@@ -100,6 +123,17 @@ async function main(): Promise<void> {
     await bare.close();
     await app.close();
   }
+}
+
+async function profileAppRun(url: string, file: string): Promise<void> {
+  const profiler = new Session();
+  profiler.connect();
+  await profiler.post('Profiler.enable');
+  await profiler.post('Profiler.start');
+  await getLoad(url, CONNECTIONS, SECONDS);
+  const { profile } = await profiler.post('Profiler.stop');
+  writeFileSync(file, JSON.stringify(profile));
+  profiler.disconnect();
 }
 
 main().then(
