@@ -11,7 +11,7 @@
  * Prints one JSON line (keys in /work/shared/BENCH.md).
  */
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { performance } from 'node:perf_hooks';
 
@@ -24,16 +24,43 @@ import { ensureDatabase } from './support/ensure-database';
 import { getLoad, LoadResult } from './support/load';
 
 interface Run extends LoadResult {
-  /** Busy time of this (the servers') event loop per request: steadier on a shared machine than rates are. */
+  /** Busy time of this (the servers') event loop per request. */
   loopMsPerRequest: number;
+  /**
+   * CPU time of the servers' thread per request (Linux), the steadiest figure on a shared machine: other jobs
+   * stretch wall-clock rates and loop busy time, not the CPU a request costs.
+   */
+  cpuMsPerRequest: number | null;
 }
 
-/** One load run, with the main thread's busy time per request measured alongside. */
+/** Linux clock ticks are 10 ms (USER_HZ 100); per-thread figures come from /proc. */
+const TICK_MS = 10;
+
+/** CPU time (user + system) of this process's main thread, where both servers run; null off Linux. */
+function mainThreadCpuMs(): number | null {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    // Fields after the parenthesised command name; utime and stime are the 14th and 15th of the whole line.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+  } catch {
+    return null;
+  }
+}
+
+/** One load run, with the main thread's busy and CPU time per request measured alongside. */
 async function measure(url: string): Promise<Run> {
   const elu = performance.eventLoopUtilization();
+  const cpu = mainThreadCpuMs();
   const result = await getLoad(url, CONNECTIONS, SECONDS);
   const busy = performance.eventLoopUtilization(elu);
-  return { ...result, loopMsPerRequest: busy.active / Math.max(1, result.total) };
+  const cpuAfter = mainThreadCpuMs();
+  const requests = Math.max(1, result.total);
+  return {
+    ...result,
+    loopMsPerRequest: busy.active / requests,
+    cpuMsPerRequest: cpu === null || cpuAfter === null ? null : (cpuAfter - cpu) / requests,
+  };
 }
 
 const SECONDS = positiveIntArg('seconds', 10);
@@ -97,6 +124,7 @@ async function main(): Promise<void> {
       }
     }
     if (PROFILE_FILE) await profileAppRun(appUrl, PROFILE_FILE);
+    if (PROFILE_FILE) await profileAppRun(bareUrl, PROFILE_FILE + ".bare");
     const round = (n: number) => Math.round(n * 100) / 100;
     const mean = (runs: Run[], key: 'rps' | 'p50' | 'p99' | 'loopMsPerRequest') =>
       runs.reduce((s, r) => s + r[key], 0) / runs.length;
@@ -113,6 +141,7 @@ async function main(): Promise<void> {
         bareNestP50Ms: round(mean(bareRuns, 'p50')),
         appLoopMsPerRequest: Math.round(mean(appRuns, 'loopMsPerRequest') * 1000) / 1000,
         bareNestLoopMsPerRequest: Math.round(mean(bareRuns, 'loopMsPerRequest') * 1000) / 1000,
+        ...cpuFigures(appRuns, bareRuns),
         errors: [...appRuns, ...bareRuns].reduce((s, r) => s + r.errors, 0),
         concurrency: CONNECTIONS,
         seconds: SECONDS,
@@ -125,12 +154,23 @@ async function main(): Promise<void> {
   }
 }
 
+/** Per-request CPU of each side and their ratio (bare / app: comparable with `ratio`), when measurable. */
+function cpuFigures(appRuns: Run[], bareRuns: Run[]): Record<string, number> {
+  const total = (runs: Run[]) => runs.reduce((s, r) => s + (r.cpuMsPerRequest ?? NaN), 0) / runs.length;
+  const app = total(appRuns);
+  const bare = total(bareRuns);
+  if (!Number.isFinite(app) || !Number.isFinite(bare)) return {};
+  const round = (n: number) => Math.round(n * 1000) / 1000;
+  return { appCpuMsPerRequest: round(app), bareNestCpuMsPerRequest: round(bare), cpuRatio: round(bare / app) };
+}
+
 async function profileAppRun(url: string, file: string): Promise<void> {
   const profiler = new Session();
   profiler.connect();
   await profiler.post('Profiler.enable');
   await profiler.post('Profiler.start');
-  await getLoad(url, CONNECTIONS, SECONDS);
+  const r = await getLoad(url, CONNECTIONS, SECONDS);
+  console.error('PROFILED', file, r.total);
   const { profile } = await profiler.post('Profiler.stop');
   writeFileSync(file, JSON.stringify(profile));
   profiler.disconnect();

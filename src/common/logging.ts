@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import type { Params } from 'nestjs-pino';
+import { stdSerializers } from 'pino';
 
 import type { Env } from 'src/config/env.schema';
 
@@ -45,13 +46,19 @@ export function loggerParams(level: string, pretty = false): Params {
         ],
         censor: '[redacted]',
       },
+      // The serializers read the raw request and response: pino-http's default wrapping first copies every request
+      // (headers, params, query, remote address) into a new object on each request, only for these to pick three
+      // fields from it. Unwrapped, the `err` serializer has to be named here (it is pino's usual one).
+      wrapSerializers: false,
       serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({
+        req: (req: { id: string; method: string; url: string; originalUrl?: string }) => ({
           id: req.id,
           method: req.method,
-          url: stripQuery(req.url),
+          // Express strips a mount path from `url` while a mounted middleware runs; `originalUrl` keeps it.
+          url: stripQuery(req.originalUrl ?? req.url),
         }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+        err: stdSerializers.err,
       },
       customLogLevel: (_req, res, err) =>
         err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
