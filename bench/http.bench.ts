@@ -66,8 +66,8 @@ async function measure(url: string): Promise<Run> {
 const SECONDS = positiveIntArg('seconds', 10);
 const CONNECTIONS = positiveIntArg('connections', 32);
 const ROUNDS = positiveIntArg('rounds', 2);
-// `--profile <file>` writes a CPU profile of this thread during one extra app-only run after the measured rounds,
-// so the profiler's own cost never touches the printed figures.
+// `--profile <file>` writes CPU profiles of this thread during one extra run on the app (<file>) and one on the bare
+// app (<file> with `.bare` before the extension) after the measured rounds, so the profiler never touches the figures.
 const PROFILE_FILE = process.argv.includes('--profile') ? process.argv[process.argv.indexOf('--profile') + 1] : null;
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/bench';
 
@@ -123,8 +123,10 @@ async function main(): Promise<void> {
         appRuns.push(await measure(appUrl));
       }
     }
-    if (PROFILE_FILE) await profileAppRun(appUrl, PROFILE_FILE);
-    if (PROFILE_FILE) await profileAppRun(bareUrl, PROFILE_FILE + ".bare");
+    if (PROFILE_FILE) {
+      await profileRun(appUrl, PROFILE_FILE);
+      await profileRun(bareUrl, PROFILE_FILE.replace(/(\.cpuprofile)?$/, '.bare$1'));
+    }
     const round = (n: number) => Math.round(n * 100) / 100;
     const mean = (runs: Run[], key: 'rps' | 'p50' | 'p99' | 'loopMsPerRequest') =>
       runs.reduce((s, r) => s + r[key], 0) / runs.length;
@@ -164,13 +166,13 @@ function cpuFigures(appRuns: Run[], bareRuns: Run[]): Record<string, number> {
   return { appCpuMsPerRequest: round(app), bareNestCpuMsPerRequest: round(bare), cpuRatio: round(bare / app) };
 }
 
-async function profileAppRun(url: string, file: string): Promise<void> {
+async function profileRun(url: string, file: string): Promise<void> {
   const profiler = new Session();
   profiler.connect();
   await profiler.post('Profiler.enable');
   await profiler.post('Profiler.start');
-  const r = await getLoad(url, CONNECTIONS, SECONDS);
-  console.error('PROFILED', file, r.total);
+  const { total } = await getLoad(url, CONNECTIONS, SECONDS);
+  console.error(`${file}: CPU profile of ${total} requests to ${url}`);
   const { profile } = await profiler.post('Profiler.stop');
   writeFileSync(file, JSON.stringify(profile));
   profiler.disconnect();

@@ -6,7 +6,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { WsAdapter } from '@nestjs/platform-ws';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
-import { Logger } from 'nestjs-pino';
+import { Logger, type Params, PARAMS_PROVIDER_TOKEN } from 'nestjs-pino';
 import serveStatic from 'serve-static';
 
 import { AppModule } from 'src/app.module';
@@ -15,6 +15,7 @@ import { ADMIN_BEARER_SCHEME, ADMIN_SECURITY_SCHEME, presentedAdminKey } from 's
 import { AdminPrincipalResolver } from 'src/common/auth/admin-principal';
 import { bodyParsing } from 'src/common/http/body-parsing';
 import { corsHeaders, securityHeaders } from 'src/common/http/response-headers';
+import { requestLogging, rootLoggerOf } from 'src/common/logging';
 import { AppConfig } from 'src/config/app-config.service';
 import { normalizeOrigin, TenantOriginsRegistry } from 'src/tenant/tenant-origins.registry';
 
@@ -43,6 +44,8 @@ export function configureApp(app: NestExpressApplication): void {
   // Client IPs (rate limits) come from X-Forwarded-For only when the hop is a configured proxy.
   app.set('trust proxy', proxies.length ? proxies : false);
   app.disable('x-powered-by');
+  // First, so every response (static files, CORS preflights, refusals by any later step) carries its request id.
+  app.use(requestLogging(rootLoggerOf(app.get<Params>(PARAMS_PROVIDER_TOKEN))));
   // Both sets of headers are computed once at start-up where they do not depend on the request (see response-headers).
   app.use(securityHeaders({ contentSecurityPolicy: false, crossOriginResourcePolicy: { policy: 'cross-origin' } }));
   const origins = new Set(config.allowedOrigins.map(normalizeOrigin));
