@@ -29,6 +29,12 @@ function recordHeaders(middleware: RequestHandler, req: Pick<Request, 'method' |
   return [...headers.values()];
 }
 
+function containsFunction(value: unknown): boolean {
+  if (typeof value === 'function') return true;
+  if (typeof value !== 'object' || value === null) return false;
+  return Object.values(value).some(containsFunction);
+}
+
 function replay(ops: readonly HeaderOp[], res: Response): void {
   for (const op of ops) {
     if (op.length === 2) res.setHeader(op[0], op[1]);
@@ -38,9 +44,11 @@ function replay(ops: readonly HeaderOp[], res: Response): void {
 
 /**
  * helmet's headers, computed once from its options instead of by its chain of a dozen middlewares on every request.
- * The options must not make a header depend on the request (a CSP nonce function would): start-up fails if they do.
+ * Its options are plain values, so its headers are the same on every response; a function among them (a CSP nonce)
+ * would be called once and its first answer frozen, so such options are refused at start-up.
  */
 export function securityHeaders(options: Readonly<HelmetOptions>): RequestHandler {
+  if (containsFunction(options)) throw new Error('securityHeaders takes static helmet options (no functions)');
   const ops = recordHeaders(helmet(options), { method: 'GET', headers: {} });
   return (_req: Request, res: Response, next: NextFunction) => {
     replay(ops, res);
