@@ -5,7 +5,7 @@ import { Writable } from 'node:stream';
 import { PinoLogger } from 'nestjs-pino';
 import { pino } from 'pino';
 
-import { loggerOptions, loggerParams, prettyLogs, requestLogging, rootLoggerOf } from 'src/common/logging';
+import { loggerOptions, loggerParams, prettyLogs, requestLogging, rootLogger, rootLoggerOf } from 'src/common/logging';
 
 describe(prettyLogs.name, () => {
   it.each([
@@ -34,6 +34,14 @@ describe(loggerOptions.name, () => {
     const params = loggerParams(root);
     expect(rootLoggerOf(params)).toBe(root);
     expect(params).toMatchObject({ useExisting: true, forRoutes: [] });
+  });
+
+  it('refuses to guess the root logger of params it did not build', () => {
+    expect(() => rootLoggerOf({ pinoHttp: { level: 'info' } })).toThrow('not built by loggerParams');
+  });
+
+  it('builds a root logger at the level asked for', () => {
+    expect(rootLogger('warn').level).toBe('warn');
   });
 });
 
