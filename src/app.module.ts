@@ -6,7 +6,7 @@ import { AccessModule } from 'src/access/access.module';
 import { ChatEngineModule } from 'src/chat/chat-engine.module';
 import { CommonModule } from 'src/common/common.module';
 import { AllExceptionsFilter } from 'src/common/errors/all-exceptions.filter';
-import { loggerParams, prettyLogs } from 'src/common/logging';
+import { loggerParams, prettyLogs, rootLogger } from 'src/common/logging';
 import { AppConfig } from 'src/config/app-config.service';
 import { AppConfigModule } from 'src/config/config.module';
 import { validateEnv } from 'src/config/env.schema';
@@ -35,7 +35,7 @@ export class AppModule {
         LoggerModule.forRootAsync({
           inject: [AppConfig],
           useFactory: (c: AppConfig) =>
-            loggerParams(c.get('LOG_LEVEL'), prettyLogs(c.get('NODE_ENV'), process.stdout.isTTY === true)),
+            loggerParams(rootLogger(c.get('LOG_LEVEL'), prettyLogs(c.get('NODE_ENV'), process.stdout.isTTY === true))),
         }),
         CommonModule,
         DatabaseModule.forRoot(options.embeddedPostgres ?? 'own'),

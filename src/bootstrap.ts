@@ -5,8 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
-import helmet from 'helmet';
-import { Logger } from 'nestjs-pino';
+import { Logger, type Params, PARAMS_PROVIDER_TOKEN } from 'nestjs-pino';
 import serveStatic from 'serve-static';
 
 import { AppModule } from 'src/app.module';
@@ -14,8 +13,10 @@ import { authorizeAdmin } from 'src/common/auth/admin-access.policy';
 import { ADMIN_BEARER_SCHEME, ADMIN_SECURITY_SCHEME, presentedAdminKey } from 'src/common/auth/admin-api-key.guard';
 import { AdminPrincipalResolver } from 'src/common/auth/admin-principal';
 import { bodyParsing } from 'src/common/http/body-parsing';
+import { corsHeaders, securityHeaders } from 'src/common/http/response-headers';
 import { RoleAwareWsAdapter, workerRoutesOnly } from 'src/common/http/role-gate';
 import { DrainState } from 'src/common/lifecycle/drain-state';
+import { requestLogging, rootLoggerOf } from 'src/common/logging';
 import { AppConfig } from 'src/config/app-config.service';
 import { AppRole } from 'src/config/app-role';
 import { normalizeOrigin, TenantOriginsRegistry } from 'src/tenant/tenant-origins.registry';
@@ -48,21 +49,26 @@ export function configureApp(app: NestExpressApplication): void {
   // Client IPs (rate limits) come from X-Forwarded-For only when the hop is a configured proxy.
   app.set('trust proxy', proxies.length ? proxies : false);
   app.disable('x-powered-by');
-  app.use(helmet({ contentSecurityPolicy: false, crossOriginResourcePolicy: { policy: 'cross-origin' } }));
+  // First, so every response (static files, CORS preflights, refusals by any later step) carries its request id.
+  app.use(requestLogging(rootLoggerOf(app.get<Params>(PARAMS_PROVIDER_TOKEN))));
+  // Both sets of headers are computed once at start-up where they do not depend on the request (see response-headers).
+  app.use(securityHeaders({ contentSecurityPolicy: false, crossOriginResourcePolicy: { policy: 'cross-origin' } }));
   const origins = new Set(config.allowedOrigins.map(normalizeOrigin));
   const tenantOrigins = app.get(TenantOriginsRegistry);
-  app.enableCors({
-    // Platform-wide ALLOWED_ORIGINS plus every tenant's own widget origins.
-    origin: (origin, done) => {
-      if (!origin || origins.has('*') || origins.has(normalizeOrigin(origin))) return done(null, true);
-      tenantOrigins.isAllowed(origin).then(
-        (ok) => done(null, ok),
-        () => done(null, false),
-      );
-    },
-    allowedHeaders: ['Content-Type', 'Authorization', 'X-Admin-API-Key', 'X-Request-Id', 'X-Session-Token'],
-    exposedHeaders: ['X-Request-Id', 'Retry-After'],
-  });
+  app.use(
+    corsHeaders({
+      // Platform-wide ALLOWED_ORIGINS plus every tenant's own widget origins.
+      origin: (origin, done) => {
+        if (!origin || origins.has('*') || origins.has(normalizeOrigin(origin))) return done(null, true);
+        tenantOrigins.isAllowed(origin).then(
+          (ok) => done(null, ok),
+          () => done(null, false),
+        );
+      },
+      allowedHeaders: ['Content-Type', 'Authorization', 'X-Admin-API-Key', 'X-Request-Id', 'X-Session-Token'],
+      exposedHeaders: ['X-Request-Id', 'Retry-After'],
+    }),
+  );
   const principals = app.get(AdminPrincipalResolver);
   // JSON everywhere, forms only for Twilio, large NDJSON only for admin knowledge uploads (see bodyParsing).
   const parsers = bodyParsing({
@@ -81,7 +87,7 @@ export function configureApp(app: NestExpressApplication): void {
       return true;
     },
   });
-  for (const parser of parsers) app.use(parser);
+  app.use(parsers);
   app.useWebSocketAdapter(new RoleAwareWsAdapter(app, role.servesApi));
   app.useGlobalPipes(
     new ValidationPipe({

@@ -1,9 +1,7 @@
 import { Global, Module } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 
 import { AdminAuditController } from 'src/access/admin-audit.controller';
-import { AdminAuditInterceptor } from 'src/access/admin-audit.interceptor';
 import { AdminAuditRepository } from 'src/access/admin-audit.repository';
 import { AdminAuditService } from 'src/access/admin-audit.service';
 import { AdminAuditEntryEntity } from 'src/access/entities/admin-audit-entry.entity';
@@ -13,12 +11,14 @@ import { TenantKeyCache } from 'src/access/tenant-key.cache';
 import { TenantKeyPrincipalResolver } from 'src/access/tenant-key.principal-resolver';
 import { TenantKeysController } from 'src/access/tenant-keys.controller';
 import { TenantKeysService } from 'src/access/tenant-keys.service';
+import { AdminAuditLog } from 'src/common/auth/admin-audit.port';
 import { AdminPrincipalResolver } from 'src/common/auth/admin-principal';
 import { TenantModule } from 'src/tenant/tenant.module';
 
 /**
  * Who may do what on the admin API: tenant API keys with roles (the principal resolver behind the admin guard)
- * and the append-only audit log of admin writes. Global so every controller's admin guard can resolve keys.
+ * and the append-only audit log of admin writes (behind the audit interceptor that `AdminOnly()` applies). Global so
+ * every controller's admin guard can resolve keys and its interceptor can record writes.
  */
 @Global()
 @Module({
@@ -31,8 +31,8 @@ import { TenantModule } from 'src/tenant/tenant.module';
     AdminAuditRepository,
     AdminAuditService,
     { provide: AdminPrincipalResolver, useClass: TenantKeyPrincipalResolver },
-    { provide: APP_INTERCEPTOR, useClass: AdminAuditInterceptor },
+    { provide: AdminAuditLog, useExisting: AdminAuditService },
   ],
-  exports: [AdminPrincipalResolver],
+  exports: [AdminPrincipalResolver, AdminAuditLog],
 })
 export class AccessModule {}

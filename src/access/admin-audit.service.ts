@@ -3,10 +3,11 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AdminAuditRepository, NewAuditEntry } from 'src/access/admin-audit.repository';
 import { AuditEntryDto, AuditPageDto } from 'src/access/dto/audit-log.dto';
 import { AdminAuditEntryEntity } from 'src/access/entities/admin-audit-entry.entity';
+import { AdminAuditLog } from 'src/common/auth/admin-audit.port';
 import { TenantService } from 'src/tenant/tenant.service';
 
 @Injectable()
-export class AdminAuditService {
+export class AdminAuditService implements AdminAuditLog {
   private readonly logger = new Logger('AdminAudit');
 
   constructor(

@@ -1,10 +1,20 @@
-import { applyDecorators, CanActivate, ExecutionContext, Injectable, Logger, UseGuards } from '@nestjs/common';
+import {
+  applyDecorators,
+  CanActivate,
+  ExecutionContext,
+  Injectable,
+  Logger,
+  UseGuards,
+  UseInterceptors,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ApiForbiddenResponse, ApiSecurity, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { Request } from 'express';
 
 import { ADMIN_ACCESS, AdminRouteAccess, authorizeAdmin, targetTenant } from 'src/common/auth/admin-access.policy';
+import { AdminAuditInterceptor } from 'src/common/auth/admin-audit.interceptor';
 import { AdminPrincipalResolver, AdminRequest } from 'src/common/auth/admin-principal';
+import { routePattern } from 'src/common/auth/admin-route';
 import { AuthErrors } from 'src/common/auth/auth.errors';
 import { AppError } from 'src/common/errors/app-error';
 
@@ -64,16 +74,14 @@ export class AdminApiKeyGuard implements CanActivate {
   }
 }
 
-/** The matched route's pattern (`/admin/business/:id/crm`), never the raw URL with its ids and query. */
-export function routePattern(req: Pick<Request, 'route' | 'baseUrl'>): string {
-  const path = (req.route as { path?: unknown } | undefined)?.path;
-  return typeof path === 'string' ? `${req.baseUrl ?? ''}${path}` : 'unknown';
-}
-
-/** Guards a controller or handler with an admin key (platform or tenant) and documents both ways of sending it. */
+/**
+ * Guards a controller or handler with an admin key (platform or tenant), audits the writes it lets through, and
+ * documents both ways of sending the key.
+ */
 export function AdminOnly(): ClassDecorator & MethodDecorator {
   return applyDecorators(
     UseGuards(AdminApiKeyGuard),
+    UseInterceptors(AdminAuditInterceptor),
     ApiSecurity(ADMIN_SECURITY_SCHEME),
     ApiSecurity(ADMIN_BEARER_SCHEME),
     ApiUnauthorizedResponse({ description: 'Missing, invalid or revoked admin API key' }),

@@ -9,6 +9,7 @@ import {
   type Request,
   type RequestHandler,
   type Response,
+  Router,
   text,
   urlencoded,
 } from 'express';
@@ -54,11 +55,17 @@ const keepRawUtf8Body = (req: IncomingMessage, res: unknown, buf: Buffer) => {
   keepRawBody(req, res, buf);
 };
 
+/** What body-parser calls `hasBody`: a request that declares neither a length nor a chunked body sends none. */
+function mayHaveBody(req: IncomingMessage): boolean {
+  return req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined;
+}
+
 /**
- * Body parsing as a list of Express middlewares, in order. Each parser runs only where a route needs it, so a
- * request can make the server buffer at most BODY_LIMIT unless it carries the admin key to the knowledge upload.
+ * Body parsing as one Express middleware. Each parser runs only where a route needs it, so a request can make the
+ * server buffer at most BODY_LIMIT unless it carries the admin key to the knowledge upload. A request without a body
+ * (most GETs, probes) skips the whole chain: every step in it would pass such a request on untouched.
  */
-export function bodyParsing(options: BodyParsingOptions): (RequestHandler | ErrorRequestHandler)[] {
+export function bodyParsing(options: BodyParsingOptions): RequestHandler {
   const bodyLimit = bytes.parse(options.bodyLimit) ?? 0;
   const kbLimit = bytes.parse(options.kbBodyLimit) ?? 0;
   // Decided once per request (a key lookup is asynchronous), then read by the gate and the parsers.
@@ -106,7 +113,7 @@ export function bodyParsing(options: BodyParsingOptions): (RequestHandler | Erro
   const codeParserErrors: ErrorRequestHandler = (err: unknown, req: Request, _res: Response, next: NextFunction) => {
     next(parserError(err, req));
   };
-  return [
+  const chain = Router().use(
     authorizeUpload,
     sizeGate,
     json({ limit: bodyLimit, verify: keepRawUtf8Body }),
@@ -114,7 +121,8 @@ export function bodyParsing(options: BodyParsingOptions): (RequestHandler | Erro
     only(isKbUpload, text({ type: NDJSON_TYPES, limit: kbLimit, verify: keepRawUtf8Body })),
     codeParserErrors,
     inspect,
-  ];
+  );
+  return (req: Request, res: Response, next: NextFunction) => (mayHaveBody(req) ? chain(req, res, next) : next());
 }
 
 function parserError(err: unknown, req: Request): unknown {

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import type Redis from 'ioredis';
@@ -90,7 +90,9 @@ export class RedisSessionStore extends SessionStore {
 
   async withLock<T>(businessId: string, sessionId: string, fn: () => Promise<T>): Promise<T> {
     const key = sessionLockKey(businessId, sessionId);
-    const token = randomBytes(12).toString('hex');
+    // Unique per turn so only its owner releases the lock; randomUUID draws from a buffered pool, where randomBytes
+    // would make a synchronous call into the CSPRNG on every turn.
+    const token = randomUUID();
     const deadline = Date.now() + this.lock.waitMs;
     let held: HeldSession | null = null;
     while (!held) {

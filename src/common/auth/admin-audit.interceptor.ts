@@ -2,9 +2,9 @@ import { CallHandler, ExecutionContext, HttpException, Injectable, NestIntercept
 import type { Response } from 'express';
 import { catchError, concatMap, from, Observable, throwError } from 'rxjs';
 
-import { AdminAuditService } from 'src/access/admin-audit.service';
-import { routePattern } from 'src/common/auth/admin-api-key.guard';
+import { AdminAuditLog } from 'src/common/auth/admin-audit.port';
 import type { AdminRequest } from 'src/common/auth/admin-principal';
+import { routePattern } from 'src/common/auth/admin-route';
 import { AppError } from 'src/common/errors/app-error';
 import { statusForKind } from 'src/common/errors/http-status';
 
@@ -14,10 +14,13 @@ const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * Records every admin write that got past the admin guard (so it has a principal): successes and failures alike,
  * with the status answered. Requests the guard refused never reach here; they are logged by the guard instead,
  * so unauthenticated traffic cannot fill the append-only table.
+ *
+ * Applied by `AdminOnly()` beside the guard, not globally: only the guard sets `adminAccess`, so the routes it
+ * records are the same, and every other route (chat, health) skips Nest's per-request interceptor pipeline.
  */
 @Injectable()
 export class AdminAuditInterceptor implements NestInterceptor {
-  constructor(private readonly audit: AdminAuditService) {}
+  constructor(private readonly audit: AdminAuditLog) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'http') return next.handle();

@@ -2,10 +2,10 @@ import type { CallHandler, ExecutionContext } from '@nestjs/common';
 import { BadRequestException } from '@nestjs/common';
 import { lastValueFrom, of, throwError } from 'rxjs';
 
-import { AccessErrors } from 'src/access/access.errors';
-import { AdminAuditInterceptor } from 'src/access/admin-audit.interceptor';
-import type { AdminAuditService } from 'src/access/admin-audit.service';
+import { AdminAuditInterceptor } from 'src/common/auth/admin-audit.interceptor';
+import type { AdminAuditLog } from 'src/common/auth/admin-audit.port';
 import { type AdminAccessContext, PLATFORM_PRINCIPAL } from 'src/common/auth/admin-principal';
+import { HttpErrors } from 'src/common/http/http.errors';
 import { strictMock } from 'test/support/strict-mock';
 
 const editor: AdminAccessContext = {
@@ -25,7 +25,7 @@ const handler = (result: ReturnType<CallHandler['handle']>) => strictMock<CallHa
 
 describe(AdminAuditInterceptor.name, () => {
   function build() {
-    const audit = strictMock<AdminAuditService>({ record: jest.fn().mockResolvedValue(undefined) });
+    const audit = strictMock<AdminAuditLog>({ record: jest.fn().mockResolvedValue(undefined) });
     return { sut: new AdminAuditInterceptor(audit), audit };
   }
 
@@ -46,7 +46,7 @@ describe(AdminAuditInterceptor.name, () => {
 
   it('records a failed write with the status the error maps to, and rethrows it', async () => {
     const { sut, audit } = build();
-    const err = AccessErrors.tooManyKeys(5);
+    const err = HttpErrors.bodyTooLarge();
     await expect(
       lastValueFrom(sut.intercept(httpContext('POST', editor), handler(throwError(() => err)))),
     ).rejects.toBe(err);
@@ -55,7 +55,7 @@ describe(AdminAuditInterceptor.name, () => {
     await expect(
       lastValueFrom(sut.intercept(httpContext('DELETE', platform), handler(throwError(() => invalid)))),
     ).rejects.toBe(invalid);
-    expect(audit.record).toHaveBeenNthCalledWith(1, expect.objectContaining({ status: 409, keyId: 'key-1' }));
+    expect(audit.record).toHaveBeenNthCalledWith(1, expect.objectContaining({ status: 413, keyId: 'key-1' }));
     expect(audit.record).toHaveBeenNthCalledWith(
       2,
       expect.objectContaining({ status: 400, keyId: 'platform', targetBusinessId: null }),
