@@ -43,7 +43,8 @@ const EXTRA_PUBLIC = {
   redis: ['redis-connection', 'redis-namespace'].map((f) => String.raw`${f}\.ts`),
   // The shared client, its retry/breaker policy and the outage classifier are what the module is for.
   gemini: ['gemini-client', 'gemini-policy', 'gemini-failure'].map((f) => String.raw`${f}\.ts`),
-  database: [String.raw`embedded-postgres\.ts`],
+  // The migration runner and schema check are also the production image's migrate command (src/migrate.ts).
+  database: [String.raw`embedded-postgres\.ts`, String.raw`schema-migrations\.ts`],
 };
 const publicFiles = (module) => [
   `^src/${module}/(${[CONVENTION, ...(EXTRA_PUBLIC[module] ?? [])].join('|')})$`,

@@ -22,7 +22,12 @@ const common = {
   },
   testEnvironment: 'node',
   testTimeout: 60000,
-  collectCoverageFrom: ['<rootDir>/src/**/*.ts', '!<rootDir>/src/**/*.spec.ts', '!<rootDir>/src/main.ts'],
+  collectCoverageFrom: [
+    '<rootDir>/src/**/*.ts',
+    '!<rootDir>/src/**/*.spec.ts',
+    '!<rootDir>/src/main.ts',
+    '!<rootDir>/src/migrate.ts',
+  ],
 };
 
 module.exports = {
@@ -31,7 +36,7 @@ module.exports = {
   // few points under the figures measured when they were introduced (README, "Coverage"), as branch counts move a
   // little between runs (reconnects, timeouts); raise them as tests grow.
   coverageReporters: ['json-summary', 'text-summary'],
-  collectCoverageFrom: ['src/**/*.ts', '!src/**/*.spec.ts', '!src/main.ts'],
+  collectCoverageFrom: ['src/**/*.ts', '!src/**/*.spec.ts', '!src/main.ts', '!src/migrate.ts'],
   coverageThreshold: {
     // `global` is what no module entry covers: the files directly under src/ (app.module.ts, bootstrap.ts).
     global: { statements: 95, branches: 80 },

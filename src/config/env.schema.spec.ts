@@ -51,6 +51,16 @@ describe('validateEnv', () => {
       expect(validateEnv({ APP_ROLE: role, REDIS_URL: 'redis://r:6379/0' }).APP_ROLE).toBe(role);
   });
 
+  it('runs migrations at start-up unless MIGRATIONS_RUN=false', () => {
+    expect(validateEnv({}).MIGRATIONS_RUN).toBe(true);
+    expect(validateEnv({ MIGRATIONS_RUN: '' }).MIGRATIONS_RUN).toBe(true);
+    expect(validateEnv({ MIGRATIONS_RUN: 'false' }).MIGRATIONS_RUN).toBe(false);
+    expect(validateEnv({ MIGRATIONS_RUN: '0' }).MIGRATIONS_RUN).toBe(false);
+    expect(() => validateEnv({ MIGRATIONS_RUN: 'maybe' })).toThrow(
+      /- MIGRATIONS_RUN: MIGRATIONS_RUN must be a boolean/,
+    );
+  });
+
   it('refuses an unknown APP_ROLE', () => {
     expect(() => validateEnv({ APP_ROLE: 'cron' })).toThrow(
       /- APP_ROLE: APP_ROLE must be one of the following values: all, api, worker/,

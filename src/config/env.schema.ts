@@ -17,6 +17,15 @@ import {
 
 const toBool = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : value === true || value === 'true' || value === '1';
+/** Strict: true/1 or false/0, unset or empty keeps `fallback`, anything else is left for @IsBoolean to refuse. */
+const toBoolOr =
+  (fallback: boolean) =>
+  ({ value }: { value: unknown }) => {
+    if (value === undefined || value === '') return fallback;
+    if (value === true || value === 'true' || value === '1') return true;
+    if (value === false || value === 'false' || value === '0') return false;
+    return value;
+  };
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
 
@@ -50,6 +59,14 @@ export class EnvSchema {
   @IsOptional()
   @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// connection URL' })
   DATABASE_URL?: string;
+
+  /**
+   * Whether start-up applies pending migrations. Set false where a deploy step runs them once (`npm run migrate`, or
+   * `node dist/src/migrate.js` as a Kubernetes Job): start-up then only checks the schema is current and refuses an older one.
+   */
+  @Transform(toBoolOr(true))
+  @IsBoolean()
+  MIGRATIONS_RUN = true;
 
   @Transform(emptyToUndefined)
   @IsOptional()
