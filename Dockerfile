@@ -9,8 +9,6 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY src ./src
 COPY migrations ./migrations
-# scripts/migrate.ts is compiled too: the migration Job runs `node dist/scripts/migrate.js` (no ts-node at runtime).
-COPY scripts ./scripts
 COPY public ./public
 RUN npm run build && npm prune --omit=dev
 

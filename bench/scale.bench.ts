@@ -13,6 +13,7 @@
  * point of measuring both in the same run.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 
 import Redis from 'ioredis';
@@ -137,6 +138,16 @@ async function drainRate(ids: string[]): Promise<{ perSec: number; failed: numbe
   }
 }
 
+/** Resident memory of an instance in bytes (Linux /proc; 0 elsewhere), for sizing replicas. */
+function rssBytes(p: AppProcess): number {
+  try {
+    const kb = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${p.child.pid}/status`, 'utf8'))?.[1];
+    return kb ? Number(kb) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
 /** The run's keys (sessions, limits, BullMQ queues) all live under its own prefix. */
 async function dropRedisKeys(): Promise<void> {
   const redis = new Redis(REDIS_URL);
@@ -179,10 +190,12 @@ async function main(): Promise<void> {
     await load(two.url, 3); // warm-up: JIT, connection pools, tenant caches on both instances
     const single = await load(one.url, SECONDS);
     const double = await load(two.url, SECONDS);
+    const apiRss = Math.max(...processes.map(rssBytes));
 
     const jobs = await queueJobs(two.url, tenants);
     processes.push(await startAppProcess('bench-worker', { ...ENV, APP_ROLE: 'worker' }));
     const drain = await drainRate(jobs);
+    const workerRss = rssBytes(processes[2]);
 
     const round = (n: number) => Math.round(n * 100) / 100;
     console.log(
@@ -200,6 +213,8 @@ async function main(): Promise<void> {
         connections: CONNECTIONS,
         sessions: SESSIONS,
         seconds: SECONDS,
+        apiRssBytes: apiRss,
+        workerRssBytes: workerRss,
         cores: availableParallelism(),
       }),
     );
