@@ -1,6 +1,8 @@
 /**
  * Scale-out benchmark: `npm run bench:scale [-- --seconds 10 --connections 32 --sessions 1024 --jobs 100]`.
  *
+ * `--rounds N` (default 2) alternates the two set-ups in ABBA order; rates are averaged and the worse p99 is kept.
+ *
  * Runs the platform as separate processes, as a scaled deployment does (test/support/app-cluster.ts, shared with
  * the multi-instance e2e): two API instances (APP_ROLE=api) and, later, one worker (APP_ROLE=worker), on real
  * Postgres and Redis, with the offline provider answering (no model latency). `/chat` is loaded through the same
@@ -28,11 +30,15 @@ import { AppProcess, clusterSecrets, RoundRobinProxy, startAppProcess } from 'te
 import { chatLoad } from './support/chat-load';
 import { positiveIntArg } from './support/cli-args';
 import { ensureDatabase } from './support/ensure-database';
+import type { LoadResult } from './support/load';
 
 const SECONDS = positiveIntArg('seconds', 10);
 const CONNECTIONS = positiveIntArg('connections', 32);
 const SESSIONS = positiveIntArg('sessions', 1024);
 const JOBS = positiveIntArg('jobs', 100);
+// Rounds of "one instance, then two" in ABBA order (one, two, two, one, ...), so a shared machine's drifting load
+// weighs on both sides alike.
+const ROUNDS = positiveIntArg('rounds', 2);
 const TENANTS = 8;
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/bench';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
@@ -138,6 +144,19 @@ async function drainRate(ids: string[]): Promise<{ perSec: number; failed: numbe
   }
 }
 
+/** Rounds of one set-up: mean rate and p50, the worst p99, all errors. */
+function combine(results: LoadResult[]): LoadResult {
+  const mean = (f: (r: LoadResult) => number) => results.reduce((sum, r) => sum + f(r), 0) / results.length;
+  return {
+    rps: mean((r) => r.rps),
+    p50: mean((r) => r.p50),
+    p99: Math.max(...results.map((r) => r.p99)),
+    max: Math.max(...results.map((r) => r.max)),
+    errors: results.reduce((sum, r) => sum + r.errors, 0),
+    total: results.reduce((sum, r) => sum + r.total, 0),
+  };
+}
+
 /** Resident memory of an instance in bytes (Linux /proc; 0 elsewhere), for sizing replicas. */
 function rssBytes(p: AppProcess): number {
   try {
@@ -145,6 +164,19 @@ function rssBytes(p: AppProcess): number {
     return kb ? Number(kb) * 1024 : 0;
   } catch {
     return 0;
+  }
+}
+
+/** Average Redis memory of one live chat session (MEMORY USAGE over a sample of this run's sessions). */
+async function redisBytesPerSession(): Promise<number> {
+  const redis = new Redis(REDIS_URL);
+  try {
+    const [, keys] = await redis.scan('0', 'MATCH', `${PREFIX}chat:*`, 'COUNT', 1000);
+    const sizes = await Promise.all(keys.slice(0, 200).map((k) => redis.memory('USAGE', k)));
+    const known = sizes.filter((n): n is number => typeof n === 'number');
+    return known.length ? Math.round(known.reduce((a, b) => a + b, 0) / known.length) : 0;
+  } finally {
+    redis.disconnect();
   }
 }
 
@@ -188,9 +220,16 @@ async function main(): Promise<void> {
     const load = (url: string, seconds: number) =>
       chatLoad({ url: `${url}/chat`, seconds, connections: CONNECTIONS, visitors, messages: MESSAGES });
     await load(two.url, 3); // warm-up: JIT, connection pools, tenant caches on both instances
-    const single = await load(one.url, SECONDS);
-    const double = await load(two.url, SECONDS);
+    const singles: LoadResult[] = [];
+    const doubles: LoadResult[] = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      const order = r % 2 === 0 ? [one, two] : [two, one];
+      for (const proxy of order) (proxy === one ? singles : doubles).push(await load(proxy.url, SECONDS));
+    }
+    const single = combine(singles);
+    const double = combine(doubles);
     const apiRss = Math.max(...processes.map(rssBytes));
+    const sessionBytes = await redisBytesPerSession();
 
     const jobs = await queueJobs(two.url, tenants);
     processes.push(await startAppProcess('bench-worker', { ...ENV, APP_ROLE: 'worker' }));
@@ -206,14 +245,18 @@ async function main(): Promise<void> {
         p99TwoMs: double.p99,
         queueDrainPerSec: round(drain.perSec),
         errors: single.errors + double.errors + drain.failed,
-        p50OneMs: single.p50,
-        p50TwoMs: double.p50,
+        p50OneMs: round(single.p50),
+        p50TwoMs: round(double.p50),
         ratio: round(double.rps / single.rps),
         jobs: JOBS,
         connections: CONNECTIONS,
         sessions: SESSIONS,
         seconds: SECONDS,
+        rounds: ROUNDS,
+        rpsOneRounds: singles.map((r) => round(r.rps)),
+        rpsTwoRounds: doubles.map((r) => round(r.rps)),
         apiRssBytes: apiRss,
+        redisBytesPerSession: sessionBytes,
         workerRssBytes: workerRss,
         cores: availableParallelism(),
       }),

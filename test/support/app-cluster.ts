@@ -104,6 +104,15 @@ async function waitUntilReady(app: AppProcess, timeoutMs: number): Promise<void>
   throw new Error(`${app.name} did not become ready within ${timeoutMs} ms:\n${app.output().slice(-3000)}`);
 }
 
+type Headers = Record<string, string | string[] | undefined>;
+
+/** Connection management is per hop: each side of the proxy keeps (or not) its own connections. */
+function withoutHopByHop(headers: Headers): Headers {
+  const copy = { ...headers };
+  for (const name of ['connection', 'keep-alive', 'proxy-connection', 'upgrade']) delete copy[name];
+  return copy;
+}
+
 /** The header a client sets to send one request to a given upstream (its index) instead of the next in turn. */
 export const UPSTREAM_HEADER = 'x-upstream';
 /** What the proxy answers when an upstream refused or dropped the connection before answering. */
@@ -162,13 +171,16 @@ export class RoundRobinProxy {
   private forward(req: IncomingMessage, res: ServerResponse): void {
     const index = this.pick(req);
     const target = this.upstreams[index];
-    const headers: Record<string, string | string[] | undefined> = { ...req.headers, host: target.host };
+    const headers = withoutHopByHop({ ...req.headers, host: target.host });
     delete headers[UPSTREAM_HEADER];
     const upstream = request(
       { host: target.hostname, port: target.port, method: req.method, path: req.url, headers, agent: this.agent },
       (answer) => {
         this.served[index]++;
-        res.writeHead(answer.statusCode ?? 502, { ...answer.headers, [UPSTREAM_HEADER]: String(index) });
+        res.writeHead(answer.statusCode ?? 502, {
+          ...withoutHopByHop(answer.headers),
+          [UPSTREAM_HEADER]: String(index),
+        });
         answer.pipe(res);
       },
     );
