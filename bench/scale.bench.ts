@@ -27,10 +27,9 @@ import { businessFactory } from 'test/factories/business.factory';
 import { plumbingDocumentsFactory } from 'test/rag/knowledge-documents-factory';
 import { AppProcess, clusterSecrets, RoundRobinProxy, startAppProcess } from 'test/support/app-cluster';
 
-import { chatLoad } from './support/chat-load';
+import { chatLoad, ChatLoadResult } from './support/chat-load';
 import { positiveIntArg } from './support/cli-args';
 import { ensureDatabase } from './support/ensure-database';
-import type { LoadResult } from './support/load';
 
 const SECONDS = positiveIntArg('seconds', 10);
 const CONNECTIONS = positiveIntArg('connections', 32);
@@ -145,14 +144,16 @@ async function drainRate(ids: string[]): Promise<{ perSec: number; failed: numbe
 }
 
 /** Rounds of one set-up: mean rate and p50, the worst p99, all errors. */
-function combine(results: LoadResult[]): LoadResult {
-  const mean = (f: (r: LoadResult) => number) => results.reduce((sum, r) => sum + f(r), 0) / results.length;
+function combine(results: ChatLoadResult[]): ChatLoadResult {
+  const mean = (f: (r: ChatLoadResult) => number) => results.reduce((sum, r) => sum + f(r), 0) / results.length;
   return {
     rps: mean((r) => r.rps),
     p50: mean((r) => r.p50),
     p99: Math.max(...results.map((r) => r.p99)),
     max: Math.max(...results.map((r) => r.max)),
     errors: results.reduce((sum, r) => sum + r.errors, 0),
+    timeouts: results.reduce((sum, r) => sum + r.timeouts, 0),
+    non2xx: results.reduce((sum, r) => sum + r.non2xx, 0),
     total: results.reduce((sum, r) => sum + r.total, 0),
   };
 }
@@ -220,8 +221,8 @@ async function main(): Promise<void> {
     const load = (url: string, seconds: number) =>
       chatLoad({ url: `${url}/chat`, seconds, connections: CONNECTIONS, visitors, messages: MESSAGES });
     await load(two.url, 3); // warm-up: JIT, connection pools, tenant caches on both instances
-    const singles: LoadResult[] = [];
-    const doubles: LoadResult[] = [];
+    const singles: ChatLoadResult[] = [];
+    const doubles: ChatLoadResult[] = [];
     for (let r = 0; r < ROUNDS; r++) {
       const order = r % 2 === 0 ? [one, two] : [two, one];
       for (const proxy of order) (proxy === one ? singles : doubles).push(await load(proxy.url, SECONDS));
@@ -245,6 +246,8 @@ async function main(): Promise<void> {
         p99TwoMs: double.p99,
         queueDrainPerSec: round(drain.perSec),
         errors: single.errors + double.errors + drain.failed,
+        timeouts: single.timeouts + double.timeouts,
+        non2xx: single.non2xx + double.non2xx,
         p50OneMs: round(single.p50),
         p50TwoMs: round(double.p50),
         ratio: round(double.rps / single.rps),

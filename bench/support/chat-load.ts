@@ -34,14 +34,20 @@ autocannon(opts, (err, raw) => {
   const r = raw.latency && raw.latency.p50 !== undefined ? raw : autocannon.aggregateResult([raw], opts);
   const elapsed = (new Date(r.finish) - new Date(r.start)) / 1000 || seconds;
   parentPort.postMessage({ rps: r.requests.total / elapsed, p50: r.latency.p50, p99: r.latency.p99, max: r.latency.max,
-    errors: r.errors + r.timeouts + r.non2xx, total: r.requests.total });
+    errors: r.errors + r.timeouts + r.non2xx, timeouts: r.timeouts, non2xx: r.non2xx, total: r.requests.total });
 });
 `;
 
-export function chatLoad(options: ChatLoadOptions): Promise<LoadResult> {
+/** What `errors` is made of: requests autocannon gave up on (10 s) and answers other than 2xx. */
+export interface ChatLoadResult extends LoadResult {
+  timeouts: number;
+  non2xx: number;
+}
+
+export function chatLoad(options: ChatLoadOptions): Promise<ChatLoadResult> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(CHAT_WORKER, { eval: true, workerData: options });
-    worker.once('message', (m: LoadResult) => {
+    worker.once('message', (m: ChatLoadResult) => {
       resolve(m);
       void worker.terminate();
     });
