@@ -15,6 +15,7 @@ import { ADMIN_BEARER_SCHEME, ADMIN_SECURITY_SCHEME, presentedAdminKey } from 's
 import { AdminPrincipalResolver } from 'src/common/auth/admin-principal';
 import { bodyParsing } from 'src/common/http/body-parsing';
 import { RoleAwareWsAdapter, workerRoutesOnly } from 'src/common/http/role-gate';
+import { DrainState } from 'src/common/lifecycle/drain-state';
 import { AppConfig } from 'src/config/app-config.service';
 import { AppRole } from 'src/config/app-role';
 import { normalizeOrigin, TenantOriginsRegistry } from 'src/tenant/tenant-origins.registry';
@@ -40,7 +41,8 @@ export function configureApp(app: NestExpressApplication): void {
   const config = app.get(AppConfig);
   const role = app.get(AppRole);
   app.useLogger(app.get(Logger));
-  app.enableShutdownHooks();
+  // First, so draining (src/common/lifecycle/graceful-shutdown.ts, installed by main.ts) waits for every request.
+  app.use(app.get(DrainState).trackRequests());
   if (!role.servesApi) app.use(workerRoutesOnly());
   const proxies = config.trustedProxies;
   // Client IPs (rate limits) come from X-Forwarded-For only when the hop is a configured proxy.

@@ -61,6 +61,33 @@ describe('validateEnv', () => {
     );
   });
 
+  it('waits 5 s before closing the listener in production and not at all elsewhere, unless SHUTDOWN_DELAY_MS says', () => {
+    const production = {
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://u@db/x',
+      REDIS_URL: 'redis://r:6379/0',
+      ADMIN_API_KEY: 'a'.repeat(32),
+      CRM_ENCRYPTION_KEY: 'k'.repeat(43),
+      SESSION_TOKEN_SECRET: 's'.repeat(32),
+      LLM_PROVIDER: 'offline',
+      EMBEDDING_PROVIDER: 'local',
+    };
+    expect(validateEnv(production).SHUTDOWN_DELAY_MS).toBe(5000);
+    expect(validateEnv({ ...production, SHUTDOWN_DELAY_MS: '' }).SHUTDOWN_DELAY_MS).toBe(5000);
+    expect(validateEnv({ ...production, SHUTDOWN_DELAY_MS: '0' }).SHUTDOWN_DELAY_MS).toBe(0);
+    expect(validateEnv({}).SHUTDOWN_DELAY_MS).toBe(0);
+    expect(validateEnv({ SHUTDOWN_DELAY_MS: '250' }).SHUTDOWN_DELAY_MS).toBe(250);
+    expect(validateEnv({}).SHUTDOWN_CALL_GRACE_S).toBe(20);
+  });
+
+  it.each([
+    [{ SHUTDOWN_DELAY_MS: '-1' }, 'SHUTDOWN_DELAY_MS'],
+    [{ SHUTDOWN_DELAY_MS: 'soon' }, 'SHUTDOWN_DELAY_MS'],
+    [{ SHUTDOWN_CALL_GRACE_S: '3601' }, 'SHUTDOWN_CALL_GRACE_S'],
+  ])('refuses the drain setting %j', (raw, name) => {
+    expect(() => validateEnv(raw)).toThrow(new RegExp(`- ${name}:`));
+  });
+
   it('refuses an unknown APP_ROLE', () => {
     expect(() => validateEnv({ APP_ROLE: 'cron' })).toThrow(
       /- APP_ROLE: APP_ROLE must be one of the following values: all, api, worker/,

@@ -55,6 +55,24 @@ export class EnvSchema {
   @IsIn(APP_ROLES)
   APP_ROLE: AppRoleName = 'all';
 
+  /**
+   * After SIGTERM, how long the instance keeps serving (readiness already 503) before it stops accepting connections,
+   * for the load balancer to notice. Default: 5000 in production, 0 elsewhere.
+   */
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(120000)
+  SHUTDOWN_DELAY_MS!: number;
+
+  /** After the listener closed, how long live calls (and requests in flight) may run before they are ended. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3600)
+  SHUTDOWN_CALL_GRACE_S = 20;
+
   @Transform(emptyToUndefined)
   @IsOptional()
   @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// connection URL' })
@@ -414,6 +432,7 @@ export function validateEnv(raw: Record<string, unknown>): EnvSchema {
     env.LLM_PROVIDER ??= env.GEMINI_API_KEY ? 'gemini' : 'offline';
     env.EMBEDDING_PROVIDER ??= env.GEMINI_API_KEY ? 'gemini' : 'local';
   }
+  env.SHUTDOWN_DELAY_MS ??= env.NODE_ENV === 'production' ? 5000 : 0;
   const errors = validateSync(env, { skipMissingProperties: false, whitelist: false });
   const messages = errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`);
   for (const key of ['ALLOWED_ORIGINS', 'TRUSTED_PROXIES'] as const) {

@@ -4,6 +4,7 @@ import { HealthCheck, HealthCheckResult, HealthCheckService } from '@nestjs/term
 import type { Response } from 'express';
 
 import { PublicApi } from 'src/common/auth/public-api.decorator';
+import { DrainState } from 'src/common/lifecycle/drain-state';
 import { ReadinessProbe } from 'src/health/readiness.probe';
 
 @ApiTags('health')
@@ -13,6 +14,7 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly probe: ReadinessProbe,
+    private readonly drain: DrainState,
   ) {}
 
   @Get()
@@ -27,9 +29,18 @@ export class HealthController {
    * exception filter, whose error format has no room for per-dependency details.
    */
   @Get('ready')
-  @ApiOperation({ summary: 'Readiness: database (a real query) and Redis (PING, when configured) answer in time' })
+  @ApiOperation({
+    summary:
+      'Readiness: database (a real query) and Redis (PING, when configured) answer in time, and the instance is not draining',
+  })
   @HealthCheck()
   async ready(@Res({ passthrough: true }) res: Response): Promise<HealthCheckResult> {
+    if (this.drain.draining) {
+      // Answered without touching a dependency: the point is to leave the load balancer's rotation at once.
+      res.status(HttpStatus.SERVICE_UNAVAILABLE);
+      const lifecycle = { status: 'down' as const, message: 'shutting down' };
+      return { status: 'error', info: {}, error: { lifecycle }, details: { lifecycle } };
+    }
     try {
       return await this.health.check([() => this.probe.checkDatabase(), () => this.probe.checkRedis()]);
     } catch (err) {

@@ -1,6 +1,9 @@
-import { Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 
 import { withDeadline } from 'src/common/deadline/deadline';
+import { DrainState } from 'src/common/lifecycle/drain-state';
 import { AppConfig } from 'src/config/app-config.service';
 import { SystemInstructionBuilder } from 'src/conversation/system-instruction.builder';
 import { CrmTools } from 'src/crm/crm-tools.port';
@@ -22,9 +25,12 @@ import { VoiceMetrics } from 'src/voice/voice-metrics.service';
 
 /** How long shutdown waits for ending calls to write their transcripts. */
 const DRAIN_TIMEOUT_MS = 5000;
+/** How often draining looks whether the calls have ended on their own. */
+const DRAIN_POLL_MS = 100;
 
 @Injectable()
 export class CallSessionFactory implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('CallSessionFactory');
   private readonly deps: CallDeps;
   private readonly wrapUps = new Set<Promise<void>>();
   /** Calls on this instance; each removes itself when it has ended. */
@@ -33,6 +39,7 @@ export class CallSessionFactory implements OnModuleInit, OnApplicationShutdown {
   constructor(
     config: AppConfig,
     private readonly lifecycle: TenantLifecycle,
+    private readonly drainState: DrainState,
     tenants: TenantService,
     voiceConfigs: VoiceConfigService,
     tickets: CallTicketStore,
@@ -67,6 +74,7 @@ export class CallSessionFactory implements OnModuleInit, OnApplicationShutdown {
   }
 
   onModuleInit(): void {
+    this.drainState.register('voice calls', this);
     // A deleted tenant's calls end at once (on this instance); its rows go with the cascade, its tickets expire.
     this.lifecycle.onDelete('voice', {
       afterCommit: async (businessId) => {
@@ -75,6 +83,25 @@ export class CallSessionFactory implements OnModuleInit, OnApplicationShutdown {
         );
       },
     });
+  }
+
+  /**
+   * Draining (SIGTERM): calls on this instance run up to `graceMs` on their own, then each left hears the apology and
+   * is hung up; resolves once their sockets closed and their transcripts and outcomes are written.
+   */
+  async drain(graceMs: number): Promise<void> {
+    await this.whileCallsActive(graceMs);
+    if (this.active.size) {
+      this.logger.log({ event: 'calls_ended_for_shutdown', calls: this.active.size }, 'ending live calls: shutting down');
+      const playMs = Math.max(0, ...[...this.active].map((call) => call.endForShutdown()));
+      await this.whileCallsActive(playMs + 1000);
+    }
+    await withDeadline(Promise.allSettled([...this.wrapUps]), DRAIN_TIMEOUT_MS, () => undefined);
+  }
+
+  private async whileCallsActive(ms: number): Promise<void> {
+    const until = Date.now() + ms;
+    while (this.active.size && Date.now() < until) await sleep(Math.min(DRAIN_POLL_MS, until - Date.now()));
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -14,7 +14,7 @@ import { DtmfMenu } from 'src/voice/call/dtmf-menu';
 import { ModelLink } from 'src/voice/call/model-link';
 import { SAFE_LINE_PROMPT } from 'src/voice/call/spoken-leak';
 import type { CallTransport, StartFrame, TwilioInboundFrame } from 'src/voice/twilio/twilio-media.types';
-import { WS_NORMAL, WS_POLICY_VIOLATION } from 'src/voice/twilio/twilio-media.types';
+import { WS_NORMAL, WS_POLICY_VIOLATION, WS_TRY_AGAIN_LATER } from 'src/voice/twilio/twilio-media.types';
 import { isValidTwilioSignature } from 'src/voice/twilio/twilio-signature';
 import { STREAM_PARAM_BUSINESS, STREAM_PARAM_CALL, STREAM_PARAM_TICKET } from 'src/voice/twilio/twiml';
 
@@ -123,6 +123,23 @@ export class CallSession {
     this.logger.log({ businessId: this.call?.businessId }, 'call ended: business deleted');
     this.forget = true;
     return this.end('completed', { code: WS_NORMAL, reason: 'business deleted' });
+  }
+
+  /**
+   * The instance is shutting down and the call outlasted SHUTDOWN_CALL_GRACE_S: the caller hears the apology clip, then
+   * the stream ends and Twilio's follow-up TwiML says the apology line and hangs up, as when the model fails. A stream
+   * not yet live is closed with 1013 (try again later). Returns how long the apology takes to play, in ms.
+   */
+  endForShutdown(): number {
+    if (this.phase === 'ended' || this.phase === 'ending') return 0;
+    this.logger.log({ businessId: this.call?.businessId, callSid: this.call?.callSid }, 'call ending: instance shutting down');
+    if (!this.call) {
+      this.phase = 'ended';
+      this.clearTimers();
+      this.transport.close(WS_TRY_AGAIN_LATER, 'server shutting down');
+      return 0;
+    }
+    return this.apologiseAndEnd(this.call);
   }
 
   /** Resolves when the call has ended and its transcript and outcome are written (for graceful shutdown). */
@@ -307,8 +324,13 @@ export class CallSession {
     this.deps.metrics.modelFailures++;
     this.logger.warn({ businessId: this.call?.businessId, why, err: err?.message }, 'call failing');
     if (!this.call) return this.reject(why);
+    this.apologiseAndEnd(this.call);
+  }
+
+  /** The apology clip, then the end of the stream with outcome `failed` (TwiML then apologises and hangs up). */
+  private apologiseAndEnd(call: LiveCall): number {
     this.phase = 'ending';
-    this.call.link.close();
+    call.link.close();
     this.outbound.clear();
     this.transport.send({ event: 'clear', streamSid: this.streamSid });
     const clip = this.deps.apologyClip;
@@ -321,7 +343,9 @@ export class CallSession {
     }
     this.transport.send({ event: 'mark', streamSid: this.streamSid, mark: { name: APOLOGY_MARK } });
     // If Twilio never echoes the mark (caller gone), end anyway once the clip would have played.
-    this.timer(Math.round(clip.length / 8) + 1500, () => void this.end('failed'));
+    const playMs = Math.round(clip.length / 8) + 1500;
+    this.timer(playMs, () => void this.end('failed'));
+    return playMs;
   }
 
   private reject(reason: string): void {
