@@ -25,7 +25,8 @@ import { DataSource } from 'typeorm';
 import { dataSourceOptions } from 'src/database/data-source.options';
 import { businessFactory } from 'test/factories/business.factory';
 import { plumbingDocumentsFactory } from 'test/rag/knowledge-documents-factory';
-import { AppProcess, clusterSecrets, RoundRobinProxy, startAppProcess } from 'test/support/app-cluster';
+import { AppProcess, startAppProcess } from 'test/scale/app-process';
+import { clusterSecrets, RoundRobinProxy, stopApp } from 'test/support/app-cluster';
 
 import { chatLoad, ChatLoadResult } from './support/chat-load';
 import { positiveIntArg } from './support/cli-args';
@@ -201,9 +202,7 @@ async function main(): Promise<void> {
   const proxies: RoundRobinProxy[] = [];
   const tenants: string[] = [];
   try {
-    processes.push(
-      ...(await Promise.all([0, 1].map((i) => startAppProcess(`bench-api-${i}`, { ...ENV, APP_ROLE: 'api' })))),
-    );
+    processes.push(...(await Promise.all([0, 1].map(() => startAppProcess({ ...ENV, APP_ROLE: 'api' })))));
     const [one, two] = await Promise.all([
       RoundRobinProxy.start([processes[0].url], { keepAlive: true }),
       RoundRobinProxy.start(
@@ -233,7 +232,7 @@ async function main(): Promise<void> {
     const sessionBytes = await redisBytesPerSession();
 
     const jobs = await queueJobs(two.url, tenants);
-    processes.push(await startAppProcess('bench-worker', { ...ENV, APP_ROLE: 'worker' }));
+    processes.push(await startAppProcess({ ...ENV, APP_ROLE: 'worker' }));
     const drain = await drainRate(jobs);
     const workerRss = rssBytes(processes[2]);
 
@@ -270,7 +269,7 @@ async function main(): Promise<void> {
     if (api)
       for (const id of tenants)
         await fetch(`${api}/admin/business/${id}`, { method: 'DELETE', headers: admin }).catch(() => undefined);
-    await Promise.all(processes.map((p) => p.stop()));
+    await Promise.all(processes.map((p) => stopApp(p)));
     await dropRedisKeys();
   }
 }

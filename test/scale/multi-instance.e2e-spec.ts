@@ -1,14 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { get } from 'node:http';
 
 import { businessFactory } from 'test/factories/business.factory';
 import { plumbingDocumentsFactory } from 'test/rag/knowledge-documents-factory';
-import {
-  AppProcess,
-  clusterSecrets,
-  RoundRobinProxy,
-  startAppProcess,
-  UPSTREAM_HEADER,
-} from 'test/support/app-cluster';
+import { AppProcess, startAppProcess } from 'test/scale/app-process';
+import { clusterSecrets, PROXY_UNREACHABLE, RoundRobinProxy, stopApp, UPSTREAM_HEADER } from 'test/support/app-cluster';
 import { TEST_ADMIN_KEY } from 'test/support/services';
 
 interface Answer {
@@ -37,6 +33,9 @@ const script = (i: number) => [
   `my phone is +1 415 555 ${1000 + i}`,
 ];
 
+/** Longer conversations for the drain, so the load outlasts SHUTDOWN_DELAY_MS and meets the closed instance. */
+const longScript = (i: number) => [...script(i), 'Do you work on weekends?', 'How soon can someone come?', 'Thanks!'];
+
 /**
  * The proof that the platform scales out: two API processes (APP_ROLE=api) and one worker (APP_ROLE=worker), as
  * separate processes on the suite's Postgres and Redis, behind a round-robin proxy. Each instance has its own
@@ -52,14 +51,15 @@ describe('Two API instances and a worker behind a round-robin proxy', () => {
       ...clusterSecrets(),
       // The migrations ran in global setup, once, as the Kubernetes Job runs them; replicas only check the schema.
       MIGRATIONS_RUN: 'false',
-      SHUTDOWN_DELAY_MS: '300',
-      SHUTDOWN_CALL_GRACE_S: '1',
+      SHUTDOWN_DELAY_MS: '1000',
+      // No live calls here: the grace only bounds the turns in flight, which a loaded CI machine may slow down.
+      SHUTDOWN_CALL_GRACE_S: '10',
       CRM_OUTBOX_POLL_MS: '200',
     };
     const started = await Promise.all([
-      startAppProcess('worker', { ...shared, APP_ROLE: 'worker' }),
-      startAppProcess('api-0', { ...shared, APP_ROLE: 'api' }),
-      startAppProcess('api-1', { ...shared, APP_ROLE: 'api' }),
+      startAppProcess({ ...shared, APP_ROLE: 'worker' }),
+      startAppProcess({ ...shared, APP_ROLE: 'api' }),
+      startAppProcess({ ...shared, APP_ROLE: 'api' }),
     ]);
     [worker, ...apis] = started;
     // No connection reuse: "the instance accepted the request" then means exactly "it accepted the connection".
@@ -71,7 +71,7 @@ describe('Two API instances and a worker behind a round-robin proxy', () => {
 
   afterAll(async () => {
     await proxy?.stop();
-    await Promise.all([worker, ...(apis ?? [])].filter(Boolean).map((p) => p.stop()));
+    await Promise.all([worker, ...(apis ?? [])].filter(Boolean).map((p) => stopApp(p)));
   });
 
   /** One request through the proxy, to the given instance or (without one) the next in turn. */
@@ -91,6 +91,29 @@ describe('Two API instances and a worker behind a round-robin proxy', () => {
       body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
       upstream: Number(res.headers.get(UPSTREAM_HEADER)),
     };
+  }
+
+  /** A GET on a connection of its own, as a load balancer's health check makes it (no pooled socket to go stale). */
+  function statusOn(url: string): Promise<number> {
+    return new Promise((resolve, reject) => {
+      get(url, { agent: false }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      }).on('error', reject);
+    });
+  }
+
+  /** The first log line of `app` with this `event`, once it is printed. */
+  async function logged(app: AppProcess, event: string): Promise<{ time: number }> {
+    for (const deadline = Date.now() + 5000; Date.now() < deadline;) {
+      const line = app
+        .output()
+        .split('\n')
+        .find((l) => l.includes(`"event":"${event}"`));
+      if (line) return JSON.parse(line) as { time: number };
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    throw new Error(`${event} was not logged within 5 s:\n${app.output().slice(-2000)}`);
   }
 
   async function createTenant(overrides: Record<string, unknown> = {}): Promise<string> {
@@ -120,8 +143,8 @@ describe('Two API instances and a worker behind a round-robin proxy', () => {
     };
   }
 
-  async function session(businessId: string, sessionId: string) {
-    const res = await call('GET', `/admin/business/${businessId}/sessions/${sessionId}`);
+  async function session(businessId: string, sessionId: string, upstream?: number) {
+    const res = await call('GET', `/admin/business/${businessId}/sessions/${sessionId}`, undefined, upstream);
     expect(res.status).toBe(200);
     return res.body as { captured: Record<string, string>; crm: { contactId?: string }; transcript: TranscriptRow[] };
   }
@@ -255,4 +278,55 @@ describe('Two API instances and a worker behind a round-robin proxy', () => {
     const { versions } = (await call('GET', `/admin/business/${businessId}/knowledge/versions`)).body;
     expect(versions).toHaveLength(1);
   });
+
+  it('drains an instance on SIGTERM mid-load: not ready within 100 ms, nothing it accepted fails, it exits 0', async () => {
+    const businessId = await createTenant();
+    const visitors = Array.from({ length: 40 }, () => visitor(businessId));
+    const draining = apis[1];
+    const fromDraining: Answer[] = [];
+    let retried = 0;
+    let secondTurnsDone = 0;
+    let sigterm!: () => void;
+    const sigtermSent = new Promise<void>((resolve) => (sigterm = resolve));
+
+    // A client that retries a turn on the other instance when the proxy could not reach the one it chose.
+    const load = Promise.all(
+      visitors.map(async (v, i) => {
+        for (const [k, message] of longScript(i).entries()) {
+          let answer = await v.say(message, (i + k) % 2);
+          if (answer.status === 502 && answer.body.code === PROXY_UNREACHABLE) {
+            retried++;
+            answer = await v.say(message, 1 - answer.upstream);
+          } else if (answer.upstream === 1) fromDraining.push(answer);
+          expect([answer.status, answer.body.code]).toEqual([200, undefined]);
+          // Every session stops after two turns until the signal is sent, then all continue at once: the drain runs
+          // under that load, while the signal itself does not wait behind dozens of queued turns on a machine whose
+          // cores are shared (that wait would time the machine, not the switch). test/scale/drain.e2e-spec.ts covers
+          // turns and streams already in flight when the signal arrives.
+          if (k === 1) {
+            if (++secondTurnsDone === visitors.length) sigterm();
+            await sigtermSent;
+          }
+        }
+      }),
+    );
+
+    await sigtermSent;
+    const signalledAt = Date.now();
+    draining.child.kill('SIGTERM');
+    // The instance's own log says when readiness switched: under CPU-bound load a probe's answer queues behind the
+    // turns in flight, so its round trip would time the probe, not the switch. Same machine, same clock.
+    const started = await logged(draining, 'drain_started');
+    expect(started.time - signalledAt).toBeLessThan(100);
+    expect(await statusOn(`${draining.url}/health/ready`)).toBe(503);
+
+    await load;
+    expect(await draining.exited).toBe(0);
+    expect(fromDraining.every((a) => a.status === 200)).toBe(true);
+    // The load outlasted the drain: some turns found the instance gone and continued on the other.
+    expect(retried).toBeGreaterThan(0);
+    for (const [i, v] of visitors.entries()) {
+      expect(userTurns((await session(businessId, v.sessionId, 0)).transcript)).toEqual(longScript(i));
+    }
+  }, 120_000);
 });

@@ -1,28 +1,14 @@
-import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, createServer, IncomingMessage, request, Server, ServerResponse } from 'node:http';
-import { AddressInfo, createServer as createTcpServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { AddressInfo } from 'node:net';
+
+import { AppProcess } from 'test/scale/app-process';
 
 /**
- * Several instances of the platform as separate processes, the way a scaled deployment runs them, and a round-robin
- * proxy in front: shared by the multi-instance e2e (test/scale) and `npm run bench:scale`.
+ * What a scaled deployment adds around its instances (each started by test/scale/app-process.ts): shared keys, a
+ * round-robin proxy in front, and a stop that waits for the drain. Used by the multi-instance e2e (test/scale) and
+ * `npm run bench:scale`.
  */
-
-const ROOT = join(__dirname, '..', '..');
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createTcpServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as AddressInfo;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
 
 /** What every instance of one deployment must share: the keys, so tokens and credentials work on all of them. */
 export function clusterSecrets(): Record<string, string> {
@@ -32,76 +18,13 @@ export function clusterSecrets(): Record<string, string> {
   };
 }
 
-export interface AppProcess {
-  readonly name: string;
-  readonly url: string;
-  readonly child: ChildProcess;
-  /** Everything the process printed so far (structured logs). */
-  output(): string;
-  /** Resolves with the exit code once the process has ended (null when a signal ended it). */
-  readonly exited: Promise<number | null>;
-  /** Ends the process if it still runs (SIGTERM, then SIGKILL after `graceMs`) and removes its DATA_DIR. */
-  stop(graceMs?: number): Promise<void>;
-}
-
-/**
- * Starts `src/main.ts` through ts-node with SWC (tsconfig.json's `ts-node` section), so no build is needed and no
- * shared `dist/` is rewritten under another suite; the process is `node` itself, so a SIGTERM reaches the app.
- * `env` is added to this process's environment; each instance gets its own port and DATA_DIR.
- */
-export async function startAppProcess(
-  name: string,
-  env: Record<string, string>,
-  readyTimeoutMs = 90_000,
-): Promise<AppProcess> {
-  const port = await freePort();
-  const dataDir = mkdtempSync(join(tmpdir(), `concierge-${name}-`));
-  const child = spawn(process.execPath, ['-r', 'ts-node/register', join(ROOT, 'src', 'main.ts')], {
-    cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: 'info', ...env, PORT: String(port), DATA_DIR: dataDir },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const app: AppProcess = {
-    name,
-    url: `http://127.0.0.1:${port}`,
-    child,
-    output: () => output,
-    exited,
-    async stop(graceMs = 15_000) {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-        await exited;
-        clearTimeout(timer);
-      }
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-  try {
-    await waitUntilReady(app, readyTimeoutMs);
-  } catch (err) {
-    await app.stop(1000);
-    throw err;
-  }
-  return app;
-}
-
-async function waitUntilReady(app: AppProcess, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (app.child.exitCode !== null) throw new Error(`${app.name} exited early:\n${app.output().slice(-3000)}`);
-    const ready = await fetch(`${app.url}/health/ready`).then(
-      (r) => r.status === 200,
-      () => false,
-    );
-    if (ready) return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`${app.name} did not become ready within ${timeoutMs} ms:\n${app.output().slice(-3000)}`);
+/** Ends an instance if it still runs: SIGTERM (it drains), then SIGKILL after `graceMs`. */
+export async function stopApp(app: AppProcess, graceMs = 15_000): Promise<void> {
+  if (app.child.exitCode !== null || app.child.signalCode !== null) return;
+  app.kill('SIGTERM');
+  const timer = setTimeout(() => app.kill('SIGKILL'), graceMs);
+  await app.exited;
+  clearTimeout(timer);
 }
 
 type Headers = Record<string, string | string[] | undefined>;
