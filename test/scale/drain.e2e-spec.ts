@@ -120,7 +120,7 @@ describe('Draining on SIGTERM (the real app in its own process)', () => {
     // During the delay the instance still serves (the load balancer has not noticed yet)...
     expect(await probe(`${app.url}/health`)).toBe(200);
     // ...and after it, it accepts no new connection while the turns are still running.
-    await new Promise((r) => setTimeout(r, DELAY_MS + 300 - (Date.now() - signalled)));
+    await new Promise((r) => setTimeout(r, DELAY_MS + 400 - (Date.now() - signalled)));
     expect(await probe(`${app.url}/health`)).toBe('refused');
 
     const chatRes = await chat;

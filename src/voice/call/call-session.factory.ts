@@ -92,7 +92,10 @@ export class CallSessionFactory implements OnModuleInit, OnApplicationShutdown {
   async drain(graceMs: number): Promise<void> {
     await this.whileCallsActive(graceMs);
     if (this.active.size) {
-      this.logger.log({ event: 'calls_ended_for_shutdown', calls: this.active.size }, 'ending live calls: shutting down');
+      this.logger.log(
+        { event: 'calls_ended_for_shutdown', calls: this.active.size },
+        'ending live calls: shutting down',
+      );
       const playMs = Math.max(0, ...[...this.active].map((call) => call.endForShutdown()));
       await this.whileCallsActive(playMs + 1000);
     }

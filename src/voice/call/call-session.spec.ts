@@ -165,6 +165,30 @@ describe(CallSession.name, () => {
     expect(outcomes).toEqual(['failed']);
   });
 
+  it('on shutdown plays the apology to a live call, then ends it as failed so TwiML apologises and hangs up', async () => {
+    const { closes, model, outcomes, sent, start, sut } = setup();
+    start();
+    await flush();
+    const playMs = sut.endForShutdown();
+    expect(model.close).toHaveBeenCalledTimes(1);
+    expect(sent.at(-1)).toEqual({ event: 'mark', streamSid: 'MZ1', mark: { name: 'apology-end' } });
+    expect(sut.endForShutdown()).toBe(0);
+    expect(closes).toEqual([]);
+    // Twilio never echoes the mark (the caller is gone): the call still ends once the clip would have played.
+    jest.advanceTimersByTime(playMs);
+    await flush();
+    expect(closes).toEqual([{ code: 1000, reason: 'call ended' }]);
+    expect(outcomes).toEqual(['failed']);
+  });
+
+  it('on shutdown closes a stream that is not live yet with 1013 (try again later)', () => {
+    const { closes, sut } = setup();
+    expect(sut.endForShutdown()).toBe(0);
+    expect(closes).toEqual([{ code: 1013, reason: 'server shutting down' }]);
+    jest.advanceTimersByTime(60_000);
+    expect(closes).toHaveLength(1);
+  });
+
   describe('when the model starts to speak its instructions', () => {
     const audio = (ms: number) => Buffer.alloc(48 * ms).toString('base64');
     const speech = (text: string): ModelMessage => ({

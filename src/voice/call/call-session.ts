@@ -132,7 +132,10 @@ export class CallSession {
    */
   endForShutdown(): number {
     if (this.phase === 'ended' || this.phase === 'ending') return 0;
-    this.logger.log({ businessId: this.call?.businessId, callSid: this.call?.callSid }, 'call ending: instance shutting down');
+    this.logger.log(
+      { businessId: this.call?.businessId, callSid: this.call?.callSid },
+      'call ending: instance shutting down',
+    );
     if (!this.call) {
       this.phase = 'ended';
       this.clearTimers();
