@@ -9,6 +9,11 @@ import { ChunkFilter, KbChunkRepository, KeywordHit } from 'src/rag/storage/kb-c
 import { ActiveVersion, KbVersionRepository } from 'src/rag/storage/kb-version.repository';
 import { PubSub, Unsubscribe } from 'src/redis/pub-sub.port';
 
+interface Build {
+  versionId: string;
+  done: Promise<void>;
+}
+
 interface Entry {
   /** The version row the index was built from (unique across tenants and time). */
   versionId: string;
@@ -36,14 +41,16 @@ export class KeywordIndexCache implements OnApplicationBootstrap, BeforeApplicat
   private readonly logger = new Logger('KeywordIndex');
   private readonly entries: LRUCache<string, Entry> | null;
   private readonly maxChunks: number;
-  /** The latest build started per tenant, so concurrent turns start one build, not one each. */
-  private readonly building = new Map<string, { versionId: string; done: Promise<void> }>();
+  /**
+   * The build that may store its result, per tenant: concurrent turns start one build, not one each, and a build
+   * that is no longer the tenant's entry here (a notice removed it, or a build for a newer version replaced it) is
+   * discarded when it ends, so what it read before a change is never kept.
+   */
+  private readonly building = new Map<string, Build>();
   /** Every build and catch-up still running, including superseded ones, so shutdown can wait for them. */
   private readonly inFlight = new Set<Promise<unknown>>();
   /** Tenant → version row id found over the size cap, so the cap is checked once per version, not per turn. */
   private readonly oversized = new LRUCache<string, string>({ max: MAX_REMEMBERED_FALLBACKS });
-  /** Bumped by every notice, so a build that started before a change cannot store what it built afterwards. */
-  private readonly generations = new Map<string, number>();
   private unsubscribe?: Unsubscribe;
 
   constructor(
@@ -108,17 +115,17 @@ export class KeywordIndexCache implements OnApplicationBootstrap, BeforeApplicat
   private startBuild(businessId: string, active: ActiveVersion): void {
     if (!this.entries || this.oversized.get(businessId) === active.id) return;
     if (this.building.get(businessId)?.versionId === active.id) return;
-    const generation = this.generations.get(businessId) ?? 0;
-    const done = this.build(businessId, active, generation)
+    const ticket: Build = { versionId: active.id, done: Promise.resolve() };
+    this.building.set(businessId, ticket);
+    ticket.done = this.build(businessId, active, ticket)
       .catch((err: Error) => this.logger.warn({ event: 'kb_keyword_index_failed', businessId, err: err.message }))
       .finally(() => {
-        if (this.building.get(businessId)?.done === done) this.building.delete(businessId);
+        if (this.building.get(businessId) === ticket) this.building.delete(businessId);
       });
-    this.building.set(businessId, { versionId: active.id, done });
-    this.track(done);
+    this.track(ticket.done);
   }
 
-  private async build(businessId: string, active: ActiveVersion, generation: number): Promise<void> {
+  private async build(businessId: string, active: ActiveVersion, ticket: Build): Promise<void> {
     const count = await this.chunks.servedCount(businessId, active.version);
     if (count > this.maxChunks) {
       this.oversized.set(businessId, active.id);
@@ -127,13 +134,20 @@ export class KeywordIndexCache implements OnApplicationBootstrap, BeforeApplicat
     }
     const index = await KeywordIndex.build(await this.chunks.keywordDocuments(businessId, active.version));
     // A notice arrived meanwhile: what was built may already be outdated, and the notice started its own build.
-    if ((this.generations.get(businessId) ?? 0) !== generation || !this.entries) return;
+    if (this.building.get(businessId) !== ticket || !this.entries) return;
     if (index.bytes > this.entries.maxSize) {
       this.oversized.set(businessId, active.id);
       this.logger.log({ event: 'kb_keyword_index_skipped', businessId, bytes: index.bytes });
       return;
     }
     this.entries.set(businessId, { versionId: active.id, version: active.version, index });
+    this.logger.log({
+      event: 'kb_keyword_index_built',
+      businessId,
+      version: active.version,
+      chunks: index.size,
+      bytes: index.bytes,
+    });
   }
 
   private onNotice(raw: string): void {
@@ -145,10 +159,9 @@ export class KeywordIndexCache implements OnApplicationBootstrap, BeforeApplicat
     }
     const businessId = notice.businessId;
     if (typeof businessId !== 'string') return;
-    this.generations.set(businessId, (this.generations.get(businessId) ?? 0) + 1);
     this.oversized.delete(businessId);
     const held = this.entries?.delete(businessId) ?? false;
-    // A build still running for the old version is discarded by the generation check when it ends.
+    // A build still running for the old version is discarded when it ends (it is no longer the tenant's build).
     const building = this.building.delete(businessId);
     // Tenants this instance serves get the new version's index before their next turn; others build on demand.
     if ((held || building) && notice.version !== null && this.unsubscribe) {
