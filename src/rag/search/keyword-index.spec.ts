@@ -83,6 +83,19 @@ describe(KeywordIndex.name, () => {
     expect(index.search(expandQuery('replacement part 123'), 1)[0].id).toBe(124);
   });
 
+  it('finds prefix completions across a large vocabulary, built in slices', async () => {
+    const many = Array.from({ length: 3000 }, (_, i) =>
+      doc(i, null, Array.from({ length: 20 }, (__, j) => `term${j}x${i}`).join(' ')),
+    );
+    const index = await KeywordIndex.build(many);
+    const found = index.search(expandQuery('term3x12'), 200).map((m) => m.id);
+    // The exact word first, then chunks whose words extend it, shorter completions first: 12, 120–129, 1200–1299.
+    expect(found).toHaveLength(111);
+    expect(found.slice(0, 11)).toEqual([12, 120, 121, 122, 123, 124, 125, 126, 127, 128, 129]);
+    expect(found).toEqual(expect.arrayContaining([1200, 1299]));
+    expect(index.search(expandQuery('zz unknown'), 5)).toEqual([]);
+  });
+
   it('estimates its memory from what it holds', async () => {
     const small = await KeywordIndex.build(DOCS.slice(0, 2));
     expect(small.bytes).toBeGreaterThan(0);

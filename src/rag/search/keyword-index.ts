@@ -37,6 +37,13 @@ const MIN_PREFIX_LENGTH = 3;
  * tenant's build never holds up chat turns and audio frames for long.
  */
 const BUILD_SLICE_CHARS = 16_000;
+/** Postings converted to typed arrays (and vocabulary entries sorted) per event-loop turn, for the same reason. */
+const BUILD_SLICE_POSTINGS = 50_000;
+/**
+ * The vocabulary is kept sorted in buckets by first letters, for prefix lookups: every prefix looked up is at least
+ * MIN_PREFIX_LENGTH long, so its completions share its bucket, and buckets are sorted one slice at a time.
+ */
+const BUCKET_KEY_LENGTH = 2;
 /** Half-saturation point of the [0, 1) squashing: a BM25 score of this much reads as 0.5. */
 const RANK_HALF = 10;
 
@@ -69,7 +76,8 @@ interface Posting {
 export class KeywordIndex {
   /** Scratch space for one search at a time (searches are synchronous, so never shared by two). */
   private readonly scores: Float64Array;
-  private readonly matched: Uint8Array;
+  /** Distinct query words matched per chunk (a 2,000-character query has fewer than 65,536). */
+  private readonly matched: Uint16Array;
 
   private constructor(
     private readonly ids: Uint32Array,
@@ -77,16 +85,14 @@ export class KeywordIndex {
     private readonly postings: Map<string, Array<Posting | null>>,
     /** Per field and chunk: k1 · (1 − b + b · length / average length), the BM25 length normalisation. */
     private readonly norms: Float64Array[],
+    /** The vocabulary by its first BUCKET_KEY_LENGTH characters, each bucket sorted. */
+    private readonly vocabulary: Map<string, string[]>,
     /** Estimated heap footprint in bytes, for the cache's budget. */
     readonly bytes: number,
   ) {
     this.scores = new Float64Array(ids.length);
-    this.matched = new Uint8Array(ids.length);
-    this.vocabulary = [...postings.keys()].sort();
+    this.matched = new Uint16Array(ids.length);
   }
-
-  /** The vocabulary, sorted, for prefix lookups. */
-  private readonly vocabulary: string[];
 
   get size(): number {
     return this.ids.length;
@@ -121,7 +127,9 @@ export class KeywordIndex {
     const postings = new Map<string, Array<Posting | null>>();
     // Per term: the Map slot, the array, the posting objects and their typed-array headers; then 6 bytes a posting.
     // Within a factor of two of the heap measured for 100 to 1,000 chunks, on the high side for larger ones.
-    let bytes = n * (4 + 8 + 1 + 16) + 64;
+    let bytes = n * (4 + 8 + 2 + 16) + 64;
+    const vocabulary = new Map<string, string[]>();
+    let slice = 0;
     for (const [term, perField] of raw) {
       bytes += 2 * term.length + 450;
       postings.set(
@@ -131,15 +139,33 @@ export class KeywordIndex {
           const docs = Uint32Array.from(freqs.keys());
           const tf = Uint16Array.from(freqs.values(), (f) => Math.min(f, 0xffff));
           bytes += 6 * docs.length;
+          slice += docs.length;
           return { docs, freqs: tf, idf: Math.log(1 + (n - docs.length + 0.5) / (docs.length + 0.5)) };
         }),
       );
+      const key = term.slice(0, BUCKET_KEY_LENGTH);
+      const bucket = vocabulary.get(key);
+      if (bucket) bucket.push(term);
+      else vocabulary.set(key, [term]);
+      if (++slice > BUILD_SLICE_POSTINGS) {
+        await yieldToLoop();
+        slice = 0;
+      }
+    }
+    for (const bucket of vocabulary.values()) {
+      bucket.sort();
+      slice += bucket.length * Math.log2(bucket.length + 1);
+      if (slice > BUILD_SLICE_POSTINGS) {
+        await yieldToLoop();
+        slice = 0;
+      }
     }
     const norms = lengths.map((l, field) => l.map((len) => K1 * (1 - B + (B * len) / Math.max(1, averages[field]))));
     return new KeywordIndex(
       Uint32Array.from(documents, (d) => d.id),
       postings,
       norms,
+      vocabulary,
       bytes,
     );
   }
@@ -191,17 +217,18 @@ export class KeywordIndex {
     }
   }
 
-  /** Vocabulary terms that extend `prefix` (the term itself excluded), from the sorted vocabulary. */
+  /** Vocabulary terms that extend `prefix` (the term itself excluded), by binary search in the prefix's bucket. */
   private *completions(prefix: string): Iterable<string> {
+    const terms = this.vocabulary.get(prefix.slice(0, BUCKET_KEY_LENGTH)) ?? [];
     let lo = 0;
-    let hi = this.vocabulary.length;
+    let hi = terms.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (this.vocabulary[mid] < prefix) lo = mid + 1;
+      if (terms[mid] < prefix) lo = mid + 1;
       else hi = mid;
     }
-    for (let i = lo; i < this.vocabulary.length && this.vocabulary[i].startsWith(prefix); i++) {
-      if (this.vocabulary[i] !== prefix) yield this.vocabulary[i];
+    for (let i = lo; i < terms.length && terms[i].startsWith(prefix); i++) {
+      if (terms[i] !== prefix) yield terms[i];
     }
   }
 
