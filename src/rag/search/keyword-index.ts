@@ -36,9 +36,9 @@ const MIN_PREFIX_LENGTH = 3;
  * Characters analysed per event-loop turn while building (a few milliseconds of tokenizing and stemming), so a large
  * tenant's build never holds up chat turns and audio frames for long.
  */
-const BUILD_SLICE_CHARS = 16_000;
+const BUILD_SLICE_CHARS = 8_000;
 /** Postings converted to typed arrays (and vocabulary entries sorted) per event-loop turn, for the same reason. */
-const BUILD_SLICE_POSTINGS = 50_000;
+const BUILD_SLICE_POSTINGS = 20_000;
 /**
  * The vocabulary is kept sorted in buckets by first letters, for prefix lookups: every prefix looked up is at least
  * MIN_PREFIX_LENGTH long, so its completions share its bucket, and buckets are sorted one slice at a time.
@@ -78,6 +78,8 @@ export class KeywordIndex {
   private readonly scores: Float64Array;
   /** Distinct query words matched per chunk (a 2,000-character query has fewer than 65,536). */
   private readonly matched: Uint16Array;
+  /** The last query word (numbered from 1) that matched each chunk, so a word counts once whichever form matched. */
+  private readonly lastWord: Uint16Array;
 
   private constructor(
     private readonly ids: Uint32Array,
@@ -92,6 +94,7 @@ export class KeywordIndex {
   ) {
     this.scores = new Float64Array(ids.length);
     this.matched = new Uint16Array(ids.length);
+    this.lastWord = new Uint16Array(ids.length);
   }
 
   get size(): number {
@@ -102,7 +105,8 @@ export class KeywordIndex {
   static async build(documents: readonly KeywordDocument[]): Promise<KeywordIndex> {
     const n = documents.length;
     const lengths = [new Float64Array(n), new Float64Array(n)];
-    const raw = new Map<string, Array<Map<number, number> | null>>();
+    // Chunks are analysed in order, so a term's chunk list only grows at its end: plain arrays, no per-term Map.
+    const raw = new Map<string, Array<{ docs: number[]; freqs: number[] } | null>>();
     let sliceChars = 0;
     for (let doc = 0; doc < n; doc++) {
       const fields = [documents[doc].title ?? '', documents[doc].text];
@@ -118,8 +122,13 @@ export class KeywordIndex {
           lengths[field][doc]++;
           let perField = raw.get(term);
           if (!perField) raw.set(term, (perField = [null, null]));
-          const freqs = (perField[field] ??= new Map());
-          freqs.set(doc, (freqs.get(doc) ?? 0) + 1);
+          const growing = (perField[field] ??= { docs: [], freqs: [] });
+          const last = growing.docs.length - 1;
+          if (last >= 0 && growing.docs[last] === doc) growing.freqs[last]++;
+          else {
+            growing.docs.push(doc);
+            growing.freqs.push(1);
+          }
         }
       }
     }
@@ -134,10 +143,10 @@ export class KeywordIndex {
       bytes += 2 * term.length + 450;
       postings.set(
         term,
-        perField.map((freqs) => {
-          if (!freqs) return null;
-          const docs = Uint32Array.from(freqs.keys());
-          const tf = Uint16Array.from(freqs.values(), (f) => Math.min(f, 0xffff));
+        perField.map((growing) => {
+          if (!growing) return null;
+          const docs = Uint32Array.from(growing.docs);
+          const tf = Uint16Array.from(growing.freqs, (f) => Math.min(f, 0xffff));
           bytes += 6 * docs.length;
           slice += docs.length;
           return { docs, freqs: tf, idf: Math.log(1 + (n - docs.length + 0.5) / (docs.length + 0.5)) };
@@ -176,31 +185,30 @@ export class KeywordIndex {
    */
   search(query: ExpandedQuery, limit: number, allowed?: ReadonlySet<number> | null): KeywordMatch[] {
     if (limit < 1 || (allowed && allowed.size === 0)) return [];
-    const { scores, matched } = this;
-    scores.fill(0);
-    matched.fill(0);
+    this.scores.fill(0);
+    this.matched.fill(0);
+    this.lastWord.fill(0);
     const terms = new Set<string>();
     for (const word of query.terms) {
       const term = analyse(word);
       if (term !== null) terms.add(term);
     }
+    let word = 0;
     for (const term of terms) {
-      // Each query word counts once per chunk in the coverage factor, whichever of its forms matched.
-      const seen = new Set<number>();
-      this.score(this.postings.get(term), 1, seen);
+      word++;
+      this.score(this.postings.get(term), 1, word);
       if (query.expanded && term.length >= MIN_PREFIX_LENGTH) {
         for (const completion of this.completions(term)) {
           const weight =
             (PREFIX_WEIGHT * completion.length) / (completion.length + 0.3 * (completion.length - term.length));
-          this.score(this.postings.get(completion), weight, seen);
+          this.score(this.postings.get(completion), weight, word);
         }
       }
-      for (const doc of seen) matched[doc]++;
     }
     return this.top(limit, allowed ?? null);
   }
 
-  private score(perField: Array<Posting | null> | undefined, weight: number, seen: Set<number>): void {
+  private score(perField: Array<Posting | null> | undefined, weight: number, word: number): void {
     if (!perField) return;
     for (let field = 0; field < perField.length; field++) {
       const posting = perField[field];
@@ -212,7 +220,10 @@ export class KeywordIndex {
         const doc = docs[i];
         const tf = freqs[i];
         this.scores[doc] += factor * (DELTA + (tf * (K1 + 1)) / (tf + norm[doc]));
-        seen.add(doc);
+        if (this.lastWord[doc] !== word) {
+          this.lastWord[doc] = word;
+          this.matched[doc]++;
+        }
       }
     }
   }
