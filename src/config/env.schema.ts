@@ -275,6 +275,21 @@ export class EnvSchema {
   @Min(0)
   KB_JOB_SWEEP_MS = 30000;
 
+  // --- RAG keyword index (src/rag/search) ---
+  /** Memory for tenants' in-memory keyword (BM25) indexes, estimated; 0 keeps keyword search in Postgres. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65536)
+  KB_KEYWORD_INDEX_CACHE_MB = 64;
+
+  /** Tenants serving more chunks than this keep keyword search in Postgres instead of an in-memory index. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(10_000_000)
+  KB_KEYWORD_INDEX_MAX_CHUNKS = 50000;
+
   // --- RAG search infrastructure: vector index (src/rag/index) ---
   /** Tenants' vector indexes one instance keeps in memory; the least recently used beyond it reopen from disk. */
   @Transform(toInt)

@@ -20,6 +20,7 @@ import { KnowledgeTenantHooks } from 'src/rag/knowledge-tenant.hooks';
 import { RagSearchInfraModule } from 'src/rag/rag-search-infra.module';
 import { RagSourcesModule } from 'src/rag/rag-sources.module';
 import { ChunkViewCache } from 'src/rag/search/chunk-view.cache';
+import { KeywordIndexCache } from 'src/rag/search/keyword-index.cache';
 import { KnowledgeIndexService } from 'src/rag/search/knowledge-index.service';
 import { KnowledgeSearchService } from 'src/rag/search/knowledge-search.service';
 import { ChunkEmbedder } from 'src/rag/storage/chunk-embedder';
@@ -58,6 +59,7 @@ import { TenantModule } from 'src/tenant/tenant.module';
     KnowledgeChangeService,
     KnowledgeSearchService,
     ChunkViewCache,
+    KeywordIndexCache,
     KnowledgeBaseService,
     KnowledgeJobsService,
     KnowledgeSourceReader,

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { contentTerms } from 'src/rag/embeddings/text-features';
+import { KeywordIndexCache } from 'src/rag/search/keyword-index.cache';
 import { KbChunkRepository } from 'src/rag/storage/kb-chunk.repository';
 import { KbVersionRepository } from 'src/rag/storage/kb-version.repository';
 import { businessFactory } from 'test/factories/business.factory';
@@ -105,16 +106,26 @@ describe('Retrieval quality on the GoAccel knowledge base (local embedder)', () 
     await t?.close();
   });
 
-  it('finds the answering page in the top 5 for ≥95% and first for ≥85% of questions, and beats plain BM25 on hit@1', async () => {
-    const hybrid: RankedChunk[][] = [];
+  /** The hybrid ranking of every question, as the admin search endpoint of `app` returns it. */
+  async function hybridRankings(app: TestApp): Promise<RankedChunk[][]> {
+    const rankings: RankedChunk[][] = [];
     for (const { question } of GOACCEL_QUESTIONS) {
-      const res = await t.http
+      const res = await app.http
         .get(`/admin/business/${businessId}/knowledge/search`)
         .query({ q: question, k: 10 })
-        .set(t.admin)
+        .set(app.admin)
         .expect(200);
-      hybrid.push((res.body as { results: RankedChunk[] }).results);
+      rankings.push((res.body as { results: RankedChunk[] }).results);
     }
+    return rankings;
+  }
+
+  it('finds the answering page in the top 5 for ≥97% and first for ≥90% of questions, and beats plain BM25 on hit@1', async () => {
+    // The first search builds the in-memory keyword index in the background; measure with it in place.
+    await t.http.get(`/admin/business/${businessId}/knowledge/search`).query({ q: 'warm-up' }).set(t.admin).expect(200);
+    await t.app.get(KeywordIndexCache).settled(businessId);
+    expect(t.app.get(KeywordIndexCache).heldVersion(businessId)).toBe(1);
+    const hybrid = await hybridRankings(t);
 
     const versions = t.app.get(KbVersionRepository);
     const chunkRepo = t.app.get(KbChunkRepository);
@@ -139,8 +150,20 @@ describe('Retrieval quality on the GoAccel knowledge base (local embedder)', () 
       ].join('\n'),
     );
 
-    expect(h.hitAt5).toBeGreaterThanOrEqual(0.95);
-    expect(h.hitAt1).toBeGreaterThanOrEqual(0.85);
+    expect(h.hitAt5).toBeGreaterThanOrEqual(0.97);
+    expect(h.hitAt1).toBeGreaterThanOrEqual(0.9);
     expect(h.hitAt1).toBeGreaterThan(b.hitAt1);
   });
+
+  it('keeps the same quality when keyword search falls back to Postgres full-text', async () => {
+    const fallback = await bootTestApp({ KB_KEYWORD_INDEX_CACHE_MB: '0' });
+    try {
+      const h = score(await hybridRankings(fallback));
+      expect(fallback.app.get(KeywordIndexCache).heldVersion(businessId)).toBeNull();
+      expect(h.hitAt5).toBeGreaterThanOrEqual(0.97);
+      expect(h.hitAt1).toBeGreaterThanOrEqual(0.9);
+    } finally {
+      await fallback.close();
+    }
+  }, 60_000);
 });

@@ -5,6 +5,7 @@ import { KnowledgeErrors } from 'src/rag/knowledge.errors';
 import { KnowledgeRetriever, RetrievalOptions, RetrievalResult } from 'src/rag/knowledge-retriever.port';
 import { Reranker } from 'src/rag/rerank/reranker.port';
 import { ChunkViewCache, withTitle } from 'src/rag/search/chunk-view.cache';
+import { KeywordIndexCache } from 'src/rag/search/keyword-index.cache';
 import { KnowledgeIndexService } from 'src/rag/search/knowledge-index.service';
 import { expandQuery } from 'src/rag/search/query-expansion';
 import { reciprocalRankFusion } from 'src/rag/search/reciprocal-rank-fusion';
@@ -24,7 +25,7 @@ export interface SearchHit {
   score: number;
   /** Cosine similarity of the query and chunk embeddings (0 when the chunk came from keyword search only). */
   vectorScore: number;
-  /** Postgres ts_rank_cd in [0, 1) (0 when the chunk came from vector search only). */
+  /** Keyword relevance in [0, 1): in-memory BM25, or Postgres ts_rank_cd as the fallback (0: vector search only). */
   keywordScore: number;
 }
 
@@ -42,8 +43,8 @@ export const MAX_K = 50;
 const MAX_QUERY_CHARS = 2000;
 
 /**
- * Hybrid retrieval over the tenant's active version: HNSW vector candidates and Postgres full-text candidates, fused
- * by reciprocal rank, then re-ranked. The chat engine and the admin search endpoint share it.
+ * Hybrid retrieval over the tenant's active version: HNSW vector candidates and keyword candidates (in-memory BM25,
+ * Postgres full-text as the fallback), fused by reciprocal rank, then re-ranked. The chat engine and the admin search endpoint share it.
  */
 @Injectable()
 export class KnowledgeSearchService extends KnowledgeRetriever {
@@ -56,6 +57,7 @@ export class KnowledgeSearchService extends KnowledgeRetriever {
     private readonly embedder: ChunkEmbedder,
     private readonly reranker: Reranker,
     private readonly tenants: TenantService,
+    private readonly keyword: KeywordIndexCache,
   ) {
     super();
   }
@@ -104,9 +106,7 @@ export class KnowledgeSearchService extends KnowledgeRetriever {
       : Promise.resolve(null);
     const [vectorHits, keywordHits] = await Promise.all([
       allowed.then((ids) => this.vectorCandidates(businessId, active, query, pool, ids)),
-      expansion.tsquery
-        ? this.chunks.keywordSearch(businessId, active.version, expansion.tsquery, pool, filter)
-        : Promise.resolve([]),
+      allowed.then((ids) => this.keyword.search(businessId, active, expansion, pool, filter, ids)),
     ]);
     const fused = reciprocalRankFusion([vectorHits.map((h) => h.label), keywordHits.map((h) => h.id)]);
     const shortlist = [...fused.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, Math.max(k * 3, 20));

@@ -194,6 +194,28 @@ export class KbChunkRepository {
     return rows.map((r) => ({ id: r.id, rank: Number(r.rank) }));
   }
 
+  /** How many chunks a version serves (to decide whether its keyword index fits in memory). */
+  async servedCount(businessId: string, version: number): Promise<number> {
+    const rows: Array<{ n: number }> = await this.q().query(
+      'SELECT count(*)::int AS n FROM kb_version_chunks WHERE business_id = $1 AND version = $2 AND searchable',
+      [businessId, version],
+    );
+    return rows[0].n;
+  }
+
+  /** Title and text of every chunk a version serves, for the in-memory keyword index. */
+  async keywordDocuments(
+    businessId: string,
+    version: number,
+  ): Promise<Array<{ id: number; title: string | null; text: string }>> {
+    return this.q().query(
+      `SELECT c.id, c.title, c.text
+         FROM kb_version_chunks vc JOIN kb_chunks c ON c.id = vc.chunk_id AND c.business_id = vc.business_id
+        WHERE vc.business_id = $1 AND vc.version = $2 AND vc.searchable`,
+      [businessId, version],
+    );
+  }
+
   /** Served chunk ids of a version that pass a metadata filter (used to restrict the vector search). */
   async filteredIds(businessId: string, version: number, filter: ChunkFilter): Promise<number[]> {
     const rows: Array<{ id: number }> = await this.q().query(
