@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 
-import { INestApplication, NestApplicationOptions, ValidationPipe } from '@nestjs/common';
+import { INestApplication, NestApplicationOptions } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { WsAdapter } from '@nestjs/platform-ws';
@@ -15,6 +15,7 @@ import { authorizeAdmin } from 'src/common/auth/admin-access.policy';
 import { ADMIN_BEARER_SCHEME, ADMIN_SECURITY_SCHEME, presentedAdminKey } from 'src/common/auth/admin-api-key.guard';
 import { AdminPrincipalResolver } from 'src/common/auth/admin-principal';
 import { bodyParsing } from 'src/common/http/body-parsing';
+import { FieldValidationPipe } from 'src/common/http/field-validation.pipe';
 import { AppConfig } from 'src/config/app-config.service';
 import { normalizeOrigin, TenantOriginsRegistry } from 'src/tenant/tenant-origins.registry';
 
@@ -80,7 +81,7 @@ export function configureApp(app: NestExpressApplication): void {
   // Twilio Media Streams speak plain WebSocket JSON frames, not socket.io.
   app.useWebSocketAdapter(new WsAdapter(app));
   app.useGlobalPipes(
-    new ValidationPipe({
+    new FieldValidationPipe({
       whitelist: true,
       forbidNonWhitelisted: true,
       transform: true,

@@ -3,6 +3,7 @@ import { QueryFailedError } from 'typeorm';
 
 import { AllExceptionsFilter } from 'src/common/errors/all-exceptions.filter';
 import { HttpErrors } from 'src/common/http/http.errors';
+import { TenantErrors } from 'src/tenant/tenant.errors';
 
 describe(AllExceptionsFilter.name, () => {
   const sut = new AllExceptionsFilter();
@@ -19,6 +20,20 @@ describe(AllExceptionsFilter.name, () => {
   it('joins validation messages into one string', () => {
     const body = sut.toBody(new BadRequestException(['a must be a string', 'b is required']));
     expect(body).toMatchObject({ statusCode: 400, message: 'a must be a string; b is required' });
+  });
+
+  it('passes the named fields of a validation error on to the client', () => {
+    const fields = [{ path: 'settings.limit', message: 'settings.limit must not be less than 0' }];
+    const validation = new BadRequestException({ message: [fields[0].message], fields });
+    expect(sut.toBody(validation)).toMatchObject({ statusCode: 400, message: fields[0].message, fields });
+    const coded = TenantErrors.invalid('ctaTree node "a" needs a non-empty label', [
+      { path: 'ctaTree.a.label', message: 'ctaTree node "a" needs a non-empty label' },
+    ]);
+    expect(sut.toBody(coded)).toMatchObject({
+      code: 'TENANT.INVALID_CONFIG',
+      fields: [{ path: 'ctaTree.a.label', message: 'ctaTree node "a" needs a non-empty label' }],
+    });
+    expect(sut.toBody(HttpErrors.unsupportedMediaType('application/json'))).not.toHaveProperty('fields');
   });
 
   it('hides unknown errors behind a generic 500 with an error id', () => {
