@@ -1,14 +1,9 @@
-import { join } from 'node:path';
-
 import { INestApplication, NestApplicationOptions } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { WsAdapter } from '@nestjs/platform-ws';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import type { NextFunction, Request, Response } from 'express';
-import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
-import serveStatic from 'serve-static';
 
 import { AppModule } from 'src/app.module';
 import { authorizeAdmin } from 'src/common/auth/admin-access.policy';
@@ -16,10 +11,10 @@ import { ADMIN_BEARER_SCHEME, ADMIN_SECURITY_SCHEME, presentedAdminKey } from 's
 import { AdminPrincipalResolver } from 'src/common/auth/admin-principal';
 import { bodyParsing } from 'src/common/http/body-parsing';
 import { FieldValidationPipe } from 'src/common/http/field-validation.pipe';
+import { securityHeaders } from 'src/common/http/security-headers';
+import { staticAssets } from 'src/common/http/web-build';
 import { AppConfig } from 'src/config/app-config.service';
 import { normalizeOrigin, TenantOriginsRegistry } from 'src/tenant/tenant-origins.registry';
-
-const STATIC_FILE = /\.[A-Za-z0-9]+$/;
 
 /** Options every app instance is created with; tests and benches that override providers reuse them. */
 export const NEST_APP_OPTIONS: NestApplicationOptions = {
@@ -44,7 +39,7 @@ export function configureApp(app: NestExpressApplication): void {
   // Client IPs (rate limits) come from X-Forwarded-For only when the hop is a configured proxy.
   app.set('trust proxy', proxies.length ? proxies : false);
   app.disable('x-powered-by');
-  app.use(helmet({ contentSecurityPolicy: false, crossOriginResourcePolicy: { policy: 'cross-origin' } }));
+  app.use(securityHeaders());
   const origins = new Set(config.allowedOrigins.map(normalizeOrigin));
   const tenantOrigins = app.get(TenantOriginsRegistry);
   app.enableCors({
@@ -88,12 +83,8 @@ export function configureApp(app: NestExpressApplication): void {
       stopAtFirstError: false,
     }),
   );
-  // The try-it-out chat widget and admin console: static files beside the code (copied into dist/ by the build).
-  // API paths never name a file, so only '/' and file-like paths cost a file-system lookup.
-  const assets = serveStatic(join(__dirname, '..', 'public'), { index: 'index.html', maxAge: '5m' });
-  app.use((req: Request, res: Response, next: NextFunction) =>
-    req.path === '/' || STATIC_FILE.test(req.path) ? assets(req, res, next) : next(),
-  );
+  // The embeddable widget (web-build/, from web/) and the platform's own pages (public/).
+  app.use(staticAssets());
   setupSwagger(app);
 }
 
