@@ -20,6 +20,9 @@ export interface WebEntry {
 
 export const WEB_ENTRIES: WebEntry[] = [
   { name: 'widget', source: 'web/widget/main.ts', maxGzipBytes: 30 * 1024, loader: true },
+  // The admin console at /admin (src/common/http/admin-console.ts names both files in its page).
+  { name: 'console', source: 'web/console/main.ts', maxGzipBytes: 40 * 1024 },
+  { name: 'console-styles', source: 'web/console/console.css', maxGzipBytes: 10 * 1024 },
 ];
 
 const ROOT = join(__dirname, '..');

@@ -9,6 +9,7 @@ import { AppModule } from 'src/app.module';
 import { authorizeAdmin } from 'src/common/auth/admin-access.policy';
 import { ADMIN_BEARER_SCHEME, ADMIN_SECURITY_SCHEME, presentedAdminKey } from 'src/common/auth/admin-api-key.guard';
 import { AdminPrincipalResolver } from 'src/common/auth/admin-principal';
+import { adminConsole } from 'src/common/http/admin-console';
 import { bodyParsing } from 'src/common/http/body-parsing';
 import { FieldValidationPipe } from 'src/common/http/field-validation.pipe';
 import { securityHeaders } from 'src/common/http/security-headers';
@@ -84,6 +85,7 @@ export function configureApp(app: NestExpressApplication): void {
     }),
   );
   // The embeddable widget (web-build/, from web/) and the platform's own pages (public/).
+  app.use(adminConsole());
   app.use(staticAssets());
   setupSwagger(app);
 }

@@ -92,9 +92,9 @@ describe('Platform', () => {
       const demo = await t.http.get('/').expect(200);
       expect(demo.text).toContain('/demo.js');
       expect(demo.text).not.toMatch(/<script>|<style|style=/);
-      const admin = await t.http.get('/admin.html');
-      expect(admin.status).toBe(200);
-      expect(admin.text).toContain('Admin API key');
+      const admin = await t.http.get('/admin').expect(200);
+      expect(admin.text).toMatch(/src="\/console-[A-Z0-9]{8}\.js"/);
+      expect(admin.text).not.toMatch(/<script>|<style|style=/);
       const loader = await t.http
         .get('/widget.js')
         .expect(200)
