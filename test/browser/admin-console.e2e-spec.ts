@@ -51,8 +51,15 @@ describe('Admin console in a browser', () => {
     await t?.close();
   });
 
-  const shoot = async (name: string) => {
-    if (SCREENSHOTS) await page.screenshot({ path: join(SCREENSHOTS, `admin-console-${name}.png`), fullPage: false });
+  /** A screenshot for the README, with `heading` (a card's) at the top of the view. */
+  const shoot = async (name: string, heading?: string) => {
+    if (!SCREENSHOTS) return;
+    if (heading)
+      await page
+        .getByRole('heading', { level: 2, name: heading })
+        .evaluate((e: { scrollIntoView(): void }) => e.scrollIntoView());
+    else await page.mouse.wheel(0, -10_000);
+    await page.screenshot({ path: join(SCREENSHOTS, `admin-console-${name}.png`) });
   };
   const expectAccessible = async () => expect(await seriousAccessibilityViolations(page)).toEqual([]);
   /** The error shown for an input: the element its aria-describedby names. */
@@ -84,7 +91,6 @@ describe('Admin console in a browser', () => {
     await keyError.waitFor();
     expect(await keyError.textContent()).toBe('This key was not accepted. Check it and retry.');
     await expectAccessible();
-    await shoot('sign-in');
     await page.getByLabel('Admin API key').fill(adminKey());
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('button', { name: 'Sign out' }).waitFor();
@@ -124,7 +130,6 @@ describe('Admin console in a browser', () => {
     await error.waitFor();
     expect(await error.textContent()).toBe('settings.ragMinConfidence must not be greater than 1');
     expect(await confidence.getAttribute('aria-invalid')).toBe('true');
-    await shoot('settings');
     await confidence.fill('');
   });
 
@@ -168,6 +173,10 @@ describe('Admin console in a browser', () => {
     expect(await page.locator('.cta-tree > li ol > li > fieldset > legend').allTextContents()).toEqual([
       'Book a visit',
     ]);
+    // The settings page previews the widget with the saved entry buttons.
+    await openPage('Settings and branding');
+    expect(await page.locator('.pv-cta').allTextContents()).toEqual(['Support', 'Prices']);
+    await shoot('settings');
   });
 
   it('uploads a document, follows its job to the end, searches it and rolls back a version', async () => {
@@ -200,7 +209,7 @@ describe('Admin console in a browser', () => {
     await page.getByRole('button', { name: 'Upload' }).click();
     await page.locator('.job[data-status="completed"]').nth(1).waitFor();
     await page.getByRole('button', { name: 'Roll back to v1' }).waitFor();
-    await shoot('knowledge');
+    await shoot('knowledge', 'Jobs');
     await expectAccessible();
     await page.getByRole('button', { name: 'Roll back to v1' }).click();
     await page.getByText('Version 1 is active (was 2).').waitFor();
@@ -235,7 +244,7 @@ describe('Admin console in a browser', () => {
     await page.reload();
     await page.locator('.page:not([aria-busy])').waitFor();
     await page.getByRole('cell', { name: 'grace@example.com' }).waitFor();
-    await shoot('crm');
+    await shoot('crm', 'Contacts (1)');
     await expectAccessible();
   });
 

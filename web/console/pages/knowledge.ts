@@ -98,8 +98,8 @@ export const knowledgePage: ConsolePage = {
           { class: 'columns' },
           card('Upload a file', uploadForm(ctx.api, kb('/files'), watch)),
           card('Crawl a site', crawlForm(ctx.api, kb('/crawl'), watch)),
+          card('Paste NDJSON', ndjsonForm(ctx.api, kb('/documents'), watch)),
         ),
-        card('Paste NDJSON or JSON lines', ndjsonForm(ctx.api, kb('/documents'), watch)),
         card('Jobs', jobsEmpty, jobs),
         card('Search playground', searchForm(ctx.api, kb('/search'))),
         card('Documents', documents),
@@ -145,11 +145,8 @@ function jobItem(jobId: string): { el: HTMLElement; update(job: Job): void } {
     update(job) {
       title.textContent = `${jobLabel[job.kind]} · ${jobId.slice(0, 8)}`;
       bar.value = job.status === 'completed' ? 100 : job.progress;
-      const counts = Object.entries(job.counts ?? {})
-        .map(([k, v]) => `${v} ${k}`)
-        .join(', ');
-      const detail = [job.message, counts].filter(Boolean).join(' · ');
-      state.textContent = `${job.status[0].toUpperCase()}${job.status.slice(1)}${job.version ? ` → v${job.version}` : ''}${detail ? ` · ${detail}` : ''}`;
+      // The job's own message says what happened ("Completed: version 2 is active…"); before it has one, the status.
+      state.textContent = job.message ?? `${job.status[0].toUpperCase()}${job.status.slice(1)}…`;
       el.dataset.status = job.status;
     },
   };
@@ -240,7 +237,7 @@ function ndjsonForm(api: Api, path: string, watch: (jobId: string) => void): HTM
   const text = textareaField(errors, {
     path: 'body',
     label: 'NDJSON',
-    rows: 5,
+    rows: 4,
     help: 'One JSON object per line: {"url", "title", "text"} or the legacy crawl format. Errors name the line.',
     attrs: { spellcheck: 'false', class: 'mono' },
   });
@@ -268,6 +265,7 @@ function searchForm(api: Api, path: string): HTMLElement {
   const errors = new FormErrors();
   const q = inputField(errors, { path: 'q', label: 'Question', type: 'search', attrs: { required: true } });
   const k = inputField(errors, { path: 'k', label: 'Results', type: 'number', value: 5, attrs: { min: 1, max: 20 } });
+  k.row.classList.add('narrow');
   const results = h('div', { class: 'results', 'aria-live': 'polite' });
   const form = actionForm(
     errors,
