@@ -2,8 +2,8 @@ import { ArgumentsHost, BadRequestException } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
 
 import { AllExceptionsFilter } from 'src/common/errors/all-exceptions.filter';
-import { HttpErrors } from 'src/common/http/http.errors';
-import { TenantErrors } from 'src/tenant/tenant.errors';
+import { AppError } from 'src/common/errors/app-error';
+import { HttpErrorCatalogue, HttpErrors } from 'src/common/http/http.errors';
 
 describe(AllExceptionsFilter.name, () => {
   const sut = new AllExceptionsFilter();
@@ -26,13 +26,9 @@ describe(AllExceptionsFilter.name, () => {
     const fields = [{ path: 'settings.limit', message: 'settings.limit must not be less than 0' }];
     const validation = new BadRequestException({ message: [fields[0].message], fields });
     expect(sut.toBody(validation)).toMatchObject({ statusCode: 400, message: fields[0].message, fields });
-    const coded = TenantErrors.invalid('ctaTree node "a" needs a non-empty label', [
-      { path: 'ctaTree.a.label', message: 'ctaTree node "a" needs a non-empty label' },
-    ]);
-    expect(sut.toBody(coded)).toMatchObject({
-      code: 'TENANT.INVALID_CONFIG',
-      fields: [{ path: 'ctaTree.a.label', message: 'ctaTree node "a" needs a non-empty label' }],
-    });
+    const problem = { path: 'documents.0.text', message: 'documents.0.text must be a string' };
+    const coded = new AppError(HttpErrorCatalogue.INVALID_BODY, problem.message, { fields: [problem] });
+    expect(sut.toBody(coded)).toMatchObject({ code: 'HTTP.INVALID_BODY', fields: [problem] });
     expect(sut.toBody(HttpErrors.unsupportedMediaType('application/json'))).not.toHaveProperty('fields');
   });
 
