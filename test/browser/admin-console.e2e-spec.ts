@@ -21,6 +21,9 @@ const SCREENSHOTS =
     ? join(__dirname, '..', '..', 'docs')
     : (process.env.CONSOLE_SCREENSHOTS ?? null);
 
+/** Ingestion runs in the app's job worker: on a loaded CI machine it may take a while, not forever. */
+const JOB_TIMEOUT_MS = 45_000;
+
 describe('Admin console in a browser', () => {
   const llm = new ScriptedLlm();
   let t: TestApp;
@@ -186,7 +189,7 @@ describe('Admin console in a browser', () => {
         .getByLabel('File', { exact: true })
         .setInputFiles({ name, mimeType: 'text/markdown', buffer: Buffer.from(text) });
       await page.getByRole('button', { name: 'Upload' }).click();
-      await page.locator('.job[data-status="completed"]').first().waitFor();
+      await page.locator('.job[data-status="completed"]').first().waitFor({ timeout: JOB_TIMEOUT_MS });
     };
     await upload(
       'boilers.md',
@@ -207,7 +210,7 @@ describe('Admin console in a browser', () => {
       buffer: Buffer.from('# Radiators\n\nWe bleed and balance radiators on every visit at no extra charge.\n'),
     });
     await page.getByRole('button', { name: 'Upload' }).click();
-    await page.locator('.job[data-status="completed"]').nth(1).waitFor();
+    await page.locator('.job[data-status="completed"]').nth(1).waitFor({ timeout: JOB_TIMEOUT_MS });
     await page.getByRole('button', { name: 'Roll back to v1' }).waitFor();
     await shoot('knowledge', 'Jobs');
     await expectAccessible();
@@ -215,7 +218,7 @@ describe('Admin console in a browser', () => {
     await page.getByText('Version 1 is active (was 2).').waitFor();
     const versions = (await api(`/admin/business/${businessId}/knowledge/versions`).expect(200)).body;
     expect(versions.activeVersion).toBe(1);
-  });
+  }, 120_000);
 
   it('configures the builtin CRM and shows the contact a chat created', async () => {
     await openPage('CRM');
@@ -246,6 +249,31 @@ describe('Admin console in a browser', () => {
     await page.getByRole('cell', { name: 'grace@example.com' }).waitFor();
     await shoot('crm', 'Contacts (1)');
     await expectAccessible();
+  });
+
+  it("signs in with a business's viewer key: its business only, and a refused save is explained", async () => {
+    const created = await t.http
+      .post(`/admin/business/${businessId}/keys`)
+      .set(t.admin)
+      .send({ name: 'Front desk', role: 'viewer' })
+      .expect(201);
+    const viewer = await browser.newContext();
+    const tab = await viewer.newPage();
+    tab.setDefaultTimeout(15_000);
+    await tab.goto(`${base}/admin`);
+    await tab.getByLabel('Admin API key').fill(created.body.key as string);
+    await tab.getByRole('button', { name: 'Sign in' }).click();
+    await tab.getByRole('heading', { level: 1, name: 'Settings and branding' }).waitFor();
+    await tab.locator('.page:not([aria-busy])').waitFor();
+    expect(await tab.getByRole('link', { name: 'Businesses' }).count()).toBe(0);
+    expect(await tab.locator('#business-picker option').allTextContents()).toEqual([
+      `Harbour Plumbing (${businessId})`,
+    ]);
+    await tab.getByRole('button', { name: 'Save settings' }).click();
+    const refusal = tab.getByRole('alert');
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toContain('(auth.insufficient_role)');
+    await viewer.close();
   });
 
   it('finds the chat by its session id and shows its transcript', async () => {

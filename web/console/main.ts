@@ -19,6 +19,7 @@ const root = document.getElementById('app')!;
 let api: Api | null = null;
 let businesses: BusinessSummary[] = [];
 let leave = new AbortController();
+let businessKey = false;
 
 async function loadBusinesses(client: Api): Promise<BusinessSummary[]> {
   const { businesses: byId } = await client.get<{ businesses: Record<string, BusinessSummary> }>('/admin/business', {
@@ -54,6 +55,7 @@ function signIn(): void {
         }
         storeKey(value);
         api = client;
+        businessKey = isBusinessKey(value);
         if (!location.hash || location.hash === '#/') history.replaceState(null, '', defaultRoute());
         renderShell();
       },
@@ -70,12 +72,17 @@ function signIn(): void {
   key.input.focus();
 }
 
+/** Business keys (`cpk_…`) open one business: the platform pages would only answer 403. */
+const isBusinessKey = (key: string) => key.startsWith('cpk_');
+
 function defaultRoute(): string {
   return businesses.length === 1 ? `#/b/${encodeURIComponent(businesses[0].businessId)}/settings` : '#/businesses';
 }
 
 function parseRoute(): Route {
   const parts = location.hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
+  if (businessKey && parts[0] !== 'b' && businesses.length)
+    return { page: PAGES.find((p) => p.id === 'settings')!, businessId: businesses[0].businessId };
   if (parts[0] === 'b' && parts[1]) {
     const page =
       PAGES.find((p) => p.scope === 'business' && p.id === parts[2]) ?? PAGES.find((p) => p.id === 'settings')!;
@@ -104,14 +111,18 @@ function renderShell(): void {
     h(
       'div',
       { class: 'nav-inner' },
-      h('h2', null, 'Platform'),
-      h(
-        'ul',
-        null,
-        PAGES.filter((p) => p.scope === 'platform').map((p) =>
-          navLink(`#/${p.id}`, p.title, !route.businessId && route.page === p),
-        ),
-      ),
+      businessKey
+        ? null
+        : [
+            h('h2', null, 'Platform'),
+            h(
+              'ul',
+              null,
+              PAGES.filter((p) => p.scope === 'platform').map((p) =>
+                navLink(`#/${p.id}`, p.title, !route.businessId && route.page === p),
+              ),
+            ),
+          ],
       current
         ? [
             h('h2', null, 'This business'),
@@ -225,6 +236,7 @@ async function start(): Promise<void> {
   try {
     businesses = await loadBusinesses(client);
     api = client;
+    businessKey = isBusinessKey(key);
     if (!location.hash || location.hash === '#/') history.replaceState(null, '', defaultRoute());
     renderShell();
   } catch {
