@@ -246,8 +246,18 @@ describe('Admin console in a browser', () => {
     expect(contact).toMatchObject({ email: 'grace@example.com', firstName: 'Grace' });
     await page.reload();
     await page.locator('.page:not([aria-busy])').waitFor();
-    await page.getByRole('cell', { name: 'grace@example.com' }).waitFor();
+    await page.getByRole('cell', { name: 'grace@example.com', exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Notes on grace@example.com' }).click();
+    await page.getByRole('heading', { name: 'Notes on grace@example.com' }).waitFor();
     await shoot('crm', 'Contacts (1)');
+    await expectAccessible();
+  });
+
+  it('shows the platform pages: voice metrics and the audit log of admin writes', async () => {
+    await openPage('Voice metrics');
+    expect(await page.getByText('Calls Total', { exact: true }).count()).toBe(1);
+    await openPage('Platform audit log');
+    await page.getByRole('cell', { name: 'POST /admin/business', exact: true }).first().waitFor();
     await expectAccessible();
   });
 
@@ -280,6 +290,12 @@ describe('Admin console in a browser', () => {
     const visitor = chatter(t.http, businessId);
     await visitor.send('Hello').expect(200);
     await visitor.send('Do you fix radiators?').expect(200);
+    // Transcripts are written after the reply; the console is asked once the API shows the turn.
+    await eventually(async () => {
+      const res = await api(`/admin/business/${businessId}/sessions/${visitor.sessionId}`);
+      const said = (res.body as { transcript?: { content: string | null }[] }).transcript ?? [];
+      return said.some((m) => m.content === 'Do you fix radiators?') ? true : undefined;
+    });
     await openPage('Conversations');
     await page.getByLabel('Session id').fill(visitor.sessionId);
     await page.getByRole('button', { name: 'Look up' }).click();

@@ -20,6 +20,7 @@ let api: Api | null = null;
 let businesses: BusinessSummary[] = [];
 let leave = new AbortController();
 let businessKey = false;
+let lastBusinessId = '';
 
 async function loadBusinesses(client: Api): Promise<BusinessSummary[]> {
   const { businesses: byId } = await client.get<{ businesses: Record<string, BusinessSummary> }>('/admin/business', {
@@ -96,7 +97,10 @@ function parseRoute(): Route {
 function renderShell(): void {
   if (!api) return signIn();
   const route = parseRoute();
-  const current = route.businessId || (businesses.length ? businesses[0].businessId : '');
+  // On a platform page the business links keep pointing at the business last worked on.
+  if (route.businessId) lastBusinessId = route.businessId;
+  const known = businesses.some((b) => b.businessId === lastBusinessId);
+  const current = route.businessId || (known ? lastBusinessId : (businesses[0]?.businessId ?? ''));
   const picker = h('select', { id: 'business-picker', 'aria-label': 'Business' }, pickerOptions());
   picker.value = current;
   picker.addEventListener('change', () => {

@@ -149,6 +149,25 @@ function connectionForm(api: Api, path: (rest?: string) => string, config: CrmCo
     attrs: { class: 'mono' },
   });
 
+  const pipelinesOut = h('div', { 'aria-live': 'polite' });
+  const pipelines = button('Show pipelines and stages', async () => {
+    try {
+      const list = await api.get<{ id: string; label: string; stages: { id: string; label: string }[] }[]>(
+        path('/pipelines'),
+      );
+      pipelinesOut.replaceChildren(
+        table(
+          'Pipelines',
+          ['Pipeline', 'Id', 'Stages (id)'],
+          list.map((p) => [p.label, h('code', null, p.id), p.stages.map((s) => `${s.label} (${s.id})`).join(', ')]),
+        ),
+      );
+    } catch (error) {
+      pipelinesOut.replaceChildren(
+        h('p', { class: 'status bad' }, error instanceof Error ? error.message : String(error)),
+      );
+    }
+  });
   const testResult = h('p', { class: 'status', role: 'status' });
   const test = button('Test connection', async () => {
     testResult.textContent = 'Testing…';
@@ -207,7 +226,7 @@ function connectionForm(api: Api, path: (rest?: string) => string, config: CrmCo
       constants.row,
     ),
   );
-  return h('div', { class: 'stack' }, form, h('div', { class: 'actions' }, test, testResult));
+  return h('div', { class: 'stack' }, form, h('div', { class: 'actions' }, test, pipelines, testResult), pipelinesOut);
 }
 
 function typeSection(errors: FormErrors, t: CrmType, config: CrmConfig) {
@@ -331,6 +350,11 @@ interface Contact {
   sessionId: string | null;
   createdAt: string;
 }
+interface Note {
+  body: string;
+  sessionId: string | null;
+  createdAt: string;
+}
 interface Deal {
   id: string;
   name: string | null;
@@ -356,20 +380,39 @@ async function recordCards(ctx: PageContext, path: (rest?: string) => string, re
     ctx.api.get<OutboxItem[]>(path('/outbox'), { limit: 50 }),
   ]);
   const status = h('p', { class: 'status', role: 'status' });
+  const notes = h('div', { 'aria-live': 'polite' });
+  // Notes keep what a conversation said that differed from the stored contact (the contact itself is not overwritten).
+  const showNotes = async (c: Contact) => {
+    try {
+      const list = await ctx.api.get<Note[]>(path(`/contacts/${encodeURIComponent(c.id)}/notes`));
+      notes.replaceChildren(
+        h('h3', null, `Notes on ${c.email ?? c.externalId}`),
+        table(
+          'Notes',
+          ['When', 'Note', 'Session'],
+          list.map((n) => [formatDate(n.createdAt), n.body, n.sessionId ?? '—']),
+        ),
+      );
+    } catch (error) {
+      notes.replaceChildren(h('p', { class: 'status bad' }, error instanceof Error ? error.message : String(error)));
+    }
+  };
   return [
     card(
       `Contacts (${contacts.length})`,
       table(
         'Contacts',
-        ['Name', 'Email', 'Phone', 'Company', 'Created'],
+        ['Name', 'Email', 'Phone', 'Company', 'Created', ''],
         contacts.map((c) => [
           [c.firstName, c.lastName].filter(Boolean).join(' ') || '—',
           c.email ?? '—',
           c.phone ?? '—',
           c.company ?? '—',
           formatDate(c.createdAt),
+          button('Notes', () => showNotes(c), { 'aria-label': `Notes on ${c.email ?? c.externalId}` }),
         ]),
       ),
+      notes,
     ),
     card(
       `Deals (${deals.length})`,

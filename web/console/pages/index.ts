@@ -9,11 +9,13 @@ import { rawPage } from './raw';
 import { sessionsPage } from './sessions';
 import { settingsPage } from './settings';
 import { voicePage } from './voice';
+import { voiceMetricsPage } from './voice-metrics';
 
 /** The console's pages in navigation order: a new page is one file exporting a ConsolePage, listed here. */
 export const PAGES: readonly ConsolePage[] = [
   businessesPage,
   platformAuditPage,
+  voiceMetricsPage,
   settingsPage,
   ctaPage,
   knowledgePage,

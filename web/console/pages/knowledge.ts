@@ -64,6 +64,9 @@ export const knowledgePage: ConsolePage = {
     const health = h('div', { class: 'stats' });
     const documents = h('div');
     const versions = h('div');
+    // Outside the tables a refresh redraws, so "Deleted…" and "Version 1 is active…" stay readable.
+    const docStatus = h('p', { class: 'status', role: 'status' });
+    const versionStatus = h('p', { class: 'status', role: 'status' });
     const jobs = h('ul', { class: 'jobs', 'aria-label': 'Ingestion jobs' });
     const jobsEmpty = h('p', { class: 'empty' }, 'Jobs you start appear here with their progress.');
 
@@ -74,8 +77,8 @@ export const knowledgePage: ConsolePage = {
         ctx.api.get<{ versions: Version[]; activeVersion: number | null }>(kb('/versions')),
       ]);
       health.replaceChildren(...healthStats(hl));
-      documents.replaceChildren(documentTable(ctx, docs.documents, refresh));
-      versions.replaceChildren(versionTable(ctx, vers.versions, vers.activeVersion, refresh));
+      documents.replaceChildren(documentTable(ctx, docs.documents, docStatus, refresh));
+      versions.replaceChildren(versionTable(ctx, vers.versions, vers.activeVersion, versionStatus, refresh));
     };
 
     const watch = (jobId: string) => {
@@ -102,7 +105,7 @@ export const knowledgePage: ConsolePage = {
         ),
         card('Jobs', jobsEmpty, jobs),
         card('Search playground', searchForm(ctx.api, kb('/search'))),
-        card('Documents', documents),
+        card('Documents', docStatus, documents),
         card(
           'Versions',
           h(
@@ -110,6 +113,7 @@ export const knowledgePage: ConsolePage = {
             { class: 'help' },
             'Every ingestion or deletion builds a new version; activate an older one to roll back.',
           ),
+          versionStatus,
           versions,
         ),
       ),
@@ -314,12 +318,10 @@ function searchForm(api: Api, path: string): HTMLElement {
   return h('div', { class: 'stack' }, form, results);
 }
 
-function documentTable(ctx: PageContext, docs: Doc[], refresh: () => Promise<void>): HTMLElement {
-  const status = h('p', { class: 'status', role: 'status' });
+function documentTable(ctx: PageContext, docs: Doc[], status: HTMLElement, refresh: () => Promise<void>): HTMLElement {
   return h(
     'div',
     null,
-    status,
     table(
       'Documents',
       ['Title', 'Source', 'Category', 'Chunks', 'Updated', ''],
@@ -354,13 +356,12 @@ function versionTable(
   ctx: PageContext,
   versions: Version[],
   active: number | null,
+  status: HTMLElement,
   refresh: () => Promise<void>,
 ): HTMLElement {
-  const status = h('p', { class: 'status', role: 'status' });
   return h(
     'div',
     null,
-    status,
     table(
       'Versions',
       ['Version', 'Built by', 'Documents', 'Chunks', 'Created', ''],
