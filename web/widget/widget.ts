@@ -228,7 +228,10 @@ export class ChatWidget {
     if (this.busy) return;
     this.setBusy(true);
     if (turn.shown) this.bubble('user').textContent = turn.shown;
+    // A pressed button disappears with the old buttons: keep keyboard focus in the panel rather than on <body>.
+    const focusWasOnButton = this.ctas.contains(this.host.shadowRoot?.activeElement ?? null);
     this.ctas.replaceChildren();
+    if (focusWasOnButton) this.input.focus();
     const typing = this.el('div', 'typing');
     typing.setAttribute('aria-hidden', 'true');
     typing.append(this.el('span'), this.el('span'), this.el('span'));
