@@ -271,6 +271,21 @@ describe('The embeddable chat widget in a real browser, on a business site of an
     expect(chats).toEqual([]);
   });
 
+  it("runs on the platform's own demo page under its strict CSP, beside a working admin console and API docs", async () => {
+    await page.goto(`${platform}/?business=${businessId}`);
+    const w = widget();
+    await seeText(w.bot.first(), 'Hi, welcome to Acme Plumbing!');
+    await w.input.fill('What are your opening hours?');
+    await w.input.press('Enter');
+    await seeText(w.bot.last(), 'Monday to Friday');
+    await page.goto(`${platform}/admin.html`);
+    await page.getByLabel('Admin API key').waitFor();
+    await page.goto(`${platform}/docs`);
+    await page.locator('.swagger-ui .info').waitFor();
+    // The test tenant's logo is on the host site's plain http; the platform's pages load https images only.
+    expect(problems.filter((p) => !/Loading the image '[^']+\/logo\.svg' violates/.test(p))).toEqual([]);
+  });
+
   it('has no serious or critical accessibility violations with the panel open', async () => {
     await openWidget();
     await widget().input.fill('What are your opening hours?');
@@ -304,8 +319,11 @@ describe('The embeddable chat widget in a real browser, on a business site of an
 /** CSP refusals and script errors, which the host page would see in its console. */
 function watch(page: Page): string[] {
   const problems: string[] = [];
+  page.on('response', (r) => {
+    if (r.status() >= 400) problems.push(`${r.status()} ${r.url()}`);
+  });
   page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(m.text());
+    if (m.type() === 'error') problems.push(`${m.text()} ${m.location().url}`);
   });
   page.on('pageerror', (e) => problems.push(e.message));
   return problems;
