@@ -161,11 +161,35 @@ describe('The embeddable chat widget in a real browser, on a business site of an
     await eventually(async () => expect(await w.user.allTextContents()).toEqual(['Do you have a warranty?']));
     await seeText(w.bot.last(), 'two-year labour warranty');
     await seeCount(w.bot.filter({ hasText: 'Hi, welcome to Acme Plumbing!' }), 1);
+    // The last reply's buttons are offered again.
+    await w.cta('Sales Team').waitFor();
     // The same session goes on: the next answer is appended, and the stored session is unchanged.
     await w.input.fill('What are your opening hours?');
     await w.input.press('Enter');
     await seeText(w.bot.last(), 'Monday to Friday');
     expect(await page.evaluate((id) => localStorage.getItem(`concierge.session.${id}`), businessId)).toBe(stored);
+  });
+
+  it('shows a failed reply as an error with a retry that sends the question again, with the page metadata', async () => {
+    await page.goto(site.url('localhost', { businessId, metadata: '{"page":"/pricing","campaign":"spring"}' }));
+    const w = widget();
+    await w.launcher.click();
+    await seeText(w.bot.first(), 'Hi, welcome to Acme Plumbing!');
+    await page.route('**/chat/stream', (route) => route.abort('connectionreset'));
+    await w.input.fill('Do you have a warranty?');
+    await w.input.press('Enter');
+    const error = page.locator('concierge-chat [role="alert"]');
+    await seeText(error, 'Cannot reach the chat service');
+    await page.unroute('**/chat/stream');
+    await error.getByRole('button', { name: 'Retry' }).click();
+    await seeText(w.bot.last(), 'two-year labour warranty');
+    await seeCount(error, 0);
+    await seeCount(w.user, 1);
+    const session = JSON.parse(
+      (await page.evaluate((id) => localStorage.getItem(`concierge.session.${id}`), businessId))!,
+    ) as { id: string };
+    const lookup = await t.http.get(`/admin/business/${businessId}/sessions/${session.id}`).set(t.admin);
+    expect(lookup.body.metadata.client).toEqual({ page: '/pricing', campaign: 'spring' });
   });
 
   it('starts afresh when the stored session token is refused, and on "Start a new conversation"', async () => {

@@ -214,6 +214,9 @@ export class ChatWidget {
       if (m.role === 'user') this.bubble('user').textContent = m.content;
       else this.bubble('bot').append(replyFragment(this.doc, m.content));
     }
+    // The buttons of the last reply are still on offer, as they were before the reload.
+    const last = messages[messages.length - 1];
+    this.renderCtas(last.role === 'assistant' ? (last.ctas ?? []) : []);
     this.announce(`${messages.length} earlier messages restored.`);
     this.scroll();
     return true;
