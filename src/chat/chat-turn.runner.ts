@@ -74,6 +74,7 @@ export class ChatTurnRunner {
     const { business, input, cta } = turn;
     let state = await this.loadSession(business, input.sessionId, turn.mayContinue);
     const record = new TurnRecord();
+    if (input.metadata) state.metadata.client = input.metadata;
     if (cta.kind !== 'none') {
       record.event('cta_clicked', { ctaId: cta.node.id, action: cta.node.action });
       // A button click means the visitor already saw the widget's greeting and buttons.

@@ -20,6 +20,8 @@ export interface ChatTurnInput {
   sessionId: string;
   message: string;
   ctaId?: string;
+  /** From the embedding page (the widget's data-metadata); the latest replaces the earlier. */
+  metadata?: Record<string, string | number | boolean>;
 }
 
 export interface ChatReply {

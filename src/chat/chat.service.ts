@@ -73,7 +73,13 @@ export class ChatService {
     const session = await this.access.authorize(business, dto.session_id, token);
     return {
       business,
-      input: { businessId: business.businessId, sessionId: session.sessionId, message: dto.message, ctaId: dto.cta_id },
+      input: {
+        businessId: business.businessId,
+        sessionId: session.sessionId,
+        message: dto.message,
+        ctaId: dto.cta_id,
+        metadata: dto.metadata,
+      },
       cta,
       mayContinue: session.mayContinue,
       sessionToken: session.token,

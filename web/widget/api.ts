@@ -36,6 +36,7 @@ export interface Reply {
 export interface HistoryMessage {
   role: 'user' | 'assistant';
   content: string;
+  ctas?: Cta[];
   createdAt: string;
 }
 

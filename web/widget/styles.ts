@@ -14,7 +14,9 @@ export const WIDGET_CSS = `
   display: flex; flex-direction: column; align-items: flex-end; gap: 12px;
 }
 .root.bottom-left { right: auto; left: 20px; align-items: flex-start; }
-.root.center { right: 50%; transform: translateX(50%); align-items: center; }
+.root.center { left: 0; right: 0; align-items: center; pointer-events: none; }
+.root.center > * { pointer-events: auto; }
+.root.open .launcher { display: none; }
 button, input, a { font: inherit; }
 .sr-only { position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; overflow: hidden;
   clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
@@ -27,7 +29,7 @@ button, input, a { font: inherit; }
 .launcher:hover { transform: translateY(-2px); }
 .launcher svg { width: 22px; height: 22px; fill: currentColor; flex: none; }
 .panel {
-  width: 380px; height: min(620px, calc(100vh - 110px)); display: flex; flex-direction: column;
+  width: 380px; height: min(640px, calc(100vh - 40px)); display: flex; flex-direction: column;
   background: #fff; border-radius: 16px; overflow: hidden; box-shadow: 0 12px 40px rgba(0,0,0,.28);
   border: 1px solid #d1d5db; animation: rise .18s ease-out;
 }
@@ -78,8 +80,7 @@ input[type=text] { flex: 1; min-width: 0; border: 1.5px solid #6b7280; border-ra
 .notice { background: #fff; border: 1px solid #d1d5db; border-radius: 10px; padding: 10px 14px; color: #374151;
   box-shadow: 0 4px 14px rgba(0,0,0,.15); max-width: 320px; font-size: 14px; }
 @media (max-width: 480px) {
-  .root.open { inset: 0; transform: none; }
-  .root.open .launcher { display: none; }
+  .root.open { inset: 0; }
   .root.open .panel, .root.center.open .panel { position: fixed; inset: 0; width: 100%; height: 100%;
     border-radius: 0; border: 0; transform: none; }
 }

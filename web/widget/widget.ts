@@ -214,6 +214,9 @@ export class ChatWidget {
       if (m.role === 'user') this.bubble('user').textContent = m.content;
       else this.bubble('bot').append(replyFragment(this.doc, m.content));
     }
+    // The buttons of the last reply are still on offer, as they were before the reload.
+    const last = messages[messages.length - 1];
+    this.renderCtas(last.role === 'assistant' ? (last.ctas ?? []) : []);
     this.announce(`${messages.length} earlier messages restored.`);
     this.scroll();
     return true;
@@ -228,7 +231,10 @@ export class ChatWidget {
     if (this.busy) return;
     this.setBusy(true);
     if (turn.shown) this.bubble('user').textContent = turn.shown;
+    // A pressed button disappears with the old buttons: keep keyboard focus in the panel rather than on <body>.
+    const focusWasOnButton = this.ctas.contains(this.host.shadowRoot?.activeElement ?? null);
     this.ctas.replaceChildren();
+    if (focusWasOnButton) this.input.focus();
     const typing = this.el('div', 'typing');
     typing.setAttribute('aria-hidden', 'true');
     typing.append(this.el('span'), this.el('span'), this.el('span'));

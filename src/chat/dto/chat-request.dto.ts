@@ -1,8 +1,26 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
+import { IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateBy, ValidateIf } from 'class-validator';
 
 /** Upper bound enforced by the DTO; the configured MAX_MESSAGE_CHARS (lower) is enforced by ChatService. */
 export const ABSOLUTE_MAX_MESSAGE_CHARS = 100_000;
+
+const MAX_METADATA_KEYS = 20;
+const MAX_METADATA_CHARS = 200;
+
+/** Small and flat: a few facts about the embedding page, never a document. */
+export function isClientMetadata(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const entries = Object.entries(value);
+  return (
+    entries.length <= MAX_METADATA_KEYS &&
+    entries.every(
+      ([k, v]) =>
+        /^[A-Za-z0-9_.-]{1,64}$/.test(k) &&
+        (typeof v === 'number' ? Number.isFinite(v) : typeof v === 'boolean' || typeof v === 'string') &&
+        String(v).length <= MAX_METADATA_CHARS,
+    )
+  );
+}
 
 export class ChatRequestDto {
   @ApiProperty({ example: 'goaccel-website', description: 'The tenant the widget belongs to' })
@@ -36,6 +54,23 @@ export class ChatRequestDto {
   @IsString()
   @MaxLength(ABSOLUTE_MAX_MESSAGE_CHARS)
   message: string;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }] },
+    example: { page: '/pricing', campaign: 'spring' },
+    description: `The embedding page's \`data-metadata\`: up to ${MAX_METADATA_KEYS} keys ([A-Za-z0-9_.-]) of strings, numbers or booleans (${MAX_METADATA_CHARS} chars at most). Kept on the session for the business (admin session lookup), never shown to the model.`,
+  })
+  @IsOptional()
+  @ValidateBy({
+    name: 'isClientMetadata',
+    validator: {
+      validate: isClientMetadata,
+      defaultMessage: () =>
+        `metadata must be an object of at most ${MAX_METADATA_KEYS} keys whose values are strings, numbers or booleans of at most ${MAX_METADATA_CHARS} characters`,
+    },
+  })
+  metadata?: Record<string, string | number | boolean>;
 
   @ApiPropertyOptional({ example: 'sales', description: 'Id of the clicked CTA button' })
   @IsOptional()
