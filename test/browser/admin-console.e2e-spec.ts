@@ -247,9 +247,9 @@ describe('Admin console in a browser', () => {
     await page.reload();
     await page.locator('.page:not([aria-busy])').waitFor();
     await page.getByRole('cell', { name: 'grace@example.com', exact: true }).waitFor();
+    await shoot('crm', 'Contacts (1)');
     await page.getByRole('button', { name: 'Notes on grace@example.com' }).click();
     await page.getByRole('heading', { name: 'Notes on grace@example.com' }).waitFor();
-    await shoot('crm', 'Contacts (1)');
     await expectAccessible();
   });
 

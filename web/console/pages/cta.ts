@@ -74,7 +74,7 @@ export const ctaPage: ConsolePage = {
         path: `${path}.id`,
         label: 'Id',
         value: node.id,
-        help: 'Used by analytics and rules.',
+        help: 'What the widget sends as cta_id when clicked.',
         attrs: { autocomplete: 'off', spellcheck: 'false' },
       });
       const action = selectField(errors, {
