@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # Node 24 LTS (Node 20 left support in April 2026); the CI runs the whole suite on 24 as well as on 20.19+.
-# Build: compile TypeScript with the dev toolchain. Native addons (hnswlib-node) need python3/make/g++.
+# Build: compile TypeScript (server, and the browser bundles with esbuild) with the dev toolchain. Native addons (hnswlib-node) need python3/make/g++.
 FROM node:24-bookworm-slim AS build
 WORKDIR /app
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
@@ -10,6 +10,8 @@ COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY src ./src
 COPY migrations ./migrations
 COPY public ./public
+COPY web ./web
+COPY scripts/build-web.ts ./scripts/
 RUN npm run build && npm prune --omit=dev
 
 # Runtime: production dependencies and compiled code only, as an unprivileged user.

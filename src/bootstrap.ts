@@ -1,27 +1,25 @@
-import { join } from 'node:path';
-
-import { INestApplication, NestApplicationOptions, ValidationPipe } from '@nestjs/common';
+import { INestApplication, NestApplicationOptions } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import type { NextFunction, Request, Response } from 'express';
 import { Logger, type Params, PARAMS_PROVIDER_TOKEN } from 'nestjs-pino';
-import serveStatic from 'serve-static';
 
 import { AppModule } from 'src/app.module';
 import { authorizeAdmin } from 'src/common/auth/admin-access.policy';
 import { ADMIN_BEARER_SCHEME, ADMIN_SECURITY_SCHEME, presentedAdminKey } from 'src/common/auth/admin-api-key.guard';
 import { AdminPrincipalResolver } from 'src/common/auth/admin-principal';
+import { adminConsole } from 'src/common/http/admin-console';
 import { bodyParsing } from 'src/common/http/body-parsing';
-import { corsHeaders, securityHeaders } from 'src/common/http/response-headers';
+import { FieldValidationPipe } from 'src/common/http/field-validation.pipe';
+import { corsHeaders } from 'src/common/http/response-headers';
 import { RoleAwareWsAdapter, workerRoutesOnly } from 'src/common/http/role-gate';
+import { platformSecurityHeaders } from 'src/common/http/security-headers';
+import { staticAssets } from 'src/common/http/web-build';
 import { DrainState } from 'src/common/lifecycle/drain-state';
 import { requestLogging, rootLoggerOf } from 'src/common/logging';
 import { AppConfig } from 'src/config/app-config.service';
 import { AppRole } from 'src/config/app-role';
 import { normalizeOrigin, TenantOriginsRegistry } from 'src/tenant/tenant-origins.registry';
-
-const STATIC_FILE = /\.[A-Za-z0-9]+$/;
 
 /** Options every app instance is created with; tests and benches that override providers reuse them. */
 export const NEST_APP_OPTIONS: NestApplicationOptions = {
@@ -51,8 +49,7 @@ export function configureApp(app: NestExpressApplication): void {
   app.disable('x-powered-by');
   // First, so every response (static files, CORS preflights, refusals by any later step) carries its request id.
   app.use(requestLogging(rootLoggerOf(app.get<Params>(PARAMS_PROVIDER_TOKEN))));
-  // Both sets of headers are computed once at start-up where they do not depend on the request (see response-headers).
-  app.use(securityHeaders({ contentSecurityPolicy: false, crossOriginResourcePolicy: { policy: 'cross-origin' } }));
+  app.use(platformSecurityHeaders());
   const origins = new Set(config.allowedOrigins.map(normalizeOrigin));
   const tenantOrigins = app.get(TenantOriginsRegistry);
   app.use(
@@ -90,19 +87,16 @@ export function configureApp(app: NestExpressApplication): void {
   app.use(parsers);
   app.useWebSocketAdapter(new RoleAwareWsAdapter(app, role.servesApi));
   app.useGlobalPipes(
-    new ValidationPipe({
+    new FieldValidationPipe({
       whitelist: true,
       forbidNonWhitelisted: true,
       transform: true,
       stopAtFirstError: false,
     }),
   );
-  // The try-it-out chat widget and admin console: static files beside the code (copied into dist/ by the build).
-  // API paths never name a file, so only '/' and file-like paths cost a file-system lookup.
-  const assets = serveStatic(join(__dirname, '..', 'public'), { index: 'index.html', maxAge: '5m' });
-  app.use((req: Request, res: Response, next: NextFunction) =>
-    req.path === '/' || STATIC_FILE.test(req.path) ? assets(req, res, next) : next(),
-  );
+  // The embeddable widget (web-build/, from web/) and the platform's own pages (public/).
+  app.use(adminConsole());
+  app.use(staticAssets());
   if (role.servesApi) setupSwagger(app);
 }
 

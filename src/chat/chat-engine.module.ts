@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 
 import { ChatController } from 'src/chat/chat.controller';
 import { ChatService } from 'src/chat/chat.service';
+import { ChatHistoryController } from 'src/chat/chat-history.controller';
+import { ChatHistoryService } from 'src/chat/chat-history.service';
 import { ChatTurnRunner } from 'src/chat/chat-turn.runner';
 import { llmProviderBinding } from 'src/chat/llm-provider.factory';
 import { GroundingStep } from 'src/chat/pipeline/grounding.step';
@@ -16,7 +18,7 @@ import { SessionModule } from 'src/session/session.module';
 import { TenantModule } from 'src/tenant/tenant.module';
 import { UnderstandingModule } from 'src/understanding/understanding.module';
 
-/** /chat and /chat/stream, and the pieces the voice bridge reuses. */
+/** /chat, /chat/stream and /chat/history, and the pieces the voice bridge reuses. */
 @Module({
   imports: [
     TenantModule,
@@ -28,8 +30,8 @@ import { UnderstandingModule } from 'src/understanding/understanding.module';
     GeminiModule,
     UnderstandingModule,
   ],
-  controllers: [ChatController],
-  providers: [llmProviderBinding, GroundingStep, ToolLoop, ChatTurnRunner, ChatService, ChatSessionAccess],
+  controllers: [ChatController, ChatHistoryController],
+  providers: [llmProviderBinding, GroundingStep, ToolLoop, ChatTurnRunner, ChatService, ChatSessionAccess, ChatHistoryService],
   exports: [llmProviderBinding],
 })
 export class ChatEngineModule {}

@@ -109,7 +109,9 @@ function specFor(kind: CrmFailureKind) {
 
 export const CrmErrors = {
   invalidConfig: (field: string, problem: string) =>
-    new AppError(CrmErrorCatalogue.INVALID_CONFIG, `${field}: ${problem}`),
+    new AppError(CrmErrorCatalogue.INVALID_CONFIG, `${field}: ${problem}`, {
+      fields: [{ path: field, message: `${field}: ${problem}` }],
+    }),
   invalidField: (field: string, problem: string) =>
     new AppError(CrmErrorCatalogue.INVALID_FIELD, `${field}: ${problem}`),
   notConfigured: (businessId: string) =>

@@ -37,6 +37,11 @@ export const SessionErrors = {
       SessionErrorCatalogue.TOKEN_REQUIRED,
       'This session already exists: send the session_token it was issued with (body session_token or header X-Session-Token), or omit session_id to start a new session',
     ),
+  historyTokenRequired: () =>
+    new AppError(
+      SessionErrorCatalogue.TOKEN_REQUIRED,
+      'Reading a session needs the session_token it was issued with (header X-Session-Token)',
+    ),
   tokenInvalid: () =>
     new AppError(
       SessionErrorCatalogue.TOKEN_INVALID,

@@ -1,4 +1,4 @@
-import { CtaTree, entryCtas, normalizeCtaTree, validateCtaTree } from 'src/tenant/cta-tree';
+import { CtaTree, ctaTreeProblems, entryCtas, normalizeCtaTree, validateCtaTree } from 'src/tenant/cta-tree';
 
 const node = (id: string, extra: Record<string, unknown> = {}) => ({
   id,
@@ -56,6 +56,28 @@ describe('validateCtaTree', () => {
 
   it('rejects a non-object tree', () => {
     expect(validateCtaTree([])).toEqual(['ctaTree must be an object of id → node']);
+  });
+});
+
+describe('ctaTreeProblems', () => {
+  it('names the node field each problem is about, for the console to show it there', () => {
+    const tree = {
+      m: node('m', { action: 'show_children', children: ['go'] }),
+      go: node('go', { action: 'link', label: ' ', url: 'ftp://x' }),
+    };
+    expect(ctaTreeProblems(tree)).toEqual([
+      { path: 'ctaTree.go.label', message: 'ctaTree node "go" needs a non-empty label' },
+      { path: 'ctaTree.go.url', message: 'ctaTree node "go" (link) needs an http(s) url' },
+      { path: 'ctaTree.go.url', message: 'ctaTree node "go" has a url that is not http(s)' },
+    ]);
+  });
+
+  it('puts a cycle on the children of the node where it starts', () => {
+    const tree = {
+      a: node('a', { action: 'show_children', children: ['b'] }),
+      b: node('b', { action: 'show_children', children: ['a'] }),
+    };
+    expect(ctaTreeProblems(tree)).toEqual([{ path: 'ctaTree.a.children', message: 'ctaTree has a cycle: a → b → a' }]);
   });
 });
 

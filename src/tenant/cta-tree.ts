@@ -1,3 +1,5 @@
+import type { FieldProblem } from 'src/common/errors/app-error';
+
 export const CTA_ACTIONS = ['show_children', 'send', 'link', 'redirect'] as const;
 export type CtaAction = (typeof CTA_ACTIONS)[number];
 
@@ -25,50 +27,60 @@ const isHttpUrl = (value: unknown): boolean => {
 
 /** Returns one message per problem, each naming the node; empty when the tree is valid. */
 export function validateCtaTree(tree: unknown): string[] {
+  return ctaTreeProblems(tree).map((p) => p.message);
+}
+
+/** The same problems, each with the path of the node field it is about (`ctaTree.<id>.url`), for forms. */
+export function ctaTreeProblems(tree: unknown): FieldProblem[] {
   if (tree === null || typeof tree !== 'object' || Array.isArray(tree))
-    return ['ctaTree must be an object of id → node'];
+    return [{ path: 'ctaTree', message: 'ctaTree must be an object of id → node' }];
   const nodes = tree as Record<string, Partial<CtaNode> | null>;
-  const errors: string[] = [];
+  const errors: FieldProblem[] = [];
+  const problem = (key: string, field: string | undefined, message: string) =>
+    errors.push({ path: field ? `ctaTree.${key}.${field}` : `ctaTree.${key}`, message });
   for (const [key, node] of Object.entries(nodes)) {
     if (!node || typeof node !== 'object' || Array.isArray(node)) {
-      errors.push(`ctaTree node "${key}" must be an object`);
+      problem(key, undefined, `ctaTree node "${key}" must be an object`);
       continue;
     }
     if (node.id !== undefined && node.id !== key)
-      errors.push(`ctaTree node "${key}" has id "${String(node.id)}"; they must match`);
+      problem(key, 'id', `ctaTree node "${key}" has id "${String(node.id)}"; they must match`);
     if (typeof node.label !== 'string' || !node.label.trim())
-      errors.push(`ctaTree node "${key}" needs a non-empty label`);
+      problem(key, 'label', `ctaTree node "${key}" needs a non-empty label`);
     if (!CTA_ACTIONS.includes(node.action as CtaAction)) {
-      errors.push(
+      problem(
+        key,
+        'action',
         `ctaTree node "${key}" has unknown action "${String(node.action)}" (expected ${CTA_ACTIONS.join(', ')})`,
       );
     }
     if ((node.action === 'link' || node.action === 'redirect') && !isHttpUrl(node.url)) {
-      errors.push(`ctaTree node "${key}" (${node.action}) needs an http(s) url`);
+      problem(key, 'url', `ctaTree node "${key}" (${node.action}) needs an http(s) url`);
     }
     if (node.url !== undefined && node.url !== null && !isHttpUrl(node.url))
-      errors.push(`ctaTree node "${key}" has a url that is not http(s)`);
+      problem(key, 'url', `ctaTree node "${key}" has a url that is not http(s)`);
     if (node.message !== undefined && typeof node.message !== 'string')
-      errors.push(`ctaTree node "${key}" message must be a string`);
+      problem(key, 'message', `ctaTree node "${key}" message must be a string`);
     if (node.action === 'send' && (typeof node.message !== 'string' || !node.message.trim()) && !node.label) {
-      errors.push(`ctaTree node "${key}" (send) needs a message`);
+      problem(key, 'message', `ctaTree node "${key}" (send) needs a message`);
     }
     if (node.children !== undefined) {
       if (!Array.isArray(node.children) || node.children.some((c) => typeof c !== 'string')) {
-        errors.push(`ctaTree node "${key}" children must be an array of node ids`);
+        problem(key, 'children', `ctaTree node "${key}" children must be an array of node ids`);
         continue;
       }
       for (const child of node.children) {
-        if (!(child in nodes)) errors.push(`ctaTree node "${key}" has child "${child}" that does not exist`);
+        if (!(child in nodes))
+          problem(key, 'children', `ctaTree node "${key}" has child "${child}" that does not exist`);
       }
     }
     if (node.action === 'show_children' && (!Array.isArray(node.children) || node.children.length === 0)) {
-      errors.push(`ctaTree node "${key}" (show_children) needs at least one child`);
+      problem(key, 'children', `ctaTree node "${key}" (show_children) needs at least one child`);
     }
   }
   if (errors.length === 0) {
     const cycle = findCycle(nodes as CtaTree);
-    if (cycle) errors.push(`ctaTree has a cycle: ${cycle.join(' → ')}`);
+    if (cycle) problem(cycle[0], 'children', `ctaTree has a cycle: ${cycle.join(' → ')}`);
   }
   return errors;
 }

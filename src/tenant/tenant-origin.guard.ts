@@ -11,7 +11,7 @@ import { normalizeOrigin } from 'src/tenant/tenant-origins.registry';
  * When a tenant lists `allowedOrigins`, browser requests for it from any other page are refused. CORS alone cannot
  * do this: preflights carry no tenant, so the HTTP layer allows the union of all tenants' origins, and simple
  * requests are not preflighted at all. Requests without Origin (servers, curl) pass; a browser always sends one on
- * a cross-origin request. The tenant comes from the `id` path parameter or the body's `business_id`; an unknown or
+ * a cross-origin request. The tenant comes from the `id` path parameter, the body's `business_id` or the query's (GET /chat/history); an unknown or
  * malformed one passes, to get the handler's own 404 or 400.
  */
 @Injectable()
@@ -50,7 +50,8 @@ export class TenantOriginGuard implements CanActivate {
 function tenantOf(req: Request): string | undefined {
   const params = req.params as Record<string, unknown> | undefined;
   const body = typeof req.body === 'object' && req.body !== null ? (req.body as Record<string, unknown>) : {};
-  const id = params?.id ?? body.business_id;
+  const query = req.query as Record<string, unknown> | undefined;
+  const id = params?.id ?? body.business_id ?? query?.business_id;
   return typeof id === 'string' && BUSINESS_ID_PATTERN.test(id) ? id : undefined;
 }
 

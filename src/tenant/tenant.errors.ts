@@ -1,4 +1,4 @@
-import { AppError } from 'src/common/errors/app-error';
+import { AppError, type FieldProblem } from 'src/common/errors/app-error';
 import { codesOf, defineErrors } from 'src/common/errors/error-catalogue';
 
 export const TenantErrorCatalogue = defineErrors({
@@ -19,7 +19,8 @@ export const TenantErrorCode = codesOf(TenantErrorCatalogue);
 
 export const TenantErrors = {
   notFound: (businessId: string) => new AppError(TenantErrorCatalogue.NOT_FOUND, `Business "${businessId}" not found`),
-  invalid: (message: string) => new AppError(TenantErrorCatalogue.INVALID_CONFIG, message),
+  invalid: (message: string, fields?: readonly FieldProblem[]) =>
+    new AppError(TenantErrorCatalogue.INVALID_CONFIG, message, fields ? { fields } : undefined),
   originNotAllowed: () =>
     new AppError(TenantErrorCatalogue.ORIGIN_NOT_ALLOWED, 'This origin is not allowed for this business'),
 };

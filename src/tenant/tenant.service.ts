@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 
 import { AuthErrors } from 'src/common/auth/auth.errors';
 import { BusinessRepository } from 'src/tenant/business.repository';
-import { normalizeCtaTree, validateCtaTree } from 'src/tenant/cta-tree';
+import { ctaTreeProblems, normalizeCtaTree } from 'src/tenant/cta-tree';
 import { UpsertBusinessDto } from 'src/tenant/dto/upsert-business.dto';
 import { BusinessEntity } from 'src/tenant/entities/business.entity';
 import { isValidTimezone, type TenantIntent, validateIntents } from 'src/tenant/intents';
@@ -59,8 +59,8 @@ export class TenantService {
    */
   async upsert(dto: UpsertBusinessDto, { mayCreate = true }: { mayCreate?: boolean } = {}): Promise<UpsertResult> {
     if (dto.ctaTree) {
-      const errors = validateCtaTree(dto.ctaTree);
-      if (errors.length) throw TenantErrors.invalid(errors.join('; '));
+      const problems = ctaTreeProblems(dto.ctaTree);
+      if (problems.length) throw TenantErrors.invalid(problems.map((p) => p.message).join('; '), problems);
     }
     if (dto.intents) {
       const errors = validateIntents(dto.intents);
@@ -74,7 +74,9 @@ export class TenantService {
       const existing = await this.businesses.findByIdForUpdate(dto.businessId, em);
       if (!existing && !mayCreate) throw AuthErrors.insufficientRole('the platform key to create a business');
       if (!existing && !dto.businessName)
-        throw TenantErrors.invalid('businessName is required when creating a business');
+        throw TenantErrors.invalid('businessName is required when creating a business', [
+          { path: 'businessName', message: 'businessName is required when creating a business' },
+        ]);
       const target = existing ?? this.businesses.create({ businessId: dto.businessId, ...DEFAULTS }, em);
       applyPatch(target, dto);
       const saved = await this.businesses.save(target, em);

@@ -50,15 +50,20 @@ export const VoiceErrorCatalogue = defineErrors({
   },
 });
 
+const TOKEN_REQUIRED_MESSAGE = 'twilioAuthToken is required the first time voice is configured';
+
 export const VoiceErrors = {
   notConfigured: (businessId: string) =>
     new AppError(VoiceErrorCatalogue.NOT_CONFIGURED, `Business "${businessId}" has no voice configuration`),
   tokenRequired: () =>
-    new AppError(VoiceErrorCatalogue.TOKEN_REQUIRED, 'twilioAuthToken is required the first time voice is configured'),
+    new AppError(VoiceErrorCatalogue.TOKEN_REQUIRED, TOKEN_REQUIRED_MESSAGE, {
+      fields: [{ path: 'twilioAuthToken', message: TOKEN_REQUIRED_MESSAGE }],
+    }),
   numberTaken: (numbers: string[]) =>
     new AppError(
       VoiceErrorCatalogue.NUMBER_TAKEN,
       `phoneNumbers already belong to another business: ${numbers.join(', ')}`,
+      { fields: [{ path: 'phoneNumbers', message: `Already used by another business: ${numbers.join(', ')}` }] },
     ),
   badSignature: () => new AppError(VoiceErrorCatalogue.BAD_SIGNATURE, 'Invalid X-Twilio-Signature'),
   noPublicBaseUrl: () =>

@@ -73,23 +73,41 @@ describe('Platform', () => {
       expect(err.body.requestId).toBe('req-abcdefgh');
     });
 
-    it('sets security headers and no x-powered-by', async () => {
+    it('sets security headers, a strict Content-Security-Policy and no x-powered-by', async () => {
       const res = await t.http.get('/health');
       expect(res.headers['x-content-type-options']).toBe('nosniff');
       expect(res.headers['x-powered-by']).toBeUndefined();
+      const csp = (await t.http.get('/')).headers['content-security-policy'] as string;
+      expect(csp).toContain("script-src 'self'");
+      expect(csp).toContain("style-src 'self';");
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(csp).not.toContain('unsafe-inline');
+      // Swagger UI's page has inline <style> blocks: only its styles are relaxed, never its scripts.
+      const docs = (await t.http.get('/docs/')).headers['content-security-policy'] as string;
+      expect(docs).toContain("style-src 'self' 'unsafe-inline'");
+      expect(docs).toContain("script-src 'self';");
     });
 
-    it('serves the chat widget and the admin console', async () => {
-      const widget = await t.http.get('/');
-      expect(widget.status).toBe(200);
-      expect(widget.text).toContain('/chat/stream');
-      const admin = await t.http.get('/admin.html');
-      expect(admin.status).toBe(200);
-      expect(admin.text).toContain('Admin API key');
-      await t.http
+    it('serves the demo page, the admin console and the widget: a short-cached loader naming a long-cached bundle', async () => {
+      const demo = await t.http.get('/').expect(200);
+      expect(demo.text).toContain('/demo.js');
+      expect(demo.text).not.toMatch(/<script>|<style|style=/);
+      const admin = await t.http.get('/admin').expect(200);
+      expect(admin.text).toMatch(/src="\/console-[A-Z0-9]{8}\.js"/);
+      expect(admin.text).not.toMatch(/<script>|<style|style=/);
+      const loader = await t.http
         .get('/widget.js')
         .expect(200)
         .expect('Content-Type', /javascript/);
+      expect(loader.headers['cache-control']).toBe('public, max-age=300');
+      const bundle = /"(widget-[A-Z0-9]{8}\.js)"/.exec(loader.text)?.[1];
+      expect(bundle).toBeDefined();
+      const built = await t.http
+        .get(`/${bundle}`)
+        .expect(200)
+        .expect('Content-Type', /javascript/);
+      expect(built.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+      expect(built.text).toContain('attachShadow');
     });
 
     it("allows CORS from a tenant's widget origin and not from strangers", async () => {

@@ -7,12 +7,13 @@ import { DataSource } from 'typeorm';
 // Global setup runs outside Jest's module mapper, so the tsconfig path aliases are registered by hand.
 register({
   baseUrl: join(__dirname, '..', '..'),
-  paths: { 'src/*': ['src/*'], 'test/*': ['test/*'], migrations: ['migrations/index'] },
+  paths: { 'src/*': ['src/*'], 'test/*': ['test/*'], 'scripts/*': ['scripts/*'], migrations: ['migrations/index'] },
 });
 const { dataSourceOptions } =
   require('src/database/data-source.options') as typeof import('src/database/data-source.options');
 const { assertTestDatabase, suiteDatabaseUrl, suiteRedisUrl } =
   require('test/support/services') as typeof import('test/support/services');
+const { buildWeb } = require('scripts/build-web') as typeof import('scripts/build-web');
 
 /**
  * Runs once before the e2e suites: proves Postgres and Redis are reachable (a missing service is a failure,
@@ -24,6 +25,8 @@ export default async function globalSetup(): Promise<void> {
   const url = suiteDatabaseUrl();
   const redisUrl = suiteRedisUrl();
   assertTestDatabase(url);
+  // The browser bundles the app serves (web-build/), from the current sources: esbuild takes well under a second.
+  await buildWeb();
   const ds = new DataSource(dataSourceOptions(url));
   try {
     await ds.initialize();

@@ -158,6 +158,23 @@ describe('Business admin API', () => {
         'unknown action "explode"',
       ));
 
+    it('names the field of each problem, for forms to show it beside its input', async () => {
+      const dto = await create(businessFactory.build({ settings: { chatRateLimitPerMinute: -1 } }));
+      expect(dto.body.fields).toEqual([
+        {
+          path: 'settings.chatRateLimitPerMinute',
+          message: 'settings.chatRateLimitPerMinute must not be less than 0',
+        },
+      ]);
+      const tree = await create(
+        businessFactory.build({ ctaTree: { book: { id: 'book', label: 'Book', action: 'redirect' } } }),
+      );
+      expect(tree.body).toMatchObject({
+        code: 'TENANT.INVALID_CONFIG',
+        fields: [{ path: 'ctaTree.book.url', message: 'ctaTree node "book" (redirect) needs an http(s) url' }],
+      });
+    });
+
     it('writes nothing for a rejected request', async () => {
       const body = businessFactory.build({ widgetPosition: 'nowhere' });
       expect((await create(body)).status).toBe(400);

@@ -1,6 +1,9 @@
 import { CtaNode, entryCtas } from 'src/tenant/cta-tree';
 import type { TenantConfig } from 'src/tenant/tenant-config';
 
+/** What the web widget sends, unseen, to open a conversation: the server greets and shows the entry buttons. */
+export const WIDGET_INTRO_ACTION = 'action:click-intro';
+
 export const INTRO_TOKENS: ReadonlySet<string> = new Set([
   'hi',
   'hello',
@@ -14,7 +17,7 @@ export const INTRO_TOKENS: ReadonlySet<string> = new Set([
   'what can you do',
   'reset',
   'restart',
-  'action:click-intro',
+  WIDGET_INTRO_ACTION,
 ]);
 
 export interface GuardReply {

@@ -2,7 +2,8 @@ import { ArgumentsHost, BadRequestException } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
 
 import { AllExceptionsFilter } from 'src/common/errors/all-exceptions.filter';
-import { HttpErrors } from 'src/common/http/http.errors';
+import { AppError } from 'src/common/errors/app-error';
+import { HttpErrorCatalogue, HttpErrors } from 'src/common/http/http.errors';
 
 describe(AllExceptionsFilter.name, () => {
   const sut = new AllExceptionsFilter();
@@ -19,6 +20,16 @@ describe(AllExceptionsFilter.name, () => {
   it('joins validation messages into one string', () => {
     const body = sut.toBody(new BadRequestException(['a must be a string', 'b is required']));
     expect(body).toMatchObject({ statusCode: 400, message: 'a must be a string; b is required' });
+  });
+
+  it('passes the named fields of a validation error on to the client', () => {
+    const fields = [{ path: 'settings.limit', message: 'settings.limit must not be less than 0' }];
+    const validation = new BadRequestException({ message: [fields[0].message], fields });
+    expect(sut.toBody(validation)).toMatchObject({ statusCode: 400, message: fields[0].message, fields });
+    const problem = { path: 'documents.0.text', message: 'documents.0.text must be a string' };
+    const coded = new AppError(HttpErrorCatalogue.INVALID_BODY, problem.message, { fields: [problem] });
+    expect(sut.toBody(coded)).toMatchObject({ code: 'HTTP.INVALID_BODY', fields: [problem] });
+    expect(sut.toBody(HttpErrors.unsupportedMediaType('application/json'))).not.toHaveProperty('fields');
   });
 
   it('hides unknown errors behind a generic 500 with an error id', () => {

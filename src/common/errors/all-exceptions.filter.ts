@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 
-import { AppError } from 'src/common/errors/app-error';
+import { AppError, type FieldProblem } from 'src/common/errors/app-error';
 import { reasonPhrase, statusForKind } from 'src/common/errors/http-status';
 import { toUnavailableError, unavailableDependencyOf } from 'src/common/errors/infra.errors';
 import { loggableError } from 'src/common/errors/loggable-error';
@@ -13,6 +13,8 @@ export interface ErrorBody {
   error: string;
   message: string;
   code?: string;
+  /** Validation errors only: each problem by the dotted path of the field it names. */
+  fields?: FieldProblem[];
   requestId?: string;
 }
 
@@ -65,14 +67,20 @@ export class AllExceptionsFilter implements ExceptionFilter {
   toBody(exception: unknown): ErrorBody {
     if (exception instanceof AppError) {
       const statusCode = statusForKind(exception.kind);
-      return { statusCode, error: reasonPhrase[statusCode], message: exception.message, code: exception.code };
+      const body: ErrorBody = { statusCode, error: reasonPhrase[statusCode], message: exception.message };
+      body.code = exception.code;
+      if (exception.details?.fields?.length) body.fields = [...exception.details.fields];
+      return body;
     }
     if (exception instanceof HttpException) {
       const statusCode = exception.getStatus();
       const response = exception.getResponse();
       const raw = typeof response === 'string' ? response : (response as { message?: unknown }).message;
       const message = Array.isArray(raw) ? raw.join('; ') : typeof raw === 'string' ? raw : exception.message;
-      return { statusCode, error: reasonPhrase[statusCode] ?? 'Error', message };
+      const body: ErrorBody = { statusCode, error: reasonPhrase[statusCode] ?? 'Error', message };
+      const fields = typeof response === 'object' ? (response as { fields?: unknown }).fields : undefined;
+      if (Array.isArray(fields) && fields.length) body.fields = fields as FieldProblem[];
+      return body;
     }
     const e = exception as StatusError | undefined;
     const status = e?.status ?? e?.statusCode;

@@ -1,0 +1,28 @@
+import type { ConsolePage } from '../page';
+import { auditPage, platformAuditPage } from './audit';
+import { businessesPage } from './businesses';
+import { crmPage } from './crm';
+import { ctaPage } from './cta';
+import { keysPage } from './keys';
+import { knowledgePage } from './knowledge';
+import { rawPage } from './raw';
+import { sessionsPage } from './sessions';
+import { settingsPage } from './settings';
+import { voicePage } from './voice';
+import { voiceMetricsPage } from './voice-metrics';
+
+/** The console's pages in navigation order: a new page is one file exporting a ConsolePage, listed here. */
+export const PAGES: readonly ConsolePage[] = [
+  businessesPage,
+  platformAuditPage,
+  voiceMetricsPage,
+  settingsPage,
+  ctaPage,
+  knowledgePage,
+  crmPage,
+  voicePage,
+  sessionsPage,
+  keysPage,
+  auditPage,
+  rawPage,
+];
