@@ -282,6 +282,26 @@ describe('The embeddable chat widget in a real browser, on a business site of an
     await seeText(w.bot.last(), 'Monday to Friday');
   });
 
+  it("places the launcher and the panel where the business's widgetPosition says", async () => {
+    const boxes: Record<string, { launcher: number; panel: { x: number; y: number } }> = {};
+    for (const position of ['bottom-left', 'center']) {
+      const id = await createTenant(t, { allowedOrigins: [site.origin('localhost')], widgetPosition: position });
+      await page.goto(site.url('localhost', { businessId: id }));
+      const launcher = page.locator('concierge-chat .launcher');
+      const launcherBox = (await launcher.boundingBox())!;
+      await launcher.click();
+      const panelBox = (await page.locator('concierge-chat [role="dialog"]').boundingBox())!;
+      boxes[position] = {
+        launcher: Math.round(launcherBox.x + launcherBox.width / 2),
+        panel: { x: Math.round(panelBox.x + panelBox.width / 2), y: Math.round(panelBox.y + panelBox.height / 2) },
+      };
+    }
+    // 1280 × 800: bottom-left hugs the left edge (20 px margin, 380 px panel); center is centred both ways.
+    expect(boxes['bottom-left'].panel.x).toBe(20 + 190);
+    expect(boxes['bottom-left'].launcher).toBeLessThan(200);
+    expect(boxes.center).toEqual({ launcher: 640, panel: { x: 640, y: 400 } });
+  });
+
   it('shows no chat, and says why, on a page the business does not allow', async () => {
     const chats: string[] = [];
     page.on('request', (r) => {
