@@ -189,7 +189,7 @@ describe('The embeddable chat widget in a real browser, on a business site of an
       (await page.evaluate((id) => localStorage.getItem(`concierge.session.${id}`), businessId))!,
     ) as { id: string };
     const lookup = await t.http.get(`/admin/business/${businessId}/sessions/${session.id}`).set(t.admin);
-    expect(lookup.body.metadata.client).toEqual({ page: '/pricing', campaign: 'spring' });
+    expect(lookup.body.clientMetadata).toEqual({ page: '/pricing', campaign: 'spring' });
   });
 
   it('starts afresh when the stored session token is refused, and on "Start a new conversation"', async () => {

@@ -12,20 +12,20 @@ describe('Chat metadata from the embedding page', () => {
   });
   afterAll(() => t.close());
 
-  it("keeps the page's metadata on the session, where the business's admin lookup shows it", async () => {
+  it("merges the page's metadata into the session key by key, where the business's admin lookup shows it", async () => {
     const visitor = chatter(t.http, businessId);
     await visitor
       .send('hello', { metadata: { page: '/pricing', campaign: 'spring', visits: 3, member: true } })
       .expect(200);
     await visitor.send('Do you fix leaks?', { metadata: { page: '/contact' } }).expect(200);
     const res = await t.http.get(`/admin/business/${businessId}/sessions/${visitor.sessionId}`).set(t.admin);
-    expect(res.body.metadata.client).toEqual({ page: '/contact' });
+    expect(res.body.clientMetadata).toEqual({ page: '/contact', campaign: 'spring', visits: 3, member: true });
   });
 
   it.each([
     ['an array', ['a']],
     ['a nested object', { page: { path: '/' } }],
-    ['a long value', { page: 'x'.repeat(201) }],
+    ['more than 2 KB', { page: 'x'.repeat(2100) }],
     ['too many keys', Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`k${i}`, i]))],
     ['a key with spaces', { 'my page': '/' }],
   ])('refuses %s with a 400 naming metadata, before anything is written', async (_case, metadata) => {
