@@ -8,7 +8,7 @@ const HASHED = /-[A-Z0-9]{8}\.(js|css|map)$/;
 const STATIC_FILE = /\.[A-Za-z0-9]+$/;
 
 /** web-build/ beside src/ (ts-node, tests) or beside dist/src/ (copied there by `nest build`). */
-const WEB_BUILD_DIR = join(__dirname, '..', '..', '..', 'web-build');
+export const WEB_BUILD_DIR = join(__dirname, '..', '..', '..', 'web-build');
 const PUBLIC_DIR = join(__dirname, '..', '..', '..', 'public');
 
 /**
