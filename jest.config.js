@@ -18,6 +18,7 @@ const common = {
   moduleNameMapper: {
     '^src/(.*)$': '<rootDir>/src/$1',
     '^test/(.*)$': '<rootDir>/test/$1',
+    '^scripts/(.*)$': '<rootDir>/scripts/$1',
     '^migrations$': '<rootDir>/migrations/index.ts',
   },
   testEnvironment: 'node',
