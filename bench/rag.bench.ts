@@ -28,6 +28,7 @@ import { HNSW_PARAMS } from 'src/rag/index/hnsw-vector-index';
 import { HnswVectorIndexRegistry } from 'src/rag/index/hnsw-vector-index.registry';
 import { IndexFiles } from 'src/rag/index/index-files';
 import { indexesRoot } from 'src/rag/index/index-paths';
+import type { VectorRow } from 'src/rag/vector-index.port';
 
 import { positiveIntArg } from './support/cli-args';
 import { measureRebuildUnderLoad } from './support/rag-under-load';
@@ -89,6 +90,13 @@ function realishTexts(count: number): string[] {
   return Array.from({ length: count }, (_, i) => chunks[i % chunks.length]);
 }
 
+async function* noRows(): AsyncIterable<VectorRow[]> {}
+
+// eslint-disable-next-line require-yield -- reopening must read the verified file, never rebuild
+async function* mustNotRebuild(): AsyncIterable<VectorRow[]> {
+  throw new Error('the verified file should have been loaded');
+}
+
 async function main(): Promise<void> {
   Logger.overrideLogger(false);
   const vectors = positiveIntArg('vectors', 100_000);
@@ -102,7 +110,7 @@ async function main(): Promise<void> {
 
   try {
     const rssBefore = process.memoryUsage().rss;
-    const index = await registry.forTenant('bench', { modelId, dimension: DIM, loader: () => Promise.resolve([]) });
+    const index = await registry.forTenant('bench', { modelId, dimension: DIM, loader: noRows });
 
     let buildMs = 0;
     const data = stream(1);
@@ -132,7 +140,7 @@ async function main(): Promise<void> {
       modelId,
       dimension: DIM,
       expected: { kbVersion: 1, checksum: 'bench' },
-      loader: () => Promise.reject(new Error('the verified file should have been loaded')),
+      loader: mustNotRebuild,
     });
     const loadMs = performance.now() - t1;
 
