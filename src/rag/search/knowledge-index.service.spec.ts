@@ -24,6 +24,8 @@ function fakeIndex(state: VectorIndexState): VectorIndex {
 describe(KnowledgeIndexService.name, () => {
   let ready: VectorIndex | null;
   let forTenant: jest.Mock<Promise<VectorIndex>, [string, OpenVectorIndexOptions]>;
+  let activeReads: jest.Mock<Promise<ActiveVersion>, []>;
+  let vectorPages: jest.Mock<Promise<Array<{ id: number; vector: Float32Array }>>, [string, number[], string]>;
   let sut: KnowledgeIndexService;
 
   beforeAll(() => Logger.overrideLogger(false));
@@ -31,15 +33,22 @@ describe(KnowledgeIndexService.name, () => {
   beforeEach(() => {
     ready = null;
     forTenant = jest.fn();
+    activeReads = jest.fn(() => Promise.resolve(ACTIVE));
+    vectorPages = jest.fn((_businessId: string, ids: number[], _model: string) =>
+      Promise.resolve(ids.map((id) => ({ id, vector: new Float32Array(8) }))),
+    );
     sut = new KnowledgeIndexService(
       strictMock<VectorIndexRegistry>({
         ready: () => ready,
         status: () => Promise.resolve(null),
         forTenant,
       }),
-      strictMock<KbVersionRepository>({ active: () => Promise.resolve(ACTIVE) }),
-      strictMock<KbChunkRepository>(),
-      strictMock<ChunkEmbedder>({ modelId: MODEL, dimension: 8 }),
+      strictMock<KbVersionRepository>({
+        active: activeReads,
+        searchableIds: () => Promise.resolve(Array.from({ length: 4500 }, (_, i) => i + 1)),
+      }),
+      strictMock<KbChunkRepository>({ vectors: vectorPages }),
+      strictMock<ChunkEmbedder>({ modelId: MODEL, dimension: 8, ensure: () => Promise.resolve(0) }),
       strictMock<PubSub>(),
     );
   });
@@ -70,6 +79,34 @@ describe(KnowledgeIndexService.name, () => {
     expect(sut.readyIndexFor('acme', ACTIVE)).toBeNull();
     await sut.beforeApplicationShutdown();
     expect(forTenant).toHaveBeenCalledTimes(1);
+  });
+
+  it('starts a single catch-up for a burst of searches on a cold tenant', async () => {
+    forTenant.mockResolvedValue(fakeIndex({ kbVersion: 3, checksum: 'v3-id' }));
+
+    for (let i = 0; i < 5; i++) expect(sut.readyIndexFor('acme', ACTIVE)).toBeNull();
+    await sut.beforeApplicationShutdown();
+
+    expect(activeReads).toHaveBeenCalledTimes(1);
+    expect(forTenant).toHaveBeenCalledTimes(1);
+  });
+
+  it('streams a rebuild from Postgres in pages, and abandons it when the application shuts down', async () => {
+    const pages: number[] = [];
+    let shutdown: Promise<void> | undefined;
+    forTenant.mockImplementation(async (_businessId, options) => {
+      for await (const rows of options.loader()) {
+        pages.push(rows.length);
+        shutdown ??= sut.beforeApplicationShutdown();
+      }
+      return fakeIndex({ kbVersion: 3, checksum: 'v3-id' });
+    });
+
+    await expect(sut.indexFor('acme', ACTIVE)).rejects.toThrow(/abandoned/);
+
+    expect(pages).toEqual([2000]);
+    expect(vectorPages.mock.calls.map(([, ids]) => ids.length)).toEqual([2000, 2000]);
+    await shutdown;
   });
 
   it('retries a sync once when the registry freed the index in the meantime', async () => {

@@ -37,6 +37,8 @@ export class KnowledgeIndexService implements OnApplicationBootstrap, BeforeAppl
   private readonly activeVersions = new ActiveVersionCache(ACTIVE_VERSION_TTL_MS);
   private unsubscribe?: Unsubscribe;
   private readonly catchUps = new Set<Promise<void>>();
+  private readonly catchingUp = new Set<string>();
+  private closing = false;
 
   constructor(
     private readonly registry: VectorIndexRegistry,
@@ -50,8 +52,9 @@ export class KnowledgeIndexService implements OnApplicationBootstrap, BeforeAppl
     this.unsubscribe = await this.pubsub.subscribe(KB_VERSION_CHANNEL, (raw) => this.onNotice(raw));
   }
 
-  /** Before the database closes: stop taking notices and let catch-ups already running finish. */
+  /** Before the database closes: stop taking notices and let catch-ups already running finish (or abandon a rebuild). */
   async beforeApplicationShutdown(): Promise<void> {
+    this.closing = true;
     await this.unsubscribe?.();
     this.unsubscribe = undefined;
     await Promise.allSettled([...this.catchUps]);
@@ -70,7 +73,14 @@ export class KnowledgeIndexService implements OnApplicationBootstrap, BeforeAppl
   readyIndexFor(businessId: string, active: ActiveVersion): VectorIndex | null {
     const index = this.registry.ready(businessId);
     if (index && index.modelId === this.embedder.modelId && sameState(index.state, stateOf(active))) return index;
-    if (!this.syncing.has(businessId)) this.track(this.catchUp(businessId));
+    if (!this.closing && !this.syncing.has(businessId) && !this.catchingUp.has(businessId)) {
+      // One catch-up per tenant: a burst of first searches must not each read the active version.
+      this.catchingUp.add(businessId);
+      this.track(
+        businessId,
+        this.catchUp(businessId).finally(() => this.catchingUp.delete(businessId)),
+      );
+    }
     return null;
   }
 
@@ -156,7 +166,12 @@ export class KnowledgeIndexService implements OnApplicationBootstrap, BeforeAppl
   }
 
   private async *loadRows(businessId: string, version: number): AsyncIterable<VectorRow[]> {
-    yield* this.rowsOf(businessId, await this.versions.searchableIds(businessId, version));
+    for await (const rows of this.rowsOf(businessId, await this.versions.searchableIds(businessId, version))) {
+      // A full rebuild can take minutes and is only a cache: shutting down abandons it (the next start rebuilds)
+      // instead of holding the process until it ends.
+      if (this.closing) throw new Error('index rebuild abandoned: shutting down');
+      yield rows;
+    }
   }
 
   /** Stored vectors of `ids`, page by page, so a large set is never decoded in one event-loop turn. */
@@ -179,13 +194,14 @@ export class KnowledgeIndexService implements OnApplicationBootstrap, BeforeAppl
     if (typeof notice.businessId !== 'string') return;
     this.activeVersions.invalidate(notice.businessId);
     if (!this.unsubscribe) return;
-    this.track(notice.version === null ? this.registry.drop(notice.businessId) : this.warm(notice.businessId));
+    const { businessId } = notice;
+    this.track(businessId, notice.version === null ? this.registry.drop(businessId) : this.warm(businessId));
   }
 
   /** Background index work, awaited on shutdown so it never outlives the database connection. */
-  private track(work: Promise<void>): void {
+  private track(businessId: string, work: Promise<void>): void {
     const tracked = work
-      .catch((err: Error) => this.logger.warn({ event: 'kb_index_catch_up_failed', err: err.message }))
+      .catch((err: Error) => this.logger.warn({ event: 'kb_index_catch_up_failed', businessId, err: err.message }))
       .finally(() => this.catchUps.delete(tracked));
     this.catchUps.add(tracked);
   }
