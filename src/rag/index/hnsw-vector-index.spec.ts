@@ -1,6 +1,7 @@
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Worker } from 'node:worker_threads';
 
 import { Logger } from '@nestjs/common';
 
@@ -366,6 +367,21 @@ describe(HnswVectorIndexRegistry.name, () => {
     expect(built).toBe(false);
     await building;
   }, 60_000);
+
+  it('forgets every index when the worker thread dies, failing what was pending, and reopens from disk', async () => {
+    const index = await open({ expected: { kbVersion: 1, checksum: 'w' } });
+    const worker = (client as unknown as { worker: Worker }).worker;
+    const pending = index.upsert(vectors(5000, 8, 1000));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+
+    await worker.terminate();
+
+    await expect(pending).rejects.toMatchObject({ code: 'RAG.INDEX_RELEASED' });
+    expect(sut.ready('tenant-a')).toBeNull();
+    const reopened = await open({ expected: { kbVersion: 1, checksum: 'w' } });
+    expect((await sut.status('tenant-a'))?.lastOpen?.source).toBe('disk');
+    expect((await reopened.search(rows[2].vector, 1))[0].label).toBe(2);
+  });
 
   it('refuses a tenant id that could escape the data directory', async () => {
     await expect(sut.forTenant('../etc', { modelId: MODEL, dimension: DIM, loader })).rejects.toMatchObject({
