@@ -25,6 +25,11 @@ describe('validateEnv', () => {
     expect(validateEnv({ PORT: '9000', MAX_HISTORY_TURNS: '5' })).toMatchObject({ PORT: 9000, MAX_HISTORY_TURNS: 5 });
   });
 
+  it('bounds the vector index cache by MiB, 1 GiB unless set', () => {
+    expect(validateEnv({}).KB_INDEX_CACHE_MB).toBe(1024);
+    expect(validateEnv({ KB_INDEX_CACHE_MB: '256' }).KB_INDEX_CACHE_MB).toBe(256);
+  });
+
   it.each([
     [{ PORT: 'abc' }, 'PORT'],
     [{ PORT: '70000' }, 'PORT'],
@@ -41,6 +46,8 @@ describe('validateEnv', () => {
     [{ REDIS_KEY_PREFIX: 'ac me:' }, 'REDIS_KEY_PREFIX'],
     [{ REDIS_KEY_PREFIX: '::' }, 'REDIS_KEY_PREFIX'],
     [{ REDIS_KEY_PREFIX: `${'a'.repeat(64)}:` }, 'REDIS_KEY_PREFIX'],
+    [{ KB_INDEX_CACHE_MB: '0' }, 'KB_INDEX_CACHE_MB'],
+    [{ KB_INDEX_CACHE_MB: '1.5GB' }, 'KB_INDEX_CACHE_MB'],
   ])('refuses %j naming the variable', (raw, name) => {
     expect(() => validateEnv(raw)).toThrow(new RegExp(`- ${name}:`));
   });

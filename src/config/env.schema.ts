@@ -291,12 +291,15 @@ export class EnvSchema {
   KB_KEYWORD_INDEX_MAX_CHUNKS = 50000;
 
   // --- RAG search infrastructure: vector index (src/rag/index) ---
-  /** Tenants' vector indexes one instance keeps in memory; the least recently used beyond it reopen from disk. */
+  /**
+   * MiB of vector indexes one instance keeps in memory (estimated native size, held by the index worker thread); the
+   * least recently used beyond it are freed and reopen from disk.
+   */
   @Transform(toInt)
   @IsInt()
-  @Min(1)
-  @Max(100000)
-  KB_INDEX_CACHE_TENANTS = 200;
+  @Min(16)
+  @Max(1048576)
+  KB_INDEX_CACHE_MB = 1024;
 
   @Transform(toInt)
   @IsInt()

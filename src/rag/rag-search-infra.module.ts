@@ -41,7 +41,7 @@ import { VectorIndexRegistry } from 'src/rag/vector-index.port';
       provide: VectorIndexRegistry,
       inject: [AppConfig],
       useFactory: (config: AppConfig): VectorIndexRegistry =>
-        new HnswVectorIndexRegistry(config.get('DATA_DIR'), config.get('KB_INDEX_CACHE_TENANTS')),
+        new HnswVectorIndexRegistry(config.get('DATA_DIR'), config.get('KB_INDEX_CACHE_MB') * 1024 * 1024),
     },
     {
       provide: Reranker,

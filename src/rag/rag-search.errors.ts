@@ -14,6 +14,12 @@ export const RagSearchErrorCatalogue = defineErrors({
     meaning:
       "Embeddings do not fit the business's vector index (the embedding model changed); the index must be rebuilt.",
   },
+  INDEX_RELEASED: {
+    code: 'RAG.INDEX_RELEASED',
+    kind: 'UNAVAILABLE',
+    meaning:
+      "The business's vector index was evicted from memory or its worker restarted during the operation; try again.",
+  },
   INVALID_TENANT_PATH: {
     code: 'RAG.INVALID_TENANT_PATH',
     kind: 'VALIDATION',
@@ -29,6 +35,7 @@ export const RagSearchErrors = {
       RagSearchErrorCatalogue.INDEX_DIMENSION_MISMATCH,
       `Vector has ${actual} dimensions; the index expects ${expected}`,
     ),
+  indexReleased: () => new AppError(RagSearchErrorCatalogue.INDEX_RELEASED, 'The vector index was released; try again'),
   invalidTenantPath: (businessId: string) =>
     new AppError(RagSearchErrorCatalogue.INVALID_TENANT_PATH, `businessId "${businessId}" cannot name an index folder`),
 };

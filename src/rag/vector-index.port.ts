@@ -25,8 +25,12 @@ export interface VectorIndexState {
   checksum: string;
 }
 
-/** Rows for a full rebuild, read from Postgres by the caller (only live chunks of the active version). */
-export type VectorRowLoader = () => Promise<VectorRow[]>;
+/**
+ * Rows for a full rebuild, read from Postgres by the caller (only live chunks of the active version), in batches: a
+ * 100k-vector knowledge base is ~300 MB of floats, which must neither sit in memory twice nor be decoded in one
+ * event-loop turn.
+ */
+export type VectorRowLoader = () => AsyncIterable<VectorRow[]>;
 
 export interface OpenVectorIndexOptions {
   modelId: string;
@@ -52,14 +56,10 @@ export abstract class VectorIndex {
   /** Records the state the content now matches and writes index + meta to disk atomically. */
   abstract commit(state: VectorIndexState): Promise<void>;
   /**
-   * Top-k by cosine similarity, best first. k is clamped to the live count; with a filter, fewer than k may come
-   * back when few labels pass it.
+   * Top-k by cosine similarity, best first. k is clamped to the live count; with `allowed`, only those labels are
+   * returned and fewer than k may come back when few of them are close.
    */
-  abstract search(
-    vector: Float32Array | number[],
-    k: number,
-    filter?: (label: number) => boolean,
-  ): Promise<VectorHit[]>;
+  abstract search(vector: Float32Array | number[], k: number, allowed?: ReadonlySet<number>): Promise<VectorHit[]>;
 }
 
 /** For the knowledge-base health endpoint: what is loaded in this instance for a tenant. */
@@ -88,4 +88,9 @@ export abstract class VectorIndexRegistry {
   abstract drop(businessId: string): Promise<void>;
   /** Status of the index cached in this instance; null when none is loaded (call forTenant first). */
   abstract status(businessId: string): Promise<VectorIndexStatus | null>;
+  /**
+   * The tenant's index if it is loaded and usable right now, without waiting: null while it is opening, being
+   * rebuilt, or not loaded at all. Searches use it to fall back to keywords instead of waiting for a build.
+   */
+  abstract ready(businessId: string): VectorIndex | null;
 }

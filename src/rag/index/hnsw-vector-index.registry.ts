@@ -1,9 +1,9 @@
-import { Logger } from '@nestjs/common';
-import { HierarchicalNSW } from 'hnswlib-node';
+import { Logger, OnApplicationShutdown } from '@nestjs/common';
 
-import { HnswVectorIndex } from 'src/rag/index/hnsw-vector-index';
 import { IndexFiles, UnusableReason } from 'src/rag/index/index-files';
-import { indexesRoot } from 'src/rag/index/index-paths';
+import { indexesRoot, tenantIndexDir } from 'src/rag/index/index-paths';
+import { IndexWorkerClient } from 'src/rag/index/index-worker.client';
+import { IndexLocation, WorkerVectorIndex } from 'src/rag/index/worker-vector-index';
 import { OpenVectorIndexOptions, VectorIndex, VectorIndexRegistry, VectorIndexStatus } from 'src/rag/vector-index.port';
 
 /** What happened on the last open of a tenant's index; exposed for health reporting and tests. */
@@ -13,85 +13,116 @@ export interface IndexOpenReport {
   at: Date;
 }
 
+interface Entry {
+  opening: Promise<WorkerVectorIndex>;
+  /** Set once the open settled: only then does the index count against the budget or serve `ready`. */
+  index: WorkerVectorIndex | null;
+}
+
+const MIB = 1024 * 1024;
+
 /**
- * One HNSW index per tenant, cached in memory and persisted under DATA_DIR/indexes/<businessId>/. Opens are de-duplicated per
- * tenant, so a burst of first searches loads or rebuilds once. A cached index whose model, dimension or state differs
- * from what the caller expects is reopened, which re-verifies the disk and rebuilds when the file is not current.
+ * One HNSW index per tenant, persisted under DATA_DIR/indexes/<businessId>/ and held in memory by one index worker
+ * thread (index.worker.ts), never by this thread.
+ *
+ * Why a worker that keeps the indexes (rather than building files in a worker and loading them here): a 100k-vector
+ * build is minutes of native inserts, and so are the incremental upserts after a large ingestion and the compaction
+ * after large deletions; hnswlib offers no way to spread those over event-loop turns, and loading a file here would
+ * still leave every later mutation on this thread. Searches therefore cross a MessagePort: about 0.1 ms of added
+ * latency when the worker is idle (bench:rag's searchP50Ms is measured through it), and at most one build slice
+ * (~4 ms) more while another tenant's index is being built.
+ *
+ * Opens are de-duplicated per tenant, so a burst of first searches loads or rebuilds once. A cached index whose model,
+ * dimension or state differs from what the caller expects is reopened, which re-verifies the disk (the file's hash is
+ * computed in the worker) and rebuilds when the file is not current. Memory is bounded by bytes: when the estimated
+ * native size of the loaded indexes exceeds the budget, the least recently used ones are freed (their verified files
+ * reopen without a rebuild); an index larger than the whole budget is still served, alone.
  */
-export class HnswVectorIndexRegistry extends VectorIndexRegistry {
+export class HnswVectorIndexRegistry extends VectorIndexRegistry implements OnApplicationShutdown {
   private readonly logger = new Logger('VectorIndexRegistry');
   private readonly root: string;
-  private readonly open = new Map<string, Promise<HnswVectorIndex>>();
+  /** Map order is recency order: a use re-inserts the tenant at the end. */
+  private readonly entries = new Map<string, Entry>();
   private readonly reports = new Map<string, IndexOpenReport>();
+  /** Frees the worker's copy of an index nobody references any more (one replaced while a caller still held it). */
+  private readonly orphans: FinalizationRegistry<number>;
 
   /**
-   * @param maxCachedTenants indexes kept in memory; the least recently used beyond it are forgotten (their verified
-   * files reopen in milliseconds), so memory follows active tenants rather than every tenant ever served.
+   * @param maxBytes estimated native bytes of all loaded indexes together (KB_INDEX_CACHE_MB).
+   * @param client the index worker; tests share one between registries to start a single thread.
    */
   constructor(
     dataDir: string,
-    private readonly maxCachedTenants = 200,
+    private readonly maxBytes = 1024 * MIB,
+    private readonly client = new IndexWorkerClient(),
   ) {
     super();
     this.root = indexesRoot(dataDir);
+    this.orphans = new FinalizationRegistry((handle) => this.client.discard(handle));
+    // A lost worker took every native index with it: forget them all, the next use reopens from disk.
+    client.onLost(() => {
+      this.entries.clear();
+      this.reports.clear();
+    });
   }
 
   async forTenant(businessId: string, options: OpenVectorIndexOptions): Promise<VectorIndex> {
-    const files = this.filesFor(businessId);
-    const pending = this.open.get(businessId);
-    if (pending) {
-      const cached = await pending.catch(() => null);
-      if (cached && this.open.get(businessId) === pending && matches(cached, options)) {
+    const location = this.locate(businessId);
+    const existing = this.entries.get(businessId);
+    if (existing) {
+      const cached = await existing.opening.catch(() => null);
+      if (cached && this.entries.get(businessId) === existing && cached.ready && matches(cached, options)) {
         this.reports.set(businessId, { source: 'cache', at: new Date() });
-        this.touch(businessId, pending);
+        this.touch(businessId, existing);
         return cached;
       }
       // Another caller may have replaced the entry while we awaited; only evict what we looked at.
-      if (this.open.get(businessId) === pending) this.open.delete(businessId);
-      else return this.forTenant(businessId, options);
+      if (this.entries.get(businessId) !== existing) return this.forTenant(businessId, options);
+      this.entries.delete(businessId);
+      void cached?.release();
     }
-    const opening = this.load(businessId, files, options);
-    this.open.set(businessId, opening);
-    this.evictBeyondCapacity();
-    opening.catch(() => {
-      if (this.open.get(businessId) === opening) this.open.delete(businessId);
-    });
-    return opening;
+    const entry: Entry = { opening: this.load(location, options), index: null };
+    this.entries.set(businessId, entry);
+    entry.opening.then(
+      (index) => {
+        if (this.entries.get(businessId) !== entry) return;
+        entry.index = index;
+        this.enforceBudget(businessId);
+      },
+      () => {
+        if (this.entries.get(businessId) === entry) this.entries.delete(businessId);
+      },
+    );
+    return entry.opening;
   }
 
-  /** Map order is insertion order: re-inserting marks the tenant most recently used. */
-  private touch(businessId: string, entry: Promise<HnswVectorIndex>): void {
-    this.open.delete(businessId);
-    this.open.set(businessId, entry);
-  }
-
-  private evictBeyondCapacity(): void {
-    // An evicted index stays valid for whoever holds it; its next commit still lands on disk.
-    for (const businessId of this.open.keys()) {
-      if (this.open.size <= this.maxCachedTenants) return;
-      this.open.delete(businessId);
-      this.reports.delete(businessId);
-    }
+  ready(businessId: string): VectorIndex | null {
+    const entry = this.entries.get(businessId);
+    if (!entry?.index?.ready) return null;
+    this.touch(businessId, entry);
+    return entry.index;
   }
 
   invalidate(businessId: string): Promise<void> {
-    this.open.delete(businessId);
-    return Promise.resolve();
+    const entry = this.entries.get(businessId);
+    this.entries.delete(businessId);
+    // An open still running is left to its caller; once nobody holds it, the finalizer frees it.
+    return entry?.index ? entry.index.release() : Promise.resolve();
   }
 
   async drop(businessId: string): Promise<void> {
-    const files = this.filesFor(businessId);
-    const pending = this.open.get(businessId);
-    this.open.delete(businessId);
+    const location = this.locate(businessId);
+    const entry = this.entries.get(businessId);
+    this.entries.delete(businessId);
     this.reports.delete(businessId);
-    const index = pending ? await pending.catch(() => null) : null;
-    if (index) await index.settle();
-    await files.remove();
+    const index = entry ? await entry.opening.catch(() => null) : null;
+    if (index) await index.release();
+    await new IndexFiles(location.root, businessId).remove();
   }
 
   async status(businessId: string): Promise<VectorIndexStatus | null> {
-    const pending = this.open.get(businessId);
-    const index = pending ? await pending.catch(() => null) : null;
+    const entry = this.entries.get(businessId);
+    const index = entry ? await entry.opening.catch(() => null) : null;
     if (!index) return null;
     return {
       modelId: index.modelId,
@@ -104,41 +135,70 @@ export class HnswVectorIndexRegistry extends VectorIndexRegistry {
     };
   }
 
-  private async load(businessId: string, files: IndexFiles, options: OpenVectorIndexOptions): Promise<HnswVectorIndex> {
-    const verified = await files.verify(options.modelId, options.dimension, options.expected);
-    if (verified.ok) {
-      const native = new HierarchicalNSW('cosine', options.dimension);
-      try {
-        await native.readIndex(files.indexPath);
-        const index = HnswVectorIndex.fromDisk(businessId, native, verified.meta, files, options.loader);
-        if (index.size === verified.meta.elementCount) {
-          this.reports.set(businessId, { source: 'disk', at: new Date() });
-          return index;
-        }
-      } catch {
-        // Falls through to a rebuild: the hash matched but hnswlib still refused the file (e.g. another version).
-      }
-      return this.rebuild(businessId, files, options, 'corrupt');
+  /** Estimated native bytes of the indexes loaded now (what KB_INDEX_CACHE_MB bounds). */
+  get cachedBytes(): number {
+    let total = 0;
+    for (const { index } of this.entries.values()) total += index?.bytes ?? 0;
+    return total;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.client.close();
+  }
+
+  private touch(businessId: string, entry: Entry): void {
+    this.entries.delete(businessId);
+    this.entries.set(businessId, entry);
+  }
+
+  /** Frees least recently used indexes until the loaded ones fit; `keep` (the one just used) is never chosen. */
+  private enforceBudget(keep: string): void {
+    let total = this.cachedBytes;
+    for (const [businessId, entry] of this.entries) {
+      if (total <= this.maxBytes) return;
+      if (businessId === keep || !entry.index) continue;
+      this.entries.delete(businessId);
+      total -= entry.index.bytes;
+      this.logger.log({ event: 'vector_index_evicted', businessId, bytes: entry.index.bytes, cachedBytes: total });
+      void entry.index.release();
     }
-    return this.rebuild(businessId, files, options, verified.reason);
+  }
+
+  private async load(location: IndexLocation, options: OpenVectorIndexOptions): Promise<WorkerVectorIndex> {
+    const handle = this.client.allocateHandle();
+    const opened = await this.client.request({
+      op: 'open',
+      handle,
+      ...location,
+      modelId: options.modelId,
+      dimension: options.dimension,
+      expected: options.expected,
+    });
+    if (opened.ok) {
+      this.reports.set(location.businessId, { source: 'disk', at: new Date() });
+      return this.wrap(handle, location, options, opened);
+    }
+    return this.rebuild(handle, location, options, opened.reason);
   }
 
   private async rebuild(
-    businessId: string,
-    files: IndexFiles,
+    handle: number,
+    location: IndexLocation,
     options: OpenVectorIndexOptions,
     reason: UnusableReason,
-  ): Promise<HnswVectorIndex> {
+  ): Promise<WorkerVectorIndex> {
     const started = Date.now();
     const state = options.expected ?? { kbVersion: null, checksum: '' };
-    const index = await HnswVectorIndex.build(
-      businessId,
-      options.modelId,
-      options.dimension,
-      files,
-      options.loader,
-      state,
-    );
+    const info = await this.client.request({ op: 'create', handle, dimension: options.dimension });
+    const index = this.wrap(handle, location, options, { info, state: { kbVersion: null, checksum: '' } });
+    try {
+      await index.fill();
+      await index.persist(state);
+    } catch (err) {
+      await index.release();
+      throw err;
+    }
+    const { businessId } = location;
     const event = { event: 'vector_index_rebuilt', businessId, reason, vectors: index.size, ms: Date.now() - started };
     if (reason === 'missing') this.logger.log(event);
     else this.logger.warn(event);
@@ -146,8 +206,30 @@ export class HnswVectorIndexRegistry extends VectorIndexRegistry {
     return index;
   }
 
-  private filesFor(businessId: string): IndexFiles {
-    return new IndexFiles(this.root, businessId);
+  private wrap(
+    handle: number,
+    location: IndexLocation,
+    options: OpenVectorIndexOptions,
+    opened: ConstructorParameters<typeof WorkerVectorIndex>[6],
+  ): WorkerVectorIndex {
+    const index = new WorkerVectorIndex(
+      this.client,
+      handle,
+      location,
+      options.modelId,
+      options.dimension,
+      options.loader,
+      opened,
+      () => this.enforceBudget(location.businessId),
+    );
+    this.orphans.register(index, handle);
+    return index;
+  }
+
+  /** Validates the id as a folder name before anything reaches the worker or the disk. */
+  private locate(businessId: string): IndexLocation {
+    tenantIndexDir(this.root, businessId);
+    return { root: this.root, businessId };
   }
 }
 

@@ -1,11 +1,13 @@
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Worker } from 'node:worker_threads';
 
 import { Logger } from '@nestjs/common';
 
 import { HNSW_PARAMS } from 'src/rag/index/hnsw-vector-index';
 import { HnswVectorIndexRegistry } from 'src/rag/index/hnsw-vector-index.registry';
+import { IndexWorkerClient } from 'src/rag/index/index-worker.client';
 import { OpenVectorIndexOptions, VectorRow } from 'src/rag/vector-index.port';
 
 const DIM = 16;
@@ -26,23 +28,35 @@ function vectors(count: number, seed = 1, firstLabel = 0): VectorRow[] {
   }));
 }
 
+/** The loader's shape: rows in batches, as KnowledgeIndexService pages them out of Postgres. */
+async function* inBatches(all: VectorRow[], size = 20): AsyncIterable<VectorRow[]> {
+  for (let i = 0; i < all.length; i += size) yield all.slice(i, i + size);
+}
+
 describe(HnswVectorIndexRegistry.name, () => {
   let dataDir: string;
+  // One worker thread for the whole file: starting one per test would dominate its run time.
+  let client: IndexWorkerClient;
   let sut: HnswVectorIndexRegistry;
   let rows: VectorRow[];
-  let loader: jest.Mock<Promise<VectorRow[]>, []>;
+  let loader: jest.Mock<AsyncIterable<VectorRow[]>, []>;
   const open = (overrides: Partial<OpenVectorIndexOptions> = {}) =>
     sut.forTenant('tenant-a', { modelId: MODEL, dimension: DIM, loader, ...overrides });
   const indexFile = () => join(dataDir, 'indexes', 'tenant-a', 'vectors.hnsw');
   const metaFile = () => join(dataDir, 'indexes', 'tenant-a', 'vectors.meta.json');
 
-  beforeAll(() => Logger.overrideLogger(false));
+  beforeAll(() => {
+    Logger.overrideLogger(false);
+    client = new IndexWorkerClient();
+  });
+
+  afterAll(() => client.close());
 
   beforeEach(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'hnsw-spec-'));
-    sut = new HnswVectorIndexRegistry(dataDir);
+    sut = new HnswVectorIndexRegistry(dataDir, undefined, client);
     rows = vectors(50);
-    loader = jest.fn(() => Promise.resolve(rows));
+    loader = jest.fn(() => inBatches(rows));
   });
 
   afterEach(async () => {
@@ -106,7 +120,7 @@ describe(HnswVectorIndexRegistry.name, () => {
     const index = await sut.forTenant('tenant-a', {
       modelId: MODEL,
       dimension: DIM * 2,
-      loader: () => Promise.resolve(wide),
+      loader: () => inBatches(wide),
     });
 
     expect(index.dimension).toBe(DIM * 2);
@@ -205,7 +219,7 @@ describe(HnswVectorIndexRegistry.name, () => {
 
     expect(await index.search(rows[1].vector, 100)).toHaveLength(5);
     expect(await index.search(rows[1].vector, 0)).toEqual([]);
-    const even = await index.search(rows[1].vector, 5, (label) => label % 2 === 0);
+    const even = await index.search(rows[1].vector, 5, new Set([0, 2, 4]));
     expect(even.map((hit) => hit.label).sort()).toEqual([2, 4]);
   });
 
@@ -286,21 +300,87 @@ describe(HnswVectorIndexRegistry.name, () => {
     await expect(stat(join(dataDir, 'indexes', 'postgres'))).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
-  it('keeps only the most recently used tenants in memory and reopens an evicted one from its file', async () => {
-    const small = new HnswVectorIndexRegistry(dataDir, 2);
+  it('keeps the least recently used indexes beyond the byte budget out of memory and reopens them from disk', async () => {
+    await open();
+    const oneIndex = sut.cachedBytes;
+    const small = new HnswVectorIndexRegistry(dataDir, Math.floor(oneIndex * 2.5), client);
     const openFor = (businessId: string) => small.forTenant(businessId, { modelId: MODEL, dimension: DIM, loader });
     await openFor('tenant-a');
     await openFor('tenant-b');
     await openFor('tenant-a');
 
+    // Used by a search: tenant-a is now the least recently used.
+    const kept = small.ready('tenant-b');
     await openFor('tenant-c');
 
-    expect(await small.status('tenant-a')).not.toBeNull();
-    expect(await small.status('tenant-b')).toBeNull();
-    expect(await small.status('tenant-c')).not.toBeNull();
-    await openFor('tenant-b');
-    expect((await small.status('tenant-b'))?.lastOpen?.source).toBe('disk');
+    expect(small.cachedBytes).toBeLessThanOrEqual(oneIndex * 2.5);
+    expect(small.ready('tenant-b')).not.toBeNull();
+    expect(await small.status('tenant-a')).toBeNull();
+    await expect(small.ready('tenant-c')!.search(rows[1].vector, 1)).resolves.toHaveLength(1);
+    expect(small.ready('tenant-b')).toBe(kept);
+    await openFor('tenant-a');
+    expect((await small.status('tenant-a'))?.lastOpen?.source).toBe('disk');
+    // tenant-a's file came from the first registry; b and c were built once each.
     expect(loader).toHaveBeenCalledTimes(3);
+  });
+
+  it('frees an evicted index in the worker: its holder gets RAG.INDEX_RELEASED, not a stale answer', async () => {
+    const index = await open();
+
+    await sut.invalidate('tenant-a');
+
+    await expect(index.search(rows[0].vector, 1)).rejects.toMatchObject({ code: 'RAG.INDEX_RELEASED' });
+    await expect(index.upsert([rows[0]])).rejects.toMatchObject({ code: 'RAG.INDEX_RELEASED' });
+  });
+
+  it('is not ready while it is being built, and is once the build is done', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    loader.mockImplementationOnce(async function* () {
+      yield rows.slice(0, 10);
+      await gate;
+      yield rows.slice(10);
+    });
+
+    const opening = open();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+
+    expect(sut.ready('tenant-a')).toBeNull();
+    release();
+    const index = await opening;
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(sut.ready('tenant-a')).toBe(index);
+  });
+
+  it("answers a search while another tenant's large index is being built, without waiting for the build", async () => {
+    const ready = await open();
+    const big = vectors(8000, 5);
+    let built = false;
+    const building = sut
+      .forTenant('tenant-big', { modelId: MODEL, dimension: DIM, loader: () => inBatches(big, 2000) })
+      .then(() => (built = true));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+
+    const [best] = await ready.search(rows[7].vector, 1);
+
+    expect(best.label).toBe(7);
+    expect(built).toBe(false);
+    await building;
+  }, 60_000);
+
+  it('forgets every index when the worker thread dies, failing what was pending, and reopens from disk', async () => {
+    const index = await open({ expected: { kbVersion: 1, checksum: 'w' } });
+    const worker = (client as unknown as { worker: Worker }).worker;
+    const pending = index.upsert(vectors(5000, 8, 1000));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+
+    await worker.terminate();
+
+    await expect(pending).rejects.toMatchObject({ code: 'RAG.INDEX_RELEASED' });
+    expect(sut.ready('tenant-a')).toBeNull();
+    const reopened = await open({ expected: { kbVersion: 1, checksum: 'w' } });
+    expect((await sut.status('tenant-a'))?.lastOpen?.source).toBe('disk');
+    expect((await reopened.search(rows[2].vector, 1))[0].label).toBe(2);
   });
 
   it('refuses a tenant id that could escape the data directory', async () => {

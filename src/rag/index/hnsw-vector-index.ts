@@ -2,7 +2,7 @@ import { HierarchicalNSW } from 'hnswlib-node';
 
 import { IndexFiles, IndexMeta } from 'src/rag/index/index-files';
 import { RagSearchErrors } from 'src/rag/rag-search.errors';
-import { VectorHit, VectorIndex, VectorIndexState, VectorRow, VectorRowLoader } from 'src/rag/vector-index.port';
+import type { VectorIndexState } from 'src/rag/vector-index.port';
 
 /**
  * HNSW parameters. M=16 / efConstruction=100 build 100k×768 vectors in 80–160 s on 2 shared cores
@@ -16,63 +16,59 @@ export const HNSW_PARAMS = { m: 16, efConstruction: 100, ef: 96, initialCapacity
 /** Rebuild in memory once deleted slots outnumber live ones (and there are enough to matter). */
 const COMPACT_MIN_DELETED = 1000;
 
-export class HnswVectorIndex extends VectorIndex {
+/**
+ * Longest stretch of native inserts between two yields to the worker's message queue: a search for another tenant
+ * (or for this one while an incremental update runs) waits at most about this long behind a build.
+ */
+const SLICE_MS = 4;
+
+/** What the owning thread needs to know after each operation: sizes for the byte-bounded cache. */
+export interface IndexInfo {
+  size: number;
+  capacity: number;
+  bytes: number;
+}
+
+/**
+ * One tenant's native HNSW index. It lives only inside the index worker thread (index.worker.ts): every native call
+ * that scales with the index (addPoint loops, resize, compaction, file hashing) runs there, and long loops yield
+ * every few milliseconds so searches queued behind them are answered in between.
+ */
+export class HnswVectorIndex {
   private index: HierarchicalNSW;
   /** Every label present in the native index, including those marked deleted (hnswlib cannot list those). */
   private labels = new Set<number>();
   private deleted = new Set<number>();
-  private currentState: VectorIndexState;
-  /** Mutations and persistence run one at a time; searches are synchronous native calls and never interleave. */
-  private queue: Promise<unknown> = Promise.resolve();
-  private persistedAt: Date | null = null;
 
   private constructor(
-    readonly businessId: string,
-    readonly modelId: string,
     readonly dimension: number,
-    private readonly files: IndexFiles,
-    private readonly loader: VectorRowLoader,
-    state: VectorIndexState,
+    capacity: number,
   ) {
-    super();
-    this.currentState = state;
-    this.index = HnswVectorIndex.emptyNative(dimension, HNSW_PARAMS.initialCapacity);
+    this.index = HnswVectorIndex.emptyNative(dimension, capacity);
   }
 
-  /** Builds from the loader's rows and persists; used when no trustworthy file exists. */
-  static async build(
-    businessId: string,
-    modelId: string,
-    dimension: number,
-    files: IndexFiles,
-    loader: VectorRowLoader,
-    state: VectorIndexState,
-  ): Promise<HnswVectorIndex> {
-    const sut = new HnswVectorIndex(businessId, modelId, dimension, files, loader, state);
-    await sut.rebuild(state);
-    return sut;
+  static empty(dimension: number): HnswVectorIndex {
+    return new HnswVectorIndex(dimension, HNSW_PARAMS.initialCapacity);
   }
 
-  /** Wraps an index already read from disk after its meta and checksum were verified by the caller. */
-  static fromDisk(
-    businessId: string,
-    native: HierarchicalNSW,
-    meta: IndexMeta,
-    files: IndexFiles,
-    loader: VectorRowLoader,
-  ): HnswVectorIndex {
-    const sut = new HnswVectorIndex(businessId, meta.modelId, meta.dimension, files, loader, {
-      kbVersion: meta.kbVersion,
-      checksum: meta.checksum,
-    });
+  /** Reads an index whose meta and checksum the caller verified; null when hnswlib refuses it or counts differ. */
+  static async fromDisk(files: IndexFiles, meta: IndexMeta): Promise<HnswVectorIndex | null> {
+    const sut = new HnswVectorIndex(meta.dimension, 1);
+    const native = new HierarchicalNSW('cosine', meta.dimension);
+    try {
+      // Asynchronous in hnswlib-node: the read itself runs on libuv's thread pool.
+      await native.readIndex(files.indexPath);
+    } catch {
+      return null;
+    }
     sut.index = native;
     sut.index.setEf(HNSW_PARAMS.ef);
     sut.labels = new Set(native.getIdsList());
     sut.deleted = new Set(meta.deletedLabels);
-    return sut;
+    return sut.size === meta.elementCount ? sut : null;
   }
 
-  static emptyNative(dimension: number, capacity: number): HierarchicalNSW {
+  private static emptyNative(dimension: number, capacity: number): HierarchicalNSW {
     const native = new HierarchicalNSW('cosine', dimension);
     native.initIndex({
       maxElements: capacity,
@@ -84,86 +80,85 @@ export class HnswVectorIndex extends VectorIndex {
     return native;
   }
 
-  get state(): VectorIndexState {
-    return { ...this.currentState };
-  }
-
   get size(): number {
     return this.labels.size - this.deleted.size;
   }
 
-  get lastPersistedAt(): Date | null {
-    return this.persistedAt;
+  /**
+   * Estimated resident bytes. hnswlib allocates its level-0 block for the full capacity up front: per slot the vector
+   * (4 bytes a dimension), 2M+1 link words, the label, a link-list pointer, a level and a mutex; the JS label sets
+   * add about 40 bytes per element. Upper levels hold about 1/M of the elements and are left out.
+   */
+  get info(): IndexInfo {
+    const capacity = this.index.getMaxElements();
+    const perSlot = 4 * this.dimension + 4 * (2 * HNSW_PARAMS.m + 1) + 8 + 8 + 4 + 40;
+    return { size: this.size, capacity, bytes: capacity * perSlot + this.labels.size * 40 };
   }
 
-  get capacity(): number {
-    return this.index.getMaxElements();
-  }
-
-  upsert(rows: VectorRow[]): Promise<void> {
-    return this.serialized(() => this.addRows(rows));
-  }
-
-  remove(labels: number[]): Promise<void> {
-    return this.serialized(() => {
-      for (const label of labels) {
-        if (!this.labels.has(label) || this.deleted.has(label)) continue;
-        this.index.markDelete(label);
-        this.deleted.add(label);
-      }
-      if (this.deleted.size >= COMPACT_MIN_DELETED && this.deleted.size > this.size) this.compact();
-    });
-  }
-
-  rebuild(state: VectorIndexState): Promise<void> {
-    return this.serialized(async () => {
-      const rows = await this.loader();
-      this.reset(Math.max(HNSW_PARAMS.initialCapacity, capacityFor(rows.length)));
-      this.addRows(rows);
-      await this.persist(state);
-    });
-  }
-
-  commit(state: VectorIndexState): Promise<void> {
-    return this.serialized(() => this.persist(state));
-  }
-
-  search(vector: Float32Array | number[], k: number, filter?: (label: number) => boolean): Promise<VectorHit[]> {
-    if (vector.length !== this.dimension)
-      return Promise.reject(RagSearchErrors.dimensionMismatch(this.dimension, vector.length));
-    const limit = Math.min(Math.max(0, Math.floor(k)), this.size);
-    if (limit === 0) return Promise.resolve([]);
-    const result = this.index.searchKnn(Array.from(vector), limit, filter);
-    // hnswlib's cosine space returns distance = 1 - cosine similarity.
-    return Promise.resolve(result.neighbors.map((label, i) => ({ label, score: 1 - result.distances[i] })));
-  }
-
-  /** Waits for queued mutations; used by the registry before dropping files. */
-  settle(): Promise<void> {
-    return this.serialized(() => undefined);
-  }
-
-  private serialized<T>(task: () => T | Promise<T>): Promise<T> {
-    const run = this.queue.then(task);
-    this.queue = run.catch(() => undefined);
-    return run;
-  }
-
-  private addRows(rows: VectorRow[]): void {
-    for (const row of rows) {
-      if (row.vector.length !== this.dimension)
-        throw RagSearchErrors.dimensionMismatch(this.dimension, row.vector.length);
-    }
-    this.ensureCapacity(rows.filter((row) => !this.labels.has(row.label)).length);
-    for (const row of rows) {
-      if (this.deleted.has(row.label)) {
-        this.index.unmarkDelete(row.label);
-        this.deleted.delete(row.label);
+  async upsert(labels: Uint32Array, vectors: Float32Array): Promise<void> {
+    if (vectors.length !== labels.length * this.dimension)
+      throw RagSearchErrors.dimensionMismatch(this.dimension, vectors.length / Math.max(labels.length, 1));
+    let incoming = 0;
+    for (const label of labels) if (!this.labels.has(label)) incoming++;
+    this.ensureCapacity(incoming);
+    let sliceStart = performance.now();
+    for (let i = 0; i < labels.length; i++) {
+      const label = labels[i];
+      if (this.deleted.has(label)) {
+        this.index.unmarkDelete(label);
+        this.deleted.delete(label);
       }
       // On an existing label hnswlib updates the vector and repairs its links in place.
-      this.index.addPoint(Array.from(row.vector), row.label);
-      this.labels.add(row.label);
+      this.index.addPoint(Array.from(vectors.subarray(i * this.dimension, (i + 1) * this.dimension)), label);
+      this.labels.add(label);
+      if (performance.now() - sliceStart > SLICE_MS) {
+        await yieldToMessages();
+        sliceStart = performance.now();
+      }
     }
+  }
+
+  async remove(labels: number[]): Promise<void> {
+    for (const label of labels) {
+      if (!this.labels.has(label) || this.deleted.has(label)) continue;
+      this.index.markDelete(label);
+      this.deleted.add(label);
+    }
+    if (this.deleted.size >= COMPACT_MIN_DELETED && this.deleted.size > this.size) await this.compact();
+  }
+
+  search(vector: Float32Array, k: number, allowed?: Uint32Array): { labels: number[]; distances: number[] } {
+    if (vector.length !== this.dimension) throw RagSearchErrors.dimensionMismatch(this.dimension, vector.length);
+    const limit = Math.min(Math.max(0, Math.floor(k)), this.size);
+    if (limit === 0) return { labels: [], distances: [] };
+    const permitted = allowed ? new Set(allowed) : null;
+    const result = this.index.searchKnn(
+      Array.from(vector),
+      limit,
+      permitted ? (label) => permitted.has(label) : undefined,
+    );
+    return { labels: result.neighbors, distances: result.distances };
+  }
+
+  async persist(files: IndexFiles, modelId: string, state: VectorIndexState): Promise<void> {
+    await files.write(this.index, {
+      modelId,
+      dimension: this.dimension,
+      kbVersion: state.kbVersion,
+      checksum: state.checksum,
+      elementCount: this.size,
+      deletedLabels: [...this.deleted],
+    });
+  }
+
+  /**
+   * Releases the native memory now: re-initialising drops hnswlib's allocation at once, where waiting for the
+   * garbage collector could keep hundreds of megabytes that V8 does not know about alive for minutes.
+   */
+  free(): void {
+    this.index.initIndex({ maxElements: 1, m: HNSW_PARAMS.m });
+    this.labels = new Set();
+    this.deleted = new Set();
   }
 
   /** Doubles capacity before an insert would overflow it, instead of failing mid-batch. */
@@ -175,35 +170,23 @@ export class HnswVectorIndex extends VectorIndex {
     this.index.resizeIndex(capacity);
   }
 
-  private compact(): void {
+  private async compact(): Promise<void> {
     const live = [...this.labels].filter((label) => !this.deleted.has(label));
+    const labels = Uint32Array.from(live);
+    const vectors = new Float32Array(live.length * this.dimension);
     // Stored vectors are already unit length in the cosine space, so re-adding them is lossless.
-    const rows = live.map((label) => ({ label, vector: this.index.getPoint(label) }));
-    this.reset(Math.max(HNSW_PARAMS.initialCapacity, capacityFor(rows.length)));
-    this.addRows(rows);
-  }
-
-  private reset(capacity: number): void {
-    this.index = HnswVectorIndex.emptyNative(this.dimension, capacity);
-    this.labels = new Set();
-    this.deleted = new Set();
-  }
-
-  private async persist(state: VectorIndexState): Promise<void> {
-    await this.files.write(this.index, {
-      modelId: this.modelId,
-      dimension: this.dimension,
-      kbVersion: state.kbVersion,
-      checksum: state.checksum,
-      elementCount: this.size,
-      deletedLabels: [...this.deleted],
-    });
-    this.currentState = { ...state };
-    this.persistedAt = new Date();
+    live.forEach((label, i) => vectors.set(this.index.getPoint(label), i * this.dimension));
+    this.free();
+    this.index = HnswVectorIndex.emptyNative(this.dimension, capacityFor(live.length));
+    await this.upsert(labels, vectors);
   }
 }
 
 /** Power of two with 25% headroom, so the first inserts after a build do not trigger a resize. */
 function capacityFor(n: number): number {
-  return n <= 1 ? 1 : 2 ** Math.ceil(Math.log2(n * 1.25));
+  return Math.max(HNSW_PARAMS.initialCapacity, n <= 1 ? 1 : 2 ** Math.ceil(Math.log2(n * 1.25)));
+}
+
+function yieldToMessages(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }

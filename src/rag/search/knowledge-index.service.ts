@@ -1,5 +1,7 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 
+import { AppError } from 'src/common/errors/app-error';
+import { RagSearchErrorCatalogue } from 'src/rag/rag-search.errors';
 import { ActiveVersionCache } from 'src/rag/search/active-version.cache';
 import { ChunkEmbedder } from 'src/rag/storage/chunk-embedder';
 import { KbChunkRepository } from 'src/rag/storage/kb-chunk.repository';
@@ -12,6 +14,9 @@ export const KB_VERSION_CHANNEL = 'kb:version-changed';
 
 /** Upper bound on serving an older version after a lost notice; notices themselves take effect at once. */
 const ACTIVE_VERSION_TTL_MS = 2000;
+
+/** Stored vectors read per query during a rebuild: ~6 MB, decoded in a few milliseconds. */
+const LOAD_PAGE = 2000;
 
 interface VersionNotice {
   businessId: string;
@@ -32,6 +37,8 @@ export class KnowledgeIndexService implements OnApplicationBootstrap, BeforeAppl
   private readonly activeVersions = new ActiveVersionCache(ACTIVE_VERSION_TTL_MS);
   private unsubscribe?: Unsubscribe;
   private readonly catchUps = new Set<Promise<void>>();
+  private readonly catchingUp = new Set<string>();
+  private closing = false;
 
   constructor(
     private readonly registry: VectorIndexRegistry,
@@ -45,8 +52,9 @@ export class KnowledgeIndexService implements OnApplicationBootstrap, BeforeAppl
     this.unsubscribe = await this.pubsub.subscribe(KB_VERSION_CHANNEL, (raw) => this.onNotice(raw));
   }
 
-  /** Before the database closes: stop taking notices and let catch-ups already running finish. */
+  /** Before the database closes: stop taking notices and let catch-ups already running finish (or abandon a rebuild). */
   async beforeApplicationShutdown(): Promise<void> {
+    this.closing = true;
     await this.unsubscribe?.();
     this.unsubscribe = undefined;
     await Promise.allSettled([...this.catchUps]);
@@ -57,6 +65,25 @@ export class KnowledgeIndexService implements OnApplicationBootstrap, BeforeAppl
     return this.activeVersions.get(businessId, () => this.versions.active(businessId));
   }
 
+  /**
+   * The tenant's index if it already answers for `active`, without waiting. Otherwise null, and the index is brought
+   * up to date in the background (opened, moved by difference or rebuilt): a search meanwhile is served by keyword
+   * retrieval alone rather than waiting for a build that can take minutes.
+   */
+  readyIndexFor(businessId: string, active: ActiveVersion): VectorIndex | null {
+    const index = this.registry.ready(businessId);
+    if (index && index.modelId === this.embedder.modelId && sameState(index.state, stateOf(active))) return index;
+    if (!this.closing && !this.syncing.has(businessId) && !this.catchingUp.has(businessId)) {
+      // One catch-up per tenant: a burst of first searches must not each read the active version.
+      this.catchingUp.add(businessId);
+      this.track(
+        businessId,
+        this.catchUp(businessId).finally(() => this.catchingUp.delete(businessId)),
+      );
+    }
+    return null;
+  }
+
   /** The tenant's index, brought to `active` first. */
   async indexFor(businessId: string, active: ActiveVersion): Promise<VectorIndex> {
     // One sync per tenant at a time; a caller arriving during a sync re-checks afterwards.
@@ -65,7 +92,12 @@ export class KnowledgeIndexService implements OnApplicationBootstrap, BeforeAppl
       if (!running) break;
       await running.catch(() => undefined);
     }
-    const job = this.sync(businessId, active);
+    // The registry may free an index between being handed out and being updated (byte budget, lost worker): the
+    // second attempt reopens it from disk or rebuilds it.
+    const job = this.sync(businessId, active).catch((err: Error) => {
+      if (!(err instanceof AppError) || err.code !== RagSearchErrorCatalogue.INDEX_RELEASED.code) throw err;
+      return this.sync(businessId, active);
+    });
     this.syncing.set(businessId, job);
     try {
       return await job;
@@ -90,7 +122,7 @@ export class KnowledgeIndexService implements OnApplicationBootstrap, BeforeAppl
   }
 
   private async sync(businessId: string, active: ActiveVersion): Promise<VectorIndex> {
-    const expected: VectorIndexState = { kbVersion: active.version, checksum: active.id };
+    const expected = stateOf(active);
     const options = {
       modelId: this.embedder.modelId,
       dimension: this.embedder.dimension,
@@ -121,7 +153,7 @@ export class KnowledgeIndexService implements OnApplicationBootstrap, BeforeAppl
     const removed = before.filter((id) => !has.has(id));
     const added = after.filter((id) => !had.has(id));
     await index.remove(removed);
-    await index.upsert(await this.vectorsFor(businessId, added));
+    for await (const rows of this.rowsOf(businessId, added)) await index.upsert(rows);
     await index.commit(target);
     this.logger.log({
       event: 'vector_index_synced',
@@ -133,15 +165,23 @@ export class KnowledgeIndexService implements OnApplicationBootstrap, BeforeAppl
     return true;
   }
 
-  private async loadRows(businessId: string, version: number): Promise<VectorRow[]> {
-    return this.vectorsFor(businessId, await this.versions.searchableIds(businessId, version));
+  private async *loadRows(businessId: string, version: number): AsyncIterable<VectorRow[]> {
+    for await (const rows of this.rowsOf(businessId, await this.versions.searchableIds(businessId, version))) {
+      // A full rebuild can take minutes and is only a cache: shutting down abandons it (the next start rebuilds)
+      // instead of holding the process until it ends.
+      if (this.closing) throw new Error('index rebuild abandoned: shutting down');
+      yield rows;
+    }
   }
 
-  private async vectorsFor(businessId: string, ids: number[]): Promise<VectorRow[]> {
+  /** Stored vectors of `ids`, page by page, so a large set is never decoded in one event-loop turn. */
+  private async *rowsOf(businessId: string, ids: number[]): AsyncIterable<VectorRow[]> {
     // Normally a no-op: ingestion embeds before committing. After a model change this re-embeds once.
     await this.embedder.ensure(businessId, ids);
-    const vectors = await this.chunks.vectors(businessId, ids, this.embedder.modelId);
-    return vectors.map((v) => ({ label: v.id, vector: v.vector }));
+    for (let start = 0; start < ids.length; start += LOAD_PAGE) {
+      const page = await this.chunks.vectors(businessId, ids.slice(start, start + LOAD_PAGE), this.embedder.modelId);
+      yield page.map((v) => ({ label: v.id, vector: v.vector }));
+    }
   }
 
   private onNotice(raw: string): void {
@@ -154,21 +194,32 @@ export class KnowledgeIndexService implements OnApplicationBootstrap, BeforeAppl
     if (typeof notice.businessId !== 'string') return;
     this.activeVersions.invalidate(notice.businessId);
     if (!this.unsubscribe) return;
-    const work = (notice.version === null ? this.registry.drop(notice.businessId) : this.warm(notice.businessId))
-      .catch((err: Error) =>
-        this.logger.warn({ businessId: notice.businessId, err: err.message }, 'knowledge index catch-up failed'),
-      )
-      .finally(() => this.catchUps.delete(work));
-    this.catchUps.add(work);
+    const { businessId } = notice;
+    this.track(businessId, notice.version === null ? this.registry.drop(businessId) : this.warm(businessId));
+  }
+
+  /** Background index work, awaited on shutdown so it never outlives the database connection. */
+  private track(businessId: string, work: Promise<void>): void {
+    const tracked = work
+      .catch((err: Error) => this.logger.warn({ event: 'kb_index_catch_up_failed', businessId, err: err.message }))
+      .finally(() => this.catchUps.delete(tracked));
+    this.catchUps.add(tracked);
+  }
+
+  /** Brings the index to the active version read fresh from Postgres (the search's cached one may be stale). */
+  private async catchUp(businessId: string): Promise<void> {
+    const active = await this.versions.active(businessId);
+    if (active) await this.indexFor(businessId, active);
   }
 
   /** Only tenants this instance already serves are brought forward; others load on their first search. */
   private async warm(businessId: string): Promise<void> {
-    const status = await this.registry.status(businessId);
-    if (!status) return;
-    const active = await this.versions.active(businessId);
-    if (active) await this.indexFor(businessId, active);
+    if (await this.registry.status(businessId)) await this.catchUp(businessId);
   }
+}
+
+function stateOf(active: ActiveVersion): VectorIndexState {
+  return { kbVersion: active.version, checksum: active.id };
 }
 
 function sameState(a: VectorIndexState, b: VectorIndexState): boolean {

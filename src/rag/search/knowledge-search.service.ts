@@ -160,12 +160,11 @@ export class KnowledgeSearchService extends KnowledgeRetriever {
     allowed: Set<number> | null,
   ): Promise<VectorHit[]> {
     if (allowed && allowed.size === 0) return [];
+    // An index still opening or being rebuilt is not waited for: keyword candidates serve alone meanwhile.
+    const index = this.index.readyIndexFor(businessId, active);
+    if (!index) return [];
     try {
-      const [index, vector] = await Promise.all([
-        this.index.indexFor(businessId, active),
-        this.embedder.embedQuery(query),
-      ]);
-      return await index.search(vector, pool, allowed ? (label) => allowed.has(label) : undefined);
+      return await index.search(await this.embedder.embedQuery(query), pool, allowed ?? undefined);
     } catch (err) {
       this.logger.warn({ event: 'kb_vector_search_degraded', businessId, err: (err as Error).message });
       return [];
