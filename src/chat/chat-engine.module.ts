@@ -6,6 +6,7 @@ import { ChatTurnRunner } from 'src/chat/chat-turn.runner';
 import { llmProviderBinding } from 'src/chat/llm-provider.factory';
 import { GroundingStep } from 'src/chat/pipeline/grounding.step';
 import { ToolLoop } from 'src/chat/pipeline/tool-loop';
+import { ResponseCache } from 'src/chat/response-cache/response-cache';
 import { ChatRateLimitModule } from 'src/chat/rate-limit/chat-rate-limit.module';
 import { ChatSessionAccess } from 'src/chat/session-access';
 import { ConversationModule } from 'src/conversation/conversation.module';
@@ -29,7 +30,15 @@ import { UnderstandingModule } from 'src/understanding/understanding.module';
     UnderstandingModule,
   ],
   controllers: [ChatController],
-  providers: [llmProviderBinding, GroundingStep, ToolLoop, ChatTurnRunner, ChatService, ChatSessionAccess],
+  providers: [
+    llmProviderBinding,
+    GroundingStep,
+    ToolLoop,
+    ChatTurnRunner,
+    ChatService,
+    ResponseCache,
+    ChatSessionAccess,
+  ],
   exports: [llmProviderBinding],
 })
 export class ChatEngineModule {}
