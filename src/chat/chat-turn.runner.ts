@@ -223,11 +223,8 @@ export class ChatTurnRunner {
     const missing = missingFields(state.locks);
     const userTurn: LlmTurn = { role: 'user', text };
     const cacheKey = cacheBypass(state) ? null : await this.cache.keyFor(business, text, 'chat');
-    if (cacheKey) {
-      const cached = await this.cache.lookup(cacheKey);
-      record.event('response_cache', { outcome: cached ? 'hit' : 'miss' });
-      if (cached) return this.cachedTurn(turn, state, record, sink, { cached, greeting, policy, missing, userTurn });
-    }
+    const cached = cacheKey ? await this.cache.lookup(cacheKey) : null;
+    if (cached) return this.cachedTurn(turn, state, record, sink, { cached, greeting, policy, missing, userTurn });
     const [passages, declarations] = await Promise.all([
       this.grounding.retrieve(business, retrievalQuery(text, business.businessName)),
       this.tools.declarations(business.businessId),
@@ -309,7 +306,12 @@ export class ChatTurnRunner {
       greeting,
       ctas: greeting ? [...entryCtas(business.ctaTree ?? {})] : undefined,
       sources,
-      meta: { provider: outcome.final.provider, ...(validated.replaced ? { replaced: validated.replaced } : {}) },
+      meta: {
+        provider: outcome.final.provider,
+        ...(validated.replaced ? { replaced: validated.replaced } : {}),
+        // A cache miss: the turn could have been served from the cache (`cached: true` on a hit, absent when bypassed).
+        ...(cacheKey ? { cached: false } : {}),
+      },
       modelReply: true,
     });
     // Only a plain answer is reused: a tool call acted for this visitor, an offline or replaced reply is a stopgap.

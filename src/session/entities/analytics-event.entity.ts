@@ -2,14 +2,7 @@ import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
 import type { Channel } from 'src/conversation/session-state';
 
-// response_cache: whether an eligible model turn was served from the response cache (`outcome: hit | miss`).
-export const ANALYTICS_EVENT_TYPES = [
-  'user_message',
-  'assistant_message',
-  'cta_clicked',
-  'lead_captured',
-  'response_cache',
-] as const;
+export const ANALYTICS_EVENT_TYPES = ['user_message', 'assistant_message', 'cta_clicked', 'lead_captured'] as const;
 export type AnalyticsEventType = (typeof ANALYTICS_EVENT_TYPES)[number];
 
 @Entity({ name: 'analytics_events' })
