@@ -6,8 +6,8 @@ import { ChatTurnRunner } from 'src/chat/chat-turn.runner';
 import { llmProviderBinding } from 'src/chat/llm-provider.factory';
 import { GroundingStep } from 'src/chat/pipeline/grounding.step';
 import { ToolLoop } from 'src/chat/pipeline/tool-loop';
-import { ResponseCache } from 'src/chat/response-cache/response-cache';
 import { ChatRateLimitModule } from 'src/chat/rate-limit/chat-rate-limit.module';
+import { ResponseCache } from 'src/chat/response-cache/response-cache';
 import { ChatSessionAccess } from 'src/chat/session-access';
 import { ConversationModule } from 'src/conversation/conversation.module';
 import { CrmModule } from 'src/crm/crm.module';
@@ -39,6 +39,6 @@ import { UnderstandingModule } from 'src/understanding/understanding.module';
     ResponseCache,
     ChatSessionAccess,
   ],
-  exports: [llmProviderBinding],
+  exports: [llmProviderBinding, ResponseCache],
 })
 export class ChatEngineModule {}

@@ -10,10 +10,10 @@ import { applyHardGuards, isIntroToken } from 'src/chat/pipeline/hard-guards.ste
 import { appendWithinWindow, contextTurns } from 'src/chat/pipeline/history-window';
 import { DEFAULT_MAX_REPLY_CHARS, ReplyPolicy, validateReply } from 'src/chat/pipeline/response-validator';
 import { retrievalQuery } from 'src/chat/pipeline/retrieval-query';
-import { cacheBypass } from 'src/chat/response-cache/response-cache.eligibility';
-import { CachedReply, ResponseCache } from 'src/chat/response-cache/response-cache';
 import { recoverSession } from 'src/chat/pipeline/session-recovery';
 import { joinTexts, ToolLoop, ToolLoopOutcome } from 'src/chat/pipeline/tool-loop';
+import { CachedReply, ResponseCache } from 'src/chat/response-cache/response-cache';
+import { cacheBypass } from 'src/chat/response-cache/response-cache.eligibility';
 import { assertChatMayLoad } from 'src/chat/session-access';
 import { SafeDeltaEmitter } from 'src/chat/streaming/safe-delta-emitter';
 import { isUnavailableError } from 'src/common/errors/infra.errors';

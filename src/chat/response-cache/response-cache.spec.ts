@@ -1,9 +1,9 @@
 import {
-  normalizeQuestion,
   NO_VARIANT,
+  normalizeQuestion,
   ResponseCache,
-  responseCacheKey,
   ResponseCacheKey,
+  responseCacheKey,
 } from 'src/chat/response-cache/response-cache';
 import type { AppConfig } from 'src/config/app-config.service';
 import type { KnowledgeRetriever } from 'src/rag/knowledge-retriever.port';
