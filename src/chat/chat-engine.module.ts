@@ -9,6 +9,7 @@ import { llmProviderBinding } from 'src/chat/llm-provider.factory';
 import { GroundingStep } from 'src/chat/pipeline/grounding.step';
 import { ToolLoop } from 'src/chat/pipeline/tool-loop';
 import { ChatRateLimitModule } from 'src/chat/rate-limit/chat-rate-limit.module';
+import { ResponseCache } from 'src/chat/response-cache/response-cache';
 import { ChatSessionAccess } from 'src/chat/session-access';
 import { ConversationModule } from 'src/conversation/conversation.module';
 import { CrmModule } from 'src/crm/crm.module';
@@ -31,7 +32,16 @@ import { UnderstandingModule } from 'src/understanding/understanding.module';
     UnderstandingModule,
   ],
   controllers: [ChatController, ChatHistoryController],
-  providers: [llmProviderBinding, GroundingStep, ToolLoop, ChatTurnRunner, ChatService, ChatSessionAccess, ChatHistoryService],
-  exports: [llmProviderBinding],
+  providers: [
+    llmProviderBinding,
+    GroundingStep,
+    ToolLoop,
+    ChatTurnRunner,
+    ChatService,
+    ResponseCache,
+    ChatSessionAccess,
+    ChatHistoryService,
+  ],
+  exports: [llmProviderBinding, ResponseCache],
 })
 export class ChatEngineModule {}

@@ -12,6 +12,8 @@ import { DEFAULT_MAX_REPLY_CHARS, ReplyPolicy, validateReply } from 'src/chat/pi
 import { retrievalQuery } from 'src/chat/pipeline/retrieval-query';
 import { recoverSession } from 'src/chat/pipeline/session-recovery';
 import { joinTexts, ToolLoop, ToolLoopOutcome } from 'src/chat/pipeline/tool-loop';
+import { CachedReply, ResponseCache } from 'src/chat/response-cache/response-cache';
+import { cacheBypass } from 'src/chat/response-cache/response-cache.eligibility';
 import { assertChatMayLoad } from 'src/chat/session-access';
 import { SafeDeltaEmitter } from 'src/chat/streaming/safe-delta-emitter';
 import { isUnavailableError } from 'src/common/errors/infra.errors';
@@ -97,6 +99,7 @@ export class ChatTurnRunner {
     private readonly tools: ToolLoop,
     private readonly config: AppConfig,
     private readonly understanding: UnderstandingService,
+    private readonly cache: ResponseCache,
   ) {}
 
   async run(turn: PreparedTurn, sink: TurnSink = {}): Promise<ChatReply> {
@@ -214,16 +217,19 @@ export class ChatTurnRunner {
   ): Promise<ChatReply> {
     const { business } = turn;
     const text = context.message;
-    const [passages, declarations] = await Promise.all([
-      this.grounding.retrieve(business, retrievalQuery(text, business.businessName)),
-      this.tools.declarations(business.businessId),
-    ]);
-    const instruction = this.instructions.build(business, state.captured, 'chat');
     // Protected: the instructions without the visitor's own details, which the reply may legitimately echo.
     const protectedText = this.instructions.protectedText(business, 'chat');
     const policy: ReplyPolicy = { protectedText, canary: this.instructions.canary, maxChars: DEFAULT_MAX_REPLY_CHARS };
     const missing = missingFields(state.locks);
     const userTurn: LlmTurn = { role: 'user', text };
+    const cacheKey = cacheBypass(state) ? null : await this.cache.keyFor(business, text, 'chat');
+    const cached = cacheKey ? await this.cache.lookup(cacheKey) : null;
+    if (cached) return this.cachedTurn(turn, state, record, sink, { cached, greeting, policy, missing, userTurn });
+    const [passages, declarations] = await Promise.all([
+      this.grounding.retrieve(business, retrievalQuery(text, business.businessName)),
+      this.tools.declarations(business.businessId),
+    ]);
+    const instruction = this.instructions.build(business, state.captured, 'chat');
     const request: LlmRequest = {
       systemInstruction: `${instruction}\n\n${knowledgeBlock(passages)}`,
       turns: [...contextTurns(state), userTurn],
@@ -294,12 +300,68 @@ export class ChatTurnRunner {
       state.metadata.offlineReplies = Number(state.metadata.offlineReplies ?? 0) + 1;
     }
     state.conversation.awaitingField = askedField(validated.text, missing);
-    return this.finish(turn, state, record, sink, {
+    const sources = sourcesOf(passages);
+    const reply = await this.finish(turn, state, record, sink, {
       text: validated.text,
       greeting,
       ctas: greeting ? [...entryCtas(business.ctaTree ?? {})] : undefined,
-      sources: sourcesOf(passages),
-      meta: { provider: outcome.final.provider, ...(validated.replaced ? { replaced: validated.replaced } : {}) },
+      sources,
+      meta: {
+        provider: outcome.final.provider,
+        ...(validated.replaced ? { replaced: validated.replaced } : {}),
+        // A cache miss: the turn could have been served from the cache (`cached: true` on a hit, absent when bypassed).
+        ...(cacheKey ? { cached: false } : {}),
+      },
+      modelReply: true,
+    });
+    // Only a plain answer is reused: a tool call acted for this visitor, an offline or replaced reply is a stopgap.
+    if (cacheKey && !outcome.executions.length && outcome.final.provider !== 'offline' && !validated.replaced) {
+      await this.cache.save(cacheKey, { text: validated.text, sources, provider: outcome.final.provider });
+    }
+    return reply;
+  }
+
+  /**
+   * A response-cache hit: the stored reply instead of retrieval and the model, validated again under today's policy,
+   * then recorded in history, transcript and analytics like a model reply; CTAs are computed for this session.
+   */
+  private async cachedTurn(
+    turn: PreparedTurn,
+    state: SessionState,
+    record: TurnRecord,
+    sink: TurnSink,
+    hit: {
+      cached: CachedReply;
+      greeting?: string;
+      policy: ReplyPolicy;
+      missing: ReturnType<typeof missingFields>;
+      userTurn: LlmTurn;
+    },
+  ): Promise<ChatReply> {
+    const { cached, greeting } = hit;
+    const validated = validateReply(cached.text, hit.policy);
+    if (greeting) sink.delta?.(`${greeting}${GREETING_SEPARATOR}`);
+    sink.delta?.(validated.text);
+    const window = await appendWithinWindow(
+      state,
+      [hit.userTurn, { role: 'model', text: validated.text }],
+      this.config.get('MAX_HISTORY_TURNS'),
+      (prev, turns) => this.llm.summarize(prev, turns),
+    );
+    state.history = window.history;
+    state.summary = window.summary;
+    state.metadata.provider = cached.provider;
+    state.conversation.awaitingField = askedField(validated.text, hit.missing);
+    return this.finish(turn, state, record, sink, {
+      text: validated.text,
+      greeting,
+      ctas: greeting ? [...entryCtas(turn.business.ctaTree ?? {})] : undefined,
+      sources: cached.sources,
+      meta: {
+        provider: cached.provider,
+        cached: true,
+        ...(validated.replaced ? { replaced: validated.replaced } : {}),
+      },
       modelReply: true,
     });
   }

@@ -40,6 +40,8 @@ describe('validateEnv', () => {
     [{ ADMIN_API_KEY: 'short' }, 'ADMIN_API_KEY'],
     [{ GEMINI_BASE_URL: 'not a url' }, 'GEMINI_BASE_URL'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ RESPONSE_CACHE_TTL_S: '-1' }, 'RESPONSE_CACHE_TTL_S'],
+    [{ RESPONSE_CACHE_TTL_S: 'soon' }, 'RESPONSE_CACHE_TTL_S'],
     [{ REDIS_KEY_PREFIX: 'acme' }, 'REDIS_KEY_PREFIX'],
     [{ REDIS_KEY_PREFIX: 'acme*:' }, 'REDIS_KEY_PREFIX'],
     [{ REDIS_KEY_PREFIX: '{acme}:' }, 'REDIS_KEY_PREFIX'],

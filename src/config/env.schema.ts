@@ -175,6 +175,13 @@ export class EnvSchema {
   @Max(200)
   MAX_HISTORY_TURNS = 20;
 
+  /** Seconds a visitor-independent model reply is reused for the same question (see ResponseCache); 0 disables. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(86400)
+  RESPONSE_CACHE_TTL_S = 300;
+
   @Transform(toInt)
   @IsInt()
   @Min(1)

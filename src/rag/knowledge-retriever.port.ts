@@ -26,4 +26,10 @@ export interface RetrievalOptions {
 /** What the chat engine and voice bridge ask of the knowledge base. Always scoped to one tenant. */
 export abstract class KnowledgeRetriever {
   abstract retrieve(businessId: string, query: string, options?: RetrievalOptions): Promise<RetrievalResult>;
+  /**
+   * The id of the tenant's active knowledge-base version (unique across tenants and time, unlike its number), null
+   * without one: what a reply derived from the knowledge base depends on. Cached briefly; a version change is seen
+   * at once on the instance that made it and through the version notice on the others.
+   */
+  abstract activeVersionId(businessId: string): Promise<string | null>;
 }

@@ -5,6 +5,8 @@
 export abstract class KeyValueStore {
   /** Stores `value` under `key`, replacing any previous one, for `ttlSeconds`. */
   abstract set(key: string, value: string, ttlSeconds: number): Promise<void>;
+  /** The value, left in place; `null` when absent or expired. */
+  abstract get(key: string): Promise<string | null>;
   /** The value, removed in the same step, so it is handed out at most once; `null` when absent or expired. */
   abstract take(key: string): Promise<string | null>;
 }

@@ -33,6 +33,16 @@ describe(LocalKeyValueStore.name, () => {
     expect(await sut.take('k')).toBe('new');
   });
 
+  it('reads a value without removing it, until its TTL has passed', async () => {
+    const sut = build();
+    await sut.set('k', 'v', 2);
+
+    expect(await sut.get('k')).toBe('v');
+    expect(await sut.get('k')).toBe('v');
+    clock += 2000;
+    expect(await sut.get('k')).toBeNull();
+  });
+
   it('answers null for a key never set', async () => {
     expect(await build().take('missing')).toBeNull();
   });

@@ -18,6 +18,10 @@ export class LocalKeyValueStore extends KeyValueStore {
     return Promise.resolve();
   }
 
+  get(key: string): Promise<string | null> {
+    return Promise.resolve(this.entries.get(key) ?? null);
+  }
+
   take(key: string): Promise<string | null> {
     return Promise.resolve(this.entries.take(key) ?? null);
   }

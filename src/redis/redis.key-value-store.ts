@@ -12,6 +12,10 @@ export class RedisKeyValueStore extends KeyValueStore {
     await this.redis.set(key, value, 'EX', ttlSeconds);
   }
 
+  get(key: string): Promise<string | null> {
+    return this.redis.get(key);
+  }
+
   take(key: string): Promise<string | null> {
     return this.redis.getdel(key);
   }

@@ -34,6 +34,14 @@ describe(RedisKeyValueStore.name, () => {
     expect(await sut.take('voice-ticket:b1:CA1')).toBeNull();
   });
 
+  it('reads a value without removing it', async () => {
+    await sut.set('response-cache:b1:k', 'reply', 60);
+
+    expect(await sut.get('response-cache:b1:k')).toBe('reply');
+    expect(await sut.get('response-cache:b1:k')).toBe('reply');
+    expect(await sut.get('response-cache:b1:missing')).toBeNull();
+  });
+
   it('stores under the client namespace with the TTL asked for', async () => {
     await sut.set('voice-outcome:b1:CA2', 'completed', 300);
 

@@ -21,6 +21,8 @@ process.env.ADMIN_API_KEY = TEST_ADMIN_KEY;
 process.env.LOG_LEVEL ??= 'silent';
 process.env.DATA_DIR = mkdtempSync(join(tmpdir(), 'concierge-test-'));
 process.env.CHAT_RATE_LIMIT_PER_MINUTE ??= '1000';
+// Off by default: suites script different replies to the same question; test/chat/response-cache turns it on.
+process.env.RESPONSE_CACHE_TTL_S ??= '0';
 process.env.CHAT_IP_RATE_LIMIT_PER_MINUTE ??= '0';
 process.env.CHAT_IP_RATE_LIMIT_ALL_TENANTS_PER_MINUTE ??= '0';
 // The fake CRMs and sites listen on 127.0.0.1; test/crm/crm-private-urls.e2e-spec.ts checks the production default.

@@ -20,6 +20,9 @@ class StubRetriever extends KnowledgeRetriever {
     this.calls.push([businessId, query]);
     return this.result instanceof Error ? Promise.reject(this.result) : Promise.resolve(this.result);
   }
+  activeVersionId(): Promise<string | null> {
+    return Promise.resolve(null);
+  }
 }
 
 const business = (settings = {}) => ({ businessId: 'acme', settings }) as TenantConfig;

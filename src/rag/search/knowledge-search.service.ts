@@ -68,6 +68,10 @@ export class KnowledgeSearchService extends KnowledgeRetriever {
     return this.search(businessId, options.q, options);
   }
 
+  async activeVersionId(businessId: string): Promise<string | null> {
+    return (await this.index.activeVersion(businessId))?.id ?? null;
+  }
+
   async retrieve(businessId: string, query: string, options: RetrievalOptions = {}): Promise<RetrievalResult> {
     const outcome = await this.search(businessId, query, options);
     return {
