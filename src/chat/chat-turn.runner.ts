@@ -143,8 +143,18 @@ export class ChatTurnRunner {
       timezone: business.timezone,
     });
 
-    const decision = this.rules.decide(business, context);
+    const position = this.rules.advance(business, state.conversation.flow ?? null, context);
+    context.flow = position?.flow ?? null;
+    context.state = position?.state ?? null;
+    const flowTurn = this.rules.steer(business, position, this.rules.decide(business, context));
+    const decision = flowTurn.decision;
     const ruleMeta = applyDecision(state, decision);
+    // The position is recorded with every reply while a flow is active, so a rebuilt session resumes it.
+    state.conversation.flow = flowTurn.ended ? null : flowTurn.position;
+    if (flowTurn.position) {
+      ruleMeta.flow = flowTurn.position;
+      if (flowTurn.ended) ruleMeta.flowEnded = true;
+    }
 
     const defaultLink = this.config.get('DEFAULT_APPOINTMENT_LINK');
     let guard = applyHardGuards(business, text, state.conversation.greeted, defaultLink);
@@ -386,7 +396,9 @@ export class ChatTurnRunner {
     const ctas = attachCtas(text, business.ctaTree ?? {}, out.ctas);
     state.conversation.turnCount += 1;
     state.updatedAt = new Date().toISOString();
-    record.assistant(text, { ...out.meta, ...(ctas.length ? { ctas: ctas.map((c) => c.id) } : {}) });
+    // An active flow rides on every reply (menu clicks included), so session recovery never loses it.
+    const flow = state.conversation.flow && !out.meta.flow ? { flow: state.conversation.flow } : {};
+    record.assistant(text, { ...out.meta, ...flow, ...(ctas.length ? { ctas: ctas.map((c) => c.id) } : {}) });
     record.event('assistant_message', { chars: text.length, ...out.meta });
     await this.transcripts.recordTurn({
       businessId: business.businessId,

@@ -19,6 +19,8 @@ export interface ConversationState {
   tags?: string[];
   /** The prompt profile a rule chose; kept for the session until another `profile` action. Absent before rules. */
   profile?: string | null;
+  /** The active flow and its state (see the rules module's flows); null or absent when none is active. */
+  flow?: { flow: string; state: string } | null;
 }
 
 /** Everything a session keeps between turns. Stored as one JSON document under `chat:{business_id}:{session_id}`. */

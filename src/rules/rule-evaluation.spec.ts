@@ -40,6 +40,8 @@ describe(evaluateRules.name, () => {
       handoff: { reason: 'x' },
       collect: ['email'],
       profile: 'sales',
+      startFlow: null,
+      setState: null,
     });
   });
 

@@ -16,6 +16,8 @@ export function emptyDecision(): TurnDecision {
     handoff: null,
     collect: [],
     profile: null,
+    startFlow: null,
+    setState: null,
   };
 }
 
@@ -63,4 +65,6 @@ function apply(decision: TurnDecision, action: RuleAction, data: TurnContext): v
   } else if ('handoff' in action) decision.handoff ??= { reason: action.handoff.reason };
   else if ('collect' in action) decision.collect.push(...action.collect.filter((f) => !decision.collect.includes(f)));
   else if ('profile' in action) decision.profile ??= action.profile;
+  else if ('startFlow' in action) decision.startFlow ??= action.startFlow;
+  else if ('setState' in action) decision.setState ??= action.setState;
 }

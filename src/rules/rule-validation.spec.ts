@@ -1,6 +1,11 @@
 import { logicProblems, validateProfiles, validateRules } from 'src/rules/rule-validation';
 
-const refs = { ctaIds: new Set(['book', 'pricing']), profiles: new Set(['sales']) };
+const refs = {
+  ctaIds: new Set(['book', 'pricing']),
+  profiles: new Set(['sales']),
+  flows: new Set(['qualify']),
+  states: new Set(['ask', 'done']),
+};
 const rule = (over: Record<string, unknown> = {}) => ({
   id: 'r1',
   when: { '==': [{ var: 'intent.name' }, 'pricing'] },
@@ -32,6 +37,8 @@ describe(validateRules.name, () => {
               { handoff: { reason: 'asked for a human' } },
               { collect: ['email', 'phone'] },
               { profile: 'sales' },
+              { startFlow: 'qualify' },
+              { setState: 'done' },
             ],
             channels: ['chat'],
             stop: true,
@@ -52,6 +59,8 @@ describe(validateRules.name, () => {
     [{ then: [{ showCtas: ['nope'] }] }, 'rules.r1.then[0]', 'unknown CTA id(s) "nope"'],
     [{ then: [{ profile: 'support' }] }, 'rules.r1.then[0]', 'unknown profile "support"'],
     [{ then: [{ collect: ['ssn'] }] }, 'rules.r1.then[0]', 'collect must be'],
+    [{ then: [{ startFlow: 'nope' }] }, 'rules.r1.then[0]', 'startFlow: unknown flow "nope"'],
+    [{ then: [{ setState: 'nope' }] }, 'rules.r1.then[0]', 'setState: no flow has a state "nope"'],
     [{ then: [{ handoff: {} }] }, 'rules.r1.then[0]', 'handoff must be'],
     [{ then: [{ setMetadata: { 'bad key': 1 } }] }, 'rules.r1.then[0]', 'setMetadata: metadata key'],
     [{ then: [{ reply: 'a', tag: 'b' }] }, 'rules.r1.then[0]', 'exactly one key'],

@@ -43,7 +43,19 @@ const OPERATORS = new Set([
 /** In these the second argument runs over each item, so its `var`s name item fields, not turn context variables. */
 const ITERATING = new Set(['map', 'filter', 'reduce', 'all', 'none', 'some']);
 
-const ACTIONS = ['reply', 'instruction', 'showCtas', 'hideCtas', 'setMetadata', 'tag', 'handoff', 'collect', 'profile'];
+const ACTIONS = [
+  'reply',
+  'instruction',
+  'showCtas',
+  'hideCtas',
+  'setMetadata',
+  'tag',
+  'handoff',
+  'collect',
+  'profile',
+  'startFlow',
+  'setState',
+];
 const COLLECTABLE: readonly CapturedField[] = ['firstName', 'lastName', 'email', 'phone', 'company'];
 const RULE_KEYS = new Set(['id', 'description', 'when', 'then', 'channels', 'stop']);
 const RULE_ID = /^[A-Za-z0-9_.-]{1,64}$/;
@@ -56,6 +68,9 @@ const MAX_TEXT = 2000;
 export interface RuleReferences {
   ctaIds: ReadonlySet<string>;
   profiles: ReadonlySet<string>;
+  flows: ReadonlySet<string>;
+  /** Every state name of every flow: `setState` moves the active flow, whichever it is. */
+  states: ReadonlySet<string>;
 }
 
 /** `intent.name`, `metadata.plan`, or a whole object (`captured`); `*` in the list stands for any key. */
@@ -140,6 +155,12 @@ function actionProblems(action: unknown, refs: RuleReferences): string | null {
       return typeof value === 'string' && refs.profiles.has(value)
         ? null
         : `profile: unknown profile "${String(value)}"`;
+    case 'startFlow':
+      return typeof value === 'string' && refs.flows.has(value) ? null : `startFlow: unknown flow "${String(value)}"`;
+    case 'setState':
+      return typeof value === 'string' && refs.states.has(value)
+        ? null
+        : `setState: no flow has a state "${String(value)}"`;
     default:
       return `unknown action "${kind}" (expected one of ${ACTIONS.join(', ')})`;
   }

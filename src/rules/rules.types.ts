@@ -12,7 +12,9 @@ export type RuleAction =
   | { tag: string }
   | { handoff: { reason: string } }
   | { collect: CapturedField[] }
-  | { profile: string };
+  | { profile: string }
+  | { startFlow: string }
+  | { setState: string };
 
 /** A conversation rule as stored in the business config (`rules`); plain strings there stay prompt guidance. */
 export interface Rule {
@@ -41,4 +43,7 @@ export interface TurnDecision {
   handoff: { reason: string } | null;
   collect: CapturedField[];
   profile: string | null;
+  /** The first startFlow / setState of the fired rules. */
+  startFlow: string | null;
+  setState: string | null;
 }

@@ -20,6 +20,7 @@ type Defaults = Pick<
   | 'ctaTree'
   | 'rules'
   | 'profiles'
+  | 'flows'
   | 'intents'
   | 'timezone'
   | 'experiments'
@@ -32,6 +33,7 @@ const DEFAULTS: Defaults = {
   ctaTree: {},
   rules: [],
   profiles: {},
+  flows: [],
   intents: [],
   timezone: 'UTC',
   experiments: {},
@@ -210,6 +212,7 @@ function applyPatch(target: BusinessEntity, dto: UpsertBusinessDto): void {
     target.defaultCountry = cleared(dto.defaultCountry) ? DEFAULTS.defaultCountry : dto.defaultCountry!;
   if (dto.ctaTree !== undefined) target.ctaTree = cleared(dto.ctaTree) ? {} : normalizeCtaTree(dto.ctaTree!);
   if (dto.rules !== undefined) target.rules = cleared(dto.rules) ? [] : dto.rules!;
+  if (dto.flows !== undefined) target.flows = cleared(dto.flows) ? [] : dto.flows!;
   if (dto.profiles !== undefined) target.profiles = cleared(dto.profiles) ? {} : dto.profiles!;
   if (dto.intents !== undefined) target.intents = cleared(dto.intents) ? [] : (dto.intents as TenantIntent[]);
   if (dto.timezone !== undefined) target.timezone = cleared(dto.timezone) ? DEFAULTS.timezone : dto.timezone!;

@@ -49,7 +49,13 @@ export function recoverSession(
 /** What rules changed in the session is stored with the reply they shaped (see the chat runner); replayed in order. */
 function replayRuleEffects(state: SessionState, payload: Record<string, unknown> | null | undefined): void {
   if (!payload) return;
-  const { tags, setMetadata, profile } = payload as { tags?: unknown; setMetadata?: unknown; profile?: unknown };
+  const { tags, setMetadata, profile, flow, flowEnded } = payload as {
+    tags?: unknown;
+    setMetadata?: unknown;
+    profile?: unknown;
+    flow?: { flow?: unknown; state?: unknown };
+    flowEnded?: unknown;
+  };
   if (Array.isArray(tags))
     state.conversation.tags = [
       ...new Set([...(state.conversation.tags ?? []), ...tags.filter((t): t is string => typeof t === 'string')]),
@@ -57,4 +63,8 @@ function replayRuleEffects(state: SessionState, payload: Record<string, unknown>
   if (setMetadata !== undefined && metadataProblem(setMetadata) === null)
     state.clientMetadata = mergeMetadata(state.clientMetadata, setMetadata as SessionMetadata);
   if (typeof profile === 'string') state.conversation.profile = profile;
+  // Every reply of an active flow carries its position; a reply without one means no flow was active after it.
+  if (flow && typeof flow.flow === 'string' && typeof flow.state === 'string' && flowEnded !== true)
+    state.conversation.flow = { flow: flow.flow, state: flow.state };
+  else state.conversation.flow = null;
 }

@@ -40,6 +40,7 @@ export class BusinessConfigDto {
     example: {},
   })
   profiles: Record<string, { systemPrompt?: string; personality?: string; primaryGoal?: string }>;
+  @ApiProperty({ type: 'array', items: { type: 'object' }, example: [] }) flows: unknown[];
   @ApiProperty({
     type: 'array',
     items: {
@@ -85,6 +86,7 @@ const BUSINESS_CONFIG_EXAMPLE: BusinessConfigDto = {
   ctaTree: {},
   rules: [],
   profiles: {},
+  flows: [],
   intents: [],
   timezone: 'America/New_York',
   experiments: {},

@@ -232,6 +232,30 @@ export class UpsertBusinessDto {
 
   @ApiPropertyOptional({
     description:
+      'Conversation flows: [{id, start, states: {name: {say?, instruction?, ctas?: [ids], collect?: [fields], on?: [{when: JsonLogic, to: state}], end?}}}]. Started by a rule\'s {"startFlow": id}; a state\'s transitions are read on the next visitor message.',
+    type: 'array',
+    items: { type: 'object' },
+    nullable: true,
+    example: [
+      {
+        id: 'qualify',
+        start: 'ask_size',
+        states: {
+          ask_size: {
+            say: 'How many people are on your team?',
+            on: [{ when: { '!=': [{ var: 'message' }, ''] }, to: 'offer' }],
+          },
+          offer: { instruction: 'Recommend a plan for that team size.', ctas: ['book'], end: true },
+        },
+      },
+    ],
+  })
+  @Clearable()
+  @IsArray()
+  flows?: unknown[] | null;
+
+  @ApiPropertyOptional({
+    description:
       'Intents of this business on top of the built-ins (greeting, thanks, goodbye, human_handoff, appointment, pricing, complaint, smalltalk, other). Names match ^[a-z][a-z0-9_]{0,39}$, unique, 1–200 examples each; a built-in name adds examples to that built-in, and "other" takes none.',
     type: 'array',
     nullable: true,
