@@ -22,7 +22,8 @@ const ALLOWED = {
   session: ['conversation', 'tenant', 'redis'],
   crm: ['conversation', 'tenant'],
   understanding: ['conversation', 'tenant', 'rag', 'gemini'],
-  chat: ['conversation', 'session', 'tenant', 'rag', 'crm', 'redis', 'gemini', 'understanding'],
+  rules: ['conversation', 'tenant', 'understanding'],
+  chat: ['conversation', 'session', 'tenant', 'rag', 'crm', 'redis', 'gemini', 'understanding', 'rules'],
   voice: ['conversation', 'session', 'tenant', 'rag', 'crm', 'redis', 'gemini', 'understanding'],
 };
 const KERNEL = ['common', 'config'];

@@ -15,6 +15,7 @@ import { ConversationModule } from 'src/conversation/conversation.module';
 import { CrmModule } from 'src/crm/crm.module';
 import { GeminiModule } from 'src/gemini/gemini.module';
 import { RagModule } from 'src/rag/rag.module';
+import { RulesModule } from 'src/rules/rules.module';
 import { SessionModule } from 'src/session/session.module';
 import { TenantModule } from 'src/tenant/tenant.module';
 import { UnderstandingModule } from 'src/understanding/understanding.module';
@@ -30,6 +31,7 @@ import { UnderstandingModule } from 'src/understanding/understanding.module';
     ConversationModule,
     GeminiModule,
     UnderstandingModule,
+    RulesModule,
   ],
   controllers: [ChatController, ChatHistoryController],
   providers: [

@@ -17,6 +17,10 @@ export interface ConversationState {
   currentCtaId: string | null;
   /** Labels recorded on the session (by rules); the turn context's `tags`. Absent in sessions stored before them. */
   tags?: string[];
+  /** The prompt profile a rule chose; kept for the session until another `profile` action. Absent before rules. */
+  profile?: string | null;
+  /** The active flow and its state (see the rules module's flows); null or absent when none is active. */
+  flow?: { flow: string; state: string } | null;
 }
 
 /** Everything a session keeps between turns. Stored as one JSON document under `chat:{business_id}:{session_id}`. */

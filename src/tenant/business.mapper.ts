@@ -23,6 +23,8 @@ export function toConfigDto(b: TenantConfig): BusinessConfigDto {
     defaultCountry: b.defaultCountry,
     ctaTree: b.ctaTree,
     rules: [...b.rules],
+    profiles: b.profiles as BusinessConfigDto['profiles'],
+    flows: [...b.flows],
     intents: b.intents.map((i) => ({ ...i, examples: [...i.examples] })),
     timezone: b.timezone,
     experiments: b.experiments,

@@ -1,5 +1,6 @@
 import { AppError, type FieldProblem } from 'src/common/errors/app-error';
 import { codesOf, defineErrors } from 'src/common/errors/error-catalogue';
+import type { ConfigProblem } from 'src/tenant/tenant-lifecycle';
 
 export const TenantErrorCatalogue = defineErrors({
   NOT_FOUND: { code: 'TENANT.NOT_FOUND', kind: 'NOT_FOUND', meaning: 'No business has this id.' },
@@ -21,6 +22,11 @@ export const TenantErrors = {
   notFound: (businessId: string) => new AppError(TenantErrorCatalogue.NOT_FOUND, `Business "${businessId}" not found`),
   invalid: (message: string, fields?: readonly FieldProblem[]) =>
     new AppError(TenantErrorCatalogue.INVALID_CONFIG, message, fields ? { fields } : undefined),
+  /** Several problems, each tied to its field; the message joins them for clients that read only the message. */
+  invalidFields: (problems: ConfigProblem[]) =>
+    new AppError(TenantErrorCatalogue.INVALID_CONFIG, problems.map((f) => `${f.field}: ${f.message}`).join('; '), {
+      fields: problems.map((f) => ({ path: f.field, message: f.message })),
+    }),
   originNotAllowed: () =>
     new AppError(TenantErrorCatalogue.ORIGIN_NOT_ALLOWED, 'This origin is not allowed for this business'),
 };

@@ -19,6 +19,8 @@ type Defaults = Pick<
   | 'defaultCountry'
   | 'ctaTree'
   | 'rules'
+  | 'profiles'
+  | 'flows'
   | 'intents'
   | 'timezone'
   | 'experiments'
@@ -30,6 +32,8 @@ const DEFAULTS: Defaults = {
   defaultCountry: 'US',
   ctaTree: {},
   rules: [],
+  profiles: {},
+  flows: [],
   intents: [],
   timezone: 'UTC',
   experiments: {},
@@ -79,6 +83,9 @@ export class TenantService {
         ]);
       const target = existing ?? this.businesses.create({ businessId: dto.businessId, ...DEFAULTS }, em);
       applyPatch(target, dto);
+      // Checked on the merged config: a rule may name a CTA or profile that this patch leaves untouched.
+      const problems = this.lifecycle.validate(target as TenantConfig);
+      if (problems.length) throw TenantErrors.invalidFields(problems);
       const saved = await this.businesses.save(target, em);
       return { business: saved, created: !existing };
     });
@@ -207,6 +214,8 @@ function applyPatch(target: BusinessEntity, dto: UpsertBusinessDto): void {
     target.defaultCountry = cleared(dto.defaultCountry) ? DEFAULTS.defaultCountry : dto.defaultCountry!;
   if (dto.ctaTree !== undefined) target.ctaTree = cleared(dto.ctaTree) ? {} : normalizeCtaTree(dto.ctaTree!);
   if (dto.rules !== undefined) target.rules = cleared(dto.rules) ? [] : dto.rules!;
+  if (dto.flows !== undefined) target.flows = cleared(dto.flows) ? [] : dto.flows!;
+  if (dto.profiles !== undefined) target.profiles = cleared(dto.profiles) ? {} : dto.profiles!;
   if (dto.intents !== undefined) target.intents = cleared(dto.intents) ? [] : (dto.intents as TenantIntent[]);
   if (dto.timezone !== undefined) target.timezone = cleared(dto.timezone) ? DEFAULTS.timezone : dto.timezone!;
   if (dto.experiments !== undefined) target.experiments = cleared(dto.experiments) ? {} : dto.experiments!;

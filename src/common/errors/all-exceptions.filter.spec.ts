@@ -17,6 +17,16 @@ describe(AllExceptionsFilter.name, () => {
     });
   });
 
+  it('lists field problems of a coded validation error beside its message', () => {
+    const body = sut.toBody(
+      new AppError({ code: 'TENANT.INVALID_CONFIG', kind: 'VALIDATION' } as never, 'rules.r1.when: bad', {
+        fields: [{ path: 'rules.r1.when', message: 'bad' }],
+      }),
+    );
+    expect(body).toMatchObject({ statusCode: 400, fields: [{ path: 'rules.r1.when', message: 'bad' }] });
+    expect(sut.toBody(HttpErrors.unsupportedMediaType('x'))).not.toHaveProperty('fields');
+  });
+
   it('joins validation messages into one string', () => {
     const body = sut.toBody(new BadRequestException(['a must be a string', 'b is required']));
     expect(body).toMatchObject({ statusCode: 400, message: 'a must be a string; b is required' });

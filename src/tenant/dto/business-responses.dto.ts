@@ -28,6 +28,20 @@ export class BusinessConfigDto {
   @ApiProperty({ example: {} }) ctaTree: Record<string, unknown>;
   @ApiProperty({ example: [] }) rules: unknown[];
   @ApiProperty({
+    type: 'object',
+    additionalProperties: {
+      type: 'object',
+      properties: {
+        systemPrompt: { type: 'string' },
+        personality: { type: 'string' },
+        primaryGoal: { type: 'string' },
+      },
+    },
+    example: {},
+  })
+  profiles: Record<string, { systemPrompt?: string; personality?: string; primaryGoal?: string }>;
+  @ApiProperty({ type: 'array', items: { type: 'object' }, example: [] }) flows: unknown[];
+  @ApiProperty({
     type: 'array',
     items: {
       type: 'object',
@@ -71,6 +85,8 @@ const BUSINESS_CONFIG_EXAMPLE: BusinessConfigDto = {
   defaultCountry: 'US',
   ctaTree: {},
   rules: [],
+  profiles: {},
+  flows: [],
   intents: [],
   timezone: 'America/New_York',
   experiments: {},

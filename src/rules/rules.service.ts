@@ -1,0 +1,78 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+
+import { type FlowPosition, flowsOf, nextPosition, stateAt, validateFlows } from 'src/rules/flow-machine';
+import { evaluateRules, rulesOf } from 'src/rules/rule-evaluation';
+import { validateProfiles, validateRules } from 'src/rules/rule-validation';
+import type { TurnDecision } from 'src/rules/rules.types';
+import type { TenantConfig } from 'src/tenant/tenant-config';
+import { TenantLifecycle } from 'src/tenant/tenant-lifecycle';
+import type { TurnContext } from 'src/understanding/turn-context';
+
+/**
+ * The conversation rules of a business: checked when its config is saved (a rule that names an unknown variable, CTA
+ * or profile is refused then, not discovered mid-conversation), and evaluated on every turn into one TurnDecision.
+ */
+@Injectable()
+export class RulesService implements OnModuleInit {
+  constructor(private readonly lifecycle: TenantLifecycle) {}
+
+  onModuleInit(): void {
+    this.lifecycle.onValidate('rules', (config) => {
+      const ctaIds = new Set(Object.keys(config.ctaTree ?? {}));
+      const flows = flowsOf(config.flows);
+      return [
+        ...validateProfiles(config.profiles ?? {}),
+        ...validateFlows(config.flows ?? [], ctaIds),
+        ...validateRules(config.rules ?? [], {
+          ctaIds,
+          profiles: new Set(Object.keys(config.profiles ?? {})),
+          flows: new Set(flows.map((f) => f.id)),
+          states: new Set(
+            flows.flatMap((f) => (f?.states && typeof f.states === 'object' ? Object.keys(f.states) : [])),
+          ),
+        }),
+      ];
+    });
+  }
+
+  decide(business: TenantConfig, context: TurnContext): TurnDecision {
+    return evaluateRules(rulesOf(business.rules ?? []), context);
+  }
+
+  /** Before the rules: the active flow's transitions, read on this visitor message. */
+  advance(business: TenantConfig, at: FlowPosition | null, context: TurnContext): FlowPosition | null {
+    // A flow or state removed from the config since the session entered it ends the flow.
+    return at && this.known(business, at) ? nextPosition(flowsOf(business.flows), at, context) : null;
+  }
+
+  /**
+   * After the rules: a rule's startFlow (enters its start state) or setState (moves the active flow), then the state
+   * the session is in, merged into the decision behind the rules' own actions: a rule's reply and buttons come first.
+   */
+  steer(
+    business: TenantConfig,
+    at: FlowPosition | null,
+    decision: TurnDecision,
+  ): { position: FlowPosition | null; decision: TurnDecision; ended: boolean } {
+    const flows = flowsOf(business.flows);
+    let position = at;
+    const started = decision.startFlow ? flows.find((f) => f.id === decision.startFlow) : undefined;
+    if (started) position = { flow: started.id, state: started.start };
+    else if (decision.setState && position && this.known(business, { ...position, state: decision.setState }))
+      position = { ...position, state: decision.setState };
+    const step = stateAt(flows, position);
+    if (!position || !step) return { position: null, decision, ended: false };
+    const merged: TurnDecision = {
+      ...decision,
+      reply: decision.reply ?? step.say ?? null,
+      instructions: [...decision.instructions, ...(step.instruction ? [step.instruction] : [])],
+      showCtas: [...new Set([...decision.showCtas, ...(step.ctas ?? [])])],
+      collect: [...new Set([...decision.collect, ...(step.collect ?? [])])],
+    };
+    return { position, decision: merged, ended: !!step.end };
+  }
+
+  private known(business: TenantConfig, at: FlowPosition): boolean {
+    return !!stateAt(flowsOf(business.flows), at);
+  }
+}
