@@ -22,7 +22,8 @@ const ALLOWED = {
   session: ['conversation', 'tenant', 'redis'],
   crm: ['conversation', 'tenant'],
   understanding: ['conversation', 'tenant', 'rag', 'gemini'],
-  chat: ['conversation', 'session', 'tenant', 'rag', 'crm', 'redis', 'gemini', 'understanding'],
+  analytics: ['session', 'tenant', 'rag'],
+  chat: ['conversation', 'session', 'tenant', 'rag', 'crm', 'redis', 'gemini', 'understanding', 'analytics'],
   voice: ['conversation', 'session', 'tenant', 'rag', 'crm', 'redis', 'gemini', 'understanding'],
 };
 const KERNEL = ['common', 'config'];
@@ -55,6 +56,8 @@ const EXTRA_PUBLIC = {
   // "book" meet the same way in both; the classes are stateless and safe to share.
   rag: [String.raw`embeddings/local-embedding\.provider\.ts`, String.raw`embeddings/text-features\.ts`],
   understanding: [String.raw`turn-context\.ts`],
+  // Chat marks unanswered replies with the same rule the unanswered-questions report reads them by.
+  analytics: [String.raw`unanswered-signal\.ts`],
 };
 const publicFiles = (module) => [
   `^src/${module}/(${[CONVENTION, ...(EXTRA_PUBLIC[module] ?? [])].join('|')})$`,

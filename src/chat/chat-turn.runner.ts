@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 
+import { unansweredReason } from 'src/analytics/unanswered-signal';
 import { ChatReply, ChatTurnInput } from 'src/chat/chat-turn.types';
 import { LlmProvider, LlmRequest, LlmResponse, LlmTurn } from 'src/chat/llm-provider.port';
 import { askedField } from 'src/chat/pipeline/asked-field';
@@ -68,6 +69,10 @@ const GREETING_SEPARATOR = '\n\n';
  */
 function greetsAndAnswers(context: TurnContext): boolean {
   return context.intent.name !== 'greeting';
+}
+
+function withUnanswered(reason: string | null): Record<string, unknown> {
+  return reason ? { unanswered: reason } : {};
 }
 
 /** The reading as analytics events carry it: flat, so event queries can group by it. */
@@ -299,7 +304,13 @@ export class ChatTurnRunner {
       greeting,
       ctas: greeting ? [...entryCtas(business.ctaTree ?? {})] : undefined,
       sources: sourcesOf(passages),
-      meta: { provider: outcome.final.provider, ...(validated.replaced ? { replaced: validated.replaced } : {}) },
+      meta: {
+        provider: outcome.final.provider,
+        ...(validated.replaced ? { replaced: validated.replaced } : {}),
+        ...withUnanswered(
+          unansweredReason({ intent: context.intent.name, passages: passages.length, reply: validated.text }),
+        ),
+      },
       modelReply: true,
     });
   }
@@ -347,14 +358,23 @@ export class ChatTurnRunner {
     const ctas = attachCtas(text, business.ctaTree ?? {}, out.ctas);
     state.conversation.turnCount += 1;
     state.updatedAt = new Date().toISOString();
-    record.assistant(text, { ...out.meta, ...(ctas.length ? { ctas: ctas.map((c) => c.id) } : {}) });
-    record.event('assistant_message', { chars: text.length, ...out.meta });
+    // Time from the request to the stored reply: what the visitor waited for (streamed replies began earlier).
+    const latencyMs = Math.round(performance.now() - record.startedAt);
+    const sources = out.sources?.length ? { sources: out.sources } : {};
+    record.assistant(text, {
+      ...out.meta,
+      latencyMs,
+      ...sources,
+      ...(ctas.length ? { ctas: ctas.map((c) => c.id) } : {}),
+    });
+    record.event('assistant_message', { chars: text.length, latencyMs, ...out.meta });
     await this.transcripts.recordTurn({
       businessId: business.businessId,
       sessionId: input.sessionId,
       channel: 'chat',
       messages: record.messages,
       events: record.events,
+      tags: state.conversation.tags ?? [],
     });
     await this.store.save(state);
     const reply: ChatReply = { response: text, session_id: input.sessionId, session_token: turn.sessionToken };
