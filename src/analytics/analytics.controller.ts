@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Param, Query, StreamableFile } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiNotFoundResponse,
@@ -10,8 +10,9 @@ import {
 } from '@nestjs/swagger';
 
 import { AnalyticsService } from 'src/analytics/analytics.service';
+import { AnalyticsExportService } from 'src/analytics/analytics-export.service';
 import type { RawQuery } from 'src/analytics/analytics-query';
-import { AnalyticsReportDto, SessionsPageDto } from 'src/analytics/dto/analytics.dto';
+import { AnalyticsReportDto, SessionsPageDto, SessionTranscriptDto } from 'src/analytics/dto/analytics.dto';
 import { AdminOnly } from 'src/common/auth/admin-api-key.guard';
 
 const RANGE = [
@@ -23,7 +24,36 @@ const RANGE = [
 @AdminOnly()
 @Controller('admin/business/:id')
 export class AnalyticsController {
-  constructor(private readonly analytics: AnalyticsService) {}
+  constructor(
+    private readonly analytics: AnalyticsService,
+    private readonly exports: AnalyticsExportService,
+  ) {}
+
+  @Get('sessions/:session_id/transcript')
+  @ApiOperation({
+    summary: 'A session transcript with intent, sentiment, rules fired, sources and latency per message',
+  })
+  @ApiParam({ name: 'id', example: 'goaccel-website' })
+  @ApiParam({ name: 'session_id', example: '3f1c2b9e-7d4a-4e55-9a51-0c6f3f2d8b10' })
+  @ApiOkResponse({ type: SessionTranscriptDto })
+  @ApiNotFoundResponse({ description: 'Unknown business, or no transcript for this session' })
+  getTranscript(@Param('id') id: string, @Param('session_id') sessionId: string): Promise<SessionTranscriptDto> {
+    return this.analytics.transcript(id, sessionId);
+  }
+
+  @Get('export')
+  @ApiOperation({ summary: 'Sessions or events of a range, streamed as CSV or NDJSON (no message bodies)' })
+  @ApiParam({ name: 'id', example: 'goaccel-website' })
+  @ApiQuery(RANGE[0])
+  @ApiQuery(RANGE[1])
+  @ApiQuery({ name: 'format', required: false, enum: ['csv', 'ndjson'] })
+  @ApiQuery({ name: 'kind', required: false, enum: ['sessions', 'events'] })
+  @ApiOkResponse({ description: 'text/csv or application/x-ndjson, streamed' })
+  @ApiBadRequestResponse({ description: 'Bad format, kind or dates (coded ANALYTICS.*)' })
+  @ApiNotFoundResponse({ description: 'Unknown business' })
+  exportRows(@Param('id') id: string, @Query() query: RawQuery): Promise<StreamableFile> {
+    return this.exports.export(id, query);
+  }
 
   @Get('sessions')
   @ApiOperation({ summary: 'Sessions newest first, filtered, with a keyset cursor' })

@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 
 import { AnalyticsRepository, BucketRow } from 'src/analytics/analytics.repository';
 import { encodeCursor, parseAnalyticsQuery, parseSessionsQuery, RawQuery } from 'src/analytics/analytics-query';
-import { AnalyticsReportDto, SessionsPageDto } from 'src/analytics/dto/analytics.dto';
+import { AnalyticsReportDto, SessionsPageDto, SessionTranscriptDto } from 'src/analytics/dto/analytics.dto';
+import { SessionErrors } from 'src/session/session.errors';
+import { TranscriptService } from 'src/session/transcript.service';
 import { TenantService } from 'src/tenant/tenant.service';
 
 const SUMMED: (keyof Omit<BucketRow, 'bucket'>)[] = [
@@ -25,7 +27,35 @@ export class AnalyticsService {
   constructor(
     private readonly tenants: TenantService,
     private readonly analytics: AnalyticsRepository,
+    private readonly transcripts: TranscriptService,
   ) {}
+
+  /** The durable transcript with what each message was read as and, for replies, what they rested on. */
+  async transcript(businessId: string, sessionId: string): Promise<SessionTranscriptDto> {
+    await this.tenants.get(businessId);
+    const found = await this.transcripts.get(businessId, sessionId);
+    if (!found) throw SessionErrors.notFound(sessionId);
+    return {
+      sessionId,
+      channel: found.channel,
+      startedAt: found.startedAt,
+      lastActiveAt: found.lastMessageAt,
+      messages: found.messages.map((m) => {
+        const payload = m.payload ?? {};
+        return {
+          role: m.role,
+          content: m.content,
+          createdAt: m.createdAt,
+          intent: m.intent,
+          sentiment: m.sentiment,
+          rulesFired: Array.isArray(payload.rules) ? (payload.rules as unknown[]) : [],
+          sources: Array.isArray(payload.sources) ? (payload.sources as unknown[]) : [],
+          latencyMs: typeof payload.latencyMs === 'number' ? payload.latencyMs : null,
+          unanswered: typeof payload.unanswered === 'string' ? payload.unanswered : null,
+        };
+      }),
+    };
+  }
 
   async listSessions(businessId: string, raw: RawQuery): Promise<SessionsPageDto> {
     const query = parseSessionsQuery(raw, new Date());

@@ -70,3 +70,28 @@ export class AnalyticsReportDto {
   @ApiProperty({ type: FunnelDto }) funnel: FunnelDto;
   @ApiProperty({ type: LatencyDto }) latency: LatencyDto;
 }
+
+export class TranscriptEntryDto {
+  @ApiProperty({ enum: ['user', 'assistant', 'tool'] }) role: string;
+  @ApiProperty({ example: 'What are your prices?' }) content: string;
+  @ApiProperty({ example: '2026-11-25T14:30:00.000Z' }) createdAt: string;
+  @ApiProperty({ nullable: true, type: Object, example: { name: 'pricing', confidence: 0.82 } })
+  intent: { name: string; confidence: number } | null;
+  @ApiProperty({ nullable: true, type: Object, example: { label: 'neutral', score: 0 } })
+  sentiment: { label: string; score: number } | null;
+  @ApiProperty({ example: [], description: 'Rules that fired on this turn, when the rules engine recorded them' })
+  rulesFired: unknown[];
+  @ApiProperty({ example: [{ title: 'Pricing', url: 'https://acme.example.com/pricing' }] }) sources: unknown[];
+  @ApiProperty({ nullable: true, type: Number, example: 840, description: 'Assistant messages: reply latency' })
+  latencyMs: number | null;
+  @ApiProperty({ nullable: true, type: String, example: null, description: 'low_confidence or dont_know' })
+  unanswered: string | null;
+}
+
+export class SessionTranscriptDto {
+  @ApiProperty() sessionId: string;
+  @ApiProperty({ enum: ['chat', 'voice'] }) channel: string;
+  @ApiProperty() startedAt: string;
+  @ApiProperty() lastActiveAt: string;
+  @ApiProperty({ type: [TranscriptEntryDto] }) messages: TranscriptEntryDto[];
+}
