@@ -127,3 +127,35 @@ describe('Analytics: transcript and streamed export', () => {
       ).toMatch(/^ANALYTICS\./);
   });
 });
+
+describe('Analytics: tenant delete', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await bootTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('removes the conversations, messages and analytics events of the tenant, and only of it', async () => {
+    const db = t.app.get(DataSource);
+    const doomed = await createTenant(t);
+    const kept = await createTenant(t);
+    for (const id of [doomed, kept]) {
+      const c = chatter(t.http, id);
+      await c.send('hi');
+      await c.send('my email is sam@lee.io');
+    }
+    const counts = async (id: string) =>
+      (
+        (await db.query(
+          `SELECT (SELECT count(*) FROM conversations WHERE business_id = $1)::int AS conversations,
+                  (SELECT count(*) FROM messages WHERE business_id = $1)::int AS messages,
+                  (SELECT count(*) FROM analytics_events WHERE business_id = $1)::int AS events`,
+          [id],
+        )) as { conversations: number; messages: number; events: number }[]
+      )[0];
+    expect(await counts(doomed)).toEqual({ conversations: 1, messages: 4, events: 5 });
+    await t.http.delete(`/admin/business/${doomed}`).set(t.admin).expect(200);
+    expect(await counts(doomed)).toEqual({ conversations: 0, messages: 0, events: 0 });
+    expect(await counts(kept)).toEqual({ conversations: 1, messages: 4, events: 5 });
+  });
+});
