@@ -23,7 +23,8 @@ const ALLOWED = {
   crm: ['conversation', 'tenant'],
   understanding: ['conversation', 'tenant', 'rag', 'gemini'],
   rules: ['conversation', 'tenant', 'understanding'],
-  chat: ['conversation', 'session', 'tenant', 'rag', 'crm', 'redis', 'gemini', 'understanding', 'rules'],
+  analytics: ['session', 'tenant', 'rag'],
+  chat: ['conversation', 'session', 'tenant', 'rag', 'crm', 'redis', 'gemini', 'understanding', 'rules', 'analytics'],
   voice: ['conversation', 'session', 'tenant', 'rag', 'crm', 'redis', 'gemini', 'understanding'],
 };
 const KERNEL = ['common', 'config'];
@@ -56,6 +57,8 @@ const EXTRA_PUBLIC = {
   // "book" meet the same way in both; the classes are stateless and safe to share.
   rag: [String.raw`embeddings/local-embedding\.provider\.ts`, String.raw`embeddings/text-features\.ts`],
   understanding: [String.raw`turn-context\.ts`],
+  // Chat marks unanswered replies with the same rule the unanswered-questions report reads them by.
+  analytics: [String.raw`unanswered-signal\.ts`],
 };
 const publicFiles = (module) => [
   `^src/${module}/(${[CONVENTION, ...(EXTRA_PUBLIC[module] ?? [])].join('|')})$`,

@@ -3,6 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 
 import { AccessModule } from 'src/access/access.module';
+import { AnalyticsModule } from 'src/analytics/analytics.module';
 import { ChatEngineModule } from 'src/chat/chat-engine.module';
 import { CommonModule } from 'src/common/common.module';
 import { AllExceptionsFilter } from 'src/common/errors/all-exceptions.filter';
@@ -46,6 +47,7 @@ export class AppModule {
         ChatEngineModule,
         TenantModule,
         SessionModule,
+        AnalyticsModule,
         RagModule,
         CrmModule,
         VoiceModule,

@@ -1,6 +1,7 @@
 import { HttpStatus } from '@nestjs/common';
 
 import { AccessErrorCatalogue } from 'src/access/access.errors';
+import { AnalyticsErrorCatalogue } from 'src/analytics/analytics.errors';
 import { ChatErrorCatalogue } from 'src/chat/chat.errors';
 import { LlmErrorCatalogue } from 'src/chat/providers/llm.errors';
 import { RateLimitErrorCatalogue } from 'src/chat/rate-limit/rate-limit.errors';
@@ -42,6 +43,7 @@ export const ERROR_CATALOGUES = {
   CRM: CrmErrorCatalogue,
   CRYPTO: CryptoErrorCatalogue,
   VOICE: VoiceErrorCatalogue,
+  ANALYTICS: AnalyticsErrorCatalogue,
 } as const;
 
 type Catalogues = typeof ERROR_CATALOGUES;

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 
+import { unansweredReason } from 'src/analytics/unanswered-signal';
 import { ChatReply, ChatTurnInput } from 'src/chat/chat-turn.types';
 import { LlmProvider, LlmRequest, LlmResponse, LlmTurn } from 'src/chat/llm-provider.port';
 import { askedField } from 'src/chat/pipeline/asked-field';
@@ -72,6 +73,10 @@ const GREETING_SEPARATOR = '\n\n';
  */
 function greetsAndAnswers(context: TurnContext): boolean {
   return context.intent.name !== 'greeting';
+}
+
+function withUnanswered(reason: string | null): Record<string, unknown> {
+  return reason ? { unanswered: reason } : {};
 }
 
 /** The reading as analytics events carry it: flat, so event queries can group by it. */
@@ -357,6 +362,9 @@ export class ChatTurnRunner {
         ...ruleMeta,
         ...(fired.length ? { rules: fired } : {}),
         ...(validated.replaced ? { replaced: validated.replaced } : {}),
+        ...withUnanswered(
+          unansweredReason({ intent: context.intent.name, passages: passages.length, reply: validated.text }),
+        ),
         // A cache miss: the turn could have been served from the cache (`cached: true` on a hit, absent when bypassed).
         ...(cacheKey ? { cached: false } : {}),
       },
@@ -459,14 +467,24 @@ export class ChatTurnRunner {
     state.updatedAt = new Date().toISOString();
     // An active flow rides on every reply (menu clicks included), so session recovery never loses it.
     const flow = state.conversation.flow && !out.meta.flow ? { flow: state.conversation.flow } : {};
-    record.assistant(text, { ...out.meta, ...flow, ...(ctas.length ? { ctas: ctas.map((c) => c.id) } : {}) });
-    record.event('assistant_message', { chars: text.length, ...out.meta });
+    // Time from the request to the stored reply: what the visitor waited for (streamed replies began earlier).
+    const latencyMs = Math.round(performance.now() - record.startedAt);
+    const sources = out.sources?.length ? { sources: out.sources } : {};
+    record.assistant(text, {
+      ...out.meta,
+      ...flow,
+      latencyMs,
+      ...sources,
+      ...(ctas.length ? { ctas: ctas.map((c) => c.id) } : {}),
+    });
+    record.event('assistant_message', { chars: text.length, latencyMs, ...out.meta });
     await this.transcripts.recordTurn({
       businessId: business.businessId,
       sessionId: input.sessionId,
       channel: 'chat',
       messages: record.messages,
       events: record.events,
+      tags: state.conversation.tags ?? [],
     });
     await this.store.save(state);
     const reply: ChatReply = { response: text, session_id: input.sessionId, session_token: turn.sessionToken };

@@ -33,6 +33,8 @@ export interface NewTurn extends SessionKey {
   channel: Channel;
   messages: NewMessage[];
   events: NewAnalyticsEvent[];
+  /** The session's tags after this turn (rules set them); omitted keeps the stored ones. */
+  tags?: string[];
 }
 
 /**
@@ -41,14 +43,15 @@ export interface NewTurn extends SessionKey {
  */
 const APPEND_TURNS_SQL = `WITH input AS (
    SELECT * FROM ROWS FROM (
-     jsonb_to_recordset($1::jsonb) AS (business_id text, session_id text, channel text, messages jsonb, events jsonb)
-   ) WITH ORDINALITY AS t(business_id, session_id, channel, messages, events, ord)
+     jsonb_to_recordset($1::jsonb) AS (business_id text, session_id text, channel text, messages jsonb, events jsonb, tags text[])
+   ) WITH ORDINALITY AS t(business_id, session_id, channel, messages, events, tags, ord)
  ),
  conversation AS (
-   INSERT INTO conversations (business_id, session_id, channel, message_count)
-   SELECT business_id, session_id, channel, jsonb_array_length(messages) FROM input ORDER BY ord
+   INSERT INTO conversations (business_id, session_id, channel, message_count, tags)
+   SELECT business_id, session_id, channel, jsonb_array_length(messages), coalesce(tags, '{}') FROM input ORDER BY ord
    ON CONFLICT (business_id, session_id)
-   DO UPDATE SET last_message_at = now(), message_count = conversations.message_count + EXCLUDED.message_count
+   DO UPDATE SET last_message_at = now(), message_count = conversations.message_count + EXCLUDED.message_count,
+                 tags = CASE WHEN EXCLUDED.tags = '{}' THEN conversations.tags ELSE EXCLUDED.tags END
    RETURNING id, business_id, session_id
  ),
  new_messages AS (
@@ -101,6 +104,7 @@ export class TranscriptRepository {
         sentiment_score: m.sentiment?.score ?? null,
       })),
       events: t.events.map((e) => ({ type: e.type, payload: e.payload ?? {} })),
+      tags: t.tags ?? null,
     }));
     await this.hotQuery('transcript_append_turns', APPEND_TURNS_SQL, [JSON.stringify(rows)], em);
   }

@@ -5,6 +5,8 @@ import type { NewAnalyticsEvent, NewMessage } from 'src/session/transcript.repos
 export class TurnRecord {
   readonly messages: NewMessage[] = [];
   readonly events: NewAnalyticsEvent[] = [];
+  /** When the turn began (performance clock), for the reply latency recorded on its assistant message. */
+  readonly startedAt = performance.now();
 
   /** `reading`: the message's intent and sentiment, stored in their own columns. */
   user(content: string, payload?: Record<string, unknown>, reading?: Pick<NewMessage, 'intent' | 'sentiment'>): void {
