@@ -22,7 +22,8 @@ const ALLOWED = {
   session: ['conversation', 'tenant', 'redis'],
   crm: ['conversation', 'tenant'],
   understanding: ['conversation', 'tenant', 'rag', 'gemini'],
-  chat: ['conversation', 'session', 'tenant', 'rag', 'crm', 'redis', 'gemini', 'understanding'],
+  handoff: ['conversation', 'tenant', 'crm'],
+  chat: ['conversation', 'session', 'tenant', 'rag', 'crm', 'redis', 'gemini', 'understanding', 'handoff'],
   voice: ['conversation', 'session', 'tenant', 'rag', 'crm', 'redis', 'gemini', 'understanding'],
 };
 const KERNEL = ['common', 'config'];
@@ -39,6 +40,7 @@ const EXTRA_PUBLIC = {
   conversation: [String.raw`[^/]+\.ts`],
   tenant: [
     'cta-tree',
+    'handoff-config',
     'intents',
     'tenant-config',
     'tenant-lifecycle',

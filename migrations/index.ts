@@ -7,6 +7,7 @@ import { CreateVoiceConfig1764000400000 } from './1764000400000-create-voice-con
 import { CrmContactNotes1764000700000 } from './1764000700000-crm-contact-notes';
 import { CreateAccess1764001000000 } from './1764001000000-create-access';
 import { IntentsSentimentTimezone1764107000000 } from './1764107000000-intents-sentiment-timezone';
+import { Handoff1764111000000 } from './1764111000000-handoff';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the same list works from
@@ -22,4 +23,5 @@ export const migrations = [
   CrmContactNotes1764000700000,
   CreateAccess1764001000000,
   IntentsSentimentTimezone1764107000000,
+  Handoff1764111000000,
 ];

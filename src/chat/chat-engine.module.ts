@@ -11,6 +11,7 @@ import { ChatSessionAccess } from 'src/chat/session-access';
 import { ConversationModule } from 'src/conversation/conversation.module';
 import { CrmModule } from 'src/crm/crm.module';
 import { GeminiModule } from 'src/gemini/gemini.module';
+import { HandoffModule } from 'src/handoff/handoff.module';
 import { RagModule } from 'src/rag/rag.module';
 import { SessionModule } from 'src/session/session.module';
 import { TenantModule } from 'src/tenant/tenant.module';
@@ -27,6 +28,7 @@ import { UnderstandingModule } from 'src/understanding/understanding.module';
     ConversationModule,
     GeminiModule,
     UnderstandingModule,
+    HandoffModule,
   ],
   controllers: [ChatController],
   providers: [llmProviderBinding, GroundingStep, ToolLoop, ChatTurnRunner, ChatService, ChatSessionAccess],
