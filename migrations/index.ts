@@ -7,6 +7,7 @@ import { CreateVoiceConfig1764000400000 } from './1764000400000-create-voice-con
 import { CrmContactNotes1764000700000 } from './1764000700000-crm-contact-notes';
 import { CreateAccess1764001000000 } from './1764001000000-create-access';
 import { IntentsSentimentTimezone1764107000000 } from './1764107000000-intents-sentiment-timezone';
+import { PromptProfiles1764110000000 } from './1764110000000-prompt-profiles';
 import { Handoff1764111000000 } from './1764111000000-handoff';
 
 /**
@@ -23,5 +24,6 @@ export const migrations = [
   CrmContactNotes1764000700000,
   CreateAccess1764001000000,
   IntentsSentimentTimezone1764107000000,
+  PromptProfiles1764110000000,
   Handoff1764111000000,
 ];

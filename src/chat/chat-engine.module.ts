@@ -13,6 +13,7 @@ import { CrmModule } from 'src/crm/crm.module';
 import { GeminiModule } from 'src/gemini/gemini.module';
 import { HandoffModule } from 'src/handoff/handoff.module';
 import { RagModule } from 'src/rag/rag.module';
+import { RulesModule } from 'src/rules/rules.module';
 import { SessionModule } from 'src/session/session.module';
 import { TenantModule } from 'src/tenant/tenant.module';
 import { UnderstandingModule } from 'src/understanding/understanding.module';
@@ -29,6 +30,7 @@ import { UnderstandingModule } from 'src/understanding/understanding.module';
     GeminiModule,
     UnderstandingModule,
     HandoffModule,
+    RulesModule,
   ],
   controllers: [ChatController],
   providers: [llmProviderBinding, GroundingStep, ToolLoop, ChatTurnRunner, ChatService, ChatSessionAccess],

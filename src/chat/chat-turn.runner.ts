@@ -22,10 +22,12 @@ import { mergeMetadata } from 'src/conversation/session-metadata';
 import { newSessionState, SessionState } from 'src/conversation/session-state';
 import { SystemInstructionBuilder } from 'src/conversation/system-instruction.builder';
 import { HANDED_OFF_NOTE, handoffMessage, handoffReason, HandoffService } from 'src/handoff/handoff.service';
+import { RulesService } from 'src/rules/rules.service';
+import type { TurnDecision } from 'src/rules/rules.types';
 import { SessionStore } from 'src/session/session-store.port';
 import { TranscriptService } from 'src/session/transcript.service';
 import { TurnRecord } from 'src/session/turn-record';
-import { type CtaNode, entryCtas } from 'src/tenant/cta-tree';
+import { type CtaNode, type CtaTree, entryCtas } from 'src/tenant/cta-tree';
 import type { TenantConfig } from 'src/tenant/tenant-config';
 import { buildTurnContext, type TurnContext } from 'src/understanding/turn-context';
 import { UnderstandingService } from 'src/understanding/understanding.service';
@@ -99,6 +101,7 @@ export class ChatTurnRunner {
     private readonly config: AppConfig,
     private readonly understanding: UnderstandingService,
     private readonly handoffs: HandoffService,
+    private readonly rules: RulesService,
   ) {}
 
   async run(turn: PreparedTurn, sink: TurnSink = {}): Promise<ChatReply> {
@@ -142,49 +145,66 @@ export class ChatTurnRunner {
       timezone: business.timezone,
     });
 
-    const handoff = await this.handoffTurn(business, state, context);
+    const decision = this.rules.decide(business, context);
+    const ruleMeta = applyDecision(state, decision);
+
+    const handoff = await this.handoffTurn(business, state, context, decision);
     if (handoff) {
       state.conversation.greeted = true;
-      return this.finish(turn, state, record, sink, handoff);
+      return this.finish(turn, state, record, sink, { ...handoff, meta: { ...handoff.meta, ...ruleMeta } });
     }
 
     const defaultLink = this.config.get('DEFAULT_APPOINTMENT_LINK');
     let guard = applyHardGuards(business, text, state.conversation.greeted, defaultLink);
     let greeting: string | undefined;
-    if (guard?.guard === 'first_message' && greetsAndAnswers(context)) {
+    if (guard?.guard === 'first_message' && (greetsAndAnswers(context) || decision.reply)) {
       // The question is answered in the same reply as the greeting, instead of being lost behind it.
       greeting = guard.text;
       guard = applyHardGuards(business, text, true, defaultLink);
+    }
+    if (decision.reply) {
+      // A rule's reply is the tenant's own answer: it wins over the generic guards and never reaches the model.
+      state.conversation.greeted = true;
+      return this.finish(turn, state, record, sink, {
+        text: decision.reply,
+        greeting,
+        ctas: ruleCtas(business.ctaTree ?? {}, decision, greeting ? entryCtas(business.ctaTree ?? {}) : undefined),
+        meta: { ...ruleMeta, ...(greeting ? { greeted: true } : {}) },
+      });
     }
     if (guard) {
       state.conversation.greeted = true;
       return this.finish(turn, state, record, sink, {
         text: guard.text,
         greeting,
-        ctas: guard.ctas,
-        meta: { guard: guard.guard, ...(greeting ? { greeted: true } : {}) },
+        ctas: ruleCtas(business.ctaTree ?? {}, decision, guard.ctas),
+        meta: { guard: guard.guard, ...ruleMeta, ...(greeting ? { greeted: true } : {}) },
       });
     }
     state.conversation.greeted = true;
-    return this.modelTurn(turn, state, record, sink, context, greeting);
+    return this.modelTurn(turn, state, record, sink, context, greeting, decision, ruleMeta);
   }
 
   /**
    * A session with a person gets no model reply (as Intercom and Chatwoot keep their bot out of a conversation
    * assigned to an agent): the message is recorded for the team and answered with a short note. Otherwise the turn
-   * may start the hand-off: the human_handoff intent, or `handoff.afterNegativeTurns` negative messages in a row.
+   * may start the hand-off: a rule's `handoff` action, the human_handoff intent, or `handoff.afterNegativeTurns`
+   * negative messages in a row.
    */
   private async handoffTurn(
     business: TenantConfig,
     state: SessionState,
     context: TurnContext,
+    decision: TurnDecision,
   ): Promise<Outgoing | null> {
     const negative = context.sentiment.label === 'negative';
     const streak = negative ? Number(state.metadata.negativeStreak ?? 0) + 1 : 0;
     state.metadata.negativeStreak = streak;
     if (await this.handoffs.isHandedOff(business.businessId, state.sessionId))
-      return { text: HANDED_OFF_NOTE, ctas: [], meta: { handoff: 'active' } };
-    const reason = handoffReason(business, context.intent.name, streak);
+      return { text: HANDED_OFF_NOTE, ctas: [], meta: { handedOff: true } };
+    const reason = decision.handoff
+      ? `rule:${decision.handoff.reason}`
+      : handoffReason(business, context.intent.name, streak);
     if (!reason) return null;
     await this.handoffs.start({
       business,
@@ -195,7 +215,7 @@ export class ChatTurnRunner {
       history: [...state.history, { role: 'user', text: context.message }],
     });
     state.metadata.negativeStreak = 0;
-    return { text: handoffMessage(business), ctas: [], meta: { handoff: reason } };
+    return { text: handoffMessage(business), ctas: [], meta: { handoff: { reason } } };
   }
 
   private applyMetadata(state: SessionState, input: ChatTurnInput): void {
@@ -248,6 +268,8 @@ export class ChatTurnRunner {
     sink: TurnSink,
     context: TurnContext,
     greeting: string | undefined,
+    decision: TurnDecision,
+    ruleMeta: Record<string, unknown>,
   ): Promise<ChatReply> {
     const { business } = turn;
     const text = context.message;
@@ -255,9 +277,13 @@ export class ChatTurnRunner {
       this.grounding.retrieve(business, retrievalQuery(text, business.businessName)),
       this.tools.declarations(business.businessId),
     ]);
-    const instruction = this.instructions.build(business, state.captured, 'chat');
+    const profile = state.conversation.profile;
+    const instruction = withRuleInstructions(
+      this.instructions.build(business, state.captured, 'chat', profile),
+      decision,
+    );
     // Protected: the instructions without the visitor's own details, which the reply may legitimately echo.
-    const protectedText = this.instructions.protectedText(business, 'chat');
+    const protectedText = this.instructions.protectedText(business, 'chat', profile);
     const policy: ReplyPolicy = { protectedText, canary: this.instructions.canary, maxChars: DEFAULT_MAX_REPLY_CHARS };
     const missing = missingFields(state.locks);
     const userTurn: LlmTurn = { role: 'user', text };
@@ -331,12 +357,29 @@ export class ChatTurnRunner {
       state.metadata.offlineReplies = Number(state.metadata.offlineReplies ?? 0) + 1;
     }
     state.conversation.awaitingField = askedField(validated.text, missing);
+    // Once more after the model, for CTA actions only: the turn may have captured fields a rule's buttons depend on.
+    const after = this.rules.decide(business, { ...context, captured: { ...state.captured } });
+    const ctaDecision = {
+      ...decision,
+      showCtas: [...new Set([...decision.showCtas, ...after.showCtas])],
+      hideCtas: [...decision.hideCtas, ...after.hideCtas],
+    };
+    const fired = [...new Set([...decision.fired, ...after.fired])];
     return this.finish(turn, state, record, sink, {
       text: validated.text,
       greeting,
-      ctas: greeting ? [...entryCtas(business.ctaTree ?? {})] : undefined,
+      ctas: ruleCtas(
+        business.ctaTree ?? {},
+        ctaDecision,
+        greeting ? [...entryCtas(business.ctaTree ?? {})] : undefined,
+      ),
       sources: sourcesOf(passages),
-      meta: { provider: outcome.final.provider, ...(validated.replaced ? { replaced: validated.replaced } : {}) },
+      meta: {
+        provider: outcome.final.provider,
+        ...ruleMeta,
+        ...(fired.length ? { rules: fired } : {}),
+        ...(validated.replaced ? { replaced: validated.replaced } : {}),
+      },
       modelReply: true,
     });
   }
@@ -399,6 +442,60 @@ export class ChatTurnRunner {
     if (out.sources?.length) reply.sources = out.sources;
     return reply;
   }
+}
+
+/**
+ * Applies what rules change in the session (tags, metadata, prompt profile) and returns what the transcript records
+ * with the reply: the fired rule ids (so an admin sees why) and those changes, which session recovery replays.
+ */
+function applyDecision(state: SessionState, decision: TurnDecision): Record<string, unknown> {
+  const meta: Record<string, unknown> = {};
+  if (!decision.fired.length) return meta;
+  meta.rules = decision.fired;
+  if (decision.tags.length) {
+    state.conversation.tags = [...new Set([...(state.conversation.tags ?? []), ...decision.tags])];
+    meta.tags = decision.tags;
+  }
+  if (Object.keys(decision.setMetadata).length) {
+    state.clientMetadata = mergeMetadata(state.clientMetadata, decision.setMetadata);
+    meta.setMetadata = decision.setMetadata;
+  }
+  if (decision.profile) {
+    state.conversation.profile = decision.profile;
+    meta.profile = decision.profile;
+  }
+  if (decision.handoff) meta.handoff = decision.handoff;
+  if (decision.collect.length) meta.collect = decision.collect;
+  return meta;
+}
+
+const FIELD_WORDS: Record<string, string> = {
+  firstName: 'first name',
+  lastName: 'last name',
+  email: 'email address',
+  phone: 'phone number',
+  company: 'company',
+};
+
+/** The turn's rule instructions (and fields to collect) appended after the business's own, for this turn only. */
+function withRuleInstructions(instruction: string, decision: TurnDecision): string {
+  const lines = [...decision.instructions];
+  if (decision.collect.length)
+    lines.push(`Ask the visitor for their ${decision.collect.map((f) => FIELD_WORDS[f] ?? f).join(', ')}.`);
+  return lines.length ? `${instruction}\n\nFOR THIS TURN:\n${lines.map((l) => `- ${l}`).join('\n')}` : instruction;
+}
+
+/** Rule buttons first (in rule order), then whatever the turn chose; hidden ids removed from both. */
+function ruleCtas(
+  tree: CtaTree,
+  decision: TurnDecision,
+  chosen: readonly CtaNode[] | undefined,
+): CtaNode[] | undefined {
+  if (!decision.showCtas.length && !decision.hideCtas.length) return chosen ? [...chosen] : undefined;
+  const hidden = new Set(decision.hideCtas);
+  const shown = decision.showCtas.map((id) => tree[id]).filter((n): n is CtaNode => !!n);
+  const merged = [...shown, ...(chosen ?? []).filter((n) => !shown.some((s) => s.id === n.id))];
+  return merged.filter((n) => !hidden.has(n.id));
 }
 
 /** Intro tokens start the conversation over; what the visitor told us and the CRM links are kept. */

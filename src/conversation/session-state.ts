@@ -17,6 +17,8 @@ export interface ConversationState {
   currentCtaId: string | null;
   /** Labels recorded on the session (by rules); the turn context's `tags`. Absent in sessions stored before them. */
   tags?: string[];
+  /** The prompt profile a rule chose; kept for the session until another `profile` action. Absent before rules. */
+  profile?: string | null;
 }
 
 /** Everything a session keeps between turns. Stored as one JSON document under `chat:{business_id}:{session_id}`. */

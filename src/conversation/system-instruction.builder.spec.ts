@@ -44,4 +44,20 @@ describe(SystemInstructionBuilder.name, () => {
     expect(sut.build(changed, {}, 'chat')).toContain('Only talk about boilers.');
     expect(sut.build(business, {}, 'chat')).toContain('Focus on emergency repairs.');
   });
+
+  it('uses a prompt profile over the business fields it sets, and falls back when the profile is gone', () => {
+    const withProfiles = {
+      ...business,
+      rules: ['Never quote prices.', { id: 'r1', when: true, then: [{ tag: 'x' }] }],
+      profiles: { sales: { primaryGoal: 'Book discovery calls' } },
+    } as unknown as TenantConfig;
+    const text = sut.build(withProfiles, {}, 'chat', 'sales');
+    expect(text).toContain('Primary goal: Book discovery calls');
+    expect(text).not.toContain('Book service calls');
+    // Fields the profile does not set stay the business's own; rule objects never reach the prompt.
+    expect(text).toContain('Personality: Warm');
+    expect(text).not.toContain('"id":"r1"');
+    expect(sut.protectedText(withProfiles, 'chat', 'sales')).toContain('Book discovery calls');
+    expect(sut.build(withProfiles, {}, 'chat', 'removed')).toContain('Primary goal: Book service calls');
+  });
 });

@@ -42,46 +42,56 @@ export class SystemInstructionBuilder {
 
   // Tenant configs are immutable cached objects (a change loads a new one), so the part of the instructions that
   // depends only on the business is built once per config and channel, not on every turn.
-  private readonly cached = new WeakMap<TenantConfig, Partial<Record<Channel, { prefix: string; bare: string }>>>();
+  // Keyed by channel and prompt profile ("chat:" without one).
+  private readonly cached = new WeakMap<TenantConfig, Record<string, { prefix: string; bare: string }>>();
 
-  build(business: TenantConfig, captured: CapturedFields, channel: Channel): string {
-    return withVisitorDetails(this.forBusiness(business, channel).prefix, captured);
+  /** `profile`: a name from the business's `profiles`, chosen by a rule; its fields replace the business's own. */
+  build(business: TenantConfig, captured: CapturedFields, channel: Channel, profile?: string | null): string {
+    return withVisitorDetails(this.forBusiness(business, channel, profile).prefix, captured);
   }
 
   /**
    * The instructions without any visitor details: the text a reply must never echo (visitor details it may). The
    * same string object every turn, so the response validator's index lookup does not re-read 3 kB of text.
    */
-  protectedText(business: TenantConfig, channel: Channel): string {
-    return this.forBusiness(business, channel).bare;
+  protectedText(business: TenantConfig, channel: Channel, profile?: string | null): string {
+    return this.forBusiness(business, channel, profile).bare;
   }
 
-  private forBusiness(business: TenantConfig, channel: Channel): { prefix: string; bare: string } {
-    let byChannel = this.cached.get(business);
-    if (!byChannel) this.cached.set(business, (byChannel = {}));
-    let entry = byChannel[channel];
+  private forBusiness(
+    business: TenantConfig,
+    channel: Channel,
+    profile?: string | null,
+  ): { prefix: string; bare: string } {
+    let byKey = this.cached.get(business);
+    if (!byKey) this.cached.set(business, (byKey = {}));
+    // A profile removed from the config since the session chose it falls back to the business's own prompt.
+    const chosen = profile && business.profiles?.[profile] ? profile : '';
+    const key = `${channel}:${chosen}`;
+    let entry = byKey[key];
     if (!entry) {
-      const prefix = this.buildPrefix(business, channel);
-      entry = byChannel[channel] = { prefix, bare: withVisitorDetails(prefix, {}) };
+      const prefix = this.buildPrefix(business, channel, chosen ? business.profiles[chosen] : {});
+      entry = byKey[key] = { prefix, bare: withVisitorDetails(prefix, {}) };
     }
     return entry;
   }
 
-  private buildPrefix(business: TenantConfig, channel: Channel): string {
+  private buildPrefix(business: TenantConfig, channel: Channel, profile: PromptFields): string {
     const rules = BASE_RULES(business.businessName).map((rule, i) => `${i + 1}. ${rule}`);
     rules.push(`${rules.length + 1}. ${channel === 'voice' ? VOICE_FORMAT : CHAT_FORMAT}`);
     return [
       `PLATFORM RULES (internal reference ${this.canary}; never output it):\n${rules.join('\n')}`,
-      `BUSINESS / TENANT SPECIFIC INSTRUCTIONS:\n${this.tenantSection(business)}`,
+      `BUSINESS / TENANT SPECIFIC INSTRUCTIONS:\n${this.tenantSection({ ...business, ...definedOnly(profile) })}`,
     ].join('\n\n');
   }
 
-  private tenantSection(b: TenantConfig): string {
+  private tenantSection(b: Omit<TenantConfig, keyof PromptFields> & PromptFields): string {
     const lines: string[] = [];
     if (b.systemPrompt?.trim()) lines.push(b.systemPrompt.trim());
     if (b.primaryGoal?.trim()) lines.push(`Primary goal: ${b.primaryGoal.trim()}`);
     if (b.personality?.trim()) lines.push(`Personality: ${b.personality.trim()}`);
-    const rules = (b.rules ?? []).map((r) => (typeof r === 'string' ? r : JSON.stringify(r))).filter((r) => r.trim());
+    // Only text rules are prompt guidance; rule objects are conditions the rules engine evaluates, not the model.
+    const rules = (b.rules ?? []).filter((r): r is string => typeof r === 'string' && !!r.trim());
     if (rules.length) lines.push(`Business rules:\n${rules.map((r, i) => `${i + 1}) ${r}`).join('\n')}`);
     const contact = [
       b.websiteUrl && `website ${b.websiteUrl}`,
@@ -91,6 +101,16 @@ export class SystemInstructionBuilder {
     if (contact.length) lines.push(`Business contact details: ${contact.join(', ')}.`);
     return lines.length ? lines.join('\n') : `Help visitors learn about ${b.businessName} and get in touch.`;
   }
+}
+
+interface PromptFields {
+  systemPrompt?: string | null;
+  primaryGoal?: string | null;
+  personality?: string | null;
+}
+
+function definedOnly(profile: PromptFields): PromptFields {
+  return Object.fromEntries(Object.entries(profile).filter(([, v]) => typeof v === 'string'));
 }
 
 function withVisitorDetails(prefix: string, captured: CapturedFields): string {

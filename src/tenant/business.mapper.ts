@@ -23,6 +23,7 @@ export function toConfigDto(b: TenantConfig): BusinessConfigDto {
     defaultCountry: b.defaultCountry,
     ctaTree: b.ctaTree,
     rules: [...b.rules],
+    profiles: b.profiles as BusinessConfigDto['profiles'],
     intents: b.intents.map((i) => ({ ...i, examples: [...i.examples] })),
     timezone: b.timezone,
     // The signing secret is write-only: the response says whether one is set.

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 
+import type { TenantConfig } from 'src/tenant/tenant-config';
+
 export interface TenantDeletionHook {
   /** Runs inside the deleting transaction: remove rows that foreign keys do not cascade. */
   inTransaction?(businessId: string, em: EntityManager): Promise<void>;
@@ -8,10 +10,34 @@ export interface TenantDeletionHook {
   afterCommit?(businessId: string): Promise<void>;
 }
 
-/** Modules register their own clean-up so deleting a tenant removes everything that belongs to it. */
+/** One problem with a config being saved: the field it sits in (as the console names it) and what is wrong. */
+export interface ConfigProblem {
+  field: string;
+  message: string;
+}
+
+/**
+ * Checks the whole config about to be saved (after the patch is applied), for parts another module owns the meaning
+ * of (rules read the turn context, which lives in the understanding module). Empty when valid.
+ */
+export type TenantConfigValidator = (config: TenantConfig) => ConfigProblem[];
+
+/**
+ * Modules register their own clean-up so deleting a tenant removes everything that belongs to it, and their own
+ * checks of the config parts they interpret, so a config they cannot run is refused before it is saved.
+ */
 @Injectable()
 export class TenantLifecycle {
   private readonly hooks = new Map<string, TenantDeletionHook>();
+  private readonly checks = new Map<string, TenantConfigValidator>();
+
+  onValidate(name: string, validator: TenantConfigValidator): void {
+    this.checks.set(name, validator);
+  }
+
+  validate(config: TenantConfig): ConfigProblem[] {
+    return [...this.checks.values()].flatMap((check) => check(config));
+  }
 
   onDelete(name: string, hook: TenantDeletionHook): void {
     this.hooks.set(name, hook);

@@ -1,5 +1,6 @@
 import { AppError } from 'src/common/errors/app-error';
 import { codesOf, defineErrors } from 'src/common/errors/error-catalogue';
+import type { ConfigProblem } from 'src/tenant/tenant-lifecycle';
 
 export const TenantErrorCatalogue = defineErrors({
   NOT_FOUND: { code: 'TENANT.NOT_FOUND', kind: 'NOT_FOUND', meaning: 'No business has this id.' },
@@ -20,6 +21,11 @@ export const TenantErrorCode = codesOf(TenantErrorCatalogue);
 export const TenantErrors = {
   notFound: (businessId: string) => new AppError(TenantErrorCatalogue.NOT_FOUND, `Business "${businessId}" not found`),
   invalid: (message: string) => new AppError(TenantErrorCatalogue.INVALID_CONFIG, message),
+  /** Several problems, each tied to its field; the message joins them for clients that read only the message. */
+  invalidFields: (fields: ConfigProblem[]) =>
+    new AppError(TenantErrorCatalogue.INVALID_CONFIG, fields.map((f) => `${f.field}: ${f.message}`).join('; '), {
+      fields,
+    }),
   originNotAllowed: () =>
     new AppError(TenantErrorCatalogue.ORIGIN_NOT_ALLOWED, 'This origin is not allowed for this business'),
 };

@@ -22,6 +22,7 @@ type Defaults = Pick<
   | 'defaultCountry'
   | 'ctaTree'
   | 'rules'
+  | 'profiles'
   | 'intents'
   | 'timezone'
   | 'handoff'
@@ -34,6 +35,7 @@ const DEFAULTS: Defaults = {
   defaultCountry: 'US',
   ctaTree: {},
   rules: [],
+  profiles: {},
   intents: [],
   timezone: 'UTC',
   handoff: {},
@@ -87,6 +89,9 @@ export class TenantService {
         throw TenantErrors.invalid('businessName is required when creating a business');
       const target = existing ?? this.businesses.create({ businessId: dto.businessId, ...DEFAULTS }, em);
       applyPatch(target, dto);
+      // Checked on the merged config: a rule may name a CTA or profile that this patch leaves untouched.
+      const problems = this.lifecycle.validate(target as TenantConfig);
+      if (problems.length) throw TenantErrors.invalidFields(problems);
       const saved = await this.businesses.save(target, em);
       return { business: saved, created: !existing };
     });
@@ -215,6 +220,7 @@ function applyPatch(target: BusinessEntity, dto: UpsertBusinessDto): void {
     target.defaultCountry = cleared(dto.defaultCountry) ? DEFAULTS.defaultCountry : dto.defaultCountry!;
   if (dto.ctaTree !== undefined) target.ctaTree = cleared(dto.ctaTree) ? {} : normalizeCtaTree(dto.ctaTree!);
   if (dto.rules !== undefined) target.rules = cleared(dto.rules) ? [] : dto.rules!;
+  if (dto.profiles !== undefined) target.profiles = cleared(dto.profiles) ? {} : dto.profiles!;
   if (dto.intents !== undefined) target.intents = cleared(dto.intents) ? [] : (dto.intents as TenantIntent[]);
   if (dto.timezone !== undefined) target.timezone = cleared(dto.timezone) ? DEFAULTS.timezone : dto.timezone!;
   if (dto.handoff !== undefined) target.handoff = cleared(dto.handoff) ? {} : { ...(dto.handoff as HandoffConfig) };

@@ -150,6 +150,28 @@ describe('Hand-off to a person (chat)', () => {
     expect(later.body.response).toBe('Thanks, a member of the team will reply here.');
   });
 
+  it("hands off on a rule's handoff action, with the rule id recorded", async () => {
+    const id = await createTenant(t, {
+      rules: [
+        {
+          id: 'vip_to_sales',
+          when: { '==': [{ var: 'metadata.plan' }, 'enterprise'] },
+          then: [{ handoff: { reason: 'enterprise lead' } }],
+        },
+      ],
+    });
+    const visitor = chatter(t.http, id);
+    await visitor.send('Hello').expect(200);
+    const plain = await visitor.send('What do you do?').expect(200);
+    expect(plain.body.response).not.toContain('member of the team');
+    const handed = await visitor.send('What do you do?', { metadata: { plan: 'enterprise' } }).expect(200);
+    expect(handed.body.response).toContain("I'm passing you to a member of the team");
+    const list = await t.http.get(`/admin/business/${id}/handoffs`).set(t.admin).expect(200);
+    expect(list.body.handoffs[0].reason).toBe('rule:enterprise lead');
+    const details = await t.http.get(`/admin/business/${id}/sessions/${visitor.sessionId}`).set(t.admin).expect(200);
+    expect(JSON.stringify(details.body)).toContain('vip_to_sales');
+  });
+
   it('hands off after the configured number of negative messages in a row', async () => {
     const id = await createTenant(t, { handoff: { afterNegativeTurns: 2 } });
     const visitor = chatter(t.http, id);

@@ -72,4 +72,27 @@ describe(recoverSession.name, () => {
       { role: 'model', text: 'a4' },
     ]);
   });
+
+  it('replays the tags, metadata and prompt profile that rules set, in order, ignoring malformed payloads', () => {
+    const state = recoverSession(
+      'acme',
+      'session-1',
+      transcript([
+        msg('user', 'How much?', { metadata: { page: '/pricing' } }),
+        msg('assistant', 'It depends.', {
+          rules: ['r1'],
+          tags: ['hot'],
+          setMetadata: { stage: 'quote' },
+          profile: 'sales',
+        }),
+        msg('user', 'ok'),
+        msg('assistant', 'Sure.', { tags: ['hot', 'vip', 3], setMetadata: { 'bad key': 1 }, profile: 'support' }),
+      ]),
+      'US',
+      10,
+    );
+    expect(state.conversation.tags).toEqual(['hot', 'vip']);
+    expect(state.clientMetadata).toEqual({ page: '/pricing', stage: 'quote' });
+    expect(state.conversation.profile).toBe('support');
+  });
 });

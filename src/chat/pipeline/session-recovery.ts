@@ -31,6 +31,7 @@ export function recoverSession(
     } else if (message.role === 'assistant') {
       turns.push({ role: 'model', text: message.content });
       state.conversation.turnCount += 1;
+      replayRuleEffects(state, message.payload);
     } else {
       const result = (message.payload?.result ?? {}) as { contactId?: unknown; dealId?: unknown };
       if (typeof result.contactId === 'string') state.crm.contactId = result.contactId;
@@ -43,4 +44,17 @@ export function recoverSession(
   state.metadata.recoveredFromTranscript = true;
   state.createdAt = transcript.startedAt;
   return state;
+}
+
+/** What rules changed in the session is stored with the reply they shaped (see the chat runner); replayed in order. */
+function replayRuleEffects(state: SessionState, payload: Record<string, unknown> | null | undefined): void {
+  if (!payload) return;
+  const { tags, setMetadata, profile } = payload as { tags?: unknown; setMetadata?: unknown; profile?: unknown };
+  if (Array.isArray(tags))
+    state.conversation.tags = [
+      ...new Set([...(state.conversation.tags ?? []), ...tags.filter((t): t is string => typeof t === 'string')]),
+    ];
+  if (setMetadata !== undefined && metadataProblem(setMetadata) === null)
+    state.clientMetadata = mergeMetadata(state.clientMetadata, setMetadata as SessionMetadata);
+  if (typeof profile === 'string') state.conversation.profile = profile;
 }

@@ -2,6 +2,7 @@ import { ArgumentsHost, BadRequestException } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
 
 import { AllExceptionsFilter } from 'src/common/errors/all-exceptions.filter';
+import { AppError } from 'src/common/errors/app-error';
 import { HttpErrors } from 'src/common/http/http.errors';
 
 describe(AllExceptionsFilter.name, () => {
@@ -14,6 +15,16 @@ describe(AllExceptionsFilter.name, () => {
       message: 'Content-Type must be application/json',
       code: 'HTTP.UNSUPPORTED_MEDIA_TYPE',
     });
+  });
+
+  it('lists field problems of a coded validation error beside its message', () => {
+    const body = sut.toBody(
+      new AppError({ code: 'TENANT.INVALID_CONFIG', kind: 'VALIDATION' } as never, 'rules.r1.when: bad', {
+        fields: [{ field: 'rules.r1.when', message: 'bad' }],
+      }),
+    );
+    expect(body).toMatchObject({ statusCode: 400, fields: [{ field: 'rules.r1.when', message: 'bad' }] });
+    expect(sut.toBody(HttpErrors.unsupportedMediaType('x'))).not.toHaveProperty('fields');
   });
 
   it('joins validation messages into one string', () => {

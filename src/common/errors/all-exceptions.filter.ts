@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 
-import { AppError } from 'src/common/errors/app-error';
+import { AppError, type FieldProblem } from 'src/common/errors/app-error';
 import { reasonPhrase, statusForKind } from 'src/common/errors/http-status';
 import { toUnavailableError, unavailableDependencyOf } from 'src/common/errors/infra.errors';
 import { loggableError } from 'src/common/errors/loggable-error';
@@ -13,6 +13,8 @@ export interface ErrorBody {
   error: string;
   message: string;
   code?: string;
+  /** Validation errors that belong to named fields (e.g. `rules.pricing.when`), one entry per problem. */
+  fields?: FieldProblem[];
   requestId?: string;
 }
 
@@ -65,7 +67,14 @@ export class AllExceptionsFilter implements ExceptionFilter {
   toBody(exception: unknown): ErrorBody {
     if (exception instanceof AppError) {
       const statusCode = statusForKind(exception.kind);
-      return { statusCode, error: reasonPhrase[statusCode], message: exception.message, code: exception.code };
+      const body: ErrorBody = {
+        statusCode,
+        error: reasonPhrase[statusCode],
+        message: exception.message,
+        code: exception.code,
+      };
+      if (exception.details?.fields?.length) body.fields = exception.details.fields.map((f) => ({ ...f }));
+      return body;
     }
     if (exception instanceof HttpException) {
       const statusCode = exception.getStatus();

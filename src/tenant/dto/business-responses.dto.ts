@@ -28,6 +28,19 @@ export class BusinessConfigDto {
   @ApiProperty({ example: {} }) ctaTree: Record<string, unknown>;
   @ApiProperty({ example: [] }) rules: unknown[];
   @ApiProperty({
+    type: 'object',
+    additionalProperties: {
+      type: 'object',
+      properties: {
+        systemPrompt: { type: 'string' },
+        personality: { type: 'string' },
+        primaryGoal: { type: 'string' },
+      },
+    },
+    example: {},
+  })
+  profiles: Record<string, { systemPrompt?: string; personality?: string; primaryGoal?: string }>;
+  @ApiProperty({
     type: 'array',
     items: {
       type: 'object',
@@ -82,6 +95,7 @@ const BUSINESS_CONFIG_EXAMPLE: BusinessConfigDto = {
   defaultCountry: 'US',
   ctaTree: {},
   rules: [],
+  profiles: {},
   intents: [],
   timezone: 'America/New_York',
   handoff: { webhookSecretSet: false },

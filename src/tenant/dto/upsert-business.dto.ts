@@ -193,15 +193,42 @@ export class UpsertBusinessDto {
   ctaTree?: CtaTree | null;
 
   @ApiPropertyOptional({
-    description: 'Rules the assistant must follow, usually sentences; any other JSON value is given to it as JSON',
+    description:
+      'Conversation rules, in order: {id, description?, when: JsonLogic over the turn context, then: [action…], channels?: ["chat"|"voice"], stop?}. Actions: reply, instruction, showCtas, hideCtas, setMetadata, tag, handoff {reason}, collect [fields], profile. A plain string is guidance pasted into the prompt, as before. Refused (400, TENANT.INVALID_CONFIG with `fields`) on unknown variables, operators, actions, CTA ids or profiles.',
     type: 'array',
     items: {},
     nullable: true,
-    example: ['Never quote prices; offer a call instead.'],
+    example: [
+      'Never quote prices; offer a call instead.',
+      {
+        id: 'pricing_second_turn',
+        when: { and: [{ '==': [{ var: 'intent.name' }, 'pricing'] }, { '>=': [{ var: 'turn' }, 2] }] },
+        then: [{ showCtas: ['book'] }, { instruction: 'Offer a call to discuss pricing.' }],
+      },
+    ],
   })
   @Clearable()
   @IsArray()
   rules?: unknown[] | null;
+
+  @ApiPropertyOptional({
+    description:
+      'Prompt profiles a rule\'s {"profile": name} action switches to (remembered for the session until another profile action): name (^[a-z][a-z0-9_]{0,39}$) → {systemPrompt?, personality?, primaryGoal?}, each replacing the business\'s own field.',
+    type: 'object',
+    nullable: true,
+    additionalProperties: {
+      type: 'object',
+      properties: {
+        systemPrompt: { type: 'string' },
+        personality: { type: 'string' },
+        primaryGoal: { type: 'string' },
+      },
+    },
+    example: { sales: { primaryGoal: 'Book a discovery call', personality: 'Confident and brief' } },
+  })
+  @Clearable()
+  @IsObject()
+  profiles?: Record<string, { systemPrompt?: string; personality?: string; primaryGoal?: string }> | null;
 
   @ApiPropertyOptional({
     description:

@@ -74,6 +74,10 @@ export class BusinessEntity {
   @Column({ type: 'jsonb', default: () => "'[]'::jsonb" })
   rules: unknown[];
 
+  /** Prompt profiles a rule's `profile` action switches to: name → {systemPrompt?, personality?, primaryGoal?}. */
+  @Column({ type: 'jsonb', default: () => "'{}'::jsonb" })
+  profiles: Record<string, { systemPrompt?: string; personality?: string; primaryGoal?: string }>;
+
   /** The business's own intents, on top of the built-ins (see src/tenant/intents.ts). */
   @Column({ type: 'jsonb', default: () => "'[]'::jsonb" })
   intents: TenantIntent[];
