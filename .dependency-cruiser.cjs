@@ -22,9 +22,22 @@ const ALLOWED = {
   session: ['conversation', 'tenant', 'redis'],
   crm: ['conversation', 'tenant'],
   understanding: ['conversation', 'tenant', 'rag', 'gemini'],
+  handoff: ['conversation', 'tenant', 'crm'],
   rules: ['conversation', 'tenant', 'understanding'],
   analytics: ['session', 'tenant', 'rag'],
-  chat: ['conversation', 'session', 'tenant', 'rag', 'crm', 'redis', 'gemini', 'understanding', 'rules', 'analytics'],
+  chat: [
+    'conversation',
+    'session',
+    'tenant',
+    'rag',
+    'crm',
+    'redis',
+    'gemini',
+    'understanding',
+    'rules',
+    'analytics',
+    'handoff',
+  ],
   voice: ['conversation', 'session', 'tenant', 'rag', 'crm', 'redis', 'gemini', 'understanding'],
 };
 const KERNEL = ['common', 'config'];
@@ -41,6 +54,7 @@ const EXTRA_PUBLIC = {
   conversation: [String.raw`[^/]+\.ts`],
   tenant: [
     'cta-tree',
+    'handoff-config',
     'intents',
     'tenant-config',
     'tenant-lifecycle',

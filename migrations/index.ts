@@ -9,6 +9,7 @@ import { CreateAccess1764001000000 } from './1764001000000-create-access';
 import { IntentsSentimentTimezone1764107000000 } from './1764107000000-intents-sentiment-timezone';
 import { PromptProfiles1764110000000 } from './1764110000000-prompt-profiles';
 import { Flows1764110001000 } from './1764110001000-flows';
+import { Handoff1764111000000 } from './1764111000000-handoff';
 import { AnalyticsIndexes1764112000000 } from './1764112000000-analytics-indexes';
 
 /**
@@ -27,5 +28,6 @@ export const migrations = [
   IntentsSentimentTimezone1764107000000,
   PromptProfiles1764110000000,
   Flows1764110001000,
+  Handoff1764111000000,
   AnalyticsIndexes1764112000000,
 ];

@@ -13,6 +13,7 @@ import { InfraErrorCatalogue } from 'src/common/errors/infra.errors';
 import { HttpErrorCatalogue } from 'src/common/http/http.errors';
 import { CrmErrorCatalogue } from 'src/crm/crm.errors';
 import { GeminiErrorCatalogue } from 'src/gemini/gemini.errors';
+import { HandoffErrorCatalogue } from 'src/handoff/handoff.errors';
 import { SiteCrawlerErrorCatalogue } from 'src/rag/crawl/site-crawler.errors';
 import { KnowledgeErrorCatalogue } from 'src/rag/knowledge.errors';
 import { DocumentParserErrorCatalogue } from 'src/rag/parsing/document-parser.errors';
@@ -41,6 +42,7 @@ export const ERROR_CATALOGUES = {
   RAG_PARSING: DocumentParserErrorCatalogue,
   RAG_CRAWL: SiteCrawlerErrorCatalogue,
   CRM: CrmErrorCatalogue,
+  HANDOFF: HandoffErrorCatalogue,
   CRYPTO: CryptoErrorCatalogue,
   VOICE: VoiceErrorCatalogue,
   ANALYTICS: AnalyticsErrorCatalogue,

@@ -14,6 +14,7 @@ import { ChatSessionAccess } from 'src/chat/session-access';
 import { ConversationModule } from 'src/conversation/conversation.module';
 import { CrmModule } from 'src/crm/crm.module';
 import { GeminiModule } from 'src/gemini/gemini.module';
+import { HandoffModule } from 'src/handoff/handoff.module';
 import { RagModule } from 'src/rag/rag.module';
 import { RulesModule } from 'src/rules/rules.module';
 import { SessionModule } from 'src/session/session.module';
@@ -31,6 +32,7 @@ import { UnderstandingModule } from 'src/understanding/understanding.module';
     ConversationModule,
     GeminiModule,
     UnderstandingModule,
+    HandoffModule,
     RulesModule,
   ],
   controllers: [ChatController, ChatHistoryController],

@@ -24,6 +24,7 @@ import { captureLead, missingFields } from 'src/conversation/lead-capture';
 import { mergeMetadata } from 'src/conversation/session-metadata';
 import { newSessionState, SessionState } from 'src/conversation/session-state';
 import { SystemInstructionBuilder } from 'src/conversation/system-instruction.builder';
+import { HANDED_OFF_NOTE, handoffMessage, handoffReason, HandoffService } from 'src/handoff/handoff.service';
 import { RulesService } from 'src/rules/rules.service';
 import type { TurnDecision } from 'src/rules/rules.types';
 import { SessionStore } from 'src/session/session-store.port';
@@ -107,6 +108,7 @@ export class ChatTurnRunner {
     private readonly config: AppConfig,
     private readonly understanding: UnderstandingService,
     private readonly cache: ResponseCache,
+    private readonly handoffs: HandoffService,
     private readonly rules: RulesService,
   ) {}
 
@@ -164,6 +166,12 @@ export class ChatTurnRunner {
       if (flowTurn.ended) ruleMeta.flowEnded = true;
     }
 
+    const handoff = await this.handoffTurn(business, state, context, decision);
+    if (handoff) {
+      state.conversation.greeted = true;
+      return this.finish(turn, state, record, sink, { ...handoff, meta: { ...handoff.meta, ...ruleMeta } });
+    }
+
     const defaultLink = this.config.get('DEFAULT_APPOINTMENT_LINK');
     let guard = applyHardGuards(business, text, state.conversation.greeted, defaultLink);
     let greeting: string | undefined;
@@ -193,6 +201,39 @@ export class ChatTurnRunner {
     }
     state.conversation.greeted = true;
     return this.modelTurn(turn, state, record, sink, context, greeting, decision, ruleMeta);
+  }
+
+  /**
+   * A session with a person gets no model reply (as Intercom and Chatwoot keep their bot out of a conversation
+   * assigned to an agent): the message is recorded for the team and answered with a short note. Otherwise the turn
+   * may start the hand-off: a rule's `handoff` action, the human_handoff intent, or `handoff.afterNegativeTurns`
+   * negative messages in a row.
+   */
+  private async handoffTurn(
+    business: TenantConfig,
+    state: SessionState,
+    context: TurnContext,
+    decision: TurnDecision,
+  ): Promise<Outgoing | null> {
+    const negative = context.sentiment.label === 'negative';
+    const streak = negative ? Number(state.metadata.negativeStreak ?? 0) + 1 : 0;
+    state.metadata.negativeStreak = streak;
+    if (await this.handoffs.isHandedOff(business.businessId, state.sessionId))
+      return { text: HANDED_OFF_NOTE, ctas: [], meta: { handedOff: true } };
+    const reason = decision.handoff
+      ? `rule:${decision.handoff.reason}`
+      : handoffReason(business, context.intent.name, streak);
+    if (!reason) return null;
+    await this.handoffs.start({
+      business,
+      sessionId: state.sessionId,
+      channel: 'chat',
+      reason,
+      captured: state.captured,
+      history: [...state.history, { role: 'user', text: context.message }],
+    });
+    state.metadata.negativeStreak = 0;
+    return { text: handoffMessage(business), ctas: [], meta: { handoff: { reason } } };
   }
 
   private applyMetadata(state: SessionState, input: ChatTurnInput): void {

@@ -20,12 +20,14 @@ import { CrmContactEntity } from 'src/crm/entities/crm-contact.entity';
 import { CrmContactNoteEntity } from 'src/crm/entities/crm-contact-note.entity';
 import { CrmDealEntity } from 'src/crm/entities/crm-deal.entity';
 import { CrmOutboxItemEntity } from 'src/crm/entities/crm-outbox-item.entity';
+import { HandoffWebhook } from 'src/crm/handoff-webhook.service';
 import { CrmInboundService } from 'src/crm/inbound/crm-inbound.service';
 import { CrmWebhooksController } from 'src/crm/inbound/crm-webhooks.controller';
 import { CrmOutboxRepository } from 'src/crm/outbox/crm-outbox.repository';
 import { CrmOutboxService } from 'src/crm/outbox/crm-outbox.service';
 import { CrmOutboxWorker } from 'src/crm/outbox/crm-outbox.worker';
 import { CrmWriteExecutor } from 'src/crm/outbox/crm-write.executor';
+import { HandoffWebhookSender } from 'src/crm/outbox/handoff-webhook';
 import { TenantModule } from 'src/tenant/tenant.module';
 import { TenantLifecycle } from 'src/tenant/tenant-lifecycle';
 
@@ -57,12 +59,14 @@ import { TenantLifecycle } from 'src/tenant/tenant-lifecycle';
     CrmWriteExecutor,
     CrmOutboxService,
     CrmOutboxWorker,
+    HandoffWebhookSender,
+    HandoffWebhook,
     { provide: CrmTools, useExisting: CrmToolsService },
     CrmToolsService,
     CrmInboundService,
   ],
   // SecretCipher is re-exported for the voice module (Twilio credentials).
-  exports: [CrmTools, CryptoModule],
+  exports: [CrmTools, CryptoModule, HandoffWebhook],
 })
 export class CrmModule implements OnModuleInit {
   constructor(

@@ -27,6 +27,13 @@ export function toConfigDto(b: TenantConfig): BusinessConfigDto {
     flows: [...b.flows],
     intents: b.intents.map((i) => ({ ...i, examples: [...i.examples] })),
     timezone: b.timezone,
+    // The signing secret is write-only: the response says whether one is set.
+    handoff: {
+      afterNegativeTurns: b.handoff.afterNegativeTurns,
+      message: b.handoff.message,
+      webhookUrl: b.handoff.webhookUrl,
+      webhookSecretSet: Boolean(b.handoff.webhookSecret),
+    },
     experiments: b.experiments,
     allowedOrigins: [...b.allowedOrigins],
     settings: b.settings as Record<string, unknown>,

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 
+import type { AppConfig } from 'src/config/app-config.service';
 import type { PubSub } from 'src/redis/pub-sub.port';
 import type { BusinessRepository } from 'src/tenant/business.repository';
 import type { BusinessEntity } from 'src/tenant/entities/business.entity';
@@ -23,6 +24,7 @@ describe(TenantService.name, () => {
         strictMock<BusinessRepository>({ findById }),
         new TenantConfigCache(strictMock<PubSub>()),
         strictMock<TenantLifecycle>(),
+        strictMock<AppConfig>(),
       );
 
       const first = await sut.getCached('acme');

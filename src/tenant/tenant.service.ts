@@ -3,10 +3,13 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 
 import { AuthErrors } from 'src/common/auth/auth.errors';
+import { allowsPrivateOutbound } from 'src/common/net/outbound-policy';
+import { AppConfig } from 'src/config/app-config.service';
 import { BusinessRepository } from 'src/tenant/business.repository';
 import { ctaTreeProblems, normalizeCtaTree } from 'src/tenant/cta-tree';
 import { UpsertBusinessDto } from 'src/tenant/dto/upsert-business.dto';
 import { BusinessEntity } from 'src/tenant/entities/business.entity';
+import { type HandoffConfig, validateHandoffConfig } from 'src/tenant/handoff-config';
 import { isValidTimezone, type TenantIntent, validateIntents } from 'src/tenant/intents';
 import { TenantErrors } from 'src/tenant/tenant.errors';
 import { type TenantConfig, toTenantConfig } from 'src/tenant/tenant-config';
@@ -23,6 +26,7 @@ type Defaults = Pick<
   | 'flows'
   | 'intents'
   | 'timezone'
+  | 'handoff'
   | 'experiments'
   | 'allowedOrigins'
   | 'settings'
@@ -36,6 +40,7 @@ const DEFAULTS: Defaults = {
   flows: [],
   intents: [],
   timezone: 'UTC',
+  handoff: {},
   experiments: {},
   allowedOrigins: [],
   settings: {},
@@ -55,6 +60,7 @@ export class TenantService {
     private readonly businesses: BusinessRepository,
     private readonly cache: TenantConfigCache,
     private readonly lifecycle: TenantLifecycle,
+    private readonly config: AppConfig,
   ) {}
 
   /**
@@ -74,6 +80,10 @@ export class TenantService {
       throw TenantErrors.invalid(
         `timezone "${dto.timezone}" is not an IANA time zone (e.g. Europe/Paris, America/New_York, UTC)`,
       );
+    if (dto.handoff) {
+      const errors = validateHandoffConfig(dto.handoff, allowsPrivateOutbound(this.config));
+      if (errors.length) throw TenantErrors.invalid(errors.join('; '));
+    }
     const result = await this.dataSource.transaction(async (em) => {
       const existing = await this.businesses.findByIdForUpdate(dto.businessId, em);
       if (!existing && !mayCreate) throw AuthErrors.insufficientRole('the platform key to create a business');
@@ -218,6 +228,7 @@ function applyPatch(target: BusinessEntity, dto: UpsertBusinessDto): void {
   if (dto.profiles !== undefined) target.profiles = cleared(dto.profiles) ? {} : dto.profiles!;
   if (dto.intents !== undefined) target.intents = cleared(dto.intents) ? [] : (dto.intents as TenantIntent[]);
   if (dto.timezone !== undefined) target.timezone = cleared(dto.timezone) ? DEFAULTS.timezone : dto.timezone!;
+  if (dto.handoff !== undefined) target.handoff = cleared(dto.handoff) ? {} : { ...(dto.handoff as HandoffConfig) };
   if (dto.experiments !== undefined) target.experiments = cleared(dto.experiments) ? {} : dto.experiments!;
   if (dto.allowedOrigins !== undefined) target.allowedOrigins = cleared(dto.allowedOrigins) ? [] : dto.allowedOrigins!;
   if (dto.settings !== undefined) target.settings = cleared(dto.settings) ? {} : { ...dto.settings };

@@ -1,6 +1,7 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
-export type OutboxOperation = 'upsert_contact' | 'create_deal';
+/** CRM writes, and the hand-off webhook that shares their delivery machinery (see HandoffWebhook). */
+export type OutboxOperation = 'upsert_contact' | 'create_deal' | 'handoff_webhook';
 export type OutboxStatus = 'pending' | 'processing' | 'done' | 'failed';
 
 /** One CRM write, kept until the CRM accepted it (or the retry budget ran out). */

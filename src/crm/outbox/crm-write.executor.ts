@@ -7,6 +7,7 @@ import { CrmAdapterRegistry } from 'src/crm/crm-adapter.registry';
 import { CrmRecordsRepository } from 'src/crm/crm-records.repository';
 import type { CrmOutboxItemEntity } from 'src/crm/entities/crm-outbox-item.entity';
 import { CrmOutboxRepository } from 'src/crm/outbox/crm-outbox.repository';
+import { HandoffWebhookSender } from 'src/crm/outbox/handoff-webhook';
 
 export interface UpsertContactPayload {
   fields: ContactFields;
@@ -38,19 +39,19 @@ export class CrmWriteExecutor {
     private readonly registry: CrmAdapterRegistry,
     private readonly records: CrmRecordsRepository,
     private readonly outbox: CrmOutboxRepository,
+    private readonly handoffWebhook: HandoffWebhookSender,
   ) {}
 
   async perform(item: CrmOutboxItemEntity): Promise<Record<string, unknown>> {
+    if (item.operation === 'handoff_webhook') return this.handoffWebhook.deliver(item);
     const adapter = await this.registry.forTenant(item.businessId);
     switch (item.operation) {
       case 'upsert_contact':
         return this.upsertContact(item, adapter, item.payload as unknown as UpsertContactPayload);
       case 'create_deal':
         return this.createDeal(item, adapter, item.payload as unknown as CreateDealPayload);
-      default: {
-        const unreachable: never = item.operation;
-        throw new Error(`unknown outbox operation ${String(unreachable)}`);
-      }
+      default:
+        throw new Error(`unknown outbox operation ${String(item.operation)}`);
     }
   }
 

@@ -56,6 +56,17 @@ export class BusinessConfigDto {
   })
   intents: Array<{ name: string; description?: string; examples: string[] }>;
   @ApiProperty({ example: 'America/New_York' }) timezone: string;
+  @ApiProperty({
+    type: 'object',
+    properties: {
+      afterNegativeTurns: { type: 'integer' },
+      message: { type: 'string' },
+      webhookUrl: { type: 'string' },
+      webhookSecretSet: { type: 'boolean' },
+    },
+    example: { afterNegativeTurns: 2, webhookUrl: 'https://hooks.example.com/handoff', webhookSecretSet: true },
+  })
+  handoff: { afterNegativeTurns?: number; message?: string; webhookUrl?: string; webhookSecretSet: boolean };
   @ApiProperty({ example: {} }) experiments: Record<string, unknown>;
   @ApiProperty({ example: [] }) allowedOrigins: string[];
   @ApiProperty({ example: {} }) settings: Record<string, unknown>;
@@ -89,6 +100,7 @@ const BUSINESS_CONFIG_EXAMPLE: BusinessConfigDto = {
   flows: [],
   intents: [],
   timezone: 'America/New_York',
+  handoff: { webhookSecretSet: false },
   experiments: {},
   allowedOrigins: ['https://goaccel.ai'],
   settings: {},

@@ -285,6 +285,27 @@ export class UpsertBusinessDto {
   @MaxLength(64)
   timezone?: string | null;
 
+  @ApiPropertyOptional({
+    description:
+      'Hand-off to a person. The human_handoff intent always hands off; afterNegativeTurns (1–20) also after that many negative messages in a row. message is what the visitor is told; webhookUrl (public http(s)) receives the summary and captured fields signed with webhookSecret (16–200 chars, required with the URL, never returned).',
+    type: 'object',
+    nullable: true,
+    properties: {
+      afterNegativeTurns: { type: 'integer', minimum: 1, maximum: 20 },
+      message: { type: 'string', maxLength: 500 },
+      webhookUrl: { type: 'string', format: 'uri' },
+      webhookSecret: { type: 'string', minLength: 16, maxLength: 200, writeOnly: true },
+    },
+    example: {
+      afterNegativeTurns: 2,
+      webhookUrl: 'https://hooks.example.com/handoff',
+      webhookSecret: 'change-me-0123456789',
+    },
+  })
+  @Clearable()
+  @IsObject()
+  handoff?: Record<string, unknown> | null;
+
   @ApiPropertyOptional({ example: { greetingVariant: 'b' } })
   @Clearable()
   @IsObject()

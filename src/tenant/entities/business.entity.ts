@@ -1,6 +1,7 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn, VersionColumn } from 'typeorm';
 
 import type { CtaTree } from 'src/tenant/cta-tree';
+import type { HandoffConfig } from 'src/tenant/handoff-config';
 import type { TenantIntent } from 'src/tenant/intents';
 
 export type WidgetPosition = 'center' | 'bottom-right' | 'bottom-left';
@@ -88,6 +89,10 @@ export class BusinessEntity {
   /** IANA zone of the business: the turn context's local time (`time.*`). */
   @Column({ type: 'varchar', length: 64, default: 'UTC' })
   timezone: string;
+
+  /** When and how a conversation goes to a person (see src/tenant/handoff-config.ts). */
+  @Column({ type: 'jsonb', default: () => "'{}'::jsonb" })
+  handoff: HandoffConfig;
 
   @Column({ type: 'jsonb', default: () => "'{}'::jsonb" })
   experiments: Record<string, unknown>;

@@ -1,0 +1,60 @@
+import { forbiddenLiteral } from 'src/common/net/public-fetch';
+
+/**
+ * When and how a conversation goes to a person. Every field is optional: the `human_handoff` intent always hands off;
+ * `afterNegativeTurns` adds a hand-off after that many negative messages in a row; without `webhookUrl` the session
+ * is only listed for the team (GET /admin/business/:id/handoffs).
+ */
+export interface HandoffConfig {
+  afterNegativeTurns?: number;
+  /** What the visitor is told when the conversation is handed off. */
+  message?: string;
+  /** Receives the conversation summary and captured fields, signed with `webhookSecret` (HMAC-SHA256). */
+  webhookUrl?: string;
+  webhookSecret?: string;
+}
+
+export const DEFAULT_HANDOFF_MESSAGE =
+  "I'm passing you to a member of the team. They'll pick up this conversation and reply here shortly.";
+
+const KEYS = new Set(['afterNegativeTurns', 'message', 'webhookUrl', 'webhookSecret']);
+
+/**
+ * Every problem with `handoff`, empty when valid. A webhook on a literal non-public address is refused here unless
+ * `allowPrivate` (OUTBOUND_ALLOW_PRIVATE_URLS); hostnames are checked again at connect time by the outbound client.
+ */
+export function validateHandoffConfig(value: unknown, allowPrivate: boolean): string[] {
+  if (!value || typeof value !== 'object' || Array.isArray(value))
+    return ['handoff must be an object {afterNegativeTurns?, message?, webhookUrl?, webhookSecret?}'];
+  const v = value as Record<string, unknown>;
+  const errors = Object.keys(v)
+    .filter((k) => !KEYS.has(k))
+    .map((k) => `handoff.${k} is not a hand-off setting`);
+  const n = v.afterNegativeTurns;
+  if (n !== undefined && !(Number.isInteger(n) && (n as number) >= 1 && (n as number) <= 20))
+    errors.push('handoff.afterNegativeTurns must be an integer from 1 to 20');
+  if (v.message !== undefined && !(typeof v.message === 'string' && v.message.trim() && v.message.length <= 500))
+    errors.push('handoff.message must be a non-empty string of at most 500 characters');
+  if (v.webhookUrl !== undefined) errors.push(...urlProblems(v.webhookUrl, allowPrivate));
+  const secret = v.webhookSecret;
+  if (secret !== undefined && !(typeof secret === 'string' && secret.length >= 16 && secret.length <= 200))
+    errors.push('handoff.webhookSecret must be a string of 16 to 200 characters');
+  if (v.webhookUrl !== undefined && secret === undefined)
+    errors.push('handoff.webhookSecret is required with handoff.webhookUrl (the webhook is always signed)');
+  return errors;
+}
+
+function urlProblems(url: unknown, allowPrivate: boolean): string[] {
+  if (typeof url !== 'string' || url.length > 2000) return ['handoff.webhookUrl must be a URL string'];
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return ['handoff.webhookUrl must be an absolute http(s) URL'];
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
+    return ['handoff.webhookUrl must be an absolute http(s) URL'];
+  if (!allowPrivate && forbiddenLiteral(url))
+    return ['handoff.webhookUrl points to a non-public address (private, loopback or link-local)'];
+  return [];
+}
