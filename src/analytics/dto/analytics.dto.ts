@@ -17,24 +17,30 @@ export class SessionSummaryDto {
 
 export class SessionsPageDto {
   @ApiProperty({ type: [SessionSummaryDto] }) sessions: SessionSummaryDto[];
-  @ApiProperty({ nullable: true, type: String, description: 'Pass as `cursor` for the next page; null on the last' })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: 'eyJ0IjoiMjAyNi0xMS0yNVQxNDozNDoxMC4wMDBaIn0',
+    description: 'Pass as `cursor` for the next page; null on the last',
+  })
   nextCursor: string | null;
 }
 
 export class AnalyticsBucketDto {
   @ApiProperty({ example: '2026-11-25T00:00:00.000Z', description: 'Bucket start (local midnight or hour in tz)' })
   bucket: string;
-  @ApiProperty() sessions: number;
-  @ApiProperty({ description: 'Sessions with two user messages or more' }) engaged: number;
-  @ApiProperty() messages: number;
-  @ApiProperty() leads: number;
-  @ApiProperty() crmContacts: number;
-  @ApiProperty() crmDeals: number;
-  @ApiProperty({ description: 'Clicks on link CTAs (appointment links)' }) appointmentClicks: number;
-  @ApiProperty() ctaClicks: number;
-  @ApiProperty({ description: 'User messages read as human_handoff' }) handoffs: number;
-  @ApiProperty({ description: 'Replies replaced by the fallback after a provider error' }) fallbacks: number;
-  @ApiProperty({ description: 'Low retrieval confidence or a "don\'t know" reply' }) unanswered: number;
+  @ApiProperty({ example: 120 }) sessions: number;
+  @ApiProperty({ example: 64, description: 'Sessions with two user messages or more' }) engaged: number;
+  @ApiProperty({ example: 410 }) messages: number;
+  @ApiProperty({ example: 18 }) leads: number;
+  @ApiProperty({ example: 15 }) crmContacts: number;
+  @ApiProperty({ example: 6 }) crmDeals: number;
+  @ApiProperty({ example: 9, description: 'Clicks on link CTAs (appointment links)' }) appointmentClicks: number;
+  @ApiProperty({ example: 37 }) ctaClicks: number;
+  @ApiProperty({ example: 2, description: 'User messages read as human_handoff' }) handoffs: number;
+  @ApiProperty({ example: 1, description: 'Replies replaced by the fallback after a provider error' })
+  fallbacks: number;
+  @ApiProperty({ example: 11, description: 'Low retrieval confidence or a "don\'t know" reply' }) unanswered: number;
 }
 
 export class AnalyticsTotalsDto extends AnalyticsBucketDto {}
@@ -45,10 +51,10 @@ export class CountByKeyDto {
 }
 
 export class FunnelDto {
-  @ApiProperty() sessions: number;
-  @ApiProperty() engaged: number;
-  @ApiProperty({ description: 'Engaged sessions that captured a lead' }) lead: number;
-  @ApiProperty({ description: 'Of those, sessions with a CRM contact' }) crmSynced: number;
+  @ApiProperty({ example: 120 }) sessions: number;
+  @ApiProperty({ example: 64 }) engaged: number;
+  @ApiProperty({ example: 18, description: 'Engaged sessions that captured a lead' }) lead: number;
+  @ApiProperty({ example: 15, description: 'Of those, sessions with a CRM contact' }) crmSynced: number;
 }
 
 export class LatencyDto {
@@ -59,7 +65,7 @@ export class LatencyDto {
 export class AnalyticsReportDto {
   @ApiProperty({ example: '2026-11-01T00:00:00.000Z' }) from: string;
   @ApiProperty({ example: '2026-12-01T00:00:00.000Z' }) to: string;
-  @ApiProperty({ enum: ['day', 'hour'] }) interval: string;
+  @ApiProperty({ enum: ['day', 'hour'], example: 'day' }) interval: string;
   @ApiProperty({ example: 'Europe/Oslo' }) tz: string;
   @ApiProperty({ type: AnalyticsTotalsDto, description: 'Bucket fields summed over the range' })
   totals: Omit<AnalyticsTotalsDto, 'bucket'>;
@@ -72,7 +78,7 @@ export class AnalyticsReportDto {
 }
 
 export class TranscriptEntryDto {
-  @ApiProperty({ enum: ['user', 'assistant', 'tool'] }) role: string;
+  @ApiProperty({ enum: ['user', 'assistant', 'tool'], example: 'user' }) role: string;
   @ApiProperty({ example: 'What are your prices?' }) content: string;
   @ApiProperty({ example: '2026-11-25T14:30:00.000Z' }) createdAt: string;
   @ApiProperty({ nullable: true, type: Object, example: { name: 'pricing', confidence: 0.82 } })
@@ -89,9 +95,9 @@ export class TranscriptEntryDto {
 }
 
 export class SessionTranscriptDto {
-  @ApiProperty() sessionId: string;
-  @ApiProperty({ enum: ['chat', 'voice'] }) channel: string;
-  @ApiProperty() startedAt: string;
-  @ApiProperty() lastActiveAt: string;
+  @ApiProperty({ example: '3f1c2b9e-7d4a-4e55-9a51-0c6f3f2d8b10' }) sessionId: string;
+  @ApiProperty({ enum: ['chat', 'voice'], example: 'chat' }) channel: string;
+  @ApiProperty({ example: '2026-11-25T14:30:00.000Z' }) startedAt: string;
+  @ApiProperty({ example: '2026-11-25T14:34:10.000Z' }) lastActiveAt: string;
   @ApiProperty({ type: [TranscriptEntryDto] }) messages: TranscriptEntryDto[];
 }
