@@ -299,7 +299,8 @@ describe('Admin console in a browser', () => {
     await openPage('Conversations');
     await page.getByLabel('Session id').fill(visitor.sessionId);
     await page.getByRole('button', { name: 'Look up' }).click();
-    await page.getByText('Do you fix radiators?').waitFor();
+    // Generous: on a loaded CI machine the lookup and its transcript query can take a while.
+    await page.getByText('Do you fix radiators?').waitFor({ timeout: 45_000 });
     // The reply's sanitised HTML is shown as text, its line breaks kept.
     expect(await page.locator('.msg.assistant p').allTextContents()).toContain('Happy to help.\n\nAnything else?');
     await expectAccessible();

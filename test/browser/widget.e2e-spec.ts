@@ -346,9 +346,11 @@ describe('The embeddable chat widget in a real browser, on a business site of an
       const p = await phone.newPage();
       await openWidget(p);
       const w = widget(p);
-      // Sub-pixel layout may land a hair under a full pixel.
-      const box = (await w.panel.boundingBox())!;
-      expect([box.x, box.y, box.width, box.height].map(Math.round)).toEqual([0, 0, 320, 640]);
+      // Measured once the opening slide has settled; sub-pixel layout may land a hair under a full pixel.
+      await eventually(async () => {
+        const box = (await w.panel.boundingBox())!;
+        expect([box.x, box.y, box.width, box.height].map(Math.round)).toEqual([0, 0, 320, 640]);
+      });
       await w.launcher.waitFor({ state: 'hidden' });
       await w.input.fill('What are your opening hours?');
       await w.input.press('Enter');
