@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { DataSource } from 'typeorm';
 
 import { LlmProvider } from 'src/chat/llm-provider.port';
 import { launchChromium, seriousAccessibilityViolations } from 'test/browser/support/chromium';
@@ -304,5 +305,38 @@ describe('Admin console in a browser', () => {
     // The reply's sanitised HTML is shown as text, its line breaks kept.
     expect(await page.locator('.msg.assistant p').allTextContents()).toContain('Happy to help.\n\nAnything else?');
     await expectAccessible();
+  });
+
+  it('keeps the business being worked on when the platform has more businesses than one page of the list', async () => {
+    // A platform (or a CI database several runs old) with more businesses than one page of GET /admin/business, all
+    // listed before this one: the console must still know it after a visit to a platform page.
+    const filler = `0-filler-${businessId}`;
+    const db = t.app.get(DataSource);
+    await db.query(
+      `INSERT INTO businesses (business_id, business_name)
+       SELECT $1 || '-' || lpad(n::text, 3, '0'), 'Filler ' || n FROM generate_series(1, 501) AS n`,
+      [filler],
+    );
+    try {
+      const visitor = chatter(t.http, businessId);
+      await visitor.send('Do you clear blocked drains?').expect(200);
+      await eventually(async () => {
+        const res = await api(`/admin/business/${businessId}/sessions/${visitor.sessionId}`);
+        return (res.body as { transcript?: unknown[] }).transcript?.length ? true : undefined;
+      });
+      // A reload: the console reads the list of businesses when it starts (the key is kept for the tab).
+      await page.goto(`${base}/admin#/b/${businessId}/settings`);
+      await page.reload();
+      await page.getByRole('heading', { level: 1, name: 'Settings and branding' }).waitFor();
+      await page.locator('.page:not([aria-busy])').waitFor();
+      await openPage('Voice metrics');
+      await openPage('Conversations');
+      expect(await page.locator('#business-picker').inputValue()).toBe(businessId);
+      await page.getByLabel('Session id').fill(visitor.sessionId);
+      await page.getByRole('button', { name: 'Look up' }).click();
+      await page.getByText('Do you clear blocked drains?').waitFor();
+    } finally {
+      await db.query(`DELETE FROM businesses WHERE business_id LIKE $1 || '-%'`, [filler]);
+    }
   });
 });

@@ -22,11 +22,28 @@ let leave = new AbortController();
 let businessKey = false;
 let lastBusinessId = '';
 
+/** Pages of GET /admin/business read for the picker; beyond them the picker still offers the business at hand. */
+const MAX_BUSINESS_PAGES = 20;
+let businessesComplete = true;
+
+/**
+ * Every business, page by page: a platform with more than one page of them must still find the one being worked
+ * on (with only the first page, a business listed later fell out of the picker and its pages opened another).
+ */
 async function loadBusinesses(client: Api): Promise<BusinessSummary[]> {
-  const { businesses: byId } = await client.get<{ businesses: Record<string, BusinessSummary> }>('/admin/business', {
-    limit: 500,
-  });
-  return Object.values(byId).sort((a, b) => a.businessName.localeCompare(b.businessName));
+  const all: BusinessSummary[] = [];
+  let cursor: string | undefined;
+  for (let page = 0; page < MAX_BUSINESS_PAGES; page++) {
+    const res = await client.get<{ businesses: Record<string, BusinessSummary>; nextCursor: string | null }>(
+      '/admin/business',
+      { limit: 500, cursor },
+    );
+    all.push(...Object.values(res.businesses));
+    cursor = res.nextCursor ?? undefined;
+    if (!cursor) break;
+  }
+  businessesComplete = !cursor;
+  return all.sort((a, b) => a.businessName.localeCompare(b.businessName));
 }
 
 function signIn(): void {
@@ -99,9 +116,10 @@ function renderShell(): void {
   const route = parseRoute();
   // On a platform page the business links keep pointing at the business last worked on.
   if (route.businessId) lastBusinessId = route.businessId;
-  const known = businesses.some((b) => b.businessId === lastBusinessId);
+  // A business missing from a complete list was deleted; from a partial one it may just be listed later.
+  const known = businesses.some((b) => b.businessId === lastBusinessId) || (!businessesComplete && !!lastBusinessId);
   const current = route.businessId || (known ? lastBusinessId : (businesses[0]?.businessId ?? ''));
-  const picker = h('select', { id: 'business-picker', 'aria-label': 'Business' }, pickerOptions());
+  const picker = h('select', { id: 'business-picker', 'aria-label': 'Business' }, pickerOptions(current));
   picker.value = current;
   picker.addEventListener('change', () => {
     location.hash = `#/b/${encodeURIComponent(picker.value)}/${route.page.scope === 'business' ? route.page.id : 'settings'}`;
@@ -187,7 +205,7 @@ function renderShell(): void {
     businessesChanged: async () => {
       businesses = await loadBusinesses(api!);
       const selected = picker.value;
-      picker.replaceChildren(...pickerOptions());
+      picker.replaceChildren(...pickerOptions(selected));
       picker.value = selected;
     },
   };
@@ -215,8 +233,12 @@ function renderShell(): void {
     );
 }
 
-function pickerOptions(): HTMLOptionElement[] {
-  return businesses.map((b) => h('option', { value: b.businessId }, `${b.businessName} (${b.businessId})`));
+function pickerOptions(current: string): HTMLOptionElement[] {
+  const options = businesses.map((b) => h('option', { value: b.businessId }, `${b.businessName} (${b.businessId})`));
+  // Beyond the pages read, the business at hand is still offered (by id), so the picker never shows another one.
+  if (current && !businesses.some((b) => b.businessId === current))
+    options.unshift(h('option', { value: current }, current));
+  return options;
 }
 
 function businessName(id: string): string {
