@@ -1,3 +1,4 @@
+import type { SecretCipher } from 'src/common/crypto/secret-cipher';
 import { forbiddenLiteral } from 'src/common/net/public-fetch';
 
 /**
@@ -11,7 +12,20 @@ export interface HandoffConfig {
   message?: string;
   /** Receives the conversation summary and captured fields, signed with `webhookSecret` (HMAC-SHA256). */
   webhookUrl?: string;
+  /** Stored sealed (`enc:` + SecretCipher ciphertext bound to the business); read it with `openHandoffSecret`. */
   webhookSecret?: string;
+}
+
+const SEALED = 'enc:';
+
+/** The secret as it is stored: encrypted like CRM credentials, so a database dump or backup does not leak it. */
+export function sealHandoffSecret(cipher: SecretCipher, businessId: string, secret: string): string {
+  return SEALED + cipher.encrypt(businessId, secret);
+}
+
+/** The signing secret; a value saved before secrets were sealed is still read as it was stored. */
+export function openHandoffSecret(cipher: SecretCipher, businessId: string, stored: string): string {
+  return stored.startsWith(SEALED) ? cipher.decrypt(businessId, stored.slice(SEALED.length)) : stored;
 }
 
 export const DEFAULT_HANDOFF_MESSAGE =

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 
+import type { SecretCipher } from 'src/common/crypto/secret-cipher';
 import type { AppConfig } from 'src/config/app-config.service';
 import type { PubSub } from 'src/redis/pub-sub.port';
 import type { BusinessRepository } from 'src/tenant/business.repository';
@@ -25,6 +26,7 @@ describe(TenantService.name, () => {
         new TenantConfigCache(strictMock<PubSub>()),
         strictMock<TenantLifecycle>(),
         strictMock<AppConfig>(),
+        strictMock<SecretCipher>(),
       );
 
       const first = await sut.getCached('acme');

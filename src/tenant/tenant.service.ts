@@ -3,13 +3,14 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 
 import { AuthErrors } from 'src/common/auth/auth.errors';
+import { SecretCipher } from 'src/common/crypto/secret-cipher';
 import { allowsPrivateOutbound } from 'src/common/net/outbound-policy';
 import { AppConfig } from 'src/config/app-config.service';
 import { BusinessRepository } from 'src/tenant/business.repository';
 import { ctaTreeProblems, normalizeCtaTree } from 'src/tenant/cta-tree';
 import { UpsertBusinessDto } from 'src/tenant/dto/upsert-business.dto';
 import { BusinessEntity } from 'src/tenant/entities/business.entity';
-import { type HandoffConfig, validateHandoffConfig } from 'src/tenant/handoff-config';
+import { type HandoffConfig, sealHandoffSecret, validateHandoffConfig } from 'src/tenant/handoff-config';
 import { isValidTimezone, type TenantIntent, validateIntents } from 'src/tenant/intents';
 import { TenantErrors } from 'src/tenant/tenant.errors';
 import { type TenantConfig, toTenantConfig } from 'src/tenant/tenant-config';
@@ -61,6 +62,7 @@ export class TenantService {
     private readonly cache: TenantConfigCache,
     private readonly lifecycle: TenantLifecycle,
     private readonly config: AppConfig,
+    private readonly cipher: SecretCipher,
   ) {}
 
   /**
@@ -93,6 +95,9 @@ export class TenantService {
         ]);
       const target = existing ?? this.businesses.create({ businessId: dto.businessId, ...DEFAULTS }, em);
       applyPatch(target, dto);
+      const secret = dto.handoff ? (dto.handoff as HandoffConfig).webhookSecret : undefined;
+      if (secret)
+        target.handoff = { ...target.handoff, webhookSecret: sealHandoffSecret(this.cipher, dto.businessId, secret) };
       // Checked on the merged config: a rule may name a CTA or profile that this patch leaves untouched.
       const problems = this.lifecycle.validate(target as TenantConfig);
       if (problems.length) throw TenantErrors.invalidFields(problems);

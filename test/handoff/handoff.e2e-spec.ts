@@ -218,4 +218,18 @@ describe('Hand-off settings at save', () => {
     expect(saved.body.config.handoff).toEqual({ webhookUrl: 'https://hooks.example.com/h', webhookSecretSet: true });
     expect(JSON.stringify(saved.body)).not.toContain(SECRET);
   });
+
+  it('keeps the webhook secret encrypted at rest, bound to its business', async () => {
+    const id = await createTenant(t);
+    await t.http
+      .post('/admin/business')
+      .set(t.admin)
+      .send({ businessId: id, handoff: { webhookUrl: 'https://hooks.example.com/h', webhookSecret: SECRET } })
+      .expect(200);
+    const [row] = (await t.app
+      .get(DataSource)
+      .query('SELECT handoff::text AS handoff FROM businesses WHERE business_id = $1', [id])) as { handoff: string }[];
+    expect(row.handoff).not.toContain(SECRET);
+    expect(JSON.parse(row.handoff).webhookSecret).toMatch(/^enc:v1\./);
+  });
 });

@@ -2,12 +2,14 @@ import { createHmac } from 'node:crypto';
 
 import { Injectable } from '@nestjs/common';
 
+import { SecretCipher } from 'src/common/crypto/secret-cipher';
 import { forbiddenAddressOf } from 'src/common/net/public-fetch';
 import { AppConfig } from 'src/config/app-config.service';
 import { errorForStatus, nonPublicEndpoint } from 'src/crm/adapters/crm-call';
 import { CrmOutboundHttp } from 'src/crm/adapters/crm-outbound.http';
 import { CrmCallError } from 'src/crm/crm.errors';
 import type { CrmOutboxItemEntity } from 'src/crm/entities/crm-outbox-item.entity';
+import { openHandoffSecret } from 'src/tenant/handoff-config';
 import { TenantService } from 'src/tenant/tenant.service';
 
 const NAME = 'The hand-off webhook';
@@ -30,11 +32,13 @@ export class HandoffWebhookSender {
     private readonly http: CrmOutboundHttp,
     private readonly tenants: TenantService,
     private readonly config: AppConfig,
+    private readonly cipher: SecretCipher,
   ) {}
   async deliver(item: CrmOutboxItemEntity): Promise<Record<string, unknown>> {
     const { handoff } = await this.tenants.getCached(item.businessId);
     if (!handoff.webhookUrl || !handoff.webhookSecret)
       throw new CrmCallError('rejected', 'The business no longer has a hand-off webhook');
+    const secret = openHandoffSecret(this.cipher, item.businessId, handoff.webhookSecret);
     const body = JSON.stringify(item.payload);
     const timeoutMs = this.config.get('CRM_HTTP_TIMEOUT_MS');
     let status: number;
@@ -44,7 +48,7 @@ export class HandoffWebhookSender {
         headers: {
           'content-type': 'application/json',
           'x-concierge-delivery': item.id,
-          [HANDOFF_SIGNATURE_HEADER]: signHandoffBody(handoff.webhookSecret, body),
+          [HANDOFF_SIGNATURE_HEADER]: signHandoffBody(secret, body),
         },
         body,
         signal: AbortSignal.timeout(timeoutMs),
