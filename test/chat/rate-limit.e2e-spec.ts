@@ -169,5 +169,32 @@ describe('chat rate limits', () => {
         await t.close();
       }
     });
+
+    it("counts history reads from one IP too, but not against a conversation's message limit", async () => {
+      const t = await bootTestApp({ CHAT_RATE_LIMIT_PER_MINUTE: '2', CHAT_IP_RATE_LIMIT_PER_MINUTE: '4' });
+      try {
+        const businessId = await createTenant(t);
+        const sessionId = randomUUID();
+        const first = await send(t, businessId, sessionId);
+        expect(first.status).toBe(200);
+        const token = (first.body as { session_token: string }).session_token;
+        const read = () =>
+          t.http
+            .get('/chat/history')
+            .query({ business_id: businessId, session_id: sessionId })
+            .set('X-Session-Token', token);
+        // Two reads after one message: the conversation's limit of 2 messages is not what stops them.
+        expect(await sendMany(2, () => read())).toEqual([200, 200]);
+        const followUp = await t.http
+          .post('/chat')
+          .set('X-Session-Token', token)
+          .send({ business_id: businessId, session_id: sessionId, message: 'and on weekends?' });
+        expect(followUp.status).toBe(200);
+        // The fifth request from this IP within the minute, a read, is refused like a message would be.
+        expectRateLimited(await read(), 'RATE_LIMIT.IP');
+      } finally {
+        await t.close();
+      }
+    });
   });
 });

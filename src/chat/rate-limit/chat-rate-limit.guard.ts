@@ -17,7 +17,7 @@ import {
   ChatRateLimitPolicy,
   ChatRateLimitTarget,
   ChatThrottlerName,
-  readTarget,
+  readRequestTarget,
   SESSION_THROTTLER,
 } from 'src/chat/rate-limit/chat-rate-limit.policy';
 import { RateLimitErrors } from 'src/chat/rate-limit/rate-limit.errors';
@@ -73,7 +73,7 @@ export class ChatRateLimitGuard extends ThrottlerGuard {
   private resolve(req: Request): Promise<Resolved> {
     let pending = this.resolved.get(req);
     if (!pending) {
-      const target = readTarget(req.body, req.ip);
+      const target = readRequestTarget(req);
       pending = this.policy.limitsFor(target.businessId).then((limits) => ({ target, limits }));
       this.resolved.set(req, pending);
     }

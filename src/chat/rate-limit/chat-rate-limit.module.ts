@@ -9,7 +9,7 @@ import {
   ChatRateLimitPolicy,
   ChatThrottlerName,
   IP_THROTTLER,
-  readTarget,
+  readRequestTarget,
   SESSION_THROTTLER,
   trackerFor,
 } from 'src/chat/rate-limit/chat-rate-limit.policy';
@@ -24,8 +24,7 @@ const throttler = (name: ChatThrottlerName) => ({
   // The real limit is resolved per tenant by ChatRateLimitGuard; this placeholder is never used for counting.
   limit: 1,
   // Empty tracker = not counted by this throttler (see trackerFor).
-  getTracker: (req: Record<string, unknown>) =>
-    trackerFor(name, readTarget(req.body, (req as unknown as Request).ip)) ?? '',
+  getTracker: (req: Record<string, unknown>) => trackerFor(name, readRequestTarget(req as unknown as Request)) ?? '',
   generateKey: (_context: unknown, tracker: string) => `ratelimit:chat:${tracker}`,
   // Retry-After is set by the error filter from the AppError, not as throttler-suffixed headers.
   setHeaders: false,

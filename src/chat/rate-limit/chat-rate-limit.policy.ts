@@ -38,6 +38,16 @@ export function readTarget(body: unknown, ip: string | undefined): ChatRateLimit
   return { businessId, sessionId, ip: normalizeIp(ip ?? 'unknown') };
 }
 
+/**
+ * The target of a /chat request (ids in the JSON body) or of a history read (ids in the query). A read is not a
+ * message: it has no session id here, so only the IP limits count it, and reloading the widget never uses up the
+ * visitor's messages.
+ */
+export function readRequestTarget(req: { method?: string; body?: unknown; query?: unknown; ip?: string }) {
+  if (req.method === 'GET') return { ...readTarget(req.query, req.ip), sessionId: undefined };
+  return readTarget(req.body, req.ip);
+}
+
 /** A tenant's own setting wins over the platform default; only finite non-negative numbers count. */
 export function resolveLimits(defaults: ChatLimits, settings: TenantConfig['settings'] | undefined): ChatLimits {
   const pick = (own: number | undefined, fallback: number) =>
