@@ -170,13 +170,40 @@ describe('The embeddable chat widget in a real browser, on a business site of an
     expect(await page.evaluate((id) => localStorage.getItem(`concierge.session.${id}`), businessId)).toBe(stored);
   });
 
+  it('sends a question typed while the greeting is still on its way, once the greeting has landed', async () => {
+    // The greeting's request is held back, so the visitor's question is submitted while it runs.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/chat/stream', async (route) => {
+      if (route.request().postData()?.includes('action:click-intro')) await held;
+      await route.continue();
+    });
+    await page.goto(site.url('localhost', { businessId }));
+    const w = widget();
+    await w.launcher.click();
+    await w.panel.waitFor({ state: 'visible' });
+    await w.input.fill('What are your opening hours?');
+    await w.input.press('Enter');
+    // Taken: the box is cleared for the next message, not left holding text that was silently dropped.
+    await eventually(async () => expect(await w.input.inputValue()).toBe(''));
+    release();
+    await seeText(w.bot.first(), 'Hi, welcome to Acme Plumbing!');
+    await seeText(w.bot.last(), 'Monday to Friday from 8am to 6pm');
+    expect(await w.user.allTextContents()).toEqual(['What are your opening hours?']);
+    // Shown in the order it happened: the greeting, then the question, then its answer.
+    expect(await page.locator('concierge-chat .msg').count()).toBe(3);
+    expect(await page.locator('concierge-chat .msg').nth(1).textContent()).toBe('What are your opening hours?');
+  });
+
   it('shows a failed reply as an error with a retry that sends the question again, with the page metadata', async () => {
     await page.goto(site.url('localhost', { businessId, metadata: '{"page":"/pricing","campaign":"spring"}' }));
     const w = widget();
     await w.launcher.click();
     await seeText(w.bot.first(), 'Hi, welcome to Acme Plumbing!');
-    // The greeting shows before its silent request has finished; the widget takes a question once that is done.
-    await eventually(async () => expect(await page.locator('concierge-chat button.send').isDisabled()).toBe(false));
+    // The greeting shows before its silent request has finished; the route below is for the question only.
+    await eventually(async () =>
+      expect(await page.locator('concierge-chat .log').getAttribute('aria-busy')).toBe('false'),
+    );
     await page.route('**/chat/stream', (route) => route.abort('connectionreset'));
     await w.input.fill('Do you have a warranty?');
     await w.input.press('Enter');

@@ -34,6 +34,8 @@ export class ChatWidget {
   private config: WidgetConfig | null = null;
   private session: StoredSession | null;
   private busy = false;
+  /** A message submitted while a reply was on its way (the greeting's, typically): sent as soon as it lands. */
+  private queued: string | null = null;
   private started = false;
   private panel!: HTMLDivElement;
   private launcher!: HTMLButtonElement;
@@ -157,7 +159,15 @@ export class ChatWidget {
     form.addEventListener('submit', (e) => {
       e.preventDefault();
       const message = this.input.value.trim();
-      if (!message || this.busy) return;
+      if (!message) return;
+      if (this.busy) {
+        // One message may wait; a second stays in the box until the first is on its way.
+        if (this.queued !== null) return;
+        this.queued = message;
+        this.input.value = '';
+        this.announce('Your message will be sent when the reply is complete.');
+        return;
+      }
       this.input.value = '';
       void this.ask({ message, shown: message });
     });
@@ -277,6 +287,9 @@ export class ChatWidget {
       typing.remove();
       this.setBusy(false);
     }
+    const next = this.queued;
+    this.queued = null;
+    if (next !== null) await this.ask({ message: next, shown: next });
   }
 
   private showReply(bot: HTMLDivElement, reply: Reply): void {
@@ -365,7 +378,7 @@ export class ChatWidget {
 
   private setBusy(busy: boolean): void {
     this.busy = busy;
-    this.send.disabled = busy;
+    // The send button stays enabled: a message submitted now waits for the reply (see `queued`), never vanishes.
     this.log.setAttribute('aria-busy', String(busy));
   }
 
