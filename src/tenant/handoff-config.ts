@@ -12,12 +12,15 @@ export interface HandoffConfig {
   /** Receives the conversation summary and captured fields, signed with `webhookSecret` (HMAC-SHA256). */
   webhookUrl?: string;
   webhookSecret?: string;
+  /** Calls handed off are transferred here (E.164) with <Dial>; without it the call ends politely. */
+  transferNumber?: string;
 }
 
 export const DEFAULT_HANDOFF_MESSAGE =
   "I'm passing you to a member of the team. They'll pick up this conversation and reply here shortly.";
 
-const KEYS = new Set(['afterNegativeTurns', 'message', 'webhookUrl', 'webhookSecret']);
+const KEYS = new Set(['afterNegativeTurns', 'message', 'webhookUrl', 'webhookSecret', 'transferNumber']);
+const E164 = /^\+[1-9]\d{6,14}$/;
 
 /**
  * Every problem with `handoff`, empty when valid. A webhook on a literal non-public address is refused here unless
@@ -25,7 +28,7 @@ const KEYS = new Set(['afterNegativeTurns', 'message', 'webhookUrl', 'webhookSec
  */
 export function validateHandoffConfig(value: unknown, allowPrivate: boolean): string[] {
   if (!value || typeof value !== 'object' || Array.isArray(value))
-    return ['handoff must be an object {afterNegativeTurns?, message?, webhookUrl?, webhookSecret?}'];
+    return ['handoff must be an object {afterNegativeTurns?, message?, webhookUrl?, webhookSecret?, transferNumber?}'];
   const v = value as Record<string, unknown>;
   const errors = Object.keys(v)
     .filter((k) => !KEYS.has(k))
@@ -41,6 +44,8 @@ export function validateHandoffConfig(value: unknown, allowPrivate: boolean): st
     errors.push('handoff.webhookSecret must be a string of 16 to 200 characters');
   if (v.webhookUrl !== undefined && secret === undefined)
     errors.push('handoff.webhookSecret is required with handoff.webhookUrl (the webhook is always signed)');
+  if (v.transferNumber !== undefined && !(typeof v.transferNumber === 'string' && E164.test(v.transferNumber)))
+    errors.push('handoff.transferNumber must be an E.164 phone number like +14155550100');
   return errors;
 }
 
