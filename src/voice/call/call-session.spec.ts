@@ -290,6 +290,157 @@ describe(CallSession.name, () => {
     expect(closes).toHaveLength(1);
   });
 
+  describe("with the tenant's rules and flows", () => {
+    const audio = Buffer.alloc(48 * 100).toString('base64');
+    const speech = (text: string): ModelMessage => ({
+      serverContent: {
+        outputTranscription: { text },
+        modelTurn: { parts: [{ inlineData: { mimeType: 'audio/pcm;rate=24000', data: audio } }] },
+      },
+    });
+    const callerSays = async (call: ReturnType<typeof setup>, words: string) => {
+      call.fromModel({ serverContent: { inputTranscription: { text: words } } });
+      call.fromModel(speech('The model starts its own answer. '));
+      await flush();
+    };
+
+    it("speaks a voice rule's reply in place of the model's answer and records the rule with it", async () => {
+      const call = setup({}, TOKEN, {
+        rules: [
+          { id: 'chat-only', when: true, then: [{ reply: 'Not on the phone.' }], channels: ['chat'] },
+          {
+            id: 'complaints',
+            when: { '==': [{ var: 'intent.name' }, 'complaint'] },
+            then: [{ reply: 'I am sorry. Let me note that down.' }, { tag: 'unhappy' }],
+            channels: ['voice'],
+          },
+        ],
+      });
+      call.start();
+      await flush();
+      await callerSays(call, 'I am not happy at all');
+      expect(call.sent.some((f) => f.event === 'clear')).toBe(true);
+      expect(call.model.sendText).toHaveBeenLastCalledWith(
+        '[Say exactly this to the caller, word for word, then listen: "I am sorry. Let me note that down."]',
+      );
+      const framesAfterClear = () => call.sent.slice(call.sent.findIndex((f) => f.event === 'clear') + 1);
+      call.fromModel(speech('and the rest of the dropped answer.'));
+      expect(framesAfterClear().filter((f) => f.event === 'media')).toEqual([]);
+      call.fromModel({ serverContent: { turnComplete: true } });
+      call.fromModel(speech('I am sorry. Let me note that down.'));
+      call.fromModel({ serverContent: { turnComplete: true } });
+      call.sut.handle({ event: 'stop', streamSid: 'MZ1' });
+      await flush();
+      const rows = call.recordTurn.mock.calls.flatMap(([turn]) => (turn as { messages: unknown[] }).messages);
+      expect(rows).toEqual([
+        expect.objectContaining({ role: 'user', content: 'I am not happy at all' }),
+        {
+          role: 'assistant',
+          content: 'I am sorry. Let me note that down.',
+          payload: { rules: ['complaints'], tags: ['unhappy'] },
+        },
+      ]);
+      expect(call.saved.at(-1)!.conversation.tags).toEqual(['unhappy']);
+    });
+
+    it('sends an instruction as context for the next answer without asking the model to speak', async () => {
+      const call = setup({}, TOKEN, {
+        rules: [
+          {
+            id: 'us',
+            when: { '==': [{ var: 'metadata.callerCountry' }, 'US'] },
+            then: [{ instruction: 'Quote prices in USD.' }],
+          },
+        ],
+      });
+      call.start('good', { callerCountry: 'US' });
+      await flush();
+      await callerSays(call, 'How much is a visit?');
+      expect(call.model.sendContext).toHaveBeenCalledWith('[For your next answer: Quote prices in USD.]');
+      expect(call.sent.some((f) => f.event === 'clear')).toBe(false);
+    });
+
+    it("speaks a flow state's line with its CTAs as keypad options, and a digit picks a CTA as the caller's words", async () => {
+      const call = setup({}, TOKEN, {
+        ctaTree: {
+          pricing: { id: 'pricing', label: 'Prices', action: 'send', message: 'How much does it cost?' },
+          book: { id: 'book', label: 'Book a visit', action: 'link', url: 'https://acme.example/book' },
+        },
+        rules: [{ id: 'start', when: { '==': [{ var: 'turn' }, 1] }, then: [{ startFlow: 'triage' }] }],
+        flows: [
+          {
+            id: 'triage',
+            start: 'ask',
+            states: {
+              ask: {
+                say: 'What can I help with?',
+                ctas: ['pricing', 'book'],
+                on: [{ when: { '==': [{ var: 'cta' }, 'pricing'] }, to: 'prices' }],
+              },
+              prices: { say: 'A visit is 90 dollars.', end: true },
+            },
+          },
+        ],
+      });
+      call.start();
+      await flush();
+      await callerSays(call, 'Hello there');
+      expect(call.model.sendText).toHaveBeenLastCalledWith(
+        '[Say exactly this to the caller, word for word, then listen: "What can I help with? Press 1 for Prices, press 2 for Book a visit."]',
+      );
+      call.fromModel({ serverContent: { turnComplete: true } });
+      call.fromModel(speech('What can I help with? Press 1 for Prices, press 2 for Book a visit.'));
+      call.fromModel({ serverContent: { turnComplete: true } });
+      call.sut.handle({ event: 'dtmf', streamSid: 'MZ1', dtmf: { digit: '1' } });
+      expect(call.model.sendText).toHaveBeenLastCalledWith('How much does it cost?');
+      call.fromModel(speech('It depends on'));
+      await flush();
+      expect(call.model.sendText).toHaveBeenLastCalledWith(
+        '[Say exactly this to the caller, word for word, then listen: "A visit is 90 dollars."]',
+      );
+      call.sut.handle({ event: 'stop', streamSid: 'MZ1' });
+      await flush();
+      const rows = call.recordTurn.mock.calls.flatMap(([turn]) => (turn as { messages: unknown[] }).messages);
+      expect(rows).toContainEqual(
+        expect.objectContaining({
+          role: 'user',
+          content: 'How much does it cost?',
+          payload: { ctaId: 'pricing', via: 'dtmf' },
+        }),
+      );
+      expect(call.saved.at(-1)!.conversation.flow).toBeNull();
+    });
+
+    it('hands the call off on the human_handoff intent: records it, stops the model and ends the stream for transfer', async () => {
+      const call = setup({}, TOKEN, { handoff: { transferNumber: '+14155550199' } });
+      call.understand.mockResolvedValueOnce({
+        intent: { name: 'human_handoff', confidence: 0.9, source: 'offline' },
+        sentiment: { label: 'neutral', score: 0 },
+      });
+      call.start();
+      await flush();
+      await callerSays(call, 'Can I talk to a person?');
+      await flush();
+      expect(call.handoffStart).toHaveBeenCalledWith(
+        expect.objectContaining({
+          sessionId: callSid,
+          channel: 'voice',
+          reason: 'intent:human_handoff',
+          history: [{ role: 'user', text: 'Can I talk to a person?' }],
+        }),
+      );
+      expect(call.outcomes[0]).toBe('handoff');
+      expect(call.closes).toEqual([{ code: 1000, reason: 'call ended' }]);
+      expect(call.model.close).toHaveBeenCalled();
+      const rows = call.recordTurn.mock.calls.flatMap(([turn]) => (turn as { messages: unknown[] }).messages);
+      expect(rows.at(-1)).toEqual({
+        role: 'assistant',
+        content: 'Let me put you through to a member of the team. Please hold.',
+        payload: { handoff: { reason: 'intent:human_handoff' } },
+      });
+    });
+  });
+
   describe('when the model starts to speak its instructions', () => {
     const audio = (ms: number) => Buffer.alloc(48 * ms).toString('base64');
     const speech = (text: string): ModelMessage => ({

@@ -351,8 +351,11 @@ export class CallSession {
     this.outbound.clear();
     this.dropping = true;
     this.turn = new AssistantTurn(++this.turnSeq);
-    const line = voiceHandoffLine(business.handoff);
-    call.transcript.recordTurn(line, false);
+    // The conversation up to the caller's request, as chat's webhook carries it (not the hand-off line itself).
+    const history = call.transcript.recentLines.map((l) =>
+      l.role === 'user' ? { role: 'user' as const, text: l.text } : { role: 'model' as const, text: l.text },
+    );
+    call.transcript.recordTurn(voiceHandoffLine(business.handoff), false);
     const { businessId, callSid } = call;
     const transfer = !!business.handoff.transferNumber;
     this.logger.log({ businessId, callSid, reason, transfer }, 'call handed off');
@@ -364,9 +367,7 @@ export class CallSession {
           channel: 'voice',
           reason,
           captured: call.state.captured,
-          history: call.transcript.recentLines.map((l) =>
-            l.role === 'user' ? { role: 'user' as const, text: l.text } : { role: 'model' as const, text: l.text },
-          ),
+          history,
         })
         .catch((err: Error) => this.logger.error({ businessId, err: err.message }, 'hand-off not recorded')),
       // Before the socket closes: Twilio asks what comes next as soon as the stream ends.

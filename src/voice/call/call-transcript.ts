@@ -62,7 +62,8 @@ export class CallTranscript {
     const r = captureLead(text, this.state, { defaultCountry: this.defaultCountry, awaitingField: null });
     this.state.captured = r.captured;
     this.state.locks = r.locks;
-    if (r.newlyLocked.length) this.write(() => ({ messages: [], events: [{ type: 'lead_captured', payload: { fields: r.newlyLocked } }] }));
+    if (r.newlyLocked.length)
+      this.write(() => ({ messages: [], events: [{ type: 'lead_captured', payload: { fields: r.newlyLocked } }] }));
   }
 
   /**
@@ -98,9 +99,7 @@ export class CallTranscript {
       const payload = { ...this.assistantMeta, ...own };
       this.assistantMeta = {};
       return {
-        messages: [
-          { role: 'assistant', content: assistantText, ...(Object.keys(payload).length ? { payload } : {}) },
-        ],
+        messages: [{ role: 'assistant', content: assistantText, ...(Object.keys(payload).length ? { payload } : {}) }],
         events: [{ type: 'assistant_message' }],
       };
     });

@@ -30,7 +30,10 @@ export class DtmfMenu {
 
   /** The options 1–9 now stand for these CTAs (a flow state's or a rule's); an empty list restores the tree. */
   offer(ids: readonly string[]): CtaNode[] {
-    const nodes = ids.map((id) => this.tree[id]).filter((n): n is CtaNode => !!n).slice(0, 9);
+    const nodes = ids
+      .map((id) => this.tree[id])
+      .filter((n): n is CtaNode => !!n)
+      .slice(0, 9);
     this.offered = nodes.length ? nodes : null;
     return nodes;
   }
