@@ -1,7 +1,7 @@
 import type { SystemInstructionBuilder } from 'src/conversation/system-instruction.builder';
 import type { CrmTools } from 'src/crm/crm-tools.port';
-import type { KnowledgeRetriever } from 'src/rag/knowledge-retriever.port';
 import type { HandoffService } from 'src/handoff/handoff.service';
+import type { KnowledgeRetriever } from 'src/rag/knowledge-retriever.port';
 import type { RulesService } from 'src/rules/rules.service';
 import type { SessionStore } from 'src/session/session-store.port';
 import type { TranscriptService } from 'src/session/transcript.service';
