@@ -219,11 +219,15 @@ describe('Rules, flows and hand-off on voice calls', () => {
       ],
     });
     const { caller, model } = await call(tenant);
+    // The greeting is an assistant turn; `turn` still counts the caller's utterances, so the flow starts on turn 1.
+    modelSays(model, 'Thanks for calling Acme Plumbing, how can I help?');
     callerSays(model, 'Hi, I have a question.');
     const menu = await model.next((m) => textOf(m).includes('prices or support'));
     expect(textOf(menu)).toBe(sayLine('Is this about prices or support? Press 1 for Pricing, press 2 for Support.'));
     model.send({ serverContent: { turnComplete: true } });
     modelSays(model, 'Is this about prices or support? Press 1 for Pricing, press 2 for Support.');
+    // The keypad arrives on Twilio's socket, the model's turns on another: press once the line's turn is recorded.
+    await waitForTranscript(t, tenant.businessId, caller.o.callSid, (tr) => tr.messages.length >= 3, 'had the line');
 
     caller.dtmf('1');
     // The digit stands for the CTA's message, as if the caller had said it.
@@ -239,10 +243,11 @@ describe('Rules, flows and hand-off on voice calls', () => {
       t,
       tenant.businessId,
       caller.o.callSid,
-      (tr) => tr.messages.length >= 4,
+      (tr) => tr.messages.length >= 5,
       'recorded the flow',
     );
     expect(transcript.messages.map((m) => [m.role, m.content, m.payload])).toEqual([
+      ['assistant', 'Thanks for calling Acme Plumbing, how can I help?', null],
       ['user', 'Hi, I have a question.', null],
       [
         'assistant',

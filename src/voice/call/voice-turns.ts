@@ -45,6 +45,11 @@ const FIELD_WORDS: Record<CapturedField, string> = {
 export class VoiceTurns {
   private readonly logger = new Logger('VoiceTurns');
   private handingOff = false;
+  /**
+   * Caller utterances so far: a call's `turn` counts what the caller said (1 for the first), not assistant turns,
+   * since the spoken greeting is one of those and a rule on `turn == 1` should still see the caller's first words.
+   */
+  private utterances = 0;
 
   constructor(
     private readonly business: TenantConfig,
@@ -60,19 +65,18 @@ export class VoiceTurns {
    * call is ending: the turn is read and recorded, and nothing is done to the call.
    */
   closeCallerTurn(ctaId: string | null, live: boolean): void {
-    // The turn count as it stands now: the reading resolves later.
-    const turnCount = this.state.conversation.turnCount;
     const text = this.transcript.takeCaller();
     if (!text) return;
-    const rows = this.run(text, ctaId, turnCount, live);
+    // Counted now, in call order: the reading resolves later.
+    const rows = this.run(text, ctaId, this.utterances++, live);
     this.transcript.recordCaller(rows);
   }
 
-  private async run(text: string, ctaId: string | null, turnCount: number, live: boolean): Promise<CallerRows> {
+  private async run(text: string, ctaId: string | null, before: number, live: boolean): Promise<CallerRows> {
     const reading = await this.deps.understanding.understand(this.business, text);
     const context = buildTurnContext({
       message: text,
-      state: { ...this.state, conversation: { ...this.state.conversation, turnCount } },
+      state: { ...this.state, conversation: { ...this.state.conversation, turnCount: before } },
       understanding: reading,
       ctaId,
       timezone: this.business.timezone,
