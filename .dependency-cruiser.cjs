@@ -38,7 +38,7 @@ const ALLOWED = {
     'analytics',
     'handoff',
   ],
-  voice: ['conversation', 'session', 'tenant', 'rag', 'crm', 'redis', 'gemini', 'understanding'],
+  voice: ['conversation', 'session', 'tenant', 'rag', 'crm', 'redis', 'gemini', 'understanding', 'rules', 'handoff'],
 };
 const KERNEL = ['common', 'config'];
 const MODULES = Object.keys(ALLOWED);

@@ -33,6 +33,7 @@ export function toConfigDto(b: TenantConfig): BusinessConfigDto {
       message: b.handoff.message,
       webhookUrl: b.handoff.webhookUrl,
       webhookSecretSet: Boolean(b.handoff.webhookSecret),
+      transferNumber: b.handoff.transferNumber,
     },
     experiments: b.experiments,
     allowedOrigins: [...b.allowedOrigins],

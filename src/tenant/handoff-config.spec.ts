@@ -40,6 +40,14 @@ describe('validateHandoffConfig', () => {
     ]);
   });
 
+  it('accepts an E.164 transfer number for calls and refuses anything else', () => {
+    expect(validateHandoffConfig({ transferNumber: '+14155550199' }, false)).toEqual([]);
+    for (const bad of ['4155550199', '+0155550199', 'call me', 14155550199])
+      expect(validateHandoffConfig({ transferNumber: bad }, false)).toEqual([
+        'handoff.transferNumber must be an E.164 phone number like +14155550100',
+      ]);
+  });
+
   it('refuses a literal non-public webhook address unless private URLs are allowed', () => {
     const config = { webhookUrl: 'http://169.254.169.254/latest', webhookSecret: secret };
     expect(validateHandoffConfig(config, false)).toEqual([expect.stringContaining('non-public address')]);

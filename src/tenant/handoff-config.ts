@@ -14,6 +14,8 @@ export interface HandoffConfig {
   webhookUrl?: string;
   /** Stored sealed (`enc:` + SecretCipher ciphertext bound to the business); read it with `openHandoffSecret`. */
   webhookSecret?: string;
+  /** Calls handed off are transferred here (E.164) with <Dial>; without it the call ends politely. */
+  transferNumber?: string;
 }
 
 const SEALED = 'enc:';
@@ -31,7 +33,8 @@ export function openHandoffSecret(cipher: SecretCipher, businessId: string, stor
 export const DEFAULT_HANDOFF_MESSAGE =
   "I'm passing you to a member of the team. They'll pick up this conversation and reply here shortly.";
 
-const KEYS = new Set(['afterNegativeTurns', 'message', 'webhookUrl', 'webhookSecret']);
+const KEYS = new Set(['afterNegativeTurns', 'message', 'webhookUrl', 'webhookSecret', 'transferNumber']);
+const E164 = /^\+[1-9]\d{6,14}$/;
 
 /**
  * Every problem with `handoff`, empty when valid. A webhook on a literal non-public address is refused here unless
@@ -39,7 +42,7 @@ const KEYS = new Set(['afterNegativeTurns', 'message', 'webhookUrl', 'webhookSec
  */
 export function validateHandoffConfig(value: unknown, allowPrivate: boolean): string[] {
   if (!value || typeof value !== 'object' || Array.isArray(value))
-    return ['handoff must be an object {afterNegativeTurns?, message?, webhookUrl?, webhookSecret?}'];
+    return ['handoff must be an object {afterNegativeTurns?, message?, webhookUrl?, webhookSecret?, transferNumber?}'];
   const v = value as Record<string, unknown>;
   const errors = Object.keys(v)
     .filter((k) => !KEYS.has(k))
@@ -55,6 +58,8 @@ export function validateHandoffConfig(value: unknown, allowPrivate: boolean): st
     errors.push('handoff.webhookSecret must be a string of 16 to 200 characters');
   if (v.webhookUrl !== undefined && secret === undefined)
     errors.push('handoff.webhookSecret is required with handoff.webhookUrl (the webhook is always signed)');
+  if (v.transferNumber !== undefined && !(typeof v.transferNumber === 'string' && E164.test(v.transferNumber)))
+    errors.push('handoff.transferNumber must be an E.164 phone number like +14155550100');
   return errors;
 }
 

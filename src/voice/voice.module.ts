@@ -5,7 +5,9 @@ import { CryptoModule } from 'src/common/crypto/crypto.module';
 import { ConversationModule } from 'src/conversation/conversation.module';
 import { CrmModule } from 'src/crm/crm.module';
 import { GeminiModule } from 'src/gemini/gemini.module';
+import { HandoffModule } from 'src/handoff/handoff.module';
 import { RagModule } from 'src/rag/rag.module';
+import { RulesModule } from 'src/rules/rules.module';
 import { SessionModule } from 'src/session/session.module';
 import { TenantModule } from 'src/tenant/tenant.module';
 import { UnderstandingModule } from 'src/understanding/understanding.module';
@@ -36,6 +38,8 @@ import { VoiceMetrics } from 'src/voice/voice-metrics.service';
     RagModule,
     GeminiModule,
     UnderstandingModule,
+    RulesModule,
+    HandoffModule,
   ],
   controllers: [VoiceAdminController, VoiceWebhookController, VoiceMetricsController],
   providers: [

@@ -63,10 +63,22 @@ export class BusinessConfigDto {
       message: { type: 'string' },
       webhookUrl: { type: 'string' },
       webhookSecretSet: { type: 'boolean' },
+      transferNumber: { type: 'string' },
     },
-    example: { afterNegativeTurns: 2, webhookUrl: 'https://hooks.example.com/handoff', webhookSecretSet: true },
+    example: {
+      afterNegativeTurns: 2,
+      webhookUrl: 'https://hooks.example.com/handoff',
+      webhookSecretSet: true,
+      transferNumber: '+14155550199',
+    },
   })
-  handoff: { afterNegativeTurns?: number; message?: string; webhookUrl?: string; webhookSecretSet: boolean };
+  handoff: {
+    afterNegativeTurns?: number;
+    message?: string;
+    webhookUrl?: string;
+    webhookSecretSet: boolean;
+    transferNumber?: string;
+  };
   @ApiProperty({ example: {} }) experiments: Record<string, unknown>;
   @ApiProperty({ example: [] }) allowedOrigins: string[];
   @ApiProperty({ example: {} }) settings: Record<string, unknown>;

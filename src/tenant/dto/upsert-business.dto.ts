@@ -287,7 +287,7 @@ export class UpsertBusinessDto {
 
   @ApiPropertyOptional({
     description:
-      'Hand-off to a person. The human_handoff intent always hands off; afterNegativeTurns (1–20) also after that many negative messages in a row. message is what the visitor is told; webhookUrl (public http(s)) receives the summary and captured fields signed with webhookSecret (16–200 chars, required with the URL, never returned).',
+      'Hand-off to a person. The human_handoff intent always hands off; afterNegativeTurns (1–20) also after that many negative messages in a row. message is what the visitor is told; webhookUrl (public http(s)) receives the summary and captured fields signed with webhookSecret (16–200 chars, required with the URL, never returned). transferNumber (E.164): calls handed off are transferred there; without it a handed-off call ends politely.',
     type: 'object',
     nullable: true,
     properties: {
@@ -295,11 +295,13 @@ export class UpsertBusinessDto {
       message: { type: 'string', maxLength: 500 },
       webhookUrl: { type: 'string', format: 'uri' },
       webhookSecret: { type: 'string', minLength: 16, maxLength: 200, writeOnly: true },
+      transferNumber: { type: 'string', pattern: '^\\+[1-9]\\d{6,14}$' },
     },
     example: {
       afterNegativeTurns: 2,
       webhookUrl: 'https://hooks.example.com/handoff',
       webhookSecret: 'change-me-0123456789',
+      transferNumber: '+14155550199',
     },
   })
   @Clearable()

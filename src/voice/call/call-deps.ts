@@ -1,6 +1,8 @@
 import type { SystemInstructionBuilder } from 'src/conversation/system-instruction.builder';
 import type { CrmTools } from 'src/crm/crm-tools.port';
+import type { HandoffService } from 'src/handoff/handoff.service';
 import type { KnowledgeRetriever } from 'src/rag/knowledge-retriever.port';
+import type { RulesService } from 'src/rules/rules.service';
 import type { SessionStore } from 'src/session/session-store.port';
 import type { TranscriptService } from 'src/session/transcript.service';
 import type { TenantService } from 'src/tenant/tenant.service';
@@ -24,6 +26,10 @@ export interface CallDeps {
   metrics: VoiceMetrics;
   /** Reads each caller turn's intent and sentiment for the transcript and analytics. */
   understanding: UnderstandingService;
+  /** Evaluates the tenant's flows and voice rules on each caller turn. */
+  rules: RulesService;
+  /** Records a call's hand-off to a person and queues its webhook. */
+  handoffs: HandoffService;
   apologyClip: Buffer;
   startTimeoutMs: number;
   streamUrl(): string;

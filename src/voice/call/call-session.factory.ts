@@ -7,7 +7,9 @@ import { DrainState } from 'src/common/lifecycle/drain-state';
 import { AppConfig } from 'src/config/app-config.service';
 import { SystemInstructionBuilder } from 'src/conversation/system-instruction.builder';
 import { CrmTools } from 'src/crm/crm-tools.port';
+import { HandoffService } from 'src/handoff/handoff.service';
 import { KnowledgeRetriever } from 'src/rag/knowledge-retriever.port';
+import { RulesService } from 'src/rules/rules.service';
 import { SessionStore } from 'src/session/session-store.port';
 import { TranscriptService } from 'src/session/transcript.service';
 import { TenantService } from 'src/tenant/tenant.service';
@@ -52,6 +54,8 @@ export class CallSessionFactory implements OnModuleInit, OnApplicationShutdown {
     crmTools: CrmTools,
     knowledge: KnowledgeRetriever,
     understanding: UnderstandingService,
+    rules: RulesService,
+    handoffs: HandoffService,
   ) {
     const apologyClip = renderApologyChime();
     this.deps = {
@@ -66,6 +70,8 @@ export class CallSessionFactory implements OnModuleInit, OnApplicationShutdown {
       sessions,
       metrics,
       understanding,
+      rules,
+      handoffs,
       apologyClip,
       startTimeoutMs: config.get('VOICE_START_TIMEOUT_MS'),
       track: (p) => {

@@ -4,6 +4,7 @@ import { Logger } from '@nestjs/common';
 import { type LeakPolicy, leaksInstructions } from 'src/conversation/instruction-leak';
 import { mergeMetadata, type SessionMetadata } from 'src/conversation/session-metadata';
 import { newSessionState, SessionState } from 'src/conversation/session-state';
+import type { TenantConfig } from 'src/tenant/tenant-config';
 import { InboundAudio, OutboundAudio } from 'src/voice/audio/call-audio';
 import { TWILIO_FRAME_BYTES } from 'src/voice/audio/frame-packer';
 import { AssistantTurn } from 'src/voice/call/assistant-turn';
@@ -14,6 +15,7 @@ import { CallTranscript } from 'src/voice/call/call-transcript';
 import { DtmfMenu } from 'src/voice/call/dtmf-menu';
 import { ModelLink } from 'src/voice/call/model-link';
 import { SAFE_LINE_PROMPT } from 'src/voice/call/spoken-leak';
+import { VoiceTurns } from 'src/voice/call/voice-turns';
 import type { CallTransport, StartFrame, TwilioInboundFrame } from 'src/voice/twilio/twilio-media.types';
 import { WS_NORMAL, WS_POLICY_VIOLATION, WS_TRY_AGAIN_LATER } from 'src/voice/twilio/twilio-media.types';
 import { isValidTwilioSignature } from 'src/voice/twilio/twilio-signature';
@@ -24,6 +26,7 @@ import {
   STREAM_PARAM_FROM,
   STREAM_PARAM_TICKET,
   STREAM_PARAM_TO,
+  voiceHandoffLine,
 } from 'src/voice/twilio/twiml';
 
 type Phase = 'awaiting_start' | 'starting' | 'live' | 'ending' | 'ended';
@@ -44,6 +47,8 @@ interface LiveCall {
   tools: CallTools;
   transcript: CallTranscript;
   menu: DtmfMenu;
+  /** Flows and rules per caller utterance. */
+  turns: VoiceTurns;
   /** What the model's speech must never contain: the call's instructions without caller details, and the canary. */
   leakPolicy: LeakPolicy;
 }
@@ -66,6 +71,10 @@ export class CallSession {
   /** The next assistant turn replaces speech withheld for leaking the instructions; its record says so. */
   private replacingLeak = false;
   private lastVoicedAt = 0;
+  /** The model is in the middle of a turn (it has started to answer and not said the turn is over). */
+  private modelSpeaking = false;
+  /** The CTA the caller picked on the keypad, read with the words it stands for. */
+  private pendingCtaId: string | null = null;
   /** Caller audio that arrives while the tenant is being loaded, before the model link exists. */
   private readonly early: Buffer[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -200,16 +209,25 @@ export class CallSession {
       this.deps.metrics,
       { businessId, callSid },
     );
-    const transcript = new CallTranscript(this.deps.transcripts, businessId, callSid, state, business.defaultCountry, {
-      understand: (text) => this.deps.understanding.understand(business, text),
-      timezone: business.timezone,
-    });
+    const transcript = new CallTranscript(this.deps.transcripts, businessId, callSid, state, business.defaultCountry);
     const leakPolicy: LeakPolicy = {
       protectedText: this.deps.instructions.protectedText(business, 'voice'),
       canary: this.deps.instructions.canary,
     };
     const menu = new DtmfMenu(business.ctaTree ?? {});
-    this.call = { businessId, callSid, state, link, tools, transcript, menu, leakPolicy };
+    const turns = new VoiceTurns(
+      business,
+      state,
+      transcript,
+      menu,
+      { rules: this.deps.rules, understanding: this.deps.understanding },
+      {
+        say: (line) => this.speakLine(line),
+        instruct: (text) => link.sendContext(`[For your next answer: ${text}]`),
+        handOff: (reason) => void this.handOff(business, reason),
+      },
+    );
+    this.call = { businessId, callSid, state, link, tools, transcript, menu, turns, leakPolicy };
     for (const pcm of this.early.splice(0)) link.sendAudio(pcm);
     this.deps.metrics.callsActive++;
     this.deps.metrics.callsTotal++;
@@ -236,6 +254,12 @@ export class CallSession {
     if (!sc) return;
     if (sc.interrupted) this.bargeIn(call);
     if (sc.inputTranscription?.text) call.transcript.appendCaller(sc.inputTranscription.text);
+    const speaks = !!sc.outputTranscription?.text || !!sc.modelTurn?.parts?.some((p) => p.inlineData?.data);
+    if (speaks && !this.modelSpeaking) {
+      // The model started answering: the caller's utterance is over, and its flows and rules run now.
+      this.modelSpeaking = true;
+      this.closeCallerTurn(call, true);
+    }
     if (sc.outputTranscription?.text && !this.dropping) {
       this.turn.appendTranscript(sc.outputTranscription.text);
       if (leaksInstructions(this.turn.transcript, call.leakPolicy)) this.withholdLeak(call);
@@ -287,8 +311,71 @@ export class CallSession {
     this.outbound.clear();
     this.deps.metrics.bargeIns++;
     this.dropping = true;
+    this.modelSpeaking = false;
     call.transcript.recordTurn(this.turn.heardTranscript(), true);
     this.turn = new AssistantTurn(++this.turnSeq);
+  }
+
+  private closeCallerTurn(call: LiveCall, live: boolean): void {
+    if (!call.transcript.pendingCallerText) return;
+    call.turns.closeCallerTurn(this.pendingCtaId, live);
+    this.pendingCtaId = null;
+  }
+
+  /**
+   * A fixed line (a rule's reply, a flow state's say) replaces the model's answer: what Twilio buffered of the answer
+   * is cleared, the rest of that turn dropped, and the model asked to say the line as it is.
+   */
+  private speakLine(line: string): void {
+    const call = this.call;
+    if (!call || this.phase !== 'live') return;
+    if (this.modelSpeaking) {
+      this.transport.send({ event: 'clear', streamSid: this.streamSid });
+      this.outbound.clear();
+      this.dropping = true;
+      this.turn = new AssistantTurn(++this.turnSeq);
+    }
+    call.link.sendText(`[Say exactly this to the caller, word for word, then listen: ${JSON.stringify(line)}]`);
+  }
+
+  /**
+   * The call goes to a person: the model's answer stops, the hand-off is recorded (its webhook queued through the
+   * outbox, as on chat), then the stream ends with outcome `handoff`, and the TwiML Twilio fetches next says the
+   * hand-off line and dials the tenant's transfer number, or hangs up politely without one.
+   */
+  private async handOff(business: TenantConfig, reason: string): Promise<void> {
+    const call = this.call;
+    if (!call || this.phase !== 'live') return;
+    this.phase = 'ending';
+    this.transport.send({ event: 'clear', streamSid: this.streamSid });
+    this.outbound.clear();
+    this.dropping = true;
+    this.turn = new AssistantTurn(++this.turnSeq);
+    // The conversation up to the caller's request, as chat's webhook carries it (not the hand-off line itself).
+    const history = call.transcript.recentLines.map((l) =>
+      l.role === 'user' ? { role: 'user' as const, text: l.text } : { role: 'model' as const, text: l.text },
+    );
+    call.transcript.recordTurn(voiceHandoffLine(business.handoff), false);
+    const { businessId, callSid } = call;
+    const transfer = !!business.handoff.transferNumber;
+    this.logger.log({ businessId, callSid, reason, transfer }, 'call handed off');
+    await Promise.all([
+      this.deps.handoffs
+        .start({
+          business,
+          sessionId: callSid,
+          channel: 'voice',
+          reason,
+          captured: call.state.captured,
+          history,
+        })
+        .catch((err: Error) => this.logger.error({ businessId, err: err.message }, 'hand-off not recorded')),
+      // Before the socket closes: Twilio asks what comes next as soon as the stream ends.
+      this.deps.tickets
+        .recordOutcome(businessId, callSid, 'handoff')
+        .catch((err: Error) => this.logger.error({ businessId, err: err.message }, 'hand-off outcome not recorded')),
+    ]);
+    await this.end('handoff');
   }
 
   /**
@@ -309,6 +396,8 @@ export class CallSession {
   }
 
   private completeTurn(call: LiveCall): void {
+    this.modelSpeaking = false;
+    this.closeCallerTurn(call, true);
     if (!this.dropping) {
       this.sendFrames(this.outbound.flush());
       const replaced = this.replacingLeak && !!this.turn.transcript;
@@ -325,6 +414,7 @@ export class CallSession {
     const action = call.menu.press(digit);
     if (action.kind === 'ignore') return;
     if (action.kind === 'request') {
+      this.pendingCtaId = action.ctaId;
       call.link.sendText(action.text);
       call.transcript.appendCallerRequest(action.text);
     } else {
@@ -388,9 +478,9 @@ export class CallSession {
     call.link.close();
     this.deps.metrics.callsActive--;
     if (this.forget) return;
+    this.closeCallerTurn(call, false);
     const heard = this.turn.heardTranscript();
-    if (heard || call.transcript.pendingCallerText)
-      call.transcript.recordTurn(heard, this.turn.framesPlayed < this.turn.framesSent);
+    if (heard) call.transcript.recordTurn(heard, this.turn.framesPlayed < this.turn.framesSent);
     await call.transcript.drained();
     await Promise.all([
       this.deps.tickets.recordOutcome(call.businessId, call.callSid, outcome),

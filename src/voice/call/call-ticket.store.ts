@@ -5,8 +5,11 @@ import { Injectable } from '@nestjs/common';
 import { constantTimeEquals } from 'src/common/auth/constant-time';
 import { KeyValueStore } from 'src/redis/key-value-store.port';
 
-/** How a call's media stream ended, so the TwiML that follows it can say goodbye or apologise. */
-export type CallOutcome = 'completed' | 'failed' | 'time_limit';
+/**
+ * How a call's media stream ended, so the TwiML that follows it can say goodbye, apologise, or pass the call to a
+ * person (`handoff`: say the hand-off line, then dial the tenant's transfer number or hang up).
+ */
+export type CallOutcome = 'completed' | 'failed' | 'time_limit' | 'handoff';
 
 /** A ticket lives from the webhook answer until Twilio opens the stream; Twilio does that within seconds. */
 const TICKET_TTL_SECONDS = 120;

@@ -3,23 +3,31 @@ import { Logger } from '@nestjs/common';
 import { captureLead } from 'src/conversation/lead-capture';
 import type { SessionState } from 'src/conversation/session-state';
 import type { TranscriptService, TurnRecord } from 'src/session/transcript.service';
-import { buildTurnContext } from 'src/understanding/turn-context';
-import type { MessageUnderstanding } from 'src/understanding/understanding.types';
 
-export interface CallReading {
-  understand(text: string): Promise<MessageUnderstanding>;
-  timezone: string;
+/** The caller's row of one turn and its analytics events, once the words have been read (intent, sentiment). */
+export type CallerRows = Pick<TurnRecord, 'messages' | 'events'>;
+
+/** One line of the call as the hand-off summary carries it. */
+export interface CallLine {
+  role: 'user' | 'assistant';
+  text: string;
 }
+
+/** Lines kept for the hand-off summary (the webhook carries the last 10). */
+const RECENT_LINES = 10;
 
 /**
  * The call's durable record: caller words (Gemini's input transcription) and assistant words (output transcription,
- * cut to what was heard on barge-in), written turn by turn in conversation order, and the lead fields the caller
- * said, captured with the chat engine's deterministic rules so CRM tools accept them.
+ * cut to what was heard on barge-in), written in conversation order, and the lead fields the caller said, captured
+ * with the chat engine's deterministic rules so CRM tools accept them.
  */
 export class CallTranscript {
   private readonly logger = new Logger('CallTranscript');
   private callerText = '';
   private chain: Promise<void> = Promise.resolve();
+  /** What the rules did on the last caller turn, recorded with the next assistant row (as chat records it). */
+  private assistantMeta: Record<string, unknown> = {};
+  private readonly recent: CallLine[] = [];
 
   constructor(
     private readonly transcripts: TranscriptService,
@@ -27,11 +35,15 @@ export class CallTranscript {
     private readonly callSid: string,
     private readonly state: SessionState,
     private readonly defaultCountry: string,
-    private readonly reading: CallReading,
   ) {}
 
   get pendingCallerText(): string {
     return this.callerText.trim();
+  }
+
+  /** The last lines of the call, oldest first. */
+  get recentLines(): readonly CallLine[] {
+    return this.recent;
   }
 
   appendCaller(text: string): void {
@@ -50,61 +62,51 @@ export class CallTranscript {
     const r = captureLead(text, this.state, { defaultCountry: this.defaultCountry, awaitingField: null });
     this.state.captured = r.captured;
     this.state.locks = r.locks;
-    if (r.newlyLocked.length) this.write([], [{ type: 'lead_captured', payload: { fields: r.newlyLocked } }]);
+    if (r.newlyLocked.length)
+      this.write(() => ({ messages: [], events: [{ type: 'lead_captured', payload: { fields: r.newlyLocked } }] }));
+  }
+
+  /**
+   * Closes the caller's utterance: captures lead fields from it and returns its words ('' when none). The row is
+   * written by `recordCaller` once the words are read.
+   */
+  takeCaller(): string {
+    this.captureLead();
+    const text = this.callerText.trim();
+    this.callerText = '';
+    if (text) this.remember({ role: 'user', text });
+    return text;
+  }
+
+  /** The caller's row, in call order: later rows wait for it, and it waits for the reading (off the audio path). */
+  recordCaller(rows: Promise<CallerRows>): void {
+    this.write(() => rows);
+  }
+
+  /** Merged into the payload of the next assistant row written. */
+  annotateNextAssistant(meta: Record<string, unknown>): void {
+    Object.assign(this.assistantMeta, meta);
   }
 
   /** `replaced`: the assistant's words stand in for speech withheld for that reason (as chat's `replaced`). */
   recordTurn(assistantText: string, interrupted: boolean, replaced?: 'leak'): void {
-    this.captureLead();
-    const caller = this.callerText.trim();
-    this.callerText = '';
-    const payload = { ...(interrupted ? { interrupted: true } : {}), ...(replaced ? { replaced } : {}) };
-    const assistant: TurnRecord['messages'] = assistantText
-      ? [{ role: 'assistant', content: assistantText, ...(Object.keys(payload).length ? { payload } : {}) }]
-      : [];
-    // The turn count as it stands now: the reading resolves later, inside the write chain.
-    const turnCount = this.state.conversation.turnCount;
-    if (assistantText) this.state.conversation.turnCount += 1;
-    if (!caller)
-      return this.write(
-        assistant,
-        assistant.map(() => ({ type: 'assistant_message' })),
-      );
-    // The caller's words are read (intent, sentiment) off the audio path; the rows still go out in call order.
-    this.write(async () => {
-      const understood = await this.reading.understand(caller);
-      const context = buildTurnContext({
-        message: caller,
-        state: { ...this.state, conversation: { ...this.state.conversation, turnCount } },
-        understanding: understood,
-        timezone: this.reading.timezone,
-      });
-      const user: TurnRecord['messages'][number] = {
-        role: 'user',
-        content: caller,
-        intent: context.intent,
-        sentiment: context.sentiment,
-      };
+    if (!assistantText) return;
+    this.state.conversation.turnCount += 1;
+    this.remember({ role: 'assistant', text: assistantText });
+    const own = { ...(interrupted ? { interrupted: true } : {}), ...(replaced ? { replaced } : {}) };
+    // Read when the write runs: by then the caller row before it was read and its rules recorded their meta.
+    this.write(() => {
+      const payload = { ...this.assistantMeta, ...own };
+      this.assistantMeta = {};
       return {
-        messages: [user, ...assistant],
-        events: [
-          {
-            type: 'user_message',
-            payload: {
-              intent: context.intent.name,
-              intentConfidence: context.intent.confidence,
-              sentiment: context.sentiment.label,
-              sentimentScore: context.sentiment.score,
-            },
-          },
-          ...assistant.map(() => ({ type: 'assistant_message' as const })),
-        ],
+        messages: [{ role: 'assistant', content: assistantText, ...(Object.keys(payload).length ? { payload } : {}) }],
+        events: [{ type: 'assistant_message' }],
       };
     });
   }
 
   recordCta(ctaId: string): void {
-    this.write([], [{ type: 'cta_clicked', payload: { ctaId, via: 'dtmf' } }]);
+    this.write(() => ({ messages: [], events: [{ type: 'cta_clicked', payload: { ctaId, via: 'dtmf' } }] }));
   }
 
   /** Resolves once every write queued so far has finished. */
@@ -112,23 +114,25 @@ export class CallTranscript {
     return this.chain;
   }
 
-  /** Rows now, or a function producing them once earlier writes are done (so slow reads keep the call order). */
-  private write(
-    rowsOrLater: TurnRecord['messages'] | (() => Promise<Pick<TurnRecord, 'messages' | 'events'>>),
-    events: TurnRecord['events'] = [],
-  ): void {
-    if (Array.isArray(rowsOrLater) && !rowsOrLater.length && !events.length) return;
-    const rows = Array.isArray(rowsOrLater) ? () => Promise.resolve({ messages: rowsOrLater, events }) : rowsOrLater;
+  private remember(line: CallLine): void {
+    this.recent.push(line);
+    if (this.recent.length > RECENT_LINES) this.recent.shift();
+  }
+
+  /** Rows produced once earlier writes are done, so a slow reading keeps the call order. */
+  private write(rows: () => CallerRows | Promise<CallerRows>): void {
     // Serialised so transcript rows keep the order of the conversation.
     this.chain = this.chain
       .then(rows)
-      .then(({ messages, events: turnEvents }) =>
+      .then(({ messages, events }) =>
         this.transcripts.recordTurn({
           businessId: this.businessId,
           sessionId: this.callSid,
           channel: 'voice',
           messages,
-          events: turnEvents,
+          events,
+          // The session's tags as they stand when the row is written (rules may have added some).
+          ...(this.state.conversation.tags?.length ? { tags: [...this.state.conversation.tags] } : {}),
         }),
       )
       .catch((err: Error) =>

@@ -1,5 +1,5 @@
 import { normalizeCtaTree } from 'src/tenant/cta-tree';
-import { DtmfMenu } from 'src/voice/call/dtmf-menu';
+import { DtmfMenu, keypadSentence } from 'src/voice/call/dtmf-menu';
 import { ctaTreeFactory } from 'test/factories/business.factory';
 
 describe(DtmfMenu.name, () => {
@@ -31,6 +31,20 @@ describe(DtmfMenu.name, () => {
 
   it('says a digit is not an option instead of guessing', () => {
     expect((new DtmfMenu(tree).press('9') as { prompt: string }).prompt).toContain('not an option');
+  });
+
+  it("offers a flow state's CTAs on the keypad until 0 goes back to the tree", () => {
+    const sut = new DtmfMenu(tree);
+    expect(sut.offer(['pricing', 'gone', 'book_appointment']).map((n) => n.id)).toEqual([
+      'pricing',
+      'book_appointment',
+    ]);
+    expect(keypadSentence(sut.offer(['pricing', 'book_appointment']))).toBe(
+      'Press 1 for Pricing, press 2 for Book an Appointment.',
+    );
+    expect(sut.press('1')).toEqual({ kind: 'request', text: 'How much does it cost?', ctaId: 'pricing' });
+    expect((sut.press('0') as { prompt: string }).prompt).toContain('press 1 for Sales Team');
+    expect(keypadSentence(sut.offer([]))).toBe('');
   });
 
   it('ignores keys when the tenant has no menu', () => {

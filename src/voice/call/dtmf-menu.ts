@@ -5,35 +5,58 @@ export type MenuAction =
   | { kind: 'request'; text: string; ctaId: string }
   | { kind: 'ignore' };
 
-const optionsSentence = (nodes: CtaNode[]) =>
+const optionsSentence = (nodes: readonly CtaNode[]) =>
   nodes
     .slice(0, 9)
     .map((n, i) => `press ${i + 1} for ${n.label}`)
     .join(', ');
 
+/** The keypad options as a sentence to speak after a fixed line: "Press 1 for Book a visit, press 2 for Prices." */
+export function keypadSentence(nodes: readonly CtaNode[]): string {
+  const options = optionsSentence(nodes);
+  return options ? `${options.charAt(0).toUpperCase()}${options.slice(1)}.` : '';
+}
+
 /**
  * The tenant's CTA tree as a keypad menu: 1–9 pick a child of the current node, 0 or * go back to the top,
- * # repeats. The result is an instruction for the model to speak, or the caller's request to answer.
+ * # repeats. A flow state or rule may offer its own CTAs instead (`offer`), until the next offer or 0/*. The result
+ * is an instruction for the model to speak, or the caller's request to answer.
  */
 export class DtmfMenu {
   private current: string | null = null;
+  private offered: CtaNode[] | null = null;
 
   constructor(private readonly tree: CtaTree) {}
 
+  /** The options 1–9 now stand for these CTAs (a flow state's or a rule's); an empty list restores the tree. */
+  offer(ids: readonly string[]): CtaNode[] {
+    const nodes = ids
+      .map((id) => this.tree[id])
+      .filter((n): n is CtaNode => !!n)
+      .slice(0, 9);
+    this.offered = nodes.length ? nodes : null;
+    return nodes;
+  }
+
   private children(): CtaNode[] {
+    if (this.offered) return this.offered;
     if (this.current === null) return entryCtas(this.tree);
     return (this.tree[this.current]?.children ?? []).map((id) => this.tree[id]).filter((n): n is CtaNode => !!n);
   }
 
   press(digit: string): MenuAction {
     if (!Object.keys(this.tree).length) return { kind: 'ignore' };
-    if (digit === '0' || digit === '*') this.current = null;
+    if (digit === '0' || digit === '*') {
+      this.current = null;
+      this.offered = null;
+    }
     if (digit === '0' || digit === '*' || digit === '#') return this.announce('The caller asked for the keypad menu.');
     const node = this.children()[Number(digit) - 1];
     if (!node) return this.announce(`The caller pressed ${digit}, which is not an option.`);
     switch (node.action) {
       case 'show_children':
         this.current = node.id;
+        this.offered = null;
         return this.announce(
           `The caller chose "${node.label}".${node.message ? ` Say: ${node.message}` : ''}`,
           node.id,

@@ -22,6 +22,7 @@ class FakeConnector extends LiveModelConnector {
     return Promise.resolve({
       sendAudio: (pcm) => record.sent.push(pcm),
       sendText: () => undefined,
+      sendContext: () => undefined,
       sendToolResponse: () => undefined,
       close: () => (record.closed = true),
     });

@@ -73,6 +73,10 @@ export class ModelLink {
     this.session?.sendText(text);
   }
 
+  sendContext(text: string): void {
+    this.session?.sendContext(text);
+  }
+
   sendToolResponse(responses: FunctionResponse[]): void {
     this.session?.sendToolResponse(responses);
   }

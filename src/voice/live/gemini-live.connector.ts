@@ -133,6 +133,8 @@ function wrap(s: Session): LiveModelSession {
   return {
     sendAudio: (pcm) => s.sendRealtimeInput({ audio: { data: pcm.toString('base64'), mimeType: GEMINI_INPUT_MIME } }),
     sendText: (text) => s.sendClientContent({ turns: [{ role: 'user', parts: [{ text }] }], turnComplete: true }),
+    // turnComplete false: the server keeps the content in context and waits for more before generating.
+    sendContext: (text) => s.sendClientContent({ turns: [{ role: 'user', parts: [{ text }] }], turnComplete: false }),
     sendToolResponse: (functionResponses: FunctionResponse[]) => s.sendToolResponse({ functionResponses }),
     close: () => s.close(),
   };

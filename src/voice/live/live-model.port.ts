@@ -20,7 +20,10 @@ export interface LiveSessionCallbacks {
 /** One open conversation with a realtime speech model. */
 export interface LiveModelSession {
   sendAudio(pcm16kLittleEndian: Buffer): void;
+  /** A user turn the model answers now. */
   sendText(text: string): void;
+  /** Context the model reads with the caller's next words; it does not answer it on its own. */
+  sendContext(text: string): void;
   sendToolResponse(responses: FunctionResponse[]): void;
   close(): void;
 }

@@ -45,10 +45,41 @@ export function connectStreamTwiml(opts: {
   return r.toString();
 }
 
-export function afterStreamTwiml(outcome: CallOutcome | null): string {
+/** What a voice hand-off needs from the tenant's `handoff` config. */
+export interface VoiceHandoff {
+  message?: string;
+  transferNumber?: string;
+}
+
+const HANDOFF_TRANSFER = 'Let me put you through to a member of the team. Please hold.';
+const HANDOFF_CALLBACK =
+  'I am passing your call to a member of the team, who will get back to you shortly. Thank you for calling. Goodbye.';
+
+/**
+ * The line the caller hears when the call goes to a person: the tenant's hand-off message, else one that fits what
+ * happens next (chat's default promises a reply "here", which a phone call cannot keep once it hangs up).
+ */
+export function voiceHandoffLine(handoff: VoiceHandoff): string {
+  return handoff.message ?? (handoff.transferNumber ? HANDOFF_TRANSFER : HANDOFF_CALLBACK);
+}
+
+export function afterStreamTwiml(outcome: CallOutcome | null, handoff: VoiceHandoff = {}): string {
+  if (outcome === 'handoff') return handoffTwiml(handoff);
   const r = new twilio.twiml.VoiceResponse();
   if (outcome === 'failed') r.say(APOLOGY);
   if (outcome === 'time_limit') r.say(TIME_LIMIT);
   r.hangup();
+  return r.toString();
+}
+
+/**
+ * After a hand-off: the line, then the call is transferred to the tenant's number with <Dial>, or, without one, it
+ * ends politely.
+ */
+function handoffTwiml(handoff: VoiceHandoff): string {
+  const r = new twilio.twiml.VoiceResponse();
+  r.say(voiceHandoffLine(handoff));
+  if (handoff.transferNumber) r.dial(handoff.transferNumber);
+  else r.hangup();
   return r.toString();
 }

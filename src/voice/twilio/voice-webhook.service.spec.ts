@@ -1,4 +1,5 @@
 import type { AppConfig } from 'src/config/app-config.service';
+import type { TenantService } from 'src/tenant/tenant.service';
 import type { CallTicketStore } from 'src/voice/call/call-ticket.store';
 import type { VoiceConfigService } from 'src/voice/config/voice-config.service';
 import { VoiceWebhookService } from 'src/voice/twilio/voice-webhook.service';
@@ -10,6 +11,7 @@ describe(VoiceWebhookService.name, () => {
       strictMock<AppConfig>({ get: (key: string) => (key === 'PUBLIC_BASE_URL' ? publicBaseUrl : undefined) }),
       strictMock<VoiceConfigService>(),
       strictMock<CallTicketStore>(),
+      strictMock<TenantService>(),
     );
 
   it('refuses to verify Twilio signatures without PUBLIC_BASE_URL, as a coded 503', () => {

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 
 import { AppConfig } from 'src/config/app-config.service';
+import { TenantService } from 'src/tenant/tenant.service';
 import { CallTicketStore } from 'src/voice/call/call-ticket.store';
 import { VoiceConfigService } from 'src/voice/config/voice-config.service';
 import { E164_PATTERN } from 'src/voice/dto/voice-config.dto';
@@ -29,6 +30,7 @@ export class VoiceWebhookService {
     private readonly config: AppConfig,
     private readonly voiceConfigs: VoiceConfigService,
     private readonly tickets: CallTicketStore,
+    private readonly tenants: TenantService,
   ) {}
 
   async answerIncoming(input: TwilioWebhookInput): Promise<string> {
@@ -64,7 +66,10 @@ export class VoiceWebhookService {
     this.verify(voice.authToken, input);
     const callSid = input.params.CallSid ?? '';
     const outcome = CALL_SID.test(callSid) ? await this.tickets.takeOutcome(businessId, callSid) : null;
-    return afterStreamTwiml(outcome);
+    if (outcome !== 'handoff') return afterStreamTwiml(outcome);
+    // The hand-off line and transfer number as configured now (the call's hand-off was recorded moments ago).
+    const { handoff } = await this.tenants.getCached(businessId);
+    return afterStreamTwiml(outcome, { message: handoff.message, transferNumber: handoff.transferNumber });
   }
 
   private async resolveTenant(input: TwilioWebhookInput): Promise<string | null> {

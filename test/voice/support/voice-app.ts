@@ -17,10 +17,13 @@ export interface VoiceApp {
  * Starts the fakes first (GEMINI_BASE_URL points at them, see voice-test-env.ts), then boots the app. Embeddings and
  * other REST calls share GEMINI_BASE_URL with Live; the Live fake forwards them to the REST fake.
  */
-export async function startVoiceApp(live: FakeGeminiLiveServer): Promise<VoiceApp> {
+export async function startVoiceApp(
+  live: FakeGeminiLiveServer,
+  env: Record<string, string | undefined> = {},
+): Promise<VoiceApp> {
   const rest = await FakeGeminiServer.start();
   await live.start(rest.baseUrl);
-  const t = await bootTestApp();
+  const t = await bootTestApp(env);
   await t.app.listen(0, '127.0.0.1');
   return {
     t,

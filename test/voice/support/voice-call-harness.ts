@@ -37,9 +37,21 @@ export function ticketFrom(twiml: string): string {
   return m[1];
 }
 
-/** The signed webhook Twilio posts when the call rings; returns the TwiML. */
-export async function ringWebhook(t: TestApp, tenant: VoiceTenant, callSid: string): Promise<string> {
-  const params = { CallSid: callSid, To: tenant.number, From: '+14155550123' };
+/** Every <Parameter> of a <Connect><Stream> answer: what Twilio echoes as the start frame's customParameters. */
+export function streamParametersFrom(twiml: string): Record<string, string> {
+  return Object.fromEntries(
+    [...twiml.matchAll(/<Parameter name="([^"]+)" value="([^"]*)"\/>/g)].map((m) => [m[1], m[2]]),
+  );
+}
+
+/** The signed webhook Twilio posts when the call rings (`extra`: more of Twilio's fields); returns the TwiML. */
+export async function ringWebhook(
+  t: TestApp,
+  tenant: VoiceTenant,
+  callSid: string,
+  extra: Record<string, string> = {},
+): Promise<string> {
+  const params = { CallSid: callSid, To: tenant.number, From: '+14155550123', ...extra };
   const res = await t.http
     .post('/voice/incoming')
     .type('form')
