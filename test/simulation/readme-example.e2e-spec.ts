@@ -71,6 +71,7 @@ describe("README's worked example (GoAccel) stays true", () => {
     if (process.env.PRINT_SIMULATE_EXAMPLE) console.log(JSON.stringify(actual, null, 2));
 
     const readme = readFileSync(README, 'utf8');
+    expect(readme).toContain(START);
     const block = readme.slice(readme.indexOf(START) + START.length, readme.indexOf(END));
     const json = /```json\n([\s\S]*?)```/.exec(block)?.[1];
     expect(json).toBeDefined();
