@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { createTenant } from 'test/chat/chat.support';
+import { uniqueBusinessId } from 'test/factories/business.factory';
 import { goaccelNdjson, kbPath, waitForJob } from 'test/rag/knowledge-test-helpers';
 import { GOACCEL_TURNS, goaccelBusiness } from 'test/simulation/goaccel-design';
-import { uniqueBusinessId } from 'test/factories/business.factory';
 import { bootTestApp, TestApp } from 'test/support/test-app';
 
 const README = join(__dirname, '..', '..', 'README.md');
