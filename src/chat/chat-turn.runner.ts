@@ -24,11 +24,12 @@ import { captureLead, missingFields } from 'src/conversation/lead-capture';
 import { mergeMetadata } from 'src/conversation/session-metadata';
 import { newSessionState, SessionState } from 'src/conversation/session-state';
 import { SystemInstructionBuilder } from 'src/conversation/system-instruction.builder';
-import { HANDED_OFF_NOTE, handoffMessage, handoffReason, HandoffService } from 'src/handoff/handoff.service';
+import { HANDED_OFF_NOTE, handoffMessage, handoffReason } from 'src/handoff/handoff.service';
+import { HandoffGate } from 'src/handoff/handoff-gate.port';
 import { RulesService } from 'src/rules/rules.service';
 import type { TurnDecision } from 'src/rules/rules.types';
 import { SessionStore } from 'src/session/session-store.port';
-import { TranscriptService } from 'src/session/transcript.service';
+import { TranscriptStore } from 'src/session/transcript-store.port';
 import { TurnRecord } from 'src/session/turn-record';
 import { type CtaNode, type CtaTree, entryCtas } from 'src/tenant/cta-tree';
 import type { TenantConfig } from 'src/tenant/tenant-config';
@@ -100,7 +101,7 @@ export class ChatTurnRunner {
 
   constructor(
     private readonly store: SessionStore,
-    private readonly transcripts: TranscriptService,
+    private readonly transcripts: TranscriptStore,
     private readonly llm: LlmProvider,
     private readonly instructions: SystemInstructionBuilder,
     private readonly grounding: GroundingStep,
@@ -108,7 +109,7 @@ export class ChatTurnRunner {
     private readonly config: AppConfig,
     private readonly understanding: UnderstandingService,
     private readonly cache: ResponseCache,
-    private readonly handoffs: HandoffService,
+    private readonly handoffs: HandoffGate,
     private readonly rules: RulesService,
   ) {}
 

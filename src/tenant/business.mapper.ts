@@ -36,6 +36,7 @@ export function toConfigDto(b: TenantConfig): BusinessConfigDto {
       transferNumber: b.handoff.transferNumber,
     },
     experiments: b.experiments,
+    tests: [...b.tests],
     allowedOrigins: [...b.allowedOrigins],
     settings: b.settings as Record<string, unknown>,
     version: b.version,

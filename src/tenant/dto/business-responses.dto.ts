@@ -80,6 +80,12 @@ export class BusinessConfigDto {
     transferNumber?: string;
   };
   @ApiProperty({ example: {} }) experiments: Record<string, unknown>;
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'object' },
+    example: [{ name: 'pricing', turns: [{ message: 'How much is it?', expect: { intent: 'pricing' } }] }],
+  })
+  tests: unknown[];
   @ApiProperty({ example: [] }) allowedOrigins: string[];
   @ApiProperty({ example: {} }) settings: Record<string, unknown>;
   @ApiProperty({ example: 3 }) version: number;
@@ -114,6 +120,7 @@ const BUSINESS_CONFIG_EXAMPLE: BusinessConfigDto = {
   timezone: 'America/New_York',
   handoff: { webhookSecretSet: false },
   experiments: {},
+  tests: [],
   allowedOrigins: ['https://goaccel.ai'],
   settings: {},
   version: 3,
