@@ -17,7 +17,7 @@ export const ExperimentsErrorCatalogue = defineErrors({
     code: 'EXPERIMENTS.INVALID_TRANSITION',
     kind: 'CONFLICT',
     meaning:
-      'The status change is not allowed: draft → running | stopped, running ↔ paused, running | paused → stopped; a stopped experiment stays stopped.',
+      'The status change is not allowed: a draft may start or stop, a running one pause or stop, a paused one resume or stop; stopped is final.',
   },
 });
 
