@@ -1,7 +1,7 @@
 import type { FieldProblem } from 'src/common/errors/app-error';
 import {
-  EXPERIMENT_STATUSES,
   type Experiment,
+  EXPERIMENT_STATUSES,
   type ExperimentStatus,
   OVERRIDE_FIELDS,
   type OverrideField,
