@@ -25,6 +25,7 @@ const ALLOWED = {
   handoff: ['conversation', 'tenant', 'crm'],
   rules: ['conversation', 'tenant', 'understanding'],
   analytics: ['session', 'tenant', 'rag'],
+  experiments: ['conversation', 'session', 'tenant'],
   chat: [
     'conversation',
     'session',
@@ -37,9 +38,22 @@ const ALLOWED = {
     'rules',
     'analytics',
     'handoff',
+    'experiments',
   ],
   simulation: ['chat', 'crm', 'conversation', 'handoff', 'session', 'tenant'],
-  voice: ['conversation', 'session', 'tenant', 'rag', 'crm', 'redis', 'gemini', 'understanding', 'rules', 'handoff'],
+  voice: [
+    'conversation',
+    'session',
+    'tenant',
+    'rag',
+    'crm',
+    'redis',
+    'gemini',
+    'understanding',
+    'rules',
+    'handoff',
+    'experiments',
+  ],
 };
 const KERNEL = ['common', 'config'];
 const MODULES = Object.keys(ALLOWED);
@@ -78,6 +92,8 @@ const EXTRA_PUBLIC = {
   understanding: [String.raw`turn-context\.ts`],
   // Chat marks unanswered replies with the same rule the unanswered-questions report reads them by.
   analytics: [String.raw`unanswered-signal\.ts`],
+  // What chat and voice call around a turn: the exposure record, rule variables and the cache's variant key.
+  experiments: [String.raw`experiment-exposure\.ts`],
 };
 const publicFiles = (module) => [
   `^src/${module}/(${[CONVENTION, ...(EXTRA_PUBLIC[module] ?? [])].join('|')})$`,

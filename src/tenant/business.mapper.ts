@@ -35,7 +35,7 @@ export function toConfigDto(b: TenantConfig): BusinessConfigDto {
       webhookSecretSet: Boolean(b.handoff.webhookSecret),
       transferNumber: b.handoff.transferNumber,
     },
-    experiments: b.experiments,
+    experiments: [...b.experiments],
     tests: [...b.tests],
     allowedOrigins: [...b.allowedOrigins],
     settings: b.settings as Record<string, unknown>,

@@ -4,6 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { CryptoModule } from 'src/common/crypto/crypto.module';
 import { ConversationModule } from 'src/conversation/conversation.module';
 import { CrmModule } from 'src/crm/crm.module';
+import { ExperimentsModule } from 'src/experiments/experiments.module';
 import { GeminiModule } from 'src/gemini/gemini.module';
 import { HandoffModule } from 'src/handoff/handoff.module';
 import { RagModule } from 'src/rag/rag.module';
@@ -40,6 +41,7 @@ import { VoiceMetrics } from 'src/voice/voice-metrics.service';
     UnderstandingModule,
     RulesModule,
     HandoffModule,
+    ExperimentsModule,
   ],
   controllers: [VoiceAdminController, VoiceWebhookController, VoiceMetricsController],
   providers: [

@@ -79,7 +79,23 @@ export class BusinessConfigDto {
     webhookSecretSet: boolean;
     transferNumber?: string;
   };
-  @ApiProperty({ example: {} }) experiments: Record<string, unknown>;
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'object' },
+    example: [
+      {
+        id: 'greeting_test',
+        status: 'running',
+        goal: 'lead_captured',
+        startedAt: '2026-11-25T14:00:00.000Z',
+        variants: [
+          { id: 'control', weight: 1, overrides: {} },
+          { id: 'short', weight: 1, overrides: { greetingMessage: 'Hi! What can I fix for you today?' } },
+        ],
+      },
+    ],
+  })
+  experiments: unknown[];
   @ApiProperty({
     type: 'array',
     items: { type: 'object' },
@@ -119,7 +135,7 @@ const BUSINESS_CONFIG_EXAMPLE: BusinessConfigDto = {
   intents: [],
   timezone: 'America/New_York',
   handoff: { webhookSecretSet: false },
-  experiments: {},
+  experiments: [],
   tests: [],
   allowedOrigins: ['https://goaccel.ai'],
   settings: {},

@@ -94,8 +94,9 @@ export class BusinessEntity {
   @Column({ type: 'jsonb', default: () => "'{}'::jsonb" })
   handoff: HandoffConfig;
 
-  @Column({ type: 'jsonb', default: () => "'{}'::jsonb" })
-  experiments: Record<string, unknown>;
+  /** A/B experiments ([{id, status, variants, goal, startedAt?}]), interpreted and validated by the experiments module. */
+  @Column({ type: 'jsonb', default: () => "'[]'::jsonb" })
+  experiments: unknown[];
 
   /** Conversation tests [{name, turns: [{message | cta_id, expect}]}]: validated and run by the simulation module. */
   @Column({ type: 'jsonb', default: () => "'[]'::jsonb" })

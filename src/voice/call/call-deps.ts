@@ -1,5 +1,6 @@
 import type { SystemInstructionBuilder } from 'src/conversation/system-instruction.builder';
 import type { CrmTools } from 'src/crm/crm-tools.port';
+import type { ExperimentsService } from 'src/experiments/experiments.service';
 import type { HandoffService } from 'src/handoff/handoff.service';
 import type { KnowledgeRetriever } from 'src/rag/knowledge-retriever.port';
 import type { RulesService } from 'src/rules/rules.service';
@@ -30,6 +31,8 @@ export interface CallDeps {
   rules: RulesService;
   /** Records a call's hand-off to a person and queues its webhook. */
   handoffs: HandoffService;
+  /** The call's variants: assigned like a chat session's, by business, experiment and call SID. */
+  experiments: ExperimentsService;
   apologyClip: Buffer;
   startTimeoutMs: number;
   streamUrl(): string;

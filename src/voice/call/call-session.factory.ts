@@ -7,6 +7,7 @@ import { DrainState } from 'src/common/lifecycle/drain-state';
 import { AppConfig } from 'src/config/app-config.service';
 import { SystemInstructionBuilder } from 'src/conversation/system-instruction.builder';
 import { CrmTools } from 'src/crm/crm-tools.port';
+import { ExperimentsService } from 'src/experiments/experiments.service';
 import { HandoffService } from 'src/handoff/handoff.service';
 import { KnowledgeRetriever } from 'src/rag/knowledge-retriever.port';
 import { RulesService } from 'src/rules/rules.service';
@@ -56,6 +57,7 @@ export class CallSessionFactory implements OnModuleInit, OnApplicationShutdown {
     understanding: UnderstandingService,
     rules: RulesService,
     handoffs: HandoffService,
+    experiments: ExperimentsService,
   ) {
     const apologyClip = renderApologyChime();
     this.deps = {
@@ -72,6 +74,7 @@ export class CallSessionFactory implements OnModuleInit, OnApplicationShutdown {
       understanding,
       rules,
       handoffs,
+      experiments,
       apologyClip,
       startTimeoutMs: config.get('VOICE_START_TIMEOUT_MS'),
       track: (p) => {

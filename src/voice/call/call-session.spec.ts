@@ -7,8 +7,9 @@ import { LEAK_FALLBACK } from 'src/conversation/instruction-leak';
 import type { SessionState } from 'src/conversation/session-state';
 import type { SystemInstructionBuilder } from 'src/conversation/system-instruction.builder';
 import type { CrmTools } from 'src/crm/crm-tools.port';
-import type { HandoffRequest } from 'src/handoff/handoff-gate.port';
+import type { ExperimentsService } from 'src/experiments/experiments.service';
 import type { HandoffService } from 'src/handoff/handoff.service';
+import type { HandoffRequest } from 'src/handoff/handoff-gate.port';
 import type { KnowledgeRetriever } from 'src/rag/knowledge-retriever.port';
 import { RulesService } from 'src/rules/rules.service';
 import type { SessionStore } from 'src/session/session-store.port';
@@ -120,6 +121,9 @@ function setup(voice: Partial<VoiceRuntimeConfig> = {}, signedWith = TOKEN, busi
     understanding: strictMock<UnderstandingService>({ understand }),
     rules: new RulesService(strictMock<TenantLifecycle>()),
     handoffs: strictMock<HandoffService>({ start: handoffStart }),
+    experiments: strictMock<ExperimentsService>({
+      assign: (business: TenantConfig) => ({ business, assignments: [], overridden: new Set() }),
+    }),
     apologyClip: Buffer.alloc(800, 0xff),
     startTimeoutMs: 1000,
     streamUrl: () => STREAM_URL,
@@ -193,6 +197,41 @@ describe(CallSession.name, () => {
     expect(closes).toEqual([{ code: 1000, reason: 'call ended' }]);
     expect(model.close).toHaveBeenCalledTimes(1);
     expect(outcomes).toEqual(['time_limit']);
+  });
+
+  it("runs the call with its variant's config: the variant greeting wins over the line's, exposure recorded once", async () => {
+    const call = setup({ greeting: 'Thanks for calling the line.' });
+    const assign = jest.fn((business: TenantConfig) => ({
+      business: { ...business, greetingMessage: 'Variant hello!', systemPrompt: 'Variant prompt' } as TenantConfig,
+      assignments: [{ experimentId: 'greet', variantId: 'warm' }],
+      overridden: new Set(['greetingMessage', 'systemPrompt'] as const),
+    }));
+    const build = jest.fn(() => `PLATFORM RULES (internal reference ${CANARY})`);
+    call.deps.experiments = strictMock<ExperimentsService>({ assign });
+    call.deps.instructions = strictMock<SystemInstructionBuilder>({
+      build,
+      protectedText: () => `PLATFORM RULES (internal reference ${CANARY})`,
+      canary: CANARY,
+    });
+    call.start();
+    await flush();
+    expect(assign).toHaveBeenCalledWith(expect.objectContaining({ businessId: 'acme' }), callSid);
+    expect(build).toHaveBeenCalledWith(expect.objectContaining({ systemPrompt: 'Variant prompt' }), {}, 'voice');
+    expect(call.model.sendText).toHaveBeenCalledWith(expect.stringContaining('"Variant hello!"'));
+    call.fromModel({ serverContent: { outputTranscription: { text: 'How can I help?' } } });
+    call.fromModel({ serverContent: { turnComplete: true } });
+    await flush();
+    const turns = call.recordTurn.mock.calls.map(([turn]) => turn as { messages: unknown[]; events: unknown[] });
+    expect(turns.flatMap((turn) => turn.events)).toContainEqual({
+      type: 'experiment_exposure',
+      payload: { experimentId: 'greet', variantId: 'warm' },
+    });
+    expect(
+      turns.flatMap((turn) => turn.events).filter((e) => (e as { type: string }).type === 'experiment_exposure'),
+    ).toHaveLength(1);
+    expect(turns.flatMap((turn) => turn.messages)).toContainEqual(
+      expect.objectContaining({ role: 'assistant', payload: { variants: { greet: 'warm' } } }),
+    );
   });
 
   it("keeps the caller's number, the number called and the country as session metadata, dropping malformed ones", async () => {

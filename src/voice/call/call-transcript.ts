@@ -2,6 +2,8 @@ import { Logger } from '@nestjs/common';
 
 import { captureLead } from 'src/conversation/lead-capture';
 import type { SessionState } from 'src/conversation/session-state';
+import { exposeVariants } from 'src/experiments/experiment-exposure';
+import type { ExperimentAssignment } from 'src/experiments/experiments.types';
 import type { TranscriptService, TurnRecord } from 'src/session/transcript.service';
 
 /** The caller's row of one turn and its analytics events, once the words have been read (intent, sentiment). */
@@ -28,6 +30,8 @@ export class CallTranscript {
   /** What the rules did on the last caller turn, recorded with the next assistant row (as chat records it). */
   private assistantMeta: Record<string, unknown> = {};
   private readonly recent: CallLine[] = [];
+  /** The call's variants (experiment id → variant id), recorded on every assistant message. */
+  private variants: Record<string, string> | undefined;
 
   constructor(
     private readonly transcripts: TranscriptService,
@@ -83,6 +87,13 @@ export class CallTranscript {
     this.write(() => rows);
   }
 
+  /** The caller hears the call's variants from the greeting on: exposed once per call (noted in the session state). */
+  expose(assignments: readonly ExperimentAssignment[]): void {
+    const exposure = exposeVariants(this.state, assignments);
+    this.variants = exposure.meta.variants;
+    this.write(() => ({ messages: [], events: exposure.events }));
+  }
+
   /** Merged into the payload of the next assistant row written. */
   annotateNextAssistant(meta: Record<string, unknown>): void {
     Object.assign(this.assistantMeta, meta);
@@ -93,7 +104,11 @@ export class CallTranscript {
     if (!assistantText) return;
     this.state.conversation.turnCount += 1;
     this.remember({ role: 'assistant', text: assistantText });
-    const own = { ...(interrupted ? { interrupted: true } : {}), ...(replaced ? { replaced } : {}) };
+    const own = {
+      ...(interrupted ? { interrupted: true } : {}),
+      ...(replaced ? { replaced } : {}),
+      ...(this.variants ? { variants: this.variants } : {}),
+    };
     // Read when the write runs: by then the caller row before it was read and its rules recorded their meta.
     this.write(() => {
       const payload = { ...this.assistantMeta, ...own };
