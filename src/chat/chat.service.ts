@@ -74,7 +74,7 @@ export class ChatService {
       if (problem) throw ChatErrors.invalidMetadata(problem);
     }
     const business = await this.tenants.getCached(dto.business_id);
-    const cta = navigateCta(business.ctaTree ?? {}, dto.cta_id);
+    const cta = navigateCta(business.ctaTree ?? {}, dto.cta_id, business.catalog ?? []);
     // An empty token is no token: clients that keep an empty slot still start new sessions.
     const token = dto.session_token || headerToken || undefined;
     // "new" is how widgets and the API's own examples ask for a fresh session: the same as omitting the id.

@@ -26,6 +26,7 @@ export function toConfigDto(b: TenantConfig): BusinessConfigDto {
     profiles: b.profiles as BusinessConfigDto['profiles'],
     flows: [...b.flows],
     intents: b.intents.map((i) => ({ ...i, examples: [...i.examples] })),
+    catalog: b.catalog.map(({ tags, ...item }) => (tags ? { ...item, tags: [...tags] } : { ...item })),
     timezone: b.timezone,
     // The signing secret is write-only: the response says whether one is set.
     handoff: {

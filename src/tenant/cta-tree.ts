@@ -1,4 +1,5 @@
 import type { FieldProblem } from 'src/common/errors/app-error';
+import { CATALOG_TAG } from 'src/tenant/catalog';
 
 export const CTA_ACTIONS = ['show_children', 'send', 'link', 'redirect'] as const;
 export type CtaAction = (typeof CTA_ACTIONS)[number];
@@ -10,6 +11,11 @@ export interface CtaNode {
   children?: readonly string[];
   url?: string;
   message?: string;
+  /** JsonLogic over the turn context: the node is shown only when it holds (validated by the rules module). */
+  when?: unknown;
+  /** A dynamic node: expands into one button per catalog item carrying `tag` (see src/tenant/catalog.ts). */
+  source?: 'catalog';
+  tag?: string;
 }
 
 /** Flat map id → node; children reference other ids. */
@@ -74,6 +80,14 @@ export function ctaTreeProblems(tree: unknown): FieldProblem[] {
           problem(key, 'children', `ctaTree node "${key}" has child "${child}" that does not exist`);
       }
     }
+    if (node.source !== undefined) {
+      if (node.source !== 'catalog') problem(key, 'source', `ctaTree node "${key}" source must be "catalog"`);
+      else if (node.action !== 'send')
+        problem(key, 'source', `ctaTree node "${key}" (source catalog) must have action "send"`);
+      if (typeof node.tag !== 'string' || !CATALOG_TAG.test(node.tag))
+        problem(key, 'tag', `ctaTree node "${key}" (source catalog) needs a tag matching ${CATALOG_TAG.source}`);
+      if (node.children?.length) problem(key, 'children', `ctaTree node "${key}" (source catalog) has no children`);
+    } else if (node.tag !== undefined) problem(key, 'tag', `ctaTree node "${key}" has a tag but no source "catalog"`);
     if (node.action === 'show_children' && (!Array.isArray(node.children) || node.children.length === 0)) {
       problem(key, 'children', `ctaTree node "${key}" (show_children) needs at least one child`);
     }

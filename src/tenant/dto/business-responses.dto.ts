@@ -55,6 +55,22 @@ export class BusinessConfigDto {
     example: [{ name: 'industries', examples: ['Do you work with plumbers?'] }],
   })
   intents: Array<{ name: string; description?: string; examples: string[] }>;
+  @ApiProperty({
+    type: 'array',
+    items: {
+      type: 'object',
+      required: ['id', 'name'],
+      properties: {
+        id: { type: 'string' },
+        name: { type: 'string' },
+        description: { type: 'string' },
+        url: { type: 'string' },
+        tags: { type: 'array', items: { type: 'string' } },
+      },
+    },
+    example: [{ id: 'drain_cleaning', name: 'Drain cleaning', url: 'https://acme.example.com/drains', tags: ['services'] }],
+  })
+  catalog: Array<{ id: string; name: string; description?: string; url?: string; tags?: string[] }>;
   @ApiProperty({ example: 'America/New_York' }) timezone: string;
   @ApiProperty({
     type: 'object',
@@ -99,6 +115,7 @@ const BUSINESS_CONFIG_EXAMPLE: BusinessConfigDto = {
   profiles: {},
   flows: [],
   intents: [],
+  catalog: [],
   timezone: 'America/New_York',
   handoff: { webhookSecretSet: false },
   experiments: {},
