@@ -8,6 +8,20 @@ const node = (id: string, extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
+describe('catalog nodes', () => {
+  it('accepts a send node with source catalog and a tag, and names each misuse', () => {
+    expect(validateCtaTree({ s: node('s', { source: 'catalog', tag: 'services' }) })).toEqual([]);
+    expect(
+      ctaTreeProblems({
+        a: node('a', { source: 'shop', tag: 'x' }),
+        b: node('b', { action: 'link', url: 'https://x.example.com', source: 'catalog', tag: 'x' }),
+        c: node('c', { source: 'catalog' }),
+        d: node('d', { tag: 'x' }),
+      }).map((p) => p.path),
+    ).toEqual(['ctaTree.a.source', 'ctaTree.b.source', 'ctaTree.c.tag', 'ctaTree.d.tag']);
+  });
+});
+
 describe('validateCtaTree', () => {
   it('accepts a valid tree', () => {
     const tree = {
