@@ -5,7 +5,7 @@ import { ChatReply, ChatTurnInput } from 'src/chat/chat-turn.types';
 import { LlmProvider, LlmRequest, LlmResponse, LlmTurn } from 'src/chat/llm-provider.port';
 import { askedField } from 'src/chat/pipeline/asked-field';
 import type { CtaOutcome } from 'src/chat/pipeline/cta-navigation.step';
-import { type CtaSources, CtaSelection } from 'src/chat/pipeline/cta-selection';
+import { CtaSelection, type CtaSources } from 'src/chat/pipeline/cta-selection';
 import { GroundingStep, sourcesOf } from 'src/chat/pipeline/grounding.step';
 import { applyHardGuards, isIntroToken } from 'src/chat/pipeline/hard-guards.step';
 import { appendWithinWindow, contextTurns } from 'src/chat/pipeline/history-window';

@@ -1,7 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 
-import { type FlowPosition, flowsOf, nextPosition, stateAt, validateFlows } from 'src/rules/flow-machine';
 import { validateCtaConditions } from 'src/rules/cta-conditions';
+import { type FlowPosition, flowsOf, nextPosition, stateAt, validateFlows } from 'src/rules/flow-machine';
 import { conditionHolds, evaluateRules, rulesOf } from 'src/rules/rule-evaluation';
 import { validateProfiles, validateRules } from 'src/rules/rule-validation';
 import type { TurnDecision } from 'src/rules/rules.types';

@@ -18,7 +18,15 @@ describe(catalogProblems.name, () => {
         { id: 'ok', name: 'dup' },
         'text',
       ]).map((p) => p.path),
-    ).toEqual(['catalog[0].id', 'catalog.ok', 'catalog.ok.name', 'catalog.ok.url', 'catalog.ok.tags', 'catalog.ok.id', 'catalog[3]']);
+    ).toEqual([
+      'catalog[0].id',
+      'catalog.ok',
+      'catalog.ok.name',
+      'catalog.ok.url',
+      'catalog.ok.tags',
+      'catalog.ok.id',
+      'catalog[3]',
+    ]);
   });
 
   it('refuses a non-array and more than the maximum number of items', () => {

@@ -41,7 +41,10 @@ export function catalogProblems(value: unknown): FieldProblem[] {
   const seen = new Set<string>();
   value.forEach((raw: unknown, i) => {
     if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
-      problems.push({ path: `catalog[${i}]`, message: 'a catalog item is an object {id, name, description?, url?, tags?}' });
+      problems.push({
+        path: `catalog[${i}]`,
+        message: 'a catalog item is an object {id, name, description?, url?, tags?}',
+      });
       return;
     }
     const item = raw as Record<string, unknown>;
@@ -55,7 +58,10 @@ export function catalogProblems(value: unknown): FieldProblem[] {
     for (const key of Object.keys(item)) if (!KEYS.has(key)) add('', `unknown field "${key}"`);
     if (typeof item.name !== 'string' || !item.name.trim() || item.name.length > MAX_NAME)
       add('.name', `name must be a non-empty string of at most ${MAX_NAME} characters`);
-    if (item.description !== undefined && (typeof item.description !== 'string' || item.description.length > MAX_DESCRIPTION))
+    if (
+      item.description !== undefined &&
+      (typeof item.description !== 'string' || item.description.length > MAX_DESCRIPTION)
+    )
       add('.description', `description must be a string of at most ${MAX_DESCRIPTION} characters`);
     if (item.url !== undefined && !isHttpUrl(item.url)) add('.url', 'url must be an http(s) URL');
     if (
@@ -72,8 +78,6 @@ export function catalogProblems(value: unknown): FieldProblem[] {
 /** The items of a stored catalog (validated on save; anything else read back is skipped, never trusted). */
 export function catalogOf(stored: unknown): CatalogItem[] {
   return Array.isArray(stored)
-    ? stored.filter(
-        (i): i is CatalogItem => !!i && typeof i === 'object' && typeof (i as CatalogItem).id === 'string',
-      )
+    ? stored.filter((i): i is CatalogItem => !!i && typeof i === 'object' && typeof (i as CatalogItem).id === 'string')
     : [];
 }

@@ -2,7 +2,7 @@ import Redis from 'ioredis';
 
 import { LlmProvider } from 'src/chat/llm-provider.port';
 import { bootAppWith, chatter, createTenant } from 'test/chat/chat.support';
-import { ScriptedLlm, say } from 'test/chat/scripted-llm';
+import { say, ScriptedLlm } from 'test/chat/scripted-llm';
 import { ctaTreeFactory } from 'test/factories/business.factory';
 import { TEST_REDIS_KEY_PREFIX, TEST_REDIS_URL } from 'test/support/services';
 import type { TestApp } from 'test/support/test-app';
@@ -128,15 +128,18 @@ describe('CTAs that fit the moment (chat)', () => {
         'ctaTree.services.tag',
         'CTA "services": no catalog item has the tag "services"',
       ],
-    ])('refuses %s with 400 naming the node or item, and keeps the saved config', async (_name, body, path, message) => {
-      const before = (await t.http.get(`/admin/business/${businessId}`).set(t.admin).expect(200)).body.config;
-      const res = await save(body).expect(400);
-      expect(res.body.code).toBe('TENANT.INVALID_CONFIG');
-      expect(res.body.fields).toContainEqual({ path, message });
-      const after = (await t.http.get(`/admin/business/${businessId}`).set(t.admin).expect(200)).body.config;
-      expect(after.version).toBe(before.version);
-      expect(after.catalog).toEqual(CATALOG);
-    });
+    ])(
+      'refuses %s with 400 naming the node or item, and keeps the saved config',
+      async (_name, body, path, message) => {
+        const before = (await t.http.get(`/admin/business/${businessId}`).set(t.admin).expect(200)).body.config;
+        const res = await save(body).expect(400);
+        expect(res.body.code).toBe('TENANT.INVALID_CONFIG');
+        expect(res.body.fields).toContainEqual({ path, message });
+        const after = (await t.http.get(`/admin/business/${businessId}`).set(t.admin).expect(200)).body.config;
+        expect(after.version).toBe(before.version);
+        expect(after.catalog).toEqual(CATALOG);
+      },
+    );
   });
 
   it('shows a conditional button only to sessions where its condition holds', async () => {
@@ -225,12 +228,11 @@ describe('CTAs that fit the moment (chat)', () => {
     expect(link.body.ctas).toEqual([expect.objectContaining({ id: 'services:heaters', action: 'link' })]);
 
     const stored = (await t.http.get(`/admin/business/${businessId}/sessions/${c.sessionId}`).set(t.admin)).body;
-    expect(stored.transcript.filter((m: { role: string }) => m.role === 'user').map((m: { payload?: { ctaId?: string } }) => m.payload?.ctaId)).toEqual([
-      undefined,
-      'our_services',
-      'services:drains',
-      'services:heaters',
-    ]);
+    expect(
+      stored.transcript
+        .filter((m: { role: string }) => m.role === 'user')
+        .map((m: { payload?: { ctaId?: string } }) => m.payload?.ctaId),
+    ).toEqual([undefined, 'our_services', 'services:drains', 'services:heaters']);
   });
 
   it('refuses a catalog button id that no node or suggestion can produce, and writes nothing', async () => {

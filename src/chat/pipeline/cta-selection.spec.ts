@@ -1,4 +1,4 @@
-import { menuAfterClick, selectCtas, type CtaSelectionInput } from 'src/chat/pipeline/cta-selection';
+import { type CtaSelectionInput, menuAfterClick, selectCtas } from 'src/chat/pipeline/cta-selection';
 import type { CatalogItem } from 'src/tenant/catalog';
 import type { CtaTree } from 'src/tenant/cta-tree';
 

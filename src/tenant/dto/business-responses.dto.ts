@@ -68,7 +68,9 @@ export class BusinessConfigDto {
         tags: { type: 'array', items: { type: 'string' } },
       },
     },
-    example: [{ id: 'drain_cleaning', name: 'Drain cleaning', url: 'https://acme.example.com/drains', tags: ['services'] }],
+    example: [
+      { id: 'drain_cleaning', name: 'Drain cleaning', url: 'https://acme.example.com/drains', tags: ['services'] },
+    ],
   })
   catalog: Array<{ id: string; name: string; description?: string; url?: string; tags?: string[] }>;
   @ApiProperty({ example: 'America/New_York' }) timezone: string;
