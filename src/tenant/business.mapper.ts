@@ -1,4 +1,4 @@
-import { entryCtas } from 'src/tenant/cta-tree';
+import { publicEntryCtas } from 'src/tenant/cta-tree';
 import type { BusinessConfigDto, PublicBusinessConfigDto } from 'src/tenant/dto/business-responses.dto';
 import type { TenantConfig } from 'src/tenant/tenant-config';
 
@@ -61,6 +61,6 @@ export function toPublicConfigDto(b: TenantConfig): PublicBusinessConfigDto {
     businessLogo: b.businessLogo,
     voiceEnabled: b.voiceEnabled,
     ctaTree: b.ctaTree,
-    entryCtas: entryCtas(b.ctaTree),
+    entryCtas: publicEntryCtas(b.ctaTree, b.catalog ?? []),
   };
 }

@@ -1,5 +1,5 @@
 import type { FieldProblem } from 'src/common/errors/app-error';
-import { CATALOG_TAG } from 'src/tenant/catalog';
+import { CATALOG_TAG, type CatalogItem } from 'src/tenant/catalog';
 
 export const CTA_ACTIONS = ['show_children', 'send', 'link', 'redirect'] as const;
 export type CtaAction = (typeof CTA_ACTIONS)[number];
@@ -133,4 +133,34 @@ export function entryCtas(tree: CtaTree): CtaNode[] {
   if (main?.children?.length) return main.children.map((id) => tree[id]).filter((n): n is CtaNode => !!n);
   const childIds = new Set(Object.values(tree).flatMap((n) => n.children ?? []));
   return Object.values(tree).filter((n) => !childIds.has(n.id) && n.action === 'show_children');
+}
+
+/** One catalog node shows at most this many buttons, so a broad tag cannot bury the reply under hundreds of them. */
+export const MAX_EXPANDED_ITEMS = 10;
+
+/**
+ * A catalog item as a button. Its id is `<parent>:<item id>` (parent = the catalog node, or `catalog` for a model
+ * suggestion), so a click on it can be resolved again without any state: item ids never contain a colon.
+ */
+export function catalogButton(item: CatalogItem, parent: string): CtaNode {
+  const base = { id: `${parent}:${item.id}`, label: item.name };
+  return item.url ? { ...base, action: 'link', url: item.url } : { ...base, action: 'send', message: item.name };
+}
+
+/** The buttons a `{"source":"catalog","tag":…}` node stands for, in catalog order. */
+export function expandCatalogNode(node: CtaNode, catalog: readonly CatalogItem[]): CtaNode[] {
+  return catalog
+    .filter((item) => node.tag !== undefined && (item.tags ?? []).includes(node.tag))
+    .slice(0, MAX_EXPANDED_ITEMS)
+    .map((item) => catalogButton(item, node.id));
+}
+
+/**
+ * The entry buttons a page can show before any conversation (public config): conditional nodes left out, since a
+ * `when` needs a session to read, and catalog nodes expanded into their items.
+ */
+export function publicEntryCtas(tree: CtaTree, catalog: readonly CatalogItem[]): CtaNode[] {
+  return entryCtas(tree)
+    .filter((node) => node.when === undefined)
+    .flatMap((node) => (node.source === 'catalog' ? expandCatalogNode(node, catalog) : [node]));
 }

@@ -142,6 +142,27 @@ describe('CTAs that fit the moment (chat)', () => {
     );
   });
 
+  it('lists entry buttons in the public config without conditional nodes, with catalog nodes expanded', async () => {
+    await t.http
+      .post('/admin/business')
+      .set(t.admin)
+      .send({
+        businessId,
+        ctaTree: { ...tree(), main_menu: { ...tree().main_menu, children: ['services', 'priority_line', 'support'] } },
+      })
+      .expect(200);
+    try {
+      const res = await t.http.get(`/api/business/${businessId}/config`).expect(200);
+      expect(res.body.config.entryCtas.map((c: { id: string }) => c.id)).toEqual([
+        'services:drains',
+        'services:heaters',
+        'support',
+      ]);
+    } finally {
+      await t.http.post('/admin/business').set(t.admin).send({ businessId, ctaTree: tree() }).expect(200);
+    }
+  });
+
   it('shows a conditional button only to sessions where its condition holds', async () => {
     const basic = chatter(t.http, businessId);
     expect(ids((await basic.send('hi').expect(200)).body)).toEqual(ROOT);

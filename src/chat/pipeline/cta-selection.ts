@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 
 import { type ChatCta, toChatCta } from 'src/chat/chat-turn.types';
-import { catalogButton, expandCatalogNode, resolveCatalogCta, SUGGESTION_PARENT } from 'src/chat/pipeline/catalog-ctas';
+import { resolveCatalogCta, SUGGESTION_PARENT } from 'src/chat/pipeline/catalog-ctas';
 import { CatalogSuggestions } from 'src/chat/pipeline/catalog-suggestions';
 import type { SessionState } from 'src/conversation/session-state';
 import { RulesService } from 'src/rules/rules.service';
 import type { TurnDecision } from 'src/rules/rules.types';
 import { type CatalogItem, catalogOf } from 'src/tenant/catalog';
-import { type CtaNode, type CtaTree, entryCtas } from 'src/tenant/cta-tree';
+import { catalogButton, type CtaNode, type CtaTree, entryCtas, expandCatalogNode } from 'src/tenant/cta-tree';
 import type { TenantConfig } from 'src/tenant/tenant-config';
 import { buildTurnContext, type TurnContext } from 'src/understanding/turn-context';
 

@@ -170,7 +170,8 @@ export class PublicBusinessConfigDto extends PickType(BusinessConfigDto, [
   'ctaTree',
 ] as const) {
   @ApiProperty({
-    description: 'The first CTA buttons to show: nodes of ctaTree ({id, label, action, children?, url?, message?})',
+    description:
+      'The first CTA buttons to show: nodes of ctaTree ({id, label, action, children?, url?, message?}), without conditional nodes (their `when` needs a session), catalog nodes expanded into their items',
     type: Object,
     isArray: true,
     example: [{ id: 'sales_team', label: 'Sales Team', action: 'show_children' }],
