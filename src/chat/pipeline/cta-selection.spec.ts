@@ -1,6 +1,11 @@
-import { type CtaSelectionInput, menuAfterClick, selectCtas } from 'src/chat/pipeline/cta-selection';
+import { CatalogSuggestions } from 'src/chat/pipeline/catalog-suggestions';
+import { CtaSelection, type CtaSelectionInput, menuAfterClick, selectCtas } from 'src/chat/pipeline/cta-selection';
+import { newSessionState } from 'src/conversation/session-state';
+import { RulesService } from 'src/rules/rules.service';
 import type { CatalogItem } from 'src/tenant/catalog';
 import type { CtaTree } from 'src/tenant/cta-tree';
+import type { TenantConfig } from 'src/tenant/tenant-config';
+import { TenantLifecycle } from 'src/tenant/tenant-lifecycle';
 
 const tree: CtaTree = {
   main_menu: { id: 'main_menu', label: 'Menu', action: 'show_children', children: ['sales', 'support', 'pro_line'] },
@@ -110,5 +115,42 @@ describe(menuAfterClick.name, () => {
     expect(menuAfterClick(tree, catalog, 'sales', 'support')).toBeNull();
     expect(menuAfterClick(tree, catalog, 'sales', 'book')).toBeNull();
     expect(menuAfterClick(tree, catalog, null, 'pricing')).toBeNull();
+  });
+});
+
+describe(CtaSelection.name, () => {
+  const sut = new CtaSelection(new RulesService(new TenantLifecycle()), new CatalogSuggestions());
+  const business = {
+    businessId: 'acme',
+    version: 1,
+    timezone: 'UTC',
+    ctaTree: tree,
+    catalog,
+  } as unknown as TenantConfig;
+  const session = (plan?: string) => {
+    const state = newSessionState('acme', 's1', 'chat');
+    if (plan) state.clientMetadata = { plan };
+    return state;
+  };
+
+  it('reads a node condition on a menu click from what the session knows', () => {
+    const clicked = (state: ReturnType<typeof session>) =>
+      sut.select(business, state, {}, 'main_menu').map((c) => c.id);
+    expect(clicked(session('pro'))).toEqual(['sales', 'support', 'pro_line']);
+    expect(clicked(session('basic'))).toEqual(['sales', 'support']);
+  });
+
+  it('moves the open menu on a click and leaves it on a click outside', () => {
+    const state = session();
+    sut.follow(business, state, 'sales');
+    expect(state.conversation.currentCtaId).toBe('sales');
+    expect(sut.select(business, state, {}).map((c) => c.id)).toEqual([
+      'pricing',
+      'services:drains',
+      'services:heaters',
+      'deep',
+    ]);
+    sut.follow(business, state, 'support');
+    expect(state.conversation.currentCtaId).toBeNull();
   });
 });
