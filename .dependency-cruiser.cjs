@@ -68,6 +68,7 @@ const CONVENTION = String.raw`[^/]+\.(module|port|service|types)\.ts|dto/.+`;
 const EXTRA_PUBLIC = {
   conversation: [String.raw`[^/]+\.ts`],
   tenant: [
+    'catalog',
     'cta-tree',
     'handoff-config',
     'intents',

@@ -7,6 +7,8 @@ import { ChatHistoryService } from 'src/chat/chat-history.service';
 import { ChatSandbox } from 'src/chat/chat-sandbox.service';
 import { ChatTurnRunner } from 'src/chat/chat-turn.runner';
 import { llmProviderBinding } from 'src/chat/llm-provider.factory';
+import { CatalogSuggestions } from 'src/chat/pipeline/catalog-suggestions';
+import { CtaSelection } from 'src/chat/pipeline/cta-selection';
 import { GroundingStep } from 'src/chat/pipeline/grounding.step';
 import { ToolLoop } from 'src/chat/pipeline/tool-loop';
 import { ChatRateLimitModule } from 'src/chat/rate-limit/chat-rate-limit.module';
@@ -49,6 +51,8 @@ import { UnderstandingModule } from 'src/understanding/understanding.module';
     ChatSessionAccess,
     ChatHistoryService,
     ChatSandbox,
+    CatalogSuggestions,
+    CtaSelection,
   ],
   exports: [llmProviderBinding, ResponseCache, ChatSandbox],
 })

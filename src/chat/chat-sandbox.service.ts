@@ -5,6 +5,7 @@ import { ChatTurnRunner, type PreparedTurn } from 'src/chat/chat-turn.runner';
 import type { ChatReply } from 'src/chat/chat-turn.types';
 import { LlmProvider } from 'src/chat/llm-provider.port';
 import { navigateCta } from 'src/chat/pipeline/cta-navigation.step';
+import { CtaSelection } from 'src/chat/pipeline/cta-selection';
 import { GroundingStep } from 'src/chat/pipeline/grounding.step';
 import { ToolLoop } from 'src/chat/pipeline/tool-loop';
 import { ResponseCache } from 'src/chat/response-cache/response-cache';
@@ -75,6 +76,7 @@ export class ChatSandbox {
     private readonly understanding: UnderstandingService,
     private readonly rules: RulesService,
     private readonly knowledge: KnowledgeRetriever,
+    private readonly ctas: CtaSelection,
   ) {}
 
   /** `business` may be a draft that was never saved: the turns run against exactly this config. */
@@ -92,6 +94,7 @@ export class ChatSandbox {
       new ResponseCache(new NoCache(), this.knowledge, this.config),
       sinks.handoffs,
       this.rules,
+      this.ctas,
     );
     return {
       send: (message) => runner.run(this.prepare(business, sessionId, message)),
@@ -113,7 +116,7 @@ export class ChatSandbox {
       const problem = metadataProblem(message.metadata);
       if (problem) throw ChatErrors.invalidMetadata(problem);
     }
-    const cta = navigateCta(business.ctaTree ?? {}, message.ctaId);
+    const cta = navigateCta(business.ctaTree ?? {}, message.ctaId, business.catalog ?? []);
     return {
       business,
       input: {

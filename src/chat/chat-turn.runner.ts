@@ -4,8 +4,8 @@ import { unansweredReason } from 'src/analytics/unanswered-signal';
 import { ChatReply, ChatTurnInput } from 'src/chat/chat-turn.types';
 import { LlmProvider, LlmRequest, LlmResponse, LlmTurn } from 'src/chat/llm-provider.port';
 import { askedField } from 'src/chat/pipeline/asked-field';
-import { attachCtas } from 'src/chat/pipeline/cta-attachment';
 import type { CtaOutcome } from 'src/chat/pipeline/cta-navigation.step';
+import { CtaSelection, type CtaSources } from 'src/chat/pipeline/cta-selection';
 import { GroundingStep, sourcesOf } from 'src/chat/pipeline/grounding.step';
 import { applyHardGuards, isIntroToken } from 'src/chat/pipeline/hard-guards.step';
 import { appendWithinWindow, contextTurns } from 'src/chat/pipeline/history-window';
@@ -33,7 +33,7 @@ import type { TurnDecision } from 'src/rules/rules.types';
 import { SessionStore } from 'src/session/session-store.port';
 import { TranscriptStore } from 'src/session/transcript-store.port';
 import { TurnRecord } from 'src/session/turn-record';
-import { type CtaNode, type CtaTree, entryCtas } from 'src/tenant/cta-tree';
+import { type CtaNode, entryCtas } from 'src/tenant/cta-tree';
 import type { TenantConfig } from 'src/tenant/tenant-config';
 import { buildTurnContext, type TurnContext } from 'src/understanding/turn-context';
 import { UnderstandingService } from 'src/understanding/understanding.service';
@@ -59,7 +59,7 @@ export interface TurnSink {
   delta?(text: string): void;
 }
 
-interface Outgoing {
+interface Outgoing extends CtaSources {
   text: string;
   /** The greeting a new session's first message gets before its answer (see `greetsAndAnswers`). */
   greeting?: string;
@@ -115,6 +115,7 @@ export class ChatTurnRunner {
     private readonly cache: ResponseCache,
     private readonly handoffs: HandoffGate,
     private readonly rules: RulesService,
+    private readonly ctas: CtaSelection,
   ) {}
 
   async run(turn: PreparedTurn, sink: TurnSink = {}): Promise<ChatReply> {
@@ -129,13 +130,13 @@ export class ChatTurnRunner {
     const sent = input.metadata && Object.keys(input.metadata).length ? { metadata: input.metadata } : {};
     if (cta.kind !== 'none') {
       record.event('cta_clicked', { ctaId: cta.node.id, action: cta.node.action });
+      this.ctas.follow(business, state, cta.node.id);
       // A button click means the visitor already saw the widget's greeting and buttons.
       state.conversation.greeted = true;
     }
     if (cta.kind === 'reply') {
       this.applyMetadata(state, input);
       record.user(cta.node.label, { ctaId: cta.node.id, ...sent });
-      if (cta.node.action === 'show_children') state.conversation.currentCtaId = cta.node.id;
       return this.finish(turn, state, record, sink, { text: cta.text, ctas: cta.ctas, meta: { cta: cta.node.id } });
     }
 
@@ -192,7 +193,9 @@ export class ChatTurnRunner {
       return this.finish(turn, state, record, sink, {
         text: decision.reply,
         greeting,
-        ctas: ruleCtas(business.ctaTree ?? {}, decision, greeting ? entryCtas(business.ctaTree ?? {}) : undefined),
+        ctas: greeting ? entryCtas(business.ctaTree ?? {}) : undefined,
+        decision,
+        context,
         meta: { ...ruleMeta, ...(greeting ? { greeted: true } : {}) },
       });
     }
@@ -201,7 +204,9 @@ export class ChatTurnRunner {
       return this.finish(turn, state, record, sink, {
         text: guard.text,
         greeting,
-        ctas: ruleCtas(business.ctaTree ?? {}, decision, guard.ctas),
+        ctas: guard.ctas,
+        decision,
+        context,
         meta: { guard: guard.guard, ...ruleMeta, ...(greeting ? { greeted: true } : {}) },
       });
     }
@@ -310,7 +315,8 @@ export class ChatTurnRunner {
         ? null
         : await this.cache.keyFor(business, text, 'chat', variantKey(turn.experiments ?? []));
     const cached = cacheKey ? await this.cache.lookup(cacheKey) : null;
-    if (cached) return this.cachedTurn(turn, state, record, sink, { cached, greeting, policy, missing, userTurn });
+    if (cached)
+      return this.cachedTurn(turn, state, record, sink, { cached, greeting, policy, missing, userTurn, context });
     const [passages, declarations] = await Promise.all([
       this.grounding.retrieve(business, retrievalQuery(text, business.businessName)),
       this.tools.declarations(business.businessId),
@@ -363,6 +369,8 @@ export class ChatTurnRunner {
         // Already streamed with the model's deltas, so only the fallback text remains to be sent.
         greetingStreamed: true,
         ctas: undefined,
+        decision,
+        context,
         meta: { fallback: 'provider_error' },
       });
     }
@@ -401,11 +409,10 @@ export class ChatTurnRunner {
     const reply = await this.finish(turn, state, record, sink, {
       text: validated.text,
       greeting,
-      ctas: ruleCtas(
-        business.ctaTree ?? {},
-        ctaDecision,
-        greeting ? [...entryCtas(business.ctaTree ?? {})] : undefined,
-      ),
+      ctas: greeting ? [...entryCtas(business.ctaTree ?? {})] : undefined,
+      decision: ctaDecision,
+      context,
+      suggestions: this.ctas.suggest(business, context),
       sources,
       meta: {
         provider: outcome.final.provider,
@@ -442,6 +449,7 @@ export class ChatTurnRunner {
       policy: ReplyPolicy;
       missing: ReturnType<typeof missingFields>;
       userTurn: LlmTurn;
+      context: TurnContext;
     },
   ): Promise<ChatReply> {
     const { cached, greeting } = hit;
@@ -462,6 +470,8 @@ export class ChatTurnRunner {
       text: validated.text,
       greeting,
       ctas: greeting ? [...entryCtas(turn.business.ctaTree ?? {})] : undefined,
+      context: hit.context,
+      suggestions: this.ctas.suggest(turn.business, hit.context),
       sources: cached.sources,
       meta: {
         provider: cached.provider,
@@ -512,7 +522,7 @@ export class ChatTurnRunner {
     const text = out.greeting ? `${out.greeting}${GREETING_SEPARATOR}${body}` : body;
     // Only a model reply asks for a lead field; after a menu or guard reply the next message is not an answer to one.
     if (!out.modelReply) state.conversation.awaitingField = null;
-    const ctas = attachCtas(text, business.ctaTree ?? {}, out.ctas);
+    const ctas = this.ctas.select(business, state, out, input.ctaId);
     state.conversation.turnCount += 1;
     state.updatedAt = new Date().toISOString();
     // An active flow rides on every reply (menu clicks included), so session recovery never loses it.
@@ -529,6 +539,8 @@ export class ChatTurnRunner {
       latencyMs,
       ...sources,
       ...(ctas.length ? { ctas: ctas.map((c) => c.id) } : {}),
+      // The open menu rides on every reply while it is open, so a session rebuilt from the transcript keeps it.
+      ...(state.conversation.currentCtaId ? { menu: state.conversation.currentCtaId } : {}),
     });
     record.event('assistant_message', { chars: text.length, latencyMs, ...out.meta, ...exposure.meta });
     await this.transcripts.recordTurn({
@@ -586,19 +598,6 @@ function withRuleInstructions(instruction: string, decision: TurnDecision): stri
   if (decision.collect.length)
     lines.push(`Ask the visitor for their ${decision.collect.map((f) => FIELD_WORDS[f] ?? f).join(', ')}.`);
   return lines.length ? `${instruction}\n\nFOR THIS TURN:\n${lines.map((l) => `- ${l}`).join('\n')}` : instruction;
-}
-
-/** Rule buttons first (in rule order), then whatever the turn chose; hidden ids removed from both. */
-function ruleCtas(
-  tree: CtaTree,
-  decision: TurnDecision,
-  chosen: readonly CtaNode[] | undefined,
-): CtaNode[] | undefined {
-  if (!decision.showCtas.length && !decision.hideCtas.length) return chosen ? [...chosen] : undefined;
-  const hidden = new Set(decision.hideCtas);
-  const shown = decision.showCtas.map((id) => tree[id]).filter((n): n is CtaNode => !!n);
-  const merged = [...shown, ...(chosen ?? []).filter((n) => !shown.some((s) => s.id === n.id))];
-  return merged.filter((n) => !hidden.has(n.id));
 }
 
 /** Intro tokens start the conversation over; what the visitor told us and the CRM links are kept. */

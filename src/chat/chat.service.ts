@@ -83,7 +83,7 @@ export class ChatService {
     const session = await this.access.authorize(tenant, requested, token);
     // The session's variants decide the config its turn runs with (greeting, prompt, CTAs, rules, flows).
     const { business, assignments } = this.experiments.assign(tenant, session.sessionId);
-    const cta = navigateCta(business.ctaTree ?? {}, dto.cta_id);
+    const cta = navigateCta(business.ctaTree ?? {}, dto.cta_id, business.catalog ?? []);
     return {
       business,
       input: {

@@ -21,6 +21,15 @@ export function emptyDecision(): TurnDecision {
   };
 }
 
+/** Whether a JsonLogic condition holds for this turn; one that fails at evaluation counts as false, never a crash. */
+export function conditionHolds(logic: unknown, context: TurnContext): boolean {
+  try {
+    return jsonLogic.truthy(jsonLogic.apply(logic as jsonLogic.RulesLogic, context));
+  } catch {
+    return false;
+  }
+}
+
 /** The rule objects of a config's `rules`; plain strings are prompt text, not rules. */
 export function rulesOf(stored: readonly unknown[]): Rule[] {
   return stored.filter((r): r is Rule => !!r && typeof r === 'object' && !Array.isArray(r));

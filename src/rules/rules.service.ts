@@ -1,9 +1,11 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 
+import { validateCtaConditions } from 'src/rules/cta-conditions';
 import { type FlowPosition, flowsOf, nextPosition, stateAt, validateFlows } from 'src/rules/flow-machine';
-import { evaluateRules, rulesOf } from 'src/rules/rule-evaluation';
+import { conditionHolds, evaluateRules, rulesOf } from 'src/rules/rule-evaluation';
 import { validateProfiles, validateRules } from 'src/rules/rule-validation';
 import type { TurnDecision } from 'src/rules/rules.types';
+import { catalogOf } from 'src/tenant/catalog';
 import type { TenantConfig } from 'src/tenant/tenant-config';
 import { TenantLifecycle } from 'src/tenant/tenant-lifecycle';
 import type { TurnContext } from 'src/understanding/turn-context';
@@ -33,6 +35,14 @@ export class RulesService implements OnModuleInit {
         }),
       ];
     });
+    this.lifecycle.onValidate('ctaConditions', (config) =>
+      validateCtaConditions(config.ctaTree ?? {}, catalogOf(config.catalog)),
+    );
+  }
+
+  /** A CTA node's `when` (or any other condition of the config) over this turn's context. */
+  holds(condition: unknown, context: TurnContext): boolean {
+    return conditionHolds(condition, context);
   }
 
   decide(business: TenantConfig, context: TurnContext): TurnDecision {

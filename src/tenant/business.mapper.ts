@@ -1,4 +1,4 @@
-import { entryCtas } from 'src/tenant/cta-tree';
+import { publicEntryCtas } from 'src/tenant/cta-tree';
 import type { BusinessConfigDto, PublicBusinessConfigDto } from 'src/tenant/dto/business-responses.dto';
 import type { TenantConfig } from 'src/tenant/tenant-config';
 
@@ -26,6 +26,7 @@ export function toConfigDto(b: TenantConfig): BusinessConfigDto {
     profiles: b.profiles as BusinessConfigDto['profiles'],
     flows: [...b.flows],
     intents: b.intents.map((i) => ({ ...i, examples: [...i.examples] })),
+    catalog: b.catalog.map(({ tags, ...item }) => (tags ? { ...item, tags: [...tags] } : { ...item })),
     timezone: b.timezone,
     // The signing secret is write-only: the response says whether one is set.
     handoff: {
@@ -62,6 +63,6 @@ export function toPublicConfigDto(b: TenantConfig): PublicBusinessConfigDto {
     businessLogo: b.businessLogo,
     voiceEnabled: b.voiceEnabled,
     ctaTree: b.ctaTree,
-    entryCtas: entryCtas(b.ctaTree),
+    entryCtas: publicEntryCtas(b.ctaTree, b.catalog ?? []),
   };
 }

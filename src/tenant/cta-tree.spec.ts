@@ -1,4 +1,11 @@
-import { CtaTree, ctaTreeProblems, entryCtas, normalizeCtaTree, validateCtaTree } from 'src/tenant/cta-tree';
+import {
+  CtaTree,
+  ctaTreeProblems,
+  entryCtas,
+  normalizeCtaTree,
+  publicEntryCtas,
+  validateCtaTree,
+} from 'src/tenant/cta-tree';
 
 const node = (id: string, extra: Record<string, unknown> = {}) => ({
   id,
@@ -6,6 +13,37 @@ const node = (id: string, extra: Record<string, unknown> = {}) => ({
   action: 'send',
   message: 'hi',
   ...extra,
+});
+
+describe('catalog nodes', () => {
+  it('accepts a send node with source catalog and a tag, and names each misuse', () => {
+    expect(validateCtaTree({ s: node('s', { source: 'catalog', tag: 'services' }) })).toEqual([]);
+    expect(
+      ctaTreeProblems({
+        a: node('a', { source: 'shop', tag: 'x' }),
+        b: node('b', { action: 'link', url: 'https://x.example.com', source: 'catalog', tag: 'x' }),
+        c: node('c', { source: 'catalog' }),
+        d: node('d', { tag: 'x' }),
+      }).map((p) => p.path),
+    ).toEqual(['ctaTree.a.source', 'ctaTree.b.source', 'ctaTree.c.tag', 'ctaTree.d.tag']);
+  });
+});
+
+describe('publicEntryCtas', () => {
+  it('leaves conditional nodes out and expands catalog nodes into at most 10 items of their tag', () => {
+    const tree = {
+      main_menu: node('main_menu', { action: 'show_children', children: ['pro', 'svc', 'a'] }),
+      pro: node('pro', { when: { '==': [{ var: 'metadata.plan' }, 'pro'] } }),
+      svc: node('svc', { source: 'catalog', tag: 'services' }),
+      a: node('a'),
+    } as CtaTree;
+    const catalog = [
+      ...Array.from({ length: 11 }, (_, i) => ({ id: `s${i}`, name: `S${i}`, tags: ['services'] })),
+      { id: 'x', name: 'X', url: 'https://x.example.com' },
+    ];
+    const ids = publicEntryCtas(tree, catalog).map((n) => n.id);
+    expect(ids).toEqual([...Array.from({ length: 10 }, (_, i) => `svc:s${i}`), 'a']);
+  });
 });
 
 describe('validateCtaTree', () => {

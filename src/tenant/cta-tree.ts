@@ -1,4 +1,5 @@
 import type { FieldProblem } from 'src/common/errors/app-error';
+import { CATALOG_TAG, type CatalogItem } from 'src/tenant/catalog';
 
 export const CTA_ACTIONS = ['show_children', 'send', 'link', 'redirect'] as const;
 export type CtaAction = (typeof CTA_ACTIONS)[number];
@@ -10,6 +11,11 @@ export interface CtaNode {
   children?: readonly string[];
   url?: string;
   message?: string;
+  /** JsonLogic over the turn context: the node is shown only when it holds (validated by the rules module). */
+  when?: unknown;
+  /** A dynamic node: expands into one button per catalog item carrying `tag` (see src/tenant/catalog.ts). */
+  source?: 'catalog';
+  tag?: string;
 }
 
 /** Flat map id → node; children reference other ids. */
@@ -74,6 +80,14 @@ export function ctaTreeProblems(tree: unknown): FieldProblem[] {
           problem(key, 'children', `ctaTree node "${key}" has child "${child}" that does not exist`);
       }
     }
+    if (node.source !== undefined) {
+      if (node.source !== 'catalog') problem(key, 'source', `ctaTree node "${key}" source must be "catalog"`);
+      else if (node.action !== 'send')
+        problem(key, 'source', `ctaTree node "${key}" (source catalog) must have action "send"`);
+      if (typeof node.tag !== 'string' || !CATALOG_TAG.test(node.tag))
+        problem(key, 'tag', `ctaTree node "${key}" (source catalog) needs a tag matching ${CATALOG_TAG.source}`);
+      if (node.children?.length) problem(key, 'children', `ctaTree node "${key}" (source catalog) has no children`);
+    } else if (node.tag !== undefined) problem(key, 'tag', `ctaTree node "${key}" has a tag but no source "catalog"`);
     if (node.action === 'show_children' && (!Array.isArray(node.children) || node.children.length === 0)) {
       problem(key, 'children', `ctaTree node "${key}" (show_children) needs at least one child`);
     }
@@ -119,4 +133,34 @@ export function entryCtas(tree: CtaTree): CtaNode[] {
   if (main?.children?.length) return main.children.map((id) => tree[id]).filter((n): n is CtaNode => !!n);
   const childIds = new Set(Object.values(tree).flatMap((n) => n.children ?? []));
   return Object.values(tree).filter((n) => !childIds.has(n.id) && n.action === 'show_children');
+}
+
+/** One catalog node shows at most this many buttons, so a broad tag cannot bury the reply under hundreds of them. */
+export const MAX_EXPANDED_ITEMS = 10;
+
+/**
+ * A catalog item as a button. Its id is `<parent>:<item id>` (parent = the catalog node, or `catalog` for a model
+ * suggestion), so a click on it can be resolved again without any state: item ids never contain a colon.
+ */
+export function catalogButton(item: CatalogItem, parent: string): CtaNode {
+  const base = { id: `${parent}:${item.id}`, label: item.name };
+  return item.url ? { ...base, action: 'link', url: item.url } : { ...base, action: 'send', message: item.name };
+}
+
+/** The buttons a `{"source":"catalog","tag":…}` node stands for, in catalog order. */
+export function expandCatalogNode(node: CtaNode, catalog: readonly CatalogItem[]): CtaNode[] {
+  return catalog
+    .filter((item) => node.tag !== undefined && (item.tags ?? []).includes(node.tag))
+    .slice(0, MAX_EXPANDED_ITEMS)
+    .map((item) => catalogButton(item, node.id));
+}
+
+/**
+ * The entry buttons a page can show before any conversation (public config): conditional nodes left out, since a
+ * `when` needs a session to read, and catalog nodes expanded into their items.
+ */
+export function publicEntryCtas(tree: CtaTree, catalog: readonly CatalogItem[]): CtaNode[] {
+  return entryCtas(tree)
+    .filter((node) => node.when === undefined)
+    .flatMap((node) => (node.source === 'catalog' ? expandCatalogNode(node, catalog) : [node]));
 }

@@ -7,6 +7,7 @@ import { SecretCipher } from 'src/common/crypto/secret-cipher';
 import { allowsPrivateOutbound } from 'src/common/net/outbound-policy';
 import { AppConfig } from 'src/config/app-config.service';
 import { BusinessRepository } from 'src/tenant/business.repository';
+import { type CatalogItem, catalogProblems } from 'src/tenant/catalog';
 import { ctaTreeProblems, normalizeCtaTree } from 'src/tenant/cta-tree';
 import { UpsertBusinessDto } from 'src/tenant/dto/upsert-business.dto';
 import { BusinessEntity } from 'src/tenant/entities/business.entity';
@@ -26,6 +27,7 @@ type Defaults = Pick<
   | 'profiles'
   | 'flows'
   | 'intents'
+  | 'catalog'
   | 'timezone'
   | 'handoff'
   | 'experiments'
@@ -41,6 +43,7 @@ const DEFAULTS: Defaults = {
   profiles: {},
   flows: [],
   intents: [],
+  catalog: [],
   timezone: 'UTC',
   handoff: {},
   experiments: [],
@@ -124,6 +127,10 @@ export class TenantService {
     if (dto.intents) {
       const errors = validateIntents(dto.intents);
       if (errors.length) throw TenantErrors.invalid(errors.join('; '));
+    }
+    if (dto.catalog) {
+      const problems = catalogProblems(dto.catalog);
+      if (problems.length) throw TenantErrors.invalid(problems.map((p) => p.message).join('; '), problems);
     }
     if (dto.timezone && !isValidTimezone(dto.timezone))
       throw TenantErrors.invalid(
@@ -255,6 +262,7 @@ function applyPatch(target: BusinessEntity, dto: UpsertBusinessDto): void {
   if (dto.flows !== undefined) target.flows = cleared(dto.flows) ? [] : dto.flows!;
   if (dto.profiles !== undefined) target.profiles = cleared(dto.profiles) ? {} : dto.profiles!;
   if (dto.intents !== undefined) target.intents = cleared(dto.intents) ? [] : (dto.intents as TenantIntent[]);
+  if (dto.catalog !== undefined) target.catalog = cleared(dto.catalog) ? [] : (dto.catalog as CatalogItem[]);
   if (dto.timezone !== undefined) target.timezone = cleared(dto.timezone) ? DEFAULTS.timezone : dto.timezone!;
   if (dto.handoff !== undefined) target.handoff = cleared(dto.handoff) ? {} : { ...(dto.handoff as HandoffConfig) };
   if (dto.experiments !== undefined) target.experiments = cleared(dto.experiments) ? [] : dto.experiments!;

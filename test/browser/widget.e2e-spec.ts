@@ -147,6 +147,32 @@ describe('The embeddable chat widget in a real browser, on a business site of an
     await seeText(w.bot.last(), 'You can continue here: Book an Appointment.');
   });
 
+  it('renders catalog items a CTA node expands into as link and send buttons, and sends the one clicked', async () => {
+    const tree = ctaTreeFactory.build();
+    const catalogShop = await createTenant(t, {
+      allowedOrigins: [site.origin('localhost')],
+      ctaTree: {
+        ...tree,
+        main_menu: { ...tree.main_menu, children: ['services', 'support'] },
+        services: { id: 'services', label: 'Services', action: 'send', source: 'catalog', tag: 'services' },
+      },
+      catalog: [
+        { id: 'drains', name: 'Drain cleaning', tags: ['services'] },
+        { id: 'heaters', name: 'Water heater repair', url: `${site.origin('localhost')}/heaters`, tags: ['services'] },
+      ],
+    });
+    await page.goto(site.url('localhost', { businessId: catalogShop }));
+    const w = widget();
+    await w.launcher.click();
+    await seeText(w.bot.first(), 'Hi, welcome to Acme Plumbing!');
+    await w.cta('Support').waitFor();
+    expect(await w.cta('Water heater repair').getAttribute('href')).toBe(`${site.origin('localhost')}/heaters`);
+    await w.cta('Drain cleaning').click();
+    await eventually(async () => expect(await w.user.last().textContent()).toBe('Drain cleaning'));
+    await seeCount(w.bot, 2);
+    expect(problems).toEqual([]);
+  });
+
   it('continues the conversation after a reload and shows its history, without greeting again', async () => {
     await openWidget();
     const w = widget();

@@ -6,6 +6,10 @@ export interface CtaNodeConfig {
   children?: string[];
   url?: string;
   message?: string;
+  /** Condition and catalog source: not edited on the CTA page, but kept through its saves. */
+  when?: unknown;
+  source?: 'catalog';
+  tag?: string;
 }
 
 export interface BusinessConfig {

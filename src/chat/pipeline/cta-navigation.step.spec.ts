@@ -14,7 +14,13 @@ const tree: CtaTree = {
   pricing: { id: 'pricing', label: 'Pricing', action: 'send', message: 'How much does it cost?' },
   support: { id: 'support', label: 'Support', action: 'send' },
   book: { id: 'book', label: 'Book', action: 'link', url: 'https://cal.example.com' },
+  services: { id: 'services', label: 'Services', action: 'send', source: 'catalog', tag: 'services' },
 };
+const catalog = [
+  { id: 'drains', name: 'Drain cleaning', tags: ['services'] },
+  { id: 'heaters', name: 'Water heaters', url: 'https://acme.example.com/heaters', tags: ['services'] },
+  { id: 'tiles', name: 'Tiling', tags: ['remodel'] },
+];
 
 describe(navigateCta.name, () => {
   it('passes through when no button was clicked', () => {
@@ -44,6 +50,26 @@ describe(navigateCta.name, () => {
   it('rejects an unknown id, including inherited object keys, as a validation error', () => {
     for (const id of ['nope', 'constructor', '__proto__']) {
       expect(() => navigateCta(tree, id)).toThrow(AppError);
+    }
+  });
+
+  it('resolves a button a catalog node expanded into: a send item sends its name, a link item comes back', () => {
+    expect(navigateCta(tree, 'services:drains', catalog)).toMatchObject({
+      kind: 'send',
+      message: 'Drain cleaning',
+      node: { id: 'services:drains', action: 'send' },
+    });
+    const link = navigateCta(tree, 'services:heaters', catalog);
+    expect(link.kind === 'reply' && link.ctas[0]).toMatchObject({ url: 'https://acme.example.com/heaters' });
+  });
+
+  it('resolves a suggested catalog item of any tag', () => {
+    expect(navigateCta(tree, 'catalog:tiles', catalog)).toMatchObject({ kind: 'send', message: 'Tiling' });
+  });
+
+  it('rejects an item outside the node tag, an unknown item, and an item under a node that is not a catalog node', () => {
+    for (const id of ['services:tiles', 'services:nope', 'sales:drains', 'catalog:', ':drains']) {
+      expect(() => navigateCta(tree, id, catalog)).toThrow(AppError);
     }
   });
 });

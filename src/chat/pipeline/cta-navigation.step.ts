@@ -1,4 +1,6 @@
 import { ChatErrors } from 'src/chat/chat.errors';
+import { resolveCatalogCta } from 'src/chat/pipeline/catalog-ctas';
+import type { CatalogItem } from 'src/tenant/catalog';
 import type { CtaNode, CtaTree } from 'src/tenant/cta-tree';
 
 export type CtaOutcome =
@@ -12,12 +14,19 @@ export type CtaOutcome =
 const DEFAULT_MENU_PROMPT = 'Please select an option:';
 
 /**
- * Step 2. Resolves a clicked button against the tenant's tree. Unknown ids are a 400, raised before anything
- * is written, so the caller runs this before touching the session.
+ * Step 2. Resolves a clicked button against the tenant's tree, or its catalog for a button a catalog node expanded
+ * into or a reply suggested (`<node>:<item>`, `catalog:<item>`). Unknown ids are a 400, raised before anything is
+ * written, so the caller runs this before touching the session.
  */
-export function navigateCta(tree: CtaTree, ctaId: string | undefined): CtaOutcome {
+export function navigateCta(
+  tree: CtaTree,
+  ctaId: string | undefined,
+  catalog: readonly CatalogItem[] = [],
+): CtaOutcome {
   if (ctaId === undefined) return { kind: 'none' };
-  const node = Object.prototype.hasOwnProperty.call(tree, ctaId) ? tree[ctaId] : undefined;
+  const node = Object.prototype.hasOwnProperty.call(tree, ctaId)
+    ? tree[ctaId]
+    : resolveCatalogCta(tree, catalog, ctaId)?.node;
   if (!node) throw ChatErrors.unknownCta(ctaId);
   switch (node.action) {
     case 'show_children': {

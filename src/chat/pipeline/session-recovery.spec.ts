@@ -62,6 +62,13 @@ describe(recoverSession.name, () => {
     expect(state.clientMetadata).toEqual({ plan: 'free', page: '/pricing' });
   });
 
+  it('reopens the menu the last reply was shown under, and none once a reply closed it', () => {
+    const open = [msg('user', 'Sales', { ctaId: 'sales' }), msg('assistant', 'Pick one', { menu: 'sales' })];
+    expect(recoverSession('acme', 's', transcript(open), 'US', 20).conversation.currentCtaId).toBe('sales');
+    const closed = [...open, msg('user', 'Support', { ctaId: 'support' }), msg('assistant', 'Sure', { menu: 7 })];
+    expect(recoverSession('acme', 's', transcript(closed), 'US', 20).conversation.currentCtaId).toBeNull();
+  });
+
   it('keeps only the last MAX_HISTORY_TURNS exchanges for the model', () => {
     const messages = [1, 2, 3, 4].flatMap((n) => [msg('user', `q${n}`), msg('assistant', `a${n}`)]);
     const state = recoverSession('acme', 'session-1', transcript(messages), 'US', 2);

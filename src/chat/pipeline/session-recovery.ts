@@ -34,6 +34,9 @@ export function recoverSession(
       state.conversation.turnCount += 1;
       replayRuleEffects(state, message.payload);
       if (message.payload) replayExposure(state, message.payload);
+      // Every reply while a menu is open carries it; a reply without one closed it.
+      const menu = message.payload?.menu;
+      state.conversation.currentCtaId = typeof menu === 'string' ? menu : null;
     } else {
       const result = (message.payload?.result ?? {}) as { contactId?: unknown; dealId?: unknown };
       if (typeof result.contactId === 'string') state.crm.contactId = result.contactId;

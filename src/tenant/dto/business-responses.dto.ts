@@ -55,6 +55,24 @@ export class BusinessConfigDto {
     example: [{ name: 'industries', examples: ['Do you work with plumbers?'] }],
   })
   intents: Array<{ name: string; description?: string; examples: string[] }>;
+  @ApiProperty({
+    type: 'array',
+    items: {
+      type: 'object',
+      required: ['id', 'name'],
+      properties: {
+        id: { type: 'string' },
+        name: { type: 'string' },
+        description: { type: 'string' },
+        url: { type: 'string' },
+        tags: { type: 'array', items: { type: 'string' } },
+      },
+    },
+    example: [
+      { id: 'drain_cleaning', name: 'Drain cleaning', url: 'https://acme.example.com/drains', tags: ['services'] },
+    ],
+  })
+  catalog: Array<{ id: string; name: string; description?: string; url?: string; tags?: string[] }>;
   @ApiProperty({ example: 'America/New_York' }) timezone: string;
   @ApiProperty({
     type: 'object',
@@ -133,6 +151,7 @@ const BUSINESS_CONFIG_EXAMPLE: BusinessConfigDto = {
   profiles: {},
   flows: [],
   intents: [],
+  catalog: [],
   timezone: 'America/New_York',
   handoff: { webhookSecretSet: false },
   experiments: [],
@@ -186,7 +205,8 @@ export class PublicBusinessConfigDto extends PickType(BusinessConfigDto, [
   'ctaTree',
 ] as const) {
   @ApiProperty({
-    description: 'The first CTA buttons to show: nodes of ctaTree ({id, label, action, children?, url?, message?})',
+    description:
+      'The first CTA buttons to show: nodes of ctaTree ({id, label, action, children?, url?, message?}), without conditional nodes (their `when` needs a session), catalog nodes expanded into their items',
     type: Object,
     isArray: true,
     example: [{ id: 'sales_team', label: 'Sales Team', action: 'show_children' }],

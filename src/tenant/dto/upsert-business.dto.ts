@@ -275,6 +275,36 @@ export class UpsertBusinessDto {
   intents?: unknown[] | null;
 
   @ApiPropertyOptional({
+    description:
+      'Services or products for dynamic CTAs (at most 500): {id (^[A-Za-z0-9_.-]{1,64}$, unique), name, description?, url? (http(s)), tags? ([a-z0-9][a-z0-9_-]*)}. A CTA node {"action":"send","source":"catalog","tag":"…"} expands into one button per item with that tag; model replies may suggest the items closest to the question.',
+    type: 'array',
+    nullable: true,
+    items: {
+      type: 'object',
+      required: ['id', 'name'],
+      properties: {
+        id: { type: 'string' },
+        name: { type: 'string' },
+        description: { type: 'string' },
+        url: { type: 'string' },
+        tags: { type: 'array', items: { type: 'string' } },
+      },
+    },
+    example: [
+      {
+        id: 'drain_cleaning',
+        name: 'Drain cleaning',
+        description: 'Blocked sinks, showers and sewer lines cleared the same day.',
+        url: 'https://acme.example.com/drains',
+        tags: ['services'],
+      },
+    ],
+  })
+  @Clearable()
+  @IsArray()
+  catalog?: unknown[] | null;
+
+  @ApiPropertyOptional({
     type: String,
     nullable: true,
     example: 'America/New_York',

@@ -1,5 +1,6 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn, VersionColumn } from 'typeorm';
 
+import type { CatalogItem } from 'src/tenant/catalog';
 import type { CtaTree } from 'src/tenant/cta-tree';
 import type { HandoffConfig } from 'src/tenant/handoff-config';
 import type { TenantIntent } from 'src/tenant/intents';
@@ -85,6 +86,10 @@ export class BusinessEntity {
   /** The business's own intents, on top of the built-ins (see src/tenant/intents.ts). */
   @Column({ type: 'jsonb', default: () => "'[]'::jsonb" })
   intents: TenantIntent[];
+
+  /** Services or products for dynamic CTAs and suggestions (see src/tenant/catalog.ts). */
+  @Column({ type: 'jsonb', default: () => "'[]'::jsonb" })
+  catalog: CatalogItem[];
 
   /** IANA zone of the business: the turn context's local time (`time.*`). */
   @Column({ type: 'varchar', length: 64, default: 'UTC' })

@@ -15,6 +15,8 @@ interface EditNode {
   message: string;
   url: string;
   children: EditNode[];
+  /** What this page does not edit (a `when`, a catalog source and tag), written back as it came. */
+  kept?: Pick<CtaNodeConfig, 'when' | 'source' | 'tag'>;
 }
 
 const MENU_ID = 'main_menu';
@@ -313,6 +315,10 @@ function toNested(tree: Record<string, CtaNodeConfig>): EditNode[] {
       message: n.message ?? '',
       url: n.url ?? '',
       children: (n.children ?? []).map((c) => build(c, inner)).filter((c): c is EditNode => !!c),
+      kept: {
+        ...(n.when !== undefined ? { when: n.when } : {}),
+        ...(n.source ? { source: n.source, tag: n.tag } : {}),
+      },
     };
   };
   const childIds = new Set(Object.values(tree).flatMap((n) => n.children ?? []));
@@ -328,7 +334,7 @@ function toFlat(roots: EditNode[], menuLabel: string): Record<string, CtaNodeCon
     [MENU_ID]: { id: MENU_ID, label: menuLabel, action: 'show_children', children: roots.map((n) => n.id) },
   };
   for (const n of walk(roots)) {
-    const node: CtaNodeConfig = { id: n.id, label: n.label.trim(), action: n.action };
+    const node: CtaNodeConfig = { id: n.id, label: n.label.trim(), action: n.action, ...n.kept };
     if (n.action === 'show_children') node.children = n.children.map((c) => c.id);
     if (n.action === 'send' && n.message.trim()) node.message = n.message.trim();
     if (n.action === 'link' || n.action === 'redirect') node.url = n.url;
