@@ -42,6 +42,7 @@ describe(RetentionService.name, () => {
       analyticsEvents: 0,
       transcriptMessages: 0,
       transcriptEvents: 0,
+      transcriptHandoffs: 0,
       conversations: 0,
     });
     expect(calls).toEqual([]);
@@ -53,11 +54,13 @@ describe(RetentionService.name, () => {
       analyticsEvents: 0,
       transcriptMessages: 3,
       transcriptEvents: 0,
+      transcriptHandoffs: 0,
       conversations: 1,
     });
     expect(calls.map((c) => [c.statement, NOW.getTime() - c.cutoff.getTime()])).toEqual([
       ['transcriptMessages', 90 * DAY_MS],
       ['transcriptEvents', 90 * DAY_MS],
+      ['transcriptHandoffs', 90 * DAY_MS],
       ['conversations', 90 * DAY_MS],
       ['events', 30 * DAY_MS],
     ]);

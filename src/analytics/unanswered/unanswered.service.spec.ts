@@ -149,6 +149,21 @@ describe(UnansweredService.name, () => {
       expect((await sut.report('acme', { status: 'resolved' })).totalClusters).toBe(1);
     });
 
+    it('clusters at most the latest 5,000 questions and says when the range held more', async () => {
+      const many = Array.from({ length: 5001 }, (_, i) =>
+        question('do you work on weekends', new Date(Date.parse('2026-11-01T00:00:00Z') + i * 1000).toISOString()),
+      );
+      const capped = build({ questions: many, knowledge: null, confidence: () => 0 });
+      expect(await capped.sut.report('acme', {})).toMatchObject({
+        questionsConsidered: 5000,
+        questionLimit: 5000,
+        truncated: true,
+        clusters: [expect.objectContaining({ count: 5000 }) as unknown],
+      });
+      const exact = build({ questions: many.slice(0, 5000), knowledge: null, confidence: () => 0 });
+      expect(await exact.sut.report('acme', {})).toMatchObject({ questionsConsidered: 5000, truncated: false });
+    });
+
     it('refuses an unknown status with a coded error', async () => {
       const { sut } = build({ questions: [], knowledge: null, confidence: () => 0 });
       await expect(sut.report('acme', { status: 'closed' })).rejects.toMatchObject({
