@@ -32,7 +32,7 @@ const PURGE_SQL = {
         WHERE c.last_message_at < $1 LIMIT $2)
       RETURNING 1)
     SELECT count(*)::int AS n FROM gone`,
-  // A purged conversation's hand-offs go with it: an open one would otherwise stay listed for a transcript that is gone.
+  // A purged conversation's hand-offs go with it: an open one would stay listed for a transcript that is gone.
   transcriptHandoffs: `WITH gone AS (
       DELETE FROM handoffs WHERE id IN (
         SELECT h.id FROM conversations c

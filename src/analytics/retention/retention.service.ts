@@ -25,9 +25,9 @@ export interface PurgeCounts {
 
 /**
  * Retention: ANALYTICS_RETENTION_DAYS deletes analytics events older than N days; TRANSCRIPT_RETENTION_DAYS deletes
- * conversations whose last message is older than N days, with their messages, analytics events and hand-offs. 0 keeps rows
- * forever. Runs every RETENTION_PURGE_INTERVAL_MS on instances whose role runs background work (APP_ROLE worker or
- * all), one instance at a time (a Postgres advisory lock); the others skip the run.
+ * conversations whose last message is older than N days, with their messages, analytics events and hand-offs. 0
+ * keeps rows forever. Runs every RETENTION_PURGE_INTERVAL_MS on instances whose role runs background work (APP_ROLE
+ * worker or all), one instance at a time (a Postgres advisory lock); the others skip the run.
  */
 @Injectable()
 export class RetentionService implements OnApplicationBootstrap, OnModuleDestroy {

@@ -56,7 +56,7 @@ const KB = { id: 'kb-2', activatedAt: at('2026-11-20T00:00:00Z') };
 
 describe(UnansweredService.name, () => {
   describe('recheck', () => {
-    it("resolves a cluster when every question now clears the tenant's threshold, and leaves the others open", async () => {
+    it("resolves a cluster whose every question now clears the tenant's threshold, leaving the others open", async () => {
       const { sut, marked } = build({
         questions: [
           question('do you work on weekends', '2026-11-10T00:00:00Z'),
