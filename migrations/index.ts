@@ -12,8 +12,9 @@ import { Flows1764110001000 } from './1764110001000-flows';
 import { Handoff1764111000000 } from './1764111000000-handoff';
 import { AnalyticsIndexes1764112000000 } from './1764112000000-analytics-indexes';
 import { Experiments1764220000001 } from './1764220000001-experiments';
-import { ConversationTests1764250000001 } from './1764250000001-conversation-tests';
+import { UnansweredAndRetention1764230000001 } from './1764230000001-unanswered-and-retention';
 import { Catalog1764240000001 } from './1764240000001-catalog';
+import { ConversationTests1764250000001 } from './1764250000001-conversation-tests';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the same list works from
@@ -34,6 +35,7 @@ export const migrations = [
   Handoff1764111000000,
   AnalyticsIndexes1764112000000,
   Experiments1764220000001,
-  ConversationTests1764250000001,
+  UnansweredAndRetention1764230000001,
   Catalog1764240000001,
+  ConversationTests1764250000001,
 ];
