@@ -39,6 +39,8 @@ const ALLOWED = {
     'handoff',
   ],
   voice: ['conversation', 'session', 'tenant', 'rag', 'crm', 'redis', 'gemini', 'understanding'],
+  // Modules record through the Metrics port in common; this module only binds and serves it.
+  metrics: [],
 };
 const KERNEL = ['common', 'config'];
 const MODULES = Object.keys(ALLOWED);

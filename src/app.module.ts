@@ -16,6 +16,7 @@ import { DatabaseModule } from 'src/database/database.module';
 import type { EmbeddedPostgresMode } from 'src/database/embedded-postgres';
 import { HandoffModule } from 'src/handoff/handoff.module';
 import { HealthModule } from 'src/health/health.module';
+import { MetricsModule } from 'src/metrics/metrics.module';
 import { RagModule } from 'src/rag/rag.module';
 import { RedisInfraModule } from 'src/redis/redis-infra.module';
 import { SessionModule } from 'src/session/session.module';
@@ -54,6 +55,7 @@ export class AppModule {
         HandoffModule,
         VoiceModule,
         AccessModule,
+        MetricsModule.forRoot(env),
       ],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
     };

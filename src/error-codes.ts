@@ -14,6 +14,7 @@ import { HttpErrorCatalogue } from 'src/common/http/http.errors';
 import { CrmErrorCatalogue } from 'src/crm/crm.errors';
 import { GeminiErrorCatalogue } from 'src/gemini/gemini.errors';
 import { HandoffErrorCatalogue } from 'src/handoff/handoff.errors';
+import { MetricsErrorCatalogue } from 'src/metrics/metrics.errors';
 import { SiteCrawlerErrorCatalogue } from 'src/rag/crawl/site-crawler.errors';
 import { KnowledgeErrorCatalogue } from 'src/rag/knowledge.errors';
 import { DocumentParserErrorCatalogue } from 'src/rag/parsing/document-parser.errors';
@@ -46,6 +47,7 @@ export const ERROR_CATALOGUES = {
   CRYPTO: CryptoErrorCatalogue,
   VOICE: VoiceErrorCatalogue,
   ANALYTICS: AnalyticsErrorCatalogue,
+  METRICS: MetricsErrorCatalogue,
 } as const;
 
 type Catalogues = typeof ERROR_CATALOGUES;

@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 
 import { ChatErrors } from 'src/chat/chat.errors';
 import { ChatTurnRunner, PreparedTurn } from 'src/chat/chat-turn.runner';
@@ -9,6 +9,7 @@ import { ChatSessionAccess } from 'src/chat/session-access';
 import { EventQueue } from 'src/chat/streaming/event-queue';
 import { AppError } from 'src/common/errors/app-error';
 import { toUnavailableError } from 'src/common/errors/infra.errors';
+import { Metrics, NO_METRICS, secondsSince } from 'src/common/metrics/metrics.port';
 import { AppConfig } from 'src/config/app-config.service';
 import { metadataProblem, type SessionMetadata } from 'src/conversation/session-metadata';
 import { SessionStore } from 'src/session/session-store.port';
@@ -30,12 +31,16 @@ export class ChatService {
     private readonly runner: ChatTurnRunner,
     private readonly config: AppConfig,
     private readonly access: ChatSessionAccess,
+    @Optional() private readonly metrics: Metrics = NO_METRICS,
   ) {}
 
   /** `headerToken` is the X-Session-Token header; a `session_token` in the body takes precedence. */
   async reply(dto: ChatRequestDto, headerToken?: string): Promise<ChatReply> {
     const turn = await this.prepare(dto, headerToken);
-    return this.store.withLock(turn.business.businessId, turn.input.sessionId, () => this.runner.run(turn));
+    return this.timed(
+      turn,
+      this.store.withLock(turn.business.businessId, turn.input.sessionId, () => this.runner.run(turn)),
+    );
   }
 
   /** Resolves once the request is accepted (so rejections are plain HTTP errors); events follow as the turn runs. */
@@ -43,8 +48,10 @@ export class ChatService {
     const turn = await this.prepare(dto, headerToken);
     const queue = new EventQueue<ChatStreamEvent>();
     const sink = { delta: (text: string) => queue.push({ event: 'delta', data: { text } }) };
-    this.store
-      .withLock(turn.business.businessId, turn.input.sessionId, () => this.runner.run(turn, sink))
+    this.timed(
+      turn,
+      this.store.withLock(turn.business.businessId, turn.input.sessionId, () => this.runner.run(turn, sink)),
+    )
       .then((reply) => {
         if (reply.ctas?.length) queue.push({ event: 'ctas', data: { ctas: reply.ctas } });
         if (reply.sources?.length) queue.push({ event: 'sources', data: { sources: reply.sources } });
@@ -63,6 +70,23 @@ export class ChatService {
       })
       .finally(() => queue.close());
     return queue;
+  }
+
+  /** Records the turn's latency (lock wait included: the visitor waits for it too) and whether it failed. */
+  private timed<T>(turn: PreparedTurn, run: Promise<T>): Promise<T> {
+    const start = performance.now();
+    const observe = (outcome: 'ok' | 'error') =>
+      this.metrics.chatTurn(turn.business.businessId, 'chat', outcome, secondsSince(start));
+    return run.then(
+      (result) => {
+        observe('ok');
+        return result;
+      },
+      (err: unknown) => {
+        observe('error');
+        throw err;
+      },
+    );
   }
 
   private async prepare(dto: ChatRequestDto, headerToken: string | undefined): Promise<PreparedTurn> {
