@@ -37,6 +37,9 @@ export class SentryErrorReporter extends ErrorReporter implements OnApplicationS
       stackParser: sentry.defaultStackParser,
       integrations: [],
       maxBreadcrumbs: 0,
+      // No module-loader hooks (they exist for tracing, which this reporter does not do) and no client reports.
+      enableRuntimeChannelInjection: false,
+      sendClientReports: false,
       beforeSend: (event) => scrubEvent(event),
     });
     const scope = new sentry.Scope();
