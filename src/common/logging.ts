@@ -5,7 +5,7 @@ import type { Params } from 'nestjs-pino';
 import { storage, type Store } from 'nestjs-pino/storage';
 import { type Level, type Logger, type LoggerOptions, pino, stdSerializers } from 'pino';
 
-import type { Metrics } from 'src/common/metrics/metrics.port';
+import { type Metrics, NO_METRICS } from 'src/common/metrics/metrics.port';
 import { routeTemplate } from 'src/common/metrics/route-template';
 import type { Env } from 'src/config/env.schema';
 
@@ -109,13 +109,15 @@ export function requestLogging(
   root: Logger,
   metrics?: Metrics,
 ): (req: IncomingMessage, res: ServerResponse, next: () => void) => void {
+  // With metrics off the port is a no-op: skip even the route lookup.
+  const recorder = metrics === NO_METRICS ? undefined : metrics;
   return (req: IncomingMessage, res: ServerResponse, next: () => void) => {
     const given = req.headers['x-request-id'];
     const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     req.id = id;
     res.setHeader('X-Request-Id', id);
     const context = new RequestLogContext(root, req);
-    if (!(req.url ?? '').startsWith('/health')) logCompletion(req, res, context, metrics);
+    if (!(req.url ?? '').startsWith('/health')) logCompletion(req, res, context, recorder);
     storage.run(context as Store, next);
   };
 }
