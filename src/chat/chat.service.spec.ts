@@ -2,6 +2,8 @@ import { ChatService } from 'src/chat/chat.service';
 import type { ChatTurnRunner } from 'src/chat/chat-turn.runner';
 import type { ChatStreamEvent } from 'src/chat/chat-turn.types';
 import type { ChatSessionAccess } from 'src/chat/session-access';
+import type { ErrorReporter, ReportedErrorContext } from 'src/common/errors/error-reporter.port';
+import { NO_METRICS } from 'src/common/metrics/metrics.port';
 import type { AppConfig } from 'src/config/app-config.service';
 import { SessionErrors } from 'src/session/session.errors';
 import type { SessionStore } from 'src/session/session-store.port';
@@ -35,6 +37,7 @@ describe(ChatService.name, () => {
       store?: SessionStore;
       runner?: ChatTurnRunner;
       access?: ChatSessionAccess;
+      reporter?: ErrorReporter;
     } = {},
   ) {
     const tenants =
@@ -44,7 +47,13 @@ describe(ChatService.name, () => {
       strictMock<SessionStore>({ withLock: jest.fn((_b: string, _s: string, fn: () => Promise<unknown>) => fn()) });
     const runner = overrides.runner ?? strictMock<ChatTurnRunner>({ run: jest.fn().mockResolvedValue(reply) });
     const access = overrides.access ?? strictMock<ChatSessionAccess>({ authorize: jest.fn().mockResolvedValue(grant) });
-    return { sut: new ChatService(tenants, store, runner, config, access), tenants, store, runner, access };
+    return {
+      sut: new ChatService(tenants, store, runner, config, access, NO_METRICS, overrides.reporter),
+      tenants,
+      store,
+      runner,
+      access,
+    };
   }
 
   it('runs the turn under the session lock', async () => {
@@ -135,7 +144,27 @@ describe(ChatService.name, () => {
     const { sut } = build({ runner });
     const events: ChatStreamEvent[] = [];
     for await (const e of await sut.openStream(dto())) events.push(e);
-    expect(events).toEqual([{ event: 'error', data: { message: 'Something went wrong; please try again' } }]);
+    expect(events).toEqual([
+      {
+        event: 'error',
+        data: { message: expect.stringMatching(/^Something went wrong; please try again \(error id [0-9a-f-]{36}\)$/) },
+      },
+    ]);
+  });
+
+  it('reports an unexpected stream failure with the error id the visitor got', async () => {
+    const failure = new Error('unexpected');
+    const reported: [unknown, ReportedErrorContext][] = [];
+    const reporter = strictMock<ErrorReporter>({
+      report: (e: unknown, c: ReportedErrorContext) => reported.push([e, c]),
+    });
+    const runner = strictMock<ChatTurnRunner>({ run: jest.fn().mockRejectedValue(failure) });
+    const { sut } = build({ runner, reporter });
+    const events: ChatStreamEvent[] = [];
+    for await (const e of await sut.openStream(dto())) events.push(e);
+    const message = String((events[0].data as { message: string }).message);
+    expect(reported).toEqual([[failure, { errorId: expect.any(String), method: 'POST', route: '/chat/stream' }]]);
+    expect(message).toContain(`(error id ${reported[0][1].errorId})`);
   });
 
   it('names the unavailable dependency in the error event when Redis drops mid-stream', async () => {

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+
 import { Injectable, Logger, Optional } from '@nestjs/common';
 
 import { ChatErrors } from 'src/chat/chat.errors';
@@ -8,6 +10,7 @@ import { navigateCta } from 'src/chat/pipeline/cta-navigation.step';
 import { ChatSessionAccess } from 'src/chat/session-access';
 import { EventQueue } from 'src/chat/streaming/event-queue';
 import { AppError } from 'src/common/errors/app-error';
+import { ErrorReporter } from 'src/common/errors/error-reporter.port';
 import { toUnavailableError } from 'src/common/errors/infra.errors';
 import { Metrics, NO_METRICS, secondsSince } from 'src/common/metrics/metrics.port';
 import { AppConfig } from 'src/config/app-config.service';
@@ -32,6 +35,7 @@ export class ChatService {
     private readonly config: AppConfig,
     private readonly access: ChatSessionAccess,
     @Optional() private readonly metrics: Metrics = NO_METRICS,
+    @Optional() private readonly reporter?: ErrorReporter,
   ) {}
 
   /** `headerToken` is the X-Session-Token header; a `session_token` in the body takes precedence. */
@@ -60,13 +64,21 @@ export class ChatService {
       .catch((thrown: unknown) => {
         // The stream already answered 200, so an outage is reported in the error event with the same code as /chat.
         const err = toUnavailableError(thrown) ?? thrown;
-        if (!(err instanceof AppError))
-          this.logger.error(
-            { businessId: turn.business.businessId, err: (err as Error).message },
-            'stream turn failed',
-          );
-        const message = err instanceof AppError ? err.message : 'Something went wrong; please try again';
-        queue.push({ event: 'error', data: { message, ...(err instanceof AppError ? { code: err.code } : {}) } });
+        if (err instanceof AppError) {
+          queue.push({ event: 'error', data: { message: err.message, code: err.code } });
+          return;
+        }
+        // As the exception filter does for /chat: an id the visitor can quote, in the log line and the error report.
+        const errorId = randomUUID();
+        this.logger.error(
+          { businessId: turn.business.businessId, errorId, err: (err as Error).message },
+          'stream turn failed',
+        );
+        this.reporter?.report(err, { errorId, method: 'POST', route: '/chat/stream' });
+        queue.push({
+          event: 'error',
+          data: { message: `Something went wrong; please try again (error id ${errorId})` },
+        });
       })
       .finally(() => queue.close());
     return queue;
