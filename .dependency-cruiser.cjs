@@ -54,6 +54,8 @@ const ALLOWED = {
     'handoff',
     'experiments',
   ],
+  // Modules record through the Metrics port in common; this module only binds and serves it.
+  metrics: [],
 };
 const KERNEL = ['common', 'config'];
 const MODULES = Object.keys(ALLOWED);

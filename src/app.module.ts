@@ -17,6 +17,7 @@ import type { EmbeddedPostgresMode } from 'src/database/embedded-postgres';
 import { ExperimentsModule } from 'src/experiments/experiments.module';
 import { HandoffModule } from 'src/handoff/handoff.module';
 import { HealthModule } from 'src/health/health.module';
+import { MetricsModule } from 'src/metrics/metrics.module';
 import { RagModule } from 'src/rag/rag.module';
 import { RedisInfraModule } from 'src/redis/redis-infra.module';
 import { SessionModule } from 'src/session/session.module';
@@ -58,6 +59,7 @@ export class AppModule {
         SimulationModule,
         VoiceModule,
         AccessModule,
+        MetricsModule.forRoot(env),
       ],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
     };

@@ -17,6 +17,7 @@ import { platformSecurityHeaders } from 'src/common/http/security-headers';
 import { staticAssets } from 'src/common/http/web-build';
 import { DrainState } from 'src/common/lifecycle/drain-state';
 import { requestLogging, rootLoggerOf } from 'src/common/logging';
+import { Metrics } from 'src/common/metrics/metrics.port';
 import { AppConfig } from 'src/config/app-config.service';
 import { AppRole } from 'src/config/app-role';
 import { normalizeOrigin, TenantOriginsRegistry } from 'src/tenant/tenant-origins.registry';
@@ -48,7 +49,7 @@ export function configureApp(app: NestExpressApplication): void {
   app.set('trust proxy', proxies.length ? proxies : false);
   app.disable('x-powered-by');
   // First, so every response (static files, CORS preflights, refusals by any later step) carries its request id.
-  app.use(requestLogging(rootLoggerOf(app.get<Params>(PARAMS_PROVIDER_TOKEN))));
+  app.use(requestLogging(rootLoggerOf(app.get<Params>(PARAMS_PROVIDER_TOKEN)), app.get(Metrics)));
   app.use(platformSecurityHeaders());
   const origins = new Set(config.allowedOrigins.map(normalizeOrigin));
   const tenantOrigins = app.get(TenantOriginsRegistry);

@@ -15,6 +15,7 @@ import { CrmErrorCatalogue } from 'src/crm/crm.errors';
 import { ExperimentsErrorCatalogue } from 'src/experiments/experiments.errors';
 import { GeminiErrorCatalogue } from 'src/gemini/gemini.errors';
 import { HandoffErrorCatalogue } from 'src/handoff/handoff.errors';
+import { MetricsErrorCatalogue } from 'src/metrics/metrics.errors';
 import { SiteCrawlerErrorCatalogue } from 'src/rag/crawl/site-crawler.errors';
 import { KnowledgeErrorCatalogue } from 'src/rag/knowledge.errors';
 import { DocumentParserErrorCatalogue } from 'src/rag/parsing/document-parser.errors';
@@ -50,6 +51,7 @@ export const ERROR_CATALOGUES = {
   ANALYTICS: AnalyticsErrorCatalogue,
   SIMULATION: SimulationErrorCatalogue,
   EXPERIMENTS: ExperimentsErrorCatalogue,
+  METRICS: MetricsErrorCatalogue,
 } as const;
 
 type Catalogues = typeof ERROR_CATALOGUES;

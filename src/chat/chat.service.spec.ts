@@ -2,6 +2,8 @@ import { ChatService } from 'src/chat/chat.service';
 import type { ChatTurnRunner } from 'src/chat/chat-turn.runner';
 import type { ChatStreamEvent } from 'src/chat/chat-turn.types';
 import type { ChatSessionAccess } from 'src/chat/session-access';
+import type { ErrorReporter, ReportedErrorContext } from 'src/common/errors/error-reporter.port';
+import { NO_METRICS } from 'src/common/metrics/metrics.port';
 import type { AppConfig } from 'src/config/app-config.service';
 import type { ExperimentsService } from 'src/experiments/experiments.service';
 import { SessionErrors } from 'src/session/session.errors';
@@ -37,6 +39,7 @@ describe(ChatService.name, () => {
       runner?: ChatTurnRunner;
       access?: ChatSessionAccess;
       experiments?: ExperimentsService;
+      reporter?: ErrorReporter;
     } = {},
   ) {
     const tenants =
@@ -52,7 +55,7 @@ describe(ChatService.name, () => {
         assign: jest.fn((b: TenantConfig) => ({ business: b, assignments: [], overridden: new Set() })),
       });
     return {
-      sut: new ChatService(tenants, store, runner, config, access, experiments),
+      sut: new ChatService(tenants, store, runner, config, access, experiments, NO_METRICS, overrides.reporter),
       tenants,
       store,
       runner,
@@ -176,7 +179,27 @@ describe(ChatService.name, () => {
     const { sut } = build({ runner });
     const events: ChatStreamEvent[] = [];
     for await (const e of await sut.openStream(dto())) events.push(e);
-    expect(events).toEqual([{ event: 'error', data: { message: 'Something went wrong; please try again' } }]);
+    expect(events).toEqual([
+      {
+        event: 'error',
+        data: { message: expect.stringMatching(/^Something went wrong; please try again \(error id [0-9a-f-]{36}\)$/) },
+      },
+    ]);
+  });
+
+  it('reports an unexpected stream failure with the error id the visitor got', async () => {
+    const failure = new Error('unexpected');
+    const reported: [unknown, ReportedErrorContext][] = [];
+    const reporter = strictMock<ErrorReporter>({
+      report: (e: unknown, c: ReportedErrorContext) => reported.push([e, c]),
+    });
+    const runner = strictMock<ChatTurnRunner>({ run: jest.fn().mockRejectedValue(failure) });
+    const { sut } = build({ runner, reporter });
+    const events: ChatStreamEvent[] = [];
+    for await (const e of await sut.openStream(dto())) events.push(e);
+    const message = String((events[0].data as { message: string }).message);
+    expect(reported).toEqual([[failure, { errorId: expect.any(String), method: 'POST', route: '/chat/stream' }]]);
+    expect(message).toContain(`(error id ${reported[0][1].errorId})`);
   });
 
   it('names the unavailable dependency in the error event when Redis drops mid-stream', async () => {

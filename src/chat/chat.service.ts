@@ -1,4 +1,6 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+
+import { Injectable, Logger, Optional } from '@nestjs/common';
 
 import { ChatErrors } from 'src/chat/chat.errors';
 import { ChatTurnRunner, PreparedTurn } from 'src/chat/chat-turn.runner';
@@ -8,7 +10,9 @@ import { navigateCta } from 'src/chat/pipeline/cta-navigation.step';
 import { ChatSessionAccess } from 'src/chat/session-access';
 import { EventQueue } from 'src/chat/streaming/event-queue';
 import { AppError } from 'src/common/errors/app-error';
+import { ErrorReporter } from 'src/common/errors/error-reporter.port';
 import { toUnavailableError } from 'src/common/errors/infra.errors';
+import { Metrics, NO_METRICS, secondsSince } from 'src/common/metrics/metrics.port';
 import { AppConfig } from 'src/config/app-config.service';
 import { metadataProblem, type SessionMetadata } from 'src/conversation/session-metadata';
 import { ExperimentsService } from 'src/experiments/experiments.service';
@@ -32,12 +36,17 @@ export class ChatService {
     private readonly config: AppConfig,
     private readonly access: ChatSessionAccess,
     private readonly experiments: ExperimentsService,
+    @Optional() private readonly metrics: Metrics = NO_METRICS,
+    @Optional() private readonly reporter?: ErrorReporter,
   ) {}
 
   /** `headerToken` is the X-Session-Token header; a `session_token` in the body takes precedence. */
   async reply(dto: ChatRequestDto, headerToken?: string): Promise<ChatReply> {
     const turn = await this.prepare(dto, headerToken);
-    return this.store.withLock(turn.business.businessId, turn.input.sessionId, () => this.runner.run(turn));
+    return this.timed(
+      turn,
+      this.store.withLock(turn.business.businessId, turn.input.sessionId, () => this.runner.run(turn)),
+    );
   }
 
   /** Resolves once the request is accepted (so rejections are plain HTTP errors); events follow as the turn runs. */
@@ -45,8 +54,10 @@ export class ChatService {
     const turn = await this.prepare(dto, headerToken);
     const queue = new EventQueue<ChatStreamEvent>();
     const sink = { delta: (text: string) => queue.push({ event: 'delta', data: { text } }) };
-    this.store
-      .withLock(turn.business.businessId, turn.input.sessionId, () => this.runner.run(turn, sink))
+    this.timed(
+      turn,
+      this.store.withLock(turn.business.businessId, turn.input.sessionId, () => this.runner.run(turn, sink)),
+    )
       .then((reply) => {
         if (reply.ctas?.length) queue.push({ event: 'ctas', data: { ctas: reply.ctas } });
         if (reply.sources?.length) queue.push({ event: 'sources', data: { sources: reply.sources } });
@@ -55,16 +66,41 @@ export class ChatService {
       .catch((thrown: unknown) => {
         // The stream already answered 200, so an outage is reported in the error event with the same code as /chat.
         const err = toUnavailableError(thrown) ?? thrown;
-        if (!(err instanceof AppError))
-          this.logger.error(
-            { businessId: turn.business.businessId, err: (err as Error).message },
-            'stream turn failed',
-          );
-        const message = err instanceof AppError ? err.message : 'Something went wrong; please try again';
-        queue.push({ event: 'error', data: { message, ...(err instanceof AppError ? { code: err.code } : {}) } });
+        if (err instanceof AppError) {
+          queue.push({ event: 'error', data: { message: err.message, code: err.code } });
+          return;
+        }
+        // As the exception filter does for /chat: an id the visitor can quote, in the log line and the error report.
+        const errorId = randomUUID();
+        this.logger.error(
+          { businessId: turn.business.businessId, errorId, err: (err as Error).message },
+          'stream turn failed',
+        );
+        this.reporter?.report(err, { errorId, method: 'POST', route: '/chat/stream' });
+        queue.push({
+          event: 'error',
+          data: { message: `Something went wrong; please try again (error id ${errorId})` },
+        });
       })
       .finally(() => queue.close());
     return queue;
+  }
+
+  /** Records the turn's latency (lock wait included: the visitor waits for it too) and whether it failed. */
+  private timed<T>(turn: PreparedTurn, run: Promise<T>): Promise<T> {
+    const start = performance.now();
+    const observe = (outcome: 'ok' | 'error') =>
+      this.metrics.chatTurn(turn.business.businessId, 'chat', outcome, secondsSince(start));
+    return run.then(
+      (result) => {
+        observe('ok');
+        return result;
+      },
+      (err: unknown) => {
+        observe('error');
+        throw err;
+      },
+    );
   }
 
   private async prepare(dto: ChatRequestDto, headerToken: string | undefined): Promise<PreparedTurn> {

@@ -1,3 +1,4 @@
+import type { TokenUsage } from 'src/common/metrics/metrics.port';
 import type { CapturedField, CapturedFields } from 'src/conversation/captured-fields';
 import type { LlmToolCall, LlmTurn } from 'src/conversation/conversation-turn';
 import type { ToolDeclaration } from 'src/crm/crm-tools.port';
@@ -29,6 +30,8 @@ export interface LlmResponse {
   toolCalls: LlmToolCall[];
   finishReason: 'stop' | 'tool_calls' | 'safety' | 'length' | 'other';
   provider: 'gemini' | 'offline' | 'fake';
+  /** Tokens as the provider reported them (for metrics and cost); absent when it reports none. */
+  usage?: TokenUsage;
 }
 
 export type LlmStreamEvent = { type: 'delta'; text: string } | { type: 'done'; response: LlmResponse };

@@ -5,6 +5,8 @@ import type { Params } from 'nestjs-pino';
 import { storage, type Store } from 'nestjs-pino/storage';
 import { type Level, type Logger, type LoggerOptions, pino, stdSerializers } from 'pino';
 
+import { type Metrics, NO_METRICS } from 'src/common/metrics/metrics.port';
+import { routeTemplate } from 'src/common/metrics/route-template';
 import type { Env } from 'src/config/env.schema';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,128}$/;
@@ -101,28 +103,41 @@ class RequestLogContext {
  * Request ids, request-scoped log context and one completion line per request (what pino-http does, without its
  * per-request allocations). The id comes from a well-formed X-Request-Id or is generated, and is echoed back. Health
  * probes get an id and context but no completion line. A response is logged at info, 4xx at warn, 5xx or a broken
- * response at error.
+ * response at error. With `metrics`, the same completion also records the request by route template and status.
  */
-export function requestLogging(root: Logger): (req: IncomingMessage, res: ServerResponse, next: () => void) => void {
+export function requestLogging(
+  root: Logger,
+  metrics?: Metrics,
+): (req: IncomingMessage, res: ServerResponse, next: () => void) => void {
+  // With metrics off the port is a no-op: skip even the route lookup.
+  const recorder = metrics === NO_METRICS ? undefined : metrics;
   return (req: IncomingMessage, res: ServerResponse, next: () => void) => {
     const given = req.headers['x-request-id'];
     const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     req.id = id;
     res.setHeader('X-Request-Id', id);
     const context = new RequestLogContext(root, req);
-    if (!(req.url ?? '').startsWith('/health')) logCompletion(res, context, Date.now());
+    if (!(req.url ?? '').startsWith('/health')) logCompletion(req, res, context, recorder);
     storage.run(context as Store, next);
   };
 }
 
-function logCompletion(res: ServerResponse, context: RequestLogContext, start: number): void {
+function logCompletion(
+  req: IncomingMessage,
+  res: ServerResponse,
+  context: RequestLogContext,
+  metrics: Metrics | undefined,
+): void {
+  const start = performance.now();
   // 'close' follows 'finish' on every response, and also comes alone when the client goes away first.
   const done = (err?: unknown) => {
     res.removeListener('close', done);
     res.removeListener('error', done);
+    const elapsed = performance.now() - start;
+    metrics?.httpRequest(req.method ?? 'GET', routeTemplate(req), res.statusCode, elapsed / 1000);
     const level: Level = err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info';
     if (!context.root.isLevelEnabled(level)) return;
-    const responseTime = Date.now() - start;
+    const responseTime = Math.round(elapsed);
     if (level === 'error') {
       const error = err instanceof Error ? err : new Error(`failed with status code ${res.statusCode}`);
       context.logger.error({ res, err: error, responseTime }, 'request errored');

@@ -200,6 +200,26 @@ describe('validateEnv', () => {
     });
   });
 
+  it('leaves metrics off by default and accepts a token, a separate port and opted-in tenant labels', () => {
+    expect(validateEnv({})).toMatchObject({ METRICS_TENANT_LABELS: 'off' });
+    expect(validateEnv({}).METRICS_TOKEN).toBeUndefined();
+    expect(validateEnv({}).METRICS_PORT).toBeUndefined();
+    expect(
+      validateEnv({ METRICS_TOKEN: 'm'.repeat(24), METRICS_PORT: '9464', METRICS_TENANT_LABELS: 'acme,globex-2' }),
+    ).toMatchObject({ METRICS_TOKEN: 'm'.repeat(24), METRICS_PORT: 9464, METRICS_TENANT_LABELS: 'acme,globex-2' });
+  });
+
+  it.each([
+    [{ METRICS_TOKEN: 'short-token' }, 'METRICS_TOKEN'],
+    [{ METRICS_PORT: '70000' }, 'METRICS_PORT'],
+    [{ METRICS_PORT: '8000' }, 'METRICS_PORT: must differ from PORT'],
+    [{ METRICS_TENANT_LABELS: 'acme, globex' }, 'METRICS_TENANT_LABELS'],
+    [{ METRICS_TENANT_LABELS: '' }, 'METRICS_TENANT_LABELS'],
+    [{ SENTRY_DSN: 'not a url' }, 'SENTRY_DSN'],
+  ])('refuses the metrics setting %j', (raw, message) => {
+    expect(() => validateEnv(raw)).toThrow(message);
+  });
+
   it('does not echo secret values in its messages', () => {
     try {
       validateEnv({ ADMIN_API_KEY: 'tooshort-secret' });

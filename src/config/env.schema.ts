@@ -394,6 +394,46 @@ export class EnvSchema {
   @Max(4)
   KB_CRAWL_CONCURRENCY = 4;
 
+  // --- Metrics and error reporting (src/metrics) ---
+  /**
+   * Bearer token for GET /metrics on the main port. Without it (and without METRICS_PORT) /metrics is a 404: metrics
+   * are opt-in. With METRICS_PORT set, the separate port also requires it when it is set.
+   */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(24, { message: 'METRICS_TOKEN must be at least 24 characters (e.g. openssl rand -hex 24)' })
+  METRICS_TOKEN?: string;
+
+  /**
+   * Serve /metrics on this port instead of the main one (a small HTTP server in the same process, for a scraper
+   * inside the cluster network); /metrics on the main port is then a 404. 0 picks a free port (tests).
+   */
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  METRICS_PORT?: number;
+
+  /**
+   * `off`, or a comma-separated list of tenant ids that get their own `tenant` label on per-tenant metrics; every
+   * other tenant is counted as `other`, so the series count stays bounded.
+   */
+  @Matches(/^(off|[A-Za-z0-9_-]{1,64}(,[A-Za-z0-9_-]{1,64}){0,49})$/, {
+    message: 'METRICS_TENANT_LABELS must be off or a comma-separated list of at most 50 tenant ids',
+  })
+  METRICS_TENANT_LABELS = 'off';
+
+  /** Report unexpected errors (500s) to Sentry, PII scrubbed, tagged with the error id the client got. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsUrl(
+    { protocols: ['http', 'https'], require_tld: false, require_protocol: true },
+    { message: 'SENTRY_DSN must be a Sentry DSN URL, e.g. https://key@o1.ingest.sentry.io/123' },
+  )
+  SENTRY_DSN?: string;
+
   // --- Voice (src/voice) ---
   /** Largest accepted Twilio media-stream frame; bigger ones close the socket with 1008. */
   @Transform(toInt)
@@ -523,6 +563,8 @@ export function validateEnv(raw: Record<string, unknown>): EnvSchema {
     if (!env.EMBEDDING_PROVIDER)
       messages.push('EMBEDDING_PROVIDER: required when NODE_ENV=production (gemini or local)');
   }
+  if (env.METRICS_PORT !== undefined && env.METRICS_PORT !== 0 && env.METRICS_PORT === env.PORT)
+    messages.push('METRICS_PORT: must differ from PORT (the metrics server is a separate listener)');
   // After LLM_PROVIDER's own default, so one switch moves chat and understanding together unless told otherwise.
   env.INTENT_PROVIDER ??= env.LLM_PROVIDER;
   for (const key of ['LLM_PROVIDER', 'EMBEDDING_PROVIDER', 'INTENT_PROVIDER'] as const) {

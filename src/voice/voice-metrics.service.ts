@@ -1,4 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
+
+import { Metrics, NO_METRICS, type VoiceCounters } from 'src/common/metrics/metrics.port';
 
 /** Fixed-size ring of recent samples; percentiles over the last N keep memory flat on long-running instances. */
 class Samples {
@@ -34,9 +36,9 @@ export interface VoiceMetricsSnapshot {
   outboundChunkProcessingMs: { p50: number | null; p99: number | null };
 }
 
-/** Per-instance counters for the phone bridge. */
+/** Per-instance counters for the phone bridge; the Metrics port reads the totals at scrape time. */
 @Injectable()
-export class VoiceMetrics {
+export class VoiceMetrics implements VoiceCounters {
   callsActive = 0;
   callsTotal = 0;
   framesIn = 0;
@@ -51,9 +53,14 @@ export class VoiceMetrics {
   private readonly processing = new Samples(8192);
   private readonly outboundProcessing = new Samples(8192);
 
+  constructor(@Optional() private readonly metrics: Metrics = NO_METRICS) {
+    metrics.readVoiceCounters(this);
+  }
+
   /** End of caller speech → first assistant audio. */
   recordResponseLatency(ms: number): void {
     this.latency.add(ms);
+    this.metrics.voiceFirstAudio(ms / 1000);
   }
 
   /** Caller frame: decode, resample, hand to the model. */

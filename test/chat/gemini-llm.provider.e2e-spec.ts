@@ -81,6 +81,8 @@ describe('GeminiLlmProvider against the fake Gemini server', () => {
       toolCalls: [],
       finishReason: 'stop',
       provider: 'gemini',
+      // What the fake reports: 42 prompt tokens, one per four characters of the reply.
+      usage: { inputTokens: 42, outputTokens: 8 },
     });
     const [sent] = gemini.generateRequests;
     expect(sent.path).toBe('/v1beta/models/gemini-2.5-flash:generateContent');
@@ -169,7 +171,14 @@ describe('GeminiLlmProvider against the fake Gemini server', () => {
   it('returns no text and finishReason safety when the answer is blocked', async () => {
     gemini.enqueue({ type: 'blocked', finishReason: 'SAFETY', partialText: 'Here is how to' });
     const response = await provider().generate(llmRequest());
-    expect(response).toEqual({ text: '', toolCalls: [], finishReason: 'safety', provider: 'gemini' });
+    // The prompt was still billed, so its usage stays even though the text is withheld.
+    expect(response).toEqual({
+      text: '',
+      toolCalls: [],
+      finishReason: 'safety',
+      provider: 'gemini',
+      usage: { inputTokens: 42, outputTokens: 1 },
+    });
   });
 
   it('streams deltas over SSE whose concatenation is the final text', async () => {
@@ -181,7 +190,13 @@ describe('GeminiLlmProvider against the fake Gemini server', () => {
     expect(deltas.join('')).toBe(text);
     expect(events.at(-1)).toEqual({
       type: 'done',
-      response: { text, toolCalls: [], finishReason: 'stop', provider: 'gemini' },
+      response: {
+        text,
+        toolCalls: [],
+        finishReason: 'stop',
+        provider: 'gemini',
+        usage: { inputTokens: 42, outputTokens: Math.ceil(text.length / 4) },
+      },
     });
     expect(gemini.generateRequests[0].path).toBe('/v1beta/models/gemini-2.5-flash:streamGenerateContent');
     expect(gemini.generateRequests[0].query.alt).toBe('sse');
@@ -198,6 +213,7 @@ describe('GeminiLlmProvider against the fake Gemini server', () => {
           toolCalls: [{ name: 'book_appointment', args: { date: '2026-12-01' } }],
           finishReason: 'tool_calls',
           provider: 'gemini',
+          usage: { inputTokens: 42, outputTokens: 1 },
         },
       },
     ]);
@@ -234,7 +250,13 @@ describe('GeminiLlmProvider against the fake Gemini server', () => {
     const events = await collect(provider().stream(llmRequest()));
     expect(events.at(-1)).toEqual({
       type: 'done',
-      response: { text: '', toolCalls: [], finishReason: 'safety', provider: 'gemini' },
+      response: {
+        text: '',
+        toolCalls: [],
+        finishReason: 'safety',
+        provider: 'gemini',
+        usage: { inputTokens: 42, outputTokens: 1 },
+      },
     });
   });
 

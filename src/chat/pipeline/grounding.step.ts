@@ -1,6 +1,7 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 
 import type { ChatSource } from 'src/chat/chat-turn.types';
+import { Metrics, NO_METRICS, secondsSince } from 'src/common/metrics/metrics.port';
 import { DEFAULT_MIN_CONFIDENCE, KnowledgeRetriever, RetrievedPassage } from 'src/rag/knowledge-retriever.port';
 import type { TenantConfig } from 'src/tenant/tenant-config';
 
@@ -14,18 +15,30 @@ const PASSAGES_PER_TURN = 4;
 export class GroundingStep {
   private readonly logger = new Logger('GroundingStep');
 
-  constructor(private readonly retriever: KnowledgeRetriever) {}
+  constructor(
+    private readonly retriever: KnowledgeRetriever,
+    @Optional() private readonly metrics: Metrics = NO_METRICS,
+  ) {}
 
   async retrieve(business: TenantConfig, query: string): Promise<RetrievedPassage[]> {
     if (!query.trim()) return [];
+    const start = performance.now();
     try {
       const result = await this.retriever.retrieve(business.businessId, query, { k: PASSAGES_PER_TURN });
+      this.observe(business.businessId, start, result.confidence);
       const threshold = business.settings?.ragMinConfidence ?? DEFAULT_MIN_CONFIDENCE;
       return result.confidence >= threshold ? result.passages.slice(0, PASSAGES_PER_TURN) : [];
     } catch (err) {
+      this.observe(business.businessId, start, null);
       this.logger.warn({ businessId: business.businessId, err: (err as Error).message }, 'knowledge retrieval failed');
       return [];
     }
+  }
+
+  private observe(businessId: string, start: number, confidence: number | null): void {
+    const seconds = secondsSince(start);
+    this.metrics.retrieval(businessId, confidence === null ? 'error' : 'ok', seconds, confidence);
+    this.metrics.chatStep('retrieval', seconds);
   }
 }
 

@@ -1,6 +1,7 @@
 import type { Content, FunctionDeclaration, GenerateContentResponse, Part } from '@google/genai';
 
 import type { LlmResponse, LlmToolCall, LlmTurn } from 'src/chat/llm-provider.port';
+import type { TokenUsage } from 'src/common/metrics/metrics.port';
 import type { ToolDeclaration } from 'src/crm/crm-tools.port';
 
 /**
@@ -94,7 +95,21 @@ export function readCandidate(response: GenerateContentResponse): {
 
 export function toLlmResponse(response: GenerateContentResponse): LlmResponse {
   const { text, toolCalls, finishReason } = readCandidate(response);
-  return assemble(text, toolCalls, finishReason);
+  return withUsage(assemble(text, toolCalls, finishReason), usageOf(response));
+}
+
+/** Billed tokens of a response (a stream reports them on its last chunk); thinking tokens bill as output. */
+export function usageOf(response: GenerateContentResponse): TokenUsage | undefined {
+  const meta = response.usageMetadata;
+  if (!meta) return undefined;
+  return {
+    inputTokens: meta.promptTokenCount ?? 0,
+    outputTokens: (meta.candidatesTokenCount ?? 0) + (meta.thoughtsTokenCount ?? 0),
+  };
+}
+
+export function withUsage(response: LlmResponse, usage: TokenUsage | undefined): LlmResponse {
+  return usage ? { ...response, usage } : response;
 }
 
 /** A blocked answer carries no text: whatever was generated before the block must not reach the user. */

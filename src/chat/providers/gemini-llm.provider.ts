@@ -7,6 +7,8 @@ import {
   toFunctionDeclarations,
   toGeminiContents,
   toLlmResponse,
+  usageOf,
+  withUsage,
 } from 'src/chat/providers/gemini-llm.mapper';
 import { LlmError, LlmErrorCode } from 'src/chat/providers/llm.errors';
 import { Deadline } from 'src/common/deadline/deadline';
@@ -99,6 +101,7 @@ export class GeminiLlmProvider extends LlmProvider {
     let text = '';
     const toolCalls: LlmToolCall[] = [];
     let finishReason: string | undefined;
+    let usage: ReturnType<typeof usageOf>;
     let completed = false;
     try {
       let step: IteratorResult<GenerateContentResponse> = opened.first;
@@ -106,6 +109,7 @@ export class GeminiLlmProvider extends LlmProvider {
         const chunk = readCandidate(step.value);
         toolCalls.push(...chunk.toolCalls);
         finishReason = chunk.finishReason ?? finishReason;
+        usage = usageOf(step.value) ?? usage;
         if (chunk.text) {
           text += chunk.text;
           yield { type: 'delta', text: chunk.text };
@@ -130,7 +134,7 @@ export class GeminiLlmProvider extends LlmProvider {
       // A consumer that leaves early (client gone) must not leave the HTTP body downloading.
       if (!completed) deadline.cancel();
     }
-    yield { type: 'done', response: assemble(text, toolCalls, finishReason) };
+    yield { type: 'done', response: withUsage(assemble(text, toolCalls, finishReason), usage) };
   }
 
   async summarize(previousSummary: string | null, turns: LlmTurn[]): Promise<string> {

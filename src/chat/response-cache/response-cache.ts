@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 
 import type { ChatSource } from 'src/chat/chat-turn.types';
+import { Metrics, NO_METRICS } from 'src/common/metrics/metrics.port';
 import { AppConfig } from 'src/config/app-config.service';
 import type { Channel } from 'src/conversation/session-state';
 import { KnowledgeRetriever } from 'src/rag/knowledge-retriever.port';
@@ -81,6 +82,7 @@ export class ResponseCache {
     private readonly store: KeyValueStore,
     private readonly knowledge: KnowledgeRetriever,
     config: AppConfig,
+    @Optional() private readonly metrics: Metrics = NO_METRICS,
   ) {
     this.ttlSeconds = config.get('RESPONSE_CACHE_TTL_S');
   }
@@ -120,10 +122,12 @@ export class ResponseCache {
       const reply = raw ? parseReply(raw) : null;
       if (reply) this.counts.hits++;
       else this.counts.misses++;
+      this.metrics.responseCache(key.businessId, reply ? 'hit' : 'miss');
       return reply;
     } catch (err) {
       this.counts.errors++;
       this.counts.misses++;
+      this.metrics.responseCache(key.businessId, 'error');
       this.logger.warn({ businessId: key.businessId, err: (err as Error).message }, 'response cache read failed');
       return null;
     }

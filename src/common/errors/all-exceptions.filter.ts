@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger, Optional } from '@nestjs/common';
 import type { Request, Response } from 'express';
 
 import { AppError, type FieldProblem } from 'src/common/errors/app-error';
+import { ErrorReporter } from 'src/common/errors/error-reporter.port';
 import { reasonPhrase, statusForKind } from 'src/common/errors/http-status';
 import { toUnavailableError, unavailableDependencyOf } from 'src/common/errors/infra.errors';
 import { loggableError } from 'src/common/errors/loggable-error';
+import { routeTemplate } from 'src/common/metrics/route-template';
 
 export interface ErrorBody {
   statusCode: number;
@@ -32,14 +34,20 @@ interface StatusError {
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
+  /** The reporter is bound only when SENTRY_DSN is set (src/metrics). */
+  constructor(@Optional() private readonly reporter?: ErrorReporter) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') return;
     const ctx = host.switchToHttp();
     const res = ctx.getResponse<Response>();
     const req = ctx.getRequest<Request & { id?: string }>();
     const error = this.classify(exception);
-    const body = this.toBody(error);
-    body.requestId = typeof req.id === 'string' ? req.id : undefined;
+    const requestId = typeof req.id === 'string' ? req.id : undefined;
+    const body = this.toBody(error, (errorId) =>
+      this.reporter?.report(exception, { errorId, requestId, method: req.method, route: routeTemplate(req) }),
+    );
+    body.requestId = requestId;
     if (error instanceof AppError && error.details?.retryAfterSeconds !== undefined) {
       res.setHeader('Retry-After', String(error.details.retryAfterSeconds));
     }
@@ -64,7 +72,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
     return unavailable;
   }
 
-  toBody(exception: unknown): ErrorBody {
+  /** `onUnexpected` gets the id of an unexpected error (a 500), the one its body and log line carry. */
+  toBody(exception: unknown, onUnexpected?: (errorId: string) => void): ErrorBody {
     if (exception instanceof AppError) {
       const statusCode = statusForKind(exception.kind);
       const body: ErrorBody = { statusCode, error: reasonPhrase[statusCode], message: exception.message };
@@ -89,6 +98,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
     const errorId = randomUUID();
     this.logger.error({ errorId, err: loggableError(exception) }, 'unhandled error');
+    onUnexpected?.(errorId);
     return { statusCode: 500, error: reasonPhrase[500], message: `Internal server error (error id ${errorId})` };
   }
 

@@ -138,6 +138,17 @@ export class CrmOutboxRepository {
     return affected;
   }
 
+  /**
+   * Crosses tenants by design (the metrics' outbox depth): items not yet delivered, by status. Counted through the
+   * partial index on open items (crm_outbox_due_idx), so the cost follows the backlog, not the table.
+   */
+  async countOpenAcrossTenants(): Promise<Record<string, number>> {
+    const rows: { status: string; count: string }[] = await this.dataSource.query(
+      `SELECT status, count(*) AS count FROM crm_outbox WHERE status IN ('pending', 'processing') GROUP BY status`,
+    );
+    return Object.fromEntries(rows.map((r) => [r.status, Number(r.count)]));
+  }
+
   /** Manual retry: a fresh budget, due now. Only failed or pending items; false when nothing changed. */
   async requeue(businessId: string, id: string): Promise<boolean> {
     const result = await this.repo()

@@ -1,8 +1,9 @@
-import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger, OnModuleDestroy, Optional } from '@nestjs/common';
 
 import { CryptoErrorCode } from 'src/common/crypto/crypto.errors';
 import { withDeadline } from 'src/common/deadline/deadline';
 import { AppError } from 'src/common/errors/app-error';
+import { Metrics, NO_METRICS } from 'src/common/metrics/metrics.port';
 import { AppConfig } from 'src/config/app-config.service';
 import { CrmCallError, CrmErrors } from 'src/crm/crm.errors';
 import type { CrmOutboxItemEntity, OutboxStatus } from 'src/crm/entities/crm-outbox-item.entity';
@@ -32,7 +33,10 @@ export class CrmOutboxService implements OnModuleDestroy {
     private readonly executor: CrmWriteExecutor,
     private readonly config: AppConfig,
     private readonly tenants: TenantService,
-  ) {}
+    @Optional() private readonly metrics: Metrics = NO_METRICS,
+  ) {
+    metrics.readOutboxDepth(() => this.outbox.countOpenAcrossTenants());
+  }
 
   /** Long enough that a lease never expires while an attempt (up to three CRM calls) is still running. */
   get leaseMs(): number {
@@ -116,7 +120,9 @@ export class CrmOutboxService implements OnModuleDestroy {
       { businessId, itemId: id, operation: item.operation, attempts, retryable, code, httpStatus },
       'CRM write failed',
     );
-    if (!retryable || attempts >= budget) {
+    const final = !retryable || attempts >= budget;
+    this.metrics.crmDeliveryFailure(item.operation, final);
+    if (final) {
       await this.outbox.markFailed(businessId, id, attempts, message);
       return { status: 'failed', itemId: id, error: message };
     }
