@@ -91,7 +91,7 @@ export class CallTranscript {
   expose(assignments: readonly ExperimentAssignment[]): void {
     const exposure = exposeVariants(this.state, assignments);
     this.variants = exposure.meta.variants;
-    this.write(() => ({ messages: [], events: exposure.events }));
+    if (exposure.events.length) this.write(() => ({ messages: [], events: exposure.events }));
   }
 
   /** Merged into the payload of the next assistant row written. */
