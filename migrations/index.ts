@@ -15,6 +15,7 @@ import { Experiments1764220000001 } from './1764220000001-experiments';
 import { UnansweredAndRetention1764230000001 } from './1764230000001-unanswered-and-retention';
 import { Catalog1764240000001 } from './1764240000001-catalog';
 import { ConversationTests1764250000001 } from './1764250000001-conversation-tests';
+import { AnalyticsCacheAndHandoffs1764290000001 } from './1764290000001-analytics-cache-and-handoffs';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the same list works from
@@ -38,4 +39,5 @@ export const migrations = [
   UnansweredAndRetention1764230000001,
   Catalog1764240000001,
   ConversationTests1764250000001,
+  AnalyticsCacheAndHandoffs1764290000001,
 ];

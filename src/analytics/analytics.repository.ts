@@ -33,6 +33,8 @@ export interface BucketRow {
   handoffs: number;
   fallbacks: number;
   unanswered: number;
+  cacheHits: number;
+  cacheMisses: number;
   crmContacts: number;
   crmDeals: number;
 }
@@ -68,7 +70,8 @@ SELECT c.id::text AS id, c.session_id AS "sessionId", c.channel, c.started_at AS
          AS "crmContact",
        EXISTS (SELECT 1 FROM crm_deals d WHERE d.business_id = c.business_id AND d.session_id = c.session_id)
          AS "crmDeal",
-       EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND m.intent = 'human_handoff') AS "handedOff"
+       EXISTS (SELECT 1 FROM handoffs h WHERE h.business_id = c.business_id AND h.session_id = c.session_id)
+         AS "handedOff"
 FROM conversations c
 WHERE c.business_id = $1 AND c.started_at >= $2 AND c.started_at < $3
   AND ($4::text IS NULL OR c.channel = $4)
@@ -76,8 +79,8 @@ WHERE c.business_id = $1 AND c.started_at >= $2 AND c.started_at < $3
   AND ($6::text IS NULL OR $6 = ANY (c.tags))
   AND ($7::boolean IS NULL OR $7 = EXISTS (SELECT 1 FROM analytics_events e WHERE e.business_id = c.business_id
          AND e.session_id = c.session_id AND e.type = 'lead_captured'))
-  AND ($8::boolean IS NULL OR $8 = EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id
-         AND m.intent = 'human_handoff'))
+  AND ($8::boolean IS NULL OR $8 = EXISTS (SELECT 1 FROM handoffs h WHERE h.business_id = c.business_id
+         AND h.session_id = c.session_id))
   AND ($9::text IS NULL OR EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id
          AND to_tsvector('simple', m.content) @@ plainto_tsquery('simple', $9)))
   AND ($10::timestamptz IS NULL OR (c.started_at, c.id) < ($10, $11::bigint))
@@ -93,7 +96,7 @@ LIMIT $12`;
 const ANALYTICS_SQL = `
 WITH ev AS MATERIALIZED (
   SELECT date_trunc($4, e.created_at AT TIME ZONE $5) AS bucket, e.type, e.session_id, e.intent, e.sentiment,
-         e.cta_id, e.cta_link, e.latency_ms, e.fallback, e.unanswered
+         e.cta_id, e.cta_link, e.latency_ms, e.fallback, e.unanswered, e.cached
   FROM analytics_events e
   WHERE e.business_id = $1 AND e.created_at >= $2 AND e.created_at < $3
 ),
@@ -113,15 +116,21 @@ crm AS (
   SELECT date_trunc($4, created_at AT TIME ZONE $5), 'deal' FROM crm_deals
     WHERE business_id = $1 AND created_at >= $2 AND created_at < $3
 ),
+handoff_buckets AS (
+  SELECT date_trunc($4, created_at AT TIME ZONE $5) AS bucket, count(*)::int AS handoffs FROM handoffs
+    WHERE business_id = $1 AND created_at >= $2 AND created_at < $3
+  GROUP BY 1
+),
 ev_buckets AS (
   SELECT bucket,
          count(*) FILTER (WHERE type IN ('user_message', 'assistant_message'))::int AS messages,
          count(*) FILTER (WHERE type = 'lead_captured')::int AS leads,
          count(*) FILTER (WHERE cta_link)::int AS appointment_clicks,
          count(*) FILTER (WHERE type = 'cta_clicked')::int AS cta_clicks,
-         count(*) FILTER (WHERE intent = 'human_handoff')::int AS handoffs,
          count(*) FILTER (WHERE fallback)::int AS fallbacks,
-         count(*) FILTER (WHERE unanswered)::int AS unanswered
+         count(*) FILTER (WHERE unanswered)::int AS unanswered,
+         count(*) FILTER (WHERE cached)::int AS cache_hits,
+         count(*) FILTER (WHERE NOT cached)::int AS cache_misses
   FROM ev GROUP BY bucket
 ),
 sess_buckets AS (
@@ -144,11 +153,12 @@ SELECT json_build_object(
       'sessions', coalesce(sb.sessions, 0), 'engaged', coalesce(sb.engaged, 0),
       'messages', coalesce(eb.messages, 0), 'leads', coalesce(eb.leads, 0),
       'appointmentClicks', coalesce(eb.appointment_clicks, 0), 'ctaClicks', coalesce(eb.cta_clicks, 0),
-      'handoffs', coalesce(eb.handoffs, 0), 'fallbacks', coalesce(eb.fallbacks, 0),
+      'handoffs', coalesce(hb.handoffs, 0), 'fallbacks', coalesce(eb.fallbacks, 0),
       'unanswered', coalesce(eb.unanswered, 0),
+      'cacheHits', coalesce(eb.cache_hits, 0), 'cacheMisses', coalesce(eb.cache_misses, 0),
       'crmContacts', coalesce(cb.contacts, 0), 'crmDeals', coalesce(cb.deals, 0)) ORDER BY s.bucket), '[]')
     FROM series s LEFT JOIN ev_buckets eb USING (bucket) LEFT JOIN sess_buckets sb USING (bucket)
-    LEFT JOIN crm_buckets cb USING (bucket)),
+    LEFT JOIN crm_buckets cb USING (bucket) LEFT JOIN handoff_buckets hb USING (bucket)),
   'ctaClicks', (SELECT coalesce(json_agg(json_build_object('ctaId', cta_id, 'clicks', n) ORDER BY n DESC, cta_id), '[]')
     FROM (SELECT cta_id, count(*)::int AS n FROM ev WHERE cta_id IS NOT NULL GROUP BY cta_id) x),
   'intents', (SELECT coalesce(json_agg(json_build_object('intent', intent, 'count', n) ORDER BY n DESC, intent), '[]')

@@ -19,6 +19,8 @@ const SUMMED: (keyof Omit<BucketRow, 'bucket'>)[] = [
   'handoffs',
   'fallbacks',
   'unanswered',
+  'cacheHits',
+  'cacheMisses',
 ];
 
 /** A tenant's sessions list and dashboard, read from the transcript and the analytics events. */

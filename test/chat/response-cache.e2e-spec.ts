@@ -91,6 +91,9 @@ describe('Response cache (POST /chat, real SDK against the fake Gemini server, t
     ]);
     const transcript = await a.http.get(`/admin/business/${businessId}/sessions/${second.sessionId}`).set(a.admin);
     expect(JSON.stringify(transcript.body)).toContain('Monday to Friday');
+    // The business sees it on its dashboard: one miss (the model answered and the reply was stored), one hit.
+    const report = await a.http.get(`/admin/business/${businessId}/analytics`).set(a.admin).expect(200);
+    expect(report.body.totals).toMatchObject({ cacheHits: 1, cacheMisses: 1 });
   });
 
   it('serves a hit over /chat/stream with deltas adding up to the reply', async () => {

@@ -10,7 +10,8 @@ export class SessionSummaryDto {
   capturedFields: string[];
   @ApiProperty({ example: true }) leadCaptured: boolean;
   @ApiProperty({ example: { contact: true, deal: false } }) crm: { contact: boolean; deal: boolean };
-  @ApiProperty({ example: false, description: 'A user message was read as human_handoff' }) handedOff: boolean;
+  @ApiProperty({ example: false, description: 'The session was handed off to a person (open or released since)' })
+  handedOff: boolean;
   @ApiProperty({ example: ['vip'] }) tags: string[];
   @ApiProperty({ nullable: true, type: String, example: 'What are your prices?' }) firstMessage: string | null;
 }
@@ -37,10 +38,13 @@ export class AnalyticsBucketDto {
   @ApiProperty({ example: 6 }) crmDeals: number;
   @ApiProperty({ example: 9, description: 'Clicks on link CTAs (appointment links)' }) appointmentClicks: number;
   @ApiProperty({ example: 37 }) ctaClicks: number;
-  @ApiProperty({ example: 2, description: 'User messages read as human_handoff' }) handoffs: number;
+  @ApiProperty({ example: 2, description: 'Hand-offs to a person (chat and voice)' }) handoffs: number;
   @ApiProperty({ example: 1, description: 'Replies replaced by the fallback after a provider error' })
   fallbacks: number;
   @ApiProperty({ example: 11, description: 'Low retrieval confidence or a "don\'t know" reply' }) unanswered: number;
+  @ApiProperty({ example: 40, description: 'Replies served from the response cache' }) cacheHits: number;
+  @ApiProperty({ example: 25, description: 'Replies the cache could have served that came from the model (a miss)' })
+  cacheMisses: number;
 }
 
 export class AnalyticsTotalsDto extends AnalyticsBucketDto {}
