@@ -104,8 +104,8 @@ describe(KnowledgeIndexService.name, () => {
 
     await expect(sut.indexFor('acme', ACTIVE)).rejects.toThrow(/abandoned/);
 
-    expect(pages).toEqual([2000]);
-    expect(vectorPages.mock.calls.map(([, ids]) => ids.length)).toEqual([2000, 2000]);
+    expect(pages).toEqual([256]);
+    expect(vectorPages.mock.calls.map(([, ids]) => ids.length)).toEqual([256, 256]);
     await shutdown;
   });
 

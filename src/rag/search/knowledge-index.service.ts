@@ -15,8 +15,12 @@ export const KB_VERSION_CHANNEL = 'kb:version-changed';
 /** Upper bound on serving an older version after a lost notice; notices themselves take effect at once. */
 const ACTIVE_VERSION_TTL_MS = 2000;
 
-/** Stored vectors read per query during a rebuild: ~6 MB, decoded in a few milliseconds. */
-const LOAD_PAGE = 2000;
+/**
+ * Stored vectors read per query during a rebuild: ~0.8 MB at 768 dimensions, one aggregated row decoded in a
+ * millisecond or two (see KbChunkRepository.vectors). Pages of 2,000 rows were the main thread's longest slices of a
+ * rebuild; the extra round trips cost little next to the worker's build.
+ */
+const LOAD_PAGE = 256;
 
 interface VersionNotice {
   businessId: string;
