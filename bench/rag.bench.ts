@@ -191,6 +191,7 @@ async function main(): Promise<void> {
           dimension: DIM,
           connections: positiveIntArg('connections', 32),
           nextVector: stream(3),
+          profileFile: process.argv.includes('--profile') ? process.argv[process.argv.indexOf('--profile') + 1] : null,
         })
       : {};
 
