@@ -27,7 +27,10 @@ describe(leaksInstructions.name, () => {
     const line =
       'You are the concierge for Acme Plumbing and you answer questions about water heaters, drains, leaks and estimates for homeowners in Springfield';
     const long = { protectedText: `Intro\n${line}\nOutro`, canary: '' };
-    const run = line.toLowerCase().replace(/[^a-z0-9]+/g, ' ').slice(17, 97);
+    const run = line
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, ' ')
+      .slice(17, 97);
     const filler = 'our team is happy to help with anything you need today so just ask away ';
     for (let offset = 0; offset < 160; offset += 7) {
       const before = filler.repeat(3).slice(0, offset);

@@ -84,11 +84,9 @@ describe('Knowledge search while the vector index is being rebuilt', () => {
       other.id,
     ]);
 
-    const page = await t.app.get(KbChunkRepository).vectors(
-      id,
-      [...stored.map((c) => c.id)].reverse().concat([2_000_000_000]),
-      model,
-    );
+    const page = await t.app
+      .get(KbChunkRepository)
+      .vectors(id, [...stored.map((c) => c.id)].reverse().concat([2_000_000_000]), model);
 
     expect(page.map((v) => v.id)).toEqual(kept.map((c) => c.id));
     page.forEach((v, i) => {
