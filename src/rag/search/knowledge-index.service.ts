@@ -16,11 +16,10 @@ export const KB_VERSION_CHANNEL = 'kb:version-changed';
 const ACTIVE_VERSION_TTL_MS = 2000;
 
 /**
- * Stored vectors read per query during a rebuild: ~0.8 MB at 768 dimensions, one aggregated row decoded in a
- * millisecond or two (see KbChunkRepository.vectors). Pages of 2,000 rows were the main thread's longest slices of a
- * rebuild; the extra round trips cost little next to the worker's build.
+ * Stored vectors read per query during a rebuild: ~1.5 MB, decoded in about a millisecond; the next page is read
+ * while the worker builds the current one, so the extra round trips of smaller pages do not lengthen a rebuild.
  */
-const LOAD_PAGE = 256;
+const LOAD_PAGE = 500;
 
 interface VersionNotice {
   businessId: string;
@@ -178,13 +177,25 @@ export class KnowledgeIndexService implements OnApplicationBootstrap, BeforeAppl
     }
   }
 
-  /** Stored vectors of `ids`, page by page, so a large set is never decoded in one event-loop turn. */
+  /**
+   * Stored vectors of `ids`, page by page, so a large set is never decoded in one event-loop turn. The next page is
+   * read while the caller hands the current one to the index worker, so the reads overlap the build.
+   */
   private async *rowsOf(businessId: string, ids: number[]): AsyncIterable<VectorRow[]> {
     // Normally a no-op: ingestion embeds before committing. After a model change this re-embeds once.
     await this.embedder.ensure(businessId, ids);
-    for (let start = 0; start < ids.length; start += LOAD_PAGE) {
-      const page = await this.chunks.vectors(businessId, ids.slice(start, start + LOAD_PAGE), this.embedder.modelId);
-      yield page.map((v) => ({ label: v.id, vector: v.vector }));
+    const read = (start: number) =>
+      this.chunks.vectors(businessId, ids.slice(start, start + LOAD_PAGE), this.embedder.modelId);
+    let next = ids.length ? read(0) : null;
+    try {
+      for (let start = 0; next; start += LOAD_PAGE) {
+        const page = await next;
+        next = start + LOAD_PAGE < ids.length ? read(start + LOAD_PAGE) : null;
+        yield page.map((v) => ({ label: v.id, vector: v.vector }));
+      }
+    } finally {
+      // Abandoned midway (shutdown, a failed upsert): the read already under way must not end as an unhandled rejection.
+      void next?.catch(() => undefined);
     }
   }
 

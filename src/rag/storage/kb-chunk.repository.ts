@@ -41,8 +41,7 @@ export interface ChunkFilter {
 }
 
 const toVector = (buf: Buffer): Float32Array => {
-  // A Buffer may be a view into a shared pool at an offset a Float32Array cannot start at: then it is copied.
-  if (buf.byteOffset % 4 === 0) return new Float32Array(buf.buffer, buf.byteOffset, Math.floor(buf.byteLength / 4));
+  // Copy: the Buffer may be a view into a shared pool with an unaligned offset.
   const copy = new Uint8Array(buf);
   return new Float32Array(copy.buffer, 0, copy.byteLength / 4);
 };
@@ -152,37 +151,14 @@ export class KbChunkRepository {
     );
   }
 
-  /**
-   * Stored vectors for `model`, by id; chunks embedded with another model are left out (the caller embeds them first).
-   * Read as one aggregated row (ids, byte lengths, and the embeddings concatenated as base64) rather than a row per
-   * chunk: a page then costs the reading thread one string and one buffer, instead of a hex string, a buffer and a
-   * copy per chunk, and an index rebuild's reads no longer stall the event loop in long slices (measured in alternating
-   * runs: lag mean 2.2–2.6 ms against 6–7.5 ms for pages of 2,000 rows, for about the same thread CPU). The vectors
-   * returned are views into that one buffer.
-   */
+  /** Stored vectors for `model`; chunks embedded with another model are left out (the caller embeds them first). */
   async vectors(businessId: string, ids: number[], model: string, em?: EntityManager): Promise<ChunkVector[]> {
     if (!ids.length) return [];
-    const [page]: Array<{ ids: number[] | null; lengths: Array<number | null> | null; embeddings: string | null }> =
-      await this.q(em).query(
-        `SELECT array_agg(id ORDER BY id) AS ids, array_agg(octet_length(embedding) ORDER BY id) AS lengths,
-                encode(string_agg(embedding, ''::bytea ORDER BY id), 'base64') AS embeddings
-         FROM kb_chunks WHERE business_id = $1 AND id = ANY($2::int[]) AND embedding_model = $3`,
-        [businessId, ids, model],
-      );
-    if (!page?.ids) return [];
-    // Postgres wraps base64 at 76 characters; Node's decoder skips the line breaks.
-    const bytes = page.embeddings ? toVector(Buffer.from(page.embeddings, 'base64')) : new Float32Array(0);
-    const vectors: ChunkVector[] = [];
-    let offset = 0;
-    page.ids.forEach((id, i) => {
-      // A missing embedding gives an empty vector, which the index refuses (dimension mismatch), as it always did.
-      const byteLength = page.lengths?.[i] ?? 0;
-      if (byteLength % 4) throw new RangeError(`stored embedding of chunk ${id} is ${byteLength} bytes, not float32s`);
-      const length = byteLength / 4;
-      vectors.push({ id, vector: bytes.subarray(offset, offset + length) });
-      offset += length;
-    });
-    return vectors;
+    const rows: Array<{ id: number; embedding: Buffer }> = await this.q(em).query(
+      `SELECT id, embedding FROM kb_chunks WHERE business_id = $1 AND id = ANY($2::int[]) AND embedding_model = $3`,
+      [businessId, ids, model],
+    );
+    return rows.map((r) => ({ id: r.id, vector: toVector(r.embedding) }));
   }
 
   /** Full-text candidates among the version's served chunks, best first (ts_rank_cd, title weighted above body). */
