@@ -22,7 +22,7 @@ const ALLOWED = {
   session: ['conversation', 'tenant', 'redis'],
   crm: ['conversation', 'tenant'],
   understanding: ['conversation', 'tenant', 'rag', 'gemini'],
-  handoff: ['conversation', 'tenant', 'crm'],
+  handoff: ['conversation', 'tenant', 'crm', 'redis'],
   rules: ['conversation', 'tenant', 'understanding'],
   analytics: ['session', 'tenant', 'rag'],
   experiments: ['conversation', 'session', 'tenant'],

@@ -1,5 +1,5 @@
 /**
- * Vector search benchmark: `npm run bench:rag [-- --vectors N --queries Q --under-load --connections C]`.
+ * Vector search benchmark: `npm run bench:rag [-- --vectors N --queries Q --under-load --connections C --profile F]`.
  *
  * Builds one tenant's HNSW index through the production registry (upserts in batches of 1,000, the way ingestion
  * feeds it, so capacity doubling is included), persists it, reopens it from disk, and measures search latency and
@@ -13,7 +13,8 @@
  * noise, which gives 768-dimension vectors with low intrinsic dimension and topic clusters, like real embeddings.
  *
  * `--under-load` then also rebuilds a `vectors`-sized index inside the running app while `/health` is under load
- * (bench/support/rag-under-load.ts) and adds the app's event-loop lag and `/health` latency during the build.
+ * (bench/support/rag-under-load.ts) and adds the app's event-loop lag and `/health` latency during the build;
+ * `--profile <file>` writes a CPU profile of the app's thread during that rebuild.
  *
  * Prints one JSON line (keys in /work/shared/BENCH.md).
  */
@@ -191,6 +192,7 @@ async function main(): Promise<void> {
           dimension: DIM,
           connections: positiveIntArg('connections', 32),
           nextVector: stream(3),
+          profileFile: process.argv.includes('--profile') ? process.argv[process.argv.indexOf('--profile') + 1] : null,
         })
       : {};
 

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
@@ -18,6 +19,8 @@ export interface UnderLoadOptions {
   connections: number;
   /** The synthetic "embedding model" of bench:rag, so the index built here has the same shape as the offline one. */
   nextVector: () => Float32Array;
+  /** Writes a CPU profile of the app's thread during the rebuild only (not seeding or start-up). */
+  profileFile?: string | null;
 }
 
 /**
@@ -75,6 +78,12 @@ export async function measureRebuildUnderLoad(options: UnderLoadOptions): Promis
     const load = startGetLoad(`${base}/health`, options.connections, 3600);
     // Lets the load reach the app before the build starts, so the figures cover the whole build.
     await new Promise((resolve) => setTimeout(resolve, 500));
+    const profiler = options.profileFile ? new Session() : null;
+    if (profiler) {
+      profiler.connect();
+      await profiler.post('Profiler.enable');
+      await profiler.post('Profiler.start');
+    }
     lag.enable();
     stalls.start();
     const t0 = performance.now();
@@ -82,6 +91,11 @@ export async function measureRebuildUnderLoad(options: UnderLoadOptions): Promis
     const buildMs = performance.now() - t0;
     lag.disable();
     stalls.stop();
+    if (profiler && options.profileFile) {
+      const { profile } = await profiler.post('Profiler.stop');
+      await writeFile(options.profileFile, JSON.stringify(profile));
+      profiler.disconnect();
+    }
     const health = await load.stop();
     if (index.size !== options.vectors) throw new Error(`rebuilt ${index.size} of ${options.vectors} vectors`);
     const round = (n: number) => Math.round(n * 100) / 100;

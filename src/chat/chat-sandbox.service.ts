@@ -51,6 +51,10 @@ class NoCache extends KeyValueStore {
     return Promise.resolve();
   }
 
+  setIfAbsent(): Promise<boolean> {
+    return Promise.resolve(false);
+  }
+
   get(): Promise<string | null> {
     return Promise.resolve(null);
   }

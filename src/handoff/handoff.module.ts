@@ -7,6 +7,7 @@ import { HandoffEntity } from 'src/handoff/handoff.entity';
 import { HandoffRepository } from 'src/handoff/handoff.repository';
 import { HandoffService } from 'src/handoff/handoff.service';
 import { HandoffGate } from 'src/handoff/handoff-gate.port';
+import { HandoffStatusCache } from 'src/handoff/handoff-status.cache';
 import { TenantModule } from 'src/tenant/tenant.module';
 
 /**
@@ -16,7 +17,12 @@ import { TenantModule } from 'src/tenant/tenant.module';
 @Module({
   imports: [TypeOrmModule.forFeature([HandoffEntity]), CrmModule, TenantModule],
   controllers: [HandoffController],
-  providers: [HandoffRepository, HandoffService, { provide: HandoffGate, useExisting: HandoffService }],
+  providers: [
+    HandoffRepository,
+    HandoffStatusCache,
+    HandoffService,
+    { provide: HandoffGate, useExisting: HandoffService },
+  ],
   exports: [HandoffService, HandoffGate],
 })
 export class HandoffModule {}

@@ -7,6 +7,7 @@ import type { HandoffEntity } from 'src/handoff/handoff.entity';
 import { HandoffErrors } from 'src/handoff/handoff.errors';
 import { HandoffRepository } from 'src/handoff/handoff.repository';
 import { HandoffGate, type HandoffRequest } from 'src/handoff/handoff-gate.port';
+import { HandoffStatusCache } from 'src/handoff/handoff-status.cache';
 import { DEFAULT_HANDOFF_MESSAGE } from 'src/tenant/handoff-config';
 import { TenantService } from 'src/tenant/tenant.service';
 import type { TenantConfig } from 'src/tenant/tenant-config';
@@ -37,18 +38,23 @@ export class HandoffService extends HandoffGate {
     private readonly handoffs: HandoffRepository,
     private readonly webhook: HandoffWebhook,
     private readonly tenants: TenantService,
+    private readonly status: HandoffStatusCache,
   ) {
     super();
   }
 
-  /** The durable answer (Postgres, not the Redis session), so a hand-off survives a session eviction. */
+  /**
+   * The durable answer (Postgres, not the Redis session), so a hand-off survives a session eviction; asked on every
+   * turn, so it is read through HandoffStatusCache (one Redis GET) and Postgres is read only on a miss.
+   */
   isHandedOff(businessId: string, sessionId: string): Promise<boolean> {
-    return this.handoffs.isOpen(businessId, sessionId);
+    return this.status.isOpen(businessId, sessionId, () => this.handoffs.isOpen(businessId, sessionId));
   }
 
   /** Opens the hand-off and queues the webhook; a session already handed off is left as it is. */
   async start(req: HandoffRequest): Promise<void> {
     const { business, sessionId } = req;
+    await this.status.forget(business.businessId, sessionId);
     const opened = await this.handoffs.open(business.businessId, sessionId, req.channel, req.reason);
     if (!opened) return;
     this.logger.log({ businessId: business.businessId, reason: req.reason, channel: req.channel }, 'handed off');
@@ -72,7 +78,13 @@ export class HandoffService extends HandoffGate {
 
   async release(businessId: string, sessionId: string): Promise<void> {
     await this.tenants.getCached(businessId);
-    if (!(await this.handoffs.release(businessId, sessionId))) throw HandoffErrors.notHandedOff(sessionId);
+    if (!(await this.handoffs.release(businessId, sessionId))) {
+      // Nothing open: the entry is dropped, never set, since a hand-off may be opening right now; a retry after a
+      // failed write below thus repairs it.
+      await this.status.forget(businessId, sessionId);
+      throw HandoffErrors.notHandedOff(sessionId);
+    }
+    await this.status.released(businessId, sessionId);
     this.logger.log({ businessId }, 'session released to the assistant');
   }
 }

@@ -46,4 +46,14 @@ describe(LocalKeyValueStore.name, () => {
   it('answers null for a key never set', async () => {
     expect(await build().take('missing')).toBeNull();
   });
+
+  it('stores a value only where none is live, expired ones included', async () => {
+    const sut = build();
+    expect(await sut.setIfAbsent('k', 'first', 2)).toBe(true);
+    expect(await sut.setIfAbsent('k', 'second', 2)).toBe(false);
+    expect(await sut.get('k')).toBe('first');
+    clock += 2000;
+    expect(await sut.setIfAbsent('k', 'third', 2)).toBe(true);
+    expect(await sut.get('k')).toBe('third');
+  });
 });

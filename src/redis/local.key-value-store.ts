@@ -18,6 +18,12 @@ export class LocalKeyValueStore extends KeyValueStore {
     return Promise.resolve();
   }
 
+  setIfAbsent(key: string, value: string, ttlSeconds: number): Promise<boolean> {
+    if (this.entries.has(key)) return Promise.resolve(false);
+    this.entries.set(key, value, ttlSeconds * 1000);
+    return Promise.resolve(true);
+  }
+
   get(key: string): Promise<string | null> {
     return Promise.resolve(this.entries.get(key) ?? null);
   }

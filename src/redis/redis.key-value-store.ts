@@ -12,6 +12,10 @@ export class RedisKeyValueStore extends KeyValueStore {
     await this.redis.set(key, value, 'EX', ttlSeconds);
   }
 
+  async setIfAbsent(key: string, value: string, ttlSeconds: number): Promise<boolean> {
+    return (await this.redis.set(key, value, 'EX', ttlSeconds, 'NX')) === 'OK';
+  }
+
   get(key: string): Promise<string | null> {
     return this.redis.get(key);
   }

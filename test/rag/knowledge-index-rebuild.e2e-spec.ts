@@ -2,6 +2,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { DataSource } from 'typeorm';
+
 import { KbChunkRepository } from 'src/rag/storage/kb-chunk.repository';
 import { VectorIndexRegistry } from 'src/rag/vector-index.port';
 import { plumbingDocumentsFactory } from 'test/rag/knowledge-documents-factory';
@@ -64,5 +66,36 @@ describe('Knowledge search while the vector index is being rebuilt', () => {
     const after = await search(t, id, 'How long is the labour warranty on repairs?');
     expect(after.results[0].url).toBe('https://acme.example.com/warranty');
     expect(after.results[0].vectorScore).toBeGreaterThan(0);
+  }, 60_000);
+
+  it("reads a page of stored vectors back bit for bit, by id (in any order), leaving out other models' chunks and unknown ids", async () => {
+    const id = await createTenant(t);
+    await ingestDocuments(t, id, plumbingDocumentsFactory.build());
+    const db = t.app.get(DataSource);
+    const stored: Array<{ id: number; embedding: Buffer; embedding_model: string }> = await db.query(
+      'SELECT id, embedding, embedding_model FROM kb_chunks WHERE business_id = $1 ORDER BY id',
+      [id],
+    );
+    expect(stored.length).toBeGreaterThan(2);
+    const model = stored[0].embedding_model;
+    const [other, ...kept] = stored;
+    await db.query(`UPDATE kb_chunks SET embedding_model = 'another-model' WHERE business_id = $1 AND id = $2`, [
+      id,
+      other.id,
+    ]);
+
+    const page = await t.app
+      .get(KbChunkRepository)
+      .vectors(id, [...stored.map((c) => c.id)].reverse().concat([2_000_000_000]), model);
+
+    page.sort((a, b) => a.id - b.id);
+    expect(page.map((v) => v.id)).toEqual(kept.map((c) => c.id));
+    page.forEach((v, i) => {
+      expect(v.vector.length).toBe(kept[i].embedding.byteLength / 4);
+      expect(Buffer.from(v.vector.buffer, v.vector.byteOffset, v.vector.byteLength).equals(kept[i].embedding)).toBe(
+        true,
+      );
+    });
+    expect(await t.app.get(KbChunkRepository).vectors(id, [other.id], model)).toEqual([]);
   }, 60_000);
 });

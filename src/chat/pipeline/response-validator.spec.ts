@@ -68,4 +68,15 @@ describe(validateReply.name, () => {
     expect(validateReply('', policy, true).text).toBe('');
     expect(validateReply('We offer', policy, true).text).toBe('We offer');
   });
+
+  it('validates a reply seen before exactly as the first time, under each policy', () => {
+    const raw = '**Yes**, see [our prices](https://acme.example.com/prices) <script>x()</script>';
+    const first = validateReply(raw, policy);
+    expect(validateReply(raw, policy)).toEqual(first);
+    expect(validateReply(raw, { ...policy, maxChars: 10 }).text.length).toBeLessThanOrEqual(11);
+    expect(validateReply('Sure: cnry-abc123', { ...policy, canary: 'other' }).replaced).toBeNull();
+    expect(validateReply('Sure: cnry-abc123', policy).replaced).toBe('leak');
+    expect(validateReply('   ', policy)).toEqual({ text: EMPTY_FALLBACK, replaced: 'empty' });
+    expect(validateReply('   ', policy)).toEqual({ text: EMPTY_FALLBACK, replaced: 'empty' });
+  });
 });

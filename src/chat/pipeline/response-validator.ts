@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import sanitizeHtml from 'sanitize-html';
 
 import { LEAK_FALLBACK, type LeakPolicy, leaksInstructions, normalize } from 'src/conversation/instruction-leak';
@@ -92,6 +93,27 @@ function cap(html: string, maxChars: number): string {
   return sanitizeHtml(cut.replace(/<[^>]*$/, ''), SANITIZE).trim();
 }
 
+function sanitized(raw: string): string {
+  return tidy(sanitizeHtml(listsToProse(markdownToHtml(raw.replace(/\r\n?/g, '\n'))), SANITIZE));
+}
+
+/**
+ * Sanitized forms of recent whole replies. Guard and menu texts and response-cache hits come back turn after turn, and
+ * sanitize-html parsing them was the largest single step of such a turn's CPU profile; the steps are pure, so a hit
+ * is the very string they would produce. Stream prefixes are not kept (each is seen once).
+ */
+const SANITIZED = new LRUCache<string, string>({
+  max: 1000,
+  maxSize: 4_000_000,
+  sizeCalculation: (html, raw) => html.length + raw.length + 1,
+});
+
+function sanitizedReply(raw: string): string {
+  let html = SANITIZED.get(raw);
+  if (html === undefined) SANITIZED.set(raw, (html = sanitized(raw)));
+  return html;
+}
+
 /**
  * Step 8. Every reply that leaves the server passes here: HTML reduced to the allow-list, markdown and lists
  * rewritten into prose, length capped, and a reply echoing the instructions replaced by a safe fallback.
@@ -99,8 +121,8 @@ function cap(html: string, maxChars: number): string {
  */
 export function validateReply(raw: string, policy: ReplyPolicy, partial = false): ValidatedReply {
   if (leaksInstructions(raw, policy)) return { text: LEAK_FALLBACK, replaced: 'leak' };
-  const html = tidy(sanitizeHtml(listsToProse(markdownToHtml(raw.replace(/\r\n?/g, '\n'))), SANITIZE));
-  if (partial) return { text: html, replaced: null };
+  if (partial) return { text: sanitized(raw), replaced: null };
+  const html = sanitizedReply(raw);
   if (!normalize(html)) return { text: EMPTY_FALLBACK, replaced: 'empty' };
   return { text: cap(html, policy.maxChars), replaced: null };
 }

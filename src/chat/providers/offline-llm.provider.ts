@@ -143,8 +143,8 @@ export class OfflineLlmProvider extends LlmProvider {
       .flatMap((p, rank) => {
         // A title that matches the question ("Opening hours") vouches for its page's sentences.
         const titleScore = overlap(wanted, terms(p.title ?? '')) * 0.5;
-        return sentencesOf(p.text).map(({ s, have }, position) => {
-          if (isBoilerplate(s)) return { s, score: 0 };
+        return sentencesOf(p.text).map(({ s, have, boilerplate }, position) => {
+          if (boilerplate) return { s, score: 0 };
           const own = overlap(wanted, have);
           // Beyond its opening sentence, a page's sentences must match the question themselves.
           const relevant = own > 0 || (titleScore > 0 && position === 0);
@@ -206,12 +206,23 @@ function looksLikeQuestion(text: string): boolean {
   return /\?/.test(text) || /^\s*(what|how|when|where|why|who|which|can|could|do|does|is|are|will|would)\b/i.test(text);
 }
 
-// The same popular passages come back turn after turn; their sentences and terms are worked out once.
-const SENTENCES = new LRUCache<string, Array<{ s: string; have: Set<string> }>>({ max: 2048 });
+// The same popular passages come back turn after turn; their sentences, terms and boilerplate flags are worked out
+// once (the boilerplate regexes were the offline answer's largest cost in a grounded turn's profile).
+const SENTENCES = new LRUCache<string, Sentence[]>({ max: 2048 });
 
-function sentencesOf(text: string): Array<{ s: string; have: Set<string> }> {
+interface Sentence {
+  s: string;
+  have: Set<string>;
+  boilerplate: boolean;
+}
+
+function sentencesOf(text: string): Sentence[] {
   let sentences = SENTENCES.get(text);
-  if (!sentences) SENTENCES.set(text, (sentences = splitSentences(text).map((s) => ({ s, have: terms(s) }))));
+  if (!sentences)
+    SENTENCES.set(
+      text,
+      (sentences = splitSentences(text).map((s) => ({ s, have: terms(s), boilerplate: isBoilerplate(s) }))),
+    );
   return sentences;
 }
 

@@ -104,9 +104,26 @@ describe(KnowledgeIndexService.name, () => {
 
     await expect(sut.indexFor('acme', ACTIVE)).rejects.toThrow(/abandoned/);
 
-    expect(pages).toEqual([2000]);
-    expect(vectorPages.mock.calls.map(([, ids]) => ids.length)).toEqual([2000, 2000]);
+    expect(pages).toEqual([500]);
+    // The page after the one being built is already being read when the rebuild is abandoned.
+    expect(vectorPages.mock.calls.map(([, ids]) => ids.length)).toEqual([500, 500, 500]);
     await shutdown;
+  });
+
+  it('reads every page once and in order, the next one while the current one is being built', async () => {
+    const seen: Array<{ first: number; size: number; readsStarted: number }> = [];
+    forTenant.mockImplementation(async (_businessId, options) => {
+      for await (const rows of options.loader())
+        seen.push({ first: rows[0].label, size: rows.length, readsStarted: vectorPages.mock.calls.length });
+      return fakeIndex({ kbVersion: 3, checksum: 'v3-id' });
+    });
+
+    await sut.indexFor('acme', ACTIVE);
+
+    expect(seen.map((p) => p.first)).toEqual(Array.from({ length: 9 }, (_, i) => i * 500 + 1));
+    expect(seen.reduce((n, p) => n + p.size, 0)).toBe(4500);
+    expect(seen.slice(0, -1).every((p, i) => p.readsStarted === i + 2)).toBe(true);
+    expect(vectorPages).toHaveBeenCalledTimes(9);
   });
 
   it('retries a sync once when the registry freed the index in the meantime', async () => {
