@@ -1,11 +1,15 @@
 import type { ConsolePage } from '../page';
+import { analyticsPage } from './analytics';
 import { auditPage, platformAuditPage } from './audit';
 import { businessesPage } from './businesses';
 import { crmPage } from './crm';
 import { ctaPage } from './cta';
+import { designPage } from './design';
+import { handoffsPage } from './handoffs';
 import { keysPage } from './keys';
 import { knowledgePage } from './knowledge';
 import { rawPage } from './raw';
+import { sessionListPage } from './session-list';
 import { sessionsPage } from './sessions';
 import { settingsPage } from './settings';
 import { voicePage } from './voice';
@@ -18,10 +22,14 @@ export const PAGES: readonly ConsolePage[] = [
   voiceMetricsPage,
   settingsPage,
   ctaPage,
+  designPage,
   knowledgePage,
   crmPage,
   voicePage,
+  analyticsPage,
+  sessionListPage,
   sessionsPage,
+  handoffsPage,
   keysPage,
   auditPage,
   rawPage,
