@@ -85,8 +85,7 @@ export const analyticsPage: ConsolePage = {
     const tz = inputField(errors, {
       path: 'tz',
       label: 'Time zone',
-      help: 'IANA name, e.g. Europe/Oslo. Empty: the business’s own.',
-      attrs: { autocomplete: 'off', spellcheck: 'false', placeholder: 'The business’s' },
+      attrs: { autocomplete: 'off', spellcheck: 'false', placeholder: 'The business’s own' },
     });
     const out = h('div', { class: 'stack' });
     // Each report draws a chart tied to its own signal, so the previous one is destroyed when the next is shown.
@@ -116,7 +115,20 @@ export const analyticsPage: ConsolePage = {
       tz.row,
     );
     await show();
-    return h('div', { class: 'stack' }, card('Range', form), out);
+    return h(
+      'div',
+      { class: 'stack' },
+      card(
+        'Range',
+        h(
+          'p',
+          { class: 'help' },
+          'Days and hours are counted in the time zone given (an IANA name, e.g. Europe/Oslo).',
+        ),
+        form,
+      ),
+      out,
+    );
   },
 };
 

@@ -124,7 +124,7 @@ function itemCard(noun: string, nameInput: HTMLInputElement, tools: HTMLElement,
   return h(
     'li',
     null,
-    h('fieldset', { class: 'cta-node design-item' }, legend, h('div', { class: 'cta-fields' }, rows), tools),
+    h('fieldset', { class: 'cta-node design-item' }, legend, h('div', { class: 'design-fields' }, rows), tools),
   );
 }
 
@@ -191,7 +191,13 @@ function intentItem(errors: FormErrors) {
       rows: 4,
       value: (initial?.examples ?? []).join('\n'),
     });
-    const el = itemCard('Intent', name.input, tools, name.row, description.row, examples.row);
+    const el = itemCard(
+      'Intent',
+      name.input,
+      tools,
+      h('div', { class: 'cta-fields' }, name.row, description.row),
+      examples.row,
+    );
     return {
       el,
       value: () => ({
@@ -246,7 +252,13 @@ function profileItem(errors: FormErrors) {
       help: 'Each field given replaces the business’s own while the profile is on; empty ones keep it.',
     });
     const fields = { personality, primaryGoal: goal, systemPrompt: prompt };
-    const el = itemCard('Profile', name.input, tools, name.row, personality.row, goal.row, prompt.row);
+    const el = itemCard(
+      'Profile',
+      name.input,
+      tools,
+      h('div', { class: 'cta-fields' }, name.row, personality.row, goal.row),
+      prompt.row,
+    );
     return {
       el,
       value: () => {
@@ -332,7 +344,7 @@ function ruleItem(errors: FormErrors) {
       'Rule',
       id.input,
       tools,
-      h('div', { class: 'grid' }, id.row, description.row, channels.row),
+      h('div', { class: 'cta-fields' }, id.row, description.row, channels.row),
       stop.row,
       h('div', { class: 'json-pair' }, when.row, then.row),
     );
@@ -411,7 +423,7 @@ function flowItem(errors: FormErrors) {
       STATES_HELP,
       10,
     );
-    const el = itemCard('Flow', id.input, tools, h('div', { class: 'grid' }, id.row, start.row), states.row);
+    const el = itemCard('Flow', id.input, tools, h('div', { class: 'cta-fields' }, id.row, start.row), states.row);
     const paths = (i: number) => [`flows.${id.input.value.trim()}`, `flows[${i}]`];
     return {
       el,
