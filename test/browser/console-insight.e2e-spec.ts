@@ -156,6 +156,7 @@ describe('Admin console in a browser: sessions, analytics, hand-offs and convers
     const canvas = page.locator('.chart .uplot canvas');
     await canvas.waitFor();
     expect((await canvas.boundingBox())!.width).toBeGreaterThan(600);
+    await shoot('analytics');
     await page.getByText('Show the numbers').click();
     const numbers = page.getByRole('table', { name: /^Sessions, engaged sessions/ });
     const today = numbers.locator('tbody tr').last();
@@ -168,7 +169,6 @@ describe('Admin console in a browser: sessions, analytics, hand-offs and convers
       expect.stringMatching(/^CRM synced0 · 0 %/),
     ]);
     await seeText(page.getByRole('list', { name: 'Intents' }), 'human_handoff');
-    await shoot('analytics', 'Totals');
     await expectAccessible();
 
     // A range the API refuses is explained, with its code.
