@@ -79,7 +79,10 @@ describe('Admin console in a browser: sessions, analytics, hand-offs and convers
     if (heading)
       await page
         .getByRole('heading', { level: 2, name: heading })
-        .evaluate((e: { scrollIntoView(): void }) => e.scrollIntoView());
+        // The card, not its heading: the card's scroll margin keeps it clear of the sticky top bar.
+        .evaluate((e: { closest(s: string): { scrollIntoView(): void } | null }) =>
+          e.closest('section')?.scrollIntoView(),
+        );
     else await page.mouse.wheel(0, -10_000);
     await page.screenshot({ path: join(SCREENSHOTS, `admin-console-${name}.png`) });
   };
