@@ -114,6 +114,12 @@ describe('Admin console in a browser: sessions, analytics, hand-offs and convers
     expect(await rows().first().textContent()).toMatch(/Handed off/);
 
     await page.getByLabel('Handed off').selectOption('');
+    await page.getByLabel('Intent').fill('pricing');
+    await page.getByRole('button', { name: 'Show sessions' }).click();
+    await page.getByText('1 session.').waitFor();
+    expect(await rows().first().textContent()).toContain(short(pricing.sessionId));
+
+    await page.getByLabel('Intent').fill('');
     await page.getByLabel('Words in the conversation').fill('heat pump');
     await page.getByRole('button', { name: 'Show sessions' }).click();
     await page.getByText('1 session.').waitFor();

@@ -1,4 +1,5 @@
 import { businessPath } from '../api';
+import { type BusinessConfig, loadBusiness } from '../business-config';
 import { append, button, card, formatDate, h, table } from '../dom';
 import { actionForm, FormErrors, inputField, selectField } from '../form';
 import type { ConsolePage, PageContext } from '../page';
@@ -31,6 +32,19 @@ export function dayStart(value: string, plusDays = 0): string | undefined {
 
 const short = (id: string) => id.slice(0, 8);
 
+/** src/tenant/intents.ts BUILTIN_INTENTS: what every business's messages may be read as. */
+const BUILTIN_INTENTS = [
+  'greeting',
+  'thanks',
+  'goodbye',
+  'human_handoff',
+  'appointment',
+  'pricing',
+  'complaint',
+  'smalltalk',
+  'other',
+];
+
 export const sessionListPage: ConsolePage = {
   id: 'session-list',
   title: 'Sessions',
@@ -60,10 +74,18 @@ export const sessionListPage: ConsolePage = {
       });
     const hasLead = yesNo('hasLead', 'Lead captured');
     const handedOff = yesNo('handedOff', 'Handed off');
+    // The intents a message can be read as: the built-ins and the business's own (Conversation design).
+    const config = (await loadBusiness(ctx.api, ctx.businessId)) as BusinessConfig & { intents?: { name: string }[] };
+    const intentNames = [...new Set([...BUILTIN_INTENTS, ...(config.intents ?? []).map((i) => i.name)])];
+    const intentList = h(
+      'datalist',
+      { id: 'intent-names' },
+      intentNames.map((name) => h('option', { value: name })),
+    );
     const intent = inputField(errors, {
       path: 'intent',
       label: 'Intent',
-      attrs: { autocomplete: 'off', spellcheck: 'false', placeholder: 'pricing' },
+      attrs: { autocomplete: 'off', spellcheck: 'false', placeholder: 'pricing', list: 'intent-names' },
     });
     const tag = inputField(errors, { path: 'tag', label: 'Tag', attrs: { autocomplete: 'off', spellcheck: 'false' } });
     const q = inputField(errors, {
@@ -132,6 +154,7 @@ export const sessionListPage: ConsolePage = {
       hasLead.row,
       handedOff.row,
       intent.row,
+      intentList,
       tag.row,
       q.row,
     );
