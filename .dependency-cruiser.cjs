@@ -25,6 +25,7 @@ const ALLOWED = {
   handoff: ['conversation', 'tenant', 'crm'],
   rules: ['conversation', 'tenant', 'understanding'],
   analytics: ['session', 'tenant', 'rag'],
+  experiments: ['conversation', 'session', 'tenant'],
   chat: [
     'conversation',
     'session',
@@ -37,8 +38,9 @@ const ALLOWED = {
     'rules',
     'analytics',
     'handoff',
+    'experiments',
   ],
-  voice: ['conversation', 'session', 'tenant', 'rag', 'crm', 'redis', 'gemini', 'understanding'],
+  voice: ['conversation', 'session', 'tenant', 'rag', 'crm', 'redis', 'gemini', 'understanding', 'experiments'],
 };
 const KERNEL = ['common', 'config'];
 const MODULES = Object.keys(ALLOWED);
@@ -73,6 +75,8 @@ const EXTRA_PUBLIC = {
   understanding: [String.raw`turn-context\.ts`],
   // Chat marks unanswered replies with the same rule the unanswered-questions report reads them by.
   analytics: [String.raw`unanswered-signal\.ts`],
+  // What chat and voice call around a turn: the exposure record, rule variables and the cache's variant key.
+  experiments: [String.raw`experiment-exposure\.ts`],
 };
 const publicFiles = (module) => [
   `^src/${module}/(${[CONVENTION, ...(EXTRA_PUBLIC[module] ?? [])].join('|')})$`,

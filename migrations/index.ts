@@ -11,6 +11,7 @@ import { PromptProfiles1764110000000 } from './1764110000000-prompt-profiles';
 import { Flows1764110001000 } from './1764110001000-flows';
 import { Handoff1764111000000 } from './1764111000000-handoff';
 import { AnalyticsIndexes1764112000000 } from './1764112000000-analytics-indexes';
+import { Experiments1764220000001 } from './1764220000001-experiments';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the same list works from
@@ -30,4 +31,5 @@ export const migrations = [
   Flows1764110001000,
   Handoff1764111000000,
   AnalyticsIndexes1764112000000,
+  Experiments1764220000001,
 ];

@@ -14,6 +14,7 @@ import { validateEnv } from 'src/config/env.schema';
 import { CrmModule } from 'src/crm/crm.module';
 import { DatabaseModule } from 'src/database/database.module';
 import type { EmbeddedPostgresMode } from 'src/database/embedded-postgres';
+import { ExperimentsModule } from 'src/experiments/experiments.module';
 import { HandoffModule } from 'src/handoff/handoff.module';
 import { HealthModule } from 'src/health/health.module';
 import { RagModule } from 'src/rag/rag.module';
@@ -49,6 +50,7 @@ export class AppModule {
         TenantModule,
         SessionModule,
         AnalyticsModule,
+        ExperimentsModule,
         RagModule,
         CrmModule,
         HandoffModule,

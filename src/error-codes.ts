@@ -12,6 +12,7 @@ import { statusForKind } from 'src/common/errors/http-status';
 import { InfraErrorCatalogue } from 'src/common/errors/infra.errors';
 import { HttpErrorCatalogue } from 'src/common/http/http.errors';
 import { CrmErrorCatalogue } from 'src/crm/crm.errors';
+import { ExperimentsErrorCatalogue } from 'src/experiments/experiments.errors';
 import { GeminiErrorCatalogue } from 'src/gemini/gemini.errors';
 import { HandoffErrorCatalogue } from 'src/handoff/handoff.errors';
 import { SiteCrawlerErrorCatalogue } from 'src/rag/crawl/site-crawler.errors';
@@ -46,6 +47,7 @@ export const ERROR_CATALOGUES = {
   CRYPTO: CryptoErrorCatalogue,
   VOICE: VoiceErrorCatalogue,
   ANALYTICS: AnalyticsErrorCatalogue,
+  EXPERIMENTS: ExperimentsErrorCatalogue,
 } as const;
 
 type Catalogues = typeof ERROR_CATALOGUES;

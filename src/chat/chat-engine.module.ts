@@ -13,6 +13,7 @@ import { ResponseCache } from 'src/chat/response-cache/response-cache';
 import { ChatSessionAccess } from 'src/chat/session-access';
 import { ConversationModule } from 'src/conversation/conversation.module';
 import { CrmModule } from 'src/crm/crm.module';
+import { ExperimentsModule } from 'src/experiments/experiments.module';
 import { GeminiModule } from 'src/gemini/gemini.module';
 import { HandoffModule } from 'src/handoff/handoff.module';
 import { RagModule } from 'src/rag/rag.module';
@@ -34,6 +35,7 @@ import { UnderstandingModule } from 'src/understanding/understanding.module';
     UnderstandingModule,
     HandoffModule,
     RulesModule,
+    ExperimentsModule,
   ],
   controllers: [ChatController, ChatHistoryController],
   providers: [

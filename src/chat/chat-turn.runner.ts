@@ -24,6 +24,8 @@ import { captureLead, missingFields } from 'src/conversation/lead-capture';
 import { mergeMetadata } from 'src/conversation/session-metadata';
 import { newSessionState, SessionState } from 'src/conversation/session-state';
 import { SystemInstructionBuilder } from 'src/conversation/system-instruction.builder';
+import { exposeVariants, turnVariables, variantKey } from 'src/experiments/experiment-exposure';
+import type { ExperimentAssignment } from 'src/experiments/experiments.types';
 import { HANDED_OFF_NOTE, handoffMessage, handoffReason, HandoffService } from 'src/handoff/handoff.service';
 import { RulesService } from 'src/rules/rules.service';
 import type { TurnDecision } from 'src/rules/rules.types';
@@ -44,6 +46,8 @@ export interface PreparedTurn {
   business: TenantConfig;
   input: ChatTurnInput;
   cta: CtaOutcome;
+  /** The session's variant in each running experiment; `business` already carries their overrides. */
+  experiments?: ExperimentAssignment[];
   /** False when no valid session token came with the request: only a session that does not exist yet may run. */
   mayContinue: boolean;
   /** Returned with the reply so the client can continue the session. */
@@ -152,6 +156,7 @@ export class ChatTurnRunner {
       ctaId,
       timezone: business.timezone,
     });
+    Object.assign(context, turnVariables(turn.experiments ?? []));
 
     const position = this.rules.advance(business, state.conversation.flow ?? null, context);
     context.flow = position?.flow ?? null;
@@ -299,7 +304,10 @@ export class ChatTurnRunner {
     const userTurn: LlmTurn = { role: 'user', text };
     // A rule that fired or a prompt profile shapes this visitor's reply, so such a turn is neither served nor stored.
     const shaped = decision.fired.length > 0 || Boolean(profile);
-    const cacheKey = shaped || cacheBypass(state) ? null : await this.cache.keyFor(business, text, 'chat');
+    const cacheKey =
+      shaped || cacheBypass(state)
+        ? null
+        : await this.cache.keyFor(business, text, 'chat', variantKey(turn.experiments ?? []));
     const cached = cacheKey ? await this.cache.lookup(cacheKey) : null;
     if (cached) return this.cachedTurn(turn, state, record, sink, { cached, greeting, policy, missing, userTurn });
     const [passages, declarations] = await Promise.all([
@@ -511,14 +519,17 @@ export class ChatTurnRunner {
     // Time from the request to the stored reply: what the visitor waited for (streamed replies began earlier).
     const latencyMs = Math.round(performance.now() - record.startedAt);
     const sources = out.sources?.length ? { sources: out.sources } : {};
+    const exposure = exposeVariants(state, turn.experiments ?? []);
+    for (const event of exposure.events) record.event(event.type, event.payload);
     record.assistant(text, {
       ...out.meta,
+      ...exposure.meta,
       ...flow,
       latencyMs,
       ...sources,
       ...(ctas.length ? { ctas: ctas.map((c) => c.id) } : {}),
     });
-    record.event('assistant_message', { chars: text.length, latencyMs, ...out.meta });
+    record.event('assistant_message', { chars: text.length, latencyMs, ...out.meta, ...exposure.meta });
     await this.transcripts.recordTurn({
       businessId: business.businessId,
       sessionId: input.sessionId,

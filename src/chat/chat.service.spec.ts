@@ -3,6 +3,7 @@ import type { ChatTurnRunner } from 'src/chat/chat-turn.runner';
 import type { ChatStreamEvent } from 'src/chat/chat-turn.types';
 import type { ChatSessionAccess } from 'src/chat/session-access';
 import type { AppConfig } from 'src/config/app-config.service';
+import type { ExperimentsService } from 'src/experiments/experiments.service';
 import { SessionErrors } from 'src/session/session.errors';
 import type { SessionStore } from 'src/session/session-store.port';
 import { TenantErrors } from 'src/tenant/tenant.errors';
@@ -35,6 +36,7 @@ describe(ChatService.name, () => {
       store?: SessionStore;
       runner?: ChatTurnRunner;
       access?: ChatSessionAccess;
+      experiments?: ExperimentsService;
     } = {},
   ) {
     const tenants =
@@ -44,7 +46,18 @@ describe(ChatService.name, () => {
       strictMock<SessionStore>({ withLock: jest.fn((_b: string, _s: string, fn: () => Promise<unknown>) => fn()) });
     const runner = overrides.runner ?? strictMock<ChatTurnRunner>({ run: jest.fn().mockResolvedValue(reply) });
     const access = overrides.access ?? strictMock<ChatSessionAccess>({ authorize: jest.fn().mockResolvedValue(grant) });
-    return { sut: new ChatService(tenants, store, runner, config, access), tenants, store, runner, access };
+    const experiments =
+      overrides.experiments ??
+      strictMock<ExperimentsService>({
+        assign: jest.fn((b: TenantConfig) => ({ business: b, assignments: [], overridden: new Set() })),
+      });
+    return {
+      sut: new ChatService(tenants, store, runner, config, access, experiments),
+      tenants,
+      store,
+      runner,
+      access,
+    };
   }
 
   it('runs the turn under the session lock', async () => {
@@ -96,7 +109,6 @@ describe(ChatService.name, () => {
   it.each([
     ['a message over MAX_MESSAGE_CHARS', dto({ message: 'x'.repeat(21) }), 'CHAT.MESSAGE_TOO_LONG'],
     ['a blank message without cta_id', dto({ message: '  ' }), 'CHAT.EMPTY_MESSAGE'],
-    ['an unknown cta_id', dto({ message: '', cta_id: 'nope' }), 'CHAT.UNKNOWN_CTA'],
   ])('rejects %s before taking the lock or writing anything', async (_name, input, code) => {
     const { sut } = build({
       store: strictMock<SessionStore>(),
@@ -104,6 +116,35 @@ describe(ChatService.name, () => {
       access: strictMock<ChatSessionAccess>(),
     });
     await expect(sut.reply(input)).rejects.toMatchObject({ kind: 'VALIDATION', code });
+  });
+
+  it("rejects an unknown cta_id of the session's config before taking the lock or writing anything", async () => {
+    const { sut } = build({ store: strictMock<SessionStore>(), runner: strictMock<ChatTurnRunner>() });
+    await expect(sut.reply(dto({ message: '', cta_id: 'nope' }))).rejects.toMatchObject({
+      kind: 'VALIDATION',
+      code: 'CHAT.UNKNOWN_CTA',
+    });
+  });
+
+  it("runs the turn with the session's variant config, whose CTAs the click is read against", async () => {
+    const variant = {
+      ...business,
+      ctaTree: { promo: { id: 'promo', label: 'Promo', action: 'send', message: 'Tell me more' } },
+    } as unknown as TenantConfig;
+    const assignments = [{ experimentId: 'menu_test', variantId: 'promo' }];
+    const experiments = strictMock<ExperimentsService>({
+      assign: jest.fn().mockReturnValue({ business: variant, assignments, overridden: new Set(['ctaTree']) }),
+    });
+    const { sut, runner } = build({ experiments });
+    await sut.reply(dto({ message: '', cta_id: 'promo' }));
+    expect(experiments.assign).toHaveBeenCalledWith(business, 'session-123');
+    expect(runner.run).toHaveBeenCalledWith(
+      expect.objectContaining({
+        business: variant,
+        experiments: assignments,
+        cta: expect.objectContaining({ kind: 'send' }),
+      }),
+    );
   });
 
   it('lets an unknown business fail with its 404 before anything is written', async () => {

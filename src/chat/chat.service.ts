@@ -11,6 +11,7 @@ import { AppError } from 'src/common/errors/app-error';
 import { toUnavailableError } from 'src/common/errors/infra.errors';
 import { AppConfig } from 'src/config/app-config.service';
 import { metadataProblem, type SessionMetadata } from 'src/conversation/session-metadata';
+import { ExperimentsService } from 'src/experiments/experiments.service';
 import { SessionStore } from 'src/session/session-store.port';
 import { TenantService } from 'src/tenant/tenant.service';
 
@@ -30,6 +31,7 @@ export class ChatService {
     private readonly runner: ChatTurnRunner,
     private readonly config: AppConfig,
     private readonly access: ChatSessionAccess,
+    private readonly experiments: ExperimentsService,
   ) {}
 
   /** `headerToken` is the X-Session-Token header; a `session_token` in the body takes precedence. */
@@ -73,13 +75,15 @@ export class ChatService {
       const problem = metadataProblem(dto.metadata);
       if (problem) throw ChatErrors.invalidMetadata(problem);
     }
-    const business = await this.tenants.getCached(dto.business_id);
-    const cta = navigateCta(business.ctaTree ?? {}, dto.cta_id);
+    const tenant = await this.tenants.getCached(dto.business_id);
     // An empty token is no token: clients that keep an empty slot still start new sessions.
     const token = dto.session_token || headerToken || undefined;
     // "new" is how widgets and the API's own examples ask for a fresh session: the same as omitting the id.
     const requested = dto.session_id === NEW_SESSION ? undefined : dto.session_id;
-    const session = await this.access.authorize(business, requested, token);
+    const session = await this.access.authorize(tenant, requested, token);
+    // The session's variants decide the config its turn runs with (greeting, prompt, CTAs, rules, flows).
+    const { business, assignments } = this.experiments.assign(tenant, session.sessionId);
+    const cta = navigateCta(business.ctaTree ?? {}, dto.cta_id);
     return {
       business,
       input: {
@@ -90,6 +94,7 @@ export class ChatService {
         ...(dto.metadata ? { metadata: dto.metadata as SessionMetadata } : {}),
       },
       cta,
+      experiments: assignments,
       mayContinue: session.mayContinue,
       sessionToken: session.token,
     };

@@ -15,6 +15,7 @@ const context = (over: Partial<TurnContext> = {}): TurnContext => ({
   state: null,
   cta: null,
   variant: null,
+  experiment: {},
   tags: [],
   time: { hour: 10, weekday: 'mon', date: '2026-11-30' },
   ...over,

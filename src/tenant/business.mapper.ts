@@ -34,7 +34,7 @@ export function toConfigDto(b: TenantConfig): BusinessConfigDto {
       webhookUrl: b.handoff.webhookUrl,
       webhookSecretSet: Boolean(b.handoff.webhookSecret),
     },
-    experiments: b.experiments,
+    experiments: [...b.experiments],
     allowedOrigins: [...b.allowedOrigins],
     settings: b.settings as Record<string, unknown>,
     version: b.version,

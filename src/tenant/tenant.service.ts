@@ -41,7 +41,7 @@ const DEFAULTS: Defaults = {
   intents: [],
   timezone: 'UTC',
   handoff: {},
-  experiments: {},
+  experiments: [],
   allowedOrigins: [],
   settings: {},
 };
@@ -92,10 +92,12 @@ export class TenantService {
           { path: 'businessName', message: 'businessName is required when creating a business' },
         ]);
       const target = existing ?? this.businesses.create({ businessId: dto.businessId, ...DEFAULTS }, em);
+      const previous = existing ? toTenantConfig(existing) : null;
       applyPatch(target, dto);
       // Checked on the merged config: a rule may name a CTA or profile that this patch leaves untouched.
       const problems = this.lifecycle.validate(target as TenantConfig);
       if (problems.length) throw TenantErrors.invalidFields(problems);
+      this.lifecycle.beforeSave(target, previous);
       const saved = await this.businesses.save(target, em);
       return { business: saved, created: !existing };
     });
@@ -229,7 +231,7 @@ function applyPatch(target: BusinessEntity, dto: UpsertBusinessDto): void {
   if (dto.intents !== undefined) target.intents = cleared(dto.intents) ? [] : (dto.intents as TenantIntent[]);
   if (dto.timezone !== undefined) target.timezone = cleared(dto.timezone) ? DEFAULTS.timezone : dto.timezone!;
   if (dto.handoff !== undefined) target.handoff = cleared(dto.handoff) ? {} : { ...(dto.handoff as HandoffConfig) };
-  if (dto.experiments !== undefined) target.experiments = cleared(dto.experiments) ? {} : dto.experiments!;
+  if (dto.experiments !== undefined) target.experiments = cleared(dto.experiments) ? [] : dto.experiments!;
   if (dto.allowedOrigins !== undefined) target.allowedOrigins = cleared(dto.allowedOrigins) ? [] : dto.allowedOrigins!;
   if (dto.settings !== undefined) target.settings = cleared(dto.settings) ? {} : { ...dto.settings };
 }

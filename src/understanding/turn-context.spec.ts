@@ -35,6 +35,7 @@ describe(buildTurnContext.name, () => {
       state: null,
       cta: 'pricing',
       variant: null,
+      experiment: {},
       tags: ['vip'],
       time: { hour: 18, weekday: 'mon', date: '2026-11-30' },
     });

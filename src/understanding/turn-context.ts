@@ -24,8 +24,10 @@ export interface TurnContext {
   state: string | null;
   /** Id of the CTA clicked this turn, if any. */
   cta: string | null;
-  /** Experiment variant of the session; null until experiments exist. */
+  /** The session's variant in the first running experiment; null outside experiments. */
   variant: string | null;
+  /** The session's variant in each running experiment: experiment id → variant id. */
+  experiment: Record<string, string>;
   tags: string[];
   /** The tenant's local time (its `timezone`): hour 0–23, weekday mon…sun, date YYYY-MM-DD. */
   time: { hour: number; weekday: string; date: string };
@@ -47,6 +49,7 @@ export const TURN_CONTEXT_VARIABLES = [
   'state',
   'cta',
   'variant',
+  'experiment.*',
   'tags',
   'time.hour',
   'time.weekday',
@@ -77,6 +80,7 @@ export function buildTurnContext(input: TurnContextInput): TurnContext {
     state: null,
     cta: input.ctaId ?? null,
     variant: null,
+    experiment: {},
     tags: [...(state.conversation.tags ?? [])],
     time: localTime(input.timezone, input.now ?? new Date()),
   };

@@ -4,6 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { CryptoModule } from 'src/common/crypto/crypto.module';
 import { ConversationModule } from 'src/conversation/conversation.module';
 import { CrmModule } from 'src/crm/crm.module';
+import { ExperimentsModule } from 'src/experiments/experiments.module';
 import { GeminiModule } from 'src/gemini/gemini.module';
 import { RagModule } from 'src/rag/rag.module';
 import { SessionModule } from 'src/session/session.module';
@@ -36,6 +37,7 @@ import { VoiceMetrics } from 'src/voice/voice-metrics.service';
     RagModule,
     GeminiModule,
     UnderstandingModule,
+    ExperimentsModule,
   ],
   controllers: [VoiceAdminController, VoiceWebhookController, VoiceMetricsController],
   providers: [

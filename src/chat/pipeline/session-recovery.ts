@@ -2,6 +2,7 @@ import type { LlmTurn } from 'src/chat/llm-provider.port';
 import { captureLead } from 'src/conversation/lead-capture';
 import { mergeMetadata, metadataProblem, type SessionMetadata } from 'src/conversation/session-metadata';
 import { newSessionState, SessionState } from 'src/conversation/session-state';
+import { replayExposure } from 'src/experiments/experiment-exposure';
 import type { Transcript } from 'src/session/transcript.service';
 
 /**
@@ -32,6 +33,7 @@ export function recoverSession(
       turns.push({ role: 'model', text: message.content });
       state.conversation.turnCount += 1;
       replayRuleEffects(state, message.payload);
+      if (message.payload) replayExposure(state, message.payload);
     } else {
       const result = (message.payload?.result ?? {}) as { contactId?: unknown; dealId?: unknown };
       if (typeof result.contactId === 'string') state.crm.contactId = result.contactId;

@@ -10,8 +10,8 @@ import { KeyValueStore } from 'src/redis/key-value-store.port';
 import type { TenantConfig } from 'src/tenant/tenant-config';
 
 /**
- * The experiment variant a reply was produced under. Experiments do not assign variants yet; when they do, the
- * variant's id goes here so two variants never share a reply.
+ * The experiment variants a reply was produced under (`exp=variant&…`, see the experiments module), so two variants
+ * never share a reply; this outside experiments.
  */
 export const NO_VARIANT = 'none';
 
@@ -90,7 +90,12 @@ export class ResponseCache {
   }
 
   /** The key for this question now; null (no caching) when the cache is off or the versions cannot be read. */
-  async keyFor(business: TenantConfig, question: string, channel: Channel): Promise<ResponseCacheKey | null> {
+  async keyFor(
+    business: TenantConfig,
+    question: string,
+    channel: Channel,
+    variant = NO_VARIANT,
+  ): Promise<ResponseCacheKey | null> {
     if (!this.enabled) return null;
     try {
       const kbVersionId = await this.knowledge.activeVersionId(business.businessId);
@@ -99,7 +104,7 @@ export class ResponseCache {
         question,
         kbVersionId,
         configVersion: business.version,
-        variant: NO_VARIANT,
+        variant,
         channel,
       };
     } catch (err) {

@@ -2,7 +2,13 @@ import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
 import type { Channel } from 'src/conversation/session-state';
 
-export const ANALYTICS_EVENT_TYPES = ['user_message', 'assistant_message', 'cta_clicked', 'lead_captured'] as const;
+export const ANALYTICS_EVENT_TYPES = [
+  'user_message',
+  'assistant_message',
+  'cta_clicked',
+  'lead_captured',
+  'experiment_exposure',
+] as const;
 export type AnalyticsEventType = (typeof ANALYTICS_EVENT_TYPES)[number];
 
 @Entity({ name: 'analytics_events' })

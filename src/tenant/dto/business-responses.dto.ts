@@ -67,7 +67,23 @@ export class BusinessConfigDto {
     example: { afterNegativeTurns: 2, webhookUrl: 'https://hooks.example.com/handoff', webhookSecretSet: true },
   })
   handoff: { afterNegativeTurns?: number; message?: string; webhookUrl?: string; webhookSecretSet: boolean };
-  @ApiProperty({ example: {} }) experiments: Record<string, unknown>;
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'object' },
+    example: [
+      {
+        id: 'greeting_test',
+        status: 'running',
+        goal: 'lead_captured',
+        startedAt: '2026-11-25T14:00:00.000Z',
+        variants: [
+          { id: 'control', weight: 1, overrides: {} },
+          { id: 'short', weight: 1, overrides: { greetingMessage: 'Hi! What can I fix for you today?' } },
+        ],
+      },
+    ],
+  })
+  experiments: unknown[];
   @ApiProperty({ example: [] }) allowedOrigins: string[];
   @ApiProperty({ example: {} }) settings: Record<string, unknown>;
   @ApiProperty({ example: 3 }) version: number;
@@ -101,7 +117,7 @@ const BUSINESS_CONFIG_EXAMPLE: BusinessConfigDto = {
   intents: [],
   timezone: 'America/New_York',
   handoff: { webhookSecretSet: false },
-  experiments: {},
+  experiments: [],
   allowedOrigins: ['https://goaccel.ai'],
   settings: {},
   version: 3,

@@ -306,10 +306,27 @@ export class UpsertBusinessDto {
   @IsObject()
   handoff?: Record<string, unknown> | null;
 
-  @ApiPropertyOptional({ example: { greetingVariant: 'b' } })
+  @ApiPropertyOptional({
+    description:
+      'A/B experiments: [{id, status: draft|running|paused|stopped, variants: [{id, weight > 0, overrides?}] (2–10), goal, startedAt?}]. overrides may replace greetingMessage, systemPrompt, personality, primaryGoal, ctaTree, rules, flows, or name a prompt profile (profile); they are checked like the business\'s own fields. The control is the variant with id "control", else the first. goal: lead_captured | crm_contact_created | appointment_clicked | cta_clicked:<cta id> | handoff | engaged. startedAt is set by the server when the experiment first runs. A running or paused experiment keeps its variants and goal (409 EXPERIMENTS.LOCKED): stop it and start a new one.',
+    type: 'array',
+    items: { type: 'object' },
+    nullable: true,
+    example: [
+      {
+        id: 'greeting_test',
+        status: 'running',
+        goal: 'lead_captured',
+        variants: [
+          { id: 'control', weight: 1, overrides: {} },
+          { id: 'short', weight: 1, overrides: { greetingMessage: 'Hi! What can I fix for you today?' } },
+        ],
+      },
+    ],
+  })
   @Clearable()
-  @IsObject()
-  experiments?: Record<string, unknown> | null;
+  @IsArray()
+  experiments?: unknown[] | null;
 
   @ApiPropertyOptional({ type: [String], nullable: true, example: ['https://goaccel.ai'] })
   @Clearable()

@@ -94,8 +94,9 @@ export class BusinessEntity {
   @Column({ type: 'jsonb', default: () => "'{}'::jsonb" })
   handoff: HandoffConfig;
 
-  @Column({ type: 'jsonb', default: () => "'{}'::jsonb" })
-  experiments: Record<string, unknown>;
+  /** A/B experiments ([{id, status, variants, goal, startedAt?}]), interpreted and validated by the experiments module. */
+  @Column({ type: 'jsonb', default: () => "'[]'::jsonb" })
+  experiments: unknown[];
 
   @Column({ name: 'allowed_origins', type: 'jsonb', default: () => "'[]'::jsonb" })
   allowedOrigins: string[];

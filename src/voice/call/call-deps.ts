@@ -1,5 +1,6 @@
 import type { SystemInstructionBuilder } from 'src/conversation/system-instruction.builder';
 import type { CrmTools } from 'src/crm/crm-tools.port';
+import type { ExperimentsService } from 'src/experiments/experiments.service';
 import type { KnowledgeRetriever } from 'src/rag/knowledge-retriever.port';
 import type { SessionStore } from 'src/session/session-store.port';
 import type { TranscriptService } from 'src/session/transcript.service';
@@ -24,6 +25,8 @@ export interface CallDeps {
   metrics: VoiceMetrics;
   /** Reads each caller turn's intent and sentiment for the transcript and analytics. */
   understanding: UnderstandingService;
+  /** The call's variants: assigned like a chat session's, by business, experiment and call SID. */
+  experiments: ExperimentsService;
   apologyClip: Buffer;
   startTimeoutMs: number;
   streamUrl(): string;

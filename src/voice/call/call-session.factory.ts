@@ -7,6 +7,7 @@ import { DrainState } from 'src/common/lifecycle/drain-state';
 import { AppConfig } from 'src/config/app-config.service';
 import { SystemInstructionBuilder } from 'src/conversation/system-instruction.builder';
 import { CrmTools } from 'src/crm/crm-tools.port';
+import { ExperimentsService } from 'src/experiments/experiments.service';
 import { KnowledgeRetriever } from 'src/rag/knowledge-retriever.port';
 import { SessionStore } from 'src/session/session-store.port';
 import { TranscriptService } from 'src/session/transcript.service';
@@ -52,6 +53,7 @@ export class CallSessionFactory implements OnModuleInit, OnApplicationShutdown {
     crmTools: CrmTools,
     knowledge: KnowledgeRetriever,
     understanding: UnderstandingService,
+    experiments: ExperimentsService,
   ) {
     const apologyClip = renderApologyChime();
     this.deps = {
@@ -66,6 +68,7 @@ export class CallSessionFactory implements OnModuleInit, OnApplicationShutdown {
       sessions,
       metrics,
       understanding,
+      experiments,
       apologyClip,
       startTimeoutMs: config.get('VOICE_START_TIMEOUT_MS'),
       track: (p) => {

@@ -7,6 +7,7 @@ import { LEAK_FALLBACK } from 'src/conversation/instruction-leak';
 import type { SessionState } from 'src/conversation/session-state';
 import type { SystemInstructionBuilder } from 'src/conversation/system-instruction.builder';
 import type { CrmTools } from 'src/crm/crm-tools.port';
+import type { ExperimentsService } from 'src/experiments/experiments.service';
 import type { KnowledgeRetriever } from 'src/rag/knowledge-retriever.port';
 import type { SessionStore } from 'src/session/session-store.port';
 import type { TranscriptService } from 'src/session/transcript.service';
@@ -107,6 +108,9 @@ function setup(voice: Partial<VoiceRuntimeConfig> = {}, signedWith = TOKEN) {
     }),
     metrics: new VoiceMetrics(),
     understanding: strictMock<UnderstandingService>({ understand }),
+    experiments: strictMock<ExperimentsService>({
+      assign: (business: TenantConfig) => ({ business, assignments: [], overridden: new Set() }),
+    }),
     apologyClip: Buffer.alloc(800, 0xff),
     startTimeoutMs: 1000,
     streamUrl: () => STREAM_URL,

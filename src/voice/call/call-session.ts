@@ -176,7 +176,11 @@ export class CallSession {
     if (this.phase !== 'starting') return;
     this.authenticated = true;
     this.onAuthenticated();
-    const business = await this.deps.tenants.getCached(businessId);
+    // The call's variants decide the config it runs with, as a chat session's do.
+    const { business, assignments, overridden } = this.deps.experiments.assign(
+      await this.deps.tenants.getCached(businessId),
+      callSid,
+    );
     const state = (await this.deps.sessions.get(businessId, callSid)) ?? newSessionState(businessId, callSid, 'voice');
     state.clientMetadata = mergeMetadata(state.clientMetadata, callerMetadata(frame.start.customParameters));
     const tools = new CallTools(
@@ -217,7 +221,13 @@ export class CallSession {
     await link.open();
     if (this.phase !== 'starting') return;
     this.phase = 'live';
-    const greeting = voice.greeting ?? business.greetingMessage ?? `Thanks for calling ${business.businessName}.`;
+    // A variant's greeting is what its experiment tests, so it wins over the line's own.
+    const greeting =
+      (overridden.has('greetingMessage') ? business.greetingMessage : null) ??
+      voice.greeting ??
+      business.greetingMessage ??
+      `Thanks for calling ${business.businessName}.`;
+    transcript.expose(assignments);
     link.sendText(`[The caller just connected. Greet them with exactly: ${JSON.stringify(greeting)} then listen.]`);
     link.flushPending();
     this.logger.log({ businessId, callSid }, 'call started');

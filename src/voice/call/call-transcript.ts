@@ -2,6 +2,8 @@ import { Logger } from '@nestjs/common';
 
 import { captureLead } from 'src/conversation/lead-capture';
 import type { SessionState } from 'src/conversation/session-state';
+import { exposeVariants } from 'src/experiments/experiment-exposure';
+import type { ExperimentAssignment } from 'src/experiments/experiments.types';
 import type { TranscriptService, TurnRecord } from 'src/session/transcript.service';
 import { buildTurnContext } from 'src/understanding/turn-context';
 import type { MessageUnderstanding } from 'src/understanding/understanding.types';
@@ -20,6 +22,8 @@ export class CallTranscript {
   private readonly logger = new Logger('CallTranscript');
   private callerText = '';
   private chain: Promise<void> = Promise.resolve();
+  /** The call's variants (experiment id → variant id), recorded on every assistant message. */
+  private variants: Record<string, string> | undefined;
 
   constructor(
     private readonly transcripts: TranscriptService,
@@ -43,6 +47,13 @@ export class CallTranscript {
     this.callerText += `${this.callerText ? ' ' : ''}${text}`;
   }
 
+  /** The caller hears the call's variants from the greeting on: exposed once per call (noted in the session state). */
+  expose(assignments: readonly ExperimentAssignment[]): void {
+    const exposure = exposeVariants(this.state, assignments);
+    this.variants = exposure.meta.variants;
+    this.write([], exposure.events);
+  }
+
   /** Before a tool runs: the CRM only accepts details the caller actually said. */
   captureLead(): void {
     const text = this.callerText.trim();
@@ -58,7 +69,11 @@ export class CallTranscript {
     this.captureLead();
     const caller = this.callerText.trim();
     this.callerText = '';
-    const payload = { ...(interrupted ? { interrupted: true } : {}), ...(replaced ? { replaced } : {}) };
+    const payload = {
+      ...(interrupted ? { interrupted: true } : {}),
+      ...(replaced ? { replaced } : {}),
+      ...(this.variants ? { variants: this.variants } : {}),
+    };
     const assistant: TurnRecord['messages'] = assistantText
       ? [{ role: 'assistant', content: assistantText, ...(Object.keys(payload).length ? { payload } : {}) }]
       : [];
