@@ -71,7 +71,13 @@ const EXTRA_PUBLIC = {
   database: [String.raw`embedded-postgres\.ts`, String.raw`schema-migrations\.ts`],
   // The offline intent classifier embeds with the same local embedder and tokenizer as retrieval, so "booking" and
   // "book" meet the same way in both; the classes are stateless and safe to share.
-  rag: [String.raw`embeddings/local-embedding\.provider\.ts`, String.raw`embeddings/text-features\.ts`],
+  // The unanswered-questions report clusters with the local embedder too (deterministic, no model calls), and its
+  // recheck searches a question the way chat does (retrieval-query).
+  rag: [
+    String.raw`embeddings/local-embedding\.provider\.ts`,
+    String.raw`embeddings/text-features\.ts`,
+    String.raw`search/retrieval-query\.ts`,
+  ],
   understanding: [String.raw`turn-context\.ts`],
   // Chat marks unanswered replies with the same rule the unanswered-questions report reads them by.
   analytics: [String.raw`unanswered-signal\.ts`],

@@ -12,6 +12,7 @@ import { Flows1764110001000 } from './1764110001000-flows';
 import { Handoff1764111000000 } from './1764111000000-handoff';
 import { AnalyticsIndexes1764112000000 } from './1764112000000-analytics-indexes';
 import { Experiments1764220000001 } from './1764220000001-experiments';
+import { UnansweredAndRetention1764230000001 } from './1764230000001-unanswered-and-retention';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the same list works from
@@ -32,4 +33,5 @@ export const migrations = [
   Handoff1764111000000,
   AnalyticsIndexes1764112000000,
   Experiments1764220000001,
+  UnansweredAndRetention1764230000001,
 ];

@@ -38,7 +38,7 @@ const DEFAULT_DAYS = 30;
 const MAX_LIMIT = 200;
 const DEFAULT_LIMIT = 50;
 
-function single(query: RawQuery, name: string): string | undefined {
+export function single(query: RawQuery, name: string): string | undefined {
   const value = query[name];
   if (value === undefined || value === '') return undefined;
   if (typeof value !== 'string') throw AnalyticsErrors.invalidParam(name, 'must be given once');

@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Query, StreamableFile } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Query, StreamableFile } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiNotFoundResponse,
@@ -13,6 +13,8 @@ import { AnalyticsService } from 'src/analytics/analytics.service';
 import { AnalyticsExportService } from 'src/analytics/analytics-export.service';
 import type { RawQuery } from 'src/analytics/analytics-query';
 import { AnalyticsReportDto, SessionsPageDto, SessionTranscriptDto } from 'src/analytics/dto/analytics.dto';
+import { UnansweredRecheckDto, UnansweredReportDto } from 'src/analytics/dto/unanswered.dto';
+import { UnansweredService } from 'src/analytics/unanswered/unanswered.service';
 import { AdminOnly } from 'src/common/auth/admin-api-key.guard';
 
 const RANGE = [
@@ -27,7 +29,47 @@ export class AnalyticsController {
   constructor(
     private readonly analytics: AnalyticsService,
     private readonly exports: AnalyticsExportService,
+    private readonly unanswered: UnansweredService,
   ) {}
+
+  @Get('analytics/unanswered')
+  @ApiOperation({
+    summary: 'Questions the assistant could not answer, clustered by similarity, largest first',
+    description:
+      'Reads the latest 5,000 unanswered replies of the range (low retrieval confidence or a "don\'t know" reply) ' +
+      'with the visitor question before each, and clusters them with the local embedder (cosine ≥ 0.4 to the ' +
+      "cluster's most asked question).",
+  })
+  @ApiParam({ name: 'id', example: 'goaccel-website' })
+  @ApiQuery(RANGE[0])
+  @ApiQuery(RANGE[1])
+  @ApiQuery({ name: 'status', required: false, enum: ['open', 'resolved', 'all'], description: 'Default all' })
+  @ApiQuery({ name: 'limit', required: false, description: 'Clusters returned, 1–200, default 50' })
+  @ApiOkResponse({ type: UnansweredReportDto })
+  @ApiBadRequestResponse({ description: 'Bad dates, status or limit (coded ANALYTICS.*)' })
+  @ApiNotFoundResponse({ description: 'Unknown business' })
+  listUnanswered(@Param('id') id: string, @Query() query: RawQuery): Promise<UnansweredReportDto> {
+    return this.unanswered.report(id, query);
+  }
+
+  @Post('analytics/unanswered/recheck')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Search the open clusters again in the knowledge base and mark the ones it now answers resolved',
+    description:
+      'For the open clusters of the range last asked before the active knowledge-base version went live (at most ' +
+      'the 100 largest, 5 questions each): a cluster is resolved when each question now retrieves passages above ' +
+      "the tenant's confidence threshold, as chat grounding searches them.",
+  })
+  @ApiParam({ name: 'id', example: 'goaccel-website' })
+  @ApiQuery(RANGE[0])
+  @ApiQuery(RANGE[1])
+  @ApiOkResponse({ type: UnansweredRecheckDto })
+  @ApiBadRequestResponse({ description: 'Bad dates (coded ANALYTICS.*)' })
+  @ApiNotFoundResponse({ description: 'Unknown business' })
+  recheckUnanswered(@Param('id') id: string, @Query() query: RawQuery): Promise<UnansweredRecheckDto> {
+    return this.unanswered.recheck(id, query);
+  }
 
   @Get('sessions/:session_id/transcript')
   @ApiOperation({

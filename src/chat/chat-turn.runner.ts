@@ -10,7 +10,6 @@ import { GroundingStep, sourcesOf } from 'src/chat/pipeline/grounding.step';
 import { applyHardGuards, isIntroToken } from 'src/chat/pipeline/hard-guards.step';
 import { appendWithinWindow, contextTurns } from 'src/chat/pipeline/history-window';
 import { DEFAULT_MAX_REPLY_CHARS, ReplyPolicy, validateReply } from 'src/chat/pipeline/response-validator';
-import { retrievalQuery } from 'src/chat/pipeline/retrieval-query';
 import { recoverSession } from 'src/chat/pipeline/session-recovery';
 import { joinTexts, ToolLoop, ToolLoopOutcome } from 'src/chat/pipeline/tool-loop';
 import { CachedReply, ResponseCache } from 'src/chat/response-cache/response-cache';
@@ -27,6 +26,7 @@ import { SystemInstructionBuilder } from 'src/conversation/system-instruction.bu
 import { exposeVariants, turnVariables, variantKey } from 'src/experiments/experiment-exposure';
 import type { ExperimentAssignment } from 'src/experiments/experiments.types';
 import { HANDED_OFF_NOTE, handoffMessage, handoffReason, HandoffService } from 'src/handoff/handoff.service';
+import { retrievalQuery } from 'src/rag/search/retrieval-query';
 import { RulesService } from 'src/rules/rules.service';
 import type { TurnDecision } from 'src/rules/rules.types';
 import { SessionStore } from 'src/session/session-store.port';

@@ -425,6 +425,27 @@ export class EnvSchema {
   @IsInt()
   @Min(500)
   VOICE_MODEL_CONNECT_TIMEOUT_MS = 8000;
+
+  // --- Analytics retention (src/analytics/retention) ---
+  /** Days analytics events are kept; older ones are purged in batches. 0 keeps them forever. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(36500)
+  ANALYTICS_RETENTION_DAYS = 0;
+
+  /** Days after its last message a conversation (messages and analytics events included) is purged. 0: forever. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(36500)
+  TRANSCRIPT_RETENTION_DAYS = 0;
+
+  /** How often a worker instance runs the retention purge (one instance at a time); 0 disables it on this instance. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  RETENTION_PURGE_INTERVAL_MS = 3600000;
 }
 
 export type Env = EnvSchema;

@@ -1,3 +1,9 @@
+/**
+ * Below this fused confidence the knowledge base is treated as having no answer, unless the tenant overrides it
+ * (`settings.ragMinConfidence`). Chat grounding and the unanswered-questions recheck both judge by it.
+ */
+export const DEFAULT_MIN_CONFIDENCE = 0.2;
+
 export interface RetrievedPassage {
   chunkId: string;
   documentId: string;

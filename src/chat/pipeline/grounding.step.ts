@@ -1,11 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 
 import type { ChatSource } from 'src/chat/chat-turn.types';
-import { KnowledgeRetriever, RetrievedPassage } from 'src/rag/knowledge-retriever.port';
+import { DEFAULT_MIN_CONFIDENCE, KnowledgeRetriever, RetrievedPassage } from 'src/rag/knowledge-retriever.port';
 import type { TenantConfig } from 'src/tenant/tenant-config';
 
-/** Below this fused confidence the knowledge base is treated as having no answer, unless the tenant overrides it. */
-export const DEFAULT_MIN_CONFIDENCE = 0.2;
 const PASSAGES_PER_TURN = 4;
 
 /**

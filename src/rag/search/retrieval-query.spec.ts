@@ -1,4 +1,4 @@
-import { retrievalQuery } from 'src/chat/pipeline/retrieval-query';
+import { retrievalQuery } from 'src/rag/search/retrieval-query';
 
 describe(retrievalQuery.name, () => {
   it.each(['What does GoAccel do?', 'what is goaccel', 'Tell me about you guys', 'What do you do?'])(
