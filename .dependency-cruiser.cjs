@@ -40,6 +40,7 @@ const ALLOWED = {
     'handoff',
     'experiments',
   ],
+  simulation: ['chat', 'crm', 'conversation', 'handoff', 'session', 'tenant'],
   voice: ['conversation', 'session', 'tenant', 'rag', 'crm', 'redis', 'gemini', 'understanding', 'experiments'],
 };
 const KERNEL = ['common', 'config'];
@@ -63,7 +64,11 @@ const EXTRA_PUBLIC = {
     'tenant-origin.guard',
     'tenant-origins.registry',
   ].map((f) => String.raw`${f}\.ts`),
-  session: ['session-id', 'session-tokens', 'turn-record'].map((f) => String.raw`${f}\.ts`),
+  session: [
+    ...['session-id', 'session-tokens', 'turn-record'].map((f) => String.raw`${f}\.ts`),
+    // The no-Redis session store: a sandboxed conversation (simulation) keeps its session in process with it.
+    String.raw`stores/memory\.session-store\.ts`,
+  ],
   redis: ['redis-connection', 'redis-namespace'].map((f) => String.raw`${f}\.ts`),
   // The shared client, its retry/breaker policy and the outage classifier are what the module is for.
   gemini: ['gemini-client', 'gemini-policy', 'gemini-failure'].map((f) => String.raw`${f}\.ts`),

@@ -13,6 +13,7 @@ import { Handoff1764111000000 } from './1764111000000-handoff';
 import { AnalyticsIndexes1764112000000 } from './1764112000000-analytics-indexes';
 import { Experiments1764220000001 } from './1764220000001-experiments';
 import { UnansweredAndRetention1764230000001 } from './1764230000001-unanswered-and-retention';
+import { ConversationTests1764250000001 } from './1764250000001-conversation-tests';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the same list works from
@@ -34,4 +35,5 @@ export const migrations = [
   AnalyticsIndexes1764112000000,
   Experiments1764220000001,
   UnansweredAndRetention1764230000001,
+  ConversationTests1764250000001,
 ];

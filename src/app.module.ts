@@ -20,6 +20,7 @@ import { HealthModule } from 'src/health/health.module';
 import { RagModule } from 'src/rag/rag.module';
 import { RedisInfraModule } from 'src/redis/redis-infra.module';
 import { SessionModule } from 'src/session/session.module';
+import { SimulationModule } from 'src/simulation/simulation.module';
 import { TenantModule } from 'src/tenant/tenant.module';
 import { VoiceModule } from 'src/voice/voice.module';
 
@@ -54,6 +55,7 @@ export class AppModule {
         RagModule,
         CrmModule,
         HandoffModule,
+        SimulationModule,
         VoiceModule,
         AccessModule,
       ],

@@ -20,6 +20,7 @@ import { KnowledgeErrorCatalogue } from 'src/rag/knowledge.errors';
 import { DocumentParserErrorCatalogue } from 'src/rag/parsing/document-parser.errors';
 import { RagSearchErrorCatalogue } from 'src/rag/rag-search.errors';
 import { SessionErrorCatalogue } from 'src/session/session.errors';
+import { SimulationErrorCatalogue } from 'src/simulation/simulation.errors';
 import { TenantErrorCatalogue } from 'src/tenant/tenant.errors';
 import { VoiceErrorCatalogue } from 'src/voice/voice.errors';
 
@@ -48,6 +49,7 @@ export const ERROR_CATALOGUES = {
   VOICE: VoiceErrorCatalogue,
   ANALYTICS: AnalyticsErrorCatalogue,
   EXPERIMENTS: ExperimentsErrorCatalogue,
+  SIMULATION: SimulationErrorCatalogue,
 } as const;
 
 type Catalogues = typeof ERROR_CATALOGUES;

@@ -4,6 +4,7 @@ import { ChatController } from 'src/chat/chat.controller';
 import { ChatService } from 'src/chat/chat.service';
 import { ChatHistoryController } from 'src/chat/chat-history.controller';
 import { ChatHistoryService } from 'src/chat/chat-history.service';
+import { ChatSandbox } from 'src/chat/chat-sandbox.service';
 import { ChatTurnRunner } from 'src/chat/chat-turn.runner';
 import { llmProviderBinding } from 'src/chat/llm-provider.factory';
 import { GroundingStep } from 'src/chat/pipeline/grounding.step';
@@ -47,7 +48,8 @@ import { UnderstandingModule } from 'src/understanding/understanding.module';
     ResponseCache,
     ChatSessionAccess,
     ChatHistoryService,
+    ChatSandbox,
   ],
-  exports: [llmProviderBinding, ResponseCache],
+  exports: [llmProviderBinding, ResponseCache, ChatSandbox],
 })
 export class ChatEngineModule {}

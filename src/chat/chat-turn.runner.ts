@@ -25,12 +25,13 @@ import { newSessionState, SessionState } from 'src/conversation/session-state';
 import { SystemInstructionBuilder } from 'src/conversation/system-instruction.builder';
 import { exposeVariants, turnVariables, variantKey } from 'src/experiments/experiment-exposure';
 import type { ExperimentAssignment } from 'src/experiments/experiments.types';
-import { HANDED_OFF_NOTE, handoffMessage, handoffReason, HandoffService } from 'src/handoff/handoff.service';
+import { HANDED_OFF_NOTE, handoffMessage, handoffReason } from 'src/handoff/handoff.service';
+import { HandoffGate } from 'src/handoff/handoff-gate.port';
 import { retrievalQuery } from 'src/rag/search/retrieval-query';
 import { RulesService } from 'src/rules/rules.service';
 import type { TurnDecision } from 'src/rules/rules.types';
 import { SessionStore } from 'src/session/session-store.port';
-import { TranscriptService } from 'src/session/transcript.service';
+import { TranscriptStore } from 'src/session/transcript-store.port';
 import { TurnRecord } from 'src/session/turn-record';
 import { type CtaNode, type CtaTree, entryCtas } from 'src/tenant/cta-tree';
 import type { TenantConfig } from 'src/tenant/tenant-config';
@@ -104,7 +105,7 @@ export class ChatTurnRunner {
 
   constructor(
     private readonly store: SessionStore,
-    private readonly transcripts: TranscriptService,
+    private readonly transcripts: TranscriptStore,
     private readonly llm: LlmProvider,
     private readonly instructions: SystemInstructionBuilder,
     private readonly grounding: GroundingStep,
@@ -112,7 +113,7 @@ export class ChatTurnRunner {
     private readonly config: AppConfig,
     private readonly understanding: UnderstandingService,
     private readonly cache: ResponseCache,
-    private readonly handoffs: HandoffService,
+    private readonly handoffs: HandoffGate,
     private readonly rules: RulesService,
   ) {}
 

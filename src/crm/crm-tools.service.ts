@@ -1,12 +1,10 @@
 import { createHash } from 'node:crypto';
 
 import { Injectable, Logger } from '@nestjs/common';
-import { isValidPhoneNumber } from 'libphonenumber-js';
 
 import { withDeadline } from 'src/common/deadline/deadline';
 import { toUnavailableError } from 'src/common/errors/infra.errors';
 import { AppConfig } from 'src/config/app-config.service';
-import type { CapturedField } from 'src/conversation/captured-fields';
 import type { ContactFields } from 'src/crm/crm-adapter.port';
 import { CrmAdapterRegistry } from 'src/crm/crm-adapter.registry';
 import { checkToolArgs, CRM_TOOL_DECLARATIONS, CrmToolName } from 'src/crm/crm-tool.declarations';
@@ -14,11 +12,7 @@ import { CrmTools, ToolCallContext, ToolDeclaration, ToolResult } from 'src/crm/
 import { CrmOutboxRepository } from 'src/crm/outbox/crm-outbox.repository';
 import { CrmOutboxService, OutboxOutcome } from 'src/crm/outbox/crm-outbox.service';
 import type { CreateDealPayload, UpsertContactPayload } from 'src/crm/outbox/crm-write.executor';
-
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const E164 = /^\+[1-9]\d{6,14}$/;
-const IDENTITY: readonly CapturedField[] = ['email', 'phone'];
-const PERSONAL: readonly CapturedField[] = ['firstName', 'lastName', 'email', 'phone', 'company'];
+import { PERSONAL, text, visitorFields } from 'src/crm/visitor-fields';
 
 const fail = (error: string): ToolResult => ({ ok: false, error });
 
@@ -88,7 +82,7 @@ export class CrmToolsService extends CrmTools {
   }
 
   private async search(args: Record<string, unknown>, ctx: ToolCallContext): Promise<ToolResult> {
-    const checked = this.personalFields(args, ctx, ['email', 'phone']);
+    const checked = visitorFields(args, ctx.captured, ['email', 'phone']);
     if (typeof checked === 'string') return fail(checked);
     if (!checked.email && !checked.phone)
       return fail('The visitor has not given an email or phone yet; ask for one first.');
@@ -109,7 +103,7 @@ export class CrmToolsService extends CrmTools {
   }
 
   private async upsertContact(args: Record<string, unknown>, ctx: ToolCallContext): Promise<ToolResult> {
-    const checked = this.personalFields(args, ctx, PERSONAL);
+    const checked = visitorFields(args, ctx.captured, PERSONAL);
     if (typeof checked === 'string') return fail(checked);
     if (!checked.email && !checked.phone)
       return fail('The visitor has not given an email or phone yet; ask for one first.');
@@ -172,50 +166,12 @@ export class CrmToolsService extends CrmTools {
         return { ok: false, error: 'The CRM refused this record; the business will review it. Do not retry.' };
     }
   }
-
-  /**
-   * The visitor's own details only: identity fields must be what the session captured, names and company must
-   * not contradict it. Captured values fill in whatever the model left out.
-   */
-  private personalFields(
-    args: Record<string, unknown>,
-    ctx: ToolCallContext,
-    allowed: readonly CapturedField[],
-  ): ContactFields | string {
-    const out: ContactFields = {};
-    for (const field of allowed) {
-      const given = text(args[field]);
-      const captured = text(ctx.captured[field]);
-      if (given !== undefined && captured !== undefined && normalize(field, given) !== normalize(field, captured)) {
-        return `"${field}" does not match what the visitor gave in this conversation; use the visitor's own details only.`;
-      }
-      if (given !== undefined && captured === undefined && IDENTITY.includes(field)) {
-        return `"${field}" has not been given by the visitor in this conversation; ask them for it.`;
-      }
-      const value = captured ?? given;
-      if (value === undefined) continue;
-      if (field === 'email' && !EMAIL.test(value)) return '"email" is not a valid email address.';
-      if (field === 'phone' && !(E164.test(value) && isValidPhoneNumber(value))) {
-        return '"phone" must be a valid phone number in E.164 form, e.g. +14155550100.';
-      }
-      out[field] = value;
-    }
-    return out;
-  }
 }
 
 const TIMED_OUT = Symbol('timed out');
 
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-}
-
 function str(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
-}
-
-function normalize(field: CapturedField, value: string): string {
-  return field === 'phone' ? value.replace(/[^\d+]/g, '') : value.toLowerCase().replace(/\s+/g, ' ');
 }
 
 function digest(value: unknown): string {

@@ -11,6 +11,7 @@ import { CrmController } from 'src/crm/crm.controller';
 import { CrmAdapterRegistry } from 'src/crm/crm-adapter.registry';
 import { CrmConfigRepository } from 'src/crm/crm-config.repository';
 import { CrmConfigService } from 'src/crm/crm-config.service';
+import { CrmDryRun } from 'src/crm/crm-dry-run.service';
 import { CrmRecordsRepository } from 'src/crm/crm-records.repository';
 import { CrmRecordsService } from 'src/crm/crm-records.service';
 import { CrmTools } from 'src/crm/crm-tools.port';
@@ -64,9 +65,10 @@ import { TenantLifecycle } from 'src/tenant/tenant-lifecycle';
     { provide: CrmTools, useExisting: CrmToolsService },
     CrmToolsService,
     CrmInboundService,
+    CrmDryRun,
   ],
   // SecretCipher is re-exported for the voice module (Twilio credentials).
-  exports: [CrmTools, CryptoModule, HandoffWebhook],
+  exports: [CrmTools, CryptoModule, HandoffWebhook, CrmDryRun],
 })
 export class CrmModule implements OnModuleInit {
   constructor(

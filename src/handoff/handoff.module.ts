@@ -6,6 +6,7 @@ import { HandoffController } from 'src/handoff/handoff.controller';
 import { HandoffEntity } from 'src/handoff/handoff.entity';
 import { HandoffRepository } from 'src/handoff/handoff.repository';
 import { HandoffService } from 'src/handoff/handoff.service';
+import { HandoffGate } from 'src/handoff/handoff-gate.port';
 import { TenantModule } from 'src/tenant/tenant.module';
 
 /**
@@ -15,7 +16,7 @@ import { TenantModule } from 'src/tenant/tenant.module';
 @Module({
   imports: [TypeOrmModule.forFeature([HandoffEntity]), CrmModule, TenantModule],
   controllers: [HandoffController],
-  providers: [HandoffRepository, HandoffService],
-  exports: [HandoffService],
+  providers: [HandoffRepository, HandoffService, { provide: HandoffGate, useExisting: HandoffService }],
+  exports: [HandoffService, HandoffGate],
 })
 export class HandoffModule {}

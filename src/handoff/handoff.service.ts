@@ -1,12 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 
-import type { CapturedFields } from 'src/conversation/captured-fields';
 import type { LlmTurn } from 'src/conversation/conversation-turn';
 import { HandoffWebhook } from 'src/crm/handoff-webhook.service';
 import type { HandoffWebhookPayload } from 'src/crm/handoff-webhook.types';
 import type { HandoffEntity } from 'src/handoff/handoff.entity';
 import { HandoffErrors } from 'src/handoff/handoff.errors';
 import { HandoffRepository } from 'src/handoff/handoff.repository';
+import { HandoffGate, type HandoffRequest } from 'src/handoff/handoff-gate.port';
 import { DEFAULT_HANDOFF_MESSAGE } from 'src/tenant/handoff-config';
 import { TenantService } from 'src/tenant/tenant.service';
 import type { TenantConfig } from 'src/tenant/tenant-config';
@@ -16,16 +16,6 @@ const SUMMARY_MESSAGES = 10;
 
 /** What a message gets while its session is with a person: the assistant stays out of the conversation. */
 export const HANDED_OFF_NOTE = 'Thanks, a member of the team will reply here.';
-
-export interface HandoffRequest {
-  business: TenantConfig;
-  sessionId: string;
-  channel: 'chat' | 'voice';
-  reason: string;
-  captured: CapturedFields;
-  /** The conversation so far (the model's history window) with the message that triggered the hand-off. */
-  history: readonly LlmTurn[];
-}
 
 /** Why the turn hands off, or null: the `human_handoff` intent, or enough negative messages in a row. */
 export function handoffReason(business: TenantConfig, intent: string, negativeStreak: number): string | null {
@@ -40,14 +30,16 @@ export function handoffMessage(business: TenantConfig): string {
 }
 
 @Injectable()
-export class HandoffService {
+export class HandoffService extends HandoffGate {
   private readonly logger = new Logger('Handoff');
 
   constructor(
     private readonly handoffs: HandoffRepository,
     private readonly webhook: HandoffWebhook,
     private readonly tenants: TenantService,
-  ) {}
+  ) {
+    super();
+  }
 
   /** The durable answer (Postgres, not the Redis session), so a hand-off survives a session eviction. */
   isHandedOff(businessId: string, sessionId: string): Promise<boolean> {

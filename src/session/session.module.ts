@@ -11,6 +11,7 @@ import { SessionTenantCleanup } from 'src/session/session-tenant-cleanup';
 import { SessionTokens } from 'src/session/session-tokens';
 import { TranscriptRepository } from 'src/session/transcript.repository';
 import { TranscriptService } from 'src/session/transcript.service';
+import { TranscriptStore } from 'src/session/transcript-store.port';
 import { TenantModule } from 'src/tenant/tenant.module';
 
 /**
@@ -24,10 +25,11 @@ import { TenantModule } from 'src/tenant/tenant.module';
     sessionStoreProvider,
     TranscriptRepository,
     TranscriptService,
+    { provide: TranscriptStore, useExisting: TranscriptService },
     SessionTenantCleanup,
     SessionTokens,
     SessionAdminService,
   ],
-  exports: [sessionStoreProvider, TranscriptService, SessionTokens],
+  exports: [sessionStoreProvider, TranscriptService, TranscriptStore, SessionTokens],
 })
 export class SessionModule {}

@@ -7,28 +7,10 @@ import { GroupCommit } from 'src/common/batching/group-commit';
 import type { Channel } from 'src/conversation/session-state';
 import type { AnalyticsEventType } from 'src/session/entities/analytics-event.entity';
 import type { ConversationEntity } from 'src/session/entities/conversation.entity';
-import type { MessageRole } from 'src/session/entities/message.entity';
-import { NewTurn, SessionKey, TranscriptRepository } from 'src/session/transcript.repository';
+import { SessionKey, TranscriptRepository } from 'src/session/transcript.repository';
+import { type Transcript, TranscriptStore, type TurnRecord } from 'src/session/transcript-store.port';
 
-export type TurnRecord = NewTurn;
-
-export interface TranscriptMessage {
-  role: MessageRole;
-  content: string;
-  toolName: string | null;
-  payload: Record<string, unknown> | null;
-  /** User messages: the intent and sentiment they were read with (null on other rows and older messages). */
-  intent: { name: string; confidence: number } | null;
-  sentiment: { label: string; score: number } | null;
-  createdAt: string;
-}
-
-export interface Transcript {
-  channel: Channel;
-  startedAt: string;
-  lastMessageAt: string;
-  messages: TranscriptMessage[];
-}
+export type { Transcript, TranscriptMessage, TurnRecord } from 'src/session/transcript-store.port';
 
 /** Transcript rows returned per read; a session longer than this is summarized by the model anyway. */
 const MAX_TRANSCRIPT_MESSAGES = 2000;
@@ -42,7 +24,7 @@ const WRITES_IN_FLIGHT = 2;
  * sessions share one statement (group commit): one round trip per busy moment rather than per turn.
  */
 @Injectable()
-export class TranscriptService implements BeforeApplicationShutdown {
+export class TranscriptService extends TranscriptStore implements BeforeApplicationShutdown {
   private readonly writer: GroupCommit<TurnRecord>;
   /** Batches the conversation lookups of concurrent first turns into one query; never caches (rows change). */
   private readonly conversations: DataLoader<SessionKey, ConversationEntity | null, string>;
@@ -51,6 +33,7 @@ export class TranscriptService implements BeforeApplicationShutdown {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly transcripts: TranscriptRepository,
   ) {
+    super();
     this.writer = new GroupCommit<TurnRecord>({
       writeMany: (turns) => this.transcripts.appendTurns(turns),
       keyOf: sessionKeyOf,

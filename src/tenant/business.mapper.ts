@@ -35,6 +35,7 @@ export function toConfigDto(b: TenantConfig): BusinessConfigDto {
       webhookSecretSet: Boolean(b.handoff.webhookSecret),
     },
     experiments: [...b.experiments],
+    tests: [...b.tests],
     allowedOrigins: [...b.allowedOrigins],
     settings: b.settings as Record<string, unknown>,
     version: b.version,

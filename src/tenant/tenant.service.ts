@@ -28,6 +28,7 @@ type Defaults = Pick<
   | 'timezone'
   | 'handoff'
   | 'experiments'
+  | 'tests'
   | 'allowedOrigins'
   | 'settings'
 >;
@@ -42,6 +43,7 @@ const DEFAULTS: Defaults = {
   timezone: 'UTC',
   handoff: {},
   experiments: [],
+  tests: [],
   allowedOrigins: [],
   settings: {},
 };
@@ -68,22 +70,7 @@ export class TenantService {
    * defaults). `mayCreate: false` (a business's own key) limits it to updating an existing business.
    */
   async upsert(dto: UpsertBusinessDto, { mayCreate = true }: { mayCreate?: boolean } = {}): Promise<UpsertResult> {
-    if (dto.ctaTree) {
-      const problems = ctaTreeProblems(dto.ctaTree);
-      if (problems.length) throw TenantErrors.invalid(problems.map((p) => p.message).join('; '), problems);
-    }
-    if (dto.intents) {
-      const errors = validateIntents(dto.intents);
-      if (errors.length) throw TenantErrors.invalid(errors.join('; '));
-    }
-    if (dto.timezone && !isValidTimezone(dto.timezone))
-      throw TenantErrors.invalid(
-        `timezone "${dto.timezone}" is not an IANA time zone (e.g. Europe/Paris, America/New_York, UTC)`,
-      );
-    if (dto.handoff) {
-      const errors = validateHandoffConfig(dto.handoff, allowsPrivateOutbound(this.config));
-      if (errors.length) throw TenantErrors.invalid(errors.join('; '));
-    }
+    this.checkPatch(dto);
     const result = await this.dataSource.transaction(async (em) => {
       const existing = await this.businesses.findByIdForUpdate(dto.businessId, em);
       if (!existing && !mayCreate) throw AuthErrors.insufficientRole('the platform key to create a business');
@@ -107,6 +94,40 @@ export class TenantService {
       'business saved',
     );
     return result;
+  }
+
+  /**
+   * The config a save of `dto` would leave, checked exactly as a save checks it (400 TENANT.INVALID_CONFIG naming the
+   * fields), without locking or writing anything: what a simulation runs a draft against.
+   */
+  async preview(dto: UpsertBusinessDto): Promise<TenantConfig> {
+    this.checkPatch(dto);
+    const draft = await this.businesses.findById(dto.businessId);
+    if (!draft) throw TenantErrors.notFound(dto.businessId);
+    applyPatch(draft, dto);
+    const problems = this.lifecycle.validate(draft as TenantConfig);
+    if (problems.length) throw TenantErrors.invalidFields(problems);
+    return toTenantConfig(draft);
+  }
+
+  /** The checks of the patch alone, before it is applied (the merged config is checked by the lifecycle's validators). */
+  private checkPatch(dto: UpsertBusinessDto): void {
+    if (dto.ctaTree) {
+      const problems = ctaTreeProblems(dto.ctaTree);
+      if (problems.length) throw TenantErrors.invalid(problems.map((p) => p.message).join('; '), problems);
+    }
+    if (dto.intents) {
+      const errors = validateIntents(dto.intents);
+      if (errors.length) throw TenantErrors.invalid(errors.join('; '));
+    }
+    if (dto.timezone && !isValidTimezone(dto.timezone))
+      throw TenantErrors.invalid(
+        `timezone "${dto.timezone}" is not an IANA time zone (e.g. Europe/Paris, America/New_York, UTC)`,
+      );
+    if (dto.handoff) {
+      const errors = validateHandoffConfig(dto.handoff, allowsPrivateOutbound(this.config));
+      if (errors.length) throw TenantErrors.invalid(errors.join('; '));
+    }
   }
 
   /** Fresh read (admin paths). Handed out read-only like the cached copy: the entity never leaves this module. */
@@ -232,6 +253,7 @@ function applyPatch(target: BusinessEntity, dto: UpsertBusinessDto): void {
   if (dto.timezone !== undefined) target.timezone = cleared(dto.timezone) ? DEFAULTS.timezone : dto.timezone!;
   if (dto.handoff !== undefined) target.handoff = cleared(dto.handoff) ? {} : { ...(dto.handoff as HandoffConfig) };
   if (dto.experiments !== undefined) target.experiments = cleared(dto.experiments) ? [] : dto.experiments!;
+  if (dto.tests !== undefined) target.tests = cleared(dto.tests) ? [] : dto.tests!;
   if (dto.allowedOrigins !== undefined) target.allowedOrigins = cleared(dto.allowedOrigins) ? [] : dto.allowedOrigins!;
   if (dto.settings !== undefined) target.settings = cleared(dto.settings) ? {} : { ...dto.settings };
 }

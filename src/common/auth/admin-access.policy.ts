@@ -14,6 +14,11 @@ export interface AdminRouteAccess {
   tenant?: 'body' | 'filtered';
   /** A higher bar than the method implies: `owner` (key management, audit) or `platform` (platform key only). */
   minRole?: 'owner' | 'platform';
+  /**
+   * A POST that only reads (simulate, run conversation tests): open to `viewer` like a GET, and, writing nothing,
+   * not recorded in the audit log. It takes a body, hence the POST.
+   */
+  readOnly?: boolean;
 }
 
 /** Overrides the default scoping of an admin controller or handler; a handler's setting replaces its controller's whole. */
@@ -47,6 +52,7 @@ export function authorizeAdmin(principal: AdminPrincipal, req: AdminRouteRequest
     if (!unchecked && tenant !== principal.businessId) throw AuthErrors.wrongTenant();
   }
   if (access.minRole === 'platform') throw AuthErrors.insufficientRole('the platform key');
-  const needed: TenantKeyRole = access.minRole ?? (READ_METHODS.has(req.method.toUpperCase()) ? 'viewer' : 'editor');
+  const reads = access.readOnly === true || READ_METHODS.has(req.method.toUpperCase());
+  const needed: TenantKeyRole = access.minRole ?? (reads ? 'viewer' : 'editor');
   if (RANK[principal.role] < RANK[needed]) throw AuthErrors.insufficientRole(`the ${needed} role or higher`);
 }

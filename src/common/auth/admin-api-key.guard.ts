@@ -69,7 +69,11 @@ export class AdminApiKeyGuard implements CanActivate {
       }
       throw err;
     }
-    req.adminAccess = { principal, businessId: targetTenant(route, access) };
+    req.adminAccess = {
+      principal,
+      businessId: targetTenant(route, access),
+      ...(access.readOnly ? { readOnly: true } : {}),
+    };
     return true;
   }
 }

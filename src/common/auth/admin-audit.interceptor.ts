@@ -26,7 +26,7 @@ export class AdminAuditInterceptor implements NestInterceptor {
     if (context.getType() !== 'http') return next.handle();
     const req = context.switchToHttp().getRequest<AdminRequest & { id?: unknown }>();
     const access = req.adminAccess;
-    if (!access || READ_METHODS.has(req.method)) return next.handle();
+    if (!access || access.readOnly || READ_METHODS.has(req.method)) return next.handle();
     const res = context.switchToHttp().getResponse<Response>();
     const record = (status: number) =>
       this.audit.record({

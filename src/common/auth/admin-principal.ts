@@ -16,6 +16,8 @@ export interface AdminAccessContext {
   principal: AdminPrincipal;
   /** The tenant the request acts on, when the route names one. */
   businessId?: string;
+  /** A POST that changes nothing (`AdminAccess({ readOnly: true })`): not recorded in the audit log. */
+  readOnly?: boolean;
 }
 
 export type AdminRequest = Request & { adminAccess?: AdminAccessContext };

@@ -84,6 +84,12 @@ export class BusinessConfigDto {
     ],
   })
   experiments: unknown[];
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'object' },
+    example: [{ name: 'pricing', turns: [{ message: 'How much is it?', expect: { intent: 'pricing' } }] }],
+  })
+  tests: unknown[];
   @ApiProperty({ example: [] }) allowedOrigins: string[];
   @ApiProperty({ example: {} }) settings: Record<string, unknown>;
   @ApiProperty({ example: 3 }) version: number;
@@ -118,6 +124,7 @@ const BUSINESS_CONFIG_EXAMPLE: BusinessConfigDto = {
   timezone: 'America/New_York',
   handoff: { webhookSecretSet: false },
   experiments: [],
+  tests: [],
   allowedOrigins: ['https://goaccel.ai'],
   settings: {},
   version: 3,

@@ -328,6 +328,26 @@ export class UpsertBusinessDto {
   @IsArray()
   experiments?: unknown[] | null;
 
+  @ApiPropertyOptional({
+    description:
+      'Conversation tests (regression tests of the conversation design, like Rasa test stories), run by POST /admin/business/{id}/tests/run: [{name, turns: [{message | cta_id, metadata?, expect?: {intent?, rulesFired?, state?, ctas?, replyContains?, handoff?}}]}]. Names unique, ^[A-Za-z0-9][A-Za-z0-9 _.-]{0,79}$; at most 50 tests of 1–30 turns. Refused (400, TENANT.INVALID_CONFIG with `fields`) on unknown intents, rule ids, flow states or CTA ids.',
+    type: 'array',
+    items: { type: 'object' },
+    nullable: true,
+    example: [
+      {
+        name: 'pricing goes to the qualification flow',
+        turns: [
+          { message: 'How much does GoAccel cost?', expect: { intent: 'pricing', rulesFired: ['pricing_qualify'] } },
+          { message: 'We have 12 technicians', expect: { state: 'ask_email' } },
+        ],
+      },
+    ],
+  })
+  @Clearable()
+  @IsArray()
+  tests?: unknown[] | null;
+
   @ApiPropertyOptional({ type: [String], nullable: true, example: ['https://goaccel.ai'] })
   @Clearable()
   @IsArray()

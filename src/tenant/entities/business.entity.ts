@@ -98,6 +98,10 @@ export class BusinessEntity {
   @Column({ type: 'jsonb', default: () => "'[]'::jsonb" })
   experiments: unknown[];
 
+  /** Conversation tests [{name, turns: [{message | cta_id, expect}]}]: validated and run by the simulation module. */
+  @Column({ type: 'jsonb', default: () => "'[]'::jsonb" })
+  tests: unknown[];
+
   @Column({ name: 'allowed_origins', type: 'jsonb', default: () => "'[]'::jsonb" })
   allowedOrigins: string[];
 
