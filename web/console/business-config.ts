@@ -29,7 +29,7 @@ export interface BusinessConfig {
   voiceEnabled: boolean;
   allowedOrigins: string[];
   ctaTree: Record<string, CtaNodeConfig>;
-  experiments: Record<string, unknown>;
+  experiments: unknown[];
   settings: {
     chatRateLimitPerMinute?: number;
     ipRateLimitPerMinute?: number;

@@ -1,7 +1,9 @@
+import { ApiError } from '../api';
 import { type BusinessConfig, loadBusiness } from '../business-config';
 import { button, card, type Child, h } from '../dom';
 import { actionForm, checkboxField, FormErrors, inputField, lines, selectField, textareaField } from '../form';
-import type { ConsolePage } from '../page';
+import type { ConsolePage, PageContext } from '../page';
+import { plain } from '../transcript';
 
 /** What GET /admin/business/:id returns for conversation design, beside the fields of BusinessConfig. */
 interface DesignConfig extends BusinessConfig {
@@ -478,6 +480,30 @@ export const designPage: ConsolePage = {
       rules.register(errors, guidance.length);
       flows.register(errors);
     };
+    /** The editors' values as a config patch, or null after showing what the browser can already tell is wrong. */
+    const checkedDraft = () => {
+      registerAll();
+      const problems = [
+        ...intents.problems(),
+        ...profiles.problems(),
+        ...rules.problems(guidance.length),
+        ...flows.problems(),
+      ];
+      const names = profiles.values().map(([n]) => n);
+      names.forEach((n, i) => {
+        if (names.indexOf(n) !== i) problems.push({ path: `profiles.${n}`, message: 'Two profiles have this name.' });
+      });
+      if (problems.length) {
+        errors.showProblems(problems);
+        return null;
+      }
+      return {
+        intents: intents.values(),
+        profiles: Object.fromEntries(profiles.values()),
+        rules: [...guidance, ...rules.values()],
+        flows: flows.values(),
+      };
+    };
     const form = actionForm(
       errors,
       {
@@ -485,25 +511,11 @@ export const designPage: ConsolePage = {
         busyLabel: 'Saving…',
         class: 'stack design-form',
         action: async () => {
-          registerAll();
-          const problems = [
-            ...intents.problems(),
-            ...profiles.problems(),
-            ...rules.problems(guidance.length),
-            ...flows.problems(),
-          ];
-          const names = profiles.values().map(([n]) => n);
-          names.forEach((n, i) => {
-            if (names.indexOf(n) !== i)
-              problems.push({ path: `profiles.${n}`, message: 'Two profiles have this name.' });
-          });
-          if (problems.length) return errors.showProblems(problems);
+          const draft = checkedDraft();
+          if (!draft) return;
           const { config: saved } = await ctx.api.post<{ config: BusinessConfig }>('/admin/business', {
             businessId: ctx.businessId,
-            intents: intents.values(),
-            profiles: Object.fromEntries(profiles.values()),
-            rules: [...guidance, ...rules.values()],
-            flows: flows.values(),
+            ...draft,
           });
           return `Saved: version ${saved.version}.`;
         },
@@ -523,6 +535,139 @@ export const designPage: ConsolePage = {
         'Guided conversations, one state per step; a state’s transitions are read on the next visitor message.',
       ),
     );
-    return form;
+    return h('div', { class: 'stack' }, form, simulatePanel(ctx, errors, checkedDraft));
   },
 };
+
+// ---------------------------------------------------------------------------------------------------------------
+// Simulate: the editors' unsaved values run as a draft (POST /admin/business/:id/simulate), nothing written.
+
+/** One turn of POST /admin/business/:id/simulate (TurnTraceDto). */
+interface TurnTrace {
+  turn: number;
+  message: string | null;
+  reply: string;
+  ctas: { id: string; label: string }[];
+  sources: { title: string; url: string }[];
+  intent: { name: string; confidence: number } | null;
+  sentiment: { label: string; score: number } | null;
+  rulesFired: string[];
+  flow: { id: string; state: string } | null;
+  flowEnded: boolean;
+  captured: Record<string, string>;
+  tags: string[];
+  handoff: { reason: string } | null;
+  handedOff: boolean;
+  crmWrites: { tool: string; operation: string; id: string }[];
+}
+
+const MAX_TURNS = 30;
+
+function simulatePanel(
+  ctx: PageContext,
+  designErrors: FormErrors,
+  draft: () => Record<string, unknown> | null,
+): HTMLElement {
+  const errors = new FormErrors();
+  const turns = textareaField(errors, {
+    path: 'turns',
+    label: 'Visitor messages',
+    help: `One message per line, sent in order as one conversation (at most ${MAX_TURNS}).`,
+    rows: 4,
+    value: 'Hi\nHow much does it cost?',
+  });
+  const out = h('div', { class: 'stack' });
+  const form = actionForm(
+    errors,
+    {
+      label: 'Simulate',
+      busyLabel: 'Running the conversation…',
+      action: async () => {
+        const messages = lines(turns.input.value);
+        if (!messages.length || messages.length > MAX_TURNS)
+          return errors.showProblems([{ path: 'turns', message: `Give 1 to ${MAX_TURNS} messages, one per line.` }]);
+        designErrors.clear();
+        const config = draft();
+        if (!config) return 'Fix the fields marked above first.';
+        let result: { turns: TurnTrace[] };
+        try {
+          result = await ctx.api.post<{ turns: TurnTrace[] }>(
+            `/admin/business/${encodeURIComponent(ctx.businessId)}/simulate`,
+            { turns: messages.map((message) => ({ message })), config },
+          );
+        } catch (error) {
+          // A draft the API refuses names the editor fields, like a save does: shown there.
+          if (error instanceof ApiError && error.fields.length) {
+            designErrors.show(error);
+            return 'The draft has problems: see the fields marked above.';
+          }
+          throw error;
+        }
+        out.replaceChildren(traceView(result.turns));
+        return `${result.turns.length} ${result.turns.length === 1 ? 'turn' : 'turns'}, nothing saved or sent.`;
+      },
+    },
+    turns.row,
+  );
+  return card(
+    'Simulate',
+    h(
+      'p',
+      { class: 'help' },
+      'Runs a conversation against the design above, saved or not, with the real assistant: no session, transcript, analytics, hand-off or CRM write is made (CRM writes are listed instead).',
+    ),
+    form,
+    out,
+  );
+}
+
+function traceView(turns: readonly TurnTrace[]): HTMLElement {
+  return h(
+    'ol',
+    { class: 'transcript trace' },
+    turns.map((t) => {
+      const chips = [
+        t.intent
+          ? h('span', { class: 'chip' }, `Intent ${t.intent.name} · ${Math.round(t.intent.confidence * 100)} %`)
+          : null,
+        t.sentiment
+          ? h('span', { class: `chip sentiment-${t.sentiment.label}` }, `Sentiment ${t.sentiment.label}`)
+          : null,
+        t.rulesFired.length ? h('span', { class: 'chip' }, `Rules ${t.rulesFired.join(', ')}`) : null,
+        t.flow
+          ? h('span', { class: 'chip' }, `Flow ${t.flow.id} → ${t.flow.state}${t.flowEnded ? ' (ended)' : ''}`)
+          : null,
+        Object.keys(t.captured).length
+          ? h('span', { class: 'chip' }, `Captured ${Object.keys(t.captured).join(', ')}`)
+          : null,
+        t.tags.length ? h('span', { class: 'chip' }, `Tags ${t.tags.join(', ')}`) : null,
+        t.handoff ? h('span', { class: 'chip warn' }, `Hand-off: ${t.handoff.reason}`) : null,
+        t.crmWrites.length
+          ? h('span', { class: 'chip' }, `CRM ${t.crmWrites.map((w) => w.operation).join(', ')} (dry run)`)
+          : null,
+      ].filter(Boolean);
+      return [
+        h(
+          'li',
+          { class: 'msg user' },
+          h('span', { class: 'who' }, `Visitor · turn ${t.turn}`),
+          h('p', null, t.message ?? ''),
+        ),
+        h(
+          'li',
+          { class: 'msg assistant' },
+          h('span', { class: 'who' }, 'Assistant'),
+          h('p', null, plain(t.reply)),
+          t.ctas.length
+            ? h(
+                'div',
+                { class: 'chips' },
+                t.ctas.map((c) => h('span', { class: 'chip cta' }, c.label)),
+              )
+            : null,
+          chips.length ? h('div', { class: 'chips' }, chips) : null,
+        ),
+      ];
+    }),
+  );
+}

@@ -5,6 +5,7 @@ import { businessesPage } from './businesses';
 import { crmPage } from './crm';
 import { ctaPage } from './cta';
 import { designPage } from './design';
+import { experimentsPage } from './experiments';
 import { handoffsPage } from './handoffs';
 import { keysPage } from './keys';
 import { knowledgePage } from './knowledge';
@@ -12,6 +13,7 @@ import { rawPage } from './raw';
 import { sessionListPage } from './session-list';
 import { sessionsPage } from './sessions';
 import { settingsPage } from './settings';
+import { unansweredPage } from './unanswered';
 import { voicePage } from './voice';
 import { voiceMetricsPage } from './voice-metrics';
 
@@ -27,6 +29,8 @@ export const PAGES: readonly ConsolePage[] = [
   crmPage,
   voicePage,
   analyticsPage,
+  unansweredPage,
+  experimentsPage,
   sessionListPage,
   sessionsPage,
   handoffsPage,
