@@ -8,6 +8,7 @@ import { launchChromium, seriousAccessibilityViolations } from 'test/browser/sup
 import { eventually, seeText } from 'test/browser/support/eventually';
 import { bootAppWith, chatter, createTenant } from 'test/chat/chat.support';
 import { ScriptedLlm } from 'test/chat/scripted-llm';
+import { ingestDocuments } from 'test/rag/knowledge-test-helpers';
 import type { TestApp } from 'test/support/test-app';
 
 /**
@@ -19,6 +20,13 @@ const SCREENSHOTS =
   process.env.CONSOLE_SCREENSHOTS === '1'
     ? join(__dirname, '..', '..', 'docs')
     : (process.env.CONSOLE_SCREENSHOTS ?? null);
+
+const HEAT_PUMP_DOCUMENT = {
+  url: 'https://fjord-heating.example.com/heat-pumps',
+  title: 'Heat pump service',
+  category: 'Prices',
+  text: 'How much does a heat pump service cost? A heat pump service costs 120 dollars and takes about an hour.',
+};
 
 /** Enough one-message sessions that the list needs its "Load more" (it asks for 25 at a time). */
 const QUIET_SESSIONS = 24;
@@ -188,6 +196,67 @@ describe('Admin console in a browser: sessions, analytics, hand-offs and convers
     await seeText(refusal, '(ANALYTICS.RANGE_TOO_LONG)');
   });
 
+  it('groups the unanswered question, and marks it resolved once the knowledge base answers it', async () => {
+    await openPage('Unanswered questions');
+    const group = page.locator('.cluster').filter({ hasText: 'How much does a heat pump service cost?' });
+    await group.waitFor();
+    expect(await group.locator('.badge').allTextContents()).toEqual(['1 time', 'Open']);
+    expect(await group.getByRole('link').allTextContents()).toEqual([short(pricing.sessionId)]);
+    await shoot('unanswered');
+    await expectAccessible();
+
+    const job = await ingestDocuments(t, businessId, [HEAT_PUMP_DOCUMENT]);
+    expect(job.status).toBe('completed');
+    await page.getByRole('button', { name: 'Check again in the knowledge base' }).click();
+    await page.getByText('1 of 1 searched now answered, 0 still open.').waitFor();
+    await page.getByText('No unanswered questions with this status in the range.').waitFor();
+    await page.getByLabel('Show').selectOption('resolved');
+    await page.getByRole('button', { name: 'Show', exact: true }).click();
+    await seeText(page.locator('.cluster').first(), 'How much does a heat pump service cost?');
+    expect(await page.locator('.cluster .badge.done').textContent()).toMatch(/^Resolved /);
+  }, 90_000);
+
+  it('creates an experiment, shows the field the API refuses, starts it, shows its results and stops it', async () => {
+    await openPage('Experiments');
+    await page.getByText('No experiment yet.').waitFor();
+    await page.getByLabel('Experiment id').fill('greeting_test');
+    await page.getByLabel('Goal').selectOption('engaged');
+    const variantB = page.getByRole('group', { name: 'Variant variant_b' });
+    await variantB.getByLabel('Overrides').fill('{"greetingMessage": "Cold house? We can help today."}');
+    // A weight of 0 passes the browser and is refused by the API, which names the field.
+    await variantB.getByLabel('Weight').fill('0');
+    await page.getByRole('button', { name: 'Create as draft' }).click();
+    const weightError = await errorOf(variantB.getByLabel('Weight'));
+    await weightError.waitFor();
+    expect(await weightError.textContent()).toBe('weight must be a number above 0 and at most 1000');
+    await variantB.getByLabel('Weight').fill('1');
+    await page.getByRole('button', { name: 'Create as draft' }).click();
+    await page.getByText('Created greeting_test as a draft').waitFor();
+    const experiment = page.getByRole('region', { name: 'greeting_test' });
+    expect(await experiment.locator('.badge').first().textContent()).toBe('draft');
+
+    await page.getByRole('button', { name: 'Start greeting_test' }).click();
+    await page.getByText('Start: greeting_test is running.').waitFor();
+    for (let i = 0; i < 4; i++) await chatter(t.http, businessId).send('hi').expect(200);
+    await page.reload();
+    await page.locator('.page:not([aria-busy])').waitFor();
+    const results = page.getByRole('table', { name: 'Results by variant' });
+    expect(await results.locator('tbody tr td:first-child').allTextContents()).toEqual(['controlcontrol', 'variant_b']);
+    await seeText(page.getByRole('region', { name: 'greeting_test' }), 'Split follows the weights');
+    await shoot('experiments');
+    await expectAccessible();
+
+    await page.getByRole('button', { name: 'Stop greeting_test' }).click();
+    await page.getByText('Stop: greeting_test is stopped.').waitFor();
+    const { config } = (await api(`/admin/business/${businessId}`).expect(200)).body;
+    expect(config.experiments).toMatchObject([{ id: 'greeting_test', status: 'stopped', goal: 'engaged' }]);
+    expect(config.experiments[0].variants[1]).toEqual({
+      id: 'variant_b',
+      weight: 1,
+      overrides: { greetingMessage: 'Cold house? We can help today.' },
+    });
+  });
+
   it('lists the handed-off session and releases it back to the assistant', async () => {
     await openPage('Hand-offs');
     const row = rows().filter({ hasText: short(handedOff.sessionId) });
@@ -274,5 +343,33 @@ describe('Admin console in a browser: sessions, analytics, hand-offs and convers
     await page.getByText(/Saved: version \d+/).waitFor();
     const after = (await api(`/admin/business/${businessId}`).expect(200)).body.config;
     expect(after.rules).toEqual(['Never quote prices on the phone', config.rules[1]]);
+  });
+
+  it('simulates a conversation against the unsaved design: its trace, its errors beside the field, nothing written', async () => {
+    await openPage('Conversation design');
+    const sessionsBefore = (await api(`/admin/business/${businessId}/sessions`).query({ limit: 200 }).expect(200)).body
+      .sessions.length;
+    await page.getByLabel('Visitor messages').fill('Do you service heat pumps?\nWe have a big house');
+    await page.getByRole('button', { name: 'Simulate' }).click();
+    const trace = page.locator('.trace');
+    await seeText(trace, 'Rules heat_pump_offer');
+    expect(await trace.locator('.msg.assistant').count()).toBe(2);
+    expect(await trace.locator('.msg.assistant').first().textContent()).toContain('Intent heat_pumps');
+    expect(await trace.locator('.msg.assistant').first().textContent()).toContain('Flow survey → ask');
+    await page.getByText(/2 turns, nothing saved or sent/).waitFor();
+    await shoot('simulate', 'Simulate');
+    await expectAccessible();
+
+    // An unsaved rule the API refuses: shown beside its editor, and the saved design is left as it was.
+    const rule = page.getByRole('group', { name: 'Rule heat_pump_offer' });
+    await rule.getByLabel('Then', { exact: true }).fill('[{"startFlow": "nowhere"}]');
+    await page.getByRole('button', { name: 'Simulate' }).click();
+    await page.getByText('The draft has problems: see the fields marked above.').waitFor();
+    expect(await (await errorOf(rule.getByLabel('Then', { exact: true }))).textContent()).toContain('nowhere');
+    const { config } = (await api(`/admin/business/${businessId}`).expect(200)).body;
+    expect(config.rules[1].then).toEqual([{ profile: 'sales' }, { startFlow: 'survey' }]);
+    const sessionsAfter = (await api(`/admin/business/${businessId}/sessions`).query({ limit: 200 }).expect(200)).body
+      .sessions.length;
+    expect(sessionsAfter).toBe(sessionsBefore);
   });
 });
