@@ -1,7 +1,12 @@
 import { createHash } from 'node:crypto';
 
 import { experimentsOf } from 'src/experiments/experiment-config';
-import type { Experiment, ExperimentAssignment, ExperimentVariant, OverrideField } from 'src/experiments/experiments.types';
+import type {
+  Experiment,
+  ExperimentAssignment,
+  ExperimentVariant,
+  OverrideField,
+} from 'src/experiments/experiments.types';
 import { type CtaTree, normalizeCtaTree } from 'src/tenant/cta-tree';
 import type { TenantConfig } from 'src/tenant/tenant-config';
 

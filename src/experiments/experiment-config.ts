@@ -1,7 +1,7 @@
 import type { FieldProblem } from 'src/common/errors/app-error';
 import {
-  EXPERIMENT_STATUSES,
   type Experiment,
+  EXPERIMENT_STATUSES,
   type ExperimentStatus,
   OVERRIDE_FIELDS,
   type OverrideField,
@@ -12,7 +12,8 @@ export const CONTROL_ID = 'control';
 export const MAX_EXPERIMENTS = 20;
 export const MIN_VARIANTS = 2;
 export const MAX_VARIANTS = 10;
-const GOAL_PATTERN = /^(lead_captured|crm_contact_created|appointment_clicked|handoff|engaged|cta_clicked:([^\s:]{1,64}))$/;
+const GOAL_PATTERN =
+  /^(lead_captured|crm_contact_created|appointment_clicked|handoff|engaged|cta_clicked:([^\s:]{1,64}))$/;
 
 const TEXT_LIMITS: Partial<Record<OverrideField, number>> = {
   greetingMessage: 2000,

@@ -155,6 +155,8 @@ export class ExperimentsService implements OnModuleInit {
     const shape = experimentShapeProblems(config.experiments, ctaIds);
     if (shape.length) return shape.map((p) => ({ field: p.path, message: p.message }));
     const experiments = experimentsOf(config.experiments);
+    // The variant checks below run every validator again on a config without experiments, this one included.
+    if (!experiments.length) return [];
     const problems: ConfigProblem[] = [];
     const base = this.lifecycle.validate({ ...config, experiments: [] });
     const known = new Set(base.map((p) => `${p.field}\u0000${p.message}`));

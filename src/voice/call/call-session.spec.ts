@@ -172,6 +172,41 @@ describe(CallSession.name, () => {
     expect(outcomes).toEqual(['time_limit']);
   });
 
+  it("runs the call with its variant's config: the variant greeting wins over the line's, exposure recorded once", async () => {
+    const call = setup({ greeting: 'Thanks for calling the line.' });
+    const assign = jest.fn((business: TenantConfig) => ({
+      business: { ...business, greetingMessage: 'Variant hello!', systemPrompt: 'Variant prompt' } as TenantConfig,
+      assignments: [{ experimentId: 'greet', variantId: 'warm' }],
+      overridden: new Set(['greetingMessage', 'systemPrompt'] as const),
+    }));
+    const build = jest.fn(() => `PLATFORM RULES (internal reference ${CANARY})`);
+    call.deps.experiments = strictMock<ExperimentsService>({ assign });
+    call.deps.instructions = strictMock<SystemInstructionBuilder>({
+      build,
+      protectedText: () => `PLATFORM RULES (internal reference ${CANARY})`,
+      canary: CANARY,
+    });
+    call.start();
+    await flush();
+    expect(assign).toHaveBeenCalledWith(expect.objectContaining({ businessId: 'acme' }), callSid);
+    expect(build).toHaveBeenCalledWith(expect.objectContaining({ systemPrompt: 'Variant prompt' }), {}, 'voice');
+    expect(call.model.sendText).toHaveBeenCalledWith(expect.stringContaining('"Variant hello!"'));
+    call.fromModel({ serverContent: { outputTranscription: { text: 'How can I help?' } } });
+    call.fromModel({ serverContent: { turnComplete: true } });
+    await flush();
+    const turns = call.recordTurn.mock.calls.map(([turn]) => turn as { messages: unknown[]; events: unknown[] });
+    expect(turns.flatMap((turn) => turn.events)).toContainEqual({
+      type: 'experiment_exposure',
+      payload: { experimentId: 'greet', variantId: 'warm' },
+    });
+    expect(
+      turns.flatMap((turn) => turn.events).filter((e) => (e as { type: string }).type === 'experiment_exposure'),
+    ).toHaveLength(1);
+    expect(turns.flatMap((turn) => turn.messages)).toContainEqual(
+      expect.objectContaining({ role: 'assistant', payload: { variants: { greet: 'warm' } } }),
+    );
+  });
+
   it("keeps the caller's number, the number called and the country as session metadata, dropping malformed ones", async () => {
     const { saved, start, sut } = setup();
     start('good', { from: '+14155552671', to: '+18559150747', callerCountry: 'US' });
