@@ -30,6 +30,17 @@ describe('validateEnv', () => {
     expect(validateEnv({ KB_INDEX_CACHE_MB: '256' }).KB_INDEX_CACHE_MB).toBe(256);
   });
 
+  it('keeps analytics and transcripts forever unless a retention in days is set, and refuses a negative one', () => {
+    expect(validateEnv({})).toMatchObject({
+      ANALYTICS_RETENTION_DAYS: 0,
+      TRANSCRIPT_RETENTION_DAYS: 0,
+      RETENTION_PURGE_INTERVAL_MS: 3600000,
+    });
+    expect(validateEnv({ ANALYTICS_RETENTION_DAYS: '90' }).ANALYTICS_RETENTION_DAYS).toBe(90);
+    for (const name of ['ANALYTICS_RETENTION_DAYS', 'TRANSCRIPT_RETENTION_DAYS', 'RETENTION_PURGE_INTERVAL_MS'])
+      expect(() => validateEnv({ [name]: '-1' })).toThrow(new RegExp(`- ${name}:`));
+  });
+
   it.each([
     [{ PORT: 'abc' }, 'PORT'],
     [{ PORT: '70000' }, 'PORT'],

@@ -1,4 +1,9 @@
+import { DataSource } from 'typeorm';
+
+import { chatter } from 'test/chat/chat.support';
 import { businessFactory, uniqueBusinessId } from 'test/factories/business.factory';
+import { plumbingDocumentsFactory } from 'test/rag/knowledge-documents-factory';
+import { ingestDocuments } from 'test/rag/knowledge-test-helpers';
 import { bootTestApp, TestApp } from 'test/support/test-app';
 
 describe('Business admin API', () => {
@@ -258,5 +263,59 @@ describe('Business admin API', () => {
     expect((await t.http.get(`/admin/business/${body.businessId}`).set(t.admin)).status).toBe(404);
     expect((await t.http.get(`/api/business/${body.businessId}/config`)).status).toBe(404);
     expect((await t.http.delete(`/admin/business/${body.businessId}`).set(t.admin)).status).toBe(404);
+  });
+
+  it('deletes every tenant-scoped row, counted per table: transcripts, analytics, hand-offs, knowledge, keys', async () => {
+    const db = t.app.get(DataSource);
+    const body = businessFactory.build();
+    await create(body);
+    const id = body.businessId;
+    const visitor = chatter(t.http, id);
+    await visitor.send('Do you work on weekends?').expect(200);
+    await visitor.send('I want to talk to a real person please').expect(200);
+    expect((await ingestDocuments(t, id, plumbingDocumentsFactory.build())).status).toBe('completed');
+    await t.http.post(`/admin/business/${id}/keys`).set(t.admin).send({ name: 'ci', role: 'editor' }).expect(201);
+    await db.query(`INSERT INTO unanswered_resolutions (business_id, cluster_key) VALUES ($1, 'k')`, [id]);
+    // Every table with a business_id column, so a table added later is covered without editing this test.
+    const tables = (
+      (await db.query(
+        `SELECT table_name FROM information_schema.columns
+         WHERE table_schema = current_schema() AND column_name = 'business_id' ORDER BY table_name`,
+      )) as { table_name: string }[]
+    ).map((r) => r.table_name);
+    const counts = async () => {
+      const out: Record<string, number> = {};
+      for (const table of tables) {
+        const [{ n }] = (await db.query(`SELECT count(*)::int AS n FROM "${table}" WHERE business_id = $1`, [id])) as {
+          n: number;
+        }[];
+        out[table] = n;
+      }
+      return out;
+    };
+    const before = await counts();
+    const seeded = Object.entries(before)
+      .filter(([, n]) => n > 0)
+      .map(([table]) => table);
+    expect(seeded).toEqual(
+      expect.arrayContaining([
+        'businesses',
+        'conversations',
+        'messages',
+        'analytics_events',
+        'handoffs',
+        'kb_documents',
+        'kb_chunks',
+        'kb_versions',
+        'kb_version_chunks',
+        'kb_jobs',
+        'unanswered_resolutions',
+        'tenant_api_keys',
+      ]),
+    );
+
+    await t.http.delete(`/admin/business/${id}`).set(t.admin).expect(200);
+    const after = await counts();
+    expect(after).toEqual(Object.fromEntries(tables.map((table) => [table, 0])));
   });
 });
