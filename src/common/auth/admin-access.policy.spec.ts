@@ -49,6 +49,11 @@ describe('authorizeAdmin', () => {
       expect(refusal(tenantKey('viewer'), on(method))).toBe('auth.insufficient_role');
   });
 
+  it('lets a viewer make a POST that only reads (readOnly routes such as simulate)', () => {
+    expect(refusal(tenantKey('viewer'), on('POST'), { readOnly: true })).toBeUndefined();
+    expect(refusal(tenantKey('viewer', 'other'), on('POST'), { readOnly: true })).toBe('auth.wrong_tenant');
+  });
+
   it('lets an editor write but not reach owner routes', () => {
     expect(refusal(tenantKey('editor'), on('PUT'))).toBeUndefined();
     expect(refusal(tenantKey('editor'), on('GET'), { minRole: 'owner' })).toBe('auth.insufficient_role');

@@ -66,6 +66,9 @@ describe(AdminAuditInterceptor.name, () => {
     const { sut, audit } = build();
     await expect(lastValueFrom(sut.intercept(httpContext('GET', editor), handler(of(1))))).resolves.toBe(1);
     await expect(lastValueFrom(sut.intercept(httpContext('POST', undefined), handler(of(2))))).resolves.toBe(2);
+    // A POST on a readOnly route (simulate) writes nothing, so there is nothing to audit.
+    const readOnly = { ...editor, readOnly: true };
+    await expect(lastValueFrom(sut.intercept(httpContext('POST', readOnly), handler(of(3))))).resolves.toBe(3);
     expect(audit.record).not.toHaveBeenCalled();
   });
 });

@@ -60,11 +60,25 @@ export class SimulationResponseDto {
   @ApiProperty({ type: [TurnTraceDto] }) turns: TurnTraceDto[];
 }
 
+/** An expectation's value: an intent, state, reply text or reason; rule or CTA ids; a hand-off flag. */
+const EXPECTATION_VALUE = [
+  { type: 'string', nullable: true },
+  { type: 'boolean' },
+  { type: 'array', items: { type: 'string' } },
+];
+
 export class TestFailureDto {
   @ApiProperty({ enum: ['intent', 'rulesFired', 'state', 'ctas', 'replyContains', 'handoff'], example: 'state' })
   field: string;
-  @ApiProperty({ example: 'ask_email' }) expected: unknown;
-  @ApiProperty({ example: 'ask_team_size' }) actual: unknown;
+  @ApiProperty({
+    oneOf: EXPECTATION_VALUE,
+    example: 'ask_email',
+    description: 'What the test expected',
+  })
+  expected: unknown;
+
+  @ApiProperty({ oneOf: EXPECTATION_VALUE, example: 'ask_team_size', description: 'What the turn did' })
+  actual: unknown;
 }
 
 export class TestStepResultDto {
