@@ -257,6 +257,7 @@ function newExperimentForm(
   const goal = selectField(errors, {
     path: '',
     label: 'Goal',
+    value: 'lead_captured',
     options: [
       ...GOALS,
       ...Object.values(config.ctaTree).map((n): [string, string] => [

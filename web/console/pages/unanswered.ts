@@ -82,32 +82,28 @@ export const unansweredPage: ConsolePage = {
       status.row,
     );
     const recheckStatus = h('p', { class: 'status', role: 'status' });
-    const recheck = button(
-      'Check again in the knowledge base',
-      async () => {
-        recheck.disabled = true;
-        recheckStatus.className = 'status';
-        recheckStatus.textContent = 'Searching…';
-        try {
-          const r = await ctx.api.request<RecheckResult>(
-            'POST',
-            businessPath(ctx.businessId, '/analytics/unanswered/recheck'),
-            {
-              query: range(),
-            },
-          );
-          recheckStatus.className = 'status ok';
-          recheckStatus.textContent = recheckSummary(r);
-          await show();
-        } catch (error) {
-          recheckStatus.className = 'status bad';
-          recheckStatus.textContent = error instanceof Error ? error.message : String(error);
-        } finally {
-          recheck.disabled = false;
-        }
-      },
-      { class: 'primary' },
-    );
+    const recheck = button('Check again in the knowledge base', async () => {
+      recheck.disabled = true;
+      recheckStatus.className = 'status';
+      recheckStatus.textContent = 'Searching…';
+      try {
+        const r = await ctx.api.request<RecheckResult>(
+          'POST',
+          businessPath(ctx.businessId, '/analytics/unanswered/recheck'),
+          {
+            query: range(),
+          },
+        );
+        recheckStatus.className = 'status ok';
+        recheckStatus.textContent = recheckSummary(r);
+        await show();
+      } catch (error) {
+        recheckStatus.className = 'status bad';
+        recheckStatus.textContent = error instanceof Error ? error.message : String(error);
+      } finally {
+        recheck.disabled = false;
+      }
+    });
     await show();
     return h(
       'div',
