@@ -246,8 +246,13 @@ describe('Admin console in a browser: sessions, analytics, hand-offs and convers
     await shoot('experiments');
     await expectAccessible();
 
+    await page.getByRole('button', { name: 'Pause greeting_test' }).click();
+    await page.getByText('Pause: greeting_test is paused.').waitFor();
+    await page.getByRole('button', { name: 'Resume greeting_test' }).click();
+    await page.getByText('Resume: greeting_test is running.').waitFor();
     await page.getByRole('button', { name: 'Stop greeting_test' }).click();
     await page.getByText('Stop: greeting_test is stopped.').waitFor();
+    expect(await page.getByRole('button', { name: 'Start greeting_test' }).count()).toBe(0);
     const { config } = (await api(`/admin/business/${businessId}`).expect(200)).body;
     expect(config.experiments).toMatchObject([{ id: 'greeting_test', status: 'stopped', goal: 'engaged' }]);
     expect(config.experiments[0].variants[1]).toEqual({

@@ -1,4 +1,4 @@
-import { businessPath } from '../api';
+import { ApiError, businessPath } from '../api';
 import { type BusinessConfig, loadBusiness } from '../business-config';
 import { button, card, formatDate, h, table, uid } from '../dom';
 import { actionForm, FormErrors, inputField, selectField, textareaField } from '../form';
@@ -89,7 +89,12 @@ export const experimentsPage: ConsolePage = {
         status.textContent = done;
       } catch (error) {
         status.className = 'status bad';
-        status.textContent = error instanceof Error ? error.message : String(error);
+        status.textContent =
+          error instanceof ApiError
+            ? `${error.message}${error.code ? ` (${error.code})` : ''}`
+            : error instanceof Error
+              ? error.message
+              : String(error);
       }
     };
     const draw = async () => {
