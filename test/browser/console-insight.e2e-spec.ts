@@ -377,4 +377,35 @@ describe('Admin console in a browser: sessions, analytics, hand-offs and convers
       .sessions.length;
     expect(sessionsAfter).toBe(sessionsBefore);
   });
+
+  it('runs conversation tests against the design and names the expectation that failed', async () => {
+    await page.reload();
+    await page.locator('.page:not([aria-busy])').waitFor();
+    const add = page.getByRole('button', { name: 'Add a conversation test' });
+    const write = async (name: string, state: string) => {
+      await add.click();
+      await page.getByRole('group', { name: 'New test' }).getByLabel('Name').fill(name);
+      await page
+        .getByRole('group', { name: `Test ${name}` })
+        .getByLabel('Turns')
+        .fill(JSON.stringify([{ message: 'Do you service heat pumps?', expect: { intent: 'heat_pumps', state } }]));
+    };
+    await write('heat pumps start the survey', 'ask');
+    await write('heat pumps skip to the offer', 'offer');
+    await page.getByRole('button', { name: 'Run the tests' }).click();
+    await page.getByText('1 passed, 1 failed.').waitFor();
+    const results = page.locator('.test-results > li');
+    expect(await results.nth(0).textContent()).toBe('Passed heat pumps start the survey');
+    expect(await results.nth(1).textContent()).toBe(
+      'Failed heat pumps skip to the offerTurn 1, state: expected offer, got ask',
+    );
+    await expectAccessible();
+    await page.getByRole('button', { name: 'Save conversation design' }).click();
+    await page.getByText(/Saved: version \d+/).waitFor();
+    const { config } = (await api(`/admin/business/${businessId}`).expect(200)).body;
+    expect(config.tests.map((x: { name: string }) => x.name)).toEqual([
+      'heat pumps start the survey',
+      'heat pumps skip to the offer',
+    ]);
+  });
 });

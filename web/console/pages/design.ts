@@ -10,6 +10,7 @@ interface DesignConfig extends BusinessConfig {
   intents: { name: string; description?: string; examples: string[] }[];
   profiles: Record<string, { systemPrompt?: string; personality?: string; primaryGoal?: string }>;
   flows: unknown[];
+  tests?: ConversationTest[];
 }
 
 interface Problem {
@@ -450,6 +451,53 @@ function flowItem(errors: FormErrors) {
   };
 }
 
+// ---------------------------------------------------------------------------------------------------------------
+// Conversation tests: each a conversation run like Simulate, with what every turn should do.
+
+interface ConversationTest {
+  name: string;
+  turns: unknown;
+}
+
+const TEST_TURNS_HELP =
+  'A list of turns: {message | cta_id, metadata?, expect?: {intent?, rulesFired?, state?, ctas?, replyContains?, handoff?}}.';
+
+function testItem(errors: FormErrors) {
+  return (initial: ConversationTest | null, tools: HTMLElement): Item<ConversationTest> => {
+    const name = inputField(errors, {
+      path: '',
+      label: 'Name',
+      value: initial?.name ?? '',
+      attrs: { autocomplete: 'off' },
+    });
+    const turns = jsonField(
+      errors,
+      'Turns',
+      initial ? initial.turns : [{ message: 'How much does it cost?', expect: { intent: 'pricing' } }],
+      TEST_TURNS_HELP,
+      6,
+    );
+    const el = itemCard('Test', name.input, tools, name.row, turns.row);
+    const paths = (i: number) => [`tests.${name.input.value.trim()}`, `tests.${i}`];
+    return {
+      el,
+      value: () => ({ name: name.input.value.trim(), turns: tryJson(turns.input.value) }),
+      register: (e, i) => {
+        for (const base of paths(i)) {
+          reg(e, [`${base}.name`], name);
+          reg(e, [base, `${base}.turns`], turns);
+        }
+      },
+      problems: (i) => {
+        const out: Problem[] = [];
+        if (!name.input.value.trim()) out.push({ path: `tests.${i}.name`, message: 'Give the test a name.' });
+        parseJson(turns, `${paths(i)[0]}.turns`, out);
+        return out;
+      },
+    };
+  };
+}
+
 const asRule = (r: unknown): Rule => r as Rule;
 const asFlow = (f: unknown): Flow => f as Flow;
 
@@ -471,6 +519,7 @@ export const designPage: ConsolePage = {
       true,
     );
     const flows = new ItemList(flowItem(errors), config.flows.map(asFlow), 'flow');
+    const tests = new ItemList(testItem(errors), config.tests ?? [], 'conversation test');
     // The inputs were made before any path was known: start with none, register them as they are now at each save.
     errors.forgetFields();
     const registerAll = () => {
@@ -479,6 +528,7 @@ export const designPage: ConsolePage = {
       profiles.register(errors);
       rules.register(errors, guidance.length);
       flows.register(errors);
+      tests.register(errors);
     };
     /** The editors' values as a config patch, or null after showing what the browser can already tell is wrong. */
     const checkedDraft = () => {
@@ -488,6 +538,7 @@ export const designPage: ConsolePage = {
         ...profiles.problems(),
         ...rules.problems(guidance.length),
         ...flows.problems(),
+        ...tests.problems(),
       ];
       const names = profiles.values().map(([n]) => n);
       names.forEach((n, i) => {
@@ -502,6 +553,7 @@ export const designPage: ConsolePage = {
         profiles: Object.fromEntries(profiles.values()),
         rules: [...guidance, ...rules.values()],
         flows: flows.values(),
+        tests: tests.values(),
       };
     };
     const form = actionForm(
@@ -534,8 +586,18 @@ export const designPage: ConsolePage = {
         'Flows',
         'Guided conversations, one state per step; a state’s transitions are read on the next visitor message.',
       ),
+      tests.view(
+        'Conversation tests',
+        'Conversations with what each turn should do (intent, rules fired, flow state, buttons, words in the reply, hand-off), run against the design with “Run the tests” below.',
+      ),
     );
-    return h('div', { class: 'stack' }, form, simulatePanel(ctx, errors, checkedDraft));
+    return h(
+      'div',
+      { class: 'stack' },
+      form,
+      simulatePanel(ctx, errors, checkedDraft),
+      testRunPanel(ctx, errors, checkedDraft),
+    );
   },
 };
 
@@ -669,5 +731,87 @@ function traceView(turns: readonly TurnTrace[]): HTMLElement {
         ),
       ];
     }),
+  );
+}
+
+/** POST /admin/business/:id/tests/run (TestRunResponseDto). */
+interface TestRun {
+  passed: number;
+  failed: number;
+  tests: {
+    name: string;
+    passed: boolean;
+    steps: { turn: number; passed: boolean; failures: { field: string; expected: unknown; actual: unknown }[] }[];
+  }[];
+}
+
+function testRunPanel(
+  ctx: PageContext,
+  designErrors: FormErrors,
+  draft: () => Record<string, unknown> | null,
+): HTMLElement {
+  const errors = new FormErrors();
+  const out = h('div', { class: 'stack' });
+  const form = actionForm(errors, {
+    label: 'Run the tests',
+    busyLabel: 'Running…',
+    class: 'inline-form',
+    action: async () => {
+      designErrors.clear();
+      const config = draft();
+      if (!config) return 'Fix the fields marked above first.';
+      let run: TestRun;
+      try {
+        run = await ctx.api.post<TestRun>(`/admin/business/${encodeURIComponent(ctx.businessId)}/tests/run`, {
+          config,
+        });
+      } catch (error) {
+        if (error instanceof ApiError && error.fields.length) {
+          designErrors.show(error);
+          return 'The draft has problems: see the fields marked above.';
+        }
+        throw error;
+      }
+      out.replaceChildren(testRunView(run));
+      return `${run.passed} passed, ${run.failed} failed.`;
+    },
+  });
+  return card(
+    'Run the tests',
+    h('p', { class: 'help' }, 'Each test is a fresh simulated conversation against the design above, saved or not.'),
+    form,
+    out,
+  );
+}
+
+const show = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
+
+function testRunView(run: TestRun): HTMLElement {
+  if (!run.tests.length) return h('p', { class: 'empty' }, 'No conversation test yet: add one above.');
+  return h(
+    'ul',
+    { class: 'test-results' },
+    run.tests.map((t) =>
+      h(
+        'li',
+        null,
+        h('span', { class: `badge ${t.passed ? 'done' : 'failed'}` }, t.passed ? 'Passed' : 'Failed'),
+        ' ',
+        h('strong', null, t.name),
+        t.passed
+          ? null
+          : h(
+              'ul',
+              null,
+              t.steps
+                .filter((step) => !step.passed)
+                .flatMap((step) =>
+                  step.failures.map((f) =>
+                    h('li', null, `Turn ${step.turn}, ${f.field}: expected ${show(f.expected)}, got ${show(f.actual)}`),
+                  ),
+                ),
+            ),
+      ),
+    ),
   );
 }
