@@ -266,7 +266,13 @@ describe('Admin console in a browser: sessions, analytics, hand-offs and convers
     await openPage('Hand-offs');
     const row = rows().filter({ hasText: short(handedOff.sessionId) });
     await row.waitFor();
-    expect(await row.textContent()).toContain('Chat');
+    expect(await row.locator('td').allTextContents()).toEqual([
+      expect.any(String),
+      short(handedOff.sessionId),
+      'Chat',
+      'Asked for a person',
+      'Release',
+    ]);
     await expectAccessible();
     await shoot('handoffs');
     await page.getByRole('button', { name: `Release session ${short(handedOff.sessionId)}` }).click();

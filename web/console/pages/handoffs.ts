@@ -12,6 +12,15 @@ interface Handoff {
 
 const short = (id: string) => id.slice(0, 8);
 
+/** The server's reason codes (`intent:human_handoff`, `negative_sentiment:2`, `rule:<reason>`) in words. */
+function reasonText(reason: string): string {
+  if (reason === 'intent:human_handoff') return 'Asked for a person';
+  const negative = /^negative_sentiment:(\d+)$/.exec(reason);
+  if (negative) return `${negative[1]} negative messages in a row`;
+  if (reason.startsWith('rule:')) return `Rule: ${reason.slice('rule:'.length)}`;
+  return reason;
+}
+
 /** Sessions waiting for a person; "Release" gives one back to the assistant. */
 export const handoffsPage: ConsolePage = {
   id: 'handoffs',
@@ -62,7 +71,7 @@ async function draw(ctx: PageContext, holder: HTMLElement, status: HTMLElement):
               h('span', { class: 'mono' }, short(s.sessionId)),
             ),
             s.channel === 'voice' ? 'Voice' : 'Chat',
-            s.reason,
+            h('span', { title: s.reason }, reasonText(s.reason)),
             button('Release', () => release(s), { 'aria-label': `Release session ${short(s.sessionId)}` }),
           ]),
         )
