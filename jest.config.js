@@ -52,6 +52,8 @@ module.exports = {
     // Embedded Postgres start-up runs only in test/embedded's own app process, outside Jest's counters.
     './src/database/': { statements: 12 },
     './src/gemini/': { statements: 93, branches: 89 },
+    // Measured 92% statements, 86% branches on the experiments unit and e2e suites alone.
+    './src/experiments/': { statements: 88, branches: 80 },
     './src/handoff/': { statements: 80, branches: 65 },
     './src/health/': { statements: 95, branches: 75 },
     './src/rag/': { statements: 90, branches: 76 },
