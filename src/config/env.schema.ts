@@ -434,7 +434,7 @@ export class EnvSchema {
   @Max(36500)
   ANALYTICS_RETENTION_DAYS = 0;
 
-  /** Days after its last message a conversation (messages and analytics events included) is purged. 0: forever. */
+  /** Days after its last message a conversation is purged, with its messages, events and hand-offs. 0: forever. */
   @Transform(toInt)
   @IsInt()
   @Min(0)

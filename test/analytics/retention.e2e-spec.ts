@@ -25,6 +25,10 @@ describe('Retention purge', () => {
       'SELECT count(*)::int AS n FROM analytics_events WHERE business_id = $1 AND session_id = $2',
       [businessId, oldSession],
     ),
+    oldSessionHandoffs: await count(
+      'SELECT count(*)::int AS n FROM handoffs WHERE business_id = $1 AND session_id = $2',
+      [businessId, oldSession],
+    ),
     recentSessionEvents: await count(
       'SELECT count(*)::int AS n FROM analytics_events WHERE business_id = $1 AND session_id = $2',
       [businessId, recentSession],
@@ -44,6 +48,7 @@ describe('Retention purge', () => {
     const old = chatter(t.http, businessId);
     await old.send('hi').expect(200);
     await old.send('what do you charge for a leaking tap?').expect(200);
+    await old.send('I want to talk to a real person please').expect(200);
     oldSession = old.sessionId;
     const recent = chatter(t.http, businessId);
     await recent.send('hi').expect(200);
@@ -84,6 +89,7 @@ describe('Retention purge', () => {
     const before = await rows();
     expect(before.conversations).toBe(2);
     expect(before.oldSessionEvents).toBeGreaterThan(0);
+    expect(before.oldSessionHandoffs).toBe(1);
 
     const counts = await purger.purgeOnce();
 
@@ -105,6 +111,7 @@ describe('Retention purge', () => {
     );
     expect(after.messages).toBeGreaterThan(0);
     expect(after.oldSessionEvents).toBe(0);
+    expect(after.oldSessionHandoffs).toBe(0);
     expect(after.recentSessionEvents).toBe(before.recentSessionEvents - 1);
     expect(after.events).toBe(after.recentSessionEvents + 7);
     // The database is shared with other suites: at least this tenant's rows were counted.
@@ -112,6 +119,7 @@ describe('Retention purge', () => {
     expect(counts?.conversations).toBeGreaterThanOrEqual(1);
     expect(counts?.transcriptMessages).toBeGreaterThanOrEqual(before.messages - after.messages);
     expect(counts?.transcriptEvents).toBeGreaterThanOrEqual(before.oldSessionEvents);
+    expect(counts?.transcriptHandoffs).toBeGreaterThanOrEqual(1);
     expect(counts?.analyticsEvents).toBeGreaterThanOrEqual(12_001);
   });
 

@@ -32,6 +32,14 @@ const PURGE_SQL = {
         WHERE c.last_message_at < $1 LIMIT $2)
       RETURNING 1)
     SELECT count(*)::int AS n FROM gone`,
+  // A purged conversation's hand-offs go with it: an open one would stay listed for a transcript that is gone.
+  transcriptHandoffs: `WITH gone AS (
+      DELETE FROM handoffs WHERE id IN (
+        SELECT h.id FROM conversations c
+        JOIN handoffs h ON h.business_id = c.business_id AND h.session_id = c.session_id
+        WHERE c.last_message_at < $1 LIMIT $2)
+      RETURNING 1)
+    SELECT count(*)::int AS n FROM gone`,
   // Messages were removed above in batches; the cascade only catches a message written in between.
   conversations: `WITH gone AS (
       DELETE FROM conversations WHERE id IN (

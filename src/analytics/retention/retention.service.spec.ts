@@ -7,7 +7,10 @@ import { strictMock } from 'test/support/strict-mock';
 const DAY_MS = 86_400_000;
 const NOW = new Date('2026-12-01T00:00:00Z');
 
-function build(env: { analytics: number; transcript: number }, pending: Partial<Record<PurgeStatement, number>> = {}) {
+function build(
+  env: { analytics: number; transcript: number; intervalMs?: number; role?: AppRole },
+  pending: Partial<Record<PurgeStatement, number>> = {},
+) {
   const left = { ...pending };
   const calls: { statement: PurgeStatement; cutoff: Date; limit: number }[] = [];
   const batch: PurgeBatch = (statement, cutoff, limit) => {
@@ -25,10 +28,10 @@ function build(env: { analytics: number; transcript: number }, pending: Partial<
       ({
         ANALYTICS_RETENTION_DAYS: env.analytics,
         TRANSCRIPT_RETENTION_DAYS: env.transcript,
-        RETENTION_PURGE_INTERVAL_MS: 0,
+        RETENTION_PURGE_INTERVAL_MS: env.intervalMs ?? 0,
       })[key],
   });
-  const sut = new RetentionService(repository, config, strictMock<AppRole>());
+  const sut = new RetentionService(repository, config, env.role ?? strictMock<AppRole>());
   return { sut, calls, lock: () => (locked = true) };
 }
 
@@ -39,6 +42,7 @@ describe(RetentionService.name, () => {
       analyticsEvents: 0,
       transcriptMessages: 0,
       transcriptEvents: 0,
+      transcriptHandoffs: 0,
       conversations: 0,
     });
     expect(calls).toEqual([]);
@@ -50,11 +54,13 @@ describe(RetentionService.name, () => {
       analyticsEvents: 0,
       transcriptMessages: 3,
       transcriptEvents: 0,
+      transcriptHandoffs: 0,
       conversations: 1,
     });
     expect(calls.map((c) => [c.statement, NOW.getTime() - c.cutoff.getTime()])).toEqual([
       ['transcriptMessages', 90 * DAY_MS],
       ['transcriptEvents', 90 * DAY_MS],
+      ['transcriptHandoffs', 90 * DAY_MS],
       ['conversations', 90 * DAY_MS],
       ['events', 30 * DAY_MS],
     ]);
@@ -71,5 +77,52 @@ describe(RetentionService.name, () => {
     lock();
     expect(await sut.purgeOnce(NOW)).toBeNull();
     expect(calls).toEqual([]);
+  });
+
+  describe('the loop', () => {
+    afterEach(() => jest.useRealTimers());
+
+    const role = (runs: boolean) => {
+      const asked: { loop: string; enabled: boolean }[] = [];
+      return {
+        asked,
+        role: strictMock<AppRole>({
+          runsLoop: (loop: string, enabled = true) => {
+            asked.push({ loop, enabled });
+            return runs && enabled;
+          },
+        }),
+      };
+    };
+
+    it('runs a minute after start, then every interval, on an instance whose role runs background work', async () => {
+      jest.useFakeTimers({ now: NOW });
+      const worker = role(true);
+      const { sut, calls } = build({ analytics: 30, transcript: 0, intervalMs: 3_600_000, role: worker.role });
+      sut.onApplicationBootstrap();
+      expect(worker.asked).toEqual([{ loop: 'retention purge', enabled: true }]);
+      await jest.advanceTimersByTimeAsync(59_000);
+      expect(calls).toHaveLength(0);
+      await jest.advanceTimersByTimeAsync(1_000);
+      expect(calls).toHaveLength(1);
+      await jest.advanceTimersByTimeAsync(3_600_000);
+      expect(calls).toHaveLength(2);
+      await sut.onModuleDestroy();
+      await jest.advanceTimersByTimeAsync(3_600_000);
+      expect(calls).toHaveLength(2);
+    });
+
+    it('does not start with both retentions at 0, nor on an api instance', async () => {
+      jest.useFakeTimers({ now: NOW });
+      const off = role(true);
+      const idle = build({ analytics: 0, transcript: 0, intervalMs: 3_600_000, role: off.role });
+      idle.sut.onApplicationBootstrap();
+      expect(off.asked).toEqual([{ loop: 'retention purge', enabled: false }]);
+      const api = role(false);
+      const onApi = build({ analytics: 30, transcript: 30, intervalMs: 3_600_000, role: api.role });
+      onApi.sut.onApplicationBootstrap();
+      await jest.advanceTimersByTimeAsync(2 * 3_600_000);
+      expect([...idle.calls, ...onApi.calls]).toEqual([]);
+    });
   });
 });

@@ -19,14 +19,15 @@ export interface PurgeCounts {
   analyticsEvents: number;
   transcriptMessages: number;
   transcriptEvents: number;
+  transcriptHandoffs: number;
   conversations: number;
 }
 
 /**
  * Retention: ANALYTICS_RETENTION_DAYS deletes analytics events older than N days; TRANSCRIPT_RETENTION_DAYS deletes
- * conversations whose last message is older than N days, with their messages and analytics events. 0 keeps rows
- * forever. Runs every RETENTION_PURGE_INTERVAL_MS on instances whose role runs background work (APP_ROLE worker or
- * all), one instance at a time (a Postgres advisory lock); the others skip the run.
+ * conversations whose last message is older than N days, with their messages, analytics events and hand-offs. 0
+ * keeps rows forever. Runs every RETENTION_PURGE_INTERVAL_MS on instances whose role runs background work (APP_ROLE
+ * worker or all), one instance at a time (a Postgres advisory lock); the others skip the run.
  */
 @Injectable()
 export class RetentionService implements OnApplicationBootstrap, OnModuleDestroy {
@@ -65,11 +66,18 @@ export class RetentionService implements OnApplicationBootstrap, OnModuleDestroy
     const transcriptDays = this.config.get('TRANSCRIPT_RETENTION_DAYS');
     const started = performance.now();
     const counts = await this.repository.withPurgeLock(async (batch) => {
-      const done: PurgeCounts = { analyticsEvents: 0, transcriptMessages: 0, transcriptEvents: 0, conversations: 0 };
+      const done: PurgeCounts = {
+        analyticsEvents: 0,
+        transcriptMessages: 0,
+        transcriptEvents: 0,
+        transcriptHandoffs: 0,
+        conversations: 0,
+      };
       if (transcriptDays > 0) {
         const cutoff = new Date(now.getTime() - transcriptDays * DAY_MS);
         done.transcriptMessages = await this.drain(batch, 'transcriptMessages', cutoff);
         done.transcriptEvents = await this.drain(batch, 'transcriptEvents', cutoff);
+        done.transcriptHandoffs = await this.drain(batch, 'transcriptHandoffs', cutoff);
         done.conversations = await this.drain(batch, 'conversations', cutoff);
       }
       if (analyticsDays > 0) {

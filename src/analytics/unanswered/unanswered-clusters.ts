@@ -29,11 +29,11 @@ export interface QuestionCluster {
 /**
  * Cosine similarity at or above which a question joins a cluster's example question, on the local hashed embedder
  * (which matches shared words, stems, thesaurus concepts and typos, not paraphrase). Measured pairs, pinned in
- * unanswered-clusters.spec.ts: rewordings like "can I get a refund" / "what is your refund policy" (0.68), "can I pay by
- * credit card" / "do you accept credit cards?" (0.73) and "are you open at the weekend?" / "do you work on weekends"
- * (0.43) join; different questions sharing words, "refund policy" / "privacy policy" (0.36) and "credit cards" /
- * "cash" (0.34), stay apart. Paraphrases without shared words ("are you insured" / "do you have insurance", 0.34) stay
- * apart too: the price of not merging different questions.
+ * unanswered-clusters.spec.ts: rewordings like "can I get a refund" / "what is your refund policy" (0.68), "can I
+ * pay by credit card" / "do you accept credit cards?" (0.73) and "are you open at the weekend?" / "do you work on
+ * weekends" (0.43) join; different questions sharing words, "refund policy" / "privacy policy" (0.36) and "credit
+ * cards" / "cash" (0.34), stay apart. Paraphrases without shared words ("are you insured" / "do you have
+ * insurance", 0.34) stay apart too: the price of not merging different questions.
  */
 export const CLUSTER_SIMILARITY = 0.4;
 

@@ -56,7 +56,7 @@ const KB = { id: 'kb-2', activatedAt: at('2026-11-20T00:00:00Z') };
 
 describe(UnansweredService.name, () => {
   describe('recheck', () => {
-    it("resolves a cluster when every question now clears the tenant's threshold, and leaves the others open", async () => {
+    it("resolves a cluster whose every question now clears the tenant's threshold, leaving the others open", async () => {
       const { sut, marked } = build({
         questions: [
           question('do you work on weekends', '2026-11-10T00:00:00Z'),
@@ -147,6 +147,21 @@ describe(UnansweredService.name, () => {
         'can I get a refund',
       ]);
       expect((await sut.report('acme', { status: 'resolved' })).totalClusters).toBe(1);
+    });
+
+    it('clusters at most the latest 5,000 questions and says when the range held more', async () => {
+      const many = Array.from({ length: 5001 }, (_, i) =>
+        question('do you work on weekends', new Date(Date.parse('2026-11-01T00:00:00Z') + i * 1000).toISOString()),
+      );
+      const capped = build({ questions: many, knowledge: null, confidence: () => 0 });
+      expect(await capped.sut.report('acme', {})).toMatchObject({
+        questionsConsidered: 5000,
+        questionLimit: 5000,
+        truncated: true,
+        clusters: [expect.objectContaining({ count: 5000 }) as unknown],
+      });
+      const exact = build({ questions: many.slice(0, 5000), knowledge: null, confidence: () => 0 });
+      expect(await exact.sut.report('acme', {})).toMatchObject({ questionsConsidered: 5000, truncated: false });
     });
 
     it('refuses an unknown status with a coded error', async () => {

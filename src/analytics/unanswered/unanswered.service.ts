@@ -46,7 +46,7 @@ export class UnansweredService {
   async report(businessId: string, raw: RawQuery): Promise<UnansweredReportDto> {
     const query = parseUnansweredQuery(raw, new Date());
     await this.tenants.get(businessId);
-    const { clusters, considered } = await this.clusters(businessId, query);
+    const { clusters, considered, truncated } = await this.clusters(businessId, query);
     const judged = await this.judge(businessId, clusters);
     const shown = judged.filter(({ cluster, resolution }) => {
       if (query.status === 'all') return true;
@@ -59,7 +59,7 @@ export class UnansweredService {
       similarityThreshold: CLUSTER_SIMILARITY,
       questionsConsidered: considered,
       questionLimit: MAX_QUESTIONS,
-      truncated: considered >= MAX_QUESTIONS,
+      truncated,
       totalClusters: shown.length,
       clusters: shown.slice(0, query.limit).map(toDto),
     };
@@ -97,11 +97,14 @@ export class UnansweredService {
   private async clusters(
     businessId: string,
     range: { from: Date; to: Date },
-  ): Promise<{ clusters: QuestionCluster[]; considered: number }> {
-    const questions = await this.repository.latestQuestions(businessId, range, MAX_QUESTIONS);
+  ): Promise<{ clusters: QuestionCluster[]; considered: number; truncated: boolean }> {
+    // One more than the cap tells a range of exactly MAX_QUESTIONS from one the cap cut.
+    const rows = await this.repository.latestQuestions(businessId, range, MAX_QUESTIONS + 1);
+    const questions = rows.slice(0, MAX_QUESTIONS);
     return {
       clusters: clusterQuestions(questions, (text) => this.embedder.embedOne(text)),
       considered: questions.length,
+      truncated: rows.length > MAX_QUESTIONS,
     };
   }
 
