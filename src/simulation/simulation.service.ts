@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 
 import { ChatSandbox } from 'src/chat/chat-sandbox.service';
 import { CrmDryRun } from 'src/crm/crm-dry-run.service';
@@ -22,6 +22,8 @@ export type DraftConfig = Omit<UpsertBusinessDto, 'businessId'>;
  */
 @Injectable()
 export class SimulationService implements OnModuleInit {
+  private readonly logger = new Logger('Simulation');
+
   constructor(
     private readonly tenants: TenantService,
     private readonly lifecycle: TenantLifecycle,
@@ -38,6 +40,7 @@ export class SimulationService implements OnModuleInit {
     const business = await this.configFor(businessId, draft);
     checkMessages(this.sandbox, business, turns);
     const traces = await simulateConversation(this.sandbox, this.crm, business, turns);
+    this.logger.log({ businessId, turns: turns.length, draft: draft !== undefined }, 'conversation simulated');
     return { businessId, draft: draft !== undefined, turns: traces };
   }
 
@@ -58,6 +61,7 @@ export class SimulationService implements OnModuleInit {
       tests.push({ name: test.name, passed: steps.every((s) => s.passed), steps });
     }
     const passed = tests.filter((t) => t.passed).length;
+    this.logger.log({ businessId, tests: tests.length, passed, draft: draft !== undefined }, 'conversation tests run');
     return { businessId, draft: draft !== undefined, passed, failed: tests.length - passed, tests };
   }
 

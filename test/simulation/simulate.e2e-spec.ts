@@ -1,7 +1,9 @@
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 
-import { chatter, createTenant } from 'test/chat/chat.support';
+import { LlmProvider } from 'src/chat/llm-provider.port';
+import { bootAppWith, chatter, createTenant } from 'test/chat/chat.support';
+import { ScriptedLlm } from 'test/chat/scripted-llm';
 import { uniqueBusinessId } from 'test/factories/business.factory';
 import { tenantKeyFactory } from 'test/factories/tenant-key.factory';
 import { FakeWebhookCrmServer } from 'test/fakes/fake-webhook-crm.server';
@@ -269,6 +271,30 @@ describe('POST /admin/business/:id/simulate', () => {
     expect(human.ctaId).toBe('speak_human');
     expect(human.intent?.name).toBe('human_handoff');
     expect(human.handoff).toEqual({ reason: 'intent:human_handoff' });
+  });
+
+  it('neither serves a cached reply nor fills the response cache', async () => {
+    const llm = new ScriptedLlm();
+    const cached = await bootAppWith([[LlmProvider, llm]], { RESPONSE_CACHE_TTL_S: '300' });
+    try {
+      const id = await createTenant(cached, goaccelBusiness(uniqueBusinessId('goaccel')));
+      const turns = [{ message: 'hi' }, { message: 'What does GoAccel do?' }];
+      const entries = async () => (await redis.keys(`*response-cache:${id}:*`)).length;
+      await cached.http.post(simulatePath(id)).set(cached.admin).send({ turns }).expect(200);
+      expect(await entries()).toBe(0);
+      expect(llm.requests).toHaveLength(1);
+
+      // Live, the answer is cached; a simulation still asks the model rather than replaying it.
+      const visitor = chatter(cached.http, id);
+      for (const turn of turns) await visitor.send(turn.message).expect(200);
+      expect(await entries()).toBe(1);
+      expect(llm.requests).toHaveLength(2);
+      await cached.http.post(simulatePath(id)).set(cached.admin).send({ turns }).expect(200);
+      expect(llm.requests).toHaveLength(3);
+      expect(await entries()).toBe(1);
+    } finally {
+      await cached.close();
+    }
   });
 
   describe('access', () => {
