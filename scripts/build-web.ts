@@ -21,7 +21,8 @@ export interface WebEntry {
 export const WEB_ENTRIES: WebEntry[] = [
   { name: 'widget', source: 'web/widget/main.ts', maxGzipBytes: 30 * 1024, loader: true },
   // The admin console at /admin (src/common/http/admin-console.ts names both files in its page).
-  { name: 'console', source: 'web/console/main.ts', maxGzipBytes: 40 * 1024 },
+  // uPlot (about 21 KB of it, the analytics charts) is most of what this budget grew by; one hashed file, cached.
+  { name: 'console', source: 'web/console/main.ts', maxGzipBytes: 64 * 1024 },
   { name: 'console-styles', source: 'web/console/console.css', maxGzipBytes: 10 * 1024 },
 ];
 

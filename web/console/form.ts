@@ -68,8 +68,9 @@ export class FormErrors {
     this.show(new ApiError(400, problems.map((p) => p.message).join('; '), undefined, problems, undefined));
   }
 
+  /** `rules.greet.then[1]` falls back to `rules.greet.then`, then `rules.greet`, then `rules`. */
   private slotFor(path: string): Slot | undefined {
-    for (let p = path; p; p = p.includes('.') ? p.slice(0, p.lastIndexOf('.')) : '') {
+    for (let p = path; p; p = parentPath(p)) {
       const slot = this.slots.get(p);
       if (slot) return slot;
     }
@@ -77,10 +78,15 @@ export class FormErrors {
   }
 }
 
+function parentPath(path: string): string {
+  if (/\[\d+\]$/.test(path)) return path.replace(/\[\d+\]$/, '');
+  return path.includes('.') ? path.slice(0, path.lastIndexOf('.')) : '';
+}
+
 interface FieldOptions {
   path: string;
   label: string;
-  type?: 'text' | 'email' | 'url' | 'number' | 'password' | 'color' | 'tel' | 'search' | 'file';
+  type?: 'text' | 'email' | 'url' | 'number' | 'password' | 'color' | 'tel' | 'search' | 'file' | 'date';
   value?: string | number | null;
   help?: string;
   attrs?: Attrs;

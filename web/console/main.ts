@@ -13,6 +13,7 @@ interface BusinessSummary {
 interface Route {
   page: ConsolePage;
   businessId: string;
+  params: string[];
 }
 
 const root = document.getElementById('app')!;
@@ -100,15 +101,15 @@ function defaultRoute(): string {
 function parseRoute(): Route {
   const parts = location.hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
   if (businessKey && parts[0] !== 'b' && businesses.length)
-    return { page: PAGES.find((p) => p.id === 'settings')!, businessId: businesses[0].businessId };
+    return { page: PAGES.find((p) => p.id === 'settings')!, businessId: businesses[0].businessId, params: [] };
   if (parts[0] === 'b' && parts[1]) {
     const page =
       PAGES.find((p) => p.scope === 'business' && p.id === parts[2]) ?? PAGES.find((p) => p.id === 'settings')!;
-    return { page, businessId: parts[1] };
+    return { page, businessId: parts[1], params: page.id === parts[2] ? parts.slice(3) : [] };
   }
   const page =
     PAGES.find((p) => p.scope === 'platform' && p.id === parts[0]) ?? PAGES.find((p) => p.id === 'businesses')!;
-  return { page, businessId: '' };
+  return { page, businessId: '', params: page.id === parts[0] ? parts.slice(1) : [] };
 }
 
 function renderShell(): void {
@@ -197,6 +198,7 @@ function renderShell(): void {
   const ctx: PageContext = {
     api,
     businessId: route.businessId,
+    params: route.params,
     signal: leave.signal,
     navigate: (to) => {
       location.hash = to;

@@ -5,6 +5,8 @@ export interface PageContext {
   api: Api;
   /** The business the page is about; empty on platform pages. */
   businessId: string;
+  /** What follows the page's id in the route (`#/b/<id>/sessions/<sessionId>` → `[sessionId]`), decoded. */
+  params: readonly string[];
   /** Aborted when the visitor leaves the page: timers and polling loops listen to it. */
   signal: AbortSignal;
   /** Goes to another page (`#/b/<id>/knowledge`). */

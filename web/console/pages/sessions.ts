@@ -2,6 +2,7 @@ import { businessPath } from '../api';
 import { button, card, formatDate, h } from '../dom';
 import { actionForm, FormErrors, inputField } from '../form';
 import type { ConsolePage } from '../page';
+import { plain } from '../transcript';
 
 interface SessionDetails {
   sessionId: string;
@@ -22,38 +23,52 @@ export const sessionsPage: ConsolePage = {
   id: 'sessions',
   title: 'Conversations',
   scope: 'business',
-  render(ctx) {
+  async render(ctx) {
     const errors = new FormErrors();
     const id = inputField(errors, {
       path: 'session_id',
       label: 'Session id',
       help: 'From the widget (localStorage) or a CRM record.',
+      value: ctx.params[0] ?? '',
       attrs: { autocomplete: 'off', spellcheck: 'false', required: true },
     });
     const out = h('div', { class: 'stack' });
     const path = (sessionId: string) => businessPath(ctx.businessId, `/sessions/${encodeURIComponent(sessionId)}`);
+    const lookUp = async () => {
+      const sessionId = id.input.value.trim();
+      if (!sessionId) return errors.showProblems([{ path: 'session_id', message: 'Enter a session id.' }]);
+      const s = await ctx.api.get<SessionDetails>(path(sessionId));
+      out.replaceChildren(
+        details(s, async () => {
+          if (!confirm('Forget this conversation: its transcript, captured details and live state?')) return;
+          await ctx.api.delete(path(sessionId));
+          out.replaceChildren(h('p', { class: 'status ok', role: 'status' }, 'Forgotten.'));
+        }),
+      );
+    };
     const form = actionForm(
       errors,
-      {
-        label: 'Look up',
-        busyLabel: 'Looking up…',
-        action: async () => {
-          const sessionId = id.input.value.trim();
-          if (!sessionId) return errors.showProblems([{ path: 'session_id', message: 'Enter a session id.' }]);
-          const s = await ctx.api.get<SessionDetails>(path(sessionId));
-          out.replaceChildren(
-            details(s, async () => {
-              if (!confirm('Forget this conversation: its transcript, captured details and live state?')) return;
-              await ctx.api.delete(path(sessionId));
-              out.replaceChildren(h('p', { class: 'status ok', role: 'status' }, 'Forgotten.'));
-            }),
-          );
-        },
-        class: 'inline-form',
-      },
+      { label: 'Look up', busyLabel: 'Looking up…', action: lookUp, class: 'inline-form' },
       id.row,
     );
-    return h('div', { class: 'stack' }, card('Find a conversation', form), out);
+    // Opened from the sessions list or the hand-offs page (`#/b/<id>/sessions/<sessionId>`): looked up at once.
+    if (ctx.params[0]) await lookUp().catch((error: unknown) => errors.show(error));
+    return h(
+      'div',
+      { class: 'stack' },
+      card(
+        'Find a conversation',
+        h(
+          'p',
+          { class: 'help' },
+          'Browse and filter every conversation, with intents and sources per message, on ',
+          h('a', { href: `#/b/${encodeURIComponent(ctx.businessId)}/session-list` }, 'Sessions'),
+          '.',
+        ),
+        form,
+      ),
+      out,
+    );
   },
 };
 
@@ -100,11 +115,4 @@ function details(s: SessionDetails, forget: () => Promise<void>): HTMLElement {
         : h('p', { class: 'empty' }, 'No messages.'),
     ),
   );
-}
-
-/** Replies are stored as the sanitised HTML the widget shows; the console shows their text, never their markup. */
-function plain(html: string): string {
-  const body = new DOMParser().parseFromString(html, 'text/html').body;
-  for (const br of body.querySelectorAll('br')) br.replaceWith('\n');
-  return body.textContent ?? '';
 }

@@ -150,7 +150,8 @@ export const settingsPage: ConsolePage = {
             personality: optional(personality.input.value),
             primaryGoal: optional(goal.input.value),
             systemPrompt: optional(systemPrompt.input.value),
-            rules: lines(rules.input.value),
+            // Structured rules are edited on the conversation design page and kept as they are.
+            rules: [...lines(rules.input.value), ...config.rules.filter((r) => typeof r !== 'string')],
             allowedOrigins: lines(origins.input.value),
             voiceEnabled: voiceEnabled.input.checked,
             settings,
