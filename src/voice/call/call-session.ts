@@ -4,6 +4,7 @@ import { Logger } from '@nestjs/common';
 import { type LeakPolicy, leaksInstructions } from 'src/conversation/instruction-leak';
 import { mergeMetadata, type SessionMetadata } from 'src/conversation/session-metadata';
 import { newSessionState, SessionState } from 'src/conversation/session-state';
+import { turnVariables } from 'src/experiments/experiment-exposure';
 import type { TenantConfig } from 'src/tenant/tenant-config';
 import { InboundAudio, OutboundAudio } from 'src/voice/audio/call-audio';
 import { TWILIO_FRAME_BYTES } from 'src/voice/audio/frame-packer';
@@ -230,6 +231,7 @@ export class CallSession {
         instruct: (text) => link.sendContext(`[For your next answer: ${text}]`),
         handOff: (reason) => void this.handOff(business, reason),
       },
+      turnVariables(assignments),
     );
     this.call = { businessId, callSid, state, link, tools, transcript, menu, turns, leakPolicy };
     for (const pcm of this.early.splice(0)) link.sendAudio(pcm);

@@ -12,7 +12,11 @@ import { strictMock } from 'test/support/strict-mock';
 
 const CALL = `CA${'0'.repeat(32)}`;
 
-function setup(business: Partial<TenantConfig>, readings: Partial<Record<string, MessageUnderstanding>> = {}) {
+function setup(
+  business: Partial<TenantConfig>,
+  readings: Partial<Record<string, MessageUnderstanding>> = {},
+  variables: Record<string, unknown> = {},
+) {
   const config = {
     businessId: 'acme',
     timezone: 'UTC',
@@ -56,6 +60,7 @@ function setup(business: Partial<TenantConfig>, readings: Partial<Record<string,
     new DtmfMenu(config.ctaTree ?? {}),
     { rules: new RulesService(strictMock<TenantLifecycle>()), understanding },
     actions,
+    variables,
   );
   const utter = async (text: string, live = true) => {
     transcript.appendCaller(text);
@@ -111,6 +116,20 @@ describe(VoiceTurns.name, () => {
     expect(state.conversation.tags).toEqual(['staged']);
     await utter('Anything else?');
     expect(state.conversation.tags).toEqual(['staged']);
+  });
+
+  it("lets voice rules read the call's experiment variant, as chat rules do", async () => {
+    const { actions, utter } = setup(
+      {
+        rules: [
+          { id: 'short', when: { '==': [{ var: 'experiment.greeting' }, 'short'] }, then: [{ reply: 'Quick one!' }] },
+        ],
+      } as unknown as Partial<TenantConfig>,
+      {},
+      { variant: 'short', experiment: { greeting: 'short' } },
+    );
+    await utter('Hello there');
+    expect(actions.say).toHaveBeenCalledWith('Quick one!');
   });
 
   it('only reads and records the utterance once the call is ending', async () => {

@@ -58,6 +58,8 @@ export class VoiceTurns {
     private readonly menu: DtmfMenu,
     private readonly deps: VoiceTurnDeps,
     private readonly actions: VoiceTurnActions,
+    /** The call's experiment variables (`variant`, `experiment.<id>`), for rules as on chat. */
+    private readonly variables: Record<string, unknown> = {},
   ) {}
 
   /**
@@ -81,6 +83,7 @@ export class VoiceTurns {
       ctaId,
       timezone: this.business.timezone,
     });
+    Object.assign(context, this.variables);
     const user: CallerRows['messages'][number] = {
       role: 'user',
       content: text,
