@@ -5,6 +5,7 @@ import { type LeakPolicy, leaksInstructions } from 'src/conversation/instruction
 import { mergeMetadata, type SessionMetadata } from 'src/conversation/session-metadata';
 import { newSessionState, SessionState } from 'src/conversation/session-state';
 import { turnVariables } from 'src/experiments/experiment-exposure';
+import { catalogOf } from 'src/tenant/catalog';
 import type { TenantConfig } from 'src/tenant/tenant-config';
 import { InboundAudio, OutboundAudio } from 'src/voice/audio/call-audio';
 import { TWILIO_FRAME_BYTES } from 'src/voice/audio/frame-packer';
@@ -219,7 +220,7 @@ export class CallSession {
       protectedText: this.deps.instructions.protectedText(business, 'voice'),
       canary: this.deps.instructions.canary,
     };
-    const menu = new DtmfMenu(business.ctaTree ?? {});
+    const menu = new DtmfMenu(business.ctaTree ?? {}, catalogOf(business.catalog));
     const turns = new VoiceTurns(
       business,
       state,

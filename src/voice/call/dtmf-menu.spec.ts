@@ -47,6 +47,41 @@ describe(DtmfMenu.name, () => {
     expect(keypadSentence(sut.offer([]))).toBe('');
   });
 
+  it("lists a conditional node only once the call's context holds its when, and expands a catalog node", () => {
+    const withExtras = normalizeCtaTree({
+      ...ctaTreeFactory.build(),
+      main_menu: {
+        id: 'main_menu',
+        label: 'Menu',
+        action: 'show_children',
+        children: ['pro_line', 'services'],
+      },
+      pro_line: {
+        id: 'pro_line',
+        label: 'Priority line',
+        action: 'send',
+        message: 'Priority line please',
+        when: { '==': [{ var: 'metadata.plan' }, 'pro'] },
+      },
+      services: { id: 'services', label: 'Services', action: 'send', source: 'catalog', tag: 'drains' },
+    } as never);
+    const catalog = [
+      { id: 'unblock', name: 'Drain unblocking', tags: ['drains'] },
+      { id: 'cctv', name: 'Drain camera survey', url: 'https://acme.example.com/cctv', tags: ['drains'] },
+    ];
+    const sut = new DtmfMenu(withExtras, catalog);
+    // Before anything is known of the call a condition cannot hold, as in the public entry buttons.
+    expect((sut.press('#') as { prompt: string }).prompt).toContain(
+      'press 1 for Drain unblocking, press 2 for Drain camera survey;',
+    );
+    sut.showWhen((node) => node.id === 'pro_line');
+    expect((sut.press('#') as { prompt: string }).prompt).toContain(
+      'press 1 for Priority line, press 2 for Drain unblocking, press 3 for Drain camera survey;',
+    );
+    expect(sut.press('2')).toEqual({ kind: 'request', text: 'Drain unblocking', ctaId: 'services:unblock' });
+    expect((sut.press('3') as { prompt: string }).prompt).toContain('https://acme.example.com/cctv');
+  });
+
   it('ignores keys when the tenant has no menu', () => {
     expect(new DtmfMenu({}).press('1')).toEqual({ kind: 'ignore' });
   });

@@ -1,4 +1,5 @@
-import { CtaNode, CtaTree, entryCtas } from 'src/tenant/cta-tree';
+import type { CatalogItem } from 'src/tenant/catalog';
+import { CtaNode, CtaTree, entryCtas, expandCatalogNode } from 'src/tenant/cta-tree';
 
 export type MenuAction =
   | { kind: 'announce'; prompt: string; ctaId: string | null }
@@ -25,23 +26,38 @@ export function keypadSentence(nodes: readonly CtaNode[]): string {
 export class DtmfMenu {
   private current: string | null = null;
   private offered: CtaNode[] | null = null;
+  /** Whether a conditional node's `when` holds; until a caller turn is read nothing is known, so none does. */
+  private holds: (node: CtaNode) => boolean = () => false;
 
-  constructor(private readonly tree: CtaTree) {}
+  constructor(
+    private readonly tree: CtaTree,
+    private readonly catalog: readonly CatalogItem[] = [],
+  ) {}
+
+  /** Conditional nodes are listed while `holds` says their `when` is true (the latest caller turn's context). */
+  showWhen(holds: (node: CtaNode) => boolean): void {
+    this.holds = holds;
+  }
 
   /** The options 1–9 now stand for these CTAs (a flow state's or a rule's); an empty list restores the tree. */
   offer(ids: readonly string[]): CtaNode[] {
-    const nodes = ids
-      .map((id) => this.tree[id])
-      .filter((n): n is CtaNode => !!n)
-      .slice(0, 9);
+    const nodes = this.listed(ids.map((id) => this.tree[id]));
     this.offered = nodes.length ? nodes : null;
     return nodes;
   }
 
   private children(): CtaNode[] {
     if (this.offered) return this.offered;
-    if (this.current === null) return entryCtas(this.tree);
-    return (this.tree[this.current]?.children ?? []).map((id) => this.tree[id]).filter((n): n is CtaNode => !!n);
+    if (this.current === null) return this.listed(entryCtas(this.tree));
+    return this.listed((this.tree[this.current]?.children ?? []).map((id) => this.tree[id]));
+  }
+
+  /** As chat shows them: conditional nodes only when their `when` holds, catalog nodes as their items; 9 keys. */
+  private listed(nodes: readonly (CtaNode | undefined)[]): CtaNode[] {
+    return nodes
+      .filter((n): n is CtaNode => !!n && (n.when === undefined || this.holds(n)))
+      .flatMap((n) => (n.source === 'catalog' ? expandCatalogNode(n, this.catalog) : [n]))
+      .slice(0, 9);
   }
 
   press(digit: string): MenuAction {

@@ -84,6 +84,7 @@ export class VoiceTurns {
       timezone: this.business.timezone,
     });
     Object.assign(context, this.variables);
+    this.menu.showWhen((node) => this.deps.rules.holds(node.when, context));
     const user: CallerRows['messages'][number] = {
       role: 'user',
       content: text,
