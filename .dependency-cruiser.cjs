@@ -24,7 +24,7 @@ const ALLOWED = {
   understanding: ['conversation', 'tenant', 'rag', 'gemini'],
   handoff: ['conversation', 'tenant', 'crm', 'redis'],
   rules: ['conversation', 'tenant', 'understanding'],
-  analytics: ['session', 'tenant', 'rag'],
+  analytics: ['session', 'tenant', 'rag', 'redis'],
   experiments: ['conversation', 'session', 'tenant'],
   chat: [
     'conversation',

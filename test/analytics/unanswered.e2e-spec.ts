@@ -1,4 +1,5 @@
 import { chatter, createTenant } from 'test/chat/chat.support';
+import { eventually } from 'test/crm/crm-test-helpers';
 import { uniqueBusinessId } from 'test/factories/business.factory';
 import { ingestDocuments } from 'test/rag/knowledge-test-helpers';
 import { bootTestApp, TestApp } from 'test/support/test-app';
@@ -94,18 +95,22 @@ describe('Analytics: unanswered questions', () => {
     expect(transcript.body.messages[0].content).toBe('Are you open at the weekend?');
   });
 
-  it('resolves, on a recheck after a knowledge-base change, the clusters whose questions now retrieve passages', async () => {
+  it('resolves, after a knowledge-base change and without being asked, the clusters whose questions now retrieve passages', async () => {
     const before = await t.http.post(recheck(businessId)).set(t.admin).expect(200);
     // Nothing to search in yet: no cluster can be answered.
     expect(before.body).toMatchObject({ kbVersion: null, checked: 0, resolved: 0 });
 
     expect((await ingestDocuments(t, businessId, [WEEKEND_DOCUMENT])).status).toBe('completed');
-    const after = await t.http.post(recheck(businessId)).set(t.admin).expect(200);
-    expect(after.body).toMatchObject({ checked: 2, resolved: 1, stillOpen: 1, askedSinceKbChange: 0, skipped: 0 });
-    expect(typeof after.body.kbVersion).toBe('string');
-
-    const resolved = (await list({ status: 'resolved' })).clusters;
+    // The new version's notice starts a recheck on the worker (this app runs every role).
+    const resolved = await eventually(async () => {
+      const found = (await list({ status: 'resolved' })).clusters;
+      return found.length ? found : undefined;
+    });
     expect(resolved.map((c) => c.example)).toEqual(['do you work on weekends']);
+    // Asked again by hand, the recheck finds only the refund cluster left to try, and it still has no answer.
+    const after = await t.http.post(recheck(businessId)).set(t.admin).expect(200);
+    expect(after.body).toMatchObject({ checked: 1, resolved: 0, stillOpen: 1, askedSinceKbChange: 0, skipped: 0 });
+    expect(typeof after.body.kbVersion).toBe('string');
     expect(resolved[0]).toMatchObject({ resolved: true, resolvedKbVersion: after.body.kbVersion });
     expect(Date.parse(resolved[0].resolvedAt ?? '')).toBeGreaterThan(Date.parse(resolved[0].lastSeen));
     const open = (await list({ status: 'open' })).clusters;

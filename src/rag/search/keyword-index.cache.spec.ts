@@ -1,6 +1,6 @@
 import type { AppConfig } from 'src/config/app-config.service';
+import { KB_VERSION_CHANNEL } from 'src/rag/knowledge-version.types';
 import { KeywordIndexCache } from 'src/rag/search/keyword-index.cache';
-import { KB_VERSION_CHANNEL } from 'src/rag/search/knowledge-index.service';
 import { expandQuery } from 'src/rag/search/query-expansion';
 import type { KbChunkRepository, KeywordHit } from 'src/rag/storage/kb-chunk.repository';
 import type { ActiveVersion, KbVersionRepository } from 'src/rag/storage/kb-version.repository';

@@ -2,8 +2,8 @@ import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap }
 import { LRUCache } from 'lru-cache';
 
 import { AppConfig } from 'src/config/app-config.service';
+import { KB_VERSION_CHANNEL } from 'src/rag/knowledge-version.types';
 import { KeywordIndex } from 'src/rag/search/keyword-index';
-import { KB_VERSION_CHANNEL } from 'src/rag/search/knowledge-index.service';
 import type { ExpandedQuery } from 'src/rag/search/query-expansion';
 import { ChunkFilter, KbChunkRepository, KeywordHit } from 'src/rag/storage/kb-chunk.repository';
 import { ActiveVersion, KbVersionRepository } from 'src/rag/storage/kb-version.repository';

@@ -1,6 +1,7 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 
 import { AppError } from 'src/common/errors/app-error';
+import { KB_VERSION_CHANNEL, type KnowledgeVersionNotice } from 'src/rag/knowledge-version.types';
 import { RagSearchErrorCatalogue } from 'src/rag/rag-search.errors';
 import { ActiveVersionCache } from 'src/rag/search/active-version.cache';
 import { ChunkEmbedder } from 'src/rag/storage/chunk-embedder';
@@ -10,7 +11,6 @@ import { VectorIndex, VectorIndexRegistry, VectorIndexState, VectorRow } from 's
 import { PubSub, Unsubscribe } from 'src/redis/pub-sub.port';
 
 /** Cross-instance notice: a tenant's active knowledge-base version changed (null: the tenant was deleted). */
-export const KB_VERSION_CHANNEL = 'kb:version-changed';
 
 /** Upper bound on serving an older version after a lost notice; notices themselves take effect at once. */
 const ACTIVE_VERSION_TTL_MS = 2000;
@@ -21,11 +21,6 @@ const ACTIVE_VERSION_TTL_MS = 2000;
  * the current one, so the extra round trips of smaller pages do not lengthen a rebuild.
  */
 const LOAD_PAGE = 500;
-
-interface VersionNotice {
-  businessId: string;
-  version: number | null;
-}
 
 /**
  * Keeps each tenant's vector index equal to its active version in Postgres. Searches read the active version through
@@ -115,7 +110,7 @@ export class KnowledgeIndexService implements OnApplicationBootstrap, BeforeAppl
     // Locally first: this instance's own notice comes back asynchronously, after the caller may have answered.
     this.activeVersions.invalidate(businessId);
     await this.pubsub
-      .publish(KB_VERSION_CHANNEL, JSON.stringify({ businessId, version } satisfies VersionNotice))
+      .publish(KB_VERSION_CHANNEL, JSON.stringify({ businessId, version } satisfies KnowledgeVersionNotice))
       .catch((err: Error) => {
         this.logger.warn({ businessId, err: err.message }, 'knowledge-base version notice not published');
       });
@@ -201,9 +196,9 @@ export class KnowledgeIndexService implements OnApplicationBootstrap, BeforeAppl
   }
 
   private onNotice(raw: string): void {
-    let notice: VersionNotice;
+    let notice: KnowledgeVersionNotice;
     try {
-      notice = JSON.parse(raw) as VersionNotice;
+      notice = JSON.parse(raw) as KnowledgeVersionNotice;
     } catch {
       return;
     }
