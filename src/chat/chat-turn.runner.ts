@@ -165,7 +165,7 @@ export class ChatTurnRunner {
     context.state = position?.state ?? null;
     const flowTurn = this.rules.steer(business, position, this.rules.decide(business, context));
     const decision = flowTurn.decision;
-    const ruleMeta = applyDecision(state, decision);
+    const ruleMeta = this.rules.applyDecision(state, decision);
     // The position is recorded with every reply while a flow is active, so a rebuilt session resumes it.
     state.conversation.flow = flowTurn.ended ? null : flowTurn.position;
     if (flowTurn.position) {
@@ -557,31 +557,6 @@ export class ChatTurnRunner {
     if (out.sources?.length) reply.sources = out.sources;
     return reply;
   }
-}
-
-/**
- * Applies what rules change in the session (tags, metadata, prompt profile) and returns what the transcript records
- * with the reply: the fired rule ids (so an admin sees why) and those changes, which session recovery replays.
- */
-function applyDecision(state: SessionState, decision: TurnDecision): Record<string, unknown> {
-  const meta: Record<string, unknown> = {};
-  if (!decision.fired.length) return meta;
-  meta.rules = decision.fired;
-  if (decision.tags.length) {
-    state.conversation.tags = [...new Set([...(state.conversation.tags ?? []), ...decision.tags])];
-    meta.tags = decision.tags;
-  }
-  if (Object.keys(decision.setMetadata).length) {
-    state.clientMetadata = mergeMetadata(state.clientMetadata, decision.setMetadata);
-    meta.setMetadata = decision.setMetadata;
-  }
-  if (decision.profile) {
-    state.conversation.profile = decision.profile;
-    meta.profile = decision.profile;
-  }
-  if (decision.handoff) meta.handoff = decision.handoff;
-  if (decision.collect.length) meta.collect = decision.collect;
-  return meta;
 }
 
 const FIELD_WORDS: Record<string, string> = {

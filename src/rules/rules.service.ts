@@ -1,5 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 
+import { mergeMetadata } from 'src/conversation/session-metadata';
+import type { SessionState } from 'src/conversation/session-state';
 import { validateCtaConditions } from 'src/rules/cta-conditions';
 import { type FlowPosition, flowsOf, nextPosition, stateAt, validateFlows } from 'src/rules/flow-machine';
 import { conditionHolds, evaluateRules, rulesOf } from 'src/rules/rule-evaluation';
@@ -38,6 +40,32 @@ export class RulesService implements OnModuleInit {
     this.lifecycle.onValidate('ctaConditions', (config) =>
       validateCtaConditions(config.ctaTree ?? {}, catalogOf(config.catalog)),
     );
+  }
+
+  /**
+   * Applies what the fired rules change in the session (tags, metadata, prompt profile), on chat and on calls, and
+   * returns what the transcript records with the reply: the fired rule ids (so an admin sees why) and those changes,
+   * which session recovery replays.
+   */
+  applyDecision(state: SessionState, decision: TurnDecision): Record<string, unknown> {
+    const meta: Record<string, unknown> = {};
+    if (!decision.fired.length) return meta;
+    meta.rules = decision.fired;
+    if (decision.tags.length) {
+      state.conversation.tags = [...new Set([...(state.conversation.tags ?? []), ...decision.tags])];
+      meta.tags = decision.tags;
+    }
+    if (Object.keys(decision.setMetadata).length) {
+      state.clientMetadata = mergeMetadata(state.clientMetadata, decision.setMetadata);
+      meta.setMetadata = decision.setMetadata;
+    }
+    if (decision.profile) {
+      state.conversation.profile = decision.profile;
+      meta.profile = decision.profile;
+    }
+    if (decision.handoff) meta.handoff = decision.handoff;
+    if (decision.collect.length) meta.collect = decision.collect;
+    return meta;
   }
 
   /** A CTA node's `when` (or any other condition of the config) over this turn's context. */

@@ -1,11 +1,9 @@
 import { Logger } from '@nestjs/common';
 
 import type { CapturedField } from 'src/conversation/captured-fields';
-import { mergeMetadata } from 'src/conversation/session-metadata';
 import type { SessionState } from 'src/conversation/session-state';
 import { handoffReason } from 'src/handoff/handoff.service';
 import type { RulesService } from 'src/rules/rules.service';
-import type { TurnDecision } from 'src/rules/rules.types';
 import type { TenantConfig } from 'src/tenant/tenant-config';
 import { buildTurnContext, type TurnContext } from 'src/understanding/turn-context';
 import type { UnderstandingService } from 'src/understanding/understanding.service';
@@ -124,7 +122,7 @@ export class VoiceTurns {
     context.state = position?.state ?? null;
     const flowTurn = rules.steer(this.business, position, rules.decide(this.business, context));
     const decision = flowTurn.decision;
-    const meta = applyDecision(this.state, decision);
+    const meta = this.deps.rules.applyDecision(this.state, decision);
     this.state.conversation.flow = flowTurn.ended ? null : flowTurn.position;
     if (flowTurn.position) {
       meta.flow = flowTurn.position;
@@ -161,29 +159,4 @@ export class VoiceTurns {
     } else if (keypad) steer.push(`After your answer, read the caller these keypad options: ${keypad}`);
     if (steer.length) this.actions.instruct(steer.join('\n'));
   }
-}
-
-/**
- * What the rules change in the session (tags, metadata, prompt profile), as on chat, and what the transcript
- * records with the reply: the fired rule ids and those changes.
- */
-function applyDecision(state: SessionState, decision: TurnDecision): Record<string, unknown> {
-  const meta: Record<string, unknown> = {};
-  if (!decision.fired.length) return meta;
-  meta.rules = decision.fired;
-  if (decision.tags.length) {
-    state.conversation.tags = [...new Set([...(state.conversation.tags ?? []), ...decision.tags])];
-    meta.tags = decision.tags;
-  }
-  if (Object.keys(decision.setMetadata).length) {
-    state.clientMetadata = mergeMetadata(state.clientMetadata, decision.setMetadata);
-    meta.setMetadata = decision.setMetadata;
-  }
-  if (decision.profile) {
-    state.conversation.profile = decision.profile;
-    meta.profile = decision.profile;
-  }
-  if (decision.handoff) meta.handoff = decision.handoff;
-  if (decision.collect.length) meta.collect = decision.collect;
-  return meta;
 }
