@@ -54,8 +54,10 @@ describe('APP_ROLE in separate processes: an api process enqueues, a worker proc
     expect(await job()).toMatchObject({ status: 'queued', progress: 0 });
     expect(loopLines(api.output())).toEqual([
       'CRM outbox dispatcher and retention purge: does not run (not on role api)',
+      'analytics and transcript retention purge: does not run (not on role api)',
       'knowledge job consumer: does not run (not on role api)',
       'knowledge job sweeper: does not run (not on role api)',
+      'unanswered-question recheck on knowledge changes: does not run (not on role api)',
     ]);
 
     const worker = await startAppProcess({ APP_ROLE: 'worker' });
@@ -69,8 +71,11 @@ describe('APP_ROLE in separate processes: an api process enqueues, a worker proc
     expect(state).toMatchObject({ status: 'completed', version: 1 });
     expect(loopLines(worker.output())).toEqual([
       'CRM outbox dispatcher and retention purge: runs (on role worker)',
+      // On a worker, but with no retention days set (the default) there is nothing to purge.
+      'analytics and transcript retention purge: does not run (switched off)',
       'knowledge job consumer: runs (on role worker)',
       'knowledge job sweeper: runs (on role worker)',
+      'unanswered-question recheck on knowledge changes: runs (on role worker)',
     ]);
     expect((await fetch(`${worker.url}${kbPath(id, '/documents')}`, { headers: admin })).status).toBe(404);
   }, 180_000);

@@ -100,7 +100,7 @@ describe(RetentionService.name, () => {
       const worker = role(true);
       const { sut, calls } = build({ analytics: 30, transcript: 0, intervalMs: 3_600_000, role: worker.role });
       sut.onApplicationBootstrap();
-      expect(worker.asked).toEqual([{ loop: 'retention purge', enabled: true }]);
+      expect(worker.asked).toEqual([{ loop: 'analytics and transcript retention purge', enabled: true }]);
       await jest.advanceTimersByTimeAsync(59_000);
       expect(calls).toHaveLength(0);
       await jest.advanceTimersByTimeAsync(1_000);
@@ -117,7 +117,7 @@ describe(RetentionService.name, () => {
       const off = role(true);
       const idle = build({ analytics: 0, transcript: 0, intervalMs: 3_600_000, role: off.role });
       idle.sut.onApplicationBootstrap();
-      expect(off.asked).toEqual([{ loop: 'retention purge', enabled: false }]);
+      expect(off.asked).toEqual([{ loop: 'analytics and transcript retention purge', enabled: false }]);
       const api = role(false);
       const onApi = build({ analytics: 30, transcript: 30, intervalMs: 3_600_000, role: api.role });
       onApi.sut.onApplicationBootstrap();

@@ -47,7 +47,7 @@ export class RetentionService implements OnApplicationBootstrap, OnModuleDestroy
     const anything =
       this.config.get('ANALYTICS_RETENTION_DAYS') > 0 || this.config.get('TRANSCRIPT_RETENTION_DAYS') > 0;
     // The first run soon after start: with deploys more frequent than the interval, it would otherwise never come.
-    if (this.role.runsLoop('retention purge', every > 0 && anything))
+    if (this.role.runsLoop('analytics and transcript retention purge', every > 0 && anything))
       this.schedule(every, Math.min(every, FIRST_RUN_MS));
   }
 
