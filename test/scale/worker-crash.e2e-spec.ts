@@ -1,3 +1,5 @@
+import { Client } from 'pg';
+
 import { AppProcess, startAppProcess } from 'test/scale/app-process';
 import { clusterSecrets, stopApp } from 'test/support/app-cluster';
 import { TEST_ADMIN_KEY } from 'test/support/services';
@@ -23,7 +25,7 @@ function documents(): object[] {
 
 /**
  * A worker killed (SIGKILL: no drain, no cleanup) in the middle of an ingestion job: the job must not be lost or
- * applied twice. BullMQ re-delivers it once its lock lapses, the job row's heartbeat goes stale, and a new worker
+ * applied twice. BullMQ re-delivers it once its lock lapses, the job row's heartbeat is stale, and a new worker
  * runs it from the start; the knowledge base ends with one version holding every document once.
  */
 describe('A worker killed mid-ingestion', () => {
@@ -82,6 +84,15 @@ describe('A worker killed mid-ingestion', () => {
     first!.kill('SIGKILL');
     await first!.exited;
     expect((await job(businessId, jobId)).status).toBe('running');
+    // The minute without heartbeats a takeover waits for (JOB_STALE_AFTER_SECONDS) is taken as already passed, so
+    // the test waits only for BullMQ to find the job's lock gone (its stalled-job check, every 30 s).
+    const db = new Client({ connectionString: process.env.DATABASE_URL });
+    await db.connect();
+    try {
+      await db.query(`UPDATE kb_jobs SET heartbeat_at = now() - interval '10 minutes' WHERE id = $1`, [jobId]);
+    } finally {
+      await db.end();
+    }
 
     second = await startAppProcess({ ...shared, APP_ROLE: 'worker' });
     let done: Record<string, unknown> = {};
