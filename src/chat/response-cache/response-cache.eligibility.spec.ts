@@ -43,7 +43,10 @@ describe(cacheBypass.name, () => {
     expect(cacheBypass({ ...fresh(), summary: 'The visitor asked about hours.' })).toBe('conversation');
   });
 
-  it('bypasses the cache while a flow is active', () => {
-    expect(cacheBypass({ ...fresh(), flow: { id: 'booking', step: 'date' } })).toBe('flow');
+  it('bypasses the cache while a flow is active, where the session keeps it', () => {
+    const state = fresh();
+    state.conversation.flow = { flow: 'booking', state: 'date' };
+
+    expect(cacheBypass(state)).toBe('flow');
   });
 });

@@ -8,16 +8,14 @@ export type CacheBypass = 'lead_fields' | 'asked_lead_field' | 'conversation' | 
  * the session can make the reply depend on who the visitor is or what was said before. Captured lead fields (the
  * instructions carry them), a question for a lead field (the answer would be read as that field), earlier turns (a
  * follow-up such as "and on weekends?" means something else in every conversation) and an active flow (a script
- * step, once flows exist: sessions then carry `flow`) all bypass it.
+ * step, kept in the session's `conversation.flow`) all bypass it.
  */
 export function cacheBypass(
-  state: Pick<SessionState, 'captured' | 'conversation' | 'history' | 'summary'> & {
-    flow?: unknown;
-  },
+  state: Pick<SessionState, 'captured' | 'conversation' | 'history' | 'summary'>,
 ): CacheBypass | null {
   if (Object.values(state.captured).some((v) => v !== undefined && v !== null && v !== '')) return 'lead_fields';
   if (state.conversation.awaitingField) return 'asked_lead_field';
-  if (state.flow !== undefined && state.flow !== null) return 'flow';
+  if (state.conversation.flow) return 'flow';
   if (state.history.length > 0 || state.summary) return 'conversation';
   return null;
 }
