@@ -17,7 +17,9 @@ type Counter =
   | 'ctaClicks'
   | 'handoffs'
   | 'fallbacks'
-  | 'unanswered';
+  | 'unanswered'
+  | 'cacheHits'
+  | 'cacheMisses';
 
 type Bucket = Record<Counter, number> & { bucket: string };
 
@@ -48,6 +50,8 @@ const TILES: readonly [Counter, string][] = [
   ['handoffs', 'Hand-offs'],
   ['fallbacks', 'Fallback replies'],
   ['unanswered', 'Unanswered'],
+  ['cacheHits', 'Cached replies'],
+  ['cacheMisses', 'Cache misses'],
 ];
 
 /** The chart's lines; the rest of the counters are in the tiles and the table. */
@@ -204,7 +208,7 @@ function reportView(r: AnalyticsReport, signal: AbortSignal, ctx: PageContext): 
     h(
       'p',
       { class: 'help' },
-      'Engaged: two visitor messages or more. Unanswered: below the retrieval confidence threshold, or a “don’t know” reply. ',
+      'Engaged: two visitor messages or more. Unanswered: below the retrieval confidence threshold, or a “don’t know” reply. Cache misses: replies the response cache could have served that the model answered. ',
       h('a', { href: `#/b/${encodeURIComponent(ctx.businessId)}/session-list` }, 'Browse the sessions'),
       '.',
     ),
