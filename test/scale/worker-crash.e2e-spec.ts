@@ -102,6 +102,11 @@ describe('A worker killed mid-ingestion', () => {
       await new Promise((r) => setTimeout(r, 500));
     }
     expect(done).toMatchObject({ status: 'completed', version: 1 });
+    // The row is marked completed just before the worker logs it: wait for the line rather than race it.
+    for (const deadline = Date.now() + 10_000; Date.now() < deadline;) {
+      if (second.output().includes('"kb_job_completed"')) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
     expect(second.output()).toContain('"kb_job_completed"');
 
     const { versions } = (await call('GET', `/admin/business/${businessId}/knowledge/versions`)) as {
