@@ -274,6 +274,9 @@ describe('Two API instances and a worker behind a round-robin proxy', () => {
         .output()
         .split('\n')
         .filter((l) => l.includes('"kb_job_completed"') && l.includes(jobId)).length;
+    // The worker logs the completion just after writing the row polled above: wait for its line, not race it.
+    for (const deadline = Date.now() + 10_000; Date.now() < deadline && !ranOn(worker);)
+      await new Promise((r) => setTimeout(r, 100));
     expect([ranOn(worker), ...apis.map(ranOn)]).toEqual([1, 0, 0]);
     const { versions } = (await call('GET', `/admin/business/${businessId}/knowledge/versions`)).body;
     expect(versions).toHaveLength(1);
