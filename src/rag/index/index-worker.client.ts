@@ -3,7 +3,12 @@ import type { Worker } from 'node:worker_threads';
 import { Logger } from '@nestjs/common';
 
 import { AppError } from 'src/common/errors/app-error';
-import type { IndexCommand, IndexReplies, IndexReply } from 'src/rag/index/index-worker.protocol';
+import {
+  type IndexCommand,
+  type IndexReplies,
+  type IndexReply,
+  SHUTDOWN_MESSAGE,
+} from 'src/rag/index/index-worker.protocol';
 import { spawnModuleWorker } from 'src/rag/parsing/worker-run';
 import { RagSearchErrorCatalogue, RagSearchErrors } from 'src/rag/rag-search.errors';
 
@@ -12,6 +17,9 @@ import { RagSearchErrorCatalogue, RagSearchErrors } from 'src/rag/rag-search.err
  * the registry's byte budget instead.
  */
 const WORKER_HEAP_MB = 512;
+
+/** How long a closing worker may take to reach its next message turn before it is terminated. */
+const CLOSE_GRACE_MS = 10_000;
 
 interface Pending {
   resolve: (value: unknown) => void;
@@ -58,11 +66,21 @@ export class IndexWorkerClient {
     this.request({ op: 'free', handle }).catch(() => undefined);
   }
 
+  /**
+   * Asks the worker to stop at its next message turn (see SHUTDOWN_MESSAGE) and waits for it to exit; only a worker
+   * stuck in one long native call (loading or writing a large file) is terminated, after CLOSE_GRACE_MS.
+   */
   async close(): Promise<void> {
     this.closing = true;
     const worker = this.worker;
     this.worker = null;
-    if (worker) await worker.terminate();
+    if (worker) {
+      const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+      worker.postMessage(SHUTDOWN_MESSAGE);
+      const stuck = setTimeout(() => void worker.terminate(), CLOSE_GRACE_MS);
+      await exited;
+      clearTimeout(stuck);
+    }
     this.failAll();
   }
 

@@ -22,6 +22,13 @@ export type IndexCommand =
   | { op: 'search'; handle: number; vector: Float32Array; k: number; allowed?: Uint32Array }
   | { op: 'free'; handle: number };
 
+/**
+ * Asks the worker to end itself between two native calls. Terminating the thread from outside could land inside
+ * one (hnswlib reading a vector through N-API), and a native error thrown while the thread is being torn down
+ * aborts the whole process (FATAL ERROR: Napi::Error::ThrowAsJavaScriptException), as a CI run saw mid-build.
+ */
+export const SHUTDOWN_MESSAGE = { op: 'shutdown' } as const;
+
 export type OpenResult = { ok: true; info: IndexInfo; state: VectorIndexState } | { ok: false; reason: UnusableReason };
 
 export interface SearchResult {
