@@ -14,6 +14,8 @@ export interface TurnOutcome {
   phase: string;
   /** Time to the answer, for the report; never asserted. */
   ms: number;
+  /** The start of the reply, so a failure shows what the visitor was told. */
+  reply?: string;
 }
 
 /** Pause between one virtual visitor's turns, so fast 503s do not spin two shared cores. */
@@ -103,6 +105,7 @@ export class ChatLoad {
         outcome.status = res.status;
         outcome.retryAfter = res.headers['retry-after'] as string | undefined;
         outcome.code = (res.body as { code?: string }).code;
+        outcome.reply = (res.body as { response?: string }).response?.slice(0, 80);
         outcome.phase = this.phase;
       } catch {
         outcome.status = 0;
