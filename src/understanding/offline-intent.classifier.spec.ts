@@ -26,6 +26,22 @@ describe(OfflineIntentClassifier.name, () => {
     expect(far.confidence).toBeGreaterThan(0.5);
   });
 
+  it('reads a message by its words, not by the contact details in it (an address never asks for a person)', async () => {
+    const plain = { businessId: 'acme', version: 1, intents: [] } as unknown as TenantConfig;
+    const read = new Set<string>();
+    // Some random-looking addresses used to push this sentence onto a human_handoff example (confidence ~0.25).
+    for (let i = 0; i < 200; i++) {
+      const id = `${i % 4}x${i % 13}x${(i * 2654435761).toString(16).slice(-8)}`;
+      read.add((await sut.classify(plain, `Please call me back, my email is lead-${id}@example.com`)).intent.name);
+      read.add(
+        (await sut.classify(plain, `My number is +1 415 555 ${1000 + i}, see https://x.example/${id}`)).intent.name,
+      );
+    }
+    expect(read.has('human_handoff')).toBe(false);
+    // Two sentences, each read the same way whatever its address, number or link.
+    expect(read.size).toBeLessThanOrEqual(2);
+  });
+
   it("uses a tenant's new examples once its config version changes", async () => {
     const before = { ...goaccel, intents: [] } as unknown as TenantConfig;
     const after = {

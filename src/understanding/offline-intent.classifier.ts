@@ -87,7 +87,8 @@ export class OfflineIntentClassifier extends IntentClassifier {
   }
 
   classify(business: TenantConfig, text: string): Promise<IntentClassification> {
-    return Promise.resolve({ intent: { ...this.score(this.examplesOf(business), text), source: 'offline' } });
+    const words = withoutContactDetails(text);
+    return Promise.resolve({ intent: { ...this.score(this.examplesOf(business), words), source: 'offline' } });
   }
 
   /** Best intent and its confidence. */
@@ -186,4 +187,16 @@ function sparseDot(a: Float32Array, dims: Uint16Array, b: Float32Array): number 
 
 function round(n: number): number {
   return Math.round(n * 1000) / 1000;
+}
+
+/**
+ * Addresses, links and phone numbers say nothing about what a message wants, but their random-looking parts land on
+ * hashed features like words do: "my email is lead-1x9xfb80b84e@example.com" was read as a request for a person
+ * (and handed off) for some addresses. They are read as the word for what they are.
+ */
+function withoutContactDetails(text: string): string {
+  return text
+    .replace(/\bhttps?:\/\/\S+/gi, ' link ')
+    .replace(/[^\s@]+@[^\s@]+\.[^\s@]+/g, ' email ')
+    .replace(/\+?\d[\d\s().-]{6,}\d/g, ' phone ');
 }
