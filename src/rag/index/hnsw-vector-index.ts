@@ -36,6 +36,13 @@ export interface IndexInfo {
  */
 export class HnswVectorIndex {
   private index: HierarchicalNSW;
+  /**
+   * Bumped by `free`: a long insert loop yields to messages between slices, and a `free` handled meanwhile (the
+   * tenant's index evicted or dropped) replaces the native index under it. The loop checks this after each yield and
+   * stops instead of calling hnswlib on the wrong index, whose native error, thrown while the worker thread was being
+   * released, aborted the whole process (FATAL napi_throw in `upsert`).
+   */
+  private generation = 0;
   /** Every label present in the native index, including those marked deleted (hnswlib cannot list those). */
   private labels = new Set<number>();
   private deleted = new Set<number>();
@@ -101,6 +108,7 @@ export class HnswVectorIndex {
     let incoming = 0;
     for (const label of labels) if (!this.labels.has(label)) incoming++;
     this.ensureCapacity(incoming);
+    const generation = this.generation;
     let sliceStart = performance.now();
     for (let i = 0; i < labels.length; i++) {
       const label = labels[i];
@@ -113,6 +121,7 @@ export class HnswVectorIndex {
       this.labels.add(label);
       if (performance.now() - sliceStart > SLICE_MS) {
         await yieldToMessages();
+        if (this.generation !== generation) throw RagSearchErrors.indexReleased();
         sliceStart = performance.now();
       }
     }
@@ -156,6 +165,7 @@ export class HnswVectorIndex {
    * garbage collector could keep hundreds of megabytes that V8 does not know about alive for minutes.
    */
   free(): void {
+    this.generation++;
     this.index.initIndex({ maxElements: 1, m: HNSW_PARAMS.m });
     this.labels = new Set();
     this.deleted = new Set();

@@ -139,6 +139,22 @@ describe(IndexWorkerHandler.name, () => {
     expect(found.labels).toEqual([2000]);
   });
 
+  it('stops an insert loop whose index is freed between two of its slices, with the released code', async () => {
+    await send({ op: 'create', handle: 7, dimension: DIM });
+    // Large enough to yield to messages several times (slices of a few ms).
+    const building = send({ op: 'upsert', handle: 7, ...batch(40_000, 3) });
+    const outcome = building.then(
+      () => 'finished',
+      (err: { code?: string }) => err.code,
+    );
+    await new Promise((r) => setImmediate(r));
+    await send({ op: 'free', handle: 7 });
+    expect(await outcome).toBe('RAG.INDEX_RELEASED');
+    // The worker carries on with other indexes.
+    await send({ op: 'create', handle: 8, dimension: DIM });
+    expect((await send({ op: 'upsert', handle: 8, ...batch(10, 4) })).size).toBe(10);
+  });
+
   it('answers coded errors for a wrong dimension and for a freed handle', async () => {
     await built(1);
 
