@@ -65,19 +65,36 @@ interface Example {
   exact: string;
 }
 
+/** Where a feature is not zero: the examples (by index) and their weight there. */
+interface Postings {
+  examples: number[];
+  weights: number[];
+}
+
+/**
+ * A tenant's examples turned inside out: per embedding dimension and per lexical feature, the examples that have it.
+ * A message then touches only the postings of its own few dozen features instead of every example's.
+ */
+interface ExampleIndex {
+  intents: string[];
+  exact: Map<string, string>;
+  dimensions: Array<Postings | undefined>;
+  lexical: Map<string, Postings>;
+}
+
 /**
  * The offline intent classifier: nearest example on the local embedder (the same hashed features retrieval uses)
  * blended with a lexical bag of every word and word pair, plus cue words of the built-ins. The score of an intent is
  * its nearest example's similarity (plus cue boost); the best intent wins when it reaches OTHER_THRESHOLD, and its
  * score, capped at 1, is the confidence. An exact match of an example (case and punctuation aside) is certain.
  *
- * Examples are embedded once per tenant config version and kept in a small LRU, so a turn costs one embedding and a
- * few hundred dot products.
+ * Examples are embedded and indexed once per tenant config version and kept in a small LRU, so a turn costs one
+ * embedding and a walk over the postings of the message's features.
  */
 export class OfflineIntentClassifier extends IntentClassifier {
   private readonly embedder = new LocalEmbeddingProvider();
   private readonly builtins: Example[];
-  private readonly tenants = new LRUCache<string, Example[]>({ max: 500 });
+  private readonly tenants = new LRUCache<string, ExampleIndex>({ max: 500 });
 
   constructor() {
     super();
@@ -88,26 +105,36 @@ export class OfflineIntentClassifier extends IntentClassifier {
 
   classify(business: TenantConfig, text: string): Promise<IntentClassification> {
     const words = withoutContactDetails(text);
-    return Promise.resolve({ intent: { ...this.score(this.examplesOf(business), words), source: 'offline' } });
+    return Promise.resolve({ intent: { ...this.score(this.indexOf(business), words), source: 'offline' } });
   }
 
   /** Best intent and its confidence. */
-  private score(examples: Example[], text: string): { name: string; confidence: number } {
+  private score(index: ExampleIndex, text: string): { name: string; confidence: number } {
     const exact = normalize(text);
     if (!exact) return { name: 'other', confidence: 1 };
-    const hit = examples.find((e) => e.exact === exact);
-    if (hit) return { name: hit.intent, confidence: 1 };
+    const hit = index.exact.get(exact);
+    if (hit !== undefined) return { name: hit, confidence: 1 };
 
+    const count = index.intents.length;
+    // Each example's embedding dot product is summed over ascending dimensions, as a dense loop would (the skipped
+    // terms are zeros, which leave a float sum unchanged), so scores do not depend on the index.
+    const dot = new Float64Array(count);
     const embedding = this.embedder.embedOne(text);
-    // A message has a few dozen features in 768 hashed dimensions: the dot products skip its zeros.
-    const nonZero = nonZeroDimensions(embedding);
-    const lexical = lexicalVector(text);
+    for (let d = 0; d < embedding.length; d++) {
+      const value = embedding[d];
+      const postings = value === 0 ? undefined : index.dimensions[d];
+      if (postings) accumulate(dot, postings, value);
+    }
+    const cosine = new Float64Array(count);
+    for (const [feature, value] of lexicalVector(text)) {
+      const postings = index.lexical.get(feature);
+      if (postings) accumulate(cosine, postings, value);
+    }
     const best = new Map<string, number>();
-    for (const example of examples) {
-      const similarity =
-        EMBEDDING_WEIGHT * sparseDot(embedding, nonZero, example.embedding) +
-        LEXICAL_WEIGHT * sparseCosine(lexical, example.lexical);
-      if (similarity > (best.get(example.intent) ?? -1)) best.set(example.intent, similarity);
+    for (let i = 0; i < count; i++) {
+      const similarity = EMBEDDING_WEIGHT * dot[i] + LEXICAL_WEIGHT * cosine[i];
+      const intent = index.intents[i];
+      if (similarity > (best.get(intent) ?? -1)) best.set(intent, similarity);
     }
     const lower = text.toLowerCase().replace(/[\u2019]/g, "'");
     const short = tokenize(text).length <= SHORT_MESSAGE_TOKENS;
@@ -124,21 +151,48 @@ export class OfflineIntentClassifier extends IntentClassifier {
     return { name, confidence: round(Math.min(1, top)) };
   }
 
-  private examplesOf(business: TenantConfig): Example[] {
+  private indexOf(business: TenantConfig): ExampleIndex {
     const key = `${business.businessId}:${business.version}`;
-    let examples = this.tenants.get(key);
-    if (!examples) {
+    let index = this.tenants.get(key);
+    if (!index) {
       const own = (business.intents ?? []).flatMap((intent) =>
         intent.examples.map((text) => this.example(intent.name, text)),
       );
-      this.tenants.set(key, (examples = [...this.builtins, ...own]));
+      this.tenants.set(key, (index = indexExamples([...this.builtins, ...own])));
     }
-    return examples;
+    return index;
   }
 
   private example(intent: string, text: string): Example {
     return { intent, embedding: this.embedder.embedOne(text), lexical: lexicalVector(text), exact: normalize(text) };
   }
+}
+
+function indexExamples(examples: Example[]): ExampleIndex {
+  const index: ExampleIndex = { intents: [], exact: new Map(), dimensions: [], lexical: new Map() };
+  const post = (postings: Postings, example: number, weight: number) => {
+    postings.examples.push(example);
+    postings.weights.push(weight);
+  };
+  examples.forEach((example, i) => {
+    index.intents.push(example.intent);
+    // The first example with this wording decides, as a search in example order would.
+    if (!index.exact.has(example.exact)) index.exact.set(example.exact, example.intent);
+    example.embedding.forEach((value, d) => {
+      if (value !== 0) post((index.dimensions[d] ??= { examples: [], weights: [] }), i, value);
+    });
+    for (const [feature, value] of example.lexical) {
+      let postings = index.lexical.get(feature);
+      if (!postings) index.lexical.set(feature, (postings = { examples: [], weights: [] }));
+      post(postings, i, value);
+    }
+  });
+  return index;
+}
+
+function accumulate(sums: Float64Array, postings: Postings, value: number): void {
+  const { examples, weights } = postings;
+  for (let k = 0; k < examples.length; k++) sums[examples[k]] += value * weights[k];
 }
 
 function normalize(text: string): string {
@@ -159,30 +213,6 @@ function lexicalVector(text: string): Map<string, number> {
   norm = Math.sqrt(norm) || 1;
   for (const [k, v] of features) features.set(k, v / norm);
   return features;
-}
-
-function sparseCosine(a: Map<string, number>, b: Map<string, number>): number {
-  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
-  let sum = 0;
-  for (const [k, v] of small) sum += v * (large.get(k) ?? 0);
-  return sum;
-}
-
-/** The dimensions where the vector is not zero, ascending. */
-function nonZeroDimensions(vector: Float32Array): Uint16Array {
-  const dims: number[] = [];
-  for (let i = 0; i < vector.length; i++) if (vector[i] !== 0) dims.push(i);
-  return Uint16Array.from(dims);
-}
-
-/**
- * The dot product over `a`'s non-zero dimensions only, in ascending order: the same sum, to the bit, as the full
- * loop (the skipped terms are zeros, which leave a float sum unchanged).
- */
-function sparseDot(a: Float32Array, dims: Uint16Array, b: Float32Array): number {
-  let sum = 0;
-  for (let k = 0; k < dims.length; k++) sum += a[dims[k]] * b[dims[k]];
-  return sum;
 }
 
 function round(n: number): number {
