@@ -68,6 +68,19 @@ describe(localTime.name, () => {
     expect(localTime('Asia/Tokyo', at)).toEqual({ hour: 11, weekday: 'tue', date: '2026-12-01' });
   });
 
+  it('reads the hour afresh when the minute changes, in a zone half an hour off UTC', () => {
+    expect(localTime('Asia/Kolkata', new Date('2026-12-01T02:29:59Z')).hour).toBe(7);
+    expect(localTime('Asia/Kolkata', new Date('2026-12-01T02:29:00Z')).hour).toBe(7);
+    expect(localTime('Asia/Kolkata', new Date('2026-12-01T02:30:00Z')).hour).toBe(8);
+    expect(localTime('Asia/Kolkata', new Date('2026-12-01T02:29:30Z')).hour).toBe(7);
+  });
+
+  it('hands each caller its own copy of a reading', () => {
+    const at = new Date('2026-12-01T02:15:00Z');
+    localTime('UTC', at).hour = 23;
+    expect(localTime('UTC', at).hour).toBe(2);
+  });
+
   it('falls back to UTC for a zone the runtime does not know', () => {
     expect(localTime('Mars/Olympus', new Date('2026-12-01T00:05:00Z'))).toEqual({
       hour: 0,
