@@ -2,7 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 
+import { preparedQuery } from 'src/common/sql/prepared-query';
 import { HandoffEntity } from 'src/handoff/handoff.entity';
+
+const IS_OPEN = {
+  name: 'handoff_is_open',
+  text: `SELECT 1 FROM handoffs WHERE business_id = $1 AND session_id = $2 AND status = 'open' LIMIT 1`,
+};
 
 @Injectable()
 export class HandoffRepository {
@@ -29,8 +35,10 @@ export class HandoffRepository {
     return rows.length ? this.repo.findOneBy({ businessId, id: rows[0].id }) : null;
   }
 
+  /** Asked on the first turn of every session (then cached): a prepared statement, not the ORM's query building. */
   async isOpen(businessId: string, sessionId: string): Promise<boolean> {
-    return this.repo.exists({ where: { businessId, sessionId, status: 'open' } });
+    const rows = await preparedQuery(this.dataSource, IS_OPEN, [businessId, sessionId]);
+    return rows.length > 0;
   }
 
   listOpen(businessId: string, limit: number): Promise<HandoffEntity[]> {

@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { Pool } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
-import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 
+import { preparedQuery } from 'src/common/sql/prepared-query';
 import type { Channel } from 'src/conversation/session-state';
 import { AnalyticsEventEntity, AnalyticsEventType } from 'src/session/entities/analytics-event.entity';
 import { ConversationEntity } from 'src/session/entities/conversation.entity';
@@ -106,7 +105,12 @@ export class TranscriptRepository {
       events: t.events.map((e) => ({ type: e.type, payload: e.payload ?? {} })),
       tags: t.tags ?? null,
     }));
-    await this.hotQuery('transcript_append_turns', APPEND_TURNS_SQL, [JSON.stringify(rows)], em);
+    await preparedQuery(
+      this.dataSource,
+      { name: 'transcript_append_turns', text: APPEND_TURNS_SQL },
+      [JSON.stringify(rows)],
+      em,
+    );
   }
 
   /**
@@ -115,26 +119,18 @@ export class TranscriptRepository {
    * profiles.
    */
   async findConversations(sessions: SessionKey[], em?: EntityManager): Promise<ConversationEntity[]> {
-    return this.hotQuery<ConversationEntity>(
-      'transcript_find_conversations',
-      `SELECT c.id::text AS id, c.business_id AS "businessId", c.session_id AS "sessionId", c.channel,
+    return preparedQuery<ConversationEntity>(
+      this.dataSource,
+      {
+        name: 'transcript_find_conversations',
+        text: `SELECT c.id::text AS id, c.business_id AS "businessId", c.session_id AS "sessionId", c.channel,
               c.started_at AS "startedAt", c.last_message_at AS "lastMessageAt", c.message_count AS "messageCount"
        FROM unnest($1::text[], $2::text[]) AS k(business_id, session_id)
        JOIN conversations c ON c.business_id = k.business_id AND c.session_id = k.session_id`,
+      },
       [sessions.map((k) => k.businessId), sessions.map((k) => k.sessionId)],
       em,
     );
-  }
-
-  /**
-   * For the statements every chat turn runs: a named prepared statement on the pg pool, so each pooled connection
-   * parses it once (and Postgres can settle on a cached plan) instead of per turn, and the ORM's per-query runner is
-   * skipped. Same statement and round trip; inside a caller's transaction it goes through that EntityManager.
-   */
-  private async hotQuery<T>(name: string, text: string, values: unknown[], em?: EntityManager): Promise<T[]> {
-    const pool = (this.dataSource.driver as PostgresDriver).master as Pool | undefined;
-    if (em || !pool) return (await this.manager(em).query(text, values)) as T[];
-    return (await pool.query({ name, text, values })).rows as T[];
   }
 
   listMessages(
