@@ -9,7 +9,7 @@ import { strictMock } from 'test/support/strict-mock';
 const business = (settings = {}) => ({ businessId: 'acme', settings }) as unknown as TenantConfig;
 const tokens = strictMock<SessionTokens>({
   issue: (b: string, s: string) => `tok:${b}:${s}`,
-  verify: (b: string, s: string, t: string) => t === `tok:${b}:${s}`,
+  matches: (given: string, issued: string) => given === issued,
 });
 const CALL_SID = `CA${'0a'.repeat(16)}`;
 

@@ -48,7 +48,7 @@ export class ChatSessionAccess {
     const grant = { sessionId, token: this.tokens.issue(businessId, sessionId) };
     if (business.settings?.sessionTokens === 'off') return { ...grant, mayContinue: true };
     if (token !== undefined) {
-      if (!this.tokens.verify(businessId, sessionId, token)) throw SessionErrors.tokenInvalid();
+      if (!this.tokens.matches(token, grant.token)) throw SessionErrors.tokenInvalid();
       return { ...grant, mayContinue: true };
     }
     if (await this.exists(businessId, sessionId)) throw SessionErrors.tokenRequired();
