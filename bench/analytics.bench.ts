@@ -4,8 +4,13 @@
  * Boots the real app (production bootstrap, real Postgres and Redis) on its own database, creates the tenants through
  * the admin API, then seeds the events in one `generate_series` statement: sessions of 8 events (user and assistant
  * messages with intent, sentiment and latency, a lead, a CTA click), spread evenly over the last 60 days and across
- * the tenants. It then asks `GET /admin/business/:id/analytics` for the last month by day for every tenant, several
- * rounds, and prints one JSON line (keys in /work/shared/BENCH.md). The seed is dropped again at the end.
+ * the tenants. The transcripts of those sessions (conversations and messages, with unanswered replies and their
+ * questions) are seeded in a second statement (support/transcript-seed.ts): the unanswered report reads messages,
+ * not events. It then asks, for the last month of every tenant, several rounds after a warm-up round,
+ * `GET /admin/business/:id/analytics` by day (`queryP50Ms`, `queryP99Ms`) and then
+ * `GET /admin/business/:id/analytics/unanswered` (`unansweredMs` is its p50, with `unansweredP99Ms` and the most
+ * questions and clusters one report saw), and prints one JSON line (keys in /work/shared/BENCH.md). The seed is
+ * dropped again at the end.
  */
 import { randomBytes } from 'node:crypto';
 
@@ -13,6 +18,7 @@ import { DataSource } from 'typeorm';
 
 import { positiveIntArg } from './support/cli-args';
 import { ensureDatabase } from './support/ensure-database';
+import { seedTranscripts } from './support/transcript-seed';
 
 const EVENTS = positiveIntArg('events', 1_000_000);
 const TENANTS = positiveIntArg('tenants', 5);
@@ -84,24 +90,45 @@ async function main(): Promise<void> {
     // As autovacuum would soon after such a load: the visibility map makes the index-only scans index-only.
     await db.query('VACUUM ANALYZE analytics_events');
     const seedSeconds = (performance.now() - seedStarted) / 1000;
+    const transcriptsStarted = performance.now();
+    await seedTranscripts(db, prefix, TENANTS, EVENTS);
+    await db.query('VACUUM ANALYZE conversations, messages');
+    const transcriptSeedSeconds = (performance.now() - transcriptsStarted) / 1000;
 
     const to = new Date();
     const from = new Date(to.getTime() - 30 * 86_400_000);
-    const url = (id: string) =>
-      `${base}/admin/business/${id}/analytics?from=${from.toISOString()}&to=${to.toISOString()}&interval=day&tz=UTC`;
-    const ask = async (id: string): Promise<number> => {
+    const range = `from=${from.toISOString()}&to=${to.toISOString()}`;
+    const get = async <T>(path: string): Promise<{ ms: number; body: T }> => {
       const started = performance.now();
-      const res = await fetch(url(id), { headers });
-      if (res.status !== 200) throw new Error(`analytics answered ${res.status}: ${await res.text()}`);
-      const body = (await res.json()) as { totals: { sessions: number } };
-      if (body.totals.sessions === 0) throw new Error('the seeded tenant reports no sessions');
-      return performance.now() - started;
+      const res = await fetch(`${base}/admin/business/${path}`, { headers });
+      if (res.status !== 200) throw new Error(`${path} answered ${res.status}: ${await res.text()}`);
+      const body = (await res.json()) as T;
+      return { ms: performance.now() - started, body };
     };
-    // Warm-up: plans and caches, not measured.
-    for (const id of tenants) await ask(id);
-    const times: number[] = [];
-    for (let r = 0; r < ROUNDS; r++) for (const id of tenants) times.push(await ask(id));
-    times.sort((a, b) => a - b);
+    // A warm-up round (plans and caches, not measured), then ROUNDS rounds over every tenant, sorted.
+    const measure = async (ask: (id: string) => Promise<number>): Promise<number[]> => {
+      for (const id of tenants) await ask(id);
+      const times: number[] = [];
+      for (let r = 0; r < ROUNDS; r++) for (const id of tenants) times.push(await ask(id));
+      return times.sort((a, b) => a - b);
+    };
+
+    const times = await measure(async (id) => {
+      const { ms, body } = await get<{ totals: { sessions: number } }>(`${id}/analytics?${range}&interval=day&tz=UTC`);
+      if (body.totals.sessions === 0) throw new Error('the seeded tenant reports no sessions');
+      return ms;
+    });
+    const seen = { questions: 0, clusters: 0, truncated: false };
+    const unanswered = await measure(async (id) => {
+      const { ms, body } = await get<{ questionsConsidered: number; totalClusters: number; truncated: boolean }>(
+        `${id}/analytics/unanswered?${range}`,
+      );
+      if (body.questionsConsidered === 0) throw new Error('the seeded tenant reports no unanswered questions');
+      seen.questions = Math.max(seen.questions, body.questionsConsidered);
+      seen.clusters = Math.max(seen.clusters, body.totalClusters);
+      seen.truncated ||= body.truncated;
+      return ms;
+    });
     const ms = (n: number) => Math.round(n * 10) / 10;
     console.log(
       JSON.stringify({
@@ -112,12 +139,18 @@ async function main(): Promise<void> {
         queryP50Ms: ms(percentile(times, 0.5)),
         queryP99Ms: ms(percentile(times, 0.99)),
         queryMaxMs: ms(times[times.length - 1]),
-        // The unanswered-questions report is not built yet (issue 15, part 5): nothing to time.
-        unansweredMs: null,
+        unansweredMs: ms(percentile(unanswered, 0.5)),
+        unansweredP99Ms: ms(percentile(unanswered, 0.99)),
+        unansweredMaxMs: ms(unanswered[unanswered.length - 1]),
+        unansweredQuestions: seen.questions,
+        unansweredClusters: seen.clusters,
+        unansweredTruncated: seen.truncated,
         seedSeconds: ms(seedSeconds),
+        transcriptSeedSeconds: ms(transcriptSeedSeconds),
       }),
     );
   } finally {
+    // The seeded conversations and messages go with their tenant (ON DELETE CASCADE).
     for (const id of tenants) await db.query('DELETE FROM businesses WHERE business_id = $1', [id]);
     await db.query('DELETE FROM analytics_events WHERE business_id LIKE $1', [`${prefix}%`]);
     await app.close();
