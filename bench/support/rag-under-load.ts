@@ -12,6 +12,7 @@ import { startGetLoad } from './load';
 
 const SEED_BATCH = 2000;
 const TICK_MS = 10;
+const BASELINE_MS = 5_000;
 
 export interface UnderLoadOptions {
   vectors: number;
@@ -31,6 +32,10 @@ export interface UnderLoadOptions {
  * seeded straight into Postgres with their embeddings under the app's own embedding model id, so the rebuild reads
  * stored vectors and never re-embeds (as after ingestion); a fresh DATA_DIR holds no index file, so the app's
  * KnowledgeIndexService, asked for the tenant's index the way a search asks, rebuilds it from Postgres.
+ *
+ * Before the build the same load runs for a few seconds alone (`loopLagP99MsBeforeBuild`): a saturating load on a
+ * 2-core machine, with the load generator on one of the cores, delays the loop by itself, and only the difference is
+ * the build's doing.
  */
 export async function measureRebuildUnderLoad(options: UnderLoadOptions): Promise<Record<string, number>> {
   const databaseUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/bench';
@@ -78,6 +83,11 @@ export async function measureRebuildUnderLoad(options: UnderLoadOptions): Promis
     const load = startGetLoad(`${base}/health`, options.connections, 3600);
     // Lets the load reach the app before the build starts, so the figures cover the whole build.
     await new Promise((resolve) => setTimeout(resolve, 500));
+    // The same load with no build, as long as the first seconds of one: what the load alone does to the loop.
+    const idle = new StallSampler();
+    idle.start();
+    await new Promise((resolve) => setTimeout(resolve, BASELINE_MS));
+    idle.stop();
     const profiler = options.profileFile ? new Session() : null;
     if (profiler) {
       profiler.connect();
@@ -101,6 +111,7 @@ export async function measureRebuildUnderLoad(options: UnderLoadOptions): Promis
     const round = (n: number) => Math.round(n * 100) / 100;
     return {
       loopLagP99MsDuringBuild: round(stalls.timeWeightedPercentile(99)),
+      loopLagP99MsBeforeBuild: round(idle.timeWeightedPercentile(99)),
       loopLagP99MsPerSampleDuringBuild: round(lag.percentile(99) / 1e6),
       loopLagMaxMsDuringBuild: round(lag.max / 1e6),
       healthP99MsDuringBuild: health.p99,
