@@ -18,21 +18,27 @@ export interface Resolution {
 
 /**
  * The tenant's replies marked `unanswered` in the range, newest first (the partial index `messages_unanswered_idx`),
- * each with the visitor message it answered: the latest user message before it in the same conversation.
+ * each with the visitor message it answered: the latest user message before it in the same conversation. The limit
+ * applies before conversations are joined (by key, tenant first), so the index scan stops after `limit` replies;
+ * joined first, the planner hashed every tenant's conversations for each report.
  */
 const QUESTIONS_SQL = `
-SELECT u.content AS text, c.session_id AS "sessionId", m.created_at AS at
-FROM messages m
-JOIN conversations c ON c.id = m.conversation_id
-CROSS JOIN LATERAL (
-  SELECT p.content FROM messages p
-  WHERE p.conversation_id = m.conversation_id AND p.id < m.id AND p.role = 'user'
-  ORDER BY p.id DESC LIMIT 1
-) u
-WHERE m.business_id = $1 AND m.role = 'assistant' AND m.payload ? 'unanswered'
-  AND m.created_at >= $2 AND m.created_at < $3
-ORDER BY m.created_at DESC, m.id DESC
-LIMIT $4`;
+SELECT q.text, c.session_id AS "sessionId", q.at
+FROM (
+  SELECT u.content AS text, m.conversation_id, m.created_at AS at, m.id
+  FROM messages m
+  CROSS JOIN LATERAL (
+    SELECT p.content FROM messages p
+    WHERE p.conversation_id = m.conversation_id AND p.id < m.id AND p.role = 'user'
+    ORDER BY p.id DESC LIMIT 1
+  ) u
+  WHERE m.business_id = $1 AND m.role = 'assistant' AND m.payload ? 'unanswered'
+    AND m.created_at >= $2 AND m.created_at < $3
+  ORDER BY m.created_at DESC, m.id DESC
+  LIMIT $4
+) q
+JOIN conversations c ON c.business_id = $1 AND c.id = q.conversation_id
+ORDER BY q.at DESC, q.id DESC`;
 
 @Injectable()
 export class UnansweredRepository {
