@@ -63,10 +63,11 @@ const ENDINGS = ['?', ' please?', ' for a group of ten?', ' this month?', '??', 
 
 /**
  * One conversation per session of the events seed (same tenant, session id and times), with its six messages: the
- * user and assistant messages the events describe, at their times, the user rows read with the events' intents. The last reply of 4 sessions in 5 is marked `unanswered` (a third `dont_know`, the rest
- * `low_confidence`): far more than the events' 1 reply in 31, because the report's cost depends on reaching its
- * 5,000-question cap, which this rate does at the default size (~10k per tenant-month). The pseudo-random picks
- * come from an md5 of the session number: the same every run, and independent of the tenant (session % tenants).
+ * user and assistant messages the events describe, at their times, the user rows read with the events' intents. The
+ * last reply of 4 sessions in 5 is marked `unanswered` (a third `dont_know`, the rest `low_confidence`):
+ * far more than the events' 1 reply in 31, because the report's cost depends on reaching its 5,000-question cap,
+ * which this rate does at the default size (~10k per tenant-month). The pseudo-random picks come from an md5 of the
+ * session number: the same every run, and independent of the tenant (session % tenants).
  */
 const SEED_SQL = `
 WITH session AS (
