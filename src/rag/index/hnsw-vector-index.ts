@@ -43,6 +43,8 @@ export class HnswVectorIndex {
    * released, aborted the whole process (FATAL napi_throw in `upsert`).
    */
   private generation = 0;
+  /** Set when the worker is shutting down: insert loops end at their next slice, without another native call. */
+  private stopping = false;
   /** Every label present in the native index, including those marked deleted (hnswlib cannot list those). */
   private labels = new Set<number>();
   private deleted = new Set<number>();
@@ -121,7 +123,7 @@ export class HnswVectorIndex {
       this.labels.add(label);
       if (performance.now() - sliceStart > SLICE_MS) {
         await yieldToMessages();
-        if (this.generation !== generation) throw RagSearchErrors.indexReleased();
+        if (this.generation !== generation || this.stopping) throw RagSearchErrors.indexReleased();
         sliceStart = performance.now();
       }
     }
@@ -158,6 +160,14 @@ export class HnswVectorIndex {
       elementCount: this.size,
       deletedLabels: [...this.deleted],
     });
+  }
+
+  /**
+   * Ends any insert loop at its next slice and lets a file write already under way finish, touching no native state
+   * (freeing here could race hnswlib's write on its own thread), so the thread can end without being terminated.
+   */
+  stop(): void {
+    this.stopping = true;
   }
 
   /**

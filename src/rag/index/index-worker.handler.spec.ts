@@ -155,6 +155,21 @@ describe(IndexWorkerHandler.name, () => {
     expect((await send({ op: 'upsert', handle: 8, ...batch(10, 4) })).size).toBe(10);
   });
 
+  it('ends an insert loop at its next slice once the worker shuts down, keeping the vectors inserted so far', async () => {
+    await send({ op: 'create', handle: 9, dimension: DIM });
+    const building = send({ op: 'upsert', handle: 9, ...batch(40_000, 5) });
+    const outcome = building.then(
+      () => 'finished',
+      (err: { code?: string }) => err.code,
+    );
+    await new Promise((r) => setImmediate(r));
+    sut.shutdown();
+    expect(await outcome).toBe('RAG.INDEX_RELEASED');
+    // Stopped, not freed (a file write under way on hnswlib's own thread is never raced): what it inserted is there.
+    const found = await send({ op: 'search', handle: 9, vector: row(batch(1, 5), 0), k: 1 });
+    expect(found.labels).toEqual([0]);
+  });
+
   it('answers coded errors for a wrong dimension and for a freed handle', async () => {
     await built(1);
 

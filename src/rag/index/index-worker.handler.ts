@@ -13,6 +13,11 @@ import { RagSearchErrors } from 'src/rag/rag-search.errors';
 export class IndexWorkerHandler {
   private readonly indexes = new Map<number, HnswVectorIndex>();
 
+  /** Before the thread ends: no index starts another native insert (see HnswVectorIndex.stop). */
+  shutdown(): void {
+    for (const index of this.indexes.values()) index.stop();
+  }
+
   /** Never rejects: failures become error replies carrying the AppError code, if any. */
   async reply(request: IndexRequest): Promise<IndexReply> {
     try {

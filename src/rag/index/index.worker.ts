@@ -7,7 +7,13 @@ import { type IndexRequest, SHUTDOWN_MESSAGE } from 'src/rag/index/index-worker.
 const handler = new IndexWorkerHandler();
 
 parentPort?.on('message', (request: IndexRequest | typeof SHUTDOWN_MESSAGE) => {
-  // Runs between two slices of any build (they yield to messages), never inside a native call.
-  if (request.op === SHUTDOWN_MESSAGE.op) process.exit(0);
+  if (request.op === SHUTDOWN_MESSAGE.op) {
+    // The thread ends by running out of work, not by process.exit(): exiting requests termination, and an insert
+    // loop resuming from its yield before it took effect called hnswlib into a terminating thread, which aborts the
+    // whole process (seen on Node 24 in CI). Loops now stop at their next slice; the closed port lets the thread end.
+    handler.shutdown();
+    parentPort?.close();
+    return;
+  }
   void handler.reply(request).then((reply) => parentPort?.postMessage(reply));
 });
