@@ -139,15 +139,22 @@ describe(IndexWorkerHandler.name, () => {
     expect(found.labels).toEqual([2000]);
   });
 
-  it('stops an insert loop whose index is freed between two of its slices, with the released code', async () => {
-    await send({ op: 'create', handle: 7, dimension: DIM });
-    // Large enough to yield to messages several times (slices of a few ms).
-    const building = send({ op: 'upsert', handle: 7, ...batch(40_000, 3) });
-    const outcome = building.then(
+  /**
+   * Starts an insert large enough to yield to messages several times (slices of a few ms). The outcome is wrapped:
+   * an async function returning a bare promise would wait for it.
+   */
+  async function startLongInsert(handle: number, seed: number): Promise<{ outcome: Promise<string | undefined> }> {
+    await send({ op: 'create', handle, dimension: DIM });
+    const outcome = send({ op: 'upsert', handle, ...batch(40_000, seed) }).then(
       () => 'finished',
       (err: { code?: string }) => err.code,
     );
     await new Promise((r) => setImmediate(r));
+    return { outcome };
+  }
+
+  it('stops an insert loop whose index is freed between two of its slices, with the released code', async () => {
+    const { outcome } = await startLongInsert(7, 3);
     await send({ op: 'free', handle: 7 });
     expect(await outcome).toBe('RAG.INDEX_RELEASED');
     // The worker carries on with other indexes.
@@ -156,13 +163,7 @@ describe(IndexWorkerHandler.name, () => {
   });
 
   it('ends an insert loop at its next slice once the worker shuts down, keeping the vectors inserted so far', async () => {
-    await send({ op: 'create', handle: 9, dimension: DIM });
-    const building = send({ op: 'upsert', handle: 9, ...batch(40_000, 5) });
-    const outcome = building.then(
-      () => 'finished',
-      (err: { code?: string }) => err.code,
-    );
-    await new Promise((r) => setImmediate(r));
+    const { outcome } = await startLongInsert(9, 5);
     sut.shutdown();
     expect(await outcome).toBe('RAG.INDEX_RELEASED');
     // Stopped, not freed (a file write under way on hnswlib's own thread is never raced): what it inserted is there.
