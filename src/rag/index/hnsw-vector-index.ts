@@ -37,14 +37,12 @@ export interface IndexInfo {
 export class HnswVectorIndex {
   private index: HierarchicalNSW;
   /**
-   * Bumped by `free`: a long insert loop yields to messages between slices, and a `free` handled meanwhile (the
-   * tenant's index evicted or dropped) replaces the native index under it. The loop checks this after each yield and
-   * stops instead of calling hnswlib on the wrong index, whose native error, thrown while the worker thread was being
-   * released, aborted the whole process (FATAL napi_throw in `upsert`).
+   * Bumped by `free` and `stop`: a long insert loop yields to messages between slices, and a `free` handled meanwhile
+   * (the tenant's index evicted or dropped) replaces the native index under it. The loop checks this after each yield
+   * and stops instead of calling hnswlib on the wrong index, whose native error, thrown while the worker thread was
+   * being released, aborted the whole process (FATAL napi_throw in `upsert`).
    */
   private generation = 0;
-  /** Set when the worker is shutting down: insert loops end at their next slice, without another native call. */
-  private stopping = false;
   /** Every label present in the native index, including those marked deleted (hnswlib cannot list those). */
   private labels = new Set<number>();
   private deleted = new Set<number>();
@@ -123,7 +121,7 @@ export class HnswVectorIndex {
       this.labels.add(label);
       if (performance.now() - sliceStart > SLICE_MS) {
         await yieldToMessages();
-        if (this.generation !== generation || this.stopping) throw RagSearchErrors.indexReleased();
+        if (this.generation !== generation) throw RagSearchErrors.indexReleased();
         sliceStart = performance.now();
       }
     }
@@ -167,7 +165,7 @@ export class HnswVectorIndex {
    * (freeing here could race hnswlib's write on its own thread), so the thread can end without being terminated.
    */
   stop(): void {
-    this.stopping = true;
+    this.generation++;
   }
 
   /**
