@@ -276,6 +276,16 @@ export class EnvSchema {
   @IsBoolean()
   KB_JOBS_WORKER = true;
 
+  /**
+   * BullMQ's job lock: renewed every half of it while a worker runs the job, so a job whose worker died is picked up
+   * by another between one and two of these after the death (the lock lapses, then the next stalled-job check).
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(2000)
+  @Max(600000)
+  KB_JOB_LOCK_MS = 30000;
+
   /** How often a worker instance re-queues jobs still queued in Postgres (e.g. their enqueue failed); 0 disables. */
   @Transform(toInt)
   @IsInt()

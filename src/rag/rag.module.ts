@@ -78,6 +78,7 @@ import { TenantModule } from 'src/tenant/tenant.module';
               jobs,
               config.get('KB_JOB_CONCURRENCY'),
               knowledgeQueueName(config.get('DATABASE_URL')),
+              config.get('KB_JOB_LOCK_MS'),
             )
           : new InProcessKnowledgeJobQueue(jobs, config.get('KB_JOB_CONCURRENCY')),
     },

@@ -32,7 +32,8 @@ describe('A worker killed mid-ingestion', () => {
   let api: AppProcess;
   let first: AppProcess | undefined;
   let second: AppProcess | undefined;
-  const shared = { ...clusterSecrets(), MIGRATIONS_RUN: 'false', SHUTDOWN_DELAY_MS: '0' };
+  // A 10 s lock instead of 30 s: the killed worker's job is re-delivered after 10–20 s rather than 30–60 s.
+  const shared = { ...clusterSecrets(), MIGRATIONS_RUN: 'false', SHUTDOWN_DELAY_MS: '0', KB_JOB_LOCK_MS: '10000' };
 
   beforeAll(async () => {
     [api, first] = await Promise.all([
@@ -85,7 +86,7 @@ describe('A worker killed mid-ingestion', () => {
     await first!.exited;
     expect((await job(businessId, jobId)).status).toBe('running');
     // The minute without heartbeats a takeover waits for (JOB_STALE_AFTER_SECONDS) is taken as already passed, so
-    // the test waits only for BullMQ to find the job's lock gone (its stalled-job check, every 30 s).
+    // the test waits only for BullMQ to find the job's lock gone (its stalled-job check, every KB_JOB_LOCK_MS).
     const db = new Client({ connectionString: process.env.DATABASE_URL });
     await db.connect();
     try {

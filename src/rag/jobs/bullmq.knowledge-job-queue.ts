@@ -54,6 +54,7 @@ export class BullMqKnowledgeJobQueue extends KnowledgeJobQueue implements OnAppl
     private readonly jobs: KbJobRepository,
     private readonly concurrency: number,
     private readonly queueName: string,
+    private readonly lockMs: number,
   ) {
     super();
     this.prefix = bullPrefix(redis);
@@ -105,6 +106,8 @@ export class BullMqKnowledgeJobQueue extends KnowledgeJobQueue implements OnAppl
       connection: this.workerConnection,
       prefix: this.prefix,
       concurrency: this.concurrency,
+      lockDuration: this.lockMs,
+      stalledInterval: this.lockMs,
     });
     this.worker.on('error', (err) => this.logger.warn({ err: err.message }, 'knowledge queue worker error'));
     // A crash between writing the job row and adding it to Redis would strand it; adding again is a no-op otherwise.
