@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
 
 import { Client } from 'pg';
 
@@ -78,6 +78,7 @@ export async function measureRebuildUnderLoad(options: UnderLoadOptions): Promis
 
     const knowledge = app.get(KnowledgeIndexService);
     await getLoadWarm(`${base}/health`, options.connections);
+    const gc = new GcPauses();
     const lag = monitorEventLoopDelay({ resolution: 10 });
     const stalls = new StallSampler();
     const load = startGetLoad(`${base}/health`, options.connections, 3600);
@@ -86,7 +87,9 @@ export async function measureRebuildUnderLoad(options: UnderLoadOptions): Promis
     // The same load with no build, as long as the first seconds of one: what the load alone does to the loop.
     const idle = new StallSampler();
     idle.start();
+    const idleFrom = performance.now();
     await new Promise((resolve) => setTimeout(resolve, BASELINE_MS));
+    const idleTo = performance.now();
     idle.stop();
     const profiler = options.profileFile ? new Session() : null;
     if (profiler) {
@@ -107,6 +110,10 @@ export async function measureRebuildUnderLoad(options: UnderLoadOptions): Promis
       profiler.disconnect();
     }
     const health = await load.stop();
+    // Observer entries arrive a task later: read once the load has stopped, so the build's last pauses are in.
+    const before = gc.between(idleFrom, idleTo);
+    const during = gc.between(t0, t0 + buildMs);
+    gc.stop();
     if (index.size !== options.vectors) throw new Error(`rebuilt ${index.size} of ${options.vectors} vectors`);
     const round = (n: number) => Math.round(n * 100) / 100;
     return {
@@ -114,6 +121,9 @@ export async function measureRebuildUnderLoad(options: UnderLoadOptions): Promis
       loopLagP99MsBeforeBuild: round(idle.timeWeightedPercentile(99)),
       loopLagP99MsPerSampleDuringBuild: round(lag.percentile(99) / 1e6),
       loopLagMaxMsDuringBuild: round(lag.max / 1e6),
+      gcMsPerSecondBeforeBuild: round(before.total / (BASELINE_MS / 1000)),
+      gcMsPerSecondDuringBuild: round(during.total / (buildMs / 1000)),
+      gcMaxPauseMsDuringBuild: round(during.max),
       healthP99MsDuringBuild: health.p99,
       healthMaxMsDuringBuild: health.max,
       healthRpsDuringBuild: round(health.rps),
@@ -128,6 +138,27 @@ export async function measureRebuildUnderLoad(options: UnderLoadOptions): Promis
     await db.end();
     await app.close();
     await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** The app thread's garbage-collection pauses (the load generator and the index worker collect on their own). */
+class GcPauses {
+  private readonly pauses: Array<{ at: number; ms: number }> = [];
+  private readonly observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) this.pauses.push({ at: entry.startTime, ms: entry.duration });
+  });
+
+  constructor() {
+    this.observer.observe({ entryTypes: ['gc'] });
+  }
+
+  between(from: number, to: number): { total: number; max: number } {
+    const inside = this.pauses.filter((p) => p.at >= from && p.at < to);
+    return { total: inside.reduce((sum, p) => sum + p.ms, 0), max: Math.max(0, ...inside.map((p) => p.ms)) };
+  }
+
+  stop(): void {
+    this.observer.disconnect();
   }
 }
 
