@@ -1,5 +1,7 @@
+import Redis from 'ioredis';
 import { Client } from 'pg';
 
+import { knowledgeQueueName } from 'src/rag/jobs/bullmq.knowledge-job-queue';
 import { AppProcess, startAppProcess } from 'test/scale/app-process';
 import { clusterSecrets, stopApp } from 'test/support/app-cluster';
 import { TEST_ADMIN_KEY } from 'test/support/services';
@@ -82,6 +84,16 @@ describe('A worker killed mid-ingestion', () => {
       await new Promise((r) => setTimeout(r, 20));
     }
     expect(seen.status).toBe('running');
+    // The lock the worker holds in Redis lapses within KB_JOB_LOCK_MS of its last renewal (BullMQ's default is 30 s).
+    const redis = new Redis(process.env.REDIS_URL!);
+    try {
+      const queue = knowledgeQueueName(process.env.DATABASE_URL);
+      const lockTtl = await redis.pttl(`${process.env.REDIS_KEY_PREFIX}bull:${queue}:${jobId}:lock`);
+      expect(lockTtl).toBeGreaterThan(0);
+      expect(lockTtl).toBeLessThanOrEqual(10_000);
+    } finally {
+      redis.disconnect();
+    }
     first!.kill('SIGKILL');
     await first!.exited;
     expect((await job(businessId, jobId)).status).toBe('running');
