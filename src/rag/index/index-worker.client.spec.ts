@@ -1,11 +1,33 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { getPriority } from 'node:os';
+
 import { Logger } from '@nestjs/common';
 
+import { BACKGROUND_NICE } from 'src/common/threads/background-priority';
 import { IndexWorkerClient } from 'src/rag/index/index-worker.client';
 
 const DIM = 64;
 
 describe(IndexWorkerClient.name, () => {
   beforeAll(() => Logger.overrideLogger(false));
+
+  (process.platform === 'linux' ? it : it.skip)(
+    'builds at background priority: the worker thread is niced, the event loop is not',
+    async () => {
+      const client = new IndexWorkerClient();
+      try {
+        const niced = () => threadNiceValues().filter((nice) => nice === BACKGROUND_NICE).length;
+        const before = niced();
+        const own = getPriority();
+        await client.request({ op: 'create', handle: client.allocateHandle(), dimension: DIM });
+        expect(niced()).toBe(before + 1);
+        expect(getPriority()).toBe(own);
+      } finally {
+        await client.close();
+      }
+    },
+    30_000,
+  );
 
   it('closes while a large build runs in the worker: the build is abandoned, the process carries on', async () => {
     const client = new IndexWorkerClient();
@@ -27,3 +49,11 @@ describe(IndexWorkerClient.name, () => {
     await expect(client.request({ op: 'free', handle })).rejects.toThrow();
   }, 60_000);
 });
+
+/** The nice value of every thread of this process (field 19 of /proc/self/task/<tid>/stat, after the command name). */
+function threadNiceValues(): number[] {
+  return readdirSync('/proc/self/task').map((tid) => {
+    const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+  });
+}

@@ -1,10 +1,13 @@
 import { parentPort } from 'node:worker_threads';
 
+import { lowerThisThreadPriority } from 'src/common/threads/background-priority';
 import { IndexWorkerHandler } from 'src/rag/index/index-worker.handler';
 import { type IndexRequest, SHUTDOWN_MESSAGE } from 'src/rag/index/index-worker.protocol';
 
 /** The index worker thread's entry (spawned by IndexWorkerClient): every command goes to one handler. */
 const handler = new IndexWorkerHandler();
+// A build must not take the CPU from the event loop that answers chats and calls (see BACKGROUND_NICE).
+lowerThisThreadPriority();
 
 parentPort?.on('message', (request: IndexRequest | typeof SHUTDOWN_MESSAGE) => {
   if (request.op === SHUTDOWN_MESSAGE.op) {
