@@ -16,7 +16,9 @@ async function withShellDatabaseUrl<T>(url: string, fn: () => T | Promise<T>): P
 describe('e2e database guard', () => {
   it('refuses in global setup when the DATABASE_URL the suites would use is not a test database', async () => {
     await withShellDatabaseUrl(PRODUCTION_URL, async () => {
-      await expect(globalSetup()).rejects.toThrow('Refusing to run e2e tests against database "concierge"');
+      await expect(globalSetup({ maxWorkers: 2 })).rejects.toThrow(
+        'Refusing to run e2e tests against database "concierge"',
+      );
     });
   });
 
