@@ -27,8 +27,7 @@ function workerRedisUrl(base: string, worker: number): string {
   return url.toString();
 }
 
-/** This worker's database and Redis (see jestWorker). */
-export const TEST_DATABASE_URL = workerDatabaseUrl(BASE_DATABASE_URL, jestWorker());
+/** This worker's Redis (see jestWorker); its database is suiteDatabaseUrl(). */
 export const TEST_REDIS_URL = workerRedisUrl(BASE_REDIS_URL, jestWorker());
 /**
  * The apps under test use this namespace; a raw client given it as `keyPrefix` sees the keys they see. One per test
