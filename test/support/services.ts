@@ -31,8 +31,9 @@ function workerRedisUrl(base: string, worker: number): string {
 export const TEST_REDIS_URL = workerRedisUrl(BASE_REDIS_URL, jestWorker());
 /**
  * The apps under test use this namespace; a raw client given it as `keyPrefix` sees the keys they see. One per test
- * run (kept in the environment so every file and child process of the run shares it): pub/sub ignores database
- * numbers, so two runs on one Redis would otherwise hear each other's cache invalidations.
+ * run and worker (the run's part is kept in the environment so every file and child process of the run shares it):
+ * pub/sub ignores database numbers, so two runs, or two workers, on one Redis would otherwise hear each other's
+ * cache invalidations.
  */
 export const TEST_REDIS_KEY_PREFIX = `concierge-test:${(process.env.CONCIERGE_TEST_RUN ??= randomBytes(4).toString('hex'))}:w${jestWorker()}:`;
 export const TEST_ADMIN_KEY = 'test-admin-key-0123456789abcdef0123456789';
