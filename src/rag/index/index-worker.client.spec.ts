@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { getPriority } from 'node:os';
 
 import { Logger } from '@nestjs/common';
@@ -53,11 +53,10 @@ describe(IndexWorkerClient.name, () => {
 
 const threadIds = () => readdirSync('/proc/self/task');
 
-/** A thread's nice value: field 19 of /proc/self/task/<tid>/stat, counted after the command name (NaN once gone). */
+/** A thread's nice value (Linux's setpriority/getpriority take a thread id); NaN once the thread is gone. */
 function niceOf(tid: string): number {
   try {
-    const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+    return getPriority(Number(tid));
   } catch {
     return NaN;
   }
