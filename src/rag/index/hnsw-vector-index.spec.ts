@@ -374,7 +374,12 @@ describe(HnswVectorIndexRegistry.name, () => {
     const pending = index.upsert(vectors(5000, 8, 1000));
     await new Promise((resolve) => setTimeout(resolve, 10));
 
-    await worker.terminate();
+    // The thread dies of an error thrown at its next message turn, between two insert slices. terminate() from here
+    // would race hnswlib: a thread terminated inside addPoint makes the addon's own error throw fatal for the whole
+    // process (FATAL napi_throw; it aborted a CI run), so no test, and no code path, terminates it mid-insert.
+    const exited = new Promise((resolve) => worker.once('exit', resolve));
+    worker.postMessage(null);
+    await exited;
 
     await expect(pending).rejects.toMatchObject({ code: 'RAG.INDEX_RELEASED' });
     expect(sut.ready('tenant-a')).toBeNull();
