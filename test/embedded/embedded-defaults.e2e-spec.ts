@@ -1,4 +1,4 @@
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 
 import { businessFactory } from 'test/factories/business.factory';
+import { buildApp } from 'test/support/app-build';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -28,6 +29,7 @@ describe('Embedded defaults (no DATABASE_URL, REDIS_URL or keys)', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'concierge-embedded-'));
   // The embedded server runs as the unprivileged `postgres` user when we are root; it must reach the folder.
   chmodSync(dataDir, 0o755);
+  let mainJs = '';
   let child: ChildProcess | undefined;
   let port = 0;
   let pgPort = 0;
@@ -44,7 +46,7 @@ describe('Embedded defaults (no DATABASE_URL, REDIS_URL or keys)', () => {
     };
     for (const k of ['DATABASE_URL', 'REDIS_URL', 'ADMIN_API_KEY', 'GEMINI_API_KEY', 'CRM_ENCRYPTION_KEY'])
       delete env[k];
-    child = spawn(process.execPath, [join(ROOT, 'dist', 'src', 'main.js')], {
+    child = spawn(process.execPath, [mainJs], {
       cwd: ROOT,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -75,10 +77,7 @@ describe('Embedded defaults (no DATABASE_URL, REDIS_URL or keys)', () => {
 
   beforeAll(async () => {
     // What `npm start` runs: the compiled build, so path rewriting and lazy imports are exercised for real.
-    execFileSync(process.execPath, [join(ROOT, 'node_modules', '@nestjs', 'cli', 'bin', 'nest.js'), 'build'], {
-      cwd: ROOT,
-      stdio: 'pipe',
-    });
+    mainJs = buildApp('embedded-defaults');
     port = await freePort();
     pgPort = await freePort();
     await start();

@@ -1,4 +1,4 @@
-import { ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
+import { ChildProcess, execFile, spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -9,6 +9,7 @@ import request from 'supertest';
 
 import { businessFactory } from 'test/factories/business.factory';
 import { plumbingDocumentsFactory } from 'test/rag/knowledge-documents-factory';
+import { buildApp } from 'test/support/app-build';
 
 const run = promisify(execFile);
 const ROOT = join(__dirname, '..', '..');
@@ -34,6 +35,7 @@ describe('Embedded PostgreSQL shared by the app, its CLIs and other checkouts', 
   chmodSync(dataDir, 0o755);
   let occupier: Server;
   let takenPort = 0;
+  let mainJs = '';
   let app: ChildProcess | undefined;
   let appPort = 0;
   let output = '';
@@ -58,16 +60,13 @@ describe('Embedded PostgreSQL shared by the app, its CLIs and other checkouts', 
     );
 
   beforeAll(async () => {
-    execFileSync(process.execPath, [join(ROOT, 'node_modules', '@nestjs', 'cli', 'bin', 'nest.js'), 'build'], {
-      cwd: ROOT,
-      stdio: 'pipe',
-    });
+    mainJs = buildApp('embedded-discovery');
     // Another checkout's embedded server (or anything else) already holds the configured port.
     takenPort = await freePort();
     occupier = createServer();
     await new Promise<void>((resolve) => occupier.listen(takenPort, '127.0.0.1', resolve));
     appPort = await freePort();
-    app = spawn(process.execPath, [join(ROOT, 'dist', 'src', 'main.js')], {
+    app = spawn(process.execPath, [mainJs], {
       cwd: ROOT,
       env: childEnv({ PORT: String(appPort) }),
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -154,7 +153,7 @@ describe('Embedded PostgreSQL shared by the app, its CLIs and other checkouts', 
 
   it('refuses a second server on the same DATA_DIR with one line naming the running database', async () => {
     const port = await freePort();
-    const second = await run(process.execPath, [join(ROOT, 'dist', 'src', 'main.js')], {
+    const second = await run(process.execPath, [mainJs], {
       cwd: ROOT,
       env: childEnv({ PORT: String(port) }),
     }).then(
