@@ -1,5 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { getPriority } from 'node:os';
+import type { Worker } from 'node:worker_threads';
 
 import { Logger } from '@nestjs/common';
 
@@ -34,9 +35,7 @@ describe(IndexWorkerClient.name, () => {
     const client = new IndexWorkerClient();
     const handle = client.allocateHandle();
     await client.request({ op: 'create', handle, dimension: DIM });
-    const count = 50_000;
-    const labels = Uint32Array.from({ length: count }, (_, i) => i);
-    const vectors = Float32Array.from({ length: count * DIM }, (_, i) => Math.sin(i * 12.9898) * 0.5);
+    const { labels, vectors } = build(50_000);
     const building = client.request({ op: 'upsert', handle, labels, vectors }, [labels.buffer, vectors.buffer]);
     const outcome = building.then(
       () => 'finished',
@@ -49,6 +48,30 @@ describe(IndexWorkerClient.name, () => {
     // This process is still here to say so, and a closed client refuses new work instead of starting a worker.
     await expect(client.request({ op: 'free', handle })).rejects.toThrow();
   }, 60_000);
+
+  it('stops waiting for a worker still busy after the grace, and lets it end by itself instead of terminating it', async () => {
+    const client = new IndexWorkerClient(0);
+    const handle = client.allocateHandle();
+    await client.request({ op: 'create', handle, dimension: DIM });
+    const { labels, vectors } = build(50_000);
+    void client.request({ op: 'upsert', handle, labels, vectors }, [labels.buffer, vectors.buffer]).catch(() => null);
+    const worker = (client as unknown as { worker: Worker }).worker;
+    let exitCode: number | null = null;
+    const exited = new Promise<number>((resolve) => worker.once('exit', resolve));
+    void exited.then((code) => (exitCode = code));
+    await new Promise((r) => setTimeout(r, 300));
+
+    await client.close();
+
+    expect(exitCode).toBeNull();
+    // A terminated thread exits with 1 (and, terminated inside addPoint, aborts the process); this one ran out of work.
+    expect(await exited).toBe(0);
+  }, 60_000);
+});
+
+const build = (count: number) => ({
+  labels: Uint32Array.from({ length: count }, (_, i) => i),
+  vectors: Float32Array.from({ length: count * DIM }, (_, i) => Math.sin(i * 12.9898) * 0.5),
 });
 
 const threadIds = () => readdirSync('/proc/self/task');

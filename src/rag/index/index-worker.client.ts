@@ -18,7 +18,7 @@ import { RagSearchErrorCatalogue, RagSearchErrors } from 'src/rag/rag-search.err
  */
 const WORKER_HEAP_MB = 512;
 
-/** How long a closing worker may take to reach its next message turn before it is terminated. */
+/** How long `close` waits for the worker to reach its next message turn and end. */
 const CLOSE_GRACE_MS = 10_000;
 
 interface Pending {
@@ -39,6 +39,8 @@ export class IndexWorkerClient {
   private nextHandle = 1;
   private readonly lostListeners: Array<() => void> = [];
   private closing = false;
+
+  constructor(private readonly closeGraceMs = CLOSE_GRACE_MS) {}
 
   /** A fresh handle for a native index; handles are never reused within one client. */
   allocateHandle(): number {
@@ -67,19 +69,24 @@ export class IndexWorkerClient {
   }
 
   /**
-   * Asks the worker to stop at its next message turn (see SHUTDOWN_MESSAGE) and waits for it to exit; only a worker
-   * stuck in one long native call (loading or writing a large file) is terminated, after CLOSE_GRACE_MS.
+   * Asks the worker to stop at its next message turn (see SHUTDOWN_MESSAGE) and waits for it to exit. A worker still
+   * busy after the grace (one long native call, or starved of CPU at its low priority) is left to end by itself,
+   * unreferenced, and never terminated: a thread terminated inside hnswlib's addPoint makes the addon's error throw
+   * fatal for the whole process (FATAL napi_throw).
    */
   async close(): Promise<void> {
     this.closing = true;
     const worker = this.worker;
     this.worker = null;
     if (worker) {
-      const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+      worker.unref();
+      let gaveUp: NodeJS.Timeout | undefined;
+      const exited = new Promise<boolean>((resolve) => worker.once('exit', () => resolve(true)));
+      const grace = new Promise<boolean>((resolve) => (gaveUp = setTimeout(() => resolve(false), this.closeGraceMs)));
       worker.postMessage(SHUTDOWN_MESSAGE);
-      const stuck = setTimeout(() => void worker.terminate(), CLOSE_GRACE_MS);
-      await exited;
-      clearTimeout(stuck);
+      if (!(await Promise.race([exited, grace])))
+        this.logger.warn({ event: 'index_worker_slow_to_close', graceMs: this.closeGraceMs });
+      clearTimeout(gaveUp);
     }
     this.failAll();
   }
