@@ -49,21 +49,18 @@ describe(IndexWorkerClient.name, () => {
     await expect(client.request({ op: 'free', handle })).rejects.toThrow();
   }, 60_000);
 
-  it('stops waiting for a worker still busy after the grace, and lets it end by itself instead of terminating it', async () => {
+  it('never terminates a worker still busy after the grace: the worker ends by itself at its next slice', async () => {
     const client = new IndexWorkerClient(0);
     const handle = client.allocateHandle();
     await client.request({ op: 'create', handle, dimension: DIM });
     const { labels, vectors } = build(50_000);
     void client.request({ op: 'upsert', handle, labels, vectors }, [labels.buffer, vectors.buffer]).catch(() => null);
     const worker = (client as unknown as { worker: Worker }).worker;
-    let exitCode: number | null = null;
     const exited = new Promise<number>((resolve) => worker.once('exit', resolve));
-    void exited.then((code) => (exitCode = code));
     await new Promise((r) => setTimeout(r, 300));
 
     await client.close();
 
-    expect(exitCode).toBeNull();
     // A terminated thread exits with 1 (and, terminated inside addPoint, aborts the process); this one ran out of work.
     expect(await exited).toBe(0);
   }, 60_000);
