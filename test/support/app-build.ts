@@ -1,8 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..');
+
+interface NestCliConfig {
+  compilerOptions: { assets: Array<{ include: string; outDir: string }> } & Record<string, unknown>;
+}
 
 /**
  * Compiles the app as `npm start` runs it (`nest build`: path rewriting, assets, the compiled workers) into a folder
@@ -20,19 +24,20 @@ export function buildApp(name: string): string {
     tsconfig,
     JSON.stringify({ extends: relative(folder, join(ROOT, 'tsconfig.build.json')), compilerOptions: { outDir } }),
   );
+  // The project's own nest-cli.json, pointed at this folder: the same entry and assets, whatever they become.
+  const project = JSON.parse(readFileSync(join(ROOT, 'nest-cli.json'), 'utf8')) as NestCliConfig;
   const nestConfig = join(folder, 'nest-cli.json');
   writeFileSync(
     nestConfig,
     JSON.stringify({
-      sourceRoot: 'src',
-      entryFile: 'src/main',
+      ...project,
       compilerOptions: {
+        ...project.compilerOptions,
         tsConfigPath: relative(ROOT, tsconfig),
-        deleteOutDir: true,
-        assets: [
-          { include: '../public/**/*', outDir: relative(ROOT, join(outDir, 'public')) },
-          { include: '../web-build/**/*', outDir: relative(ROOT, join(outDir, 'web-build')) },
-        ],
+        assets: project.compilerOptions.assets.map((asset) => ({
+          ...asset,
+          outDir: relative(ROOT, join(outDir, relative('dist', asset.outDir))),
+        })),
       },
     }),
   );
