@@ -59,6 +59,12 @@ export interface TurnSink {
   delta?(text: string): void;
 }
 
+/** Reads a turn starts before it holds its session lock (see ChatService), so they cost no round trip of their own. */
+export interface ReadAhead {
+  /** Null when only the durable record knows: the turn then asks under the lock. */
+  handedOff: Promise<boolean | null>;
+}
+
 interface Outgoing extends CtaSources {
   text: string;
   /** The greeting a new session's first message gets before its answer (see `greetsAndAnswers`). */
@@ -118,7 +124,19 @@ export class ChatTurnRunner {
     private readonly ctas: CtaSelection,
   ) {}
 
-  async run(turn: PreparedTurn, sink: TurnSink = {}): Promise<ChatReply> {
+  /**
+   * Requested right after the session lock: whether the session is with a person (one Redis GET otherwise). Only what
+   * is known without writing, since the lock may not be ours yet.
+   */
+  readAhead(turn: PreparedTurn): ReadAhead {
+    const handedOff = this.handoffs.knownHandedOff(turn.business.businessId, turn.input.sessionId);
+    // Unused when the lock was contended or the turn is a menu click; a failure then must not go unhandled.
+    handedOff.catch(() => undefined);
+    return { handedOff };
+  }
+
+  /** `ahead`: reads made with the lock, when the lock was free; missing ones are made during the turn. */
+  async run(turn: PreparedTurn, sink: TurnSink = {}, ahead?: ReadAhead): Promise<ChatReply> {
     const { business, input, cta } = turn;
     const text = cta.kind === 'send' ? cta.message : input.message.trim();
     // Read while the session loads (with Gemini it is a network call); a menu click carries no words of the visitor.
@@ -173,7 +191,7 @@ export class ChatTurnRunner {
       if (flowTurn.ended) ruleMeta.flowEnded = true;
     }
 
-    const handoff = await this.handoffTurn(business, state, context, decision);
+    const handoff = await this.handoffTurn(business, state, context, decision, ahead?.handedOff ?? null);
     if (handoff) {
       state.conversation.greeted = true;
       return this.finish(turn, state, record, sink, { ...handoff, meta: { ...handoff.meta, ...ruleMeta } });
@@ -225,11 +243,13 @@ export class ChatTurnRunner {
     state: SessionState,
     context: TurnContext,
     decision: TurnDecision,
+    knownHandedOff: Promise<boolean | null> | null,
   ): Promise<Outgoing | null> {
     const negative = context.sentiment.label === 'negative';
     const streak = negative ? Number(state.metadata.negativeStreak ?? 0) + 1 : 0;
     state.metadata.negativeStreak = streak;
-    if (await this.handoffs.isHandedOff(business.businessId, state.sessionId))
+    const known = await knownHandedOff;
+    if (known ?? (await this.handoffs.isHandedOff(business.businessId, state.sessionId)))
       return { text: HANDED_OFF_NOTE, ctas: [], meta: { handedOff: true } };
     const reason = decision.handoff
       ? `rule:${decision.handoff.reason}`

@@ -7,7 +7,7 @@ import { NO_METRICS } from 'src/common/metrics/metrics.port';
 import type { AppConfig } from 'src/config/app-config.service';
 import type { ExperimentsService } from 'src/experiments/experiments.service';
 import { SessionErrors } from 'src/session/session.errors';
-import type { SessionStore } from 'src/session/session-store.port';
+import type { HeldLock, SessionStore } from 'src/session/session-store.port';
 import { TenantErrors } from 'src/tenant/tenant.errors';
 import type { TenantService } from 'src/tenant/tenant.service';
 import type { TenantConfig } from 'src/tenant/tenant-config';
@@ -31,6 +31,9 @@ describe(ChatService.name, () => {
     session_token: 'v1.token',
   };
   const grant = { sessionId: 'session-123', token: 'v1.token', mayContinue: true };
+  const ahead = { handedOff: Promise.resolve(false) };
+  const runnerWith = (methods: Partial<ChatTurnRunner>) =>
+    strictMock<ChatTurnRunner>({ readAhead: jest.fn(() => ahead), ...methods });
 
   function build(
     overrides: {
@@ -46,8 +49,12 @@ describe(ChatService.name, () => {
       overrides.tenants ?? strictMock<TenantService>({ getCached: jest.fn().mockResolvedValue(business) });
     const store =
       overrides.store ??
-      strictMock<SessionStore>({ withLock: jest.fn((_b: string, _s: string, fn: () => Promise<unknown>) => fn()) });
-    const runner = overrides.runner ?? strictMock<ChatTurnRunner>({ run: jest.fn().mockResolvedValue(reply) });
+      strictMock<SessionStore>({
+        withLock: jest.fn((_b: string, _s: string, fn: (lock: HeldLock) => Promise<unknown>) =>
+          Promise.resolve().then(() => fn({ waited: false })),
+        ),
+      });
+    const runner = overrides.runner ?? runnerWith({ run: jest.fn().mockResolvedValue(reply) });
     const access = overrides.access ?? strictMock<ChatSessionAccess>({ authorize: jest.fn().mockResolvedValue(grant) });
     const experiments =
       overrides.experiments ??
@@ -67,7 +74,36 @@ describe(ChatService.name, () => {
     const { sut, store, runner } = build();
     await expect(sut.reply(dto())).resolves.toBe(reply);
     expect(store.withLock).toHaveBeenCalledWith('acme', 'session-123', expect.any(Function));
-    expect(runner.run).toHaveBeenCalledWith(expect.objectContaining({ business, cta: { kind: 'none' } }));
+    expect(runner.run).toHaveBeenCalledWith(
+      expect.objectContaining({ business, cta: { kind: 'none' } }),
+      undefined,
+      ahead,
+    );
+  });
+
+  it('requests the read-ahead after the lock, and drops it when the lock was held by another turn', async () => {
+    const order: string[] = [];
+    let waited = false;
+    const store = strictMock<SessionStore>({
+      withLock: jest.fn((_b: string, _s: string, fn: (lock: HeldLock) => Promise<unknown>) => {
+        order.push('lock');
+        return Promise.resolve().then(() => fn({ waited }));
+      }),
+    });
+    const runner = runnerWith({
+      run: jest.fn().mockResolvedValue(reply),
+      readAhead: jest.fn(() => {
+        order.push('read-ahead');
+        return ahead;
+      }),
+    });
+    const { sut } = build({ store, runner });
+    await sut.reply(dto());
+    expect(order).toEqual(['lock', 'read-ahead']);
+    expect(runner.run).toHaveBeenLastCalledWith(expect.anything(), undefined, ahead);
+    waited = true;
+    await sut.reply(dto());
+    expect(runner.run).toHaveBeenLastCalledWith(expect.anything(), undefined, undefined);
   });
 
   it('passes the body token to the access check in preference to the header, and the grant to the runner', async () => {
@@ -80,6 +116,8 @@ describe(ChatService.name, () => {
         sessionToken: 'v1.token',
         input: expect.objectContaining({ sessionId: 'session-123' }),
       }),
+      undefined,
+      ahead,
     );
   });
 
@@ -147,6 +185,8 @@ describe(ChatService.name, () => {
         experiments: assignments,
         cta: expect.objectContaining({ kind: 'send' }),
       }),
+      undefined,
+      ahead,
     );
   });
 
@@ -158,7 +198,7 @@ describe(ChatService.name, () => {
   });
 
   it('streams the runner deltas, then ctas, then done', async () => {
-    const runner = strictMock<ChatTurnRunner>({
+    const runner = runnerWith({
       run: jest.fn(async (_turn, sink: { delta: (t: string) => void }) => {
         sink.delta('Hi');
         sink.delta('!');
@@ -173,7 +213,7 @@ describe(ChatService.name, () => {
   });
 
   it('ends the stream with an error event, without internals, when the turn fails', async () => {
-    const runner = strictMock<ChatTurnRunner>({
+    const runner = runnerWith({
       run: jest.fn().mockRejectedValue(new Error('pg: connection refused at 10.0.0.3')),
     });
     const { sut } = build({ runner });
@@ -193,7 +233,7 @@ describe(ChatService.name, () => {
     const reporter = strictMock<ErrorReporter>({
       report: (e: unknown, c: ReportedErrorContext) => reported.push([e, c]),
     });
-    const runner = strictMock<ChatTurnRunner>({ run: jest.fn().mockRejectedValue(failure) });
+    const runner = runnerWith({ run: jest.fn().mockRejectedValue(failure) });
     const { sut } = build({ runner, reporter });
     const events: ChatStreamEvent[] = [];
     for await (const e of await sut.openStream(dto())) events.push(e);
@@ -203,7 +243,7 @@ describe(ChatService.name, () => {
   });
 
   it('names the unavailable dependency in the error event when Redis drops mid-stream', async () => {
-    const runner = strictMock<ChatTurnRunner>({ run: jest.fn().mockRejectedValue(new Error('Connection is closed.')) });
+    const runner = runnerWith({ run: jest.fn().mockRejectedValue(new Error('Connection is closed.')) });
     const { sut } = build({ runner });
     const events: ChatStreamEvent[] = [];
     for await (const e of await sut.openStream(dto())) events.push(e);

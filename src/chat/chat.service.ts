@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, Optional } from '@nestjs/common';
 
 import { ChatErrors } from 'src/chat/chat.errors';
-import { ChatTurnRunner, PreparedTurn } from 'src/chat/chat-turn.runner';
+import { ChatTurnRunner, PreparedTurn, type ReadAhead, type TurnSink } from 'src/chat/chat-turn.runner';
 import { ChatReply, ChatStreamEvent } from 'src/chat/chat-turn.types';
 import { ChatRequestDto } from 'src/chat/dto/chat-request.dto';
 import { navigateCta } from 'src/chat/pipeline/cta-navigation.step';
@@ -43,10 +43,7 @@ export class ChatService {
   /** `headerToken` is the X-Session-Token header; a `session_token` in the body takes precedence. */
   async reply(dto: ChatRequestDto, headerToken?: string): Promise<ChatReply> {
     const turn = await this.prepare(dto, headerToken);
-    return this.timed(
-      turn,
-      this.store.withLock(turn.business.businessId, turn.input.sessionId, () => this.runner.run(turn)),
-    );
+    return this.timed(turn, this.locked(turn));
   }
 
   /** Resolves once the request is accepted (so rejections are plain HTTP errors); events follow as the turn runs. */
@@ -54,10 +51,7 @@ export class ChatService {
     const turn = await this.prepare(dto, headerToken);
     const queue = new EventQueue<ChatStreamEvent>();
     const sink = { delta: (text: string) => queue.push({ event: 'delta', data: { text } }) };
-    this.timed(
-      turn,
-      this.store.withLock(turn.business.businessId, turn.input.sessionId, () => this.runner.run(turn, sink)),
-    )
+    this.timed(turn, this.locked(turn, sink))
       .then((reply) => {
         if (reply.ctas?.length) queue.push({ event: 'ctas', data: { ctas: reply.ctas } });
         if (reply.sources?.length) queue.push({ event: 'sources', data: { sources: reply.sources } });
@@ -84,6 +78,20 @@ export class ChatService {
       })
       .finally(() => queue.close());
     return queue;
+  }
+
+  /**
+   * The turn under its session lock. What the turn reads ahead is requested right after the lock, so on Redis both
+   * share a round trip; it is used only when the lock was free at once (else it may predate the previous holder's
+   * writes).
+   */
+  private locked(turn: PreparedTurn, sink?: TurnSink): Promise<ChatReply> {
+    const reads: { ahead?: ReadAhead } = {};
+    const run = this.store.withLock(turn.business.businessId, turn.input.sessionId, (lock) =>
+      this.runner.run(turn, sink, lock.waited ? undefined : reads.ahead),
+    );
+    reads.ahead = this.runner.readAhead(turn);
+    return run;
   }
 
   /** Records the turn's latency (lock wait included: the visitor waits for it too) and whether it failed. */

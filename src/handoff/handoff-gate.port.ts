@@ -18,6 +18,11 @@ export interface HandoffRequest {
  */
 export abstract class HandoffGate {
   abstract isHandedOff(businessId: string, sessionId: string): Promise<boolean>;
+  /**
+   * The answer when it is known without reading the durable record, else null; writes nothing, so a caller may ask
+   * before it holds the session's lock (isHandedOff may store what it read, which only a lock holder may do).
+   */
+  abstract knownHandedOff(businessId: string, sessionId: string): Promise<boolean | null>;
   /** Opens the hand-off; a session already handed off is left as it is. */
   abstract start(req: HandoffRequest): Promise<void>;
 }

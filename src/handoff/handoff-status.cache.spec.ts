@@ -53,4 +53,16 @@ describe(HandoffStatusCache.name, () => {
     expect(await sut.isOpen('b1', 's1', readDurable)).toBe(false);
     expect(reads).toBe(0);
   });
+
+  it('peeks without reading Postgres or filling the entry, so a read outside the session lock never stores', async () => {
+    expect(await sut.peek('b1', 's1')).toBeNull();
+    // A hand-off opening meanwhile (under the lock) must be read from Postgres by the next turn, not from a fill.
+    durable = true;
+    expect(await sut.isOpen('b1', 's1', readDurable)).toBe(true);
+    expect(reads).toBe(1);
+    expect(await sut.peek('b1', 's1')).toBe(true);
+    await sut.released('b1', 's1');
+    expect(await sut.peek('b1', 's1')).toBe(false);
+    expect(reads).toBe(1);
+  });
 });

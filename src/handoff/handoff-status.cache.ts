@@ -31,6 +31,15 @@ export class HandoffStatusCache {
     return open;
   }
 
+  /**
+   * The stored answer, or null when only Postgres knows. Never fills the entry, so it is safe outside the session's
+   * lock, where a fill could store the state from before a hand-off that is opening.
+   */
+  async peek(businessId: string, sessionId: string): Promise<boolean | null> {
+    const known = await this.store.get(keyOf(businessId, sessionId));
+    return known === OPEN ? true : known === NONE ? false : null;
+  }
+
   /** Drops the entry, so the next turn reads Postgres: before a hand-off opens. Always safe. */
   async forget(businessId: string, sessionId: string): Promise<void> {
     await this.store.take(keyOf(businessId, sessionId));

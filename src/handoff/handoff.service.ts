@@ -51,6 +51,10 @@ export class HandoffService extends HandoffGate {
     return this.status.isOpen(businessId, sessionId, () => this.handoffs.isOpen(businessId, sessionId));
   }
 
+  knownHandedOff(businessId: string, sessionId: string): Promise<boolean | null> {
+    return this.status.peek(businessId, sessionId);
+  }
+
   /** Opens the hand-off and queues the webhook; a session already handed off is left as it is. */
   async start(req: HandoffRequest): Promise<void> {
     const { business, sessionId } = req;

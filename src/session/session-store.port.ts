@@ -17,9 +17,18 @@ export abstract class SessionStore {
   abstract deleteAllForTenant(businessId: string): Promise<number>;
   /**
    * Runs `fn` while holding a short per-session lock, so two turns on one session run one after the other
-   * and neither overwrites the other's state.
+   * and neither overwrites the other's state. The lock is requested before `withLock` returns: on Redis, a command
+   * sent on the shared connection right after the call runs after the lock is taken (when `waited` is false).
    */
-  abstract withLock<T>(businessId: string, sessionId: string, fn: () => Promise<T>): Promise<T>;
+  abstract withLock<T>(businessId: string, sessionId: string, fn: (lock: HeldLock) => Promise<T>): Promise<T>;
+}
+
+export interface HeldLock {
+  /**
+   * True when another holder had the lock at the first attempt. What was read before the lock was then possibly
+   * read before that holder's writes; when false, no turn of the session ran between the request and the lock.
+   */
+  waited: boolean;
 }
 
 export const sessionKey = (businessId: string, sessionId: string) => `chat:${businessId}:${sessionId}`;

@@ -31,6 +31,10 @@ export class InMemoryHandoffs extends HandoffGate {
     return Promise.resolve(this.open.has(sessionId));
   }
 
+  knownHandedOff(businessId: string, sessionId: string): Promise<boolean | null> {
+    return this.isHandedOff(businessId, sessionId);
+  }
+
   start(req: HandoffRequest): Promise<void> {
     if (!this.open.has(req.sessionId)) {
       this.open.set(req.sessionId, req.reason);

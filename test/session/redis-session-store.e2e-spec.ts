@@ -114,6 +114,28 @@ describe(`${RedisSessionStore.name} against real Redis`, () => {
     }
   });
 
+  it('tells the section whether it waited, and runs a command sent right after the request once it holds it', async () => {
+    const b = tenant();
+    const store = new RedisSessionStore(redis, 120, { ttlMs: 5000, waitMs: 2000, retryMs: 5 });
+    const waited: boolean[] = [];
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const first = store.withLock(b, 'session-1', async (lock) => {
+      waited.push(lock.waited);
+      await held;
+    });
+    // Sent on the same connection after the lock request, so Redis answers it with the lock already taken: what
+    // ChatService relies on to read ahead in the lock's round trip.
+    expect(await redis.get(`chat-lock:${b}:session-1`)).not.toBeNull();
+    const second = store.withLock(b, 'session-1', async (lock) => {
+      waited.push(lock.waited);
+    });
+    await new Promise((r) => setTimeout(r, 30));
+    release();
+    await Promise.all([first, second]);
+    expect(waited).toEqual([false, true]);
+  });
+
   it('gives up with a retryable 503 error when the session stays busy', async () => {
     const b = tenant();
     const store = new RedisSessionStore(redis, 120, { ttlMs: 5000, waitMs: 60, retryMs: 10 });

@@ -45,19 +45,24 @@ describe(MemorySessionStore.name, () => {
   it('runs turns on one session one after the other, even when one fails', async () => {
     const store = sut();
     const order: string[] = [];
-    const slow = store.withLock('acme', 's', async () => {
+    const waited: boolean[] = [];
+    const slow = store.withLock('acme', 's', async (lock) => {
+      waited.push(lock.waited);
       order.push('a:start');
       await new Promise((r) => setTimeout(r, 20));
       order.push('a:end');
       throw new Error('a failed');
     });
-    const fast = store.withLock('acme', 's', async () => {
+    const fast = store.withLock('acme', 's', async (lock) => {
+      waited.push(lock.waited);
       order.push('b');
       return 'b';
     });
     await expect(slow).rejects.toThrow('a failed');
     await expect(fast).resolves.toBe('b');
     expect(order).toEqual(['a:start', 'a:end', 'b']);
+    // The second turn is told it waited: anything it read before the lock may predate the first turn's writes.
+    expect(waited).toEqual([false, true]);
   });
 
   it('does not serialize different sessions', async () => {

@@ -1,6 +1,6 @@
 import { TtlCache } from 'src/common/cache/ttl-cache';
 import type { SessionState } from 'src/conversation/session-state';
-import { sessionKey, SessionStore } from 'src/session/session-store.port';
+import { type HeldLock, sessionKey, SessionStore } from 'src/session/session-store.port';
 
 /**
  * Bounds memory on a single instance: past this many live sessions the least recently used one is dropped, as
@@ -41,10 +41,12 @@ export class MemorySessionStore extends SessionStore {
     return Promise.resolve(this.entries.deleteWhere((_json, key) => key.startsWith(prefix)));
   }
 
-  async withLock<T>(businessId: string, sessionId: string, fn: () => Promise<T>): Promise<T> {
+  async withLock<T>(businessId: string, sessionId: string, fn: (lock: HeldLock) => Promise<T>): Promise<T> {
     const key = sessionKey(businessId, sessionId);
+    const lock: HeldLock = { waited: this.tails.has(key) };
     const previous = this.tails.get(key) ?? Promise.resolve();
-    const run = previous.then(fn, fn);
+    const section = () => fn(lock);
+    const run = previous.then(section, section);
     const tail = run.then(
       () => undefined,
       () => undefined,

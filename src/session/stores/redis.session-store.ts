@@ -7,7 +7,7 @@ import type Redis from 'ioredis';
 import type { SessionState } from 'src/conversation/session-state';
 import { scanKeys } from 'src/redis/redis-namespace';
 import { SessionErrors } from 'src/session/session.errors';
-import { sessionKey, sessionLockKey, SessionStore } from 'src/session/session-store.port';
+import { type HeldLock, sessionKey, sessionLockKey, SessionStore } from 'src/session/session-store.port';
 
 // Deletes the lock only if it still holds our token, so a turn that outlived its lock never frees someone else's.
 const RELEASE_SCRIPT = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
@@ -88,14 +88,16 @@ export class RedisSessionStore extends SessionStore {
     return removed;
   }
 
-  async withLock<T>(businessId: string, sessionId: string, fn: () => Promise<T>): Promise<T> {
+  async withLock<T>(businessId: string, sessionId: string, fn: (lock: HeldLock) => Promise<T>): Promise<T> {
     const key = sessionLockKey(businessId, sessionId);
     // Unique per turn so only its owner releases the lock; randomUUID draws from a buffered pool, where randomBytes
     // would make a synchronous call into the CSPRNG on every turn.
     const token = randomUUID();
     const deadline = Date.now() + this.lock.waitMs;
     let held: HeldSession | null = null;
+    let attempts = 0;
     while (!held) {
+      attempts++;
       const [acquired, raw] = (await this.redis.eval(
         ACQUIRE_SCRIPT,
         2,
@@ -117,7 +119,8 @@ export class RedisSessionStore extends SessionStore {
     );
     renew.unref();
     try {
-      return await this.held.run(held, fn);
+      const lock: HeldLock = { waited: attempts > 1 };
+      return await this.held.run(held, () => fn(lock));
     } finally {
       clearInterval(renew);
       if (held.pending && held.raw !== null) {
