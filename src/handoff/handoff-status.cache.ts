@@ -22,12 +22,10 @@ export class HandoffStatusCache {
   constructor(private readonly store: KeyValueStore) {}
 
   async isOpen(businessId: string, sessionId: string, readDurable: () => Promise<boolean>): Promise<boolean> {
-    const key = keyOf(businessId, sessionId);
-    const known = await this.store.get(key);
-    if (known === OPEN) return true;
-    if (known === NONE) return false;
+    const known = await this.peek(businessId, sessionId);
+    if (known !== null) return known;
     const open = await readDurable();
-    await this.store.setIfAbsent(key, open ? OPEN : NONE, TTL_SECONDS);
+    await this.store.setIfAbsent(keyOf(businessId, sessionId), open ? OPEN : NONE, TTL_SECONDS);
     return open;
   }
 
