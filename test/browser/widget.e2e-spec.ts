@@ -262,7 +262,12 @@ describe('The embeddable chat widget in a real browser, on a business site of an
     await w.launcher.click();
     await seeText(w.bot.first(), 'Hi, welcome to Acme Plumbing!');
     await seeCount(page.locator('concierge-chat .msg.error'), 0);
-    const first = await page.evaluate((id) => localStorage.getItem(`concierge.session.${id}`), businessId);
+    // The greeting's text streams in before its reply is done, and only the done reply stores the new session.
+    let first: string | null = null;
+    await eventually(async () => {
+      first = await page.evaluate((id) => localStorage.getItem(`concierge.session.${id}`), businessId);
+      expect(first).not.toBeNull();
+    });
     expect(first).not.toContain('v1.forged');
 
     await page.locator('concierge-chat').getByRole('button', { name: 'Start a new conversation' }).click();
