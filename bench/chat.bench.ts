@@ -26,6 +26,8 @@ import { LlmProvider, LlmRequest, LlmResponse, LlmStreamEvent } from 'src/chat/l
 
 import { positiveIntArg } from './support/cli-args';
 import { ensureDatabase } from './support/ensure-database';
+import { GcPauses } from './support/gc-pauses';
+import { threadCpu } from './support/thread-schedstat';
 
 const SECONDS = positiveIntArg('seconds', 15);
 const CONNECTIONS = positiveIntArg('connections', 32);
@@ -214,10 +216,17 @@ async function main(): Promise<void> {
       await profiler.post('Profiler.enable');
       await profiler.post('Profiler.start');
     }
+    const gc = new GcPauses();
+    const cpu = threadCpu();
     const elu = performance.eventLoopUtilization();
+    const started = performance.now();
     const measured = await load({ ...chat, seconds: SECONDS });
+    const ended = performance.now();
     // Busy time of the app's event loop per chat request: steadier across runs on a shared machine than rates are.
     const busy = performance.eventLoopUtilization(elu);
+    const cpuAfter = threadCpu();
+    const collected = gc.between(started, ended);
+    gc.stop();
     lag.disable();
     if (profiler && PROFILE_FILE) {
       const { profile } = await profiler.post('Profiler.stop');
@@ -243,6 +252,9 @@ async function main(): Promise<void> {
         chatRequests: measured.total,
         chatLoopBusyMsPerRequest: Math.round((busy.active / measured.total) * 1000) / 1000,
         chatLoopUtilization: round(busy.utilization),
+        // The app thread's GC pauses, and the share of the run it was ready to run but had no core (Linux only).
+        chatGcMsPerRequest: Math.round((collected.total / measured.total) * 1000) / 1000,
+        chatRunQueueWaitShare: cpu && cpuAfter ? round((cpuAfter.waitMs - cpu.waitMs) / (ended - started)) : null,
         tenants: TENANTS,
         sessions: sessions.length,
         seconds: SECONDS,

@@ -3,11 +3,12 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 
 import { Client } from 'pg';
 
 import { ensureDatabase } from './ensure-database';
+import { GcPauses } from './gc-pauses';
 import { startGetLoad } from './load';
 
 const SEED_BATCH = 2000;
@@ -138,27 +139,6 @@ export async function measureRebuildUnderLoad(options: UnderLoadOptions): Promis
     await db.end();
     await app.close();
     await rm(dataDir, { recursive: true, force: true });
-  }
-}
-
-/** The app thread's garbage-collection pauses (the load generator and the index worker collect on their own). */
-class GcPauses {
-  private readonly pauses: Array<{ at: number; ms: number }> = [];
-  private readonly observer = new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) this.pauses.push({ at: entry.startTime, ms: entry.duration });
-  });
-
-  constructor() {
-    this.observer.observe({ entryTypes: ['gc'] });
-  }
-
-  between(from: number, to: number): { total: number; max: number } {
-    const inside = this.pauses.filter((p) => p.at >= from && p.at < to);
-    return { total: inside.reduce((sum, p) => sum + p.ms, 0), max: Math.max(0, ...inside.map((p) => p.ms)) };
-  }
-
-  stop(): void {
-    this.observer.disconnect();
   }
 }
 
