@@ -17,6 +17,22 @@ describe(LocalEmbeddingProvider.name, () => {
     expect(sut.modelId).toBe('local-hash-v2-768');
   });
 
+  it('lets other work on the event loop run between texts once a slice is used up, and keeps their order', async () => {
+    const texts = ['Drain unblocking', 'Boiler servicing', 'Roof repairs'];
+    const sliced = new LocalEmbeddingProvider(0);
+    const order: string[] = [];
+
+    const embedded = sliced.embed(texts).then((vectors) => {
+      order.push('embedded');
+      return vectors;
+    });
+    setImmediate(() => order.push('other work'));
+    const vectors = await embedded;
+
+    expect(order).toEqual(['other work', 'embedded']);
+    expect(vectors.map((v) => Array.from(v))).toEqual(texts.map((t) => Array.from(sut.embedOne(t))));
+  });
+
   it('returns unit-length vectors, and a zero vector (not NaN) for text without content words', async () => {
     const [text, empty, stops] = await sut.embed(['Review requests after every job', '', 'the and of to']);
 

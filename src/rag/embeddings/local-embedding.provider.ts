@@ -1,7 +1,15 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
+
 import { EmbeddingProvider, EmbeddingPurpose } from 'src/rag/embedding-provider.port';
 import { conceptOf, isStopWord, isWeakWord, stem, tokenize } from 'src/rag/embeddings/text-features';
 
 const DIMENSION = 768;
+
+/**
+ * Longest stretch of embedding between two yields to the event loop. An ingestion embeds chunks in batches of ~100
+ * (0.5–1 ms each), which as one synchronous loop held chat turns and call audio for 50–125 ms per batch.
+ */
+const SLICE_MS = 4;
 
 /** Relative weight of each feature family; tuned on the GoAccel question set (test/rag/retrieval-quality). */
 const WORD_WEIGHT = 1;
@@ -42,9 +50,23 @@ export class LocalEmbeddingProvider extends EmbeddingProvider {
   readonly modelId = `local-hash-v2-${DIMENSION}`;
   readonly dimension = DIMENSION;
 
+  /** @param sliceMs how long `embed` runs before letting other work on the event loop go first. */
+  constructor(private readonly sliceMs = SLICE_MS) {
+    super();
+  }
+
   /** Symmetric: questions and chunks are embedded the same way, so `purpose` is accepted and ignored. */
-  embed(texts: string[], _purpose?: EmbeddingPurpose): Promise<Float32Array[]> {
-    return Promise.resolve(texts.map((text) => this.embedOne(text)));
+  async embed(texts: string[], _purpose?: EmbeddingPurpose): Promise<Float32Array[]> {
+    const vectors: Float32Array[] = [];
+    let sliceStart = performance.now();
+    for (const text of texts) {
+      if (vectors.length > 0 && performance.now() - sliceStart >= this.sliceMs) {
+        await nextTurn();
+        sliceStart = performance.now();
+      }
+      vectors.push(this.embedOne(text));
+    }
+    return vectors;
   }
 
   embedOne(text: string): Float32Array {

@@ -2,12 +2,15 @@ import { Injectable, Logger } from '@nestjs/common';
 
 import { AppError } from 'src/common/errors/app-error';
 import { AppConfig } from 'src/config/app-config.service';
-import { csvToText } from 'src/rag/parsing/csv-text';
-import type { ExtractedText } from 'src/rag/parsing/document-extract';
+import {
+  type ExtractedText,
+  normalizeText,
+  type TextFileFormat,
+  textFileToText,
+} from 'src/rag/parsing/document-extract';
 import { DocumentParserErrors } from 'src/rag/parsing/document-parser.errors';
-import { type DocumentWorkerLimits, extractInWorker } from 'src/rag/parsing/document-worker';
-import { decodeText, detectFormat, type DocumentFormat } from 'src/rag/parsing/format-detection';
-import { markdownToText } from 'src/rag/parsing/markdown-text';
+import { type DocumentWorkerLimits, extractInWorker, type WorkerFormat } from 'src/rag/parsing/document-worker';
+import { detectFormat, type DocumentFormat } from 'src/rag/parsing/format-detection';
 import { rawPdfToText } from 'src/rag/parsing/pdf-text';
 import { extractPdfInWorker } from 'src/rag/parsing/pdf-worker';
 import { WorkerFailure } from 'src/rag/parsing/worker-run';
@@ -16,13 +19,29 @@ import { WorkerFailure } from 'src/rag/parsing/worker-run';
 const PDF_TIMEOUT_MS = 60_000;
 const PDF_MAX_HEAP_MB = 512;
 /**
- * DOCX and HTML get the same treatment. A DOCX is a zip: its XML typically compresses 5–20 times and its images not
- * at all, so 100 times for an entry over 1 MiB, or more than 200 MiB unpacked, is a zip bomb rather than a document.
+ * DOCX, HTML and the larger Markdown, CSV and text files get the same treatment. A DOCX is a zip: its XML typically
+ * compresses 5–20 times and its images not at all, so 100 times for an entry over 1 MiB, or more than 200 MiB
+ * unpacked, is a zip bomb rather than a document.
  */
 const DOC_WORKER_LIMITS: DocumentWorkerLimits = {
   timeoutMs: 60_000,
   maxHeapMb: 512,
   zip: { maxEntries: 5_000, maxTotalBytes: 200 * 1024 * 1024, maxRatio: 100, ratioFloorBytes: 1024 * 1024 },
+};
+
+/**
+ * Markdown, CSV and text files up to this size are parsed on the calling thread: a few milliseconds, less than
+ * starting a worker. Larger ones go to a worker like DOCX and HTML (Markdown is rendered to HTML and read back, about
+ * 0.3 ms a kilobyte), so no upload stalls the event loop that serves chat turns and calls.
+ */
+const INLINE_TEXT_BYTES = 8 * 1024;
+
+const LABELS: Record<WorkerFormat, string> = {
+  docx: 'DOCX',
+  html: 'HTML',
+  markdown: 'Markdown',
+  csv: 'CSV',
+  txt: 'text',
 };
 
 export type { DocumentFormat } from 'src/rag/parsing/format-detection';
@@ -33,15 +52,6 @@ export interface ParsedDocument {
   /** Headings as `#`-prefixed lines, paragraphs separated by a blank line (see html-text.ts). */
   text: string;
   format: DocumentFormat;
-}
-
-/** Collapses blank-line runs and trailing spaces so every format meets the same text contract. */
-export function normalizeText(text: string): string {
-  return text
-    .replace(/\r\n?/g, '\n')
-    .replace(/[ \t\u00a0]+$/gm, '')
-    .replace(/\n{3,}/g, '\n\n')
-    .trim();
 }
 
 /** Turns an uploaded knowledge file into plain text with its structure kept, whatever its format. */
@@ -60,10 +70,10 @@ export class DocumentParser {
     if (buffer.length > this.maxBytes) throw DocumentParserErrors.tooLarge(filename, buffer.length, this.maxBytes);
     if (buffer.length === 0) throw DocumentParserErrors.empty(filename);
     const format = detectFormat(buffer, filename, mimetype);
+    // Normalized where it was extracted: a worker's text comes back ready, so a large file is not scanned here again.
     const { title, text } = await this.extract(format, buffer, filename);
-    const normalized = normalizeText(text);
-    if (!normalized) throw DocumentParserErrors.empty(filename);
-    return { title, text: normalized, format };
+    if (!text) throw DocumentParserErrors.empty(filename);
+    return { title, text, format };
   }
 
   private async extract(
@@ -74,29 +84,31 @@ export class DocumentParser {
     switch (format) {
       case 'pdf':
         return this.guard(filename, 'PDF', async () =>
-          rawPdfToText(await extractPdfInWorker(buffer, { timeoutMs: PDF_TIMEOUT_MS, maxHeapMb: PDF_MAX_HEAP_MB })),
+          normalized(
+            rawPdfToText(await extractPdfInWorker(buffer, { timeoutMs: PDF_TIMEOUT_MS, maxHeapMb: PDF_MAX_HEAP_MB })),
+          ),
         );
       case 'docx':
-        return this.guard(filename, 'DOCX', () => this.inWorker('docx', buffer, filename));
       case 'html':
-        return this.guard(filename, 'HTML', () => this.inWorker('html', buffer, filename));
+        return this.guard(filename, LABELS[format], () => this.inWorker(format, buffer, filename));
       case 'markdown':
-        return markdownToText(decodeText(buffer));
-      case 'txt':
-        return { title: null, text: decodeText(buffer) };
       case 'csv':
-        return {
-          title: null,
-          text: await this.guard(filename, 'CSV', () => Promise.resolve(csvToText(decodeText(buffer), filename))),
-        };
+      case 'txt':
+        return this.guard(filename, LABELS[format], () => this.textFile(format, buffer, filename));
     }
   }
 
-  private async inWorker(format: 'docx' | 'html', buffer: Buffer, filename: string): Promise<ExtractedText> {
-    const reply = await extractInWorker(format, buffer, DOC_WORKER_LIMITS);
+  private textFile(format: TextFileFormat, buffer: Buffer, filename: string): Promise<ExtractedText> {
+    if (buffer.length <= INLINE_TEXT_BYTES)
+      return Promise.resolve(normalized(textFileToText(format, buffer, filename)));
+    return this.inWorker(format, buffer, filename);
+  }
+
+  private async inWorker(format: WorkerFormat, buffer: Buffer, filename: string): Promise<ExtractedText> {
+    const reply = await extractInWorker(format, buffer, filename, DOC_WORKER_LIMITS);
     if (reply.ok) return reply.result;
     if (reply.reason === 'too-large') throw DocumentParserErrors.archiveTooLarge(filename, 'DOCX', reply.detail);
-    throw DocumentParserErrors.unreadable(filename, format.toUpperCase());
+    throw DocumentParserErrors.unreadable(filename, LABELS[format]);
   }
 
   /** Parser libraries throw arbitrary errors on corrupt input; the admin needs to know which file was bad. */
@@ -112,4 +124,8 @@ export class DocumentParser {
       throw DocumentParserErrors.unreadable(filename, label);
     }
   }
+}
+
+function normalized(extracted: ExtractedText): ExtractedText {
+  return { title: extracted.title, text: normalizeText(extracted.text) };
 }

@@ -1,10 +1,14 @@
-import type { ExtractedText } from 'src/rag/parsing/document-extract';
+import type { ExtractedText, TextFileFormat } from 'src/rag/parsing/document-extract';
 import { firstReply, spawnModuleWorker } from 'src/rag/parsing/worker-run';
 import type { ZipLimits } from 'src/rag/parsing/zip-limits';
 
+export type WorkerFormat = 'docx' | 'html' | TextFileFormat;
+
 export interface DocumentWorkerInput {
-  format: 'docx' | 'html';
+  format: WorkerFormat;
   data: Uint8Array;
+  /** Read by the CSV parser only (a `.tsv` name picks the tab delimiter). */
+  filename: string;
   zipLimits: ZipLimits;
 }
 
@@ -18,18 +22,20 @@ export interface DocumentWorkerLimits {
 }
 
 /**
- * DOCX (mammoth) and HTML (cheerio) are parsed in a worker thread, as PDFs are: both are CPU-bound on large files,
- * and a hostile one (a zip bomb, a pathological DOM) must exhaust a bounded thread rather than this instance's heap.
+ * DOCX (mammoth), HTML (cheerio) and all but small Markdown, CSV and text files are parsed in a worker thread, as
+ * PDFs are: all are CPU-bound on large files (an 8 MB Markdown file takes seconds to render and read back), and a
+ * hostile one (a zip bomb, a pathological DOM) must exhaust a bounded thread rather than this instance's heap.
  * Rejects with a WorkerFailure when the worker times out, runs out of memory or dies.
  */
 export function extractInWorker(
-  format: DocumentWorkerInput['format'],
+  format: WorkerFormat,
   buffer: Buffer,
+  filename: string,
   limits: DocumentWorkerLimits,
 ): Promise<DocumentWorkerReply> {
   // A copy, transferred: the caller's Buffer may be a slice of a pooled allocation.
   const data = new Uint8Array(buffer);
-  const input: DocumentWorkerInput = { format, data, zipLimits: limits.zip };
+  const input: DocumentWorkerInput = { format, data, filename, zipLimits: limits.zip };
   const worker = spawnModuleWorker(__dirname, 'document.worker', input, {
     transferList: [data.buffer],
     resourceLimits: { maxOldGenerationSizeMb: limits.maxHeapMb, maxYoungGenerationSizeMb: 32 },

@@ -181,10 +181,30 @@ export function elementsToText($: CheerioAPI, root: Cheerio<AnyNode>): string {
 
 export function removeNonContent($: CheerioAPI): void {
   $(NON_CONTENT).remove();
-  $('*')
-    .contents()
-    .filter((_, n) => n.type === 'comment')
-    .remove();
+  removeComments($.root()[0]);
+}
+
+/**
+ * Drops every comment node in one walk of the tree. `$('*').contents()` did this by concatenating the children of
+ * every element one array at a time, which is quadratic in the element count: a 4 MB Markdown file took 9 s here and
+ * an 8 MB one 33 s. Links between the remaining siblings are rebuilt as cheerio's own removal would leave them.
+ */
+function removeComments(root: AnyNode): void {
+  const stack: AnyNode[] = [root];
+  while (stack.length) {
+    const node = stack.pop()!;
+    if (!('children' in node)) continue;
+    const kids = node.children;
+    if (kids.some((child) => child.type === 'comment')) {
+      const kept = kids.filter((child) => child.type !== 'comment');
+      kept.forEach((child, i) => {
+        child.prev = kept[i - 1] ?? null;
+        child.next = kept[i + 1] ?? null;
+      });
+      node.children = kept;
+    }
+    for (const child of node.children) stack.push(child);
+  }
 }
 
 export function removeBoilerplate($: CheerioAPI): void {
