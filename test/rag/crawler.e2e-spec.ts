@@ -181,7 +181,9 @@ describe('SiteCrawler against a local website', () => {
   describe('with OUTBOUND_ALLOW_PRIVATE_URLS=true', () => {
     const crawler = crawlerWith({
       OUTBOUND_ALLOW_PRIVATE_URLS: 'true',
-      KB_CRAWL_TIMEOUT_MS: '1000',
+      // /slow never answers, so every crawl here waits this long once; 1 s was short enough for the robots.txt or
+      // sitemap fetch to time out on a loaded CI machine, which reordered the pages.
+      KB_CRAWL_TIMEOUT_MS: '3000',
       KB_CRAWL_MAX_PAGE_BYTES: '200000',
     });
 

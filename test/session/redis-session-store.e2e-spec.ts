@@ -151,7 +151,9 @@ describe(`${RedisSessionStore.name} against real Redis`, () => {
 
   it('keeps a slow turn locked past the lock TTL by renewing it, and never frees a lock it lost', async () => {
     const b = tenant();
-    const store = new RedisSessionStore(redis, 120, { ttlMs: 60, waitMs: 2000, retryMs: 5 });
+    // A TTL long enough that a renewal delayed by a busy CI machine (it renews every third of the TTL) still lands
+    // in time: with 60 ms, a 40 ms stall of the event loop let the lock lapse and the test fail.
+    const store = new RedisSessionStore(redis, 120, { ttlMs: 600, waitMs: 5000, retryMs: 5 });
     let secondStartedWhileFirstRan = false;
     let firstRunning = false;
     let entered!: () => void;
@@ -160,7 +162,7 @@ describe(`${RedisSessionStore.name} against real Redis`, () => {
       firstRunning = true;
       entered();
       // Four lock TTLs: the lock outlives them only by being renewed.
-      await new Promise((r) => setTimeout(r, 250));
+      await new Promise((r) => setTimeout(r, 2400));
       firstRunning = false;
     });
     await firstEntered;
