@@ -14,7 +14,7 @@ import {
 } from 'src/rag/jobs/knowledge-job-queue.port';
 import { KnowledgeSourceReader } from 'src/rag/jobs/knowledge-source.reader';
 import { KnowledgeErrors } from 'src/rag/knowledge.errors';
-import { prepareDocument } from 'src/rag/processing/source-document';
+import { prepareDocuments } from 'src/rag/processing/source-document';
 import { KbJobRepository } from 'src/rag/storage/kb-job.repository';
 
 /** Share of the progress bar spent reading the source (parsing, crawling) before the knowledge base changes. */
@@ -58,7 +58,7 @@ export class KnowledgeJobRunner implements OnApplicationBootstrap {
       const sources = await this.reader.read(job, (fraction, message, counts) =>
         report(fraction * READ_SHARE, message, counts),
       );
-      const prepared = sources.documents.map((d) => prepareDocument(d)).filter((d) => d.chunks.length > 0);
+      const prepared = await prepareDocuments(sources.documents);
       if (!prepared.length) throw KnowledgeErrors.noContent(job.kind === 'crawl' ? 'The crawl' : 'The upload');
       const result = await this.change.apply(
         businessId,

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 
 import { ChunkingOptions, chunkText, DEFAULT_CHUNKING } from 'src/rag/processing/chunker';
 import { normalizeInline, normalizeText } from 'src/rag/processing/text-normalizer';
@@ -95,6 +96,33 @@ export function prepareDocument(doc: SourceDocument, options: ChunkingOptions = 
     contentHash: sha256([text, title ?? '', url ?? '', category ?? '', metaJson].join('\u0000')),
     chunks,
   };
+}
+
+/**
+ * Longest stretch of preparing between two yields to the event loop: an upload of thousands of JSON documents was
+ * prepared in one synchronous pass, holding chat turns and call audio for seconds.
+ */
+const PREPARE_SLICE_MS = 4;
+
+/**
+ * Prepares an upload's documents in order, keeping those that yield chunks, and lets other work on the event loop
+ * run between documents once a slice is used up. One very large document is still prepared in one piece.
+ */
+export async function prepareDocuments(
+  docs: SourceDocument[],
+  sliceMs = PREPARE_SLICE_MS,
+): Promise<PreparedDocument[]> {
+  const prepared: PreparedDocument[] = [];
+  let sliceStart = performance.now();
+  for (const [i, doc] of docs.entries()) {
+    if (i > 0 && performance.now() - sliceStart >= sliceMs) {
+      await nextTurn();
+      sliceStart = performance.now();
+    }
+    const document = prepareDocument(doc);
+    if (document.chunks.length > 0) prepared.push(document);
+  }
+  return prepared;
 }
 
 function stableJson(value: unknown): string {
