@@ -6,8 +6,9 @@ import { conceptOf, isStopWord, isWeakWord, stem, tokenize } from 'src/rag/embed
 const DIMENSION = 768;
 
 /**
- * Longest stretch of embedding between two yields to the event loop. An ingestion embeds chunks in batches of ~100
- * (0.5–1 ms each), which as one synchronous loop held chat turns and call audio for 50–125 ms per batch.
+ * Longest stretch of embedding between two yields to the event loop. An ingestion embeds chunks in batches of ~100,
+ * which as one synchronous loop held chat turns and call audio for 26–30 ms per batch on a quiet 2-core machine (more
+ * on a loaded one).
  */
 const SLICE_MS = 4;
 

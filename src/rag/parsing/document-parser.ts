@@ -32,7 +32,7 @@ const DOC_WORKER_LIMITS: DocumentWorkerLimits = {
 /**
  * Markdown, CSV and text files up to this size are parsed on the calling thread: a few milliseconds, less than
  * starting a worker. Larger ones go to a worker like DOCX and HTML (Markdown is rendered to HTML and read back, about
- * 0.3 ms a kilobyte), so no upload stalls the event loop that serves chat turns and calls.
+ * 0.4 ms a kilobyte), so no upload stalls the event loop that serves chat turns and calls.
  */
 const INLINE_TEXT_BYTES = 8 * 1024;
 
