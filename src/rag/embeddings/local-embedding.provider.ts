@@ -1,5 +1,4 @@
-import { setImmediate as nextTurn } from 'node:timers/promises';
-
+import { TimeSlice } from 'src/common/threads/time-slice';
 import { EmbeddingProvider, EmbeddingPurpose } from 'src/rag/embedding-provider.port';
 import { conceptOf, isStopWord, isWeakWord, stem, tokenize } from 'src/rag/embeddings/text-features';
 
@@ -58,13 +57,10 @@ export class LocalEmbeddingProvider extends EmbeddingProvider {
 
   /** Symmetric: questions and chunks are embedded the same way, so `purpose` is accepted and ignored. */
   async embed(texts: string[], _purpose?: EmbeddingPurpose): Promise<Float32Array[]> {
+    const slice = new TimeSlice(this.sliceMs);
     const vectors: Float32Array[] = [];
-    let sliceStart = performance.now();
     for (const text of texts) {
-      if (vectors.length > 0 && performance.now() - sliceStart >= this.sliceMs) {
-        await nextTurn();
-        sliceStart = performance.now();
-      }
+      if (vectors.length > 0) await slice.yieldIfDue();
       vectors.push(this.embedOne(text));
     }
     return vectors;

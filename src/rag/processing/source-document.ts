@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { setImmediate as nextTurn } from 'node:timers/promises';
 
+import { TimeSlice } from 'src/common/threads/time-slice';
 import { ChunkingOptions, chunkText, DEFAULT_CHUNKING } from 'src/rag/processing/chunker';
 import { normalizeInline, normalizeText } from 'src/rag/processing/text-normalizer';
 
@@ -112,13 +112,10 @@ export async function prepareDocuments(
   docs: SourceDocument[],
   sliceMs = PREPARE_SLICE_MS,
 ): Promise<PreparedDocument[]> {
+  const slice = new TimeSlice(sliceMs);
   const prepared: PreparedDocument[] = [];
-  let sliceStart = performance.now();
   for (const [i, doc] of docs.entries()) {
-    if (i > 0 && performance.now() - sliceStart >= sliceMs) {
-      await nextTurn();
-      sliceStart = performance.now();
-    }
+    if (i > 0) await slice.yieldIfDue();
     const document = prepareDocument(doc);
     if (document.chunks.length > 0) prepared.push(document);
   }
