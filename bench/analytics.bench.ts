@@ -62,9 +62,9 @@ function percentile(sorted: number[], p: number): number {
 
 async function main(): Promise<void> {
   await ensureDatabase(DATABASE_URL);
-  const { createApp, configureApp } = await import('src/bootstrap');
+  const { createApp } = await import('src/bootstrap');
+  // createApp already runs configureApp: configuring twice would stack every middleware twice.
   const app = await createApp();
-  configureApp(app);
   await app.listen(0, '127.0.0.1');
   const base = await app.getUrl();
   const db = app.get(DataSource);

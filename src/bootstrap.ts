@@ -37,7 +37,12 @@ export async function createApp(): Promise<NestExpressApplication> {
   return app;
 }
 
+/** Apps already configured: a second pass would stack every middleware and silently double each request's cost. */
+const configured = new WeakSet<NestExpressApplication>();
+
 export function configureApp(app: NestExpressApplication): void {
+  if (configured.has(app)) throw new Error('configureApp: this app is already configured (createApp configures it)');
+  configured.add(app);
   const config = app.get(AppConfig);
   const role = app.get(AppRole);
   app.useLogger(app.get(Logger));

@@ -52,13 +52,13 @@ export async function measureRebuildUnderLoad(options: UnderLoadOptions): Promis
   });
   await ensureDatabase(databaseUrl);
   // Imported after the environment is set: the app reads it when its modules are built.
-  const { createApp, configureApp } = await import('src/bootstrap');
+  const { createApp } = await import('src/bootstrap');
   const { KnowledgeIndexService } = await import('src/rag/search/knowledge-index.service');
   const { ChunkEmbedder } = await import('src/rag/storage/chunk-embedder');
   const { businessFactory } = await import('test/factories/business.factory');
 
+  // createApp already runs configureApp: configuring twice would stack every middleware twice.
   const app = await createApp();
-  configureApp(app);
   await app.listen(0, '127.0.0.1');
   const base = await app.getUrl();
   const admin = { 'content-type': 'application/json', 'x-admin-api-key': adminKey };

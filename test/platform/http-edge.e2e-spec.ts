@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+import { configureApp } from 'src/bootstrap';
 import { BusinessRepository } from 'src/tenant/business.repository';
 import { createTenant } from 'test/chat/chat.support';
 import { uniqueBusinessId } from 'test/factories/business.factory';
@@ -73,6 +74,10 @@ describe('HTTP edge: body parsing, content types, origins and the per-IP limit',
   afterAll(async () => {
     await a?.close();
     await b?.close();
+  });
+
+  it('refuses to configure an app a second time, which would run every middleware twice per request', () => {
+    expect(() => configureApp(a.app)).toThrow(/already configured/);
   });
 
   const sessionExists = async (businessId: string, sessionId: string) =>
