@@ -10,6 +10,7 @@ import { Client } from 'pg';
 import { ensureDatabase } from './ensure-database';
 import { GcPauses } from './gc-pauses';
 import { startGetLoad } from './load';
+import { type ThreadCpu, threadCpu } from './thread-schedstat';
 
 const SEED_BATCH = 2000;
 const TICK_MS = 10;
@@ -38,7 +39,7 @@ export interface UnderLoadOptions {
  * 2-core machine, with the load generator on one of the cores, delays the loop by itself, and only the difference is
  * the build's doing.
  */
-export async function measureRebuildUnderLoad(options: UnderLoadOptions): Promise<Record<string, number>> {
+export async function measureRebuildUnderLoad(options: UnderLoadOptions): Promise<Record<string, number | null>> {
   const databaseUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/bench';
   const dataDir = await mkdtemp(join(tmpdir(), 'rag-bench-app-'));
   const adminKey = randomBytes(24).toString('hex');
@@ -88,9 +89,11 @@ export async function measureRebuildUnderLoad(options: UnderLoadOptions): Promis
     // The same load with no build, as long as the first seconds of one: what the load alone does to the loop.
     const idle = new StallSampler();
     idle.start();
+    const cpuIdleFrom = threadCpu();
     const idleFrom = performance.now();
     await new Promise((resolve) => setTimeout(resolve, BASELINE_MS));
     const idleTo = performance.now();
+    const cpuIdleTo = threadCpu();
     idle.stop();
     const profiler = options.profileFile ? new Session() : null;
     if (profiler) {
@@ -100,9 +103,11 @@ export async function measureRebuildUnderLoad(options: UnderLoadOptions): Promis
     }
     lag.enable();
     stalls.start();
+    const cpuFrom = threadCpu();
     const t0 = performance.now();
     const index = await knowledge.indexFor(business.businessId, active);
     const buildMs = performance.now() - t0;
+    const cpuTo = threadCpu();
     lag.disable();
     stalls.stop();
     if (profiler && options.profileFile) {
@@ -125,6 +130,8 @@ export async function measureRebuildUnderLoad(options: UnderLoadOptions): Promis
       gcMsPerSecondBeforeBuild: round(before.total / (BASELINE_MS / 1000)),
       gcMsPerSecondDuringBuild: round(during.total / (buildMs / 1000)),
       gcMaxPauseMsDuringBuild: round(during.max),
+      ...threadShares('BeforeBuild', cpuIdleFrom, cpuIdleTo, idleTo - idleFrom),
+      ...threadShares('DuringBuild', cpuFrom, cpuTo, buildMs),
       healthP99MsDuringBuild: health.p99,
       healthMaxMsDuringBuild: health.max,
       healthRpsDuringBuild: round(health.rps),
@@ -182,6 +189,23 @@ class StallSampler {
     }
     return sorted.at(-1)?.lag ?? 0;
   }
+}
+
+/**
+ * Shares of a phase's wall time the app's thread ran and waited for a core (Linux schedstat; null elsewhere): a loop
+ * that lags more while running no more than before is being kept off the CPU, not doing the build's work.
+ */
+function threadShares(
+  phase: string,
+  from: ThreadCpu | null,
+  to: ThreadCpu | null,
+  wallMs: number,
+): Record<string, number | null> {
+  const share = (ms: number | undefined) => (ms === undefined ? null : Math.round((ms / wallMs) * 1000) / 1000);
+  return {
+    [`appThreadRunShare${phase}`]: share(from && to ? to.runMs - from.runMs : undefined),
+    [`appThreadRunQueueWaitShare${phase}`]: share(from && to ? to.waitMs - from.waitMs : undefined),
+  };
 }
 
 function getLoadWarm(url: string, connections: number): Promise<unknown> {

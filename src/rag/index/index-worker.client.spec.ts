@@ -1,10 +1,10 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { getPriority } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 
 import { Logger } from '@nestjs/common';
 
-import { BACKGROUND_NICE } from 'src/common/threads/background-priority';
+import { BACKGROUND_NICE, SCHED_IDLE_POLICY } from 'src/common/threads/background-priority';
 import { IndexWorkerClient } from 'src/rag/index/index-worker.client';
 
 const DIM = 64;
@@ -13,7 +13,7 @@ describe(IndexWorkerClient.name, () => {
   beforeAll(() => Logger.overrideLogger(false));
 
   (process.platform === 'linux' ? it : it.skip)(
-    'builds at background priority: the worker thread is niced, the event loop is not',
+    'builds at background priority: the worker thread runs under SCHED_IDLE and niced, the event loop does not',
     async () => {
       const client = new IndexWorkerClient();
       try {
@@ -22,8 +22,10 @@ describe(IndexWorkerClient.name, () => {
         await client.request({ op: 'create', handle: client.allocateHandle(), dimension: DIM });
         // Threads of earlier suites may come and go meanwhile: only the ones this request started are looked at.
         const started = threadIds().filter((tid) => !before.has(tid));
-        expect(started.map(niceOf)).toContain(BACKGROUND_NICE);
+        const lowered = started.filter((tid) => niceOf(tid) === BACKGROUND_NICE);
+        expect(lowered.map(policyOf)).toContain(SCHED_IDLE_POLICY);
         expect(getPriority()).toBe(own);
+        expect(policyOf('self')).toBe(0);
       } finally {
         await client.close();
       }
@@ -74,6 +76,16 @@ const build = (count: number) => ({
 const threadIds = () => readdirSync('/proc/self/task');
 
 /** A thread's nice value (Linux's setpriority/getpriority take a thread id); NaN once the thread is gone. */
+/** Scheduling policy of a thread of this process (field 41 of its stat; 0 is SCHED_OTHER), NaN once it is gone. */
+function policyOf(tid: string): number {
+  try {
+    const stat = readFileSync(tid === 'self' ? '/proc/thread-self/stat' : `/proc/self/task/${tid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[38]);
+  } catch {
+    return NaN;
+  }
+}
+
 function niceOf(tid: string): number {
   try {
     return getPriority(Number(tid));

@@ -6,7 +6,7 @@ import { type IndexRequest, SHUTDOWN_MESSAGE } from 'src/rag/index/index-worker.
 
 /** The index worker thread's entry (spawned by IndexWorkerClient): every command goes to one handler. */
 const handler = new IndexWorkerHandler();
-// A build must not take the CPU from the event loop that answers chats and calls (see BACKGROUND_NICE).
+// A build must not take the CPU from the event loop that answers chats and calls (see lowerThisThreadPriority).
 lowerThisThreadPriority();
 
 parentPort?.on('message', (request: IndexRequest | typeof SHUTDOWN_MESSAGE) => {
