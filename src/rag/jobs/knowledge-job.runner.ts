@@ -14,7 +14,7 @@ import {
 } from 'src/rag/jobs/knowledge-job-queue.port';
 import { KnowledgeSourceReader } from 'src/rag/jobs/knowledge-source.reader';
 import { KnowledgeErrors } from 'src/rag/knowledge.errors';
-import { prepareDocuments } from 'src/rag/processing/source-document';
+import { prepareDocuments } from 'src/rag/processing/prepare-documents';
 import { KbJobRepository } from 'src/rag/storage/kb-job.repository';
 
 /** Share of the progress bar spent reading the source (parsing, crawling) before the knowledge base changes. */

@@ -1,4 +1,4 @@
-import { canonicalUrl, prepareDocument, prepareDocuments } from 'src/rag/processing/source-document';
+import { canonicalUrl, prepareDocument } from 'src/rag/processing/source-document';
 
 describe(prepareDocument.name, () => {
   const base = {
@@ -35,25 +35,5 @@ describe(prepareDocument.name, () => {
 describe(canonicalUrl.name, () => {
   it('strips fragments and tracking parameters but keeps meaningful ones', () => {
     expect(canonicalUrl('https://a.example/x?id=3&utm_medium=mail&gclid=1#frag')).toBe('https://a.example/x?id=3');
-  });
-});
-
-describe(prepareDocuments.name, () => {
-  it('keeps the documents with text in order, and lets other work on the event loop run between them', async () => {
-    const docs = ['Drains are unblocked the same day.', '   ', 'Boilers are serviced every October.'].map(
-      (text, i) => ({ sourceType: 'json' as const, title: `Page ${i}`, text }),
-    );
-    const order: string[] = [];
-
-    const done = prepareDocuments(docs, 0).then((prepared) => {
-      order.push('prepared');
-      return prepared;
-    });
-    setImmediate(() => order.push('other work'));
-    const prepared = await done;
-
-    expect(order).toEqual(['other work', 'prepared']);
-    expect(prepared.map((d) => d.title)).toEqual(['Page 0', 'Page 2']);
-    expect(prepared).toEqual([prepareDocument(docs[0]), prepareDocument(docs[2])]);
   });
 });

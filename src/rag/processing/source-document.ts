@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 
-import { TimeSlice } from 'src/common/threads/time-slice';
 import { ChunkingOptions, chunkText, DEFAULT_CHUNKING } from 'src/rag/processing/chunker';
 import { normalizeInline, normalizeText } from 'src/rag/processing/text-normalizer';
 
@@ -96,30 +95,6 @@ export function prepareDocument(doc: SourceDocument, options: ChunkingOptions = 
     contentHash: sha256([text, title ?? '', url ?? '', category ?? '', metaJson].join('\u0000')),
     chunks,
   };
-}
-
-/**
- * Longest stretch of preparing between two yields to the event loop: an upload's documents were prepared in one
- * synchronous pass, so 6,100 GoAccel pages held chat turns and call audio for 0.4 s.
- */
-const PREPARE_SLICE_MS = 4;
-
-/**
- * Prepares an upload's documents in order, keeping those that yield chunks, and lets other work on the event loop
- * run between documents once a slice is used up. One very large document is still prepared in one piece.
- */
-export async function prepareDocuments(
-  docs: SourceDocument[],
-  sliceMs = PREPARE_SLICE_MS,
-): Promise<PreparedDocument[]> {
-  const slice = new TimeSlice(sliceMs);
-  const prepared: PreparedDocument[] = [];
-  for (const [i, doc] of docs.entries()) {
-    if (i > 0) await slice.yieldIfDue();
-    const document = prepareDocument(doc);
-    if (document.chunks.length > 0) prepared.push(document);
-  }
-  return prepared;
 }
 
 function stableJson(value: unknown): string {
