@@ -7,12 +7,13 @@ import { allowsPrivateOutbound } from 'src/common/net/outbound-policy';
 import { AppConfig } from 'src/config/app-config.service';
 import { assertPublicUrl } from 'src/rag/crawl/address-guard';
 import { categorizePage } from 'src/rag/crawl/page-category';
-import { type ExtractedPage, extractPage } from 'src/rag/crawl/page-extractor';
+import { type ExtractedPage, extractPageOffLoop } from 'src/rag/crawl/page-extractor';
 import { loadRobots, type RobotsRules } from 'src/rag/crawl/robots';
 import { FetchSkipped, SafeFetcher } from 'src/rag/crawl/safe-fetcher';
 import { SiteCrawlerErrorCode, SiteCrawlerErrors } from 'src/rag/crawl/site-crawler.errors';
 import { collectSitemapPages } from 'src/rag/crawl/sitemap';
 import { isSameSite, looksLikePage, normalizeUrl, siteKey } from 'src/rag/crawl/url-normalizer';
+import { WorkerFailure } from 'src/rag/parsing/worker-run';
 
 export interface CrawlOptions {
   /** Pages returned at most (1–1000, default 50). */
@@ -199,9 +200,11 @@ export class SiteCrawler {
       if (finalUrl !== url && !(await robotsFor(finalUrl)).isAllowed(finalUrl)) {
         return { ok: false, reason: 'redirect target disallowed by robots.txt' };
       }
-      return { ok: true, url: finalUrl, page: extractPage(res.body, finalUrl, res.charset) };
+      return { ok: true, url: finalUrl, page: await extractPageOffLoop(res.body, finalUrl, res.charset) };
     } catch (err) {
       if (err instanceof FetchSkipped) return { ok: false, reason: err.message };
+      // A page whose parsing timed out, ran out of memory or crashed is skipped like any unreadable page.
+      if (err instanceof WorkerFailure) return { ok: false, reason: err.message };
       // The start URL must not be silently replaced by nothing: an address refusal there is the job's answer.
       if (err instanceof AppError && err.code === SiteCrawlerErrorCode.FORBIDDEN_ADDRESS && url === start) throw err;
       if (err instanceof AppError) return { ok: false, reason: err.message };
