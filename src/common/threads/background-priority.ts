@@ -21,10 +21,11 @@ export type BackgroundPriority = 'sched-idle' | 'nice' | 'unchanged';
  * Lowers the calling thread's scheduling priority (not the process's), so a runnable event loop always goes first.
  *
  * Nice 19 alone was not enough: the index worker still took 67 % of a core during a rebuild under a `/health` load
- * and the event loop waited for a core 13–15 % of the time (8 % before the build). A thread of nice 19 weighs so
+ * and the event loop waited for a core 13–15 % of the time (3–5 % before the build). A thread of nice 19 weighs so
  * little that the load balancer leaves it on the event loop's core, and a waking loop waits out its slice. Under
  * SCHED_IDLE the kernel preempts the thread as soon as any normal thread wakes, and treats a core that runs only
- * such threads as free when placing one; the loop's wait stayed at its level without the build (bench:rag).
+ * such threads as free when placing one: the loop's wait during a build fell to ~7 %, and the build no longer added
+ * to the loop's lag (bench:rag -- --under-load).
  *
  * Node has no call for scheduling policies, so util-linux's `chrt` sets it, once per worker thread. Linux keeps
  * the nice value and policy per thread; the id of the calling thread is the last part of /proc/thread-self.

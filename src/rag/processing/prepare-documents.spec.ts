@@ -51,6 +51,17 @@ describe(prepareInWorker.name, () => {
     expect(prepared.chunks[0].metadata).toEqual(plain.metadata);
   });
 
+  it('hands back a large text that shrinks to a single chunk once its whitespace is collapsed', async () => {
+    const sparse: SourceDocument = { sourceType: 'json', title: 'Sparse', text: `Drains ${' '.repeat(70_000)}today.` };
+    expect(sparse.text.length).toBeGreaterThanOrEqual(LARGE_DOCUMENT_CHARS);
+
+    const [prepared] = await prepareDocuments([sparse]);
+
+    expect(chunkText).not.toHaveBeenCalled();
+    expect(prepared).toEqual(prepareDocument(sparse));
+    expect(prepared.chunks.map((c) => c.text)).toEqual(['Drains today.']);
+  });
+
   it('prepares small documents inline, with no thread to start', async () => {
     const small = { ...largeDocument, text: paragraph };
 

@@ -67,10 +67,13 @@ export function packDocument(prepared: PreparedDocument): PackedDocument {
     if (!headings.has(heading)) headings.set(heading, headings.size);
     headingOf[i] = headings.get(heading)!;
   });
-  const digests = Buffer.from(chunks.map((c) => c.contentHash + c.embedHash + c.rowKey).join(''), 'hex');
+  // Buffers of their own: a small Buffer is a slice of Node's shared pool, which cannot be transferred.
+  const digests = new Uint8Array(
+    Buffer.from(chunks.map((c) => c.contentHash + c.embedHash + c.rowKey).join(''), 'hex'),
+  );
   return {
     document,
-    texts: Buffer.from(chunks.map((c) => c.text).join(''), 'utf8'),
+    texts: new TextEncoder().encode(chunks.map((c) => c.text).join('')),
     byteLengths: Uint32Array.from(chunks, (c) => Buffer.byteLength(c.text, 'utf8')),
     digests,
     headings: [...headings.keys()],
