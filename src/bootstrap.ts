@@ -2,6 +2,7 @@ import { INestApplication, NestApplicationOptions } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { RequestHandler } from 'express';
 import { Logger, type Params, PARAMS_PROVIDER_TOKEN } from 'nestjs-pino';
 
 import { AppModule } from 'src/app.module';
@@ -11,6 +12,7 @@ import { AdminPrincipalResolver } from 'src/common/auth/admin-principal';
 import { adminConsole } from 'src/common/http/admin-console';
 import { bodyParsing } from 'src/common/http/body-parsing';
 import { FieldValidationPipe } from 'src/common/http/field-validation.pipe';
+import { inSequence } from 'src/common/http/middleware-sequence';
 import { corsHeaders } from 'src/common/http/response-headers';
 import { RoleAwareWsAdapter, workerRoutesOnly } from 'src/common/http/role-gate';
 import { platformSecurityHeaders } from 'src/common/http/security-headers';
@@ -46,19 +48,21 @@ export function configureApp(app: NestExpressApplication): void {
   const config = app.get(AppConfig);
   const role = app.get(AppRole);
   app.useLogger(app.get(Logger));
+  // The platform's middlewares, in order, mounted below as one Express layer (see inSequence).
+  const edge: RequestHandler[] = [];
   // First, so draining (src/common/lifecycle/graceful-shutdown.ts, installed by main.ts) waits for every request.
-  app.use(app.get(DrainState).trackRequests());
-  if (!role.servesApi) app.use(workerRoutesOnly());
+  edge.push(app.get(DrainState).trackRequests());
+  if (!role.servesApi) edge.push(workerRoutesOnly());
   const proxies = config.trustedProxies;
   // Client IPs (rate limits) come from X-Forwarded-For only when the hop is a configured proxy.
   app.set('trust proxy', proxies.length ? proxies : false);
   app.disable('x-powered-by');
   // First, so every response (static files, CORS preflights, refusals by any later step) carries its request id.
-  app.use(requestLogging(rootLoggerOf(app.get<Params>(PARAMS_PROVIDER_TOKEN)), app.get(Metrics)));
-  app.use(platformSecurityHeaders());
+  edge.push(requestLogging(rootLoggerOf(app.get<Params>(PARAMS_PROVIDER_TOKEN)), app.get(Metrics)));
+  edge.push(platformSecurityHeaders());
   const origins = new Set(config.allowedOrigins.map(normalizeOrigin));
   const tenantOrigins = app.get(TenantOriginsRegistry);
-  app.use(
+  edge.push(
     corsHeaders({
       // Platform-wide ALLOWED_ORIGINS plus every tenant's own widget origins.
       origin: (origin, done) => {
@@ -90,7 +94,7 @@ export function configureApp(app: NestExpressApplication): void {
       return true;
     },
   });
-  app.use(parsers);
+  edge.push(parsers);
   app.useWebSocketAdapter(new RoleAwareWsAdapter(app, role.servesApi));
   app.useGlobalPipes(
     new FieldValidationPipe({
@@ -101,8 +105,8 @@ export function configureApp(app: NestExpressApplication): void {
     }),
   );
   // The embeddable widget (web-build/, from web/) and the platform's own pages (public/).
-  app.use(adminConsole());
-  app.use(staticAssets());
+  edge.push(adminConsole(), staticAssets());
+  app.use(inSequence(edge));
   if (role.servesApi) setupSwagger(app);
 }
 
