@@ -8,6 +8,8 @@ import { Logger } from '@nestjs/common';
 import { HNSW_PARAMS } from 'src/rag/index/hnsw-vector-index';
 import { HnswVectorIndexRegistry } from 'src/rag/index/hnsw-vector-index.registry';
 import { IndexWorkerClient } from 'src/rag/index/index-worker.client';
+import type { IndexCommand } from 'src/rag/index/index-worker.protocol';
+import { SCAN_BUDGET } from 'src/rag/index/vector-snapshot';
 import { OpenVectorIndexOptions, VectorRow } from 'src/rag/vector-index.port';
 
 const DIM = 16;
@@ -221,6 +223,61 @@ describe(HnswVectorIndexRegistry.name, () => {
     expect(await index.search(rows[1].vector, 0)).toEqual([]);
     const even = await index.search(rows[1].vector, 5, new Set([0, 2, 4]));
     expect(even.map((hit) => hit.label).sort()).toEqual([2, 4]);
+  });
+
+  describe('a small index searched on this thread', () => {
+    /** Waits until the snapshot the first search asked for is taken. */
+    async function snapshotTaken(request: jest.SpyInstance<unknown, [IndexCommand, ArrayBuffer[]?]>): Promise<void> {
+      const asked = request.mock.calls.findIndex(([command]) => command.op === 'snapshot');
+      expect(asked).toBeGreaterThanOrEqual(0);
+      await request.mock.results[asked].value;
+      await new Promise((resolve) => setImmediate(resolve));
+      request.mockClear();
+    }
+
+    it('answers from a snapshot of the vectors without a round trip to the worker, as the worker would', async () => {
+      const index = await open();
+      const request = jest.spyOn(client, 'request');
+      const fromWorker = await Promise.all(rows.slice(0, 10).map((row) => index.search(row.vector, 5)));
+      expect(request.mock.calls.filter(([command]) => command.op === 'search')).toHaveLength(10);
+      await snapshotTaken(request);
+
+      const fromSnapshot = await Promise.all(rows.slice(0, 10).map((row) => index.search(row.vector, 5)));
+
+      expect(request).not.toHaveBeenCalled();
+      expect(fromSnapshot.map((hits) => hits.map((hit) => hit.label))).toEqual(
+        fromWorker.map((hits) => hits.map((hit) => hit.label)),
+      );
+      fromSnapshot.flat().forEach((hit, i) => expect(hit.score).toBeCloseTo(fromWorker.flat()[i].score, 5));
+      request.mockRestore();
+    });
+
+    it('never answers from a snapshot older than an upsert or a removal', async () => {
+      const index = await open();
+      const request = jest.spyOn(client, 'request');
+      await index.search(rows[0].vector, 1);
+      await snapshotTaken(request);
+      const newcomer = vectors(1, 777, 500)[0];
+
+      await index.upsert([newcomer]);
+      expect((await index.search(newcomer.vector, 1))[0].label).toBe(500);
+      await index.remove([500, 7]);
+      expect((await index.search(newcomer.vector, 50)).map((hit) => hit.label)).not.toContain(500);
+      expect((await index.search(rows[7].vector, 50)).map((hit) => hit.label)).not.toContain(7);
+      request.mockRestore();
+    });
+
+    it('leaves a query too dense for a scan of the index to the worker', async () => {
+      rows = vectors(Math.ceil(SCAN_BUDGET / DIM) + 1);
+      const index = await open();
+      const request = jest.spyOn(client, 'request');
+
+      await index.search(rows[0].vector, 3);
+      await index.search(rows[1].vector, 3);
+
+      expect(request.mock.calls.map(([command]) => command.op)).toEqual(['search', 'search']);
+      request.mockRestore();
+    });
   });
 
   it('returns nothing for an empty knowledge base', async () => {

@@ -29,6 +29,12 @@ export interface IndexInfo {
   bytes: number;
 }
 
+/** An index's live vectors, dimension-major: `columns[d * labels.length + i]` is dimension d of `labels[i]`. */
+export interface IndexSnapshot {
+  labels: Uint32Array;
+  columns: Float32Array;
+}
+
 /**
  * One tenant's native HNSW index. It lives only inside the index worker thread (index.worker.ts): every native call
  * that scales with the index (addPoint loops, resize, compaction, file hashing) runs there, and long loops yield
@@ -147,6 +153,24 @@ export class HnswVectorIndex {
       permitted ? (label) => permitted.has(label) : undefined,
     );
     return { labels: result.neighbors, distances: result.distances };
+  }
+
+  /**
+   * The live vectors, dimension-major (`columns[d * size + i]` for `labels[i]`), for the owning thread to search small
+   * indexes itself (see VectorSnapshot); null above `maxVectors`. Transposed here, not there, so the event loop only
+   * receives the buffers.
+   */
+  snapshot(maxVectors: number): IndexSnapshot | null {
+    if (this.size > maxVectors) return null;
+    const labels = Uint32Array.from([...this.labels].filter((label) => !this.deleted.has(label)));
+    const size = labels.length;
+    const columns = new Float32Array(size * this.dimension);
+    // In the cosine space hnswlib stores unit vectors, so these are ready for dot products.
+    labels.forEach((label, i) => {
+      const point = this.index.getPoint(label);
+      for (let d = 0; d < this.dimension; d++) columns[d * size + i] = point[d];
+    });
+    return { labels, columns };
   }
 
   async persist(files: IndexFiles, modelId: string, state: VectorIndexState): Promise<void> {

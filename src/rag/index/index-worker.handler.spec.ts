@@ -188,4 +188,21 @@ describe(IndexWorkerHandler.name, () => {
       send({ op: 'persist', handle: 1, ...files, modelId: MODEL, state: { kbVersion: 1, checksum: '' } }),
     ).rejects.toMatchObject({ code: 'RAG.INDEX_RELEASED' });
   });
+
+  it('snapshots the live vectors dimension-major as unit vectors, and declines above the size asked for', async () => {
+    const rows = await built(1, 12);
+    await send({ op: 'remove', handle: 1, labels: [3] });
+
+    const snapshot = (await send({ op: 'snapshot', handle: 1, maxVectors: 11 }))!;
+
+    expect([...snapshot.labels].sort((a, b) => a - b)).toEqual([0, 1, 2, 4, 5, 6, 7, 8, 9, 10, 11]);
+    const size = snapshot.labels.length;
+    snapshot.labels.forEach((label, i) => {
+      const stored = Array.from({ length: DIM }, (_, d) => snapshot.columns[d * size + i]);
+      const original = Array.from(row(rows, label));
+      const norm = Math.hypot(...original);
+      stored.forEach((value, d) => expect(value).toBeCloseTo(original[d] / norm, 5));
+    });
+    expect(await send({ op: 'snapshot', handle: 1, maxVectors: 10 })).toBeNull();
+  });
 });

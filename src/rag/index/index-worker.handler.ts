@@ -68,6 +68,8 @@ export class IndexWorkerHandler {
       }
       case 'search':
         return this.get(command.handle).search(command.vector, command.k, command.allowed);
+      case 'snapshot':
+        return this.get(command.handle).snapshot(command.maxVectors);
       case 'free':
         this.indexes.get(command.handle)?.free();
         this.indexes.delete(command.handle);

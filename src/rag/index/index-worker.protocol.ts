@@ -1,4 +1,4 @@
-import type { IndexInfo } from 'src/rag/index/hnsw-vector-index';
+import type { IndexInfo, IndexSnapshot } from 'src/rag/index/hnsw-vector-index';
 import type { UnusableReason } from 'src/rag/index/index-files';
 import type { VectorIndexState } from 'src/rag/vector-index.port';
 
@@ -20,6 +20,7 @@ export type IndexCommand =
   | { op: 'remove'; handle: number; labels: number[] }
   | ({ op: 'persist'; handle: number; modelId: string; state: VectorIndexState } & TenantFiles)
   | { op: 'search'; handle: number; vector: Float32Array; k: number; allowed?: Uint32Array }
+  | { op: 'snapshot'; handle: number; maxVectors: number }
   | { op: 'free'; handle: number };
 
 /**
@@ -44,6 +45,7 @@ export interface IndexReplies {
   remove: IndexInfo;
   persist: IndexInfo;
   search: SearchResult;
+  snapshot: IndexSnapshot | null;
   free: null;
 }
 
@@ -52,3 +54,10 @@ export type IndexRequest = IndexCommand & { id: number };
 export type IndexReply =
   | { id: number; ok: true; value: IndexReplies[keyof IndexReplies] }
   | { id: number; ok: false; code?: string; message: string };
+
+/** The buffers a reply can hand over instead of copying: a snapshot's, which may be megabytes. */
+export function replyTransferables(reply: IndexReply): ArrayBuffer[] {
+  if (!reply.ok || !reply.value || typeof reply.value !== 'object' || !('columns' in reply.value)) return [];
+  const { labels, columns } = reply.value;
+  return [labels.buffer as ArrayBuffer, columns.buffer as ArrayBuffer];
+}

@@ -2,7 +2,7 @@ import { parentPort } from 'node:worker_threads';
 
 import { lowerThisThreadPriority } from 'src/common/threads/background-priority';
 import { IndexWorkerHandler } from 'src/rag/index/index-worker.handler';
-import { type IndexRequest, SHUTDOWN_MESSAGE } from 'src/rag/index/index-worker.protocol';
+import { type IndexRequest, replyTransferables, SHUTDOWN_MESSAGE } from 'src/rag/index/index-worker.protocol';
 
 /** The index worker thread's entry (spawned by IndexWorkerClient): every command goes to one handler. */
 const handler = new IndexWorkerHandler();
@@ -18,5 +18,5 @@ parentPort?.on('message', (request: IndexRequest | typeof SHUTDOWN_MESSAGE) => {
     parentPort?.close();
     return;
   }
-  void handler.reply(request).then((reply) => parentPort?.postMessage(reply));
+  void handler.reply(request).then((reply) => parentPort?.postMessage(reply, replyTransferables(reply)));
 });

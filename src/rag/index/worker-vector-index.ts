@@ -2,6 +2,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 
 import type { IndexInfo } from 'src/rag/index/hnsw-vector-index';
 import type { IndexWorkerClient } from 'src/rag/index/index-worker.client';
+import { nonZeroDimensions, scanFits, SNAPSHOT_MAX_VECTORS, VectorSnapshot } from 'src/rag/index/vector-snapshot';
 import { RagSearchErrors } from 'src/rag/rag-search.errors';
 import { VectorHit, VectorIndex, VectorIndexState, VectorRow, VectorRowLoader } from 'src/rag/vector-index.port';
 
@@ -21,6 +22,11 @@ export interface IndexLocation {
  * This thread's view of one tenant's index held by the index worker. Mutations are serialized here (the worker then
  * sees at most one per index at a time); searches are sent at once and answered between the worker's build slices.
  * Size and memory figures are those of the worker's last reply.
+ *
+ * A small index is also searched here, exactly, from a snapshot of its vectors (see VectorSnapshot) when the query is
+ * sparse enough for the scan to cost less than the round trip to the worker. The snapshot is taken in the queue of
+ * mutations, so it matches the worker's content at that point; any mutation drops it, and the next search that could
+ * use one asks for a fresh one (searches meanwhile go to the worker).
  */
 export class WorkerVectorIndex extends VectorIndex {
   private currentState: VectorIndexState;
@@ -30,6 +36,10 @@ export class WorkerVectorIndex extends VectorIndex {
   private released = false;
   /** True while the whole content is being replaced: the index then answers for no state at all. */
   private replacing = false;
+  private snapshot: VectorSnapshot | null = null;
+  /** Bumped by every mutation queued, so a snapshot taken before one of them is never kept. */
+  private contentGeneration = 0;
+  private snapshotRequested = false;
 
   constructor(
     private readonly client: IndexWorkerClient,
@@ -62,9 +72,9 @@ export class WorkerVectorIndex extends VectorIndex {
     return this.currentInfo.capacity;
   }
 
-  /** Estimated native bytes held by the worker for this index (what the registry's budget counts). */
+  /** Estimated native bytes held by the worker for this index, plus its snapshot here (what the registry's budget counts). */
   get bytes(): number {
-    return this.currentInfo.bytes;
+    return this.currentInfo.bytes + (this.snapshot?.bytes ?? 0);
   }
 
   get lastPersistedAt(): Date | null {
@@ -77,17 +87,17 @@ export class WorkerVectorIndex extends VectorIndex {
   }
 
   upsert(rows: VectorRow[]): Promise<void> {
-    return this.serialized(() => this.send(rows));
+    return this.mutation(() => this.send(rows));
   }
 
   remove(labels: number[]): Promise<void> {
-    return this.serialized(async () => {
+    return this.mutation(async () => {
       this.track(await this.client.request({ op: 'remove', handle: this.handle, labels }));
     });
   }
 
   rebuild(state: VectorIndexState): Promise<void> {
-    return this.serialized(async () => {
+    return this.mutation(async () => {
       this.replacing = true;
       try {
         this.track(await this.client.request({ op: 'free', handle: this.handle }).then(() => this.create()));
@@ -108,6 +118,9 @@ export class WorkerVectorIndex extends VectorIndex {
     if (this.released) throw RagSearchErrors.indexReleased();
     const limit = Math.min(Math.max(0, Math.floor(k)), this.size);
     if (limit === 0 || allowed?.size === 0) return [];
+    const scanned = this.snapshot?.search(vector, limit, allowed);
+    if (scanned) return scanned;
+    if (!this.snapshot && scanFits(nonZeroDimensions(vector), this.size)) this.requestSnapshot();
     const query = Float32Array.from(vector);
     const permitted = allowed ? Uint32Array.from(allowed) : undefined;
     const result = await this.client.request(
@@ -120,6 +133,7 @@ export class WorkerVectorIndex extends VectorIndex {
 
   /** Fills a freshly created index from the loader (the registry's rebuild path). */
   fill(): Promise<void> {
+    this.dropSnapshot();
     return this.sendAll(this.loader());
   }
 
@@ -140,6 +154,7 @@ export class WorkerVectorIndex extends VectorIndex {
   release(): Promise<void> {
     if (this.released) return Promise.resolve();
     this.released = true;
+    this.dropSnapshot();
     const run = this.queue.then(() => this.client.request({ op: 'free', handle: this.handle }));
     this.queue = run.catch(() => undefined);
     return run.then(
@@ -186,6 +201,39 @@ export class WorkerVectorIndex extends VectorIndex {
     const resized = info.bytes !== this.currentInfo.bytes;
     this.currentInfo = info;
     if (resized) this.onResize();
+  }
+
+  /** Takes a snapshot once the mutations queued before it are done; searches go to the worker meanwhile. */
+  private requestSnapshot(): void {
+    if (this.snapshotRequested) return;
+    this.snapshotRequested = true;
+    const generation = this.contentGeneration;
+    this.serialized(() =>
+      this.client.request({ op: 'snapshot', handle: this.handle, maxVectors: SNAPSHOT_MAX_VECTORS }),
+    )
+      .then((taken) => {
+        // A mutation queued since, or a release: what was taken may no longer be the content.
+        if (!taken || this.released || this.contentGeneration !== generation) return;
+        this.snapshot = new VectorSnapshot(taken.labels, taken.columns, this.dimension);
+        this.onResize();
+      })
+      .catch(() => undefined)
+      .finally(() => {
+        this.snapshotRequested = false;
+      });
+  }
+
+  private dropSnapshot(): void {
+    this.contentGeneration++;
+    if (!this.snapshot) return;
+    this.snapshot = null;
+    this.onResize();
+  }
+
+  /** A change of content: the snapshot no longer matches from the moment it is queued. */
+  private mutation<T>(task: () => Promise<T>): Promise<T> {
+    this.dropSnapshot();
+    return this.serialized(task);
   }
 
   private serialized<T>(task: () => T | Promise<T>): Promise<T> {
