@@ -69,12 +69,13 @@ export class VectorSnapshot {
     const limit = Math.min(Math.max(0, Math.floor(k)), size);
     // A zero query has no direction: nothing is similar to it.
     if (limit === 0 || norm === 0) return [];
-    const scores = this.scores;
-    scores.fill(0);
-    for (const d of dims) {
-      const weight = query[d];
-      const base = d * size;
-      for (let i = 0; i < size; i++) scores[i] += weight * this.columns[base + i];
+    const { scores, columns } = this;
+    // The first column sets the scores, so they need no clearing; each further one adds to them.
+    for (let j = 0; j < dims.length; j++) {
+      const weight = query[dims[j]];
+      const base = dims[j] * size;
+      if (j === 0) for (let i = 0; i < size; i++) scores[i] = weight * columns[base + i];
+      else for (let i = 0; i < size; i++) scores[i] += weight * columns[base + i];
     }
     return this.best(limit, 1 / Math.sqrt(norm), allowed);
   }
@@ -82,36 +83,42 @@ export class VectorSnapshot {
   /** The `limit` best positions through a min-heap of positions (worst kept at the root). */
   private best(limit: number, scale: number, allowed?: ReadonlySet<number>): VectorHit[] {
     const { scores, labels } = this;
-    // Worse: lower score, or the same score and a higher label (so ties come out by label).
-    const worse = (a: number, b: number) => scores[a] < scores[b] || (scores[a] === scores[b] && labels[a] > labels[b]);
-    const heap: number[] = [];
-    const siftDown = (from: number) => {
-      for (let at = from; ;) {
-        const left = 2 * at + 1;
-        if (left >= heap.length) return;
-        const right = left + 1;
-        const child = right < heap.length && worse(heap[right], heap[left]) ? right : left;
-        if (!worse(heap[child], heap[at])) return;
-        [heap[at], heap[child]] = [heap[child], heap[at]];
-        at = child;
-      }
-    };
+    const heap = new Uint32Array(limit);
+    let filled = 0;
     for (let i = 0; i < labels.length; i++) {
       if (allowed && !allowed.has(labels[i])) continue;
-      if (heap.length < limit) {
-        heap.push(i);
-        for (let at = heap.length - 1; at > 0;) {
+      if (filled < limit) {
+        // Sift up: swaps by hand, as a destructuring swap allocates an array per step.
+        let at = filled++;
+        while (at > 0) {
           const parent = (at - 1) >> 1;
-          if (!worse(heap[at], heap[parent])) break;
-          [heap[at], heap[parent]] = [heap[parent], heap[at]];
+          if (!worse(scores, labels, i, heap[parent])) break;
+          heap[at] = heap[parent];
           at = parent;
         }
-      } else if (worse(heap[0], i)) {
-        heap[0] = i;
-        siftDown(0);
+        heap[at] = i;
+      } else if (worse(scores, labels, heap[0], i)) {
+        let at = 0;
+        for (;;) {
+          const left = 2 * at + 1;
+          if (left >= limit) break;
+          const right = left + 1;
+          const child = right < limit && worse(scores, labels, heap[right], heap[left]) ? right : left;
+          if (!worse(scores, labels, heap[child], i)) break;
+          heap[at] = heap[child];
+          at = child;
+        }
+        heap[at] = i;
       }
     }
-    heap.sort((a, b) => (worse(a, b) ? 1 : worse(b, a) ? -1 : 0));
-    return heap.map((i) => ({ label: labels[i], score: scores[i] * scale }));
+    const order = Array.from(heap.subarray(0, filled)).sort((a, b) =>
+      worse(scores, labels, a, b) ? 1 : worse(scores, labels, b, a) ? -1 : 0,
+    );
+    return order.map((i) => ({ label: labels[i], score: scores[i] * scale }));
   }
+}
+
+/** Position a ranks below position b: a lower score, or the same score and a higher label (ties come out by label). */
+function worse(scores: Float64Array, labels: Uint32Array, a: number, b: number): boolean {
+  return scores[a] < scores[b] || (scores[a] === scores[b] && labels[a] > labels[b]);
 }

@@ -57,4 +57,50 @@ describe(ChunkViewCache.name, () => {
     await sut.inVersion('other', v1, [1]);
     expect(queries).toEqual([[1], [1], [1]]);
   });
+
+  describe('within its size budget', () => {
+    // One view of this fixture weighs 2 × 20 characters of text + 30 of URL + 200.
+    const ONE_VIEW = 2 * 'Hours\nChunk 1 text.'.length + 'https://acme.example.com/hours'.length + 200;
+
+    it('evicts the least recently searched version whole', async () => {
+      const small = new ChunkViewCache(
+        strictMock<KbChunkRepository>({
+          viewsInVersion: (_b: string, _v: number, ids: number[]) => {
+            queries.push(ids);
+            return Promise.resolve(ids.map(view));
+          },
+        }),
+        2.5 * ONE_VIEW,
+      );
+      await small.inVersion('acme', v1, [1]);
+      await small.inVersion('other', v1, [1]);
+      await small.inVersion('acme', v1, [1]);
+      await small.inVersion('third', v1, [1]);
+      queries = [];
+
+      await small.inVersion('acme', v1, [1]);
+      await small.inVersion('other', v1, [1]);
+
+      expect(queries).toEqual([[1]]);
+    });
+
+    it('starts a version over once it outgrows half the budget, still answering every read', async () => {
+      served = new Set([1, 2, 3, 4, 5]);
+      const small = new ChunkViewCache(
+        strictMock<KbChunkRepository>({
+          viewsInVersion: (_b: string, _v: number, ids: number[]) => {
+            queries.push(ids);
+            return Promise.resolve(ids.filter((id) => served.has(id)).map(view));
+          },
+        }),
+        5 * ONE_VIEW,
+      );
+      await small.inVersion('acme', v1, [1, 2, 3]);
+      await small.inVersion('acme', v1, [4]);
+      queries = [];
+
+      expect((await small.inVersion('acme', v1, [1, 4])).map((v) => v.id)).toEqual([4, 1]);
+      expect(queries).toEqual([[1]]);
+    });
+  });
 });

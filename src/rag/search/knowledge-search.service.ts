@@ -131,8 +131,9 @@ export class KnowledgeSearchService extends KnowledgeRetriever {
         return { id: String(id), text: v.searchText, score };
       }),
     );
-    const vectorScore = new Map(vectorHits.map((h) => [h.label, h.score]));
-    const keywordScore = new Map(keywordHits.map((h) => [h.id, h.rank]));
+    // Only the k results need their stage scores: a lookup in the short lists costs less than two maps a search.
+    const vectorScore = (id: number) => vectorHits.find((h) => h.label === id)?.score;
+    const keywordScore = (id: number) => keywordHits.find((h) => h.id === id)?.rank;
     const results = reranked.slice(0, k).map((r): SearchHit => {
       const id = Number(r.id);
       const v = views.get(id)!;
@@ -144,8 +145,8 @@ export class KnowledgeSearchService extends KnowledgeRetriever {
         text: v.text,
         category: v.category,
         score: round(r.score),
-        vectorScore: round(vectorScore.get(id) ?? 0),
-        keywordScore: round(keywordScore.get(id) ?? 0),
+        vectorScore: round(vectorScore(id) ?? 0),
+        keywordScore: round(keywordScore(id) ?? 0),
       };
     });
     const searchText = (hit: SearchHit) => views.get(Number(hit.chunkId))!.searchText;
