@@ -110,7 +110,9 @@ export class OfflineIntentClassifier extends IntentClassifier {
 
   /** Best intent and its confidence. */
   private score(index: ExampleIndex, text: string): { name: string; confidence: number } {
-    const exact = normalize(text);
+    // Split once: the exact match, the embedding, the lexical vector and the length test all read the same tokens.
+    const tokens = tokenize(text);
+    const exact = tokens.join(' ');
     if (!exact) return { name: 'other', confidence: 1 };
     const hit = index.exact.get(exact);
     if (hit !== undefined) return { name: hit, confidence: 1 };
@@ -119,14 +121,14 @@ export class OfflineIntentClassifier extends IntentClassifier {
     // Each example's embedding dot product is summed over ascending dimensions, as a dense loop would (the skipped
     // terms are zeros, which leave a float sum unchanged), so scores do not depend on the index.
     const dot = new Float64Array(count);
-    const embedding = this.embedder.embedOne(text);
+    const embedding = this.embedder.embedTokens(tokens);
     for (let d = 0; d < embedding.length; d++) {
       const value = embedding[d];
       const postings = value === 0 ? undefined : index.dimensions[d];
       if (postings) accumulate(dot, postings, value);
     }
     const cosine = new Float64Array(count);
-    for (const [feature, value] of lexicalVector(text)) {
+    for (const [feature, value] of lexicalVector(tokens)) {
       const postings = index.lexical.get(feature);
       if (postings) accumulate(cosine, postings, value);
     }
@@ -137,7 +139,7 @@ export class OfflineIntentClassifier extends IntentClassifier {
       if (similarity > (best.get(intent) ?? -1)) best.set(intent, similarity);
     }
     const lower = text.toLowerCase().replace(/[\u2019]/g, "'");
-    const short = tokenize(text).length <= SHORT_MESSAGE_TOKENS;
+    const short = tokens.length <= SHORT_MESSAGE_TOKENS;
     for (const cue of CUES) {
       if (cue.short && !short) continue;
       if (cue.pattern.test(lower)) best.set(cue.intent, (best.get(cue.intent) ?? 0) + CUE_BOOST);
@@ -164,7 +166,13 @@ export class OfflineIntentClassifier extends IntentClassifier {
   }
 
   private example(intent: string, text: string): Example {
-    return { intent, embedding: this.embedder.embedOne(text), lexical: lexicalVector(text), exact: normalize(text) };
+    const tokens = tokenize(text);
+    return {
+      intent,
+      embedding: this.embedder.embedTokens(tokens),
+      lexical: lexicalVector(tokens),
+      exact: tokens.join(' '),
+    };
   }
 }
 
@@ -195,13 +203,9 @@ function accumulate(sums: Float64Array, postings: Postings, value: number): void
   for (let k = 0; k < examples.length; k++) sums[examples[k]] += value * weights[k];
 }
 
-function normalize(text: string): string {
-  return tokenize(text).join(' ');
-}
-
 /** Every stemmed word (stop words included: they carry small talk) and adjacent pair, L2-normalized. */
-function lexicalVector(text: string): Map<string, number> {
-  const words = tokenize(text).map(stem);
+function lexicalVector(tokens: readonly string[]): Map<string, number> {
+  const words = tokens.map(stem);
   const features = new Map<string, number>();
   const add = (f: string, w: number) => features.set(f, (features.get(f) ?? 0) + w);
   words.forEach((word, i) => {

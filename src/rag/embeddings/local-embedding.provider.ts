@@ -67,10 +67,15 @@ export class LocalEmbeddingProvider extends EmbeddingProvider {
   }
 
   embedOne(text: string): Float32Array {
+    return this.embedTokens(tokenize(text));
+  }
+
+  /** `embedOne` of a text already split by `tokenize` (a caller that needs the tokens too splits once). */
+  embedTokens(allTokens: readonly string[]): Float32Array {
     const features = new Map<string, number>();
     const add = (feature: string) => features.set(feature, (features.get(feature) ?? 0) + 1);
 
-    const tokens = tokenize(text).filter((token) => !isStopWord(token));
+    const tokens = allTokens.filter((token) => !isStopWord(token));
     const terms = tokens.map(stem);
     for (let i = 0; i < terms.length; i++) {
       // Weak words keep a feature of their own (v:) so they still count, at a fraction of a content word.
