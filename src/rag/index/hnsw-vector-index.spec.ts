@@ -267,6 +267,23 @@ describe(HnswVectorIndexRegistry.name, () => {
       request.mockRestore();
     });
 
+    it('evicting an index that holds a snapshot never evicts the one just opened', async () => {
+      await open();
+      // tenant-c's file exists, so the tight registry opens it from disk and holds it before enforcing its budget.
+      await sut.forTenant('tenant-c', { modelId: MODEL, dimension: DIM, loader });
+      const tight = new HnswVectorIndexRegistry(dataDir, Math.floor(sut.cachedBytes / 4), client);
+      const openFor = (businessId: string) => tight.forTenant(businessId, { modelId: MODEL, dimension: DIM, loader });
+      const request = jest.spyOn(client, 'request');
+      await (await openFor('tenant-b')).search(rows[0].vector, 1);
+      await snapshotTaken(request);
+      request.mockRestore();
+
+      const opened = await openFor('tenant-c');
+
+      expect(tight.ready('tenant-c')).toBe(opened);
+      await expect(opened.search(rows[2].vector, 1)).resolves.toEqual([expect.objectContaining({ label: 2 })]);
+    });
+
     it('leaves a query too dense for a scan of the index to the worker', async () => {
       rows = vectors(Math.ceil(SCAN_BUDGET / DIM) + 1);
       const index = await open();

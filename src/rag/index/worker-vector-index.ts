@@ -72,7 +72,7 @@ export class WorkerVectorIndex extends VectorIndex {
     return this.currentInfo.capacity;
   }
 
-  /** Estimated native bytes held by the worker for this index, plus its snapshot here (what the registry's budget counts). */
+  /** Estimated native bytes of this index, in the worker and its snapshot here (what the registry's budget counts). */
   get bytes(): number {
     return this.currentInfo.bytes + (this.snapshot?.bytes ?? 0);
   }
@@ -154,7 +154,9 @@ export class WorkerVectorIndex extends VectorIndex {
   release(): Promise<void> {
     if (this.released) return Promise.resolve();
     this.released = true;
-    this.dropSnapshot();
+    // Not reported as a resize: the registry releases an index it has already let go of, and a report would run its
+    // eviction again from inside the eviction, with this index as the one to keep (the one just opened went instead).
+    this.discardSnapshot();
     const run = this.queue.then(() => this.client.request({ op: 'free', handle: this.handle }));
     this.queue = run.catch(() => undefined);
     return run.then(
@@ -224,10 +226,15 @@ export class WorkerVectorIndex extends VectorIndex {
   }
 
   private dropSnapshot(): void {
+    if (this.discardSnapshot()) this.onResize();
+  }
+
+  /** Forgets the snapshot, and any being taken; true when one was held. */
+  private discardSnapshot(): boolean {
     this.contentGeneration++;
-    if (!this.snapshot) return;
+    const held = this.snapshot !== null;
     this.snapshot = null;
-    this.onResize();
+    return held;
   }
 
   /** A change of content: the snapshot no longer matches from the moment it is queued. */
