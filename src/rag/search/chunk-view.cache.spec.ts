@@ -59,7 +59,7 @@ describe(ChunkViewCache.name, () => {
   });
 
   describe('within its size budget', () => {
-    // One view of this fixture weighs 2 × 20 characters of text + 30 of URL + 200.
+    // One view of this fixture weighs twice its 19 characters of text, plus its 30-character URL, plus 200.
     const ONE_VIEW = 2 * 'Hours\nChunk 1 text.'.length + 'https://acme.example.com/hours'.length + 200;
 
     it('evicts the least recently searched version whole', async () => {
