@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 import { LocalEmbeddingProvider } from 'src/rag/embeddings/local-embedding.provider';
 import { contentTerms, stem } from 'src/rag/embeddings/text-features';
 
@@ -15,6 +17,30 @@ describe(LocalEmbeddingProvider.name, () => {
     expect(first).toHaveLength(768);
     expect(Array.from(second)).toEqual(Array.from(first));
     expect(sut.modelId).toBe('local-hash-v2-768');
+  });
+
+  it('embeds exactly as the vectors stored under this model id were embedded', () => {
+    // A change to the features, weights or hashing must bump modelId so stored vectors are re-embedded; this digest
+    // of a few texts' vectors (punctuation, digits, accents, repeats, stop words, empty) catches any such change.
+    const texts = [
+      'Missed calls turn into booked jobs with instant text-back.',
+      'What does GoAccel do for home service businesses? We answer every call, 24/7, and book the job.',
+      'Plumbing plumbing plumber plumbers: the plumbing pros of Springfield since 1998 (call 555-0100).',
+      'Don’t lose leads — café owners, naïve über-fast replies, résumé review, 3rd-party CRMs like HubSpot & Salesforce.',
+      'help need want more please thanks',
+      '',
+    ];
+    // Tokens that tokenize() never yields still embed as their characters say.
+    const tokenLists = [
+      ['café', 'naïve', 'x-ray', 'straße', 'plumbing', 'plumbing'],
+      ['日本語テキスト', 'abc', 'ab', 'a1b2c3d4'],
+    ];
+    const digest = createHash('sha256');
+    for (const text of texts) digest.update(sut.embedOne(text));
+    for (const tokens of tokenLists) digest.update(sut.embedTokens(tokens));
+
+    expect(sut.modelId).toBe('local-hash-v2-768');
+    expect(digest.digest('hex')).toBe('ea2120c97fc78e8d10ce65c64b0737e6e78547c85d829499bc5de88a47613c94');
   });
 
   it('lets other work on the event loop run between texts once a slice is used up, and keeps their order', async () => {

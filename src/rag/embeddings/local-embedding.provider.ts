@@ -84,30 +84,85 @@ export class LocalEmbeddingProvider extends EmbeddingProvider {
       if (concept !== undefined) add(`s:${concept}`);
       if (i + 1 < terms.length) add(`b:${terms[i]} ${terms[i + 1]}`);
     }
+    const grams = new CharNgrams();
     for (const token of tokens) {
-      if (token.length < 3 || isWeakWord(token)) continue;
-      const padded = `<${token}>`;
-      for (const n of CHAR_NGRAM_SIZES) {
-        for (let start = 0; start + n <= padded.length; start++) add(`c:${padded.slice(start, start + n)}`);
-      }
+      if (token.length >= 3 && !isWeakWord(token)) grams.addWord(`<${token}>`);
     }
 
     const vector = new Float32Array(DIMENSION);
     for (const [feature, count] of features) {
-      const family = feature.charCodeAt(0);
-      const familyWeight = FAMILY_WEIGHTS[family] ?? CHAR_NGRAM_WEIGHT;
-      const hash = fnv1a(feature);
-      const sign = hash & 0x80000000 ? -1 : 1;
-      vector[(hash & 0x7fffffff) % DIMENSION] += sign * familyWeight * (1 + Math.log(count));
+      addFeature(vector, fnv1a(feature), FAMILY_WEIGHTS[feature.charCodeAt(0)] ?? CHAR_NGRAM_WEIGHT, count);
     }
+    // After every other feature, as when the n-grams were named `c:…` in the same map: float sums keep their order.
+    for (let g = 0; g < grams.counts.length; g++)
+      addFeature(vector, grams.hashes[g], CHAR_NGRAM_WEIGHT, grams.counts[g]);
     return l2Normalize(vector);
   }
 }
 
+/** Adds a feature's signed, sublinearly weighted count at its hashed dimension. */
+function addFeature(vector: Float32Array, hash: number, familyWeight: number, count: number): void {
+  const sign = hash & 0x80000000 ? -1 : 1;
+  vector[(hash & 0x7fffffff) % DIMENSION] += sign * familyWeight * (1 + Math.log(count));
+}
+
+/** Letters, digits and the word-boundary marks: the symbols of a word's n-grams after `tokenize`. */
+const NGRAM_SYMBOLS = 'abcdefghijklmnopqrstuvwxyz0123456789<>';
+/** Symbol → 1…38 by char code (0 where the char is not a symbol), so a 5-gram's code stays below 39⁵ (a small int). */
+const SYMBOL_CODE = new Uint8Array(128);
+for (let i = 0; i < NGRAM_SYMBOLS.length; i++) SYMBOL_CODE[NGRAM_SYMBOLS.charCodeAt(i)] = i + 1;
+/** FNV-1a state after the family prefix `c:` of every n-gram feature. */
+const NGRAM_PREFIX_HASH = fnv1aFrom(0x811c9dc5, 'c:', 0, 2);
+
+/**
+ * The distinct character n-grams of a text's words with their counts and feature hashes, in first-seen order. A
+ * text has a hundred n-grams or more; naming each as a string only to count it was most of an embedding's cost, so
+ * an n-gram of letters and digits is keyed by a number that spells it (base 39: one code per n-gram and length) and
+ * hashed where it stands. Any other n-gram is keyed by its text, so the counts are exactly those of the names.
+ */
+class CharNgrams {
+  readonly counts: number[] = [];
+  readonly hashes: number[] = [];
+  private readonly seen = new Map<number | string, number>();
+
+  addWord(padded: string): void {
+    for (const n of CHAR_NGRAM_SIZES) {
+      for (let start = 0; start + n <= padded.length; start++) this.add(padded, start, n);
+    }
+  }
+
+  private add(text: string, start: number, n: number): void {
+    const key = ngramKey(text, start, n);
+    const at = this.seen.get(key);
+    if (at !== undefined) {
+      this.counts[at]++;
+      return;
+    }
+    this.seen.set(key, this.counts.length);
+    this.counts.push(1);
+    this.hashes.push(fnv1aFrom(NGRAM_PREFIX_HASH, text, start, start + n));
+  }
+}
+
+function ngramKey(text: string, start: number, n: number): number | string {
+  let code = 0;
+  for (let i = start; i < start + n; i++) {
+    const char = text.charCodeAt(i);
+    const symbol = char < 128 ? SYMBOL_CODE[char] : 0;
+    if (symbol === 0) return text.slice(start, start + n);
+    code = code * 39 + symbol;
+  }
+  return code;
+}
+
 /** 32-bit FNV-1a over UTF-16 code units: fast, stable across platforms and Node versions. */
 function fnv1a(input: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < input.length; i++) {
+  return fnv1aFrom(0x811c9dc5, input, 0, input.length);
+}
+
+/** FNV-1a continued from `hash` over `input`'s code units in [start, end). */
+function fnv1aFrom(hash: number, input: string, start: number, end: number): number {
+  for (let i = start; i < end; i++) {
     hash ^= input.charCodeAt(i);
     hash = Math.imul(hash, 0x01000193);
   }
