@@ -146,8 +146,8 @@ export interface TermStats {
   length: number;
 }
 
-// Retrieved chunks are re-ranked on every query that finds them and their text never changes, so their terms are
-// kept rather than re-tokenized each time. Keyed by the text itself: an edited chunk simply misses.
+// A chunk's text never changes, so its terms are analysed once: cached chunk views keep theirs, and this cache lets
+// the tenants holding the same page share one analysis. Keyed by the text itself: an edited chunk simply misses.
 const STATS = new LRUCache<string, TermStats>({ max: 4096 });
 
 /** Content-term counts of a stored text (a chunk, with its title), cached. Callers must not mutate the result. */

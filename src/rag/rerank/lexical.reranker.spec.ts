@@ -1,3 +1,4 @@
+import { termStats } from 'src/rag/embeddings/text-features';
 import { LexicalReranker } from 'src/rag/rerank/lexical.reranker';
 
 describe(LexicalReranker.name, () => {
@@ -34,6 +35,28 @@ describe(LexicalReranker.name, () => {
     for (const r of results) expect(r.score).toBeGreaterThanOrEqual(0);
     for (const r of results) expect(r.score).toBeLessThanOrEqual(1);
     expect(results[0].score).toBeGreaterThanOrEqual(results[1].score);
+  });
+
+  it('ranks the same with the term counts a caller kept as with the texts alone', async () => {
+    const candidates = [
+      { id: 'repeats', text: 'Reviews reviews reviews: our reviews page lists reviews.', score: 0.5 },
+      { id: 'answers', text: 'We automate review requests at the right time after each job.', score: 0.45 },
+      { id: 'other', text: 'Google Ads campaigns by service and location.', score: 0.5 },
+    ];
+    const kept = candidates.map((c) => ({ ...c, terms: termStats(c.text) }));
+
+    expect(await sut.rerank('how are review requests automated', kept)).toEqual(
+      await sut.rerank('how are review requests automated', candidates),
+    );
+  });
+
+  it('reads the term counts a caller kept instead of analysing the text again', async () => {
+    const [only] = await sut.rerank('roofing', [
+      { id: 'a', text: 'plumbing', terms: termStats('roofing'), score: 0 },
+      { id: 'b', text: 'roofing', terms: termStats('plumbing'), score: 0 },
+    ]);
+
+    expect(only.id).toBe('a');
   });
 
   it('returns an empty list for no candidates', async () => {

@@ -14,7 +14,7 @@ const BM25_B = 0.75;
 export class LexicalReranker extends Reranker {
   rerank(query: string, candidates: RerankCandidate[]): Promise<RerankResult[]> {
     const queryTerms = [...new Set(contentTerms(query))];
-    const docs = candidates.map((candidate) => termStats(candidate.text));
+    const docs = candidates.map((candidate) => candidate.terms ?? termStats(candidate.text));
     const n = candidates.length;
     const avgLength = docs.reduce((sum, doc) => sum + doc.length, 0) / Math.max(1, n);
     const idf = new Map<string, number>();

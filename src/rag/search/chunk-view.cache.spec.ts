@@ -37,11 +37,12 @@ describe(ChunkViewCache.name, () => {
     expect(queries).toEqual([[1, 2], [3]]);
   });
 
-  it('ranks a chunk by its title and body, the same string object on every read', async () => {
+  it('ranks a chunk by its title and body, with their content-term counts, the same object on every read', async () => {
     const [first] = await sut.inVersion('acme', v1, [1]);
     expect(first.searchText).toBe('Hours\nChunk 1 text.');
+    expect(Object.fromEntries(first.terms.counts)).toEqual({ hour: 1, chunk: 1, '1': 1, text: 1 });
+    expect(first.terms.length).toBe(4);
     const [again] = await sut.inVersion('acme', v1, [1]);
-    expect(again.searchText).toBe(first.searchText);
     expect(Object.is(again, first)).toBe(true);
   });
 
@@ -59,8 +60,9 @@ describe(ChunkViewCache.name, () => {
   });
 
   describe('within its size budget', () => {
-    // One view of this fixture weighs twice its 19 characters of text, plus its 30-character URL, plus 200.
-    const ONE_VIEW = 2 * 'Hours\nChunk 1 text.'.length + 'https://acme.example.com/hours'.length + 200;
+    // One view of this fixture weighs twice its 19 characters of text, 20 for each of its 4 content terms, its
+    // 30-character URL, and 200.
+    const ONE_VIEW = 2 * 'Hours\nChunk 1 text.'.length + 20 * 4 + 'https://acme.example.com/hours'.length + 200;
 
     it('evicts the least recently searched version whole', async () => {
       const small = new ChunkViewCache(

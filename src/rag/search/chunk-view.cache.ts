@@ -1,6 +1,7 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 
+import { TermStats, termStats } from 'src/rag/embeddings/text-features';
 import { ChunkView, KbChunkRepository } from 'src/rag/storage/kb-chunk.repository';
 import type { ActiveVersion } from 'src/rag/storage/kb-version.repository';
 
@@ -9,8 +10,12 @@ const MAX_CACHED_CHARS = 8_000_000;
 
 /** A served chunk with the text it is ranked and judged by (title, then body), built once per cached chunk. */
 export interface ServedChunk extends ChunkView {
-  /** The same string object on every read, so lookups keyed by it (term statistics) need not re-hash 1 kB. */
   searchText: string;
+  /**
+   * Content-term counts of `searchText`, for re-ranking and confidence. Kept here because looking them up by text
+   * on every search compared kilobytes of text per candidate: every tenant holding the same page has its own copy.
+   */
+  terms: TermStats;
 }
 
 /** The text a chunk is ranked by: its title, then its body. */
@@ -23,7 +28,8 @@ interface VersionViews {
   size: number;
 }
 
-const sizeOf = (v: ServedChunk) => 2 * v.searchText.length + (v.url?.length ?? 0) + 200;
+// A term costs about a map entry (~40 bytes, counted as 20 characters); its string is shared with the stemmer.
+const sizeOf = (v: ServedChunk) => 2 * v.searchText.length + 20 * v.terms.counts.size + (v.url?.length ?? 0) + 200;
 
 /**
  * Contents of a version's served chunks, kept in memory. Every chat turn that retrieves reads the same popular
@@ -65,7 +71,8 @@ export class ChunkViewCache {
     for (const view of fetched) {
       let served = entry.chunks.get(view.id);
       if (!served) {
-        served = { ...view, searchText: withTitle(view) };
+        const searchText = withTitle(view);
+        served = { ...view, searchText, terms: termStats(searchText) };
         entry.chunks.set(view.id, served);
         entry.size += sizeOf(served);
       }

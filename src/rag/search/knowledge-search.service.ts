@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 
-import { contentTerms, termStats } from 'src/rag/embeddings/text-features';
+import { contentTerms, TermStats, termStats } from 'src/rag/embeddings/text-features';
 import { KnowledgeErrors } from 'src/rag/knowledge.errors';
 import { KnowledgeRetriever, RetrievalOptions, RetrievalResult } from 'src/rag/knowledge-retriever.port';
 import { Reranker } from 'src/rag/rerank/reranker.port';
@@ -128,7 +128,7 @@ export class KnowledgeSearchService extends KnowledgeRetriever {
       query,
       candidates.map(([id, score]) => {
         const v = views.get(id)!;
-        return { id: String(id), text: v.searchText, score };
+        return { id: String(id), text: v.searchText, terms: v.terms, score };
       }),
     );
     // Only the k results need their stage scores: a lookup in the short lists costs less than two maps a search.
@@ -149,8 +149,8 @@ export class KnowledgeSearchService extends KnowledgeRetriever {
         keywordScore: round(keywordScore(id) ?? 0),
       };
     });
-    const searchText = (hit: SearchHit) => views.get(Number(hit.chunkId))!.searchText;
-    return { results, confidence: confidenceOf(query, results, searchText), version: active.version };
+    const termsOf = (hit: SearchHit) => views.get(Number(hit.chunkId))!.terms;
+    return { results, confidence: confidenceOf(query, results, termsOf), version: active.version };
   }
 
   /**
@@ -186,14 +186,14 @@ export class KnowledgeSearchService extends KnowledgeRetriever {
 export function confidenceOf(
   query: string,
   results: SearchHit[],
-  textOf: (hit: SearchHit) => string = withTitle,
+  termsOf: (hit: SearchHit) => TermStats = (hit) => termStats(withTitle(hit)),
 ): number {
   const top = results.slice(0, 3);
   if (!top.length) return 0;
   const terms = [...new Set(contentTerms(query))];
   const coverage = Math.max(
     ...top.map((r) => {
-      const present = termStats(textOf(r)).counts;
+      const present = termsOf(r).counts;
       return terms.length ? terms.filter((t) => present.has(t)).length / terms.length : 0;
     }),
   );
