@@ -76,10 +76,24 @@ interface Postings {
  * A message then touches only the postings of its own few dozen features instead of every example's.
  */
 interface ExampleIndex {
-  intents: string[];
+  /** Intent names by id: those of the examples in order of their first example, then cue intents without one. */
+  names: string[];
+  /** The intent id of each example. */
+  intentOf: number[];
+  /** How many intents have examples: ids below it. */
+  withExamples: number;
+  /** The intent id of each of CUES. */
+  cueIntents: number[];
   exact: Map<string, string>;
   dimensions: Array<Postings | undefined>;
   lexical: Map<string, Postings>;
+  /**
+   * Scratch of one synchronous `score`: per example, its embedding dot product and lexical cosine; per intent, its
+   * best score. Typed arrays of this size live outside V8's heap and cost microseconds to allocate on every turn.
+   */
+  dot: Float64Array;
+  cosine: Float64Array;
+  best: Float64Array;
 }
 
 /**
@@ -93,6 +107,8 @@ interface ExampleIndex {
  */
 export class OfflineIntentClassifier extends IntentClassifier {
   private readonly embedder = new LocalEmbeddingProvider();
+  /** The message's embedding, read at once by the synchronous `score` (see ExampleIndex's scratch). */
+  private readonly embedding = new Float32Array(this.embedder.dimension);
   private readonly builtins: Example[];
   private readonly tenants = new LRUCache<string, ExampleIndex>({ max: 500 });
 
@@ -117,37 +133,38 @@ export class OfflineIntentClassifier extends IntentClassifier {
     const hit = index.exact.get(exact);
     if (hit !== undefined) return { name: hit, confidence: 1 };
 
-    const count = index.intents.length;
+    const { dot, cosine, best, intentOf, names } = index;
+    dot.fill(0);
+    cosine.fill(0);
     // Each example's embedding dot product is summed over ascending dimensions, as a dense loop would (the skipped
     // terms are zeros, which leave a float sum unchanged), so scores do not depend on the index.
-    const dot = new Float64Array(count);
-    const embedding = this.embedder.embedTokens(tokens);
+    const embedding = this.embedder.embedTokens(tokens, this.embedding);
     for (let d = 0; d < embedding.length; d++) {
       const value = embedding[d];
       const postings = value === 0 ? undefined : index.dimensions[d];
       if (postings) accumulate(dot, postings, value);
     }
-    const cosine = new Float64Array(count);
     for (const [feature, value] of lexicalVector(tokens)) {
       const postings = index.lexical.get(feature);
       if (postings) accumulate(cosine, postings, value);
     }
-    const best = new Map<string, number>();
-    for (let i = 0; i < count; i++) {
+    // No example scores -1 or less (half a cosine of unit vectors plus a non-negative one), so an intent's first
+    // example always sets its best; an intent known only by its cue starts from 0.
+    best.fill(-1, 0, index.withExamples).fill(0, index.withExamples);
+    for (let i = 0; i < intentOf.length; i++) {
       const similarity = EMBEDDING_WEIGHT * dot[i] + LEXICAL_WEIGHT * cosine[i];
-      const intent = index.intents[i];
-      if (similarity > (best.get(intent) ?? -1)) best.set(intent, similarity);
+      if (similarity > best[intentOf[i]]) best[intentOf[i]] = similarity;
     }
     const lower = text.toLowerCase().replace(/[\u2019]/g, "'");
     const short = tokens.length <= SHORT_MESSAGE_TOKENS;
-    for (const cue of CUES) {
-      if (cue.short && !short) continue;
-      if (cue.pattern.test(lower)) best.set(cue.intent, (best.get(cue.intent) ?? 0) + CUE_BOOST);
-    }
+    CUES.forEach((cue, c) => {
+      if ((!cue.short || short) && cue.pattern.test(lower)) best[index.cueIntents[c]] += CUE_BOOST;
+    });
+    // In id order, the first of equal scores wins.
     let name = 'other';
     let top = 0;
-    for (const [intent, score] of best) {
-      if (score > top) [name, top] = [intent, score];
+    for (let id = 0; id < names.length; id++) {
+      if (best[id] > top) [name, top] = [names[id], best[id]];
     }
     if (top < OTHER_THRESHOLD) return { name: 'other', confidence: round(1 - top) };
     return { name, confidence: round(Math.min(1, top)) };
@@ -177,13 +194,32 @@ export class OfflineIntentClassifier extends IntentClassifier {
 }
 
 function indexExamples(examples: Example[]): ExampleIndex {
-  const index: ExampleIndex = { intents: [], exact: new Map(), dimensions: [], lexical: new Map() };
+  const ids = new Map<string, number>();
+  const idOf = (intent: string) => {
+    let id = ids.get(intent);
+    if (id === undefined) ids.set(intent, (id = ids.size));
+    return id;
+  };
+  const intentOf = examples.map((example) => idOf(example.intent));
+  const withExamples = ids.size;
+  const cueIntents = CUES.map((cue) => idOf(cue.intent));
+  const index: ExampleIndex = {
+    names: [...ids.keys()],
+    intentOf,
+    withExamples,
+    cueIntents,
+    exact: new Map(),
+    dimensions: [],
+    lexical: new Map(),
+    dot: new Float64Array(examples.length),
+    cosine: new Float64Array(examples.length),
+    best: new Float64Array(ids.size),
+  };
   const post = (postings: Postings, example: number, weight: number) => {
     postings.examples.push(example);
     postings.weights.push(weight);
   };
   examples.forEach((example, i) => {
-    index.intents.push(example.intent);
     // The first example with this wording decides, as a search in example order would.
     if (!index.exact.has(example.exact)) index.exact.set(example.exact, example.intent);
     example.embedding.forEach((value, d) => {

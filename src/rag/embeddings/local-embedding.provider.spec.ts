@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 
 import { LocalEmbeddingProvider } from 'src/rag/embeddings/local-embedding.provider';
-import { contentTerms, stem } from 'src/rag/embeddings/text-features';
+import { contentTerms, stem, tokenize } from 'src/rag/embeddings/text-features';
 
 const cosine = (a: Float32Array, b: Float32Array) => a.reduce((sum, value, i) => sum + value * b[i], 0);
 
@@ -41,6 +41,15 @@ describe(LocalEmbeddingProvider.name, () => {
 
     expect(sut.modelId).toBe('local-hash-v2-768');
     expect(digest.digest('hex')).toBe('ea2120c97fc78e8d10ce65c64b0737e6e78547c85d829499bc5de88a47613c94');
+  });
+
+  it('embeds into a vector the caller passes, overwriting what it held, and refuses one of another size', () => {
+    const tokens = tokenize('Missed calls turn into booked jobs');
+    const into = new Float32Array(768).fill(7);
+
+    expect(sut.embedTokens(tokens, into)).toBe(into);
+    expect(Array.from(into)).toEqual(Array.from(sut.embedTokens(tokens)));
+    expect(() => sut.embedTokens(tokens, new Float32Array(512))).toThrow('512 values, not 768');
   });
 
   it('lets other work on the event loop run between texts once a slice is used up, and keeps their order', async () => {

@@ -70,8 +70,14 @@ export class LocalEmbeddingProvider extends EmbeddingProvider {
     return this.embedTokens(tokenize(text));
   }
 
-  /** `embedOne` of a text already split by `tokenize` (a caller that needs the tokens too splits once). */
-  embedTokens(allTokens: readonly string[]): Float32Array {
+  /**
+   * `embedOne` of a text already split by `tokenize` (a caller that needs the tokens too splits once). A caller that
+   * reads the vector at once may pass `into`, which is overwritten and returned: a new vector of this size is
+   * allocated outside V8's heap, which costs ~2.4 µs on Node 20.
+   */
+  embedTokens(allTokens: readonly string[], into?: Float32Array): Float32Array {
+    if (into && into.length !== DIMENSION)
+      throw new Error(`embedTokens: into has ${into.length} values, not ${DIMENSION}`);
     const features = new Map<string, number>();
     const add = (feature: string) => features.set(feature, (features.get(feature) ?? 0) + 1);
 
@@ -89,7 +95,7 @@ export class LocalEmbeddingProvider extends EmbeddingProvider {
       if (token.length >= 3 && !isWeakWord(token)) grams.addWord(`<${token}>`);
     }
 
-    const vector = new Float32Array(DIMENSION);
+    const vector = into ? into.fill(0) : new Float32Array(DIMENSION);
     for (const [feature, count] of features) {
       addFeature(vector, fnv1a(feature), FAMILY_WEIGHTS[feature.charCodeAt(0)] ?? CHAR_NGRAM_WEIGHT, count);
     }
