@@ -32,6 +32,11 @@ export function scanFits(nonZero: number, size: number): boolean {
 export class VectorSnapshot {
   /** Scores of one search at a time (searches are synchronous, so never shared by two). */
   private readonly scores: Float64Array;
+  /**
+   * The heap of one search at a time, grown to the largest k asked. Typed arrays this size are allocated outside
+   * V8's heap, at a cost of a few hundred nanoseconds each on Node 20.
+   */
+  private heap = new Uint32Array(0);
 
   constructor(
     readonly labels: Uint32Array,
@@ -48,7 +53,7 @@ export class VectorSnapshot {
   }
 
   get bytes(): number {
-    return this.columns.byteLength + this.labels.byteLength + this.scores.byteLength;
+    return this.columns.byteLength + this.labels.byteLength + this.scores.byteLength + 4 * this.size;
   }
 
   /**
@@ -97,7 +102,8 @@ export class VectorSnapshot {
   /** The `limit` best positions through a min-heap of positions (worst kept at the root). */
   private best(limit: number, scale: number, allowed?: ReadonlySet<number>): VectorHit[] {
     const { scores, labels } = this;
-    const heap = new Uint32Array(limit);
+    if (this.heap.length < limit) this.heap = new Uint32Array(limit);
+    const heap = this.heap;
     let filled = 0;
     for (let i = 0; i < labels.length; i++) {
       if (allowed && !allowed.has(labels[i])) continue;
