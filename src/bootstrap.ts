@@ -57,6 +57,10 @@ export function configureApp(app: NestExpressApplication): void {
   // Client IPs (rate limits) come from X-Forwarded-For only when the hop is a configured proxy.
   app.set('trust proxy', proxies.length ? proxies : false);
   app.disable('x-powered-by');
+  // Express would hash every body it sends (SHA-1) for a weak ETag, chat replies, POST answers and no-store health
+  // checks included, where no client can use one. Only what clients revalidate carries one: the widget's config and
+  // the console page set their own, and static files keep serve-static's.
+  app.set('etag', false);
   // First, so every response (static files, CORS preflights, refusals by any later step) carries its request id.
   edge.push(requestLogging(rootLoggerOf(app.get<Params>(PARAMS_PROVIDER_TOKEN)), app.get(Metrics)));
   edge.push(platformSecurityHeaders());

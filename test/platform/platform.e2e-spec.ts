@@ -125,6 +125,31 @@ describe('Platform', () => {
       expect(no.headers['access-control-allow-origin']).toBeUndefined();
     });
 
+    it('hashes no API answer for an ETag, but lets the widget config and the console page be revalidated', async () => {
+      const body = businessFactory.build();
+      await t.http.post('/admin/business').set(t.admin).send(body).expect(201);
+      expect((await t.http.get('/health').expect(200)).headers.etag).toBeUndefined();
+      const chat = await t.http.post('/chat').send({ business_id: body.businessId, message: 'hello' }).expect(200);
+      expect(chat.headers.etag).toBeUndefined();
+
+      const path = `/api/business/${body.businessId}/config`;
+      const first = await t.http.get(path).expect(200);
+      expect(first.headers.etag).toMatch(/^W\/"[\w-]+"$/);
+      await t.http.get(path).set('If-None-Match', first.headers.etag).expect(304);
+      await t.http
+        .post('/admin/business')
+        .set(t.admin)
+        .send({ businessId: body.businessId, greetingMessage: 'A new greeting' })
+        .expect(200);
+      const changed = await t.http.get(path).set('If-None-Match', first.headers.etag).expect(200);
+      expect(changed.body.config.greetingMessage).toBe('A new greeting');
+      expect(changed.headers.etag).not.toBe(first.headers.etag);
+
+      const page = await t.http.get('/admin').expect(200);
+      expect(page.headers.etag).toBeDefined();
+      await t.http.get('/admin').set('If-None-Match', page.headers.etag).expect(304);
+    });
+
     it('answers unknown routes in the common error format', async () => {
       const res = await t.http.get('/no/such/route');
       expect(res.status).toBe(404);

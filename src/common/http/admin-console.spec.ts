@@ -34,9 +34,10 @@ describe(adminConsole.name, () => {
     return dir;
   };
 
-  it('serves a page naming the hashed bundle and stylesheet, revalidated on every visit', () => {
+  it('serves a page naming the hashed bundle and stylesheet, revalidated on every visit against its own ETag', () => {
     const { res } = call(built(), '/admin');
     expect(res.setHeader).toHaveBeenCalledWith('Cache-Control', 'no-cache');
+    expect(res.setHeader).toHaveBeenCalledWith('ETag', expect.stringMatching(/^"[\w-]{27}"$/));
     const html = res.send.mock.calls[0][0] as string;
     expect(html).toContain('<script src="/console-AB12CD34.js" defer></script>');
     expect(html).toContain('<link rel="stylesheet" href="/console-styles-EF56GH78.css" />');

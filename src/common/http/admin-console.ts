@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -15,7 +16,7 @@ const CONSOLE_STYLES = 'console-styles';
  * No inline script or style, as the platform's CSP requires. The admin key never appears in it or in any URL.
  */
 export function adminConsole(webBuildDir = WEB_BUILD_DIR) {
-  let page: string | undefined;
+  let page: { html: string; etag: string } | undefined;
   return (req: Request, res: Response, next: NextFunction) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
     if (req.path === '/admin.html') return res.redirect(301, '/admin');
@@ -31,11 +32,18 @@ export function adminConsole(webBuildDir = WEB_BUILD_DIR) {
       return;
     }
     res.setHeader('Cache-Control', 'no-cache');
-    res.type('html').send(page);
+    // The app generates no ETags (bootstrap), so the page brings its own: a revisit is a 304 until the next build.
+    res.setHeader('ETag', page.etag);
+    res.type('html').send(page.html);
   };
 }
 
-function consolePage(webBuildDir: string): string | undefined {
+function consolePage(webBuildDir: string): { html: string; etag: string } | undefined {
+  const html = consoleHtml(webBuildDir);
+  return html === undefined ? undefined : { html, etag: `"${createHash('sha1').update(html).digest('base64url')}"` };
+}
+
+function consoleHtml(webBuildDir: string): string | undefined {
   let manifest: Record<string, { file: string } | undefined>;
   try {
     manifest = JSON.parse(readFileSync(join(webBuildDir, 'manifest.json'), 'utf8')) as typeof manifest;
