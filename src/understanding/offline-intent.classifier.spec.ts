@@ -53,6 +53,21 @@ describe(OfflineIntentClassifier.name, () => {
     expect((await sut.classify(after, 'can I open a franchise location')).intent.name).toBe('franchise');
   });
 
+  it('keeps the confidences it gave before its postings were packed into typed arrays', async () => {
+    const pinned: Array<[string, string, number]> = [
+      ['How much does the growth plan cost per month?', 'pricing', 0.88],
+      ['I want to talk to a real person please', 'human_handoff', 0.872],
+      ['can we book a demo next tuesday', 'appointment', 0.695],
+      ['this is the worst service, I want a refund', 'complaint', 0.826],
+      ['what integrations do you support?', 'industries', 0.503],
+      ['do you work with healthcare companies in Texas', 'industries', 0.349],
+      ['thanks, that helps a lot', 'thanks', 0.883],
+    ];
+    for (const [text, name, confidence] of pinned) {
+      expect((await sut.classify(goaccel, text)).intent).toEqual({ name, confidence, source: 'offline' });
+    }
+  });
+
   it('names the intent of ≥ 85% of the labelled GoAccel messages (offline accuracy, printed)', async () => {
     expect(LABELLED_MESSAGES.length).toBeGreaterThanOrEqual(150);
     const misses: string[] = [];
