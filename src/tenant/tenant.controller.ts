@@ -15,12 +15,16 @@ import { PublicApi } from 'src/common/auth/public-api.decorator';
 import { toPublicConfigDto } from 'src/tenant/business.mapper';
 import { PublicBusinessConfigResponseDto } from 'src/tenant/dto/business-responses.dto';
 import { TenantService } from 'src/tenant/tenant.service';
+import type { TenantConfig } from 'src/tenant/tenant-config';
 import { TenantOriginGuard } from 'src/tenant/tenant-origin.guard';
 
 @ApiTags('widget')
 @PublicApi()
 @Controller('api/business')
 export class TenantController {
+  /** The widget config's validator per cached config object: hashed once per config version, not per request. */
+  private readonly etags = new WeakMap<TenantConfig, string>();
+
   constructor(private readonly tenants: TenantService) {}
 
   @Get(':id/config')
@@ -34,13 +38,16 @@ export class TenantController {
     @Param('id') id: string,
     @Res({ passthrough: true }) res: Response,
   ): Promise<PublicBusinessConfigResponseDto> {
-    const body: PublicBusinessConfigResponseDto = {
-      success: true,
-      config: toPublicConfigDto(await this.tenants.getCached(id)),
-    };
+    const config = await this.tenants.getCached(id);
+    const body: PublicBusinessConfigResponseDto = { success: true, config: toPublicConfigDto(config) };
     // Every page view of an embedding site asks for this, so it keeps the validator the app no longer generates
     // (bootstrap): a revalidating browser gets a 304 while the answer is unchanged, across deploys too.
-    res.setHeader('ETag', `W/"${createHash('sha1').update(JSON.stringify(body)).digest('base64url')}"`);
+    let etag = this.etags.get(config);
+    if (etag === undefined) {
+      etag = `W/"${createHash('sha1').update(JSON.stringify(body)).digest('base64url')}"`;
+      this.etags.set(config, etag);
+    }
+    res.setHeader('ETag', etag);
     return body;
   }
 }
