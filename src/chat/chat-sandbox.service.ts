@@ -87,7 +87,6 @@ export class ChatSandbox {
   conversation(business: TenantConfig, sessionId: string, sinks: SandboxSinks): SandboxConversation {
     const store = new MemorySessionStore(this.config.get('SESSION_TTL_SECONDS'));
     const runner = new ChatTurnRunner(
-      store,
       sinks.transcripts,
       this.llm,
       this.instructions,
@@ -101,7 +100,10 @@ export class ChatSandbox {
       this.ctas,
     );
     return {
-      send: (message) => runner.run(this.prepare(business, sessionId, message)),
+      send: (message) => {
+        const turn = this.prepare(business, sessionId, message);
+        return store.withLock(business.businessId, sessionId, (lock) => runner.run(turn, lock));
+      },
       state: () => store.get(business.businessId, sessionId),
     };
   }

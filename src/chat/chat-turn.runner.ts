@@ -30,7 +30,7 @@ import { HandoffGate } from 'src/handoff/handoff-gate.port';
 import { retrievalQuery } from 'src/rag/search/retrieval-query';
 import { RulesService } from 'src/rules/rules.service';
 import type { TurnDecision } from 'src/rules/rules.types';
-import { SessionStore } from 'src/session/session-store.port';
+import type { HeldLock } from 'src/session/session-store.port';
 import { TranscriptStore } from 'src/session/transcript-store.port';
 import { TurnRecord } from 'src/session/turn-record';
 import { type CtaNode, entryCtas } from 'src/tenant/cta-tree';
@@ -53,6 +53,11 @@ export interface PreparedTurn {
   mayContinue: boolean;
   /** Returned with the reply so the client can continue the session. */
   sessionToken: string;
+}
+
+/** A turn inside its session lock: the lock reads and writes the session. */
+interface LockedTurn extends PreparedTurn {
+  lock: HeldLock;
 }
 
 export interface TurnSink {
@@ -110,7 +115,6 @@ export class ChatTurnRunner {
   private readonly logger = new Logger('ChatTurnRunner');
 
   constructor(
-    private readonly store: SessionStore,
     private readonly transcripts: TranscriptStore,
     private readonly llm: LlmProvider,
     private readonly instructions: SystemInstructionBuilder,
@@ -136,13 +140,14 @@ export class ChatTurnRunner {
   }
 
   /** `ahead`: reads made with the lock, when the lock was free; missing ones are made during the turn. */
-  async run(turn: PreparedTurn, sink: TurnSink = {}, ahead?: ReadAhead): Promise<ChatReply> {
+  async run(prepared: PreparedTurn, lock: HeldLock, sink: TurnSink = {}, ahead?: ReadAhead): Promise<ChatReply> {
+    const turn: LockedTurn = { ...prepared, lock };
     const { business, input, cta } = turn;
     const text = cta.kind === 'send' ? cta.message : input.message.trim();
     // Read while the session loads (with Gemini it is a network call); a menu click carries no words of the visitor.
     const reading = cta.kind === 'reply' ? null : this.understanding.understand(business, text);
     reading?.catch(() => undefined);
-    let state = await this.loadSession(business, input.sessionId, turn.mayContinue);
+    let state = await this.loadSession(turn);
     const record = new TurnRecord();
     // Stored with the message that sent it, so a session rebuilt from the transcript has it too.
     const sent = input.metadata && Object.keys(input.metadata).length ? { metadata: input.metadata } : {};
@@ -275,8 +280,8 @@ export class ChatTurnRunner {
    * The live session; else one rebuilt from the durable transcript (after an eviction); else a new one. An existing
    * session is refused here, before anything is written, unless the request may continue it (see ChatSessionAccess).
    */
-  private async loadSession(business: TenantConfig, sessionId: string, mayContinue: boolean): Promise<SessionState> {
-    const live = await this.store.get(business.businessId, sessionId);
+  private async loadSession({ business, input: { sessionId }, mayContinue, lock }: LockedTurn): Promise<SessionState> {
+    const live = await lock.load();
     if (live) {
       assertChatMayLoad(live.conversation.channel, mayContinue);
       return live;
@@ -311,7 +316,7 @@ export class ChatTurnRunner {
   }
 
   private async modelTurn(
-    turn: PreparedTurn,
+    turn: LockedTurn,
     state: SessionState,
     record: TurnRecord,
     sink: TurnSink,
@@ -459,7 +464,7 @@ export class ChatTurnRunner {
    * then recorded in history, transcript and analytics like a model reply; CTAs are computed for this session.
    */
   private async cachedTurn(
-    turn: PreparedTurn,
+    turn: LockedTurn,
     state: SessionState,
     record: TurnRecord,
     sink: TurnSink,
@@ -521,7 +526,7 @@ export class ChatTurnRunner {
   }
 
   private async finish(
-    turn: PreparedTurn,
+    turn: LockedTurn,
     state: SessionState,
     record: TurnRecord,
     sink: TurnSink,
@@ -571,7 +576,7 @@ export class ChatTurnRunner {
       events: record.events,
       tags: state.conversation.tags ?? [],
     });
-    await this.store.save(state);
+    await turn.lock.save(state);
     const reply: ChatReply = { response: text, session_id: input.sessionId, session_token: turn.sessionToken };
     if (ctas.length) reply.ctas = ctas;
     if (out.sources?.length) reply.sources = out.sources;

@@ -32,6 +32,7 @@ describe(ChatService.name, () => {
   };
   const grant = { sessionId: 'session-123', token: 'v1.token', mayContinue: true };
   const ahead = { handedOff: Promise.resolve(false) };
+  const heldLock = (waited: boolean): HeldLock => ({ waited, load: jest.fn(), save: jest.fn() });
   const runnerWith = (methods: Partial<ChatTurnRunner>) =>
     strictMock<ChatTurnRunner>({ readAhead: jest.fn(() => ahead), ...methods });
 
@@ -51,7 +52,7 @@ describe(ChatService.name, () => {
       overrides.store ??
       strictMock<SessionStore>({
         withLock: jest.fn((_b: string, _s: string, fn: (lock: HeldLock) => Promise<unknown>) =>
-          Promise.resolve().then(() => fn({ waited: false })),
+          Promise.resolve().then(() => fn(heldLock(false))),
         ),
       });
     const runner = overrides.runner ?? runnerWith({ run: jest.fn().mockResolvedValue(reply) });
@@ -76,6 +77,7 @@ describe(ChatService.name, () => {
     expect(store.withLock).toHaveBeenCalledWith('acme', 'session-123', expect.any(Function));
     expect(runner.run).toHaveBeenCalledWith(
       expect.objectContaining({ business, cta: { kind: 'none' } }),
+      expect.objectContaining({ waited: false }),
       undefined,
       ahead,
     );
@@ -87,7 +89,7 @@ describe(ChatService.name, () => {
     const store = strictMock<SessionStore>({
       withLock: jest.fn((_b: string, _s: string, fn: (lock: HeldLock) => Promise<unknown>) => {
         order.push('lock');
-        return Promise.resolve().then(() => fn({ waited }));
+        return Promise.resolve().then(() => fn(heldLock(waited)));
       }),
     });
     const runner = runnerWith({
@@ -100,10 +102,20 @@ describe(ChatService.name, () => {
     const { sut } = build({ store, runner });
     await sut.reply(dto());
     expect(order).toEqual(['lock', 'read-ahead']);
-    expect(runner.run).toHaveBeenLastCalledWith(expect.anything(), undefined, ahead);
+    expect(runner.run).toHaveBeenLastCalledWith(
+      expect.anything(),
+      expect.objectContaining({ waited: false }),
+      undefined,
+      ahead,
+    );
     waited = true;
     await sut.reply(dto());
-    expect(runner.run).toHaveBeenLastCalledWith(expect.anything(), undefined, undefined);
+    expect(runner.run).toHaveBeenLastCalledWith(
+      expect.anything(),
+      expect.objectContaining({ waited: true }),
+      undefined,
+      undefined,
+    );
   });
 
   it('passes the body token to the access check in preference to the header, and the grant to the runner', async () => {
@@ -116,6 +128,7 @@ describe(ChatService.name, () => {
         sessionToken: 'v1.token',
         input: expect.objectContaining({ sessionId: 'session-123' }),
       }),
+      expect.objectContaining({ waited: false }),
       undefined,
       ahead,
     );
@@ -185,6 +198,7 @@ describe(ChatService.name, () => {
         experiments: assignments,
         cta: expect.objectContaining({ kind: 'send' }),
       }),
+      expect.objectContaining({ waited: false }),
       undefined,
       ahead,
     );
@@ -199,9 +213,9 @@ describe(ChatService.name, () => {
 
   it('streams the runner deltas, then ctas, then done', async () => {
     const runner = runnerWith({
-      run: jest.fn(async (_turn, sink: { delta: (t: string) => void }) => {
-        sink.delta('Hi');
-        sink.delta('!');
+      run: jest.fn(async (_turn, _lock, sink?: { delta?: (t: string) => void }) => {
+        sink?.delta?.('Hi');
+        sink?.delta?.('!');
         return reply;
       }),
     });

@@ -88,7 +88,7 @@ export class ChatService {
   private locked(turn: PreparedTurn, sink?: TurnSink): Promise<ChatReply> {
     const reads: { ahead?: ReadAhead } = {};
     const run = this.store.withLock(turn.business.businessId, turn.input.sessionId, (lock) =>
-      this.runner.run(turn, sink, lock.waited ? undefined : reads.ahead),
+      this.runner.run(turn, lock, sink, lock.waited ? undefined : reads.ahead),
     );
     reads.ahead = this.runner.readAhead(turn);
     return run;

@@ -25,39 +25,51 @@ describe(`${RedisSessionStore.name} against real Redis`, () => {
     expect(await store.get(b, 'session-2')).toBeNull();
   });
 
-  it('inside its lock, reads the session fetched with the lock and sees its own writes and deletes', async () => {
+  it('hands the section the session read with the lock, and its own saves, which reach Redis with the release', async () => {
     const b = tenant();
     const store = new RedisSessionStore(redis, 120);
     await store.save(newSessionState(b, 'session-1', 'chat'));
-    await store.withLock(b, 'session-1', async () => {
-      const state = (await store.get(b, 'session-1'))!;
+    await store.withLock(b, 'session-1', async (lock) => {
+      const state = (await lock.load())!;
       expect(state.sessionId).toBe('session-1');
-      await store.save({ ...state, summary: 'updated' });
-      expect((await store.get(b, 'session-1'))!.summary).toBe('updated');
-      // Other sessions are read from Redis as usual.
-      expect(await store.get(b, 'session-2')).toBeNull();
-      await store.delete(b, 'session-1');
-      expect(await store.get(b, 'session-1')).toBeNull();
+      await lock.save({ ...state, summary: 'updated' });
+      expect((await lock.load())!.summary).toBe('updated');
+      // Staged, not yet written: the store itself still reads what Redis holds.
+      expect((await store.get(b, 'session-1'))!.summary).toBeNull();
     });
-    expect(await store.get(b, 'session-1')).toBeNull();
+    expect((await store.get(b, 'session-1'))!.summary).toBe('updated');
+    await store.withLock(b, 'session-2', async (lock) => {
+      expect(await lock.load()).toBeNull();
+    });
   });
 
   it('has written a save made under the lock, with the TTL, once withLock resolves, also when the section throws', async () => {
     const b = tenant();
     const store = new RedisSessionStore(redis, 120);
-    await store.withLock(b, 'session-1', async () => {
-      await store.save({ ...newSessionState(b, 'session-1', 'chat'), summary: 'committed' });
+    await store.withLock(b, 'session-1', async (lock) => {
+      await lock.save({ ...newSessionState(b, 'session-1', 'chat'), summary: 'committed' });
     });
     expect(JSON.parse((await redis.get(`chat:${b}:session-1`))!).summary).toBe('committed');
     expect(await redis.ttl(`chat:${b}:session-1`)).toBeGreaterThan(110);
     expect(await redis.exists(`chat-lock:${b}:session-1`)).toBe(0);
     await expect(
-      store.withLock(b, 'session-1', async () => {
-        await store.save({ ...newSessionState(b, 'session-1', 'chat'), summary: 'before the failure' });
+      store.withLock(b, 'session-1', async (lock) => {
+        await lock.save({ ...newSessionState(b, 'session-1', 'chat'), summary: 'before the failure' });
         throw new Error('turn failed after saving');
       }),
     ).rejects.toThrow('turn failed after saving');
     expect((await store.get(b, 'session-1'))!.summary).toBe('before the failure');
+  });
+
+  it('leaves a session deleted under its lock deleted when the section saved nothing', async () => {
+    const b = tenant();
+    const store = new RedisSessionStore(redis, 120);
+    await store.save(newSessionState(b, 'session-1', 'chat'));
+    await store.withLock(b, 'session-1', async () => {
+      expect(await store.delete(b, 'session-1')).toBe(true);
+    });
+    expect(await store.get(b, 'session-1')).toBeNull();
+    expect(await redis.exists(`chat-lock:${b}:session-1`)).toBe(0);
   });
 
   it('deletes all sessions of one tenant and none of a tenant whose id shares its prefix', async () => {

@@ -42,6 +42,19 @@ describe(MemorySessionStore.name, () => {
     expect(await store.get('acme-2', 'session-1')).not.toBeNull();
   });
 
+  it('hands the locked section its session and keeps what the section saves through the lock', async () => {
+    const store = sut();
+    await store.save(newSessionState('acme', 'session-1', 'chat'));
+    await store.withLock('acme', 'session-1', async (lock) => {
+      const state = (await lock.load())!;
+      expect(state.sessionId).toBe('session-1');
+      await lock.save({ ...state, summary: 'updated' });
+      expect((await lock.load())!.summary).toBe('updated');
+    });
+    expect((await store.get('acme', 'session-1'))!.summary).toBe('updated');
+    await store.withLock('acme', 'session-2', async (lock) => expect(await lock.load()).toBeNull());
+  });
+
   it('runs turns on one session one after the other, even when one fails', async () => {
     const store = sut();
     const order: string[] = [];

@@ -43,7 +43,11 @@ export class MemorySessionStore extends SessionStore {
 
   async withLock<T>(businessId: string, sessionId: string, fn: (lock: HeldLock) => Promise<T>): Promise<T> {
     const key = sessionKey(businessId, sessionId);
-    const lock: HeldLock = { waited: this.tails.has(key) };
+    const lock: HeldLock = {
+      waited: this.tails.has(key),
+      load: () => this.get(businessId, sessionId),
+      save: (state) => this.save(state),
+    };
     const previous = this.tails.get(key) ?? Promise.resolve();
     const section = () => fn(lock);
     const run = previous.then(section, section);

@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -29,17 +28,9 @@ export interface LockTiming {
 
 export const DEFAULT_LOCK_TIMING: LockTiming = { ttlMs: 30_000, waitMs: 35_000, retryMs: 25 };
 
-/** The session read together with the lock; valid only inside that lock's critical section. */
-interface HeldSession {
-  key: string;
-  raw: string | null;
-  /** A save made under the lock, written together with the release. */
-  pending: boolean;
-}
+const parsed = (raw: string | null | undefined) => (raw ? (JSON.parse(raw) as SessionState) : null);
 
 export class RedisSessionStore extends SessionStore {
-  private readonly held = new AsyncLocalStorage<HeldSession>();
-
   constructor(
     private readonly redis: Redis,
     private readonly ttlSeconds: number,
@@ -49,34 +40,15 @@ export class RedisSessionStore extends SessionStore {
   }
 
   async get(businessId: string, sessionId: string): Promise<SessionState | null> {
-    const key = sessionKey(businessId, sessionId);
-    const held = this.held.getStore();
-    // Under our own lock nobody else writes the session, so the copy read with the lock is current.
-    const raw = held?.key === key ? held.raw : await this.redis.get(key);
-    return raw ? (JSON.parse(raw) as SessionState) : null;
+    return parsed(await this.redis.get(sessionKey(businessId, sessionId)));
   }
 
-  /** Under this session's lock the write is deferred to the release (one round trip); withLock resolves after it. */
   async save(state: SessionState): Promise<void> {
-    const key = sessionKey(state.businessId, state.sessionId);
-    const raw = JSON.stringify(state);
-    const held = this.held.getStore();
-    if (held?.key === key) {
-      held.raw = raw;
-      held.pending = true;
-      return;
-    }
-    await this.redis.set(key, raw, 'EX', this.ttlSeconds);
+    await this.redis.set(sessionKey(state.businessId, state.sessionId), JSON.stringify(state), 'EX', this.ttlSeconds);
   }
 
   async delete(businessId: string, sessionId: string): Promise<boolean> {
-    const key = sessionKey(businessId, sessionId);
-    const held = this.held.getStore();
-    if (held?.key === key) {
-      held.raw = null;
-      held.pending = false;
-    }
-    return (await this.redis.del(key)) > 0;
+    return (await this.redis.del(sessionKey(businessId, sessionId))) > 0;
   }
 
   async deleteAllForTenant(businessId: string): Promise<number> {
@@ -94,9 +66,9 @@ export class RedisSessionStore extends SessionStore {
     // would make a synchronous call into the CSPRNG on every turn.
     const token = randomUUID();
     const deadline = Date.now() + this.lock.waitMs;
-    let held: HeldSession | null = null;
     let attempts = 0;
-    while (!held) {
+    let read: string | null | undefined;
+    for (;;) {
       attempts++;
       const [acquired, raw] = (await this.redis.eval(
         ACQUIRE_SCRIPT,
@@ -106,10 +78,16 @@ export class RedisSessionStore extends SessionStore {
         token,
         String(this.lock.ttlMs),
       )) as [number, string | null | undefined];
-      if (acquired === 1) held = { key: sessionKey(businessId, sessionId), raw: raw ?? null, pending: false };
-      else if (Date.now() >= deadline) throw SessionErrors.busy();
-      else await sleep(this.lock.retryMs);
+      if (acquired === 1) {
+        read = raw;
+        break;
+      }
+      if (Date.now() >= deadline) throw SessionErrors.busy();
+      await sleep(this.lock.retryMs);
     }
+    // The session as read with the lock, and what the section saved: written together with the release.
+    let current = read ?? null;
+    let saved: string | null = null;
     // A slow turn (model retries) keeps its lock alive; a crashed instance stops renewing and the lock lapses.
     const renew = setInterval(
       () => {
@@ -118,13 +96,22 @@ export class RedisSessionStore extends SessionStore {
       Math.max(10, Math.floor(this.lock.ttlMs / 3)),
     );
     renew.unref();
+    const lock: HeldLock = {
+      waited: attempts > 1,
+      // Under our own lock nobody else writes the session, so the copy read with the lock is current.
+      load: () => Promise.resolve(parsed(current)),
+      save: (state) => {
+        current = saved = JSON.stringify(state);
+        return Promise.resolve();
+      },
+    };
     try {
-      const lock: HeldLock = { waited: attempts > 1 };
-      return await this.held.run(held, () => fn(lock));
+      return await fn(lock);
     } finally {
       clearInterval(renew);
-      if (held.pending && held.raw !== null) {
-        await this.redis.eval(COMMIT_SCRIPT, 2, key, held.key, token, held.raw, String(this.ttlSeconds));
+      if (saved !== null) {
+        const session = sessionKey(businessId, sessionId);
+        await this.redis.eval(COMMIT_SCRIPT, 2, key, session, token, saved, String(this.ttlSeconds));
       } else {
         await this.redis.eval(RELEASE_SCRIPT, 1, key, token);
       }
