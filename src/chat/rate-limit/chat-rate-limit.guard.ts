@@ -47,6 +47,17 @@ export class ChatRateLimitGuard extends ThrottlerGuard {
     super(options, storage, reflector);
   }
 
+  /**
+   * A request no throttler would count (every limit that applies to it is 0) skips the library's per-throttler
+   * option lookups and awaits. The platform-wide limit is checked first, as in handleRequest, so while it is on no
+   * tenant is looked up before it has counted.
+   */
+  protected override async shouldSkip(context: ExecutionContext): Promise<boolean> {
+    if (this.policy.anyTenantIpLimit > 0) return false;
+    const { limits } = await this.resolve(context.switchToHttp().getRequest<Request>());
+    return limits.session <= 0 && limits.ip <= 0;
+  }
+
   protected override async handleRequest(props: ThrottlerRequest): Promise<boolean> {
     const req = props.context.switchToHttp().getRequest<Request>();
     const name = props.throttler.name as ChatThrottlerName;
