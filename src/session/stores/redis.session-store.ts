@@ -65,29 +65,29 @@ export class RedisSessionStore extends SessionStore {
     // Unique per turn so only its owner releases the lock; randomUUID draws from a buffered pool, where randomBytes
     // would make a synchronous call into the CSPRNG on every turn.
     const token = randomUUID();
+    const session = sessionKey(businessId, sessionId);
     const deadline = Date.now() + this.lock.waitMs;
     let attempts = 0;
-    let read: string | null | undefined;
+    // The session as read with the lock, then as the section saved it; `saved` is written with the release.
+    let current: string | null = null;
+    let saved: string | null = null;
     for (;;) {
       attempts++;
       const [acquired, raw] = (await this.redis.eval(
         ACQUIRE_SCRIPT,
         2,
         key,
-        sessionKey(businessId, sessionId),
+        session,
         token,
         String(this.lock.ttlMs),
       )) as [number, string | null | undefined];
       if (acquired === 1) {
-        read = raw;
+        current = raw ?? null;
         break;
       }
       if (Date.now() >= deadline) throw SessionErrors.busy();
       await sleep(this.lock.retryMs);
     }
-    // The session as read with the lock, and what the section saved: written together with the release.
-    let current = read ?? null;
-    let saved: string | null = null;
     // A slow turn (model retries) keeps its lock alive; a crashed instance stops renewing and the lock lapses.
     const renew = setInterval(
       () => {
@@ -110,7 +110,6 @@ export class RedisSessionStore extends SessionStore {
     } finally {
       clearInterval(renew);
       if (saved !== null) {
-        const session = sessionKey(businessId, sessionId);
         await this.redis.eval(COMMIT_SCRIPT, 2, key, session, token, saved, String(this.ttlSeconds));
       } else {
         await this.redis.eval(RELEASE_SCRIPT, 1, key, token);
