@@ -29,9 +29,9 @@ export class ActiveVersionCache {
     this.entries = new TtlCache({ ttlMs, max: MAX_ENTRIES, now });
   }
 
-  get(businessId: string, load: () => Promise<ActiveVersion | null>): Promise<ActiveVersion | null> {
+  async get(businessId: string, load: () => Promise<ActiveVersion | null>): Promise<ActiveVersion | null> {
     const hit = this.entries.lookup(businessId);
-    return hit ? Promise.resolve(hit.value) : this.read(businessId, load);
+    return hit ? hit.value : this.read(businessId, load);
   }
 
   invalidate(businessId: string): void {
