@@ -16,6 +16,7 @@ import { UnansweredAndRetention1764230000001 } from './1764230000001-unanswered-
 import { Catalog1764240000001 } from './1764240000001-catalog';
 import { ConversationTests1764250000001 } from './1764250000001-conversation-tests';
 import { AnalyticsCacheAndHandoffs1764290000001 } from './1764290000001-analytics-cache-and-handoffs';
+import { TranscriptSearchPendingList1764300000001 } from './1764300000001-transcript-search-pending-list';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the same list works from
@@ -40,4 +41,5 @@ export const migrations = [
   Catalog1764240000001,
   ConversationTests1764250000001,
   AnalyticsCacheAndHandoffs1764290000001,
+  TranscriptSearchPendingList1764300000001,
 ];

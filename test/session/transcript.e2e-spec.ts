@@ -112,4 +112,15 @@ describe('TranscriptService (as the voice bridge uses it)', () => {
     )) as { c: number; m: number; e: number }[];
     expect(rows[0]).toEqual({ c: 0, m: 0, e: 0 });
   });
+
+  it("keeps the transcript search index's pending list small, so no turn's write merges megabytes of it", async () => {
+    // The insert that overflows a GIN pending list merges it before committing, and every turn in that batch waits.
+    const rows = (await t.app
+      .get(DataSource)
+      .query(`SELECT reloptions FROM pg_class WHERE relname = 'messages_content_fts_idx'`)) as {
+      reloptions: string[] | null;
+    }[];
+    expect(rows).toHaveLength(1);
+    expect(rows[0].reloptions).toEqual(['gin_pending_list_limit=256']);
+  });
 });
